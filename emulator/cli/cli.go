@@ -1,0 +1,157 @@
+// Package cli runs wsworkbench's subcommands (render, select, serve, ...). It
+// never imports Fyne: main.go hands everything but the window to Run, so the
+// commands build and test without cgo or a display.
+//
+// Each subcommand lives in its own file and registers itself with register in
+// an init function.
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit codes, documented in the README.
+const (
+	ExitOK    = 0 // success
+	ExitError = 1 // the command ran and failed (bad template, bad file, server error)
+	ExitUsage = 2 // the command line itself is wrong
+)
+
+// Stdio is what a command reads and writes.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	usage   string // the arguments after the name, e.g. "[flags] FILE"
+	summary string // one line for the command list
+	run     func(args []string, io Stdio) int
+}
+
+var commands = map[string]command{}
+
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("cli: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// IsCommand reports whether args name a subcommand or ask for help, i.e.
+// whether Run (and not the window) should handle them.
+func IsCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help", "-version", "--version", "version":
+		return true
+	}
+	_, ok := commands[args[0]]
+	return ok
+}
+
+// Version is the program's version, printed by "wsworkbench version".
+var Version = "0.1.0"
+
+// Run runs the subcommand named by args[0] and returns the process exit code.
+func Run(args []string, io Stdio) int {
+	if len(args) == 0 {
+		usage(io.Err)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run([]string{"--help"}, io)
+			}
+		}
+		usage(io.Out)
+		return ExitOK
+	case "-version", "--version", "version":
+		fmt.Fprintln(io.Out, "wsworkbench", Version)
+		return ExitOK
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(io.Err, "wsworkbench: unknown command %q\n\n", args[0])
+		usage(io.Err)
+		return ExitUsage
+	}
+	return c.run(args[1:], io)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "wsworkbench: a local workbench for Amazon API Gateway WebSocket APIs.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  wsworkbench [FILE]                open the window (the built-in sample API, the last")
+	fmt.Fprintln(w, "                                    workspace, or FILE)")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  %-33s %s\n", "wsworkbench "+n+" "+c.usage, c.summary)
+	}
+	fmt.Fprintln(w, "  wsworkbench help COMMAND          show a command's flags")
+	fmt.Fprintln(w, "  wsworkbench version               print the version")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Exit codes: 0 success, 1 the command failed, 2 bad command line.")
+}
+
+// newFlags returns a flag set for a subcommand whose --help prints the
+// command's usage line, summary and flags to io.Out.
+func newFlags(name string, io Stdio) *flag.FlagSet {
+	fs := flag.NewFlagSet("wsworkbench "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Err)
+	c := commands[name]
+	fs.Usage = func() {
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: wsworkbench %s %s\n\n%s\n", name, c.usage, c.summary)
+		var b strings.Builder
+		fs.SetOutput(&b)
+		fs.PrintDefaults()
+		fs.SetOutput(out)
+		if b.Len() > 0 {
+			fmt.Fprintf(out, "\nFlags:\n%s", b.String())
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args with fs. It returns done=true with the exit code when
+// the command should stop: after --help (0, usage on stdout) or a bad flag (2).
+func parseFlags(fs *flag.FlagSet, args []string, io Stdio) (code int, done bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(io.Out)
+			fs.Usage()
+			return ExitOK, true
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage, true
+	}
+	return 0, false
+}
+
+// multiFlag collects a repeatable flag's values.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# setup.sh installs what wsworkbench needs on a Debian 12 machine with Go:
+# the C headers Fyne's cgo build needs, Xvfb for window tests, Chromium for
+# the browser test, the AWS CLI, and the npm packages used by interop tests.
+# It is idempotent and never asks: run it as often as you like.
+#
+#   scripts/setup.sh          everything (app + tests)
+#   scripts/setup.sh app      only what running the app needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=app
+[ "${1:-}" = "" ] && want=all
+[ "${1:-}" = "test" ] && want=all
+
+app_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
+test_pkgs=(xvfb xauth imagemagick chromium awscli)
+
+pkgs=("${app_pkgs[@]}")
+[ "$want" = all ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$want" = all ] && [ -f test/interop/package.json ]; then
+  if [ ! -d test/interop/node_modules ] || [ test/interop/package.json -nt test/interop/node_modules ]; then
+    echo "setup: npm install (interop clients)"
+    (cd test/interop && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+  fi
+fi
+go mod download
