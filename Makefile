@@ -1,0 +1,29 @@
+# wsworkbench: two commands do all set-up on a fresh Debian 12 machine with Go.
+#   make run    installs what the app needs, then opens the window on the built-in sample API
+#   make test   installs what the tests need, then runs go vet and every test under -race
+# Both are idempotent and never ask.
+
+GO ?= go
+TAGS ?= ci
+
+.PHONY: run test setup setup-app vet build bench fuzz package
+
+run: setup-app
+	$(GO) run . $(if $(ARGS),$(ARGS),serve sample)
+
+test: setup vet
+	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+setup:
+	@bash scripts/setup.sh test
+
+setup-app:
+	@bash scripts/setup.sh app
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+build: setup-app
+	$(GO) build -o bin/wsworkbench .
