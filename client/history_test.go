@@ -1,0 +1,122 @@
+package client
+
+import (
+	"reflect"
+	"testing"
+
+	"wsworkbench/emulator/model"
+)
+
+func TestHistoryAdd(t *testing.T) {
+	h := NewHistory(3)
+	for _, s := range []string{"a", "a", "", "b", "a", "c", "d"} {
+		h.Add(s)
+	}
+	if got, want := h.Items(), []string{"a", "c", "d"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("items = %q, want %q (bounded, no consecutive duplicates, no empties)", got, want)
+	}
+	if NewHistory(0).size != DefaultHistorySize {
+		t.Error("NewHistory(0) does not use the default size")
+	}
+}
+
+func TestHistoryWalk(t *testing.T) {
+	type step struct {
+		op      string // "prev", "next", "add", "reset"
+		arg     string // current text for prev, text for add
+		want    string
+		wantOK  bool
+		comment string
+	}
+	tests := []struct {
+		name  string
+		items []string
+		steps []step
+	}{
+		{"empty history", nil, []step{
+			{op: "prev", arg: "draft", wantOK: false},
+			{op: "next", wantOK: false},
+		}},
+		{"up, up, down, down returns the draft", []string{"one", "two"}, []step{
+			{op: "prev", arg: "typing", want: "two", wantOK: true},
+			{op: "prev", arg: "two", want: "one", wantOK: true},
+			{op: "prev", arg: "one", wantOK: false, comment: "stays at the oldest"},
+			{op: "next", want: "two", wantOK: true},
+			{op: "next", want: "typing", wantOK: true},
+			{op: "next", wantOK: false, comment: "not walking any more"},
+		}},
+		{"the draft is kept from the first step only", []string{"one", "two"}, []step{
+			{op: "prev", arg: "mine", want: "two", wantOK: true},
+			{op: "prev", arg: "two (edited)", want: "one", wantOK: true},
+			{op: "next", want: "two", wantOK: true},
+			{op: "next", want: "mine", wantOK: true},
+		}},
+		{"send ends the walk", []string{"one", "two"}, []step{
+			{op: "prev", arg: "", want: "two", wantOK: true},
+			{op: "prev", arg: "", want: "one", wantOK: true},
+			{op: "add", arg: "one"},
+			{op: "prev", arg: "", want: "one", wantOK: true, comment: "the newest is now the resent one"},
+			{op: "prev", arg: "", want: "two", wantOK: true},
+		}},
+		{"reset forgets the draft", []string{"one"}, []step{
+			{op: "prev", arg: "draft", want: "one", wantOK: true},
+			{op: "reset"},
+			{op: "next", wantOK: false},
+			{op: "prev", arg: "new", want: "one", wantOK: true},
+			{op: "next", want: "new", wantOK: true},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := NewHistory(10)
+			for _, s := range tt.items {
+				h.Add(s)
+			}
+			for i, s := range tt.steps {
+				var got string
+				var ok bool
+				switch s.op {
+				case "prev":
+					got, ok = h.Prev(s.arg)
+				case "next":
+					got, ok = h.Next()
+				case "add":
+					h.Add(s.arg)
+					continue
+				case "reset":
+					h.Reset()
+					continue
+				}
+				if got != s.want || ok != s.wantOK {
+					t.Errorf("step %d (%s %s) = %q, %v; want %q, %v", i, s.op, s.comment, got, ok, s.want, s.wantOK)
+				}
+			}
+		})
+	}
+}
+
+func TestSavedMessages(t *testing.T) {
+	orig := []model.SavedMessage{{Name: "ping", Body: `{"action":"ping"}`}}
+	list, err := SaveMessage(orig, "  join ", `{"action":"join"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err = SaveMessage(list, "ping", `{"action":"ping","v":2}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.SavedMessage{{Name: "ping", Body: `{"action":"ping","v":2}`}, {Name: "join", Body: `{"action":"join"}`}}
+	if !reflect.DeepEqual(list, want) {
+		t.Errorf("list = %+v, want %+v", list, want)
+	}
+	if orig[0].Body != `{"action":"ping"}` {
+		t.Error("SaveMessage changed the caller's list")
+	}
+	if _, err := SaveMessage(list, " ", "x"); err == nil {
+		t.Error("a blank name was accepted")
+	}
+	list2 := DeleteMessage(list, "ping")
+	if !reflect.DeepEqual(list2, want[1:]) || len(list) != 2 {
+		t.Errorf("DeleteMessage = %+v (original now %+v)", list2, list)
+	}
+}
