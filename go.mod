@@ -4,6 +4,7 @@ go 1.24
 
 require (
 	fyne.io/fyne/v2 v2.8.0
+	github.com/aws/aws-lambda-go v1.54.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/tidwall/gjson v1.20.0
 	gopkg.in/yaml.v3 v3.0.1

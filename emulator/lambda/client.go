@@ -1,0 +1,404 @@
+// Package lambda calls Lambda functions the way API Gateway does for AWS_PROXY
+// and AWS integrations: through the Lambda Invoke API
+// (POST {endpoint}/2015-03-31/functions/{name}/invocations), which
+// `sam local start-lambda`, the Lambda Runtime Interface Emulator (RIE) and
+// LocalStack serve. It also builds the proxy events API Gateway sends and
+// checks the results functions return.
+//
+// The package knows nothing about the gateway: it takes plain values and
+// returns plain values, so the gateway, the authorizer and tests can use it
+// alike.
+package lambda
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Mode says whether an endpoint takes several calls at once.
+type Mode int
+
+const (
+	// ModeAuto sends calls concurrently until the endpoint answers the way the
+	// Runtime Interface Emulator answers a call while it is busy (400 with an
+	// empty body); from then on the client queues calls one at a time and
+	// resends the refused call, which never ran.
+	ModeAuto Mode = iota
+	// ModeConcurrent always sends calls concurrently (sam local start-lambda,
+	// LocalStack, the built-in sample backend).
+	ModeConcurrent
+	// ModeSerial queues calls and sends one at a time, in arrival order. Use it
+	// for the Runtime Interface Emulator, whose newer versions crash instead of
+	// refusing a second concurrent call.
+	ModeSerial
+)
+
+// String returns the mode's setting name.
+func (m Mode) String() string {
+	switch m {
+	case ModeConcurrent:
+		return "concurrent"
+	case ModeSerial:
+		return "serial"
+	default:
+		return "auto"
+	}
+}
+
+// ParseMode reads a mode's setting name; "" is ModeAuto.
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return ModeAuto, nil
+	case "concurrent":
+		return ModeConcurrent, nil
+	case "serial", "rie", "one-at-a-time":
+		return ModeSerial, nil
+	}
+	return ModeAuto, fmt.Errorf("unknown lambda call mode %q (want auto, concurrent or serial)", s)
+}
+
+// maxCallTime bounds how long a queued call may hold an endpoint after its
+// caller gave up: Lambda's own maximum function timeout.
+const maxCallTime = 15 * time.Minute
+
+// maxPayload bounds a response payload: Lambda's synchronous response limit.
+const maxPayload = 6 << 20
+
+// Client calls functions at one Lambda Invoke API endpoint. It is safe for
+// concurrent use. In serial mode it owns a FIFO queue: a call holds the
+// endpoint until the endpoint has answered, even when the caller stopped
+// waiting, so a slow function never sees a second call overlap it.
+type Client struct {
+	endpoint *url.URL
+	http     *http.Client
+
+	mu     sync.Mutex
+	mode   Mode
+	serial bool // calls go through queue; set by ModeSerial or by detection
+	queue  fifo
+
+	ctx    context.Context // cancelled by Close; parent of detached calls
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // detached calls in flight
+}
+
+// NewClient returns a client for the Invoke API at endpoint, e.g.
+// http://127.0.0.1:3001. A nil httpClient means a default one.
+func NewClient(endpoint string, mode Mode, httpClient *http.Client) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(endpoint), "/"))
+	if err != nil {
+		return nil, fmt.Errorf("lambda endpoint %q: %w", endpoint, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("lambda endpoint %q: want http://host:port or https://host:port", endpoint)
+	}
+	if httpClient == nil {
+		httpClient = &http.Client{}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Client{
+		endpoint: u,
+		http:     httpClient,
+		mode:     mode,
+		serial:   mode == ModeSerial,
+		ctx:      ctx,
+		cancel:   cancel,
+	}, nil
+}
+
+// Endpoint returns the endpoint the client calls.
+func (c *Client) Endpoint() string { return c.endpoint.String() }
+
+// Serial reports whether calls are queued one at a time, either because the
+// mode says so or because the endpoint was detected to be single-call.
+func (c *Client) Serial() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.serial
+}
+
+// Close cancels calls still queued or in flight and waits for them.
+func (c *Client) Close() {
+	c.cancel()
+	c.wg.Wait()
+}
+
+// ServiceError is a failure of the Invoke API call itself: the endpoint
+// answered with a non-200 status (unknown function, bad request, throttling).
+// The function did not run, or its outcome is unknown.
+type ServiceError struct {
+	Status  int
+	Type    string // x-amzn-ErrorType or the body's Type/__type, when given
+	Message string
+}
+
+func (e *ServiceError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	if e.Type != "" {
+		return fmt.Sprintf("lambda invoke: %d %s: %s", e.Status, e.Type, msg)
+	}
+	return fmt.Sprintf("lambda invoke: %d: %s", e.Status, msg)
+}
+
+// errBusy is the Runtime Interface Emulator's answer to a call while another
+// one runs: 400 with an empty body ("ReserveFailed: AlreadyReserved").
+var errBusy = errors.New("lambda endpoint busy with another call")
+
+// Invoke calls function with payload and returns the function's result
+// payload. functionError is "Unhandled" or "Handled" when the function failed
+// (the result is then its error object, {"errorMessage", "errorType", ...}).
+// err is a failure to get any answer: ctx's error (wrapped, so errors.Is finds
+// context.DeadlineExceeded on an integration timeout), a *ServiceError, or a
+// network error.
+func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (result []byte, functionError string, err error) {
+	if function == "" {
+		return nil, "", errors.New("lambda invoke: no function name")
+	}
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	for {
+		if c.Serial() {
+			return c.invokeQueued(ctx, function, payload)
+		}
+		result, functionError, err = c.call(ctx, function, payload)
+		if !errors.Is(err, errBusy) {
+			return result, functionError, err
+		}
+		c.mu.Lock()
+		if c.mode != ModeAuto {
+			c.mu.Unlock()
+			return nil, "", &ServiceError{Status: http.StatusBadRequest, Message: "endpoint refused the call (busy with another call?)"}
+		}
+		// The endpoint takes one call at a time: queue from now on and resend
+		// this call, which never ran.
+		c.serial = true
+		c.mu.Unlock()
+	}
+}
+
+// invokeQueued waits for the endpoint, then makes the call detached from
+// ctx: if ctx ends first the caller gets ctx's error, but the endpoint stays
+// held until it answers.
+func (c *Client) invokeQueued(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
+	if err := c.queue.acquire(ctx, c.ctx); err != nil {
+		return nil, "", fmt.Errorf("lambda invoke %s: waiting for the endpoint: %w", function, err)
+	}
+	type answer struct {
+		result []byte
+		fnErr  string
+		err    error
+	}
+	done := make(chan answer, 1)
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		defer c.queue.release()
+		callCtx, cancel := context.WithTimeout(c.ctx, maxCallTime)
+		defer cancel()
+		for {
+			r, fe, err := c.call(callCtx, function, payload)
+			if errors.Is(err, errBusy) {
+				// Something else is using the endpoint (another workbench,
+				// curl): wait a little and try again rather than lose the call.
+				select {
+				case <-time.After(50 * time.Millisecond):
+					continue
+				case <-callCtx.Done():
+					err = callCtx.Err()
+				}
+			}
+			done <- answer{r, fe, err}
+			return
+		}
+	}()
+	select {
+	case a := <-done:
+		return a.result, a.fnErr, a.err
+	case <-ctx.Done():
+		return nil, "", fmt.Errorf("lambda invoke %s: %w", function, ctx.Err())
+	}
+}
+
+// call makes one HTTP request to the Invoke API.
+func (c *Client) call(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
+	u := *c.endpoint
+	u.Path = u.Path + "/2015-03-31/functions/" + url.PathEscape(function) + "/invocations"
+	u.RawPath = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	if err != nil {
+		return nil, "", fmt.Errorf("lambda invoke %s: %w", function, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Amz-Invocation-Type", "RequestResponse")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", fmt.Errorf("lambda invoke %s: %w", function, ctx.Err())
+		}
+		return nil, "", fmt.Errorf("lambda invoke %s: %w", function, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPayload+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", fmt.Errorf("lambda invoke %s: %w", function, ctx.Err())
+		}
+		return nil, "", fmt.Errorf("lambda invoke %s: reading the answer: %w", function, err)
+	}
+	if len(body) > maxPayload {
+		return nil, "", fmt.Errorf("lambda invoke %s: answer larger than %d bytes", function, maxPayload)
+	}
+	if resp.StatusCode == http.StatusBadRequest && len(bytes.TrimSpace(body)) == 0 {
+		return nil, "", errBusy
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", serviceError(resp, body)
+	}
+	if fe := resp.Header.Get("X-Amz-Function-Error"); fe != "" {
+		return body, fe, nil
+	}
+	if looksLikeFunctionError(body) {
+		// The Runtime Interface Emulator reports a function error with 200 and
+		// no X-Amz-Function-Error header.
+		return body, "Unhandled", nil
+	}
+	return body, "", nil
+}
+
+func serviceError(resp *http.Response, body []byte) error {
+	e := &ServiceError{Status: resp.StatusCode}
+	e.Type = resp.Header.Get("X-Amzn-ErrorType")
+	if i := strings.IndexByte(e.Type, ':'); i >= 0 {
+		e.Type = e.Type[:i]
+	}
+	var b struct {
+		Type     string `json:"Type"`
+		AltType  string `json:"__type"`
+		Message  string `json:"message"`
+		Message2 string `json:"Message"`
+	}
+	if json.Unmarshal(body, &b) == nil {
+		if e.Type == "" {
+			e.Type = b.AltType
+		}
+		if e.Type == "" {
+			e.Type = b.Type
+		}
+		e.Message = b.Message
+		if e.Message == "" {
+			e.Message = b.Message2
+		}
+	} else {
+		e.Message = strings.TrimSpace(string(body))
+		if len(e.Message) > 200 {
+			e.Message = e.Message[:200] + "…"
+		}
+	}
+	return e
+}
+
+// looksLikeFunctionError reports whether body is a runtime's error object
+// ({"errorMessage": ..., "errorType": ...}) or RIE's timeout text, which no
+// valid proxy result can be.
+func looksLikeFunctionError(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	if bytes.HasPrefix(t, []byte("Task timed out after ")) {
+		return true
+	}
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(t, &m) != nil {
+		return false
+	}
+	_, hasMsg := m["errorMessage"]
+	_, hasType := m["errorType"]
+	_, hasStatus := m["statusCode"]
+	return hasMsg && hasType && !hasStatus
+}
+
+// ErrorMessage returns a function error's errorMessage (what an AWS
+// integration's response selection matches), or the payload itself when it is
+// not an error object (RIE's timeout text).
+func ErrorMessage(result []byte) string {
+	var e struct {
+		ErrorMessage *string `json:"errorMessage"`
+	}
+	if json.Unmarshal(result, &e) == nil && e.ErrorMessage != nil {
+		return *e.ErrorMessage
+	}
+	var s string
+	if json.Unmarshal(result, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(result))
+}
+
+// fifo is a lock whose waiters get it in arrival order.
+type fifo struct {
+	mu      sync.Mutex
+	busy    bool
+	waiters []chan struct{}
+}
+
+// acquire waits for the lock until ctx or stop ends.
+func (q *fifo) acquire(ctx, stop context.Context) error {
+	q.mu.Lock()
+	if !q.busy {
+		q.busy = true
+		q.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	q.waiters = append(q.waiters, ch)
+	q.mu.Unlock()
+	var err error
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-stop.Done():
+		err = errors.New("client closed")
+	}
+	q.mu.Lock()
+	for i, w := range q.waiters {
+		if w == ch {
+			q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
+			q.mu.Unlock()
+			return err
+		}
+	}
+	q.mu.Unlock()
+	// The lock was handed over as we gave up: pass it on.
+	q.release()
+	return err
+}
+
+// release hands the lock to the longest waiter, or frees it.
+func (q *fifo) release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.waiters) == 0 {
+		q.busy = false
+		return
+	}
+	ch := q.waiters[0]
+	q.waiters = q.waiters[1:]
+	close(ch)
+}
