@@ -1,0 +1,556 @@
+package workspace
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"wsworkbench/emulator/model"
+)
+
+// The Serverless Framework's defaults for a websocket API (lib/plugins/aws:
+// naming.js, package/compile/events/websockets).
+const (
+	slsDefaultStage       = "dev"
+	slsDefaultRegion      = "us-east-1"
+	slsDefaultRouteSelect = "$request.body.action"
+	slsDefaultDescription = "Serverless Websockets"
+	slsDefaultIdentity    = "route.request.header.Auth"
+	slsAPIID              = "WebsocketsApi"
+	slsStageID            = "WebsocketsDeploymentStage"
+)
+
+// slsImporter builds a model from a serverless.yml the way the Framework
+// compiles its websocket events into ApiGatewayV2 resources.
+type slsImporter struct {
+	src      *source
+	root     *yaml.Node
+	service  string
+	stage    string
+	region   string
+	warnings []string
+	nodes    map[string]*yaml.Node
+	ids      map[string]bool
+}
+
+func loadServerless(src *source, root *yaml.Node) (*Workspace, error) {
+	s := &slsImporter{src: src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+	api, err := s.build()
+	if err != nil {
+		return nil, err
+	}
+	if err := validateAPI(api, func(path string, line, col int, msg string) error {
+		return locateIn(src, s.nodes, path, line, col, msg)
+	}); err != nil {
+		return nil, err
+	}
+	desc := fmt.Sprintf("Imported by wsworkbench from %s (service %s, stage %s)", baseName(src.name), s.service, s.stage)
+	return &Workspace{
+		Format:   Serverless,
+		API:      api,
+		Warnings: s.warnings,
+		doc:      emptyTemplate(desc),
+		kinds:    map[string]kind{},
+		derived:  map[string]string{},
+	}, nil
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func (s *slsImporter) warn(n *yaml.Node, msg string) {
+	s.warnings = append(s.warnings, s.src.errAt(n, msg).Error())
+}
+
+// str returns scalar n's value with the Framework variables it can resolve
+// resolved; "" for nil.
+func (s *slsImporter) str(n *yaml.Node, what string) (string, error) {
+	if n == nil {
+		return "", nil
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return "", s.src.errAt(n, what+" must be a string")
+	}
+	if n.ShortTag() == "!!null" {
+		return "", nil
+	}
+	return s.vars(n.Value, 0), nil
+}
+
+func (s *slsImporter) build() (*model.API, error) {
+	var err error
+	svc := mapGet(s.root, "service")
+	if svc != nil && svc.Kind == yaml.MappingNode {
+		svc = mapGet(svc, "name") // the older service: {name: ...} form
+	}
+	if s.service, err = s.str(svc, "service"); err != nil {
+		return nil, err
+	}
+	if s.service == "" {
+		return nil, s.src.errAt(mapGet(s.root, "service"), "serverless.yml: service has no name")
+	}
+	provider := mapGet(s.root, "provider")
+	if provider.Kind != yaml.MappingNode {
+		return nil, s.src.errAt(provider, "serverless.yml: provider must be a mapping")
+	}
+	// The stage and region come first: other values refer to them.
+	s.stage, s.region = slsDefaultStage, slsDefaultRegion
+	if st, err := s.str(mapGet(provider, "stage"), "provider.stage"); err != nil {
+		return nil, err
+	} else if st != "" {
+		s.stage = st
+	}
+	if r, err := s.str(mapGet(provider, "region"), "provider.region"); err != nil {
+		return nil, err
+	} else if r != "" {
+		s.region = r
+	}
+	gw := mapGet(provider, "apiGateway")
+	if gw != nil && gw.Kind != yaml.MappingNode {
+		gw = nil
+	}
+	if ext := mapGet(gw, "websocketApiId"); ext != nil {
+		s.warn(ext, "provider.apiGateway.websocketApiId names an existing API; the workbench emulates the routes declared here")
+	}
+
+	api := &model.API{
+		ID:           slsAPIID,
+		Routes:       []model.Route{},
+		Integrations: []model.Integration{},
+		Authorizers:  []model.Authorizer{},
+		Stage:        model.Stage{ID: slsStageID, Name: s.stage},
+	}
+	s.ids[slsAPIID], s.ids[slsStageID] = true, true
+	strs := []struct {
+		dst   *string
+		nodes []*yaml.Node
+		def   string
+		what  string
+	}{
+		{&api.Name, []*yaml.Node{mapGet(provider, "websocketsApiName")}, s.stage + "-" + s.service + "-websockets", "provider.websocketsApiName"},
+		{&api.Description, []*yaml.Node{mapGet(provider, "websocketsDescription")}, slsDefaultDescription, "provider.websocketsDescription"},
+		{&api.RouteSelectionExpression, []*yaml.Node{mapGet(provider, "websocketsApiRouteSelectionExpression"), mapGet(gw, "websocketsApiRouteSelectionExpression")}, slsDefaultRouteSelect, "the route selection expression"},
+		{&api.APIKeySelectionExpression, []*yaml.Node{mapGet(gw, "websocketsApiKeySelectionExpression")}, "", "provider.apiGateway.websocketsApiKeySelectionExpression"},
+	}
+	for _, f := range strs {
+		*f.dst = f.def
+		for _, n := range f.nodes {
+			v, err := s.str(n, f.what)
+			if err != nil {
+				return nil, err
+			}
+			if v != "" {
+				*f.dst = v
+				if f.dst == &api.RouteSelectionExpression {
+					s.nodes[pathKey(kindAPI, api.ID, "RouteSelectionExpression")] = n
+				}
+				if f.dst == &api.APIKeySelectionExpression {
+					s.nodes[pathKey(kindAPI, api.ID, "ApiKeySelectionExpression")] = n
+				}
+				break
+			}
+		}
+	}
+
+	fns := mapGet(s.root, "functions")
+	if fns != nil && fns.Kind != yaml.MappingNode {
+		return nil, s.src.errAt(fns, "serverless.yml: functions must be a mapping")
+	}
+	routeAt := map[string]int{}
+	for i := 0; fns != nil && i+1 < len(fns.Content); i += 2 {
+		if err := s.function(api, fns.Content[i], fns.Content[i+1], routeAt); err != nil {
+			return nil, err
+		}
+	}
+	if len(api.Routes) == 0 {
+		at := fns
+		if at == nil {
+			at = s.root
+		}
+		return nil, s.src.errAt(at, "not a WebSocket API: no function has a websocket event")
+	}
+	return api, nil
+}
+
+// function imports one function's websocket events.
+func (s *slsImporter) function(api *model.API, key, def *yaml.Node, routeAt map[string]int) error {
+	name := key.Value
+	if def.Kind == yaml.AliasNode && def.Alias != nil {
+		def = def.Alias
+	}
+	events := mapGet(def, "events")
+	if events == nil {
+		return nil
+	}
+	if events.Kind != yaml.SequenceNode {
+		return s.src.errAt(events, fmt.Sprintf("function %s: events must be a list", name))
+	}
+	var integ *model.Integration
+	for _, ev := range events.Content {
+		ws := mapGet(ev, "websocket")
+		if ws == nil {
+			continue
+		}
+		if integ == nil {
+			in, err := s.integration(api, name, def)
+			if err != nil {
+				return err
+			}
+			integ = in
+		}
+		if err := s.route(api, name, integ.ID, ws, routeAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *slsImporter) integration(api *model.API, fn string, def *yaml.Node) (*model.Integration, error) {
+	deployed, err := s.str(mapGet(def, "name"), "function "+fn+" name")
+	if err != nil {
+		return nil, err
+	}
+	if deployed == "" {
+		deployed = s.service + "-" + s.stage + "-" + fn
+	}
+	arn := "arn:aws:lambda:" + s.region + ":" + pseudoAccountID + ":function:" + deployed
+	api.Integrations = append(api.Integrations, model.Integration{
+		ID:           s.uniqueID(slsName(fn) + "WebsocketsIntegration"),
+		Type:         model.TypeAWSProxy,
+		URI:          s.invokeURI(arn),
+		FunctionName: fn,
+		Responses:    []model.IntegrationResponse{},
+	})
+	return &api.Integrations[len(api.Integrations)-1], nil
+}
+
+func (s *slsImporter) invokeURI(functionArn string) string {
+	return "arn:aws:apigateway:" + s.region + ":lambda:path/2015-03-31/functions/" + functionArn + "/invocations"
+}
+
+// route imports one websocket event: "websocket: $default" or
+// "websocket: {route, routeResponseSelectionExpression, authorizer}".
+func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, routeAt map[string]int) error {
+	if ws.Kind == yaml.AliasNode && ws.Alias != nil {
+		ws = ws.Alias
+	}
+	rt := model.Route{IntegrationID: integID, AuthorizationType: "NONE"}
+	routeNode := ws
+	var err error
+	switch ws.Kind {
+	case yaml.ScalarNode:
+		rt.Key, err = s.str(ws, "the websocket route")
+	case yaml.MappingNode:
+		routeNode = mapGet(ws, "route")
+		rt.Key, err = s.str(routeNode, "the websocket route")
+	default:
+		return s.src.errAt(ws, fmt.Sprintf("function %s: a websocket event is a route key or a mapping with route", fn))
+	}
+	if err != nil {
+		return err
+	}
+	if rt.Key == "" {
+		return s.src.errAt(ws, fmt.Sprintf("function %s: websocket event has no route", fn))
+	}
+	if line, dup := routeAt[rt.Key]; dup {
+		return s.src.errAt(routeNode, fmt.Sprintf("function %s: route %q is already defined at line %d", fn, rt.Key, line))
+	}
+	routeAt[rt.Key] = routeNode.Line
+	rt.ID = s.uniqueID(slsRouteName(rt.Key) + "WebsocketsRoute")
+	if ws.Kind == yaml.MappingNode {
+		rrse := mapGet(ws, "routeResponseSelectionExpression")
+		if rt.RouteResponseSelectionExpression, err = s.str(rrse, "routeResponseSelectionExpression"); err != nil {
+			return err
+		}
+		if rt.RouteResponseSelectionExpression != "" {
+			s.nodes[pathKey(kindRoute, rt.ID, "RouteResponseSelectionExpression")] = rrse
+			rt.RouteResponse = &model.RouteResponse{ID: s.uniqueID(rt.ID + "Response"), Key: model.RouteDefault}
+		}
+		if a := mapGet(ws, "authorizer"); a != nil {
+			if rt.Key != model.RouteConnect {
+				s.warn(a, fmt.Sprintf("function %s: only the $connect route can have an authorizer; ignored on %s", fn, rt.Key))
+			} else {
+				id, err := s.authorizer(api, a)
+				if err != nil {
+					return err
+				}
+				rt.AuthorizationType, rt.AuthorizerID = "CUSTOM", id
+			}
+		}
+	}
+	api.Routes = append(api.Routes, rt)
+	return nil
+}
+
+// authorizer imports an event's authorizer (a function name, an ARN, or
+// {name|arn, identitySource}) and returns its ID.
+func (s *slsImporter) authorizer(api *model.API, a *yaml.Node) (string, error) {
+	if a.Kind == yaml.AliasNode && a.Alias != nil {
+		a = a.Alias
+	}
+	var name, arn string
+	identity := []string{slsDefaultIdentity}
+	var err error
+	switch a.Kind {
+	case yaml.ScalarNode:
+		v, err := s.str(a, "authorizer")
+		if err != nil {
+			return "", err
+		}
+		if strings.Contains(v, ":") {
+			arn = v
+		} else {
+			name = v
+		}
+	case yaml.MappingNode:
+		if arn, err = s.str(mapGet(a, "arn"), "authorizer.arn"); err != nil {
+			return "", err
+		}
+		if name, err = s.str(mapGet(a, "name"), "authorizer.name"); err != nil {
+			return "", err
+		}
+		if ids := mapGet(a, "identitySource"); ids != nil {
+			identity = nil
+			if ids.Kind == yaml.ScalarNode {
+				ids = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{ids}}
+			}
+			for _, n := range ids.Content {
+				v, err := s.str(n, "authorizer.identitySource")
+				if err != nil {
+					return "", err
+				}
+				identity = append(identity, v)
+			}
+		}
+	default:
+		return "", s.src.errAt(a, "authorizer must be a function name, an ARN or a mapping")
+	}
+	au := model.Authorizer{Type: "REQUEST", IdentitySource: identity, TTLSeconds: defaultAuthorizerTTL}
+	switch {
+	case arn != "":
+		if name == "" {
+			name = arn[strings.LastIndexByte(arn, ':')+1:]
+		}
+		au.URI = s.invokeURI(arn)
+	case name != "":
+		fn := mapGet(mapGet(s.root, "functions"), name)
+		deployed := s.service + "-" + s.stage + "-" + name
+		if fn != nil {
+			if d, err := s.str(mapGet(fn, "name"), "function "+name+" name"); err == nil && d != "" {
+				deployed = d
+			}
+		} else {
+			s.warn(a, fmt.Sprintf("authorizer function %q is not among this service's functions", name))
+		}
+		au.URI = s.invokeURI("arn:aws:lambda:" + s.region + ":" + pseudoAccountID + ":function:" + deployed)
+		au.FunctionName = name
+	default:
+		return "", s.src.errAt(a, "authorizer needs a name or an arn")
+	}
+	au.Name = name
+	id := slsName(name) + "WebsocketsAuthorizer"
+	if api.Authorizer(id) != nil {
+		return id, nil // the Framework merges authorizers by name
+	}
+	au.ID = s.uniqueID(id)
+	api.Authorizers = append(api.Authorizers, au)
+	return au.ID, nil
+}
+
+func (s *slsImporter) uniqueID(base string) string {
+	id := base
+	for n := 2; s.ids[id]; n++ {
+		id = fmt.Sprintf("%s%d", base, n)
+	}
+	s.ids[id] = true
+	return id
+}
+
+// slsName is the Framework's getNormalizedFunctionName, keeping only what a
+// logical ID may hold.
+func slsName(name string) string {
+	name = strings.NewReplacer("-", "Dash", "_", "Underscore").Replace(name)
+	name = keepAlnum(name)
+	if name == "" {
+		return "F"
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// slsRouteName is the Framework's getNormalizedWebsocketsRouteKey.
+func slsRouteName(key string) string {
+	key = strings.NewReplacer("$", "S", "/", "Slash", "-", "Dash", "_", "Underscore", ".", "Period").Replace(key)
+	key = keepAlnum(key)
+	if key == "" {
+		return "R"
+	}
+	return key
+}
+
+func keepAlnum(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
+// vars resolves the Framework variables the workbench can know in s:
+// ${self:path}, ${sls:stage}, ${opt:...} and ${env:...} through their
+// fallbacks, ${aws:region} and ${aws:accountId}. What it cannot resolve stays
+// as written.
+func (s *slsImporter) vars(str string, depth int) string {
+	if depth > 10 || !strings.Contains(str, "${") {
+		return str
+	}
+	var b strings.Builder
+	rest := str
+	for {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		end := matchBrace(rest, i+2)
+		if end < 0 {
+			b.WriteString(rest[i:])
+			break
+		}
+		inner := rest[i+2 : end]
+		if v, ok := s.variable(inner, depth+1); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(rest[i : end+1])
+		}
+		if b.Len() > maxEvalString {
+			return str
+		}
+		rest = rest[end+1:]
+	}
+	return b.String()
+}
+
+// matchBrace returns the index of the } closing a ${ whose body starts at from.
+func matchBrace(s string, from int) int {
+	depth := 1
+	for j := from; j < len(s); j++ {
+		switch {
+		case s[j] == '$' && j+1 < len(s) && s[j+1] == '{':
+			depth++
+			j++
+		case s[j] == '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// variable resolves one variable body, "source[, fallback]".
+func (s *slsImporter) variable(body string, depth int) (string, bool) {
+	ref, fallback, hasFallback := splitTopComma(body)
+	ref = strings.TrimSpace(ref)
+	if v, ok := s.source(ref, depth); ok {
+		return v, true
+	}
+	if !hasFallback {
+		return "", false
+	}
+	fallback = strings.TrimSpace(fallback)
+	if len(fallback) >= 2 && (fallback[0] == '\'' || fallback[0] == '"') && fallback[len(fallback)-1] == fallback[0] {
+		return fallback[1 : len(fallback)-1], true
+	}
+	if strings.HasPrefix(fallback, "${") {
+		v := s.vars(fallback, depth)
+		return v, !strings.Contains(v, "${")
+	}
+	if v, ok := s.source(fallback, depth); ok {
+		return v, true
+	}
+	if fallback != "" && !strings.Contains(fallback, ":") {
+		return fallback, true // a bare literal like 10 or dev
+	}
+	return "", false
+}
+
+func splitTopComma(s string) (string, string, bool) {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				return s[:i], s[i+1:], true
+			}
+		}
+	}
+	return s, "", false
+}
+
+// source resolves a variable source such as self:provider.stage.
+func (s *slsImporter) source(ref string, depth int) (string, bool) {
+	if strings.HasPrefix(ref, "${") {
+		v := s.vars(ref, depth)
+		return v, !strings.Contains(v, "${")
+	}
+	kind, path, ok := strings.Cut(ref, ":")
+	if !ok {
+		return "", false
+	}
+	switch kind {
+	case "self":
+		n := s.root
+		for _, part := range strings.Split(path, ".") {
+			if part == "" {
+				continue
+			}
+			if n.Kind == yaml.AliasNode && n.Alias != nil {
+				n = n.Alias
+			}
+			if n = mapGet(n, part); n == nil {
+				return "", false
+			}
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n.Kind != yaml.ScalarNode {
+			return "", false
+		}
+		if path == "provider.stage" && n.Value == "" {
+			return s.stage, true
+		}
+		v := s.vars(n.Value, depth)
+		return v, !strings.Contains(v, "${")
+	case "sls":
+		if path == "stage" && s.stage != "" {
+			return s.stage, true
+		}
+	case "aws":
+		switch path {
+		case "region":
+			if s.region != "" {
+				return s.region, true
+			}
+		case "accountId":
+			return pseudoAccountID, true
+		}
+	}
+	return "", false
+}

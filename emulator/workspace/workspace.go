@@ -1,0 +1,280 @@
+// Package workspace loads and saves the workbench's workspace files. A workspace
+// file is a CloudFormation template: its AWS::ApiGatewayV2 resources describe the
+// API, and the workbench's own settings live under the template's top-level
+// Metadata key "wsworkbench". SAM templates load the same way; a Serverless
+// Framework serverless.yml is imported and saved as a new CloudFormation
+// template.
+//
+// A save keeps the original document: only the ApiGatewayV2 resources the model
+// describes are rewritten, and only the properties whose value changed, so
+// intrinsic functions, comments and every other resource survive.
+//
+// A Workspace is not safe for concurrent use; its owner (the window, or the
+// serve command) loads, edits and saves it from one goroutine. Hand the gateway
+// a Clone of the API.
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"wsworkbench/emulator/model"
+)
+
+// Format is the kind of file a workspace was loaded from.
+type Format int
+
+// Formats a workspace can be loaded from. Saving always writes CloudFormation
+// (a SAM template stays SAM: its Transform is kept).
+const (
+	CloudFormation Format = iota
+	SAM
+	Serverless
+)
+
+// String returns the format's name.
+func (f Format) String() string {
+	switch f {
+	case CloudFormation:
+		return "CloudFormation"
+	case SAM:
+		return "SAM"
+	case Serverless:
+		return "Serverless Framework"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// Workspace is one API and the file it lives in.
+type Workspace struct {
+	Path   string
+	Format Format
+	API    *model.API
+	// Warnings are choices the loader made for the user, each
+	// "file:line:col: message" (for example a second WebSocket API it ignored).
+	Warnings []string
+
+	doc    *yaml.Node // the document node of the CloudFormation template
+	loaded *model.API // the model as the document describes it, to tell what changed
+	// kinds maps the logical ID of every resource the model came from to its
+	// resource kind, so a save knows what to delete.
+	kinds map[string]kind
+	// derived maps integration and authorizer IDs to the function their URI
+	// names in the document, so a save knows which FunctionNames to record.
+	derived map[string]string
+}
+
+// Error is a load error: one message naming the file, the line (and column when
+// known) and the problem.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+// Error returns "file:line:col: msg", leaving out what is unknown.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+		if e.Col > 0 {
+			b.WriteString(":" + strconv.Itoa(e.Col))
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Load reads a CloudFormation template (YAML or JSON), a SAM template, or a
+// serverless.yml.
+func Load(path string) (*Workspace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	w, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	w.Path = path
+	return w, nil
+}
+
+// Parse is Load for bytes already read; name is used in errors. The returned
+// workspace has no Path.
+func Parse(name string, data []byte) (*Workspace, error) {
+	doc, err := parseYAML(name, data)
+	if err != nil {
+		return nil, err
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "not a CloudFormation template or serverless.yml: the top level must be a mapping"}
+	}
+	src := newSource(name, data)
+	if mapGet(root, "service") != nil && mapGet(root, "provider") != nil && mapGet(root, "Resources") == nil {
+		return loadServerless(src, root)
+	}
+	if mapGet(root, "Resources") == nil {
+		return nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "not a CloudFormation template (no Resources) or serverless.yml (no service and provider)"}
+	}
+	return loadTemplate(src, doc)
+}
+
+// New returns a workspace for api with no file yet. Marshal writes a new
+// CloudFormation template for it.
+func New(api *model.API) *Workspace {
+	return &Workspace{Format: CloudFormation, API: api, doc: emptyTemplate(""), kinds: map[string]kind{}, derived: map[string]string{}}
+}
+
+// Save writes Marshal's output to path atomically (a temporary file in the same
+// directory, fsync, rename) and sets w.Path. A workspace imported from a
+// serverless.yml becomes a CloudFormation workspace.
+func (w *Workspace) Save(path string) error {
+	data, back, err := w.marshal(path)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return err
+	}
+	// What is on disk is now what the next save compares against.
+	w.doc, w.loaded, w.kinds, w.derived = back.doc, back.loaded, back.kinds, back.derived
+	w.Path = path
+	if w.Format == Serverless {
+		w.Format = CloudFormation
+	}
+	return nil
+}
+
+// Marshal returns the workspace as a CloudFormation template (YAML). It gives
+// every route, integration and other element of w.API that has no ID a new
+// logical ID (see AssignIDs), so a later load finds the same IDs.
+func (w *Workspace) Marshal() ([]byte, error) {
+	name := w.Path
+	if name == "" {
+		name = "template.yaml"
+	}
+	data, _, err := w.marshal(name)
+	return data, err
+}
+
+// marshal encodes the workspace and loads the result back, so nothing that
+// would not load again is ever written.
+func (w *Workspace) marshal(name string) ([]byte, *Workspace, error) {
+	doc, err := w.marshalDoc()
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := encodeDoc(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	back, err := Parse(name, data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the saved template would not load back: %w", err)
+	}
+	return data, back, nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // best effort: make the rename itself durable
+		d.Close()
+	}
+	return nil
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseYAML parses data into a document node with one mapping or scalar under it.
+func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
+	defer func() {
+		// yaml.v3 has panicked on malformed input before; a bad file must
+		// never take the workbench down.
+		if r := recover(); r != nil {
+			doc, err = nil, &Error{File: name, Msg: fmt.Sprintf("invalid YAML: %v", r)}
+		}
+	}()
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		return nil, yamlError(name, err)
+	}
+	if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
+		return nil, &Error{File: name, Line: 1, Msg: "empty file"}
+	}
+	return &n, nil
+}
+
+// yamlError turns a yaml.v3 error into an *Error with its line.
+func yamlError(name string, err error) *Error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		err = errors.New(te.Errors[0])
+	}
+	msg := err.Error()
+	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: name, Line: line, Msg: "invalid YAML: " + m[2]}
+	}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if line, err := strconv.Atoi(rest[:i]); err == nil {
+				return &Error{File: name, Line: line, Msg: rest[i+2:]}
+			}
+		}
+	}
+	return &Error{File: name, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func encodeDoc(doc *yaml.Node) ([]byte, error) {
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("encode template: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode template: %w", err)
+	}
+	return []byte(b.String()), nil
+}
