@@ -1,0 +1,232 @@
+// Package vtl renders API Gateway mapping templates: the Velocity Template
+// Language (VTL) as API Gateway runs it, with $input, $context,
+// $stageVariables and $util.
+//
+// A template is parsed once into a tree whose JSONPaths, string constants
+// and variable slots are resolved up front, then rendered many times,
+// concurrently if need be. The language follows Apache Velocity 1.7, the
+// engine API Gateway has used since 2015: #set, #if/#elseif/#else,
+// #foreach, #break, #stop, comments, escapes and Velocity's whitespace
+// rules. Where API Gateway departs from plain Velocity (an undefined
+// reference renders as nothing, an empty body reads as {}) it follows API
+// Gateway; docs/DECISIONS.md, under "Mapping templates", lists each choice
+// the AWS documentation leaves open.
+//
+// Rendering never panics and is bounded: a #foreach runs at most 1000 times
+// (API Gateway's quota), and the output, the work done and the values built
+// are capped (see Limits). Hitting a cap is an *Error with the position of
+// the construct that hit it.
+package vtl
+
+import (
+	"bytes"
+	"strconv"
+	"sync"
+)
+
+// MaxTemplateSize is API Gateway's limit on the size of a mapping template
+// (300 KB); Parse rejects larger templates.
+const MaxTemplateSize = 300 * 1024
+
+// Error is a template error with the 1-based line and column in the
+// template text of the construct at fault. Err, when set, is a sentinel
+// such as ErrPayload that callers can test with errors.Is.
+type Error struct {
+	Line, Col int
+	Msg       string
+	Err       error
+}
+
+// Error returns "LINE:COL: message".
+func (e *Error) Error() string {
+	return strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col) + ": " + e.Msg
+}
+
+// Unwrap returns the sentinel behind the error, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Input is what a template reads.
+type Input struct {
+	Body           []byte                       // $input.body; $input.json/$input.path read it as JSON
+	Context        map[string]any               // $context.*; nested map[string]any for identity, authorizer, error; values string/int64/float64/bool/nil
+	StageVariables map[string]string            // $stageVariables
+	Params         map[string]map[string]string // $input.params(): keys "path", "querystring", "header" (header lookup case-insensitive)
+}
+
+// Limits bound one render.
+type Limits struct {
+	// MaxForeach is the most items one #foreach may visit. API Gateway's
+	// quota is 1000 ("Number of iterations in a #foreach ... #end loop in
+	// mapping templates").
+	MaxForeach int
+	// TruncateForeach makes a longer loop stop after MaxForeach items, as
+	// Velocity's directive.foreach.maxloops does, instead of failing.
+	TruncateForeach bool
+	// MaxOutput is the most bytes a render may produce, and the longest
+	// string it may build.
+	MaxOutput int
+	// MaxSteps bounds the work of a render: one step per reference,
+	// directive, method call and loop iteration.
+	MaxSteps int
+	// MaxMemory bounds the bytes of strings, lists and maps a render builds.
+	MaxMemory int
+}
+
+// DefaultLimits returns the limits Render uses: 1000 iterations per
+// #foreach (API Gateway's quota), 1 MiB of output (eight times the largest
+// WebSocket message API Gateway accepts, 128 KB; a larger integration
+// request is almost certainly a runaway loop), two million steps (a
+// thousand-by-thousand nested loop with room to spare) and 64 MiB of
+// values.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxForeach: 1000,
+		MaxOutput:  1 << 20,
+		MaxSteps:   2_000_000,
+		MaxMemory:  64 << 20,
+	}
+}
+
+// Template is a parsed mapping template. It is immutable and safe for
+// concurrent use by any number of goroutines.
+type Template struct {
+	src    string
+	body   []stmt
+	nslots int
+	uses   map[string]bool
+	limits Limits
+	cache  *cache
+}
+
+// Parse compiles a mapping template once; render it many times. A syntax
+// error is an *Error.
+func Parse(src string) (*Template, error) {
+	if len(src) > MaxTemplateSize {
+		return nil, &Error{Line: 1, Col: 1, Msg: "template is " + strconv.Itoa(len(src)) + " bytes; API Gateway allows at most " + strconv.Itoa(MaxTemplateSize) + " (300 KB)"}
+	}
+	p := &parser{src: src, end: len(src), assigned: map[string]bool{}, uses: map[string]bool{}}
+	body, st, err := p.parseStmts()
+	if err != nil {
+		return nil, err
+	}
+	switch st.kind {
+	case stopEnd:
+		return nil, p.errAt(st.pos, "#end without a matching #if or #foreach")
+	case stopElse:
+		return nil, p.errAt(st.pos, "#else without a matching #if")
+	case stopElseIf:
+		return nil, p.errAt(st.pos, "#elseif without a matching #if")
+	}
+	t := &Template{src: src, body: body, uses: p.uses, limits: DefaultLimits(), cache: &cache{}}
+	slots := map[string]int{}
+	for _, ref := range p.refs {
+		ref.root = builtinRoots[ref.name]
+		if !p.assigned[ref.name] {
+			continue
+		}
+		slot, ok := slots[ref.name]
+		if !ok {
+			slot = len(slots)
+			slots[ref.name] = slot
+		}
+		ref.slot = slot
+	}
+	t.nslots = len(slots)
+	return t, nil
+}
+
+// WithLimits returns a copy of t that renders with l. Zero fields of l keep
+// the default.
+func (t *Template) WithLimits(l Limits) *Template {
+	d := DefaultLimits()
+	if l.MaxForeach <= 0 {
+		l.MaxForeach = d.MaxForeach
+	}
+	if l.MaxOutput <= 0 {
+		l.MaxOutput = d.MaxOutput
+	}
+	if l.MaxSteps <= 0 {
+		l.MaxSteps = d.MaxSteps
+	}
+	if l.MaxMemory <= 0 {
+		l.MaxMemory = d.MaxMemory
+	}
+	c := *t
+	c.limits = l
+	return &c
+}
+
+// Limits returns the limits t renders with.
+func (t *Template) Limits() Limits { return t.limits }
+
+// Uses reports whether the template refers to the top-level variable name
+// ("context", "stageVariables", "input", "util", ...), so a caller can skip
+// building Context when it is not read.
+func (t *Template) Uses(name string) bool { return t.uses[name] }
+
+// Source returns the template text.
+func (t *Template) Source() string { return t.src }
+
+var rendererPool = sync.Pool{New: func() any { return new(renderer) }}
+
+var emptyInput Input
+
+func (t *Template) newRenderer(in *Input, out []byte) *renderer {
+	r := rendererPool.Get().(*renderer)
+	if in == nil {
+		in = &emptyInput
+	}
+	vars := r.vars[:0]
+	for i := 0; i < t.nslots; i++ {
+		vars = append(vars, nullValue)
+	}
+	*r = renderer{t: t, in: in, lim: t.limits, out: out, base: len(out), vars: vars}
+	return r
+}
+
+func (r *renderer) release() {
+	clear(r.vars)
+	vars := r.vars
+	*r = renderer{vars: vars[:0]}
+	rendererPool.Put(r)
+}
+
+func (r *renderer) run() error {
+	err := r.execBlock(r.t.body)
+	if err == errStop || err == errBreak {
+		return nil
+	}
+	return err
+}
+
+// Render renders the template. It never panics; loop iterations and output
+// size are capped and hitting a cap is an *Error naming where.
+func (t *Template) Render(in *Input) (string, error) {
+	bp := bufPool.Get().(*[]byte)
+	r := t.newRenderer(in, (*bp)[:0])
+	err := r.run()
+	var s string
+	if err == nil {
+		s = string(r.out)
+	}
+	if cap(r.out) <= 64<<10 {
+		*bp = r.out[:0]
+	}
+	bufPool.Put(bp)
+	r.release()
+	return s, err
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// RenderTo renders the template, appending the output to buf. On error buf
+// is left as it was.
+func (t *Template) RenderTo(buf *bytes.Buffer, in *Input) error {
+	r := t.newRenderer(in, buf.AvailableBuffer())
+	err := r.run()
+	if err == nil {
+		buf.Write(r.out)
+	}
+	r.release()
+	return err
+}
