@@ -139,6 +139,8 @@ func TestGet(t *testing.T) {
 		{"index out of range", "$.nums[3]", false, ""},
 		{"index on object finds nothing", "$.data[0]", false, ""},
 		{"numeric member on object", "$['0']", true, `"zero"`},
+		{"index on object with that numeric member", "$[0]", true, `"zero"`},
+		{"quoted numeric member on array is an index", "$.nums['1']", true, "20"},
 		{"negative index", "$.nums[-1]", true, "30"},
 		{"negative index third from end", "$.nums[-3]", true, "10"},
 		{"negative index out of range", "$.nums[-4]", false, ""},
