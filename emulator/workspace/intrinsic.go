@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -88,15 +89,23 @@ func intrinsicName(n *yaml.Node) (name string, arg *yaml.Node) {
 	return "", nil
 }
 
+// errTooComplex stops an evaluation that ran out of steps; eval reports it
+// at the value being evaluated rather than wherever the budget ran out.
+var errTooComplex = errors.New("template too complex to evaluate")
+
 // eval resolves n.
 func (e *evaluator) eval(n *yaml.Node) (any, error) {
-	return e.evalDepth(n, 0)
+	v, err := e.evalDepth(n, 0)
+	if errors.Is(err, errTooComplex) {
+		return nil, e.src.errAt(n, errTooComplex.Error())
+	}
+	return v, err
 }
 
 func (e *evaluator) evalDepth(n *yaml.Node, depth int) (any, error) {
 	e.steps++
 	if e.steps > maxEvalSteps {
-		return nil, e.src.errAt(n, "template too complex to evaluate")
+		return nil, errTooComplex
 	}
 	if depth > maxEvalDepth {
 		return nil, e.src.errAt(n, "nested too deeply")
@@ -463,7 +472,7 @@ func (e *evaluator) subCall(n, arg *yaml.Node, depth int) (any, error) {
 	}
 	switch arg.Kind {
 	case yaml.ScalarNode:
-		return e.sub(arg.Value, nil, n, depth)
+		return e.sub(arg.Value, nil, arg, depth)
 	case yaml.SequenceNode:
 		if len(arg.Content) != 2 || arg.Content[0].Kind != yaml.ScalarNode {
 			return nil, e.src.errAt(n, "Fn::Sub needs a string or [string, {variables}]")
@@ -604,7 +613,7 @@ func (e *evaluator) condition(name string, at *yaml.Node, depth int) (bool, erro
 func (e *evaluator) condExpr(n *yaml.Node, depth int) (bool, error) {
 	e.steps++
 	if e.steps > maxEvalSteps {
-		return false, e.src.errAt(n, "template too complex to evaluate")
+		return false, errTooComplex
 	}
 	if depth > maxEvalDepth {
 		return false, e.src.errAt(n, "nested too deeply")

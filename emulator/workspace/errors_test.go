@@ -1,0 +1,310 @@
+package workspace
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// errorBase is a valid template; each error case replaces one piece of it.
+//
+//	 1 AWSTemplateFormatVersion: '2010-09-09'
+//	 2 Parameters:
+//	 3   Env:
+//	 4     Type: String
+//	 5     Default: prod
+//	 6 Resources:
+//	 7   Api:
+//	 8     Type: AWS::ApiGatewayV2::Api
+//	 9     Properties:
+//	10       Name: probe
+//	11       ProtocolType: WEBSOCKET
+//	12       RouteSelectionExpression: $request.body.action
+//	13   Integ:
+//	14     Type: AWS::ApiGatewayV2::Integration
+//	15     Properties:
+//	16       ApiId: !Ref Api
+//	17       IntegrationType: MOCK
+//	18       RequestTemplates:
+//	19         $default: '{"statusCode": 200}'
+//	20   Route:
+//	21     Type: AWS::ApiGatewayV2::Route
+//	22     Properties:
+//	23       ApiId: !Ref Api
+//	24       RouteKey: $default
+//	25       Target: !Sub integrations/${Integ}
+//	26   RouteResponse:
+//	27     Type: AWS::ApiGatewayV2::RouteResponse
+//	28     Properties:
+//	29       ApiId: !Ref Api
+//	30       RouteId: !Ref Route
+//	31       RouteResponseKey: $default
+//	32   IntegResponse:
+//	33     Type: AWS::ApiGatewayV2::IntegrationResponse
+//	34     Properties:
+//	35       ApiId: !Ref Api
+//	36       IntegrationId: !Ref Integ
+//	37       IntegrationResponseKey: $default
+const errorBase = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: probe
+      ProtocolType: WEBSOCKET
+      RouteSelectionExpression: $request.body.action
+  Integ:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Api
+      IntegrationType: MOCK
+      RequestTemplates:
+        $default: '{"statusCode": 200}'
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $default
+      Target: !Sub integrations/${Integ}
+  RouteResponse:
+    Type: AWS::ApiGatewayV2::RouteResponse
+    Properties:
+      ApiId: !Ref Api
+      RouteId: !Ref Route
+      RouteResponseKey: $default
+  IntegResponse:
+    Type: AWS::ApiGatewayV2::IntegrationResponse
+    Properties:
+      ApiId: !Ref Api
+      IntegrationId: !Ref Integ
+      IntegrationResponseKey: $default
+`
+
+func TestErrorBaseLoads(t *testing.T) {
+	w := mustParse(t, "api.yaml", errorBase)
+	if len(w.API.Routes) != 1 || w.API.Routes[0].RouteResponse == nil || len(w.API.Integrations[0].Responses) != 1 {
+		t.Fatalf("base template loaded as %+v", w.API)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string // replace old with new in errorBase
+		want     string
+	}{
+		{"unknown Ref", "ApiId: !Ref Api\n      IntegrationType", "ApiId: !Ref Nope\n      IntegrationType",
+			`api.yaml:16:14: unknown reference "Nope": no parameter or resource has that name`},
+		{"unknown Sub variable", "integrations/${Integ}", "integrations/${Nope}",
+			`api.yaml:25:33: unknown reference "Nope": no parameter or resource has that name`},
+		{"unknown Sub variable quoted", "!Sub integrations/${Integ}", "!Sub 'integrations/${Nope}'",
+			`api.yaml:25:34: unknown reference "Nope": no parameter or resource has that name`},
+		{"unknown Sub variable long form", "Target: !Sub integrations/${Integ}", `Target: {"Fn::Sub": "integrations/${Nope}"}`,
+			`api.yaml:25:41: unknown reference "Nope": no parameter or resource has that name`},
+		{"unknown GetAtt in Sub", "integrations/${Integ}", "integrations/${Nope.Arn}",
+			`api.yaml:25:33: unknown reference "Nope" in GetAtt: no resource has that name`},
+		{"unknown GetAtt", "Name: probe", "Name: !GetAtt Nope.Name",
+			`api.yaml:10:13: unknown reference "Nope" in GetAtt: no resource has that name`},
+		{"unknown pseudo parameter", "Name: probe", "Name: !Ref AWS::Nope",
+			`api.yaml:10:13: unknown pseudo parameter "AWS::Nope"`},
+		{"integration missing", "integrations/${Integ}", "integrations/Nope",
+			`api.yaml:25:15: route Route: integration "Nope" does not exist`},
+		{"target not an integration", "!Sub integrations/${Integ}", "routes/x",
+			`api.yaml:25:15: route Route: Target "routes/x" must be integrations/{IntegrationId}`},
+		{"target not a string", "!Sub integrations/${Integ}", "[integrations, Integ]",
+			`api.yaml:25:15: AWS::ApiGatewayV2::Route Route: Target must be a string, not a list`},
+		{"HTTP API", "ProtocolType: WEBSOCKET", "ProtocolType: HTTP",
+			`api.yaml:11:21: not a WebSocket API: Api has ProtocolType HTTP`},
+		{"no ProtocolType", "      ProtocolType: WEBSOCKET\n", "",
+			`api.yaml:7:3: not a WebSocket API: Api has no ProtocolType WEBSOCKET`},
+		{"no API", "Type: AWS::ApiGatewayV2::Api", "Type: AWS::SNS::Topic",
+			`api.yaml:7:3: no AWS::ApiGatewayV2::Api resource with ProtocolType WEBSOCKET`},
+		{"unsupported ApiGatewayV2 type", "Type: AWS::ApiGatewayV2::Route", "Type: AWS::ApiGatewayV2::Rout",
+			`api.yaml:21:11: unsupported resource type AWS::ApiGatewayV2::Rout`},
+		{"bad YAML", "      RouteKey: $default", "      RouteKey: [a",
+			`api.yaml:23: invalid YAML: did not find expected ',' or ']'`},
+		{"bad YAML indentation", "    Properties:\n      ApiId: !Ref Api\n      RouteKey", "    Properties:\n      ApiId: !Ref Api\n     RouteKey",
+			`api.yaml:20: invalid YAML: did not find expected key`},
+		{"bad integration type", "IntegrationType: MOCK", "IntegrationType: LAMBDA",
+			`api.yaml:17:24: integration Integ: IntegrationType "LAMBDA" is not one of MOCK, AWS_PROXY, AWS, HTTP, HTTP_PROXY`},
+		{"no integration type", "      IntegrationType: MOCK\n", "",
+			`api.yaml:13:3: integration Integ has no IntegrationType`},
+		{"unsupported function", "ApiId: !Ref Api\n      RouteKey", "ApiId: !ImportValue x\n      RouteKey",
+			`api.yaml:23:14: Fn::ImportValue is not supported: the workbench cannot read another stack's exports`},
+		{"unknown tag", "Name: probe", "Name: !Nope x",
+			`api.yaml:10:13: unsupported intrinsic function !Nope`},
+		{"unknown long-form function", "Name: probe", `Name: {"Fn::Nope": x}`,
+			`api.yaml:10:13: unsupported intrinsic function Fn::Nope`},
+		{"condition function outside Conditions", "Name: probe", "Name: !Equals [a, b]",
+			`api.yaml:10:13: Fn::Equals belongs in Conditions or in the first argument of Fn::If`},
+		{"unknown condition", "IntegrationType: MOCK", "IntegrationType: !If [Nope, MOCK, HTTP]",
+			`api.yaml:17:29: unknown condition "Nope"`},
+		{"Select out of range", "Name: probe", "Name: !Select [3, [a, b]]",
+			`api.yaml:10:22: Fn::Select index 3 is out of range (the list has 2 values)`},
+		{"Join of a mapping", "Name: probe", "Name: !Join [',', [{a: b}]]",
+			`api.yaml:10:25: Fn::Join can only join strings, not a mapping`},
+		{"wrong argument count", "Name: probe", "Name: !Join [',']",
+			`api.yaml:10:13: Fn::Join needs a list of 2 arguments`},
+		{"parameter without default", "    Default: prod\nResources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: probe",
+			"Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: !Ref Env",
+			`api.yaml:9:13: parameter "Env" has no Default: the workbench needs a Default value to resolve it`,
+		},
+		{"duplicate route key", "  RouteResponse:\n", "  Route2:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: {ApiId: !Ref Api, RouteKey: $default}\n  RouteResponse:\n",
+			`api.yaml:28:45: duplicate route key "$default" (also used by the route at line 20)`},
+		{"duplicate resource", "  RouteResponse:\n", "  Route:\n    Type: AWS::SNS::Topic\n  RouteResponse:\n",
+			`api.yaml:26:3: duplicate resource "Route" (first defined at line 20)`},
+		{"no RouteSelectionExpression", "      RouteSelectionExpression: $request.body.action\n", "",
+			`api.yaml:7:3: API Api has no RouteSelectionExpression`},
+		{"route response for a missing route", "RouteId: !Ref Route", "RouteId: Nope",
+			`api.yaml:30:16: route response RouteResponse: route "Nope" does not exist`},
+		{"route response key", "RouteResponseKey: $default", "RouteResponseKey: other",
+			`api.yaml:31:25: route response RouteResponse: RouteResponseKey must be $default (the only key API Gateway supports), not "other"`},
+		{"integration response for a missing integration", "IntegrationId: !Ref Integ", "IntegrationId: Nope",
+			`api.yaml:36:22: integration response IntegResponse: integration "Nope" does not exist`},
+		{"integration response without key", "      IntegrationResponseKey: $default\n", "",
+			`api.yaml:32:3: integration response IntegResponse has no IntegrationResponseKey`},
+		{"route without key", "      RouteKey: $default\n", "",
+			`api.yaml:20:3: route Route has no RouteKey`},
+		{"route without ApiId", "    Properties:\n      ApiId: !Ref Api\n      RouteKey", "    Properties:\n      RouteKey",
+			`api.yaml:20:3: AWS::ApiGatewayV2::Route Route has no ApiId`},
+		{"missing authorizer", "RouteKey: $default", "RouteKey: $default\n      AuthorizerId: Nope",
+			`api.yaml:25:21: route Route: authorizer "Nope" does not exist`},
+		{"ApiKeyRequired not a bool", "RouteKey: $default", "RouteKey: $default\n      ApiKeyRequired: maybe",
+			`api.yaml:25:23: AWS::ApiGatewayV2::Route Route: ApiKeyRequired must be true or false, not "maybe"`},
+		{"timeout not a number", "IntegrationType: MOCK", "IntegrationType: MOCK\n      TimeoutInMillis: soon",
+			`api.yaml:18:24: AWS::ApiGatewayV2::Integration Integ: TimeoutInMillis must be a whole number, not "soon"`},
+		{"template not a string", `$default: '{"statusCode": 200}'`, `$default: [a]`,
+			`api.yaml:19:19: AWS::ApiGatewayV2::Integration Integ: RequestTemplates.$default must be a string, not a list`},
+		{"Properties not a mapping", "    Properties:\n      ApiId: !Ref Api\n      IntegrationType: MOCK\n      RequestTemplates:\n        $default: '{\"statusCode\": 200}'\n", "    Properties: [a]\n",
+			`api.yaml:15:17: the Properties of Integ must be a mapping`},
+		{"Resources not a mapping", "Resources:\n", "Resources: []\nX:\n",
+			`api.yaml:6:12: Resources must be a mapping`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(errorBase, tt.old) {
+				t.Fatalf("errorBase has no %q", tt.old)
+			}
+			src := strings.Replace(errorBase, tt.old, tt.new, 1)
+			w, err := Parse("api.yaml", []byte(src))
+			if err == nil {
+				t.Fatalf("loaded without error: %+v", w.API)
+			}
+			if w != nil {
+				t.Errorf("a failed load returned a workspace")
+			}
+			var le *Error
+			if !errors.As(err, &le) {
+				t.Errorf("error is %T, want *Error", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error\n got: %s\nwant: %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadErrorsWhole(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"empty file", "", "api.yaml:1: empty file"},
+		{"comment only", "# nothing\n", "api.yaml:1: empty file"},
+		{"top-level list", "- a\n- b\n", "api.yaml:1:1: not a CloudFormation template or serverless.yml: the top level must be a mapping"},
+		{"no Resources", "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\n",
+			"api.yaml:1:1: not a CloudFormation template (no Resources) or serverless.yml (no service and provider)"},
+		{"unknown anchor", "a: *x\n", "api.yaml: invalid YAML: unknown anchor 'x' referenced"},
+		{"tab indentation", "Resources:\n\tApi: x\n", "api.yaml:2: invalid YAML: found character that cannot start any token"},
+		{"condition cycle", `Conditions:
+  A: !Not [!Condition B]
+  B: !Not [!Condition A]
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Condition: A
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+`, `api.yaml:3:12: condition "A" refers to itself`},
+		{"bad metadata duration", `Metadata:
+  wsworkbench:
+    settings:
+      idleTimeout: forever
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+`, `api.yaml:4:20: Metadata.wsworkbench.settings.idleTimeout: "forever" is not a duration like 10m or 30s`},
+		{"bad metadata type", `Metadata:
+  wsworkbench:
+    settings:
+      maxFrameBytes: lots
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+`, "api.yaml:4: Metadata.wsworkbench: cannot unmarshal !!str `lots` into int"},
+		{"alias bomb", `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action, Name: !Join ["", *f]}
+`, "api.yaml:10:97: template too complex to evaluate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("api.yaml", []byte(tt.src))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error\n got: %v\nwant: %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want a not-exist error", err)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		want           []string
+	}{
+		{"second WebSocket API", "  Integ:\n", "  Api2:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.x}\n  Integ:\n",
+			[]string{"api.yaml:13:3: only one WebSocket API per workspace: Api is loaded, Api2 is kept in the file but not emulated"}},
+		{"resource of another API", "  Integ:\n", "  Other:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: {ApiId: abc123, RouteKey: x}\n  Integ:\n",
+			[]string{`api.yaml:15:25: AWS::ApiGatewayV2::Route Other belongs to API "abc123", not to Api; it is kept but not emulated`}},
+		{"second stage", "  Integ:\n", "  S1:\n    Type: AWS::ApiGatewayV2::Stage\n    Properties: {ApiId: !Ref Api, StageName: a}\n  S2:\n    Type: AWS::ApiGatewayV2::Stage\n    Properties: {ApiId: !Ref Api, StageName: b}\n  Integ:\n",
+			[]string{"api.yaml:16:3: only one stage per workspace: S1 is used, S2 is kept but not emulated"}},
+		{"model", "  Integ:\n", "  M:\n    Type: AWS::ApiGatewayV2::Model\n  Integ:\n",
+			[]string{"api.yaml:13:3: AWS::ApiGatewayV2::Model M is kept but not emulated: request and response models are not validated by the workbench"}},
+		{"parameter from AllowedValues", "    Default: prod\n", "    AllowedValues: [blue, green]\n",
+			nil}, // Env is not used by the base template
+		{"condition false skips a route", "  Route:\n    Type: AWS::ApiGatewayV2::Route\n", "  Route:\n    Type: AWS::ApiGatewayV2::Route\n    Condition: Never\n",
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(errorBase, tt.old, tt.new, 1)
+			if tt.name == "condition false skips a route" {
+				src = "Conditions:\n  Never: !Equals [a, b]\n" + strings.Replace(src, "  RouteResponse:\n    Type: AWS::ApiGatewayV2::RouteResponse\n", "  RouteResponse:\n    Type: AWS::ApiGatewayV2::RouteResponse\n    Condition: Never\n", 1)
+			}
+			w := mustParse(t, "api.yaml", src)
+			if strings.Join(w.Warnings, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("warnings\n got: %q\nwant: %q", w.Warnings, tt.want)
+			}
+		})
+	}
+}
