@@ -53,11 +53,12 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 			old[el.id] = el
 		}
 	}
+	params := mapGet(root, "Parameters")
 	wantKind := map[string]kind{}
 	for _, el := range want {
 		wantKind[el.id] = el.kind
-		if inDoc(el.id) && w.kinds[el.id] != el.kind {
-			return nil, fmt.Errorf("logical ID %s is already used by another resource in the template", el.id)
+		if w.kinds[el.id] != el.kind && (inDoc(el.id) || mapGet(params, el.id) != nil) {
+			return nil, fmt.Errorf("logical ID %s is already used by another resource or parameter in the template", el.id)
 		}
 	}
 
@@ -131,10 +132,50 @@ func updateResource(res *yaml.Node, el element, old map[string]element) {
 		}
 		if p.node == nil {
 			mapDelete(props, p.name)
-		} else {
-			mapSet(props, p.name, p.node)
+			continue
+		}
+		if had {
+			on, _ := o.prop(p.name)
+			if mergeMapping(mapGet(props, p.name), on, p.node) {
+				continue
+			}
+		}
+		mapSet(props, p.name, p.node)
+	}
+}
+
+// mergeMapping updates orig, a plain mapping in the document, from the old to
+// the new canonical mapping: entries whose value did not change keep their
+// nodes (quoting, comments), changed ones get the new value, removed ones go,
+// new ones are appended. It reports false when orig is not a plain mapping.
+func mergeMapping(orig, old, new *yaml.Node) bool {
+	if orig == nil || old == nil || orig.Kind != yaml.MappingNode || new.Kind != yaml.MappingNode || old.Kind != yaml.MappingNode {
+		return false
+	}
+	if name, _ := intrinsicName(orig); name != "" {
+		return false
+	}
+	for i := 0; i+1 < len(orig.Content); i += 2 {
+		if orig.Content[i].Kind != yaml.ScalarNode || orig.Content[i+1].Kind == yaml.AliasNode {
+			return false
 		}
 	}
+	// Drop the entries the new mapping lacks.
+	for i := 0; i+1 < len(orig.Content); {
+		if mapGet(new, orig.Content[i].Value) == nil {
+			orig.Content = append(orig.Content[:i], orig.Content[i+2:]...)
+			continue
+		}
+		i += 2
+	}
+	for i := 0; i+1 < len(new.Content); i += 2 {
+		k, v := new.Content[i].Value, new.Content[i+1]
+		if nodeEqual(mapGet(old, k), v) && mapGet(orig, k) != nil {
+			continue
+		}
+		mapSet(orig, k, v)
+	}
+	return true
 }
 
 // insertResource adds el as a new resource after the last resource of its
@@ -328,11 +369,8 @@ func (w *Workspace) AssignIDs() {
 	for id := range modelKinds(api) {
 		used[id] = true
 	}
-	gen := func(parts ...string) string {
-		base := ""
-		for _, p := range parts {
-			base += idWords(p)
-		}
+	// gen returns base, or base with the first free number after it.
+	gen := func(base string) string {
 		id := base
 		for n := 2; used[id]; n++ {
 			id = base + strconv.Itoa(n)
@@ -348,7 +386,7 @@ func (w *Workspace) AssignIDs() {
 	}
 	for i := range api.Authorizers {
 		if au := &api.Authorizers[i]; au.ID == "" {
-			au.ID = gen("Authorizer", au.Name)
+			au.ID = gen("Authorizer" + idWords(au.Name))
 		}
 	}
 	for i := range api.Integrations {
@@ -358,17 +396,17 @@ func (w *Workspace) AssignIDs() {
 		}
 		for j := range in.Responses {
 			if ir := &in.Responses[j]; ir.ID == "" {
-				ir.ID = gen(in.ID, "Response", ir.Key)
+				ir.ID = gen(in.ID + "Response" + idWords(ir.Key))
 			}
 		}
 	}
 	for i := range api.Routes {
 		r := &api.Routes[i]
 		if r.ID == "" {
-			r.ID = gen("Route", r.Key)
+			r.ID = gen("Route" + idWords(r.Key))
 		}
 		if r.RouteResponse != nil && r.RouteResponse.ID == "" {
-			r.RouteResponse.ID = gen(r.ID, "Response")
+			r.RouteResponse.ID = gen(r.ID + "Response")
 		}
 	}
 }
