@@ -112,9 +112,12 @@ func translateJavaRegex(p string) (string, error) {
 	var b strings.Builder
 	b.Grow(len(p) + 8)
 	inClass := false
-	classStart := -1 // b.Len() right after "[" or "[^"
+	classStart := -1   // b.Len() right after "[" or "[^"
+	lastQuant := false // the last thing written was a quantifier
 	for i := 0; i < len(p); i++ {
 		c := p[i]
+		wasQuant := lastQuant
+		lastQuant = false
 		switch {
 		case c == '\\':
 			if i+1 >= len(p) {
@@ -256,9 +259,27 @@ func translateJavaRegex(p string) (string, error) {
 				b.WriteString("(?" + f)
 				i = j - 1
 			}
-		case (c == '+') && i > 0 && isQuantifierEnd(p, i-1):
-			// A possessive quantifier (a*+, a++, a?+, a{2}+): RE2 has none,
-			// so it matches greedily.
+		case c == '*' || c == '+' || c == '?':
+			if wasQuant && c == '+' {
+				// A possessive quantifier (a*+, a++, a?+, a{2}+): RE2 has
+				// none, so it matches greedily.
+				continue
+			}
+			b.WriteByte(c)
+			// A quantifier followed by ? (lazy) ends there.
+			lastQuant = !wasQuant
+		case c == '{':
+			j := i + 1
+			for j < len(p) && (isDigit(p[j]) || p[j] == ',') {
+				j++
+			}
+			if j < len(p) && p[j] == '}' && j > i+1 {
+				b.WriteString(p[i : j+1])
+				i = j
+				lastQuant = true
+				continue
+			}
+			b.WriteByte(c)
 		default:
 			b.WriteByte(c)
 		}
@@ -267,19 +288,6 @@ func translateJavaRegex(p string) (string, error) {
 		return "", errors.New("unclosed character class")
 	}
 	return b.String(), nil
-}
-
-// isQuantifierEnd reports whether p[i] ends a quantifier, so that a "+"
-// after it makes the quantifier possessive.
-func isQuantifierEnd(p string, i int) bool {
-	switch p[i] {
-	case '*', '?', '}':
-		return i == 0 || p[i-1] != '\\'
-	case '+':
-		// "a++": the first + is a quantifier unless it was itself possessive.
-		return (i == 0 || p[i-1] != '\\') && !(i > 0 && isQuantifierEnd(p, i-1))
-	}
-	return false
 }
 
 func writeClass(b *strings.Builder, body string, negate, inClass bool) {
