@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/tlscert"
+)
+
+// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSampleBackendServesUntilStopped(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	old := sampleBackendContext
+	sampleBackendContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	defer func() { sampleBackendContext = old }()
+
+	var out, errOut syncBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- Run([]string{"sample-backend", "chat", "--listen", "127.0.0.1:0"}, Stdio{Out: &out, Err: &errOut})
+	}()
+	urlRE := regexp.MustCompile(`Lambda Invoke API on (http://127\.0\.0\.1:\d+)`)
+	var url string
+	deadline := time.Now().Add(5 * time.Second)
+	for url == "" {
+		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no endpoint printed; stdout %q stderr %q", out.String(), errOut.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, err := lambda.NewClient(url, lambda.ModeConcurrent, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	e := lambda.ConnectEvent(lambda.Connection{ConnectionID: "AAAAAAAAAAAAAAA=", Stage: "Prod"}, lambda.Request{RouteKey: "$connect"}, nil, nil)
+	payload, _ := json.Marshal(e)
+	res, fe, err := c.Invoke(context.Background(), "connect", payload)
+	if err != nil || fe != "" || !strings.Contains(string(res), "Connected.") {
+		t.Fatalf("connect: %s %q %v", res, fe, err)
+	}
+	cancel()
+	select {
+	case got := <-code:
+		if got != ExitOK {
+			t.Fatalf("exit %d, stderr %q", got, errOut.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("sample-backend did not stop")
+	}
+	if !strings.Contains(out.String(), "connect AAAAAAAAAAAAAAA= (1 connected)") {
+		t.Fatalf("no call logged: %q", out.String())
+	}
+	if !strings.Contains(out.String(), "serve --lambda-endpoint "+url) {
+		t.Fatalf("no hint how to use it: %q", out.String())
+	}
+}
+
+func TestSampleBackendErrors(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	notPEM := filepath.Join(t.TempDir(), "x.pem")
+	os.WriteFile(notPEM, []byte("nope"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want int
+		msg  string
+	}{
+		{"no sample", []string{"sample-backend"}, ExitUsage, "name the sample"},
+		{"unknown sample", []string{"sample-backend", "todo"}, ExitUsage, "name the sample"},
+		{"bad flag", []string{"sample-backend", "--nope", "chat"}, ExitUsage, "flag provided but not defined"},
+		{"missing cacert", []string{"sample-backend", "--cacert", "/nonexistent.pem", "chat"}, ExitError, "--cacert"},
+		{"cacert not PEM", []string{"sample-backend", "--cacert", notPEM, "chat"}, ExitError, "no PEM certificate"},
+		{"bad listen address", []string{"sample-backend", "--listen", "256.0.0.1:1", "chat"}, ExitError, "sample backend"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if got := Run(tt.args, Stdio{Out: &out, Err: &errOut}); got != tt.want {
+				t.Fatalf("exit %d, want %d; stderr %q", got, tt.want, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tt.msg) {
+				t.Fatalf("stderr %q does not mention %q", errOut.String(), tt.msg)
+			}
+		})
+	}
+}
+
+func TestSampleBackendTrustsWorkbenchCert(t *testing.T) {
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	_, trusted, err := sampleBackendClient("")
+	if err != nil || trusted != "" {
+		t.Fatalf("without a certificate: %q %v", trusted, err)
+	}
+	dir, _ := tlscert.DefaultDir()
+	if _, err := tlscert.Ensure(dir); err != nil {
+		t.Fatal(err)
+	}
+	_, trusted, err = sampleBackendClient("")
+	if err != nil || trusted != filepath.Join(dir, tlscert.CertFile) {
+		t.Fatalf("with the workbench certificate: %q %v", trusted, err)
+	}
+}
+
+func TestSampleBackendHelp(t *testing.T) {
+	var out bytes.Buffer
+	if got := Run([]string{"sample-backend", "--help"}, Stdio{Out: &out, Err: &out}); got != ExitOK {
+		t.Fatalf("exit %d", got)
+	}
+	for _, want := range []string{"--listen", "--cacert", "chat"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q: %s", want, out.String())
+		}
+	}
+}
