@@ -1,0 +1,352 @@
+package emulator
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+)
+
+// conn is one open WebSocket connection.
+//
+// Ownership: the read loop goroutine owns the connection's life. It alone
+// reads, and it alone ends the connection (finish): it closes the socket,
+// removes the connection from the registry and runs $disconnect. Any
+// goroutine may queue a frame with send or start a close with closeWith.
+//
+// Writes: frames queue under mu, and a writer goroutine exists only while
+// the queue is non-empty (writeLoop). An idle connection therefore parks one
+// goroutine (the reader) instead of two, which saves a goroutine stack per
+// connection, while a client that stops reading still blocks only its own
+// writer, never the gateway, the sender or other clients: the sender gets
+// ErrLimitExceeded once the queue is full, and the stalled write times out
+// after WriteTimeout and drops the client. Close frames go out through
+// gorilla's WriteControl, which may run concurrently with a writer.
+type conn struct {
+	g   *Gateway
+	ws  *websocket.Conn
+	lim *limitConn // the raw connection under gorilla
+
+	id          string
+	tail        [2]byte // the last bytes of id, shared by its message IDs
+	remoteAddr  string
+	sourceIP    string
+	userAgent   string
+	domainName  string
+	connectedAt time.Time
+	apiKey      string
+	authorizer  map[string]string
+
+	lastActive atomic.Int64 // unix nanoseconds of the last frame or ping from the client
+	framesIn   atomic.Uint64
+	framesOut  atomic.Uint64
+	bytesIn    atomic.Uint64
+	bytesOut   atomic.Uint64
+
+	mu          sync.Mutex
+	timer       *time.Timer // idle and maximum-duration timeout
+	queue       []outFrame
+	queued      int  // bytes in queue
+	writing     bool // a writer goroutine is running
+	closing     bool // a close has started: no new frames are accepted
+	closeQueued bool // the writer sends the close frame once the queue is written
+	closeCode   int
+	closeReason string
+}
+
+type outFrame struct {
+	typ  int
+	data []byte
+}
+
+func newConn(g *Gateway, ws *websocket.Conn, lim *limitConn, req *request, tail [2]byte, remoteAddr string) *conn {
+	c := &conn{
+		g:           g,
+		ws:          ws,
+		lim:         lim,
+		id:          req.rc.ConnectionID,
+		tail:        tail,
+		remoteAddr:  remoteAddr,
+		sourceIP:    req.rc.SourceIP,
+		userAgent:   req.rc.UserAgent,
+		domainName:  req.rc.DomainName,
+		connectedAt: req.rc.ConnectedAt,
+		apiKey:      req.rc.APIKey,
+		authorizer:  req.rc.Authorizer,
+	}
+	c.lastActive.Store(c.connectedAt.UnixNano())
+	ws.SetPingHandler(c.onPing)
+	ws.SetPongHandler(func(string) error { c.touch(); return nil })
+	st := req.snap.settings
+	c.mu.Lock()
+	c.timer = time.AfterFunc(min(st.Scaled(st.IdleTimeout), st.Scaled(st.MaxConnectionTime)), c.onTimer)
+	c.mu.Unlock()
+	return c
+}
+
+func (c *conn) touch() { c.lastActive.Store(time.Now().UnixNano()) }
+
+// onPing answers a client's ping with a pong. A ping counts as activity for
+// the idle timeout.
+func (c *conn) onPing(data string) error {
+	c.touch()
+	err := c.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(c.g.opts.WriteTimeout))
+	var ne net.Error
+	if err == websocket.ErrCloseSent || errors.As(err, &ne) && ne.Timeout() {
+		return nil
+	}
+	return err
+}
+
+// onTimer closes the connection with 1001 "Going away" when it has been
+// idle for IdleTimeout or open for MaxConnectionTime (both divided by the
+// time scale), and otherwise re-arms for whichever comes first. Activity
+// only stores a time stamp; the timer is re-armed lazily here.
+func (c *conn) onTimer() {
+	st := c.g.snap.Load().settings
+	now := time.Now()
+	maxAt := c.connectedAt.Add(st.Scaled(st.MaxConnectionTime))
+	idleAt := time.Unix(0, c.lastActive.Load()).Add(st.Scaled(st.IdleTimeout))
+	switch {
+	case !now.Before(maxAt):
+		c.limit(closeGoingAway, reasonGoingAway, "the connection reached the maximum duration ("+st.MaxConnectionTime.String()+scaleNote(st.TimeScale)+")")
+	case !now.Before(idleAt):
+		c.limit(closeGoingAway, reasonGoingAway, "the connection was idle for "+st.IdleTimeout.String()+scaleNote(st.TimeScale))
+	default:
+		next := idleAt
+		if maxAt.Before(next) {
+			next = maxAt
+		}
+		c.mu.Lock()
+		if !c.closing {
+			c.timer.Reset(next.Sub(now))
+		}
+		c.mu.Unlock()
+	}
+}
+
+func scaleNote(scale float64) string {
+	if scale <= 1 {
+		return ""
+	}
+	return ", time scale " + strconv.FormatFloat(scale, 'g', -1, 64)
+}
+
+// limit publishes a limit event and closes the connection with code.
+func (c *conn) limit(code int, reason, detail string) {
+	if c.closeWith(code, reason) {
+		c.g.events.publish(Event{Kind: EventLimit, ConnectionID: c.id, Code: code, Reason: reason, Error: detail})
+	}
+}
+
+// readLoop reads messages until the connection ends.
+func (c *conn) readLoop() {
+	defer c.g.wg.Done()
+	for {
+		mt, data, err := c.ws.ReadMessage()
+		if err != nil {
+			c.finish(err)
+			return
+		}
+		c.touch()
+		c.framesIn.Add(1)
+		c.bytesIn.Add(uint64(len(data)))
+		if c.isClosing() {
+			continue // read on only to see the client's closing frame
+		}
+		switch {
+		case mt == websocket.BinaryMessage:
+			c.limit(closeUnsupportedData, reasonBinary, "the client sent a binary frame; API Gateway accepts text frames only")
+		case !utf8.Valid(data):
+			c.limit(closeInvalidPayload, reasonInvalidUTF8, "the client sent a text frame that is not valid UTF-8")
+		default:
+			c.g.handleMessage(c, data)
+		}
+	}
+}
+
+func (c *conn) isClosing() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closing
+}
+
+// send queues a frame. It returns ErrGone once the connection is closing and
+// ErrLimitExceeded when the queue is full.
+func (c *conn) send(typ int, data []byte) error {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return ErrGone
+	}
+	if len(c.queue) >= c.g.opts.SendQueueFrames || c.queued+len(data) > c.g.opts.SendQueueBytes {
+		c.mu.Unlock()
+		return ErrLimitExceeded
+	}
+	c.queue = append(c.queue, outFrame{typ: typ, data: data})
+	c.queued += len(data)
+	start := !c.writing
+	if start {
+		c.writing = true
+		// The read loop holds a count until finish sets closing, which we
+		// checked under mu, so this Add never races Close's Wait.
+		c.g.wg.Add(1)
+	}
+	c.mu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+	return nil
+}
+
+// writeLoop writes queued frames and exits when the queue is empty. When a
+// close was requested while it ran, it sends the close frame last.
+func (c *conn) writeLoop() {
+	defer c.g.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			c.writing = false
+			sendClose := c.closeQueued
+			c.closeQueued = false
+			code, reason := c.closeCode, c.closeReason
+			c.queue = nil // let an idle connection drop the backing array
+			c.mu.Unlock()
+			if sendClose {
+				c.sendClose(code, reason)
+			}
+			return
+		}
+		f := c.queue[0]
+		c.queue[0] = outFrame{}
+		c.queue = c.queue[1:]
+		c.queued -= len(f.data)
+		c.mu.Unlock()
+
+		_ = c.ws.SetWriteDeadline(time.Now().Add(c.g.opts.WriteTimeout))
+		if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
+			c.mu.Lock()
+			c.writing = false
+			c.closeQueued = false
+			c.queue, c.queued = nil, 0
+			c.mu.Unlock()
+			c.abort() // the read loop sees the socket close and finishes
+			return
+		}
+		c.framesOut.Add(1)
+		c.bytesOut.Add(uint64(len(f.data)))
+	}
+}
+
+// closeWith starts closing the connection from the gateway's side with
+// code and reason, the cause $disconnect reports. Frames already queued are
+// written first. It returns false if the connection was already closing.
+func (c *conn) closeWith(code int, reason string) bool {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return false
+	}
+	c.closing = true
+	c.closeCode, c.closeReason = code, reason
+	if c.writing {
+		c.closeQueued = true
+		c.mu.Unlock()
+		return true
+	}
+	c.mu.Unlock()
+	c.sendClose(code, reason)
+	return true
+}
+
+// sendClose writes the close frame and gives the client CloseTimeout to
+// answer with its own before the read loop gives up.
+func (c *conn) sendClose(code int, reason string) {
+	msg := websocket.FormatCloseMessage(code, reason)
+	err := c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.g.opts.WriteTimeout))
+	_ = c.lim.SetReadDeadline(time.Now().Add(c.g.opts.CloseTimeout))
+	if err != nil && err != websocket.ErrCloseSent {
+		c.abort()
+	}
+}
+
+// abort drops the TCP connection; the read loop then finishes.
+func (c *conn) abort() { _ = c.lim.Conn.Close() }
+
+// finish ends the connection: the read loop's last act.
+func (c *conn) finish(err error) {
+	var le *limitError
+	if errors.As(err, &le) {
+		c.limit(closeMessageTooBig, reasonTooBig, le.Error())
+		c.lim.drainUntilClose(time.Now().Add(c.g.opts.CloseTimeout))
+	}
+	c.mu.Lock()
+	if !c.closing {
+		c.closing = true
+		c.closeCode, c.closeReason = closeCause(err)
+	}
+	code, reason := c.closeCode, c.closeReason
+	c.queue, c.queued = nil, 0
+	c.timer.Stop()
+	c.mu.Unlock()
+	c.abort()
+	c.g.unregister(c)
+	c.g.disconnect(c, code, reason)
+}
+
+// closeCause returns the close code and reason for a connection the client
+// (or the network) ended.
+func closeCause(err error) (int, string) {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		if ce.Code == closeAbnormal {
+			return closeAbnormal, "" // gorilla's "unexpected EOF": the TCP connection dropped
+		}
+		return ce.Code, ce.Text
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return closeAbnormal, ""
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "websocket: ") {
+		// gorilla found a protocol error and sent 1002 already.
+		return closeProtocolError, strings.TrimPrefix(msg, "websocket: ")
+	}
+	return closeAbnormal, ""
+}
+
+// info returns the connection's public description.
+func (c *conn) info() ConnectionInfo {
+	return ConnectionInfo{
+		ID:           c.id,
+		RemoteAddr:   c.remoteAddr,
+		SourceIP:     c.sourceIP,
+		UserAgent:    c.userAgent,
+		ConnectedAt:  c.connectedAt,
+		LastActiveAt: time.Unix(0, c.lastActive.Load()),
+		FramesIn:     c.framesIn.Load(),
+		FramesOut:    c.framesOut.Load(),
+		BytesIn:      c.bytesIn.Load(),
+		BytesOut:     c.bytesOut.Load(),
+	}
+}
+
+// ConnectionInfo describes an open connection.
+type ConnectionInfo struct {
+	ID           string
+	RemoteAddr   string // the client's ip:port, as the client sees its local address
+	SourceIP     string
+	UserAgent    string
+	ConnectedAt  time.Time
+	LastActiveAt time.Time // the last frame or ping from the client
+	FramesIn     uint64    // data frames received
+	FramesOut    uint64    // data frames written
+	BytesIn      uint64
+	BytesOut     uint64
+}

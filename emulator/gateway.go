@@ -1,0 +1,449 @@
+// Package emulator is a local Amazon API Gateway WebSocket API: one listener
+// that serves ws://HOST:PORT/{stage} the way API Gateway does (route
+// selection, $connect/$disconnect/$default, MOCK integrations with VTL
+// mapping templates, integration and route responses, AWS's error frames,
+// close codes and limits) and the @connections management API beside it.
+//
+// A Gateway runs on an immutable Snapshot compiled from a model.API; Update
+// compiles a new one and swaps it in without dropping a connection. Everything
+// that happens is published as Events for the window, the serve command's log
+// and tests.
+package emulator
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator/model"
+)
+
+// Options configure a Gateway. The zero value is ready to use.
+type Options struct {
+	// Addr is where Open listens; default "127.0.0.1:0" (a free port on
+	// loopback).
+	Addr string
+	// WriteTimeout bounds every write to a client; a client that does not
+	// read for this long is dropped. Default 10 s.
+	WriteTimeout time.Duration
+	// CloseTimeout is how long a close the gateway starts waits for the
+	// client's closing frame before it drops the TCP connection. Default 2 s.
+	CloseTimeout time.Duration
+	// SendQueueFrames and SendQueueBytes bound each connection's queue of
+	// frames waiting to be written. A PostToConnection that finds the queue
+	// full gets LimitExceededException (429), as on AWS when "the WebSocket
+	// client side buffer is full". Defaults 256 frames and 4 MiB.
+	SendQueueFrames int
+	SendQueueBytes  int
+	// MaxConcurrentRequests bounds the messages being handled at once by
+	// integrations that wait on the network; a client that sends faster
+	// waits. Default 1024.
+	MaxConcurrentRequests int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.CloseTimeout <= 0 {
+		o.CloseTimeout = 2 * time.Second
+	}
+	if o.SendQueueFrames <= 0 {
+		o.SendQueueFrames = 256
+	}
+	if o.SendQueueBytes <= 0 {
+		o.SendQueueBytes = 4 << 20
+	}
+	if o.MaxConcurrentRequests <= 0 {
+		o.MaxConcurrentRequests = 1024
+	}
+	return o
+}
+
+// readBufferSize is each connection's read buffer. Frames of any size read
+// through it (bufio reads large payloads straight into the message), so a
+// small buffer costs a few extra syscalls on big frames and saves 3 KB on
+// every idle connection compared with gorilla's default.
+const readBufferSize = 1024
+
+// Gateway is a running API Gateway WebSocket API. Its methods are safe for
+// concurrent use.
+//
+// Goroutines: Open starts the HTTP server's goroutine; each connection has a
+// read loop goroutine for its whole life and a writer goroutine only while it
+// has frames queued; messages for integrations that wait on the network run
+// in goroutines of their own. Close waits for all of them.
+type Gateway struct {
+	opts     Options
+	snap     atomic.Pointer[Snapshot]
+	ids      *idGen
+	events   bus
+	upgrader websocket.Upgrader
+	sem      chan struct{} // bounds blocking message handlers
+
+	// ctx is the parent of every integration call; Close cancels it only
+	// when its deadline passes before the connections have finished.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // connection goroutines, message handlers, upgrade handlers
+
+	mu     sync.Mutex
+	conns  map[string]*conn
+	closed bool
+	ln     net.Listener
+	srv    *http.Server
+	served chan struct{} // closed when the HTTP server's goroutine returns
+}
+
+// New compiles api and returns a gateway that is not listening yet.
+func New(api *model.API, opts Options) (*Gateway, error) {
+	snap, err := Compile(api)
+	if err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	g := &Gateway{
+		opts:   opts,
+		ids:    newIDGen(),
+		sem:    make(chan struct{}, opts.MaxConcurrentRequests),
+		ctx:    ctx,
+		cancel: cancel,
+		conns:  map[string]*conn{},
+	}
+	g.snap.Store(snap)
+	g.upgrader = websocket.Upgrader{
+		ReadBufferSize:   readBufferSize,
+		WriteBufferPool:  &sync.Pool{},
+		HandshakeTimeout: opts.WriteTimeout,
+		// API Gateway accepts any Origin: a page served from anywhere may
+		// connect.
+		CheckOrigin: func(*http.Request) bool { return true },
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			writeMessage(w, status, http.StatusText(status))
+		},
+	}
+	return g, nil
+}
+
+// Open binds the listener (so an address in use fails here, at once) and
+// serves in a goroutine.
+func (g *Gateway) Open() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return errors.New("gateway is closed")
+	}
+	if g.ln != nil {
+		return errors.New("gateway is already open")
+	}
+	ln, err := net.Listen("tcp", g.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", g.opts.Addr, err)
+	}
+	g.ln = ln
+	g.srv = &http.Server{
+		Handler:           g,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	g.served = make(chan struct{})
+	go func() {
+		defer close(g.served)
+		_ = g.srv.Serve(ln) // returns http.ErrServerClosed after Shutdown
+	}()
+	return nil
+}
+
+// Addr returns the address the gateway listens on, e.g. "127.0.0.1:8080";
+// "" before Open.
+func (g *Gateway) Addr() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.ln == nil {
+		return ""
+	}
+	return g.ln.Addr().String()
+}
+
+// host returns the listen address with an unspecified IP (0.0.0.0, ::)
+// replaced by 127.0.0.1, for URLs.
+func (g *Gateway) host() string {
+	addr := g.Addr()
+	h, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(h); ip == nil || ip.IsUnspecified() {
+		h = "127.0.0.1"
+	}
+	return net.JoinHostPort(h, port)
+}
+
+// URL returns the WebSocket URL clients connect to: ws://127.0.0.1:PORT/{stage}.
+func (g *Gateway) URL() string {
+	return "ws://" + g.host() + "/" + g.snap.Load().stage
+}
+
+// ConnectionsURL returns the @connections endpoint:
+// http://127.0.0.1:PORT/{stage}/@connections. An SDK's endpoint is the part
+// before /@connections.
+func (g *Gateway) ConnectionsURL() string {
+	return "http://" + g.host() + "/" + g.snap.Load().stage + "/@connections"
+}
+
+// Update compiles api and, only if it compiles, makes it the gateway's
+// configuration. Open connections stay open; a message already being handled
+// finishes on the configuration it started with.
+func (g *Gateway) Update(api *model.API) error {
+	snap, err := Compile(api)
+	if err != nil {
+		g.events.publish(Event{Kind: EventConfig, Outcome: "rejected", Error: err.Error()})
+		return err
+	}
+	g.snap.Store(snap)
+	g.events.publish(Event{Kind: EventConfig, Outcome: "applied"})
+	return nil
+}
+
+// API returns a copy of the model the gateway runs.
+func (g *Gateway) API() *model.API { return g.snap.Load().api.Clone() }
+
+// Snapshot returns the compiled configuration the gateway runs.
+func (g *Gateway) Snapshot() *Snapshot { return g.snap.Load() }
+
+// Subscribe returns a subscription to the gateway's events with room for
+// buffer events; a subscriber that falls further behind loses events (see
+// Subscription.Dropped) rather than slowing the gateway.
+func (g *Gateway) Subscribe(buffer int) *Subscription { return g.events.subscribe(buffer) }
+
+// Close closes every connection with 1001 "Going away", runs $disconnect for
+// each, and waits for every goroutine the gateway started. When ctx ends
+// first, it drops the remaining connections, cancels running integrations,
+// and returns ctx's error once they have stopped.
+func (g *Gateway) Close(ctx context.Context) error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
+	g.closed = true
+	srv, served := g.srv, g.served
+	g.mu.Unlock()
+
+	var err error
+	if srv != nil {
+		// Stops listening and waits for requests in flight: @connections
+		// calls and upgrades whose $connect is running.
+		err = srv.Shutdown(ctx)
+	}
+	for _, c := range g.connList() {
+		c.closeWith(closeGoingAway, reasonGoingAway)
+	}
+	done := make(chan struct{})
+	go func() {
+		g.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+		g.cancel()
+		for _, c := range g.connList() {
+			c.abort()
+		}
+		<-done
+	}
+	g.cancel()
+	if served != nil {
+		_ = srv.Close()
+		<-served
+	}
+	g.events.close()
+	return err
+}
+
+func (g *Gateway) connList() []*conn {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	list := make([]*conn, 0, len(g.conns))
+	for _, c := range g.conns {
+		list = append(list, c)
+	}
+	return list
+}
+
+// enter counts a request that may start connection goroutines; it fails
+// once Close has begun, so Close's Wait never races an Add.
+func (g *Gateway) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.wg.Add(1)
+	return true
+}
+
+// register adds c to the registry. A connection that completes its upgrade
+// while the gateway closes is closed at once (and still gets $disconnect).
+func (g *Gateway) register(c *conn) {
+	g.mu.Lock()
+	g.conns[c.id] = c
+	closing := g.closed
+	g.mu.Unlock()
+	if closing {
+		c.closeWith(closeGoingAway, reasonGoingAway)
+	}
+}
+
+func (g *Gateway) unregister(c *conn) {
+	g.mu.Lock()
+	if g.conns[c.id] == c {
+		delete(g.conns, c.id)
+	}
+	g.mu.Unlock()
+}
+
+func (g *Gateway) lookup(id string) *conn {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.conns[id]
+}
+
+// ServeHTTP serves the WebSocket endpoint /{stage} and the @connections API
+// (/{stage}/@connections/{id} and /@connections/{id}); any other path is
+// API Gateway's 403 {"message":"Forbidden"}.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	snap := g.snap.Load()
+	segs, ok := pathSegments(r.URL)
+	if !ok {
+		writeMessage(w, http.StatusForbidden, "Forbidden")
+		return
+	}
+	if len(segs) > 0 && segs[len(segs)-1] == "" {
+		segs = segs[:len(segs)-1] // a trailing slash
+	}
+	switch {
+	case len(segs) == 1 && segs[0] == snap.stage:
+		g.serveWebSocket(w, r, snap)
+	case len(segs) >= 1 && segs[0] == "@connections":
+		g.serveConnections(w, r, segs[1:])
+	case len(segs) >= 2 && segs[0] == snap.stage && segs[1] == "@connections":
+		g.serveConnections(w, r, segs[2:])
+	default:
+		writeMessage(w, http.StatusForbidden, "Forbidden")
+	}
+}
+
+// pathSegments splits the request path into unescaped segments, so
+// "/production/%40connections/R0oXAdfD0kwCH6w%3D" is
+// ["production", "@connections", "R0oXAdfD0kwCH6w="].
+func pathSegments(u *url.URL) ([]string, bool) {
+	p := strings.TrimPrefix(u.EscapedPath(), "/")
+	if p == "" {
+		return nil, true
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		v, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, false
+		}
+		segs[i] = v
+	}
+	return segs, true
+}
+
+// writeMessage writes API Gateway's usual error body {"message":"..."}.
+func writeMessage(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"message":`+jsonString(message)+`}`)
+}
+
+// serveWebSocket runs $connect while the upgrade waits, then upgrades.
+func (g *Gateway) serveWebSocket(w http.ResponseWriter, r *http.Request, snap *Snapshot) {
+	if !websocket.IsWebSocketUpgrade(r) {
+		w.Header().Set("Upgrade", "websocket")
+		writeMessage(w, http.StatusUpgradeRequired, "Upgrade Required")
+		return
+	}
+	if status, msg := checkHandshake(r); status != 0 {
+		if status == http.StatusBadRequest {
+			w.Header().Set("Sec-WebSocket-Version", "13")
+		}
+		writeMessage(w, status, msg)
+		return
+	}
+	if !g.enter() {
+		writeMessage(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	}
+	defer g.wg.Done()
+	g.connect(w, r, snap)
+}
+
+// checkHandshake checks what gorilla would reject, so that $connect runs
+// only for a handshake that can succeed.
+func checkHandshake(r *http.Request) (int, string) {
+	if r.Method != http.MethodGet {
+		return http.StatusMethodNotAllowed, "Method Not Allowed"
+	}
+	if !headerHasToken(r.Header, "Sec-Websocket-Version", "13") {
+		return http.StatusBadRequest, "Bad Request"
+	}
+	key, err := base64.StdEncoding.DecodeString(r.Header.Get("Sec-Websocket-Key"))
+	if err != nil || len(key) != 16 {
+		return http.StatusBadRequest, "Bad Request"
+	}
+	return 0, ""
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h[http.CanonicalHeaderKey(name)] {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

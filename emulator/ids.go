@@ -1,0 +1,119 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"hash/fnv"
+	"sync/atomic"
+)
+
+// idGen makes connection, message and request IDs in API Gateway's format:
+// 16 characters, the URL-safe base64 encoding of 11 bytes with its one "="
+// pad, e.g. "R1kmxc2VNjMCFIA=". Captured AWS IDs show structure that the
+// generator copies so the IDs look familiar in a log:
+//
+//   - bytes 0-5 change with every ID (AWS: a time-ordered prefix; here a
+//     48-bit counter multiplied by an odd constant, which is a bijection, so
+//     no two IDs from one generator share them);
+//   - bytes 6-7 and the top bits of byte 8 are fixed per gateway (AWS: the
+//     same for every ID a host issues);
+//   - the low 6 bits of byte 8 are the ID's kind: the 12th character is "C"
+//     for connection and message IDs and "F" for request IDs;
+//   - bytes 9-10 belong to the connection: a message ID ends like the ID of
+//     the connection it arrived on ("R1knPc2ntjMCFIA=" on "R1kmxc2VNjMCFIA=").
+//
+// An idGen is safe for concurrent use.
+type idGen struct {
+	counter atomic.Uint64
+	host    [3]byte
+}
+
+// ID kinds: the value of the 12th character.
+const (
+	kindConnection = 2 // "C"
+	kindRequest    = 5 // "F"
+)
+
+// idScramble is an odd 48-bit constant; multiplying by it modulo 2^48 is a
+// bijection that makes consecutive IDs look unrelated.
+const idScramble = 0x9E3779B97F4B & (1<<48 - 1)
+
+func newIDGen() *idGen {
+	var seed [11]byte
+	_, _ = rand.Read(seed[:]) // crypto/rand.Read never fails on supported platforms
+	g := &idGen{}
+	g.counter.Store(binary.LittleEndian.Uint64(seed[:8]) & (1<<48 - 1))
+	copy(g.host[:], seed[8:])
+	return g
+}
+
+// next returns a new ID of the given kind whose last two bytes are tail.
+func (g *idGen) next(kind byte, tail [2]byte) string {
+	n := (g.counter.Add(1) * idScramble) & (1<<48 - 1)
+	var b [11]byte
+	b[0] = byte(n >> 40)
+	b[1] = byte(n >> 32)
+	b[2] = byte(n >> 24)
+	b[3] = byte(n >> 16)
+	b[4] = byte(n >> 8)
+	b[5] = byte(n)
+	b[6] = g.host[0]
+	b[7] = g.host[1]
+	b[8] = g.host[2]&0xC0 | kind
+	b[9] = tail[0]
+	b[10] = tail[1]
+	return base64.URLEncoding.EncodeToString(b[:])
+}
+
+// connectionID returns a new connection ID and the tail its message IDs share.
+func (g *idGen) connectionID() (id string, tail [2]byte) {
+	_, _ = rand.Read(tail[:])
+	return g.next(kindConnection, tail), tail
+}
+
+// messageID returns a new message ID for the connection with the given tail.
+func (g *idGen) messageID(tail [2]byte) string { return g.next(kindConnection, tail) }
+
+// requestID returns a new request ID (which is also the extended request ID).
+func (g *idGen) requestID() string {
+	var tail [2]byte
+	_, _ = rand.Read(tail[:])
+	return g.next(kindRequest, tail)
+}
+
+// validConnectionID reports whether id has the shape of an API Gateway
+// connection ID: 15 URL-safe base64 characters and "=".
+func validConnectionID(id string) bool {
+	if len(id) != 16 || id[15] != '=' {
+		return false
+	}
+	for i := 0; i < 15; i++ {
+		c := id[i]
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// apiIDFor returns a 10-character lower-case alphanumeric API ID (the shape of
+// "dl7ptocha9") that stays the same for the same API logical ID and name, so
+// $context.apiId and the domain name a backend builds do not change between
+// runs.
+func apiIDFor(logicalID, name string) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	h := fnv.New64a()
+	h.Write([]byte(logicalID))
+	h.Write([]byte{0})
+	h.Write([]byte(name))
+	n := h.Sum64()
+	var b [10]byte
+	for i := range b {
+		b[i] = alphabet[n%36]
+		n /= 36
+	}
+	return string(b[:])
+}

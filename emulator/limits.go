@@ -1,0 +1,202 @@
+package emulator
+
+import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"time"
+)
+
+// Close codes and reasons for the limits API Gateway enforces.
+const (
+	closeMessageTooBig   = 1009
+	closeUnsupportedData = 1003
+	closeInvalidPayload  = 1007
+	closeGoingAway       = 1001
+	closeNormal          = 1000
+	closeAbnormal        = 1006
+	closeProtocolError   = 1002
+
+	reasonTooBig       = "Message too big"
+	reasonBinary       = "Binary frames are not supported"
+	reasonInvalidUTF8  = "Invalid frame payload data"
+	reasonDeleted      = "Connection Closed Normally"
+	reasonGoingAway    = "Going away"
+	reasonQueueOverrun = ""
+)
+
+// limitError is a frame or message over API Gateway's size limits.
+type limitError struct {
+	what  string // "frame" or "message"
+	size  uint64
+	limit int
+}
+
+func (e *limitError) Error() string {
+	return fmt.Sprintf("%s of %d bytes is over the %d-byte limit", e.what, e.size, e.limit)
+}
+
+// limitConn watches the WebSocket frame headers in the bytes a client sends,
+// before gorilla parses them, because gorilla can limit a message but not a
+// single frame. When a frame is over MaxFrameBytes, or the frames of one
+// message add up to more than MaxMessageBytes, Read returns the bytes before
+// that frame's header together with a *limitError, so every earlier message
+// is still delivered and the oversized frame is never buffered. The limits
+// are read from the gateway's current snapshot at each frame header.
+//
+// Only the connection's read loop calls Read.
+type limitConn struct {
+	net.Conn
+	g   *Gateway
+	err error
+
+	// held collects what gorilla writes during the upgrade (the 101
+	// response) until release, so the connection is registered before the
+	// client can know it is connected.
+	holding bool
+	held    []byte
+
+	rest      []byte // bytes read after a violation, not yet scanned
+	lingering bool   // after a violation: only look for the client's close frame
+	closeSeen bool
+
+	hdr       [14]byte
+	hn        int    // header bytes collected
+	need      int    // header length once known (after 2 bytes)
+	remaining uint64 // payload bytes left in the current frame
+	msgLen    uint64 // payload bytes of the current message so far
+}
+
+func newLimitConn(nc net.Conn, g *Gateway) *limitConn {
+	return &limitConn{Conn: nc, g: g, holding: true}
+}
+
+// Write writes p, or holds it while the upgrade is not released.
+func (l *limitConn) Write(p []byte) (int, error) {
+	if l.holding {
+		l.held = append(l.held, p...)
+		return len(p), nil
+	}
+	return l.Conn.Write(p)
+}
+
+// release writes what the upgrade wrote and stops holding. It is called
+// once, by the upgrade handler, before the connection's goroutines start.
+func (l *limitConn) release(deadline time.Time) error {
+	l.holding = false
+	held := l.held
+	l.held = nil
+	_ = l.Conn.SetWriteDeadline(deadline)
+	_, err := l.Conn.Write(held)
+	_ = l.Conn.SetWriteDeadline(time.Time{})
+	return err
+}
+
+// Read reads from the connection and checks every complete frame header.
+func (l *limitConn) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.Conn.Read(p)
+	if n > 0 {
+		if off, end, lerr := l.scan(p[:n]); lerr != nil {
+			l.err = lerr
+			l.rest = append(l.rest[:0], p[end:n]...)
+			return off, lerr
+		}
+	}
+	return n, err
+}
+
+// drainUntilClose reads and discards what the client sends after a limit
+// error until its closing frame has arrived, it closes, or the deadline
+// passes. Closing a socket with unread data resets it, and the client would
+// lose the close frame just written; a client that answers our close frame
+// at once is let go at once.
+func (l *limitConn) drainUntilClose(deadline time.Time) {
+	l.lingering = true
+	if _, _, _ = l.scan(l.rest); l.closeSeen && l.remaining == 0 {
+		return
+	}
+	_ = l.Conn.SetReadDeadline(deadline)
+	buf := make([]byte, 4096)
+	for {
+		n, err := l.Conn.Read(buf)
+		l.scan(buf[:n])
+		if err != nil || l.closeSeen && l.remaining == 0 {
+			return
+		}
+	}
+}
+
+// scan follows frame boundaries through p. On a violation it returns the
+// offset in p where the offending frame's header starts (0 when the header
+// began in an earlier read), the offset where scanning stopped, and the
+// error.
+func (l *limitConn) scan(p []byte) (off, end int, err error) {
+	start := 0
+	for i := 0; i < len(p); {
+		if l.remaining > 0 {
+			n := uint64(len(p) - i)
+			if n > l.remaining {
+				n = l.remaining
+			}
+			i += int(n)
+			l.remaining -= n
+			continue
+		}
+		if l.hn == 0 {
+			start = i
+		}
+		l.hdr[l.hn] = p[i]
+		l.hn++
+		i++
+		if l.hn == 2 {
+			l.need = 2
+			switch l.hdr[1] & 0x7f {
+			case 126:
+				l.need += 2
+			case 127:
+				l.need += 8
+			}
+			if l.hdr[1]&0x80 != 0 {
+				l.need += 4 // the client's mask key
+			}
+		}
+		if l.hn < 2 || l.hn < l.need {
+			continue
+		}
+		// A complete header.
+		l.hn = 0
+		var size uint64
+		switch b := l.hdr[1] & 0x7f; b {
+		case 126:
+			size = uint64(binary.BigEndian.Uint16(l.hdr[2:4]))
+		case 127:
+			size = binary.BigEndian.Uint64(l.hdr[2:10])
+		default:
+			size = uint64(b)
+		}
+		l.remaining = size
+		opcode := l.hdr[0] & 0x0f
+		if opcode == 8 {
+			l.closeSeen = true
+		}
+		if opcode >= 8 || l.lingering {
+			continue // control frames: gorilla checks them
+		}
+		if opcode == 0 {
+			l.msgLen += size
+		} else {
+			l.msgLen = size
+		}
+		st := l.g.snap.Load().settings
+		if size > uint64(st.MaxFrameBytes) {
+			return start, i, &limitError{what: "frame", size: size, limit: st.MaxFrameBytes}
+		}
+		if l.msgLen > uint64(st.MaxMessageBytes) || l.msgLen < size {
+			return start, i, &limitError{what: "message", size: l.msgLen, limit: st.MaxMessageBytes}
+		}
+	}
+	return len(p), len(p), nil
+}

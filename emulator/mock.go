@@ -1,0 +1,61 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"net/http"
+
+	"github.com/tidwall/gjson"
+
+	"wsworkbench/emulator/model"
+)
+
+// mockIntegration is API Gateway's MOCK integration: a loopback whose only
+// output is a status code, read from the integration request body. The
+// integration response body is empty; the response template makes the
+// frame.
+type mockIntegration struct{}
+
+var _ Integration = (*mockIntegration)(nil)
+
+func newMockIntegration(*model.Integration, *model.API) (Integration, error) {
+	return &mockIntegration{}, nil
+}
+
+// Invoke reads the status code from req.Body:
+//   - an empty body (no request template, nothing passed through: a
+//     $connect) answers 200, as AWS's "default integration response";
+//   - a JSON object with an integer "statusCode" answers that status;
+//   - anything else is AWS's configuration error, which the client sees as
+//     500 on $connect and "Internal server error" on a message.
+func (m *mockIntegration) Invoke(ctx context.Context, req *IntegrationRequest) (*IntegrationResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	body := bytes.TrimSpace(req.Body)
+	if len(body) == 0 {
+		return &IntegrationResult{StatusCode: http.StatusOK}, nil
+	}
+	status, ok := mockStatus(body)
+	if !ok {
+		return nil, configError("statusCode should be an integer which defined in request template")
+	}
+	return &IntegrationResult{StatusCode: status}, nil
+}
+
+// mockStatus returns the integer statusCode of a JSON object.
+func mockStatus(body []byte) (int, bool) {
+	if len(body) == 0 || body[0] != '{' || !gjson.ValidBytes(body) {
+		return 0, false
+	}
+	v := gjson.GetBytes(body, "statusCode")
+	if v.Type != gjson.Number {
+		return 0, false
+	}
+	f := v.Num
+	if f != math.Trunc(f) || f < 100 || f > 599 {
+		return 0, false
+	}
+	return int(f), true
+}

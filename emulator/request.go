@@ -1,0 +1,280 @@
+package emulator
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"wsworkbench/emulator/selection"
+	"wsworkbench/emulator/vtl"
+)
+
+// request is one pass through the gateway: a $connect, a message or a
+// $disconnect, on the snapshot it started with. It belongs to one goroutine.
+type request struct {
+	g     *Gateway
+	snap  *Snapshot
+	rc    RequestContext
+	body  []byte      // the message; nil on $connect and $disconnect
+	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
+	query url.Values
+	trace bool // someone subscribes to events
+
+	ctxMap  map[string]any    // $context for templates, built on first use
+	ctxFlat map[string]string // $context for selection expressions, built on first use
+	params  map[string]map[string]string
+}
+
+// outcome is what a route's integration produced.
+type outcome struct {
+	status  int
+	headers http.Header
+	payload []byte // the frame for a two-way route; nil means no frame
+}
+
+func (r *request) publish(e Event) {
+	if !r.trace {
+		return
+	}
+	e.ConnectionID = r.rc.ConnectionID
+	e.RequestID = r.rc.RequestID
+	e.MessageID = r.rc.MessageID
+	if e.RouteKey == "" {
+		e.RouteKey = r.rc.RouteKey
+	}
+	r.g.events.publish(e)
+}
+
+// contextMap returns $context for a template.
+func (r *request) contextMap() map[string]any {
+	if r.ctxMap == nil {
+		r.ctxMap = r.rc.Map()
+	}
+	return r.ctxMap
+}
+
+// source returns what a selection expression evaluates against. The
+// integration status and headers are set for response template selection.
+func (r *request) source(e *compiledExpr, status int, respHeaders http.Header) *selection.Source {
+	src := &selection.Source{
+		Body:           r.body,
+		Headers:        r.head,
+		QueryString:    r.query,
+		StageVariables: r.snap.api.Stage.Variables,
+	}
+	if e.usesContext {
+		if r.ctxFlat == nil {
+			r.ctxFlat = r.rc.flat()
+		}
+		src.Context = r.ctxFlat
+	}
+	if status != 0 {
+		src.StatusCode = statusString(status)
+		src.ResponseHeaders = respHeaders
+	}
+	return src
+}
+
+// input returns the template input for body.
+func (r *request) input(t *compiledTemplate, body []byte) *vtl.Input {
+	in := &vtl.Input{Body: body, StageVariables: r.snap.api.Stage.Variables, Params: r.paramMap()}
+	if t.usesContext {
+		in.Context = r.contextMap()
+	}
+	return in
+}
+
+// paramMap returns $input.params(): the upgrade request's query string and
+// headers on $connect; empty on messages, which carry neither.
+func (r *request) paramMap() map[string]map[string]string {
+	if r.params != nil {
+		return r.params
+	}
+	qs := make(map[string]string, len(r.query))
+	for k, v := range r.query {
+		if len(v) > 0 {
+			qs[k] = v[0]
+		}
+	}
+	hs := make(map[string]string, len(r.head))
+	for k, v := range r.head {
+		if len(v) > 0 {
+			hs[k] = v[0]
+		}
+	}
+	r.params = map[string]map[string]string{"path": {}, "querystring": qs, "header": hs}
+	return r.params
+}
+
+// run calls route's integration and, for a two-way route, maps its answer
+// to the frame to send back.
+func (r *request) run(ctx context.Context, route *compiledRoute) (*outcome, error) {
+	ci := route.integ
+	if ci == nil {
+		if r.rc.EventType == EventTypeMessage {
+			return nil, configError("No integration defined for route %s", route.key)
+		}
+		return &outcome{status: http.StatusOK}, nil
+	}
+	ireq := &IntegrationRequest{
+		Body:           r.body,
+		RawBody:        r.body,
+		Headers:        r.head,
+		QueryString:    r.query,
+		StageVariables: r.snap.api.Stage.Variables,
+		Context:        &r.rc,
+	}
+	if !ci.typ.proxy {
+		body, templated, err := r.requestBody(ci)
+		if err != nil {
+			return nil, err
+		}
+		ireq.Body, ireq.Templated = body, templated
+	}
+
+	ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
+	start := time.Now()
+	res, err := ci.impl.Invoke(ictx, ireq)
+	took := time.Since(start)
+	cancel()
+	if err == nil && res == nil {
+		err = fmt.Errorf("integration %s returned no result", ci.model.ID)
+	}
+	if err != nil {
+		r.publish(Event{Kind: EventIntegration, Error: err.Error(), Duration: took})
+		return nil, err
+	}
+	out := &outcome{status: res.StatusCode, headers: res.Headers}
+	if ci.typ.proxy || !route.twoWay || r.rc.EventType != EventTypeMessage {
+		// Proxy: the backend's body is the payload. One-way routes,
+		// $connect and $disconnect never send a frame, so AWS's
+		// integration response has nothing to do.
+		r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Duration: took})
+		if ci.typ.proxy {
+			out.payload = res.Body
+		}
+		return out, nil
+	}
+	payload, err := r.responseBody(ci, res, took)
+	if err != nil {
+		return nil, err
+	}
+	out.payload = payload
+	return out, nil
+}
+
+// requestBody applies the integration's request template, or its
+// passthrough behaviour when no template is selected.
+func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated bool, err error) {
+	t, value := r.pickTemplate(ci.tse, ci.templates, 0, nil)
+	if t == nil {
+		switch {
+		case ci.passthrough == passNever,
+			ci.passthrough == passWhenNoTemplates && len(ci.templates) > 0:
+			return nil, false, &Error{Code: CodeUnsupportedMediaType,
+				Detail: fmt.Sprintf("no request template matches %q and PassthroughBehavior is %s", value, ci.passthrough)}
+		}
+		body := r.body
+		if ci.model.ContentHandlingStrategy == "CONVERT_TO_BINARY" && len(body) > 0 {
+			dec, err := base64.StdEncoding.DecodeString(string(body))
+			if err != nil {
+				return nil, false, configError("CONVERT_TO_BINARY: the message is not base64: %v", err)
+			}
+			body = dec
+		}
+		return body, false, nil
+	}
+	out, err := r.render("request", t, value, r.body)
+	if err != nil {
+		return nil, false, err
+	}
+	return out, true, nil
+}
+
+// responseBody selects the integration response for res and renders its
+// template: the frame for a two-way route.
+func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, took time.Duration) ([]byte, error) {
+	idx := -1
+	if ci.typ.selectByError && res.ErrorMessage == "" {
+		for i, cr := range ci.responses {
+			if cr.model.Key == "$default" {
+				idx = i
+			}
+		}
+	} else {
+		value := statusString(res.StatusCode)
+		if ci.typ.selectByError {
+			value = res.ErrorMessage
+		}
+		if i, ok := selection.SelectResponse(ci.keys, value); ok {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		err := configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: %d", res.StatusCode)
+		r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Duration: took, Error: err.Error()})
+		return nil, err
+	}
+	resp := ci.responses[idx]
+	r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Response: resp.model.Key, Duration: took})
+
+	r.rc.Status = res.StatusCode
+	if r.ctxMap != nil {
+		r.ctxMap["status"] = res.StatusCode
+	}
+	t, value := r.pickTemplate(resp.tse, resp.templates, res.StatusCode, res.Headers)
+	if t == nil {
+		body := res.Body
+		if resp.model.ContentHandlingStrategy == "CONVERT_TO_TEXT" && !utf8.Valid(body) {
+			body = []byte(base64.StdEncoding.EncodeToString(body))
+		}
+		return body, nil
+	}
+	return r.render("response", t, value, res.Body)
+}
+
+// pickTemplate chooses a template: by the selection expression when there
+// is one, else by the key "application/json" (the content type API Gateway
+// assumes for a WebSocket message); a value with no template falls back to
+// "$default". It returns the template (nil when none applies) and the
+// selection value.
+func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTemplate, status int, respHeaders http.Header) (*compiledTemplate, string) {
+	value := "application/json"
+	if e != nil {
+		v, ok := e.e.Eval(r.source(e, status, respHeaders))
+		if !ok {
+			v = "$default"
+		}
+		value = v
+	}
+	if len(templates) == 0 {
+		return nil, value
+	}
+	if t := templates[value]; t != nil {
+		return t, value
+	}
+	return templates["$default"], value
+}
+
+// render renders t with body as $input, publishing the result.
+func (r *request) render(which string, t *compiledTemplate, value string, body []byte) ([]byte, error) {
+	start := time.Now()
+	out, err := t.tpl.Render(r.input(t, body))
+	took := time.Since(start)
+	if r.trace {
+		e := Event{Kind: EventTemplate, Template: which + " " + strconv.Quote(t.key), Value: value, Input: string(body), Output: out, Duration: took}
+		if err != nil {
+			e.Error = err.Error()
+		}
+		r.publish(e)
+	}
+	if err != nil {
+		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", which), Err: err}
+	}
+	return []byte(out), nil
+}

@@ -1,0 +1,151 @@
+package emulator
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator/model"
+)
+
+// handleMessage handles one text message from c on the current snapshot:
+// route selection, then the route's integration, then (for a two-way route)
+// the answer. Called on c's read loop.
+func (g *Gateway) handleMessage(c *conn, data []byte) {
+	snap := g.snap.Load()
+	req := &request{g: g, snap: snap, body: data, trace: g.events.active()}
+	req.rc = c.requestContext(snap, EventTypeMessage, "")
+	req.rc.MessageID = g.ids.messageID(c.tail)
+	if req.trace {
+		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
+	}
+
+	route := g.selectRoute(req)
+	if route == nil {
+		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID))
+		return
+	}
+	req.rc.RouteKey = route.key
+	if route.integ != nil && route.integ.typ.blocking {
+		// The read loop holds a WaitGroup count, so this Add is safe.
+		g.sem <- struct{}{}
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			defer func() { <-g.sem }()
+			g.runMessage(c, req, route)
+		}()
+		return
+	}
+	g.runMessage(c, req, route)
+}
+
+// selectRoute evaluates the route selection expression. A value that is a
+// route key picks that route; otherwise (no such route, or a message the
+// expression cannot read, such as one that is not JSON) $default takes the
+// message; without $default it returns nil: the Forbidden frame.
+func (g *Gateway) selectRoute(req *request) *compiledRoute {
+	snap := req.snap
+	value, ok := snap.routeExpr.e.Eval(req.source(snap.routeExpr, 0, nil))
+	var route *compiledRoute
+	outcome := RouteMatched
+	if ok {
+		route = snap.routes[value]
+	}
+	if route == nil {
+		outcome = RouteFallback
+		if !ok {
+			outcome = RouteDefault
+		}
+		route = snap.deflt
+		if route == nil {
+			outcome = RouteForbidden
+		}
+	}
+	if req.trace {
+		e := Event{Kind: EventRoute, Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		if route != nil {
+			e.RouteKey = route.key
+		}
+		req.publish(e)
+	}
+	return route
+}
+
+// runMessage runs route for a message and sends what the client gets back:
+// the route response of a two-way route, or AWS's error frame.
+func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute) {
+	out, err := req.run(g.ctx, route)
+	if err != nil {
+		e := classify(err)
+		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID))
+		return
+	}
+	if route.twoWay && len(out.payload) > 0 {
+		c.sendFrame(req, out.payload)
+	}
+}
+
+// sendFrame queues a frame the gateway itself answers with (a route
+// response or an error frame). When the client's queue is full the frame
+// is dropped and a limit event says so.
+func (c *conn) sendFrame(req *request, data []byte) {
+	if err := c.send(websocket.TextMessage, data); err != nil {
+		if err == ErrLimitExceeded {
+			req.publish(Event{Kind: EventLimit, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
+		}
+		return
+	}
+	if req.trace {
+		req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+	}
+}
+
+// requestContext returns a new request's context on c.
+func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string) RequestContext {
+	now := time.Now()
+	return RequestContext{
+		APIID:        snap.apiID,
+		Stage:        snap.stage,
+		DomainName:   c.domainName,
+		ConnectionID: c.id,
+		ConnectedAt:  c.connectedAt,
+		EventType:    eventType,
+		RouteKey:     routeKey,
+		RequestID:    c.g.ids.requestID(),
+		RequestTime:  now,
+		SourceIP:     c.sourceIP,
+		UserAgent:    c.userAgent,
+		APIKey:       c.apiKey,
+		Authorizer:   c.authorizer,
+	}
+}
+
+// disconnect publishes the end of c and runs $disconnect with the close
+// code and reason. It runs on c's read loop after the socket is closed and
+// the connection is out of the registry, so a PostToConnection from the
+// $disconnect backend gets GoneException, as on AWS.
+func (g *Gateway) disconnect(c *conn, code int, reason string) {
+	snap := g.snap.Load()
+	req := &request{g: g, snap: snap, trace: g.events.active()}
+	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect)
+	req.rc.DisconnectStatusCode = code
+	req.rc.DisconnectReason = reason
+	req.head = http.Header{
+		"Host":            {c.domainName},
+		"X-Api-Key":       {""},
+		"X-Forwarded-For": {c.sourceIP},
+		"X-Restapi":       {""},
+	}
+	req.publish(Event{Kind: EventDisconnect, Code: code, Reason: reason, RemoteAddr: c.remoteAddr})
+	route := snap.disconnect
+	if route == nil || route.integ == nil {
+		return
+	}
+	if _, err := req.run(g.ctx, route); err != nil {
+		e := classify(err)
+		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+	}
+}
