@@ -134,7 +134,17 @@ func (l *loader) locate(path string, line, col int, msg string) error {
 func locateIn(src *source, nodes map[string]*yaml.Node, path string, line, col int, msg string) error {
 	n := nodes[path]
 	if n == nil {
-		return &Error{File: src.name, Msg: msg}
+		// A value built by an intrinsic function has no node of its own:
+		// fall back to the property, then to the resource.
+		line, col = 0, 0
+		for p := path; n == nil; {
+			i := strings.LastIndexByte(p, 0)
+			if i < 0 {
+				return &Error{File: src.name, Msg: msg}
+			}
+			p = p[:i]
+			n = nodes[p]
+		}
 	}
 	if line > 0 {
 		fl, fc := src.posIn(n, line, col)

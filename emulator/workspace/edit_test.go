@@ -381,6 +381,10 @@ func TestMarshalRejects(t *testing.T) {
 			`route message: route response key must be $default, not "x"`},
 		{"no route selection expression", func(api *model.API) { api.RouteSelectionExpression = "" },
 			"API ApiGatewayV2Api has no RouteSelectionExpression"},
+		{"bad template", func(api *model.API) { api.Integrations[1].RequestTemplates["$default"] = "#if($x) a" },
+			`integration ApiGatewayV2IntegrationOnMessage request template "$default": unclosed #if started at 1:1`},
+		{"bad response key", func(api *model.API) { api.Integrations[1].Responses[0].Key = "200" },
+			"integration response ApiGatewayV2IntegrationResponseOnMessage IntegrationResponseKey: an integration response key is $default or a regex between slashes"},
 		{"stage without a name", func(api *model.API) { api.Stage.Name = "" },
 			"stage ApiGatewayV2Stage has no name"},
 	}

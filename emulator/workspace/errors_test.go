@@ -183,6 +183,20 @@ func TestLoadErrors(t *testing.T) {
 			`api.yaml:19:19: AWS::ApiGatewayV2::Integration Integ: RequestTemplates.$default must be a string, not a list`},
 		{"Properties not a mapping", "    Properties:\n      ApiId: !Ref Api\n      IntegrationType: MOCK\n      RequestTemplates:\n        $default: '{\"statusCode\": 200}'\n", "    Properties: [a]\n",
 			`api.yaml:15:17: the Properties of Integ must be a mapping`},
+		{"request template syntax, quoted", `$default: '{"statusCode": 200}'`, `$default: '#if($x) a'`,
+			`api.yaml:19:20: integration Integ request template "$default": unclosed #if started at 1:1: expected #end`},
+		{"request template syntax, block scalar", `$default: '{"statusCode": 200}'`, "$default: |\n          {\"statusCode\": 200}\n          #foreach($x in [1..2]) $x",
+			`api.yaml:21:11: integration Integ request template "$default": unclosed #foreach started at 2:1: expected #end`},
+		{"template built by an intrinsic", "RequestTemplates:\n        $default: '{\"statusCode\": 200}'", `RequestTemplates: {"Fn::If": [C, {a: "#if("}, {}]}`,
+			`api.yaml:20:25: integration Integ request template "a": expected an expression, found the end of the template`},
+		{"route selection expression", "RouteSelectionExpression: $request.body.action", "RouteSelectionExpression: ${request.body.action",
+			`api.yaml:12:33: API Api RouteSelectionExpression: unclosed '${' (missing '}')`},
+		{"integration response key", "IntegrationResponseKey: $default", "IntegrationResponseKey: 200",
+			`api.yaml:37:31: integration response IntegResponse IntegrationResponseKey: an integration response key is $default or a regex between slashes (write /200/)`},
+		{"route response selection expression", "RouteKey: $default", "RouteKey: $default\n      RouteResponseSelectionExpression: $request.body.x",
+			`api.yaml:25:41: route Route ($default) RouteResponseSelectionExpression: a route response selection expression can only be $default`},
+		{"API key selection expression", "Name: probe", "Name: probe\n      ApiKeySelectionExpression: $request.header.other",
+			`api.yaml:11:34: API Api ApiKeySelectionExpression: an API key selection expression can only be $request.header.x-api-key or $context.authorizer.usageIdentifierKey`},
 		{"Resources not a mapping", "Resources:\n", "Resources: []\nX:\n",
 			`api.yaml:6:12: Resources must be a mapping`},
 	}
@@ -192,6 +206,9 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatalf("errorBase has no %q", tt.old)
 			}
 			src := strings.Replace(errorBase, tt.old, tt.new, 1)
+			if strings.Contains(tt.new, "[C,") {
+				src = strings.Replace(src, "Parameters:", "Conditions:\n  C: !Equals [a, a]\nParameters:", 1)
+			}
 			w, err := Parse("api.yaml", []byte(src))
 			if err == nil {
 				t.Fatalf("loaded without error: %+v", w.API)
