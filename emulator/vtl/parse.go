@@ -241,6 +241,19 @@ func (p *parser) errAt(pos int, msg string) *Error {
 	return &Error{Line: line, Col: col, Msg: msg}
 }
 
+// expectPos is where to report a missing token: the next character, or
+// just after the last token when only blanks are left.
+func (p *parser) expectPos() int {
+	if p.pos < p.end {
+		return p.pos
+	}
+	q := p.pos
+	for q > 0 && (p.src[q-1] == ' ' || p.src[q-1] == '\t' || p.src[q-1] == '\n' || p.src[q-1] == '\r') {
+		q--
+	}
+	return q
+}
+
 func (p *parser) at(s string) bool { return strings.HasPrefix(p.src[p.pos:p.end], s) }
 
 func (p *parser) peek(off int) byte {
@@ -512,7 +525,7 @@ func (p *parser) hash(b *builder, pos int, _ int) (stopInfo, bool, error) {
 				p.skipWS()
 			}
 			if p.pos >= p.end || p.src[p.pos] != ')' {
-				return stopInfo{}, false, p.errAt(p.pos, "expected ')' to close #break(")
+				return stopInfo{}, false, p.errAt(p.expectPos(), "expected ')' to close #break(")
 			}
 			p.pos++
 			p.eatLineEnd()
@@ -548,7 +561,7 @@ func (p *parser) lc(pos int) string {
 func (p *parser) parenExpr(dirPos int, dir string) (expr, error) {
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '(' {
-		return nil, p.errAt(p.pos, "expected '(' after "+dir)
+		return nil, p.errAt(p.expectPos(), "expected '(' after "+dir)
 	}
 	p.pos++
 	e, err := p.parseExpr()
@@ -557,7 +570,7 @@ func (p *parser) parenExpr(dirPos int, dir string) (expr, error) {
 	}
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != ')' {
-		return nil, p.errAt(p.pos, "expected ')' to close "+dir+" started at "+p.lc(dirPos))
+		return nil, p.errAt(p.expectPos(), "expected ')' to close "+dir+" started at "+p.lc(dirPos))
 	}
 	p.pos++
 	p.eatLineEnd()
@@ -568,7 +581,7 @@ func (p *parser) parseSet(pos, lparen int) (stmt, error) {
 	p.pos = lparen + 1
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '$' {
-		return nil, p.errAt(p.pos, "expected a reference such as $name after #set(")
+		return nil, p.errAt(p.expectPos(), "expected a reference such as $name after #set(")
 	}
 	target, err := p.parseRef(true)
 	if err != nil {
@@ -576,7 +589,7 @@ func (p *parser) parseSet(pos, lparen int) (stmt, error) {
 	}
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '=' {
-		return nil, p.errAt(p.pos, "expected '=' in #set")
+		return nil, p.errAt(p.expectPos(), "expected '=' in #set")
 	}
 	p.pos++
 	val, err := p.parseExpr()
@@ -585,7 +598,7 @@ func (p *parser) parseSet(pos, lparen int) (stmt, error) {
 	}
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != ')' {
-		return nil, p.errAt(p.pos, "expected ')' to close #set started at "+p.lc(pos))
+		return nil, p.errAt(p.expectPos(), "expected ')' to close #set started at "+p.lc(pos))
 	}
 	p.pos++
 	p.eatLineEnd()
@@ -649,12 +662,12 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 	defer p.leave()
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '(' {
-		return nil, p.errAt(p.pos, "expected '(' after #foreach")
+		return nil, p.errAt(p.expectPos(), "expected '(' after #foreach")
 	}
 	p.pos++
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '$' {
-		return nil, p.errAt(p.pos, "expected a loop variable such as $item after #foreach(")
+		return nil, p.errAt(p.expectPos(), "expected a loop variable such as $item after #foreach(")
 	}
 	v, err := p.parseRef(true)
 	if err != nil {
@@ -665,7 +678,7 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 	}
 	p.skipWS()
 	if w := p.word(); w != "in" {
-		return nil, p.errAt(p.pos, "expected 'in' after the #foreach loop variable")
+		return nil, p.errAt(p.expectPos(), "expected 'in' after the #foreach loop variable")
 	}
 	p.pos += 2
 	src, err := p.parseExpr()
@@ -674,7 +687,7 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 	}
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != ')' {
-		return nil, p.errAt(p.pos, "expected ')' to close #foreach started at "+p.lc(pos))
+		return nil, p.errAt(p.expectPos(), "expected ')' to close #foreach started at "+p.lc(pos))
 	}
 	p.pos++
 	p.eatLineEnd()
@@ -749,7 +762,7 @@ func (p *parser) parseRef(inExpr bool) (*refExpr, error) {
 			}
 			p.skipWS()
 			if p.pos >= p.end || p.src[p.pos] != ']' {
-				return nil, p.errAt(p.pos, "expected ']' to close the index started at "+p.lc(segPos))
+				return nil, p.errAt(p.expectPos(), "expected ']' to close the index started at "+p.lc(segPos))
 			}
 			p.pos++
 			ref.segs = append(ref.segs, segment{pos: segPos, kind: segIndex, index: idx})
@@ -774,7 +787,7 @@ func (p *parser) parseRef(inExpr bool) (*refExpr, error) {
 	}
 	if formal {
 		if p.pos >= p.end || p.src[p.pos] != '}' {
-			return nil, p.errAt(p.pos, "expected '}' to close the reference started at "+p.lc(start))
+			return nil, p.errAt(p.expectPos(), "expected '}' to close the reference started at "+p.lc(start))
 		}
 		p.pos++
 	}
@@ -826,7 +839,7 @@ func (p *parser) parseArgs(segPos int, name string) ([]expr, error) {
 			p.pos++
 			return args, nil
 		}
-		return nil, p.errAt(p.pos, "expected ',' or ')' in the call to "+name+" started at "+p.lc(segPos))
+		return nil, p.errAt(p.expectPos(), "expected ',' or ')' in the call to "+name+" started at "+p.lc(segPos))
 	}
 }
 
@@ -1064,7 +1077,7 @@ func (p *parser) parseUnary() (expr, error) {
 func (p *parser) parsePrimary() (expr, error) {
 	p.skipWS()
 	if p.pos >= p.end {
-		return nil, p.errAt(p.pos, "expected an expression, found the end of the template")
+		return nil, p.errAt(p.expectPos(), "expected an expression, found the end of the template")
 	}
 	pos := p.pos
 	c := p.src[p.pos]
@@ -1087,7 +1100,7 @@ func (p *parser) parsePrimary() (expr, error) {
 		}
 		p.skipWS()
 		if p.pos >= p.end || p.src[p.pos] != ')' {
-			return nil, p.errAt(p.pos, "expected ')' to close the '(' at "+p.lc(pos))
+			return nil, p.errAt(p.expectPos(), "expected ')' to close the '(' at "+p.lc(pos))
 		}
 		p.pos++
 		return e, nil
@@ -1231,7 +1244,7 @@ func (p *parser) parseList() (expr, error) {
 		}
 		p.skipWS()
 		if p.pos >= p.end || p.src[p.pos] != ']' {
-			return nil, p.errAt(p.pos, "expected ']' to close the range started at "+p.lc(start))
+			return nil, p.errAt(p.expectPos(), "expected ']' to close the range started at "+p.lc(start))
 		}
 		p.pos++
 		return &rangeExpr{pos: start, lo: first, hi: hi}, nil
@@ -1244,7 +1257,7 @@ func (p *parser) parseList() (expr, error) {
 			return l, nil
 		}
 		if p.pos >= p.end || p.src[p.pos] != ',' {
-			return nil, p.errAt(p.pos, "expected ',' or ']' in the list started at "+p.lc(start))
+			return nil, p.errAt(p.expectPos(), "expected ',' or ']' in the list started at "+p.lc(start))
 		}
 		p.pos++
 		e, err := p.parseExpr()
@@ -1271,7 +1284,7 @@ func (p *parser) parseMap() (expr, error) {
 		}
 		p.skipWS()
 		if p.pos >= p.end || p.src[p.pos] != ':' {
-			return nil, p.errAt(p.pos, "expected ':' after a key in the map started at "+p.lc(start))
+			return nil, p.errAt(p.expectPos(), "expected ':' after a key in the map started at "+p.lc(start))
 		}
 		p.pos++
 		v, err := p.parseExpr()
@@ -1286,7 +1299,7 @@ func (p *parser) parseMap() (expr, error) {
 			return m, nil
 		}
 		if p.pos >= p.end || p.src[p.pos] != ',' {
-			return nil, p.errAt(p.pos, "expected ',' or '}' in the map started at "+p.lc(start))
+			return nil, p.errAt(p.expectPos(), "expected ',' or '}' in the map started at "+p.lc(start))
 		}
 		p.pos++
 	}

@@ -1,0 +1,108 @@
+package vtl
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// seedTemplate is the request template of the MOCK integration in
+// shared/fixtures/seeds/mock-integration.cfn.yaml.
+const seedTemplate = `{"statusCode": 200, "messageId": $input.path('$.messageId')}`
+
+func benchRender(b *testing.B, tmpl string, in *Input) {
+	b.Helper()
+	tp, err := Parse(tmpl)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tp.Render(in); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := tp.Render(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderSeed(b *testing.B) {
+	benchRender(b, seedTemplate, &Input{Body: []byte(`{"action":"message","messageId":1}`)})
+}
+
+func BenchmarkRenderToSeed(b *testing.B) {
+	tp, err := Parse(seedTemplate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{Body: []byte(`{"action":"message","messageId":1}`)}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		if err := tp.RenderTo(&buf, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderForeach renders the AWS documentation's pets example over
+// a JSON array of 50 objects.
+func BenchmarkRenderForeach(b *testing.B) {
+	var body strings.Builder
+	body.WriteString("[")
+	for i := 0; i < 50; i++ {
+		if i > 0 {
+			body.WriteString(",")
+		}
+		body.WriteString(`{"id": 1, "type": "dog", "price": 249.99}`)
+	}
+	body.WriteString("]")
+	tmpl := `#set($inputRoot = $input.path('$'))
+[
+#foreach($elem in $inputRoot)
+  {
+    "description" : "Item $elem.id is a $elem.type.",
+    "askingPrice" : $elem.price
+  }#if($foreach.hasNext),#end
+
+#end
+]`
+	benchRender(b, tmpl, &Input{Body: []byte(body.String())})
+}
+
+// BenchmarkRenderContext renders a template that reads several $context
+// variables, as a $connect request template would.
+func BenchmarkRenderContext(b *testing.B) {
+	tmpl := `{
+  "connectionId": "$context.connectionId",
+  "routeKey": "$context.routeKey",
+  "sourceIp": "$context.identity.sourceIp",
+  "principal": "$context.authorizer.principalId",
+  "stage": "$context.stage",
+  "at": $context.connectedAt,
+  "key": "$input.params('x-api-key')"
+}`
+	in := &Input{
+		Context: map[string]any{
+			"connectionId": "R1kmxc2VNjMCFIA=", "routeKey": "$connect", "stage": "production",
+			"connectedAt": int64(1700000000000),
+			"identity":    map[string]any{"sourceIp": "203.0.113.7"},
+			"authorizer":  map[string]any{"principalId": "user-1"},
+		},
+		Params: map[string]map[string]string{"header": {"X-Api-Key": "k1"}},
+	}
+	benchRender(b, tmpl, in)
+}
+
+func BenchmarkParseSeed(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(seedTemplate); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
