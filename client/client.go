@@ -461,15 +461,17 @@ func (c *Client) sendFailed(seq uint64, err error) error {
 // Close starts the closing handshake with code (0 means 1000) and reason,
 // then waits up to Options.CloseTimeout for the server's close frame before
 // dropping the connection. It returns when the reader goroutine has finished.
-// Only 1000 and 3000-4999 may be sent, and the reason is at most 123 bytes.
+// The code must be one a peer accepts on the wire (1000-1003, 1007-1013,
+// 3000-4999: 1001 is what a browser sends when its tab closes), and the reason
+// is at most 123 bytes.
 // Closing a client that is not open does nothing; closing one that is
 // connecting cancels the dial.
 func (c *Client) Close(code int, reason string) error {
 	if code == 0 {
 		code = websocket.CloseNormalClosure
 	}
-	if code != websocket.CloseNormalClosure && (code < 3000 || code > 4999) {
-		return fmt.Errorf("close code %d cannot be sent: use 1000 or 3000-4999", code)
+	if !sendableCloseCode(code) {
+		return fmt.Errorf("close code %d cannot be sent: use 1000-1003, 1007-1013 or 3000-4999", code)
 	}
 	if len(reason) > 123 {
 		return fmt.Errorf("close reason is %d bytes; at most 123 fit in a close frame", len(reason))
@@ -520,6 +522,16 @@ func (c *Client) Close(code int, reason string) error {
 	s.conn.Close() // makes the reader return
 	<-s.done
 	return nil
+}
+
+// sendableCloseCode reports whether a close frame may carry code (RFC 6455
+// section 7.4 and the IANA registry, as gorilla/websocket checks it on receipt).
+func sendableCloseCode(code int) bool {
+	switch {
+	case code >= 1000 && code <= 1003, code >= 1007 && code <= 1013, code >= 3000 && code <= 4999:
+		return true
+	}
+	return false
 }
 
 // Reconnect closes an open connection normally (1000) and connects again: a

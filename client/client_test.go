@@ -493,8 +493,11 @@ func TestCloseArguments(t *testing.T) {
 		want   string
 	}{
 		{"reserved code", 1005, "", "close code 1005 cannot be sent"},
-		{"going away is the server's", 1001, "", "close code 1001 cannot be sent"},
+		{"abnormal closure is never sent", 1006, "", "close code 1006 cannot be sent"},
+		{"TLS handshake is never sent", 1015, "", "close code 1015 cannot be sent"},
+		{"unassigned", 1014, "", "close code 1014 cannot be sent"},
 		{"below 3000", 2999, "", "close code 2999 cannot be sent"},
+		{"below 1000", 999, "", "close code 999 cannot be sent"},
 		{"above 4999", 5000, "", "close code 5000 cannot be sent"},
 		{"long reason", 1000, strings.Repeat("r", 124), "close reason is 124 bytes"},
 	}
@@ -720,5 +723,48 @@ func TestFloodKeepsLogBounded(t *testing.T) {
 		if e := l.At(i); e.Text != want || e.Seq != appended-DefaultLogCapacity+uint64(i)+1 {
 			t.Fatalf("entry %d = seq %d %q, want %q", i, e.Seq, e.Text, want)
 		}
+	}
+}
+
+func TestClientCloseCodesReachServer(t *testing.T) {
+	tests := []struct {
+		name     string
+		code     int
+		reason   string
+		wantCode int
+		wantNote string
+	}{
+		{"default is normal closure", 0, "", 1000, "closed by client: 1000 Normal closure"},
+		{"browser tab closed", 1001, "", 1001, "closed by client: 1001 Going away"},
+		{"policy violation with reason", 1008, "bad token", 1008, "closed by client: 1008 bad token"},
+		{"application code", 4999, "done", 4999, "closed by client: 4999 done"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLeaks(t)
+			got := make(chan *websocket.CloseError, 1)
+			url := wsServer(t, websocket.Upgrader{}, func(conn *websocket.Conn, _ *http.Request) {
+				_, _, err := conn.ReadMessage()
+				ce, _ := err.(*websocket.CloseError)
+				got <- ce
+			})
+			c := newClient(t, Options{URL: url})
+			if err := c.Connect(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Close(tt.code, tt.reason); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			ce := <-got
+			if ce == nil || ce.Code != tt.wantCode || ce.Text != tt.reason {
+				t.Errorf("server saw %v, want %d %q", ce, tt.wantCode, tt.reason)
+			}
+			if st := c.State(); st.CloseCode != tt.wantCode || st.CloseReason != tt.reason || !st.ClosedByClient || st.Err != nil {
+				t.Errorf("state = %+v", st)
+			}
+			if note := lastEntry(c).Note; note != tt.wantNote {
+				t.Errorf("note = %q, want %q", note, tt.wantNote)
+			}
+		})
 	}
 }

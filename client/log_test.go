@@ -331,3 +331,40 @@ func TestExportJSONLWriteError(t *testing.T) {
 		t.Errorf("ExportJSONL to a failing writer = %v", err)
 	}
 }
+
+// FuzzFilter checks that any query parses or fails cleanly, that matching
+// never panics, and that a plain ASCII query matches exactly the texts that
+// contain it, ignoring ASCII case.
+func FuzzFilter(f *testing.F) {
+	for _, s := range [][2]string{
+		{"ping", `{"action":"PING"}`}, {"/a(b/", "ab"}, {"/^x$/", "X"}, {"", "anything"},
+		{"é", "CAFÉ"}, {"/", "a/b"}, {"//", ""}, {"k", "\u212a"}, {"\xff", "\xff"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, query, text string) {
+		filter, err := ParseFilter(query)
+		if err != nil {
+			return
+		}
+		e := Entry{Dir: Received, Text: text}
+		got := filter.Match(&e)
+		if filter.re != nil || !isASCII(query) {
+			return
+		}
+		want := strings.Contains(asciiLower(text), strings.ToLower(query))
+		if got != want {
+			t.Fatalf("Match(%q in %q) = %v, want %v", query, text, got, want)
+		}
+	})
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -56,7 +56,7 @@ func checkLeaks(t *testing.T) {
 
 // wsServer starts a loopback server whose handler upgrades every request with
 // upgrader and hands the connection to serve. It returns the ws:// URL.
-func wsServer(t *testing.T, upgrader websocket.Upgrader, serve func(*websocket.Conn, *http.Request)) string {
+func wsServer(t testing.TB, upgrader websocket.Upgrader, serve func(*websocket.Conn, *http.Request)) string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := upgrader.Upgrade(w, r, nil)

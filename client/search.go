@@ -18,8 +18,10 @@ type Filter struct {
 
 // ParseFilter returns a filter for query and dirs. An empty query matches any
 // text. A query written /like this/ is a regular expression (Go syntax,
-// case-insensitive); any other query is a case-insensitive substring. Either is
-// looked for in an entry's Text, Note and Route. No dirs means every direction.
+// case-insensitive); any other query is a case-insensitive substring (an
+// ASCII query folds ASCII letters only, without allocating; a query with other
+// characters compares lower-cased text). Either is looked for in an entry's
+// Text, Note and Route. No dirs means every direction.
 func ParseFilter(query string, dirs ...Dir) (*Filter, error) {
 	f := &Filter{}
 	for _, d := range dirs {
@@ -90,28 +92,48 @@ func (l *Log) Search(f *Filter, after uint64) []uint64 {
 }
 
 // containsFoldASCII reports whether s contains sub, folding ASCII letters;
-// sub must be lower case ASCII and non-empty. It allocates nothing, so a search
-// over thousands of entries costs only the scan.
+// sub must be lower case ASCII and non-empty. It allocates nothing and finds
+// candidate starts with strings.IndexByte (vectorised), keeping the next
+// position of the lower and the upper case first letter so each is scanned
+// once: a search over thousands of entries costs little more than the scan.
 func containsFoldASCII(s, sub string) bool {
-	first := sub[0]
-	letter := 'a' <= first && first <= 'z'
-	last := len(s) - len(sub)
-	for i := 0; i <= last; i++ {
-		if !letter {
-			// Let IndexByte's vectorised scan find the next candidate.
-			j := strings.IndexByte(s[i:last+1], first)
-			if j < 0 {
-				return false
-			}
-			i += j
-		} else if s[i]|0x20 != first {
-			continue
+	if len(s) < len(sub) {
+		return false
+	}
+	starts := s[:len(s)-len(sub)+1] // where a match can begin
+	lo, up := sub[0], sub[0]
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
+	}
+	il := indexFrom(starts, lo, 0)
+	iu := -1
+	if up != lo {
+		iu = indexFrom(starts, up, 0)
+	}
+	for il >= 0 || iu >= 0 {
+		var i int
+		if iu < 0 || (il >= 0 && il < iu) {
+			i, il = il, indexFrom(starts, lo, il+1)
+		} else {
+			i, iu = iu, indexFrom(starts, up, iu+1)
 		}
 		if hasPrefixFoldASCII(s[i:], sub) {
 			return true
 		}
 	}
 	return false
+}
+
+// indexFrom returns the index of the first c in s at or after from, or -1.
+func indexFrom(s string, c byte, from int) int {
+	if from >= len(s) {
+		return -1
+	}
+	j := strings.IndexByte(s[from:], c)
+	if j < 0 {
+		return -1
+	}
+	return from + j
 }
 
 func hasPrefixFoldASCII(s, lowerPrefix string) bool {
