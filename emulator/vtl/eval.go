@@ -91,7 +91,7 @@ func (r *renderer) execBlock(body []stmt) error {
 func (s *textStmt) exec(r *renderer) error {
 	r.out = append(r.out, s.s...)
 	if len(r.out)-r.base > r.lim.MaxOutput {
-		return r.errAt(0, "output is larger than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
+		return r.errAt(s.pos, "output is larger than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
 	}
 	return nil
 }
@@ -460,6 +460,9 @@ func (e *binExpr) eval(r *renderer) (value, error) {
 				b = append(b, literalOf(e.r)...)
 			} else {
 				b = r.appendString(b, rv)
+			}
+			if len(b) > r.lim.MaxOutput {
+				return nullValue, r.errAt(e.pos, "string longer than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
 			}
 			if err := r.charge(e.pos, len(b)); err != nil {
 				return nullValue, err

@@ -19,7 +19,10 @@ type expr interface {
 	eval(r *renderer) (value, error)
 }
 
-type textStmt struct{ s string }
+type textStmt struct {
+	pos int
+	s   string
+}
 
 // refStmt renders a reference. escapes is the number of backslashes
 // written before the "$".
@@ -196,13 +199,22 @@ type stopInfo struct {
 
 // builder collects statements and the text run since the last VTL construct.
 type builder struct {
-	stmts   []stmt
-	pending []byte
+	stmts      []stmt
+	pending    []byte
+	pendingPos int
+}
+
+// text adds plain template text that starts at pos.
+func (b *builder) text(pos int, s string) {
+	if len(b.pending) == 0 {
+		b.pendingPos = pos
+	}
+	b.pending = append(b.pending, s...)
 }
 
 func (b *builder) flush() {
 	if len(b.pending) > 0 {
-		b.stmts = append(b.stmts, &textStmt{s: string(b.pending)})
+		b.stmts = append(b.stmts, &textStmt{pos: b.pendingPos, s: string(b.pending)})
 		b.pending = b.pending[:0]
 	}
 }
@@ -210,9 +222,9 @@ func (b *builder) flush() {
 // literal adds text that stands for a construct of its own in Velocity's
 // lexer (a lone "$", an unknown "#word", a backslash): it ends the current
 // text run, which matters for #set's whitespace gobbling.
-func (b *builder) literal(s string) {
+func (b *builder) literal(pos int, s string) {
 	b.flush()
-	b.stmts = append(b.stmts, &textStmt{s: s})
+	b.stmts = append(b.stmts, &textStmt{pos: pos, s: s})
 }
 
 func (b *builder) add(s stmt) {
@@ -223,15 +235,26 @@ func (b *builder) add(s stmt) {
 // done returns the statements with adjacent text merged.
 func (b *builder) done() []stmt {
 	b.flush()
-	out := b.stmts[:0]
+	var out []stmt
+	var run strings.Builder
+	runPos, inRun := 0, false
 	for _, s := range b.stmts {
-		if t, ok := s.(*textStmt); ok && len(out) > 0 {
-			if prev, ok := out[len(out)-1].(*textStmt); ok {
-				out[len(out)-1] = &textStmt{s: prev.s + t.s}
-				continue
+		if t, ok := s.(*textStmt); ok {
+			if !inRun {
+				runPos, inRun = t.pos, true
 			}
+			run.WriteString(t.s)
+			continue
+		}
+		if inRun {
+			out = append(out, &textStmt{pos: runPos, s: run.String()})
+			run.Reset()
+			inRun = false
 		}
 		out = append(out, s)
+	}
+	if inRun {
+		out = append(out, &textStmt{pos: runPos, s: run.String()})
 	}
 	return out
 }
@@ -285,7 +308,7 @@ func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 				return nil, stopInfo{}, err
 			}
 		case '#':
-			st, stopped, err := p.hash(&b, p.pos, 0)
+			st, stopped, err := p.hash(&b, p.pos)
 			if err != nil {
 				return nil, stopInfo{}, err
 			}
@@ -312,12 +335,12 @@ func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 					// \#if: an escaped directive renders as text, with half
 					// of the other backslashes.
 					word := p.directiveWordAt(after)
-					b.literal(strings.Repeat(`\`, n/2) + p.src[after:after+len(word)])
+					b.literal(start, strings.Repeat(`\`, n/2)+p.src[after:after+len(word)])
 					p.pos = after + len(word)
 					continue
 				}
-				b.literal(strings.Repeat(`\`, n/2))
-				st, stopped, err := p.hash(&b, after, 0)
+				b.literal(start, strings.Repeat(`\`, n/2))
+				st, stopped, err := p.hash(&b, after)
 				if err != nil {
 					return nil, stopInfo{}, err
 				}
@@ -326,7 +349,7 @@ func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 				}
 				continue
 			}
-			b.literal(p.src[start:after])
+			b.literal(start, p.src[start:after])
 			p.pos = after
 		default:
 			i := p.pos
@@ -337,7 +360,7 @@ func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 				}
 				i++
 			}
-			b.pending = append(b.pending, p.src[p.pos:i]...)
+			b.text(p.pos, p.src[p.pos:i])
 			p.pos = i
 		}
 	}
@@ -352,12 +375,8 @@ func (p *parser) dollar(b *builder, start int) error {
 	}
 	if ref == nil {
 		// Not a reference: "$" alone, "$!" or "${" without a name.
-		i := p.pos + 1
-		for i < p.end && (p.src[i] == '!' || p.src[i] == '{') && i < p.pos+3 {
-			i++
-		}
-		b.literal(p.src[start:i])
-		p.pos = i
+		b.literal(start, p.src[start:p.pos+1])
+		p.pos++
 		return nil
 	}
 	b.add(&refStmt{ref: ref, escapes: ref.pos - start})
@@ -426,7 +445,7 @@ func (p *parser) eatLineEnd() {
 
 // hash handles a "#" at pos. It reports stopped=true for #end, #else and
 // #elseif, which end the enclosing statement list.
-func (p *parser) hash(b *builder, pos int, _ int) (stopInfo, bool, error) {
+func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 	p.pos = pos
 	switch {
 	case p.at("##"):
@@ -453,7 +472,7 @@ func (p *parser) hash(b *builder, pos int, _ int) (stopInfo, bool, error) {
 		if i < 0 {
 			return stopInfo{}, false, p.errAt(pos, "unclosed #[[ text block started at "+p.lc(pos))
 		}
-		b.literal(p.src[p.pos+3 : p.pos+3+i])
+		b.literal(pos, p.src[p.pos+3:p.pos+3+i])
 		p.pos += 3 + i + 3
 		return stopInfo{}, false, nil
 	}
@@ -462,7 +481,7 @@ func (p *parser) hash(b *builder, pos int, _ int) (stopInfo, bool, error) {
 		if text == "" {
 			text = "#"
 		}
-		b.literal(text)
+		b.literal(pos, text)
 		p.pos = pos + len(text)
 		return stopInfo{}, false, nil
 	}
@@ -487,7 +506,7 @@ func (p *parser) hash(b *builder, pos int, _ int) (stopInfo, bool, error) {
 			i++
 		}
 		if i >= p.end || p.src[i] != '(' {
-			b.literal(text)
+			b.literal(pos, text)
 			return stopInfo{}, false, nil
 		}
 		if isBlank(b.pending) {

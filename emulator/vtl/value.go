@@ -321,7 +321,16 @@ func fromGo(x any) value {
 // javaEquals is Java's Object.equals between two template values: types
 // must match (an Integer never equals a Double), collections compare element
 // by element.
-func javaEquals(a, b value) bool {
+func javaEquals(a, b value) bool { return javaEqualsDepth(a, b, 0) }
+
+// maxValueDepth bounds recursion into nested lists and maps, which a
+// template can make cyclic ($l.add($l)). Java would overflow its stack.
+const maxValueDepth = 100
+
+func javaEqualsDepth(a, b value, depth int) bool {
+	if depth > maxValueDepth {
+		return false
+	}
 	if a.k == kGoMap {
 		a = mapValue(materialize(a.ref))
 	}
@@ -347,30 +356,36 @@ func javaEquals(a, b value) bool {
 		return a.s == b.s
 	case kList:
 		x, y := a.ref.(*list), b.ref.(*list)
+		if x == y {
+			return true
+		}
 		if len(x.items) != len(y.items) {
 			return false
 		}
 		for i := range x.items {
-			if !javaEquals(x.items[i], y.items[i]) {
+			if !javaEqualsDepth(x.items[i], y.items[i], depth+1) {
 				return false
 			}
 		}
 		return true
 	case kMap:
 		x, y := a.ref.(*vmap), b.ref.(*vmap)
+		if x == y {
+			return true
+		}
 		if len(x.keys) != len(y.keys) {
 			return false
 		}
 		for i, k := range x.keys {
 			v, ok := y.get(k)
-			if !ok || !javaEquals(x.vals[i], v) {
+			if !ok || !javaEqualsDepth(x.vals[i], v, depth+1) {
 				return false
 			}
 		}
 		return true
 	case kEntry:
 		x, y := a.ref.(*entry), b.ref.(*entry)
-		return x.key == y.key && javaEquals(x.val, y.val)
+		return x.key == y.key && javaEqualsDepth(x.val, y.val, depth+1)
 	case kObject:
 		return a.i == b.i
 	case kLoop:
@@ -432,8 +447,19 @@ func formatDouble(dst []byte, f float64) []byte {
 // rendered directly into the output, where API Gateway prints null as
 // nothing; inside a collection null prints as "null".
 func appendJava(dst []byte, v value, top bool, limit int) []byte {
+	return appendJavaDepth(dst, v, top, limit, 0)
+}
+
+// cycleText stands for a collection nested deeper than maxValueDepth, as
+// Java prints a collection that contains itself.
+const cycleText = "(this Collection)"
+
+func appendJavaDepth(dst []byte, v value, top bool, limit, depth int) []byte {
 	if len(dst) > limit {
 		return dst
+	}
+	if depth > maxValueDepth {
+		return append(dst, cycleText...)
 	}
 	switch v.k {
 	case kNull:
@@ -452,14 +478,18 @@ func appendJava(dst []byte, v value, top bool, limit int) []byte {
 	case kList:
 		l := v.ref.(*list)
 		if l.json {
-			return appendJSON(dst, v, limit)
+			return appendJSONDepth(dst, v, limit, depth)
 		}
 		dst = append(dst, '[')
 		for i, e := range l.items {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
-			dst = appendJava(dst, e, false, limit)
+			if e.k == kList && e.ref == any(l) {
+				dst = append(dst, cycleText...)
+				continue
+			}
+			dst = appendJavaDepth(dst, e, false, limit, depth+1)
 			if len(dst) > limit {
 				return dst
 			}
@@ -474,19 +504,23 @@ func appendJava(dst []byte, v value, top bool, limit int) []byte {
 			}
 			dst = append(dst, k...)
 			dst = append(dst, '=')
-			dst = appendJava(dst, m.vals[i], false, limit)
+			if m.vals[i].k == kMap && m.vals[i].ref == any(m) {
+				dst = append(dst, "(this Map)"...)
+				continue
+			}
+			dst = appendJavaDepth(dst, m.vals[i], false, limit, depth+1)
 			if len(dst) > limit {
 				return dst
 			}
 		}
 		return append(dst, '}')
 	case kGoMap:
-		return appendJava(dst, mapValue(materialize(v.ref)), top, limit)
+		return appendJavaDepth(dst, mapValue(materialize(v.ref)), top, limit, depth)
 	case kEntry:
 		e := v.ref.(*entry)
 		dst = append(dst, e.key...)
 		dst = append(dst, '=')
-		return appendJava(dst, e.val, false, limit)
+		return appendJavaDepth(dst, e.val, false, limit, depth+1)
 	case kObject:
 		return append(dst, "{}"...)
 	case kLoop:
@@ -496,9 +530,14 @@ func appendJava(dst []byte, v value, top bool, limit int) []byte {
 }
 
 // appendJSON appends v as compact JSON text.
-func appendJSON(dst []byte, v value, limit int) []byte {
+func appendJSON(dst []byte, v value, limit int) []byte { return appendJSONDepth(dst, v, limit, 0) }
+
+func appendJSONDepth(dst []byte, v value, limit, depth int) []byte {
 	if len(dst) > limit {
 		return dst
+	}
+	if depth > maxValueDepth {
+		return append(dst, "null"...)
 	}
 	switch v.k {
 	case kNull:
@@ -522,7 +561,7 @@ func appendJSON(dst []byte, v value, limit int) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSON(dst, e, limit)
+			dst = appendJSONDepth(dst, e, limit, depth+1)
 			if len(dst) > limit {
 				return dst
 			}
@@ -537,18 +576,18 @@ func appendJSON(dst []byte, v value, limit int) []byte {
 			}
 			dst = appendJSONString(dst, k)
 			dst = append(dst, ':')
-			dst = appendJSON(dst, m.vals[i], limit)
+			dst = appendJSONDepth(dst, m.vals[i], limit, depth+1)
 			if len(dst) > limit {
 				return dst
 			}
 		}
 		return append(dst, '}')
 	case kGoMap:
-		return appendJSON(dst, mapValue(materialize(v.ref)), limit)
+		return appendJSONDepth(dst, mapValue(materialize(v.ref)), limit, depth)
 	case kEntry:
 		e := v.ref.(*entry)
 		m := &vmap{keys: []string{e.key}, vals: []value{e.val}}
-		return appendJSON(dst, mapValue(m), limit)
+		return appendJSONDepth(dst, mapValue(m), limit, depth+1)
 	}
 	return append(dst, "{}"...)
 }

@@ -619,6 +619,43 @@ func TestCaps(t *testing.T) {
 	}
 }
 
+func TestCycles(t *testing.T) {
+	runCases(t, []renderCase{
+		{"list containing itself", "#set($l = [1])$util.qr($l.add($l))$l $l.size() $l.contains($l)", "", "[1, (this Collection)] 2 true"},
+		{"map containing itself", "#set($m = {})$util.qr($m.put('me', $m))$m", "", "{me=(this Map)}"},
+		{"two lists containing each other", "#set($a = [])#set($b = [$a])$util.qr($a.add($b))#if($a == $b)eq#{else}ne#end $a.toString().length()", "", "ne 219"},
+		{"json of a cycle", "#set($a = [])#set($b = [$a])$util.qr($a.add($b))$util.toJson($a).length()", "", "206"},
+	})
+}
+
+func TestParseIsLinear(t *testing.T) {
+	// 150,000 literal pieces ("#x", "\\", "$") merge into one text in
+	// linear time; a quadratic merge would take minutes.
+	src := strings.Repeat("#x\\$ ", MaxTemplateSize/6)
+	tp, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tp.body) != 1 {
+		t.Errorf("%d statements, want one merged text", len(tp.body))
+	}
+	got, err := tp.Render(nil)
+	if err != nil || got != src {
+		t.Errorf("render of literal text changed it: %v", err)
+	}
+}
+
+func TestLongConcatenation(t *testing.T) {
+	tp, err := Parse("#set($s = 'x')#foreach($i in [1..30])#set($s = $s + $s)#end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tp.Render(nil)
+	if err == nil || !strings.Contains(err.Error(), "1:51: string longer than 1048576 bytes") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestTruncateForeach(t *testing.T) {
 	tp, err := Parse("#set($n = 0)#foreach($i in [1..1500])#set($n = $n + 1)#end$n")
 	if err != nil {
