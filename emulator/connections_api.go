@@ -95,7 +95,9 @@ func (g *Gateway) find(id string) (*conn, error) {
 // @connections/{connectionId}. rest is the path after "@connections".
 // Requests are not authenticated: SigV4 headers are accepted unchecked.
 func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, rest []string) {
-	w.Header().Set("x-amzn-RequestId", newUUID())
+	// AWS spells these headers this way; assigning the map keeps the
+	// spelling (Set would canonicalise it to X-Amzn-Requestid).
+	w.Header()["x-amzn-RequestId"] = []string{newUUID()}
 	if len(rest) != 1 || rest[0] == "" {
 		noMethod(w, r)
 		return
@@ -187,7 +189,7 @@ func writeConnectionsError(w http.ResponseWriter, err error) {
 }
 
 func writeAWSError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("x-amzn-ErrorType", code)
+	w.Header()["x-amzn-ErrorType"] = []string{code}
 	writeMessage(w, status, message)
 }
 

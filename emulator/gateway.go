@@ -12,6 +12,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -47,6 +48,9 @@ type Options struct {
 	// client side buffer is full". Defaults 256 frames and 4 MiB.
 	SendQueueFrames int
 	SendQueueBytes  int
+	// TLS, when set, serves wss:// and https:// with this configuration
+	// (see package tlscert for the workbench's certificate).
+	TLS *tls.Config
 	// MaxConcurrentRequests bounds the messages being handled at once by
 	// integrations that wait on the network; a client that sends faster
 	// waits. Default 1024.
@@ -157,6 +161,11 @@ func (g *Gateway) Open() error {
 		return fmt.Errorf("listen on %s: %w", g.opts.Addr, err)
 	}
 	g.ln = ln
+	if g.opts.TLS != nil {
+		cfg := g.opts.TLS.Clone()
+		cfg.NextProtos = []string{"http/1.1"} // a WebSocket upgrade needs HTTP/1.1
+		ln = tls.NewListener(ln, cfg)
+	}
 	g.srv = &http.Server{
 		Handler:           g,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -195,16 +204,25 @@ func (g *Gateway) host() string {
 	return net.JoinHostPort(h, port)
 }
 
-// URL returns the WebSocket URL clients connect to: ws://127.0.0.1:PORT/{stage}.
+// URL returns the WebSocket URL clients connect to: ws://127.0.0.1:PORT/{stage}
+// (wss:// with TLS).
 func (g *Gateway) URL() string {
-	return "ws://" + g.host() + "/" + g.snap.Load().stage
+	scheme := "ws://"
+	if g.opts.TLS != nil {
+		scheme = "wss://"
+	}
+	return scheme + g.host() + "/" + g.snap.Load().stage
 }
 
 // ConnectionsURL returns the @connections endpoint:
-// http://127.0.0.1:PORT/{stage}/@connections. An SDK's endpoint is the part
-// before /@connections.
+// http://127.0.0.1:PORT/{stage}/@connections (https:// with TLS). An SDK's
+// endpoint is the part before /@connections.
 func (g *Gateway) ConnectionsURL() string {
-	return "http://" + g.host() + "/" + g.snap.Load().stage + "/@connections"
+	scheme := "http://"
+	if g.opts.TLS != nil {
+		scheme = "https://"
+	}
+	return scheme + g.host() + "/" + g.snap.Load().stage + "/@connections"
 }
 
 // Update compiles api and, only if it compiles, makes it the gateway's

@@ -273,7 +273,7 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("no test integration %q", in.URI)
 		}
-		return v.(*testIntegration), nil
+		return v.(Integration), nil
 	}
 	integrationTypes[typeTest] = integrationType{build: build}
 	integrationTypes[typeTestBlocking] = integrationType{build: build, blocking: true}

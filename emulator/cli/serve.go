@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"wsworkbench/assets"
+	"wsworkbench/emulator"
+	"wsworkbench/emulator/tlscert"
+	"wsworkbench/emulator/workspace"
+)
+
+// DefaultServeAddr is where serve listens unless told otherwise. 8080
+// rather than 3001, which sam local start-lambda, serverless-offline and the
+// chat sample backend use.
+const DefaultServeAddr = "127.0.0.1:8080"
+
+func init() {
+	register(command{
+		name:    "serve",
+		usage:   "[--listen ADDR] [--log text|json|none] [--time-scale N] [--lambda-endpoint URL] [--tls] FILE",
+		summary: "run the gateway for FILE without the window (FILE may be the word sample)",
+		run:     runServe,
+	})
+}
+
+// serveContext is what ends serve: SIGINT or SIGTERM. Tests replace it.
+var serveContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// serveShutdownTimeout bounds the close of every connection (and their
+// $disconnect routes) at exit.
+const serveShutdownTimeout = 30 * time.Second
+
+// runServe loads FILE, serves it until SIGINT or SIGTERM, and logs what the
+// gateway does. Its first two lines on stdout are stable, for scripts:
+//
+//	WebSocket: ws://127.0.0.1:8080/production
+//	@connections: http://127.0.0.1:8080/production/@connections
+func runServe(args []string, stdio Stdio) int {
+	fs := newFlags("serve", stdio)
+	listen := fs.String("listen", DefaultServeAddr, "the address to listen on (host:port; port 0 picks a free one)")
+	logFormat := fs.String("log", "text", "how to log what happens: text (one readable line per event), json (one JSON object per line) or none")
+	timeScale := fs.Float64("time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
+	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
+	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	flagUsage := fs.Usage
+	fs.Usage = func() {
+		flagUsage()
+		fmt.Fprint(fs.Output(), serveHelp)
+	}
+	if code, done := parseFlags(fs, args, stdio); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stdio.Err, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
+		return ExitUsage
+	}
+	switch *logFormat {
+	case "text", "json", "none":
+	default:
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: --log %q: want text, json or none\n", *logFormat)
+		return ExitUsage
+	}
+	if *timeScale < 0 {
+		fmt.Fprintln(stdio.Err, "wsworkbench serve: --time-scale must not be negative")
+		return ExitUsage
+	}
+
+	file := fs.Arg(0)
+	ws, err := loadWorkspace(file)
+	if err != nil {
+		fmt.Fprintln(stdio.Err, err)
+		return ExitError
+	}
+	for _, w := range ws.Warnings {
+		fmt.Fprintln(stdio.Err, "warning:", w)
+	}
+	api := ws.API.Clone()
+	if *timeScale > 0 {
+		api.Settings.TimeScale = *timeScale
+	}
+	if *lambdaEndpoint != "" {
+		api.Settings.LambdaEndpoint = *lambdaEndpoint
+	}
+
+	opts := emulator.Options{Addr: *listen}
+	if *useTLS {
+		cert, err := ensureCert()
+		if err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
+			return ExitError
+		}
+		opts.TLS = cert.ServerConfig()
+		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+	}
+	g, err := emulator.New(api, opts)
+	if err != nil {
+		name := file
+		if file == "sample" {
+			name = assets.SampleName
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stdio.Err, "%s: %s\n", name, line)
+		}
+		return ExitError
+	}
+	sub := g.Subscribe(4096)
+	if err := g.Open(); err != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
+		_ = g.Close(context.Background())
+		return ExitError
+	}
+	ctx, stop := serveContext()
+	defer stop()
+
+	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
+	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+
+	var logged sync.WaitGroup
+	logged.Add(1)
+	go func() {
+		defer logged.Done()
+		logEvents(sub, *logFormat, stdio.Out)
+	}()
+
+	<-ctx.Done()
+	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
+	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
+	defer cancel()
+	closeErr := g.Close(sctx)
+	logged.Wait()
+	if n := sub.Dropped(); n > 0 {
+		fmt.Fprintf(stdio.Err, "%d events were not logged: the log could not keep up\n", n)
+	}
+	if closeErr != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown: %v\n", closeErr)
+		return ExitError
+	}
+	return ExitOK
+}
+
+// loadWorkspace loads FILE, or the built-in sample for the word "sample".
+func loadWorkspace(file string) (*workspace.Workspace, error) {
+	if file == "sample" {
+		return workspace.Parse(assets.SampleName, assets.SampleAPI)
+	}
+	ws, err := workspace.Load(file)
+	if err != nil {
+		var we *workspace.Error
+		if errors.As(err, &we) {
+			return nil, err // already "file:line:col: message"
+		}
+		return nil, fmt.Errorf("wsworkbench serve: %w", err)
+	}
+	return ws, nil
+}
+
+// ensureCert returns the workbench's TLS certificate, making it on first use.
+func ensureCert() (*tlscert.Cert, error) {
+	dir, err := tlscert.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return tlscert.Ensure(dir)
+}
+
+// logEvents writes each event until the gateway closes the subscription.
+func logEvents(sub *emulator.Subscription, format string, out io.Writer) {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	for e := range sub.C() {
+		switch format {
+		case "text":
+			fmt.Fprintln(out, e.String())
+		case "json":
+			_ = enc.Encode(e)
+		}
+	}
+}
+
+// serveHelp follows the flags in serve's --help.
+const serveHelp = `
+FILE is a CloudFormation or SAM template with an AWS::ApiGatewayV2 WebSocket
+API, or a serverless.yml; the word "sample" runs the built-in sample API
+(write ./sample for a file of that name).
+
+serve prints the WebSocket URL and the @connections endpoint, then one line
+per event (--log). SIGINT or SIGTERM closes every connection with
+1001 "Going away", runs $disconnect for each, and exits 0.
+`

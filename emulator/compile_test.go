@@ -1,0 +1,219 @@
+package emulator
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"wsworkbench/emulator/model"
+)
+
+// TestCompileErrors checks that Compile names the place of each problem
+// and, for templates and expressions, its line and column.
+func TestCompileErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(a *model.API)
+		want   string // the error text
+		line   int
+		col    int
+		integ  string
+		route  string
+		tmpl   string
+		nerror int // 0 means 1
+	}{
+		{
+			name: "no route selection expression",
+			edit: func(a *model.API) { a.RouteSelectionExpression = "" },
+			want: "RouteSelectionExpression: the route selection expression is required (e.g. $request.body.action)",
+			tmpl: "RouteSelectionExpression",
+		},
+		{
+			name: "bad route selection expression",
+			edit: func(a *model.API) { a.RouteSelectionExpression = "${request.body.action" },
+			want: "RouteSelectionExpression: 1:1:", line: 1, col: 1, tmpl: "RouteSelectionExpression",
+		},
+		{
+			name: "unsupported integration type",
+			edit: func(a *model.API) { a.Integrations[1].Type = model.TypeAWSProxy },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": integration type AWS_PROXY is not supported yet`, integ: "ApiGatewayV2IntegrationOnMessage",
+		},
+		{
+			name: "unknown integration type",
+			edit: func(a *model.API) { a.Integrations[1].Type = "LAMBDA" },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": unknown integration type "LAMBDA"`,
+		},
+		{
+			name: "route to a missing integration",
+			edit: func(a *model.API) { a.Routes[1].IntegrationID = "Nope" },
+			want: `route "message": target integration "Nope" does not exist`, route: "message",
+		},
+		{
+			name: "bad request template",
+			edit: func(a *model.API) {
+				a.Integrations[1].RequestTemplates["$default"] = "{\n  #if($x)\n"
+			},
+			want: `integration "ApiGatewayV2IntegrationOnMessage": request template "$default": 2:3:`, line: 2, col: 3,
+			integ: "ApiGatewayV2IntegrationOnMessage", tmpl: `request template "$default"`,
+		},
+		{
+			name: "bad response template",
+			edit: func(a *model.API) {
+				a.Integrations[1].Responses[0].ResponseTemplates["2"] = `{"a": #end}`
+			},
+			want: `integration "ApiGatewayV2IntegrationOnMessage": response "/200/": response template "2": 1:7:`, line: 1, col: 7,
+		},
+		{
+			name: "bad integration response key",
+			edit: func(a *model.API) { a.Integrations[1].Responses[0].Key = "200" },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": response "200": 1:1: an integration response key is $default or a regex between slashes (write /200/)`,
+		},
+		{
+			name: "bad response template selection expression",
+			edit: func(a *model.API) { a.Integrations[1].Responses[0].TemplateSelectionExpression = "${request.header.x}" },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": response "/200/": TemplateSelectionExpression: 1:`,
+		},
+		{
+			name: "duplicate route",
+			edit: func(a *model.API) { a.Routes = append(a.Routes, model.Route{Key: "message"}) },
+			want: `route "message": route key defined twice`,
+		},
+		{
+			name: "custom key with $",
+			edit: func(a *model.API) { a.Routes = append(a.Routes, model.Route{Key: "$ping"}) },
+			want: `route "$ping": custom route keys must not start with $`,
+		},
+		{
+			name: "route response key",
+			edit: func(a *model.API) { a.Routes[1].RouteResponse.Key = "ok" },
+			want: `route "message": route response key "ok": API Gateway supports only $default`,
+		},
+		{
+			name: "Lambda authorizer",
+			edit: func(a *model.API) {
+				a.Routes[0].AuthorizationType = "CUSTOM"
+				a.Routes[0].AuthorizerID = "Auth"
+				a.Authorizers = []model.Authorizer{{ID: "Auth", Type: "REQUEST"}}
+			},
+			want: `route "$connect": Lambda authorizers are not supported yet; enable the mock authorizer in the settings`,
+		},
+		{
+			name: "timeout out of range",
+			edit: func(a *model.API) { a.Integrations[1].TimeoutMillis = 30000 },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": TimeoutInMillis 30000 is outside 50-29000`,
+		},
+		{
+			name: "passthrough behaviour",
+			edit: func(a *model.API) { a.Integrations[1].PassthroughBehavior = "ALWAYS" },
+			want: `integration "ApiGatewayV2IntegrationOnMessage": unknown PassthroughBehavior "ALWAYS"`,
+		},
+		{
+			name: "negative setting",
+			edit: func(a *model.API) { a.Settings.IdleTimeout = -time.Second },
+			want: `settings: IdleTimeout must not be negative`,
+		},
+		{
+			name: "stage name",
+			edit: func(a *model.API) { a.Stage.Name = "pro duction" },
+			want: `stage: stage name "pro duction" must be 1-128 letters, digits, '-' or '_'`,
+		},
+		{
+			name: "every problem at once",
+			edit: func(a *model.API) {
+				a.RouteSelectionExpression = ""
+				a.Integrations[0].Type = "X"
+				a.Routes[1].IntegrationID = "Nope"
+			},
+			want: "RouteSelectionExpression", nerror: 3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := seedAPI()
+			tt.edit(api)
+			snap, err := Compile(api)
+			if err == nil {
+				t.Fatalf("compiled: %v", snap)
+			}
+			var errs CompileErrors
+			if !errors.As(err, &errs) {
+				t.Fatalf("%T %v, want CompileErrors", err, err)
+			}
+			n := tt.nerror
+			if n == 0 {
+				n = 1
+			}
+			if len(errs) != n {
+				t.Fatalf("%d errors, want %d:\n%v", len(errs), n, err)
+			}
+			if !strings.HasPrefix(errs[0].Error(), tt.want) {
+				t.Errorf("got  %s\nwant %s...", errs[0], tt.want)
+			}
+			e := errs[0]
+			if tt.line != 0 && (e.Line != tt.line || e.Col != tt.col) {
+				t.Errorf("position %d:%d, want %d:%d", e.Line, e.Col, tt.line, tt.col)
+			}
+			if tt.integ != "" && e.Integration != tt.integ || tt.route != "" && e.Route != tt.route || tt.tmpl != "" && e.Template != tt.tmpl {
+				t.Errorf("place %+v", e)
+			}
+		})
+	}
+}
+
+// TestCompileSeed checks the seed compiles and the snapshot is wired.
+func TestCompileSeed(t *testing.T) {
+	api := seedAPI()
+	s, err := Compile(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Stage() != "production" || len(s.APIID()) != 10 || s.connect == nil || s.routes["message"] == nil || !s.routes["message"].twoWay {
+		t.Errorf("snapshot %+v", s)
+	}
+	if s.Settings().MaxFrameBytes != 32*1024 || s.Settings().IdleTimeout != 10*time.Minute {
+		t.Errorf("settings not defaulted: %+v", s.Settings())
+	}
+	api.Routes[1].Key = "changed"
+	if s.API().Routes[1].Key != "message" {
+		t.Errorf("the snapshot shares the caller's model")
+	}
+	api.Stage.Name = ""
+	if s, err := Compile(api); err != nil || s.Stage() != "production" {
+		t.Errorf("an empty stage name: %v %v", s, err)
+	}
+}
+
+// TestIDs checks the shape and uniqueness of generated IDs.
+func TestIDs(t *testing.T) {
+	g := newIDGen()
+	seen := map[string]bool{}
+	for i := 0; i < 100000; i++ {
+		id, tail := g.connectionID()
+		msg := g.messageID(tail)
+		req := g.requestID()
+		for _, x := range []string{id, msg, req} {
+			if !validConnectionID(x) {
+				t.Fatalf("%q is not 15 URL-safe base64 characters and =", x)
+			}
+			if seen[x] {
+				t.Fatalf("duplicate ID %q", x)
+			}
+			seen[x] = true
+		}
+		if id[11] != 'C' || msg[11] != 'C' || req[11] != 'F' {
+			t.Fatalf("12th characters %c %c %c, want C C F", id[11], msg[11], req[11])
+		}
+		if msg[12:] != id[12:] {
+			t.Fatalf("message ID %s does not end like its connection %s", msg, id)
+		}
+	}
+	for _, bad := range []string{"", "abc", "AAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAA+=", "AAAAAAAAAAAAAAA=x"} {
+		if validConnectionID(bad) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if a, b := apiIDFor("Api", "chat"), apiIDFor("Api", "chat"); a != b || len(a) != 10 || apiIDFor("Api", "other") == a {
+		t.Errorf("apiIDFor: %s %s", a, b)
+	}
+}

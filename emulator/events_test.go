@@ -1,0 +1,149 @@
+package emulator
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// collect reads events until stop returns true for one, or 5 s pass.
+func collect(t *testing.T, sub *Subscription, stop func(Event) bool) []Event {
+	t.Helper()
+	var got []Event
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case e, ok := <-sub.C():
+			if !ok {
+				return got
+			}
+			got = append(got, e)
+			if stop(e) {
+				return got
+			}
+		case <-timeout:
+			t.Fatalf("timed out; events so far: %v", got)
+		}
+	}
+}
+
+// traceLine renders an event for the golden file without its time,
+// duration and client port.
+func traceLine(e Event, seen map[string]string) string {
+	e.Time = time.Time{}
+	e.Duration = 0
+	e.RemoteAddr = ""
+	b, _ := json.Marshal(e)
+	s := strings.Replace(string(b), `"time":"0001-01-01T00:00:00Z",`, "", 1)
+	return normalize(s, seen)
+}
+
+// TestEventTrace checks the events of a connection's life, in order and
+// grouped by request: testdata/trace.golden.
+func TestEventTrace(t *testing.T) {
+	api := seedAPI()
+	g := start(t, api)
+	sub := g.Subscribe(256)
+	ws := dial(t, g)
+	send(t, ws, `{"action":"message","messageId":1}`)
+	recv(t, ws)
+	send(t, ws, `{"action":"other"}`)
+	recv(t, ws)
+	ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(1000, "bye"))
+	events := collect(t, sub, func(e Event) bool { return e.Kind == EventDisconnect })
+
+	seen := map[string]string{}
+	var b strings.Builder
+	for _, e := range events {
+		b.WriteString(traceLine(e, seen) + "\n")
+	}
+	checkGolden(t, "trace", b.String())
+
+	// Every event of the first message shares its request and message IDs.
+	var msg []Event
+	for _, e := range events {
+		if e.Kind == EventFrameIn {
+			msg = nil
+		}
+		msg = append(msg, e)
+		if e.Kind == EventFrameOut {
+			break
+		}
+	}
+	kinds := []EventKind{EventFrameIn, EventRoute, EventTemplate, EventIntegration, EventTemplate, EventFrameOut}
+	if len(msg) != len(kinds) {
+		t.Fatalf("first message: %d events, want %d", len(msg), len(kinds))
+	}
+	for i, e := range msg {
+		if e.Kind != kinds[i] || e.RequestID != msg[0].RequestID || e.MessageID != msg[0].MessageID || e.ConnectionID != msg[0].ConnectionID || e.Time.IsZero() {
+			t.Errorf("event %d: %+v", i, e)
+		}
+	}
+}
+
+// TestSlowSubscriber checks that a subscriber that does not read loses
+// events (counted) without slowing the gateway or other subscribers.
+func TestSlowSubscriber(t *testing.T) {
+	g := start(t, seedAPI())
+	slow := g.Subscribe(1)
+	fast := g.Subscribe(10000)
+	ws := dial(t, g)
+	const n = 50
+	for i := 0; i < n; i++ {
+		send(t, ws, `{"action":"message","messageId":2}`)
+		if got := recv(t, ws); got != `{"message": "Hi!"}` {
+			t.Fatalf("message %d: %q", i, got)
+		}
+	}
+	frames := 0
+	collect(t, fast, func(e Event) bool {
+		if e.Kind == EventFrameOut {
+			frames++
+		}
+		return frames == n
+	})
+	if fast.Dropped() != 0 {
+		t.Errorf("the fast subscriber dropped %d", fast.Dropped())
+	}
+	if slow.Dropped() < n {
+		t.Errorf("the slow subscriber dropped %d, want at least %d", slow.Dropped(), n)
+	}
+	slow.Close()
+	for range slow.C() { // drains the one buffered event, then ends
+	}
+	slow.Close() // closing twice is harmless
+}
+
+// TestSubscriptionEndsWithGateway checks that Close closes subscriptions.
+func TestSubscriptionEndsWithGateway(t *testing.T) {
+	g, err := New(seedAPI(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Open(); err != nil {
+		t.Fatal(err)
+	}
+	sub := g.Subscribe(16)
+	if err := g.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for range sub.C() {
+	}
+	late := g.Subscribe(1)
+	if _, ok := <-late.C(); ok {
+		t.Errorf("a subscription after Close is open")
+	}
+}
+
+// TestEventString checks the text log line of an event.
+func TestEventString(t *testing.T) {
+	e := Event{Time: time.Date(2024, 1, 2, 3, 4, 5, 6e6, time.UTC), Kind: EventRoute, ConnectionID: "R1kmxc2VNjMCFIA=", RequestID: "R1knPH17NjMFftw=",
+		RouteKey: "message", Outcome: RouteMatched, Expression: "$request.body.action", Value: "message"}
+	want := `03:04:05.006 route       conn=R1kmxc2VNjMCFIA= req=R1knPH17NjMFftw= route=message outcome=matched expr=$request.body.action value=message`
+	if got := e.String(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
