@@ -666,3 +666,40 @@ func TestTruncateForeach(t *testing.T) {
 		t.Errorf("truncated loop = %q, %v; want 1000", got, err)
 	}
 }
+
+// TestConcurrentRender renders one template from many goroutines, with
+// regular expressions and JSONPaths compiled on first use, for the race
+// detector.
+func TestConcurrentRender(t *testing.T) {
+	tp, err := Parse(`#set($p = "$.name")#set($l = [])#foreach($t in $input.path('$.tags'))$util.qr($l.add($t.toUpperCase()))#end` +
+		`$input.path($p).replaceAll("[aeiou]", "_") $l $context.identity.sourceIp $input.params().header.get('host')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "Ann [A, B, C] 1.2.3.4 h"
+	done := make(chan string)
+	for g := 0; g < 8; g++ {
+		go func() {
+			in := testInput(testBody)
+			var last string
+			for i := 0; i < 200; i++ {
+				got, err := tp.Render(in)
+				if err != nil {
+					last = err.Error()
+					break
+				}
+				if got != want {
+					last = got
+					break
+				}
+				last = got
+			}
+			done <- last
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if got := <-done; got != want {
+			t.Errorf("concurrent render = %q, want %q", got, want)
+		}
+	}
+}
