@@ -7,8 +7,13 @@ import (
 	"os"
 
 	"wsworkbench/emulator/cli"
+	"wsworkbench/ui"
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+	args := os.Args[1:]
+	if cli.IsCommand(args) {
+		os.Exit(cli.Run(args, cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+	}
+	os.Exit(ui.Run(args))
 }

@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/client"
+	"wsworkbench/emulator"
+)
+
+// connectionsPanel lists every connection the gateway holds (the window's
+// tabs and anything else: a browser, wscat), and sends to or drops the
+// selected one the way a backend does through @connections.
+type connectionsPanel struct {
+	wb *workbench
+
+	list       *widget.List
+	title      *widget.Label
+	info       *widget.Label
+	sendEntry  *widget.Entry
+	sendBtn    *widget.Button
+	discBtn    *widget.Button
+	result     *widget.Label
+	infos      []emulator.ConnectionInfo
+	selectedID string
+	syncing    bool
+	lastPoll   time.Time
+}
+
+// connsMinInterval bounds how often message traffic refreshes the panel
+// (its counters); connects and disconnects refresh it at once.
+const connsMinInterval = 250 * time.Millisecond
+
+func newConnectionsPanel(wb *workbench) *connectionsPanel {
+	p := &connectionsPanel{wb: wb}
+	p.title = widget.NewLabel("Connections")
+	p.title.TextStyle = fyne.TextStyle{Bold: true}
+	p.list = widget.NewList(func() int { return len(p.infos) }, newConnRow, p.updateRow)
+	p.list.OnSelected = p.onSelected
+	p.info = widget.NewLabel("Select a connection to send to it or disconnect it.")
+	p.info.Wrapping = fyne.TextWrapWord
+	p.info.Importance = widget.LowImportance
+	p.sendEntry = widget.NewMultiLineEntry()
+	p.sendEntry.TextStyle = fyne.TextStyle{Monospace: true}
+	p.sendEntry.SetPlaceHolder(`{"message": "pushed from the backend"}`)
+	p.sendEntry.SetMinRowsVisible(2)
+	p.sendBtn = widget.NewButtonWithIcon("Send to this connection", theme.MailSendIcon(), p.onSend)
+	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
+	p.result = widget.NewLabel("")
+	p.result.Wrapping = fyne.TextWrapWord
+	p.setSelected("")
+	return p
+}
+
+func (p *connectionsPanel) object() fyne.CanvasObject {
+	actions := container.NewVBox(
+		p.info,
+		p.sendEntry,
+		container.NewHBox(p.sendBtn, p.discBtn),
+		p.result,
+	)
+	return container.NewBorder(p.title, actions, nil, nil, p.list)
+}
+
+// connRow is one connection: its ID and owner, then its source and counters.
+type connRow struct {
+	widget.BaseWidget
+	id, who, stats *widget.Label
+	content        fyne.CanvasObject
+}
+
+func newConnRow() fyne.CanvasObject {
+	r := &connRow{
+		id:    widget.NewLabel("Mg_ugfpqPHcCIVA="),
+		who:   widget.NewLabel(""),
+		stats: widget.NewLabel(""),
+	}
+	r.id.TextStyle = fyne.TextStyle{Monospace: true}
+	r.who.TextStyle = fyne.TextStyle{Bold: true}
+	r.who.Truncation = fyne.TextTruncateEllipsis
+	r.stats.Importance = widget.LowImportance
+	r.stats.Truncation = fyne.TextTruncateEllipsis
+	r.content = container.NewVBox(container.NewBorder(nil, nil, r.id, nil, r.who), r.stats)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *connRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+func (p *connectionsPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i < 0 || i >= len(p.infos) {
+		return
+	}
+	ci := p.infos[i]
+	r := o.(*connRow)
+	r.id.SetText(ci.ID)
+	r.who.SetText(p.owner(ci))
+	r.stats.SetText(fmt.Sprintf("%s · in %d / out %d · connected %s · active %s",
+		ci.SourceIP, ci.FramesIn, ci.FramesOut, ago(ci.ConnectedAt), ago(ci.LastActiveAt)))
+}
+
+// owner names who holds a connection: a tab of this window, or the client's
+// user agent.
+func (p *connectionsPanel) owner(ci emulator.ConnectionInfo) string {
+	if t := p.wb.clients.byConnID(ci.ID); t != nil {
+		return t.name
+	}
+	if ci.UserAgent != "" {
+		return ci.UserAgent
+	}
+	return "(no user agent)"
+}
+
+// ago says how long ago t was, roughly.
+func ago(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := time.Since(t)
+	switch {
+	case d < time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	}
+	return t.Format("15:04:05")
+}
+
+// refresh reads the gateway's connections. It also gives a tab whose
+// connection ID the event stream did not deliver (events are dropped only
+// when the window falls far behind) its ID, by local address.
+func (p *connectionsPanel) refresh() {
+	p.lastPoll = time.Now()
+	infos := p.wb.gw.Connections()
+	sort.SliceStable(infos, func(i, j int) bool { return infos[i].ConnectedAt.Before(infos[j].ConnectedAt) })
+	p.infos = infos
+	for _, m := range p.wb.tabs.list() {
+		c := m.Client()
+		if c.ConnectionID() != "" || c.State().Phase != client.Open {
+			continue
+		}
+		for _, ci := range infos {
+			if ci.RemoteAddr == c.LocalAddr() {
+				c.SetConnectionID(ci.ID)
+			}
+		}
+	}
+	p.title.SetText(fmt.Sprintf("Connections (%d)", len(infos)))
+	p.list.Refresh()
+	idx := -1
+	for i, ci := range infos {
+		if ci.ID == p.selectedID {
+			idx = i
+		}
+	}
+	if p.selectedID != "" && idx < 0 {
+		p.result.SetText(p.selectedID + " is gone.")
+		p.setSelected("")
+		p.syncing = true
+		p.list.UnselectAll()
+		p.syncing = false
+	} else if idx >= 0 {
+		p.syncing = true
+		p.list.Select(idx)
+		p.syncing = false
+	}
+}
+
+// due reports whether traffic alone should refresh the panel now.
+func (p *connectionsPanel) due() bool { return time.Since(p.lastPoll) >= connsMinInterval }
+
+func (p *connectionsPanel) onSelected(i widget.ListItemID) {
+	if p.syncing || i < 0 || i >= len(p.infos) {
+		return
+	}
+	ci := p.infos[i]
+	p.setSelected(ci.ID)
+	p.result.SetText("")
+	if t := p.wb.clients.byConnID(ci.ID); t != nil {
+		p.wb.clients.selectTab(t)
+	}
+	p.wb.tracer.showConnect(ci.ID)
+}
+
+// setSelected selects the connection with the given ID ("" for none).
+func (p *connectionsPanel) setSelected(id string) {
+	p.selectedID = id
+	if id == "" {
+		p.info.SetText("Select a connection to send to it (as a backend does with POST @connections) or to disconnect it.")
+		p.sendBtn.Disable()
+		p.discBtn.Disable()
+		return
+	}
+	var ci emulator.ConnectionInfo
+	for _, c := range p.infos {
+		if c.ID == id {
+			ci = c
+		}
+	}
+	p.info.SetText(fmt.Sprintf("%s · %s · %s · connected at %s",
+		ci.ID, p.owner(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05")))
+	p.sendBtn.Enable()
+	p.discBtn.Enable()
+}
+
+// selectID selects the connection with the given ID, if the panel lists it.
+func (p *connectionsPanel) selectID(id string) bool {
+	for i, ci := range p.infos {
+		if ci.ID == id {
+			p.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
+// onSend posts the entry's text to the selected connection, as
+// POST @connections/{id} does.
+func (p *connectionsPanel) onSend() {
+	if p.selectedID == "" {
+		return
+	}
+	err := p.wb.gw.PostToConnection(p.selectedID, []byte(p.sendEntry.Text))
+	if err != nil {
+		p.result.SetText("Not sent: " + err.Error())
+		p.result.Importance = widget.DangerImportance
+	} else {
+		p.result.SetText(fmt.Sprintf("Sent %s to %s at %s.", formatSize(len(p.sendEntry.Text)), p.selectedID, time.Now().Format("15:04:05")))
+		p.result.Importance = widget.SuccessImportance
+	}
+	p.result.Refresh()
+}
+
+// onDisconnect closes the selected connection as DELETE @connections/{id}
+// does (1000, its $disconnect runs).
+func (p *connectionsPanel) onDisconnect() {
+	if p.selectedID == "" {
+		return
+	}
+	if err := p.wb.gw.DeleteConnection(p.selectedID); err != nil {
+		p.result.SetText("Not disconnected: " + err.Error())
+		p.result.Importance = widget.DangerImportance
+	} else {
+		p.result.SetText("Disconnected " + p.selectedID + ".")
+		p.result.Importance = widget.LowImportance
+	}
+	p.result.Refresh()
+}

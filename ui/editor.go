@@ -1,0 +1,418 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator"
+	"wsworkbench/emulator/model"
+)
+
+// apiEditor is the left of the window: the API's settings and its routes
+// as a list, and below them the selected item's editor. It edits the
+// workspace's draft model in place and tells the workbench after each
+// change; the workbench compiles the draft and, when it compiles, hands it
+// to the gateway.
+type apiEditor struct {
+	wb *workbench
+
+	list      *widget.List
+	sel       int // -1: nothing; 0: API settings; i+1: route i
+	detail    *fyne.Container
+	editors   []*codeEditor // the detail's fields that show compile errors
+	labels    []*errorLabel // the detail's other error labels
+	problems  *fyne.Container
+	renameBtn *widget.Button
+	dupBtn    *widget.Button
+	delBtn    *widget.Button
+	obj       fyne.CanvasObject
+	errs      emulator.CompileErrors
+
+	// The route editor's state that survives a rebuild of the detail.
+	reqKey  string // request template key shown
+	respID  string // integration response shown
+	respKey string // response template key shown
+	tab     int    // 0: request, 1: responses
+}
+
+// errorLabel is an error line for a place that is not a text field (a
+// route, an integration, a response key).
+type errorLabel struct {
+	label *widget.Label
+	match errorMatcher
+}
+
+func newAPIEditor(wb *workbench) *apiEditor {
+	ed := &apiEditor{wb: wb, sel: -1}
+	ed.list = widget.NewList(ed.length, newRouteRow, ed.updateRow)
+	ed.list.OnSelected = func(i widget.ListItemID) { ed.onSelect(i) }
+	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.onAddRoute)
+	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.onRenameRoute)
+	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.onDuplicateRoute)
+	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.onDeleteRoute)
+	ed.detail = container.NewStack()
+	ed.problems = container.NewVBox()
+	title := widget.NewLabel("API")
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
+	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, ed.detail))
+	split.Offset = 0.3
+	ed.obj = split
+	ed.errs = wb.errs
+	ed.updateButtons()
+	ed.showProblems()
+	return ed
+}
+
+func (ed *apiEditor) object() fyne.CanvasObject { return ed.obj }
+
+func (ed *apiEditor) api() *model.API { return ed.wb.ws.API }
+
+func (ed *apiEditor) length() int { return len(ed.api().Routes) + 1 }
+
+// routeRow is a row of the routes list: the key, then what it does.
+type routeRow struct {
+	widget.BaseWidget
+	icon    *widget.Icon
+	key     *widget.Label
+	meta    *widget.Label
+	content fyne.CanvasObject
+}
+
+func newRouteRow() fyne.CanvasObject {
+	r := &routeRow{icon: widget.NewIcon(nil), key: widget.NewLabel(""), meta: widget.NewLabel("")}
+	r.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	r.key.Truncation = fyne.TextTruncateEllipsis
+	r.meta.Importance = widget.LowImportance
+	r.content = container.NewBorder(nil, nil, r.icon, r.meta, r.key)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *routeRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+func (ed *apiEditor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := o.(*routeRow)
+	api := ed.api()
+	if i == 0 {
+		r.icon.SetResource(theme.SettingsIcon())
+		r.key.TextStyle = fyne.TextStyle{Bold: true}
+		r.key.SetText("API settings")
+		meta := api.RouteSelectionExpression
+		if ed.hasErrors(func(e *emulator.CompileError) bool { return e.Route == "" && e.Integration == "" }) {
+			meta = "⚠ " + meta
+		}
+		r.meta.SetText(meta)
+		return
+	}
+	if i-1 >= len(api.Routes) {
+		return
+	}
+	route := api.Routes[i-1]
+	r.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	r.key.SetText(route.Key)
+	var meta []string
+	if in := api.Integration(route.IntegrationID); in != nil {
+		meta = append(meta, in.Type)
+	} else {
+		meta = append(meta, "no integration")
+	}
+	if route.RouteResponse != nil {
+		meta = append(meta, "two-way")
+	}
+	icon := theme.NavigateNextIcon()
+	if ed.hasErrors(routeMatcher(api, &route)) {
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+	}
+	r.icon.SetResource(icon)
+	r.meta.SetText(strings.Join(meta, " · "))
+}
+
+// routeMatcher matches the errors of a route and of its integration.
+func routeMatcher(api *model.API, r *model.Route) errorMatcher {
+	key, integ := r.Key, r.IntegrationID
+	return func(e *emulator.CompileError) bool {
+		return e.Route == key || integ != "" && e.Integration == integ
+	}
+}
+
+func (ed *apiEditor) hasErrors(m errorMatcher) bool {
+	for _, e := range ed.errs {
+		if m(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectRow selects a row of the list (0 is the API settings).
+func (ed *apiEditor) selectRow(i int) {
+	ed.list.Select(i)
+	ed.list.ScrollTo(i)
+}
+
+// selectRoute selects the route with the given key.
+func (ed *apiEditor) selectRoute(key string) bool {
+	for i, r := range ed.api().Routes {
+		if r.Key == key {
+			ed.selectRow(i + 1)
+			return true
+		}
+	}
+	return false
+}
+
+func (ed *apiEditor) onSelect(i int) {
+	if i == ed.sel {
+		return
+	}
+	ed.sel = i
+	ed.reqKey, ed.respID, ed.respKey, ed.tab = "", "", "", 0
+	ed.rebuild()
+	ed.updateButtons()
+}
+
+// selectedRoute returns the selected route, or nil.
+func (ed *apiEditor) selectedRoute() *model.Route {
+	api := ed.api()
+	if ed.sel < 1 || ed.sel-1 >= len(api.Routes) {
+		return nil
+	}
+	return &api.Routes[ed.sel-1]
+}
+
+func (ed *apiEditor) updateButtons() {
+	if ed.selectedRoute() == nil {
+		ed.renameBtn.Disable()
+		ed.dupBtn.Disable()
+		ed.delBtn.Disable()
+		return
+	}
+	ed.renameBtn.Enable()
+	ed.dupBtn.Enable()
+	ed.delBtn.Enable()
+}
+
+// rebuild builds the detail for the selection.
+func (ed *apiEditor) rebuild() {
+	ed.editors, ed.labels = nil, nil
+	var obj fyne.CanvasObject
+	switch r := ed.selectedRoute(); {
+	case ed.sel == 0:
+		obj = ed.buildSettings()
+	case r != nil:
+		obj = ed.buildRoute(r.ID)
+	default:
+		l := widget.NewLabel("Select the API settings or a route to edit it.")
+		l.Importance = widget.LowImportance
+		l.Wrapping = fyne.TextWrapWord
+		obj = l
+	}
+	ed.detail.Objects = []fyne.CanvasObject{obj}
+	ed.detail.Refresh()
+	ed.showErrors(ed.errs)
+}
+
+// reload shows a newly opened workspace.
+func (ed *apiEditor) reload() {
+	ed.sel = -1
+	ed.list.UnselectAll()
+	ed.list.Refresh()
+	ed.errs = nil
+	ed.rebuild()
+	ed.updateButtons()
+	ed.showProblems()
+}
+
+// edited tells the workbench about a change of the draft.
+func (ed *apiEditor) edited() { ed.wb.edited() }
+
+// structureChanged redraws the list (a route was added, renamed, deleted)
+// and tells the workbench.
+func (ed *apiEditor) structureChanged() {
+	ed.list.Refresh()
+	ed.edited()
+}
+
+// showErrors shows compile errors in the fields they belong to, marks the
+// routes that have any, and lists them all under the editor.
+func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
+	ed.errs = errs
+	for _, c := range ed.editors {
+		c.setErrors(errs)
+	}
+	for _, l := range ed.labels {
+		text := ""
+		for _, e := range errs {
+			if l.match(e) {
+				text = fieldError(e)
+				break
+			}
+		}
+		l.label.SetText(text)
+		if text == "" {
+			l.label.Hide()
+		} else {
+			l.label.Show()
+		}
+	}
+	ed.list.Refresh()
+	ed.showProblems()
+}
+
+// showProblems lists every compile error under the editor; a click selects
+// the place it is in.
+func (ed *apiEditor) showProblems() {
+	ed.problems.Objects = nil
+	const maxShown = 5
+	for i, e := range ed.errs {
+		if i == maxShown {
+			more := widget.NewLabel(fmt.Sprintf("… and %d more", len(ed.errs)-maxShown))
+			more.Importance = widget.DangerImportance
+			ed.problems.Add(more)
+			break
+		}
+		ce := e
+		b := widget.NewButtonWithIcon(oneLine(ce.Error()), theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(ce) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		ed.problems.Add(b)
+	}
+	ed.problems.Refresh()
+}
+
+// goTo selects the route (or the settings) an error is in.
+func (ed *apiEditor) goTo(e *emulator.CompileError) {
+	api := ed.api()
+	for i, r := range api.Routes {
+		if e.Route != "" && r.Key == e.Route || e.Integration != "" && r.IntegrationID == e.Integration {
+			ed.selectRow(i + 1)
+			if e.Response != "" {
+				if in := api.Integration(r.IntegrationID); in != nil {
+					for _, resp := range in.Responses {
+						if resp.Key == e.Response {
+							ed.respID, ed.tab = resp.ID, 1
+							ed.rebuild()
+						}
+					}
+				}
+			}
+			return
+		}
+	}
+	ed.selectRow(0)
+}
+
+// onAddRoute asks for a route key and adds a two-way MOCK route.
+func (ed *apiEditor) onAddRoute() {
+	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", func(key string) error {
+		i, err := addRoute(ed.api(), key, ed.wb.ws.AssignIDs)
+		if err != nil {
+			return err
+		}
+		ed.structureChanged()
+		ed.selectRow(i + 1)
+		return nil
+	})
+}
+
+// addRoute adds a route without asking (tests, and the dialog above).
+func (ed *apiEditor) addRoute(key string) error {
+	i, err := addRoute(ed.api(), key, ed.wb.ws.AssignIDs)
+	if err != nil {
+		return err
+	}
+	ed.structureChanged()
+	ed.selectRow(i + 1)
+	return nil
+}
+
+func (ed *apiEditor) onRenameRoute() {
+	r := ed.selectedRoute()
+	if r == nil {
+		return
+	}
+	id := r.ID
+	ed.askKey("Rename route", r.Key, "New route key", func(key string) error {
+		if err := renameRoute(ed.api(), id, key); err != nil {
+			return err
+		}
+		ed.structureChanged()
+		ed.rebuild()
+		return nil
+	})
+}
+
+func (ed *apiEditor) onDuplicateRoute() {
+	r := ed.selectedRoute()
+	if r == nil {
+		return
+	}
+	id := r.ID
+	ed.askKey("Duplicate route", r.Key+"-copy", "Key of the copy", func(key string) error {
+		i, err := duplicateRoute(ed.api(), id, key, ed.wb.ws.AssignIDs)
+		if err != nil {
+			return err
+		}
+		ed.structureChanged()
+		ed.selectRow(i + 1)
+		return nil
+	})
+}
+
+func (ed *apiEditor) onDeleteRoute() {
+	r := ed.selectedRoute()
+	if r == nil {
+		return
+	}
+	id, key := r.ID, r.Key
+	dialog.ShowConfirm("Delete route", fmt.Sprintf("Delete the %s route (and its integration, unless another route uses it)?", key), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := deleteRoute(ed.api(), id); err != nil {
+			ed.wb.showError(err)
+			return
+		}
+		ed.sel = -1
+		ed.list.UnselectAll()
+		ed.structureChanged()
+		ed.rebuild()
+		ed.updateButtons()
+	}, ed.wb.win)
+}
+
+// askKey asks for a key; apply's error keeps the dialog's question open.
+func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) error) {
+	entry := widget.NewEntry()
+	entry.TextStyle = fyne.TextStyle{Monospace: true}
+	entry.SetText(initial)
+	errLabel := widget.NewLabel("")
+	errLabel.Importance = widget.DangerImportance
+	errLabel.Wrapping = fyne.TextWrapWord
+	hintLabel := widget.NewLabel(hint)
+	hintLabel.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	submit := func() {
+		if err := apply(entry.Text); err != nil {
+			errLabel.SetText(errorText(err))
+			return
+		}
+		d.Hide()
+	}
+	entry.OnSubmitted = func(string) { submit() }
+	ok := widget.NewButton("OK", submit)
+	ok.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	content := container.NewVBox(hintLabel, entry, errLabel, container.NewHBox(cancel, ok))
+	d = dialog.NewCustomWithoutButtons(title, content, ed.wb.win)
+	d.Resize(fyne.NewSize(420, 200))
+	d.Show()
+	ed.wb.win.Canvas().Focus(entry)
+}

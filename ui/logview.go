@@ -1,0 +1,520 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/client"
+)
+
+// logView is a tab's message log: a widget.List over the client's ring
+// buffer (never a text widget: a List draws only the rows on screen), with
+// search, a direction filter, and the selected message in full below.
+type logView struct {
+	tab *clientTab
+
+	list       *widget.List
+	search     *widget.Entry
+	dirSel     *widget.Select
+	pretty     *widget.Check
+	countLabel *widget.Label
+	detailHead *widget.Label
+	detail     *widget.Label
+	split      *container.Split
+
+	filter   *client.Filter // nil: every entry
+	view     []uint64       // with a filter: the matching entries, oldest first
+	lastSeq  uint64         // the newest entry the view has searched
+	lastGen  uint64
+	selected uint64 // the selected entry's Seq; 0 when none
+	syncing  bool   // the list's selection is being moved to follow selected
+}
+
+// Directions the filter offers.
+var dirChoices = []string{"All", "Sent", "Received", "Events"}
+
+func newLogView(t *clientTab) *logView {
+	v := &logView{tab: t}
+	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow() }, v.updateRow)
+	v.list.OnSelected = v.onSelected
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder("Search (text, or /regex/)")
+	v.dirSel = widget.NewSelect(dirChoices, nil)
+	v.dirSel.SetSelectedIndex(0)
+	v.pretty = widget.NewCheck("Pretty JSON", nil)
+	v.pretty.SetChecked(true)
+	v.countLabel = widget.NewLabel("")
+	v.countLabel.Importance = widget.LowImportance
+	v.detailHead = widget.NewLabel("")
+	v.detailHead.Importance = widget.LowImportance
+	v.detailHead.Truncation = fyne.TextTruncateEllipsis
+	v.detail = widget.NewLabel("")
+	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
+	v.detail.Wrapping = fyne.TextWrapBreak
+	v.detail.Selectable = true
+	v.showDetail()
+	// Callbacks last: setting the initial values must not run them.
+	v.search.OnChanged = func(string) { v.onFilterChanged() }
+	v.dirSel.OnChanged = func(string) { v.onFilterChanged() }
+	v.pretty.OnChanged = func(bool) { v.showDetail() }
+	return v
+}
+
+func (v *logView) object() fyne.CanvasObject {
+	follow := widget.NewButtonWithIcon("", theme.MoveDownIcon(), v.onFollow)
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), v.onCopy)
+	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
+	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
+	tools := container.NewBorder(nil, nil, nil,
+		container.NewHBox(v.dirSel, v.pretty, follow, export, clearBtn),
+		v.search)
+	detailBar := container.NewBorder(nil, nil, nil, copyBtn, v.detailHead)
+	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
+	top := container.NewBorder(tools, v.countLabel, nil, nil, v.list)
+	v.split = container.NewVSplit(top, detail)
+	v.split.Offset = 0.7
+	return v.split
+}
+
+// length is the number of rows.
+func (v *logView) length() int {
+	if v.filter != nil {
+		return len(v.view)
+	}
+	return v.tab.model.Client().Log().Len()
+}
+
+// entryAt returns the entry shown in row i.
+func (v *logView) entryAt(i int) (client.Entry, bool) {
+	log := v.tab.model.Client().Log()
+	if v.filter != nil {
+		if i < 0 || i >= len(v.view) {
+			return client.Entry{}, false
+		}
+		return log.BySeq(v.view[i])
+	}
+	e := log.At(i)
+	return e, e.Seq != 0
+}
+
+// indexOf returns the row showing entry seq, or -1.
+func (v *logView) indexOf(seq uint64) int {
+	if v.filter != nil {
+		i := sort.Search(len(v.view), func(i int) bool { return v.view[i] >= seq })
+		if i < len(v.view) && v.view[i] == seq {
+			return i
+		}
+		return -1
+	}
+	log := v.tab.model.Client().Log()
+	if log.Len() == 0 {
+		return -1
+	}
+	first := log.At(0).Seq
+	if seq < first || seq-first >= uint64(log.Len()) {
+		return -1
+	}
+	return int(seq - first)
+}
+
+func (v *logView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*logRow)
+	e, ok := v.entryAt(i)
+	if !ok {
+		row.set(client.Entry{})
+		return
+	}
+	row.set(e)
+}
+
+// refresh shows new entries: it extends the filtered view, keeps the
+// selection on its entry as the ring drops old ones, and follows the newest
+// entry while nothing is selected.
+func (v *logView) refresh() {
+	log := v.tab.model.Client().Log()
+	gen := log.Generation()
+	if gen == v.lastGen {
+		return
+	}
+	v.lastGen = gen
+	if v.filter != nil {
+		v.extendView(log)
+	}
+	v.list.Refresh()
+	v.updateCount(log)
+	if v.selected != 0 {
+		idx := v.indexOf(v.selected)
+		if idx < 0 {
+			v.selected = 0
+			v.syncing = true
+			v.list.UnselectAll()
+			v.syncing = false
+			v.showDetail()
+			return
+		}
+		v.syncing = true
+		v.list.Select(idx)
+		v.syncing = false
+		v.showDetail() // its route may have arrived
+		return
+	}
+	v.list.ScrollToBottom()
+}
+
+// extendView drops entries the log no longer holds from the filtered view
+// and adds the matching new ones.
+func (v *logView) extendView(log *client.Log) {
+	n := log.Len()
+	if n == 0 {
+		v.view = v.view[:0]
+		return
+	}
+	oldest := log.At(0).Seq
+	drop := sort.Search(len(v.view), func(i int) bool { return v.view[i] >= oldest })
+	if drop > 0 {
+		v.view = append(v.view[:0], v.view[drop:]...)
+	}
+	if v.lastSeq < oldest-1 {
+		v.lastSeq = oldest - 1
+	}
+	v.view = append(v.view, log.Search(v.filter, v.lastSeq)...)
+	v.lastSeq = log.At(n - 1).Seq
+}
+
+func (v *logView) updateCount(log *client.Log) {
+	n := log.Len()
+	var s string
+	if v.filter != nil {
+		s = fmt.Sprintf("%d of %d messages match", len(v.view), n)
+	} else {
+		s = fmt.Sprintf("%d messages", n)
+	}
+	if d := log.Dropped(); d > 0 {
+		s += fmt.Sprintf(" (%d older ones dropped: the log keeps %d)", d, log.Capacity())
+	}
+	if v.countLabel.Text != s {
+		v.countLabel.SetText(s)
+	}
+}
+
+// reset forgets what the view has shown (the tab has a new client).
+func (v *logView) reset() {
+	v.lastGen = 0
+	v.lastSeq = 0
+	v.selected = 0
+	v.view = nil
+	v.onFilterChanged()
+}
+
+// onFilterChanged rebuilds the view for the search text and direction.
+func (v *logView) onFilterChanged() {
+	if v.search == nil || v.dirSel == nil {
+		return
+	}
+	var dirs []client.Dir
+	switch v.dirSel.Selected {
+	case "Sent":
+		dirs = []client.Dir{client.Sent}
+	case "Received":
+		dirs = []client.Dir{client.Received}
+	case "Events":
+		dirs = []client.Dir{client.Event}
+	}
+	q := v.search.Text
+	if q == "" && len(dirs) == 0 {
+		v.filter = nil
+		v.view = nil
+	} else {
+		f, err := client.ParseFilter(q, dirs...)
+		if err != nil {
+			v.countLabel.SetText(errorText(err))
+			return
+		}
+		v.filter = f
+		v.view = v.view[:0]
+		v.lastSeq = 0
+		v.extendView(v.tab.model.Client().Log())
+	}
+	v.lastGen = 0
+	v.refresh()
+}
+
+func (v *logView) onSelected(id widget.ListItemID) {
+	if v.syncing {
+		return
+	}
+	e, ok := v.entryAt(id)
+	if !ok {
+		return
+	}
+	v.selected = e.Seq
+	v.showDetail()
+	v.tab.wb.tracer.showEntry(v.tab, e.Seq)
+}
+
+// onFollow drops the selection and follows the newest entry.
+func (v *logView) onFollow() {
+	v.selected = 0
+	v.syncing = true
+	v.list.UnselectAll()
+	v.syncing = false
+	v.showDetail()
+	v.list.ScrollToBottom()
+}
+
+// detailText returns the selected message's text as the detail shows it.
+func (v *logView) detailText() (client.Entry, string, bool) {
+	if v.selected == 0 {
+		return client.Entry{}, "", false
+	}
+	e, ok := v.tab.model.Client().Log().BySeq(v.selected)
+	if !ok {
+		return client.Entry{}, "", false
+	}
+	text := e.Text
+	if e.Dir == client.Event {
+		text = e.Note
+	}
+	if v.pretty.Checked && client.LooksLikeJSON(text) {
+		if p, err := client.PrettyJSON(text); err == nil {
+			text = p
+		}
+	}
+	return e, text, true
+}
+
+// maxDetailBytes bounds what the detail pane draws of one message; Copy
+// still copies all of it.
+const maxDetailBytes = 64 << 10
+
+func (v *logView) showDetail() {
+	e, text, ok := v.detailText()
+	if !ok {
+		v.detailHead.SetText("Select a message to see it in full, and its trace on the right.")
+		v.detail.SetText("")
+		return
+	}
+	v.detailHead.SetText(entrySummary(e))
+	if len(text) > maxDetailBytes {
+		text = text[:maxDetailBytes] + fmt.Sprintf("\n… (%d more bytes; Copy copies all)", len(text)-maxDetailBytes)
+	}
+	v.detail.SetText(text)
+}
+
+// onCopy copies the selected message (pretty when Pretty JSON is on).
+func (v *logView) onCopy() {
+	if _, text, ok := v.detailText(); ok {
+		v.tab.wb.win.Clipboard().SetContent(text)
+	}
+}
+
+// onClear empties the log.
+func (v *logView) onClear() {
+	v.tab.model.Client().Log().Clear()
+	v.selected = 0
+	v.view = v.view[:0]
+	v.syncing = true
+	v.list.UnselectAll()
+	v.syncing = false
+	v.showDetail()
+	v.tab.wb.bridge.mark(dirtyTabs)
+}
+
+// onExport saves the log as JSON lines.
+func (v *logView) onExport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			v.tab.wb.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		defer w.Close()
+		if err := v.exportTo(w); err != nil {
+			v.tab.wb.showError(err)
+			return
+		}
+		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + w.URI().Path())
+	}, v.tab.wb.win)
+	d.SetFileName(strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl")
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// exportTo writes the log as JSON lines.
+func (v *logView) exportTo(w io.Writer) error {
+	return v.tab.model.Client().Log().ExportJSONL(w)
+}
+
+// entrySummary is a log entry's one-line description: time, direction,
+// size, route and round-trip time.
+func entrySummary(e client.Entry) string {
+	parts := []string{e.Time.Format("15:04:05.000"), dirWord(e.Dir)}
+	if e.Dir != client.Event {
+		parts = append(parts, formatSize(e.Size))
+	}
+	if e.Route != "" {
+		parts = append(parts, "route "+e.Route)
+	}
+	if e.RTT > 0 {
+		if e.Dir == client.Event {
+			parts = append(parts, "handshake "+formatRTT(e.RTT))
+		} else {
+			parts = append(parts, "round trip "+formatRTT(e.RTT))
+		}
+	}
+	if e.Note != "" && e.Dir != client.Event {
+		parts = append(parts, e.Note)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func dirWord(d client.Dir) string {
+	switch d {
+	case client.Sent:
+		return "→ sent"
+	case client.Received:
+		return "← received"
+	}
+	return "• event"
+}
+
+func dirArrow(d client.Dir) string {
+	switch d {
+	case client.Sent:
+		return "→"
+	case client.Received:
+		return "←"
+	}
+	return "•"
+}
+
+func formatSize(n int) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}
+
+func formatRTT(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// maxRowRunes is how much of a message a log row shows.
+const maxRowRunes = 240
+
+// oneLine returns s on one line, cut to maxRowRunes.
+func oneLine(s string) string {
+	cut := false
+	if len(s) > maxRowRunes*4 {
+		s = s[:maxRowRunes*4]
+		for !utf8.ValidString(s) && len(s) > 0 {
+			s = s[:len(s)-1]
+		}
+		cut = true
+	}
+	if strings.ContainsAny(s, "\r\n\t") {
+		s = strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ", "\r", " ", "\t", " ").Replace(s)
+	}
+	if utf8.RuneCountInString(s) > maxRowRunes {
+		r := []rune(s)
+		s = string(r[:maxRowRunes])
+		cut = true
+	}
+	if cut {
+		s += "…"
+	}
+	return s
+}
+
+// logRow is one row of the log: time, direction, the message on one line,
+// and its route, size and round-trip time.
+type logRow struct {
+	widget.BaseWidget
+	time, dir, text, meta *widget.Label
+	content               fyne.CanvasObject
+}
+
+func newLogRow() *logRow {
+	r := &logRow{
+		time: widget.NewLabel("00:00:00.000"),
+		dir:  widget.NewLabel("→"),
+		text: widget.NewLabel(""),
+		meta: widget.NewLabel(""),
+	}
+	r.time.TextStyle = fyne.TextStyle{Monospace: true}
+	r.time.Importance = widget.LowImportance
+	r.dir.TextStyle = fyne.TextStyle{Bold: true}
+	r.text.TextStyle = fyne.TextStyle{Monospace: true}
+	r.text.Truncation = fyne.TextTruncateEllipsis
+	r.meta.Importance = widget.LowImportance
+	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), r.meta, r.text)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *logRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// set shows e.
+func (r *logRow) set(e client.Entry) {
+	if e.Seq == 0 {
+		r.time.SetText("")
+		r.dir.SetText("")
+		r.text.SetText("")
+		r.meta.SetText("")
+		return
+	}
+	r.time.SetText(e.Time.Format("15:04:05.000"))
+	r.dir.SetText(dirArrow(e.Dir))
+	imp := widget.MediumImportance
+	switch e.Dir {
+	case client.Sent:
+		imp = widget.HighImportance
+	case client.Received:
+		imp = widget.SuccessImportance
+	}
+	if r.dir.Importance != imp {
+		r.dir.Importance = imp
+		r.dir.Refresh()
+	}
+	var meta []string
+	if e.Dir == client.Event {
+		r.text.TextStyle = fyne.TextStyle{Italic: true}
+		r.text.SetText(e.Note)
+	} else {
+		r.text.TextStyle = fyne.TextStyle{Monospace: true}
+		text := e.Text
+		if e.Binary {
+			text = "(binary, base64) " + text
+		}
+		r.text.SetText(oneLine(text))
+		if e.Route != "" {
+			meta = append(meta, e.Route)
+		}
+		meta = append(meta, formatSize(e.Size))
+	}
+	if e.RTT > 0 {
+		meta = append(meta, formatRTT(e.RTT))
+	}
+	r.meta.SetText(strings.Join(meta, " · "))
+}

@@ -1,0 +1,120 @@
+package ui
+
+import (
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// shortcut returns Ctrl+key (Cmd+key on macOS), with Shift when shift is set.
+func shortcut(key fyne.KeyName, shift bool) *desktop.CustomShortcut {
+	m := fyne.KeyModifierShortcutDefault
+	if shift {
+		m |= fyne.KeyModifierShift
+	}
+	return &desktop.CustomShortcut{KeyName: key, Modifier: m}
+}
+
+// item returns a menu item with a keyboard shortcut. Shortcuts live on the
+// main menu so they work wherever the keyboard focus is, even in an editor.
+func item(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
+	it := fyne.NewMenuItem(label, action)
+	it.Shortcut = sc
+	return it
+}
+
+// shortcutHelp lists the keyboard shortcuts, for Help > Keyboard shortcuts
+// and docs/ui.md.
+var shortcutHelp = [][2]string{
+	{"Ctrl+N", "New workspace"},
+	{"Ctrl+O", "Open a workspace (CloudFormation / SAM template, serverless.yml)"},
+	{"Ctrl+S", "Save"},
+	{"Ctrl+Shift+S", "Save as"},
+	{"Ctrl+T", "New client tab on the embedded gateway"},
+	{"Ctrl+W", "Close the client tab"},
+	{"Ctrl+Enter", "Send the composer's message"},
+	{"Up / Down", "Walk the composer's history (on its first / last line)"},
+	{"Ctrl+R", "Reconnect the client tab"},
+	{"Ctrl+D", "Disconnect the client tab"},
+	{"Ctrl+F", "Search the tab's log"},
+	{"Ctrl+L", "Clear the tab's log"},
+	{"Ctrl+E", "Export the tab's log as JSON lines"},
+	{"Ctrl+Shift+P", "Pretty-print the composer's JSON"},
+	{"Ctrl+Shift+N", "Add a route"},
+	{"Ctrl+1", "Show or hide the API editor"},
+	{"Ctrl+2", "Show or hide connections and trace"},
+	{"Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (for projectors)"},
+}
+
+// buildMenu returns the main menu. It is rebuilt when the recent files change.
+func (wb *workbench) buildMenu() *fyne.MainMenu {
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	var items []*fyne.MenuItem
+	for _, p := range wb.prefs.StringList(prefRecent) {
+		path := p
+		items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  —  "+filepath.Dir(path), func() {
+			wb.confirmLeave(func() { wb.openPath(path) })
+		}))
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("(none yet)", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	recent.ChildMenu = fyne.NewMenu("", items...)
+
+	file := fyne.NewMenu("File",
+		item("New", shortcut(fyne.KeyN, false), wb.onNew),
+		item("Open…", shortcut(fyne.KeyO, false), wb.onOpen),
+		recent,
+		fyne.NewMenuItemSeparator(),
+		item("Save", shortcut(fyne.KeyS, false), wb.onSave),
+		item("Save As…", shortcut(fyne.KeyS, true), wb.onSaveAs),
+	)
+	clientMenu := fyne.NewMenu("Client",
+		item("New Client Tab", shortcut(fyne.KeyT, false), wb.onNewClient),
+		item("New Client Tab for a URL…", nil, wb.onNewClientURL),
+		item("Close Tab", shortcut(fyne.KeyW, false), wb.onCloseTab),
+		fyne.NewMenuItemSeparator(),
+		item("Send", shortcut(fyne.KeyReturn, false), wb.onSend),
+		item("Pretty-print Message", shortcut(fyne.KeyP, true), wb.onPrettyComposer),
+		item("Reconnect", shortcut(fyne.KeyR, false), wb.onReconnect),
+		item("Disconnect", shortcut(fyne.KeyD, false), wb.onDisconnect),
+		fyne.NewMenuItemSeparator(),
+		item("Search Log", shortcut(fyne.KeyF, false), wb.onSearchLog),
+		item("Clear Log", shortcut(fyne.KeyL, false), wb.onClearLog),
+		item("Export Log…", shortcut(fyne.KeyE, false), wb.onExportLog),
+	)
+	apiMenu := fyne.NewMenu("API",
+		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.onAddRoute),
+		item("API Settings", nil, func() { wb.editor.selectRow(0) }),
+	)
+	view := fyne.NewMenu("View",
+		item("API Editor", shortcut(fyne.Key1, false), wb.onToggleEditor),
+		item("Connections and Trace", shortcut(fyne.Key2, false), wb.onToggleInspector),
+		fyne.NewMenuItemSeparator(),
+		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.onZoomIn),
+		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.onZoomOut),
+		item("Actual Size", shortcut(fyne.Key0, false), wb.onZoomReset),
+	)
+	help := fyne.NewMenu("Help",
+		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),
+	)
+	return fyne.NewMainMenu(file, clientMenu, apiMenu, view, help)
+}
+
+// onShowShortcuts shows the keyboard shortcuts.
+func (wb *workbench) onShowShortcuts() {
+	form := container.NewGridWithColumns(2)
+	for _, s := range shortcutHelp {
+		k := widget.NewLabel(s[0])
+		k.TextStyle = fyne.TextStyle{Monospace: true}
+		form.Add(k)
+		form.Add(widget.NewLabel(s[1]))
+	}
+	dialog.ShowCustom("Keyboard shortcuts", "Close", form, wb.win)
+}

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"wsworkbench/client"
+)
+
+// tabModel is the part of a client tab that the bridge's goroutines use: its
+// client, and which gateway request each log entry belongs to. Widgets live
+// in clientTab; everything here is safe for concurrent use.
+type tabModel struct {
+	name   string
+	client atomic.Pointer[client.Client]
+
+	mu        sync.Mutex
+	reqBySeq  map[uint64]string // log entry → gateway request ID, for the trace panel
+	connectID string            // the $connect request of the current connection
+}
+
+func newTabModel(name string, c *client.Client) *tabModel {
+	m := &tabModel{name: name, reqBySeq: map[uint64]string{}}
+	m.client.Store(c)
+	return m
+}
+
+// Client returns the tab's current client.
+func (m *tabModel) Client() *client.Client { return m.client.Load() }
+
+// setConnect records the connection ID and $connect request the gateway
+// gave this tab's connection.
+func (m *tabModel) setConnect(connID, reqID string) {
+	m.mu.Lock()
+	m.connectID = reqID
+	m.mu.Unlock()
+	m.Client().SetConnectionID(connID)
+}
+
+// connectRequest returns the $connect request of the current connection.
+func (m *tabModel) connectRequest() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.connectID
+}
+
+// annotate writes route into the oldest unrouted log entry of direction dir
+// with text, and remembers its request. It reports whether an entry matched.
+func (m *tabModel) annotate(dir client.Dir, text, route, reqID string) bool {
+	log := m.Client().Log()
+	seq, ok := log.AnnotateMatch(dir, text, route)
+	if !ok {
+		return false
+	}
+	if reqID == "" {
+		return true
+	}
+	m.mu.Lock()
+	m.reqBySeq[seq] = reqID
+	if len(m.reqBySeq) > 2*log.Capacity() {
+		m.pruneLocked(log)
+	}
+	m.mu.Unlock()
+	return true
+}
+
+// pruneLocked forgets the requests of entries the log no longer holds.
+func (m *tabModel) pruneLocked(log *client.Log) {
+	if log.Len() == 0 {
+		clear(m.reqBySeq)
+		return
+	}
+	oldest := log.At(0).Seq
+	for seq := range m.reqBySeq {
+		if seq < oldest {
+			delete(m.reqBySeq, seq)
+		}
+	}
+}
+
+// request returns the gateway request of log entry seq.
+func (m *tabModel) request(seq uint64) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	id, ok := m.reqBySeq[seq]
+	return id, ok
+}
+
+// registry is the window's client tabs, for the bridge to find a tab by its
+// connection ID or local address. Tabs are added and removed on the UI
+// goroutine and looked up from the bridge's.
+type registry struct {
+	mu   sync.RWMutex
+	tabs []*tabModel
+}
+
+func (r *registry) add(m *tabModel) {
+	r.mu.Lock()
+	r.tabs = append(r.tabs, m)
+	r.mu.Unlock()
+}
+
+func (r *registry) remove(m *tabModel) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, t := range r.tabs {
+		if t == m {
+			r.tabs = append(r.tabs[:i:i], r.tabs[i+1:]...)
+			return
+		}
+	}
+}
+
+func (r *registry) list() []*tabModel {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return append([]*tabModel(nil), r.tabs...)
+}
+
+// byConnID returns the tab whose current connection has the ID, or nil.
+func (r *registry) byConnID(id string) *tabModel {
+	if id == "" {
+		return nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, t := range r.tabs {
+		if t.Client().ConnectionID() == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// byAddr returns the tab whose client's local address is addr, or nil.
+func (r *registry) byAddr(addr string) *tabModel {
+	if addr == "" {
+		return nil
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, t := range r.tabs {
+		if t.Client().LocalAddr() == addr {
+			return t
+		}
+	}
+	return nil
+}
+
+// swap makes c the tab's client. remap maps the old log's sequence numbers
+// to the new log's, for entries carried over.
+func (m *tabModel) swap(c *client.Client, remap map[uint64]uint64) {
+	m.mu.Lock()
+	next := make(map[uint64]string, len(m.reqBySeq))
+	for seq, id := range m.reqBySeq {
+		if ns, ok := remap[seq]; ok {
+			next[ns] = id
+		}
+	}
+	m.reqBySeq = next
+	m.connectID = ""
+	m.mu.Unlock()
+	m.client.Store(c)
+}
