@@ -234,9 +234,18 @@ func (g *Gateway) Update(api *model.API) error {
 		g.events.publish(Event{Kind: EventConfig, Outcome: "rejected", Error: err.Error()})
 		return err
 	}
-	g.snap.Store(snap)
+	old := g.snap.Swap(snap)
+	if timeoutsChanged(old.settings, snap.settings) {
+		for _, c := range g.connList() {
+			c.onTimer() // re-arm (or close) with the new timeouts now
+		}
+	}
 	g.events.publish(Event{Kind: EventConfig, Outcome: "applied"})
 	return nil
+}
+
+func timeoutsChanged(a, b model.Settings) bool {
+	return a.IdleTimeout != b.IdleTimeout || a.MaxConnectionTime != b.MaxConnectionTime || a.TimeScale != b.TimeScale
 }
 
 // API returns a copy of the model the gateway runs.

@@ -89,11 +89,18 @@ func (r *request) input(t *compiledTemplate, body []byte) *vtl.Input {
 	return in
 }
 
+// noParams is $input.params() of a message: no path, query string or
+// headers. Templates only read it.
+var noParams = map[string]map[string]string{"path": {}, "querystring": {}, "header": {}}
+
 // paramMap returns $input.params(): the upgrade request's query string and
 // headers on $connect; empty on messages, which carry neither.
 func (r *request) paramMap() map[string]map[string]string {
 	if r.params != nil {
 		return r.params
+	}
+	if len(r.query) == 0 && len(r.head) == 0 {
+		return noParams
 	}
 	qs := make(map[string]string, len(r.query))
 	for k, v := range r.query {

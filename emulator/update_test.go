@@ -158,3 +158,19 @@ func TestUpdateStageAndRoutes(t *testing.T) {
 		t.Errorf("the old stage still answers")
 	}
 }
+
+// TestUpdateTimeScaleAppliesNow checks that a new time scale re-arms the
+// idle timer of open connections at once (the demo: set 60 and watch the
+// 10-minute idle timeout happen in 10 s).
+func TestUpdateTimeScaleAppliesNow(t *testing.T) {
+	g := start(t, seedAPI())
+	ws := dial(t, g)
+	api := seedAPI()
+	api.Settings.TimeScale = 3000 // 10 min → 200 ms
+	if err := g.Update(api); err != nil {
+		t.Fatal(err)
+	}
+	if code, text := expectClose(t, ws); code != 1001 || text != "Going away" {
+		t.Errorf("close %d %q", code, text)
+	}
+}
