@@ -71,16 +71,18 @@ func TestIntegrationFailures(t *testing.T) {
 		name      string
 		err       error
 		delay     time.Duration
+		panics    bool
 		frame     *regexp.Regexp
 		connectTo int
 	}{
 		{name: "backend error", err: errors.New("function threw"), frame: internalErrorRE, connectTo: 502},
 		{name: "timeout", delay: 10 * time.Second, frame: timedOut, connectTo: 504},
+		{name: "panic", panics: true, frame: internalErrorRE, connectTo: 500},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ti, uri := newTestIntegration(t, 200)
-			ti.err, ti.delay = tt.err, tt.delay
+			ti.err, ti.delay, ti.panics = tt.err, tt.delay, tt.panics
 			api := seedAPI()
 			api.Routes = append(api.Routes, model.Route{Key: "x", IntegrationID: "X"})
 			api.Integrations = append(api.Integrations, model.Integration{ID: "X", Type: typeTestProxy, URI: uri, TimeoutMillis: 50})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -51,8 +52,11 @@ type limitConn struct {
 	err error
 
 	// held collects what gorilla writes during the upgrade (the 101
-	// response) until release, so the connection is registered before the
-	// client can know it is connected.
+	// response, and a close frame if the connection is closed at once)
+	// until release, so the connection is registered before the client can
+	// know it is connected. holdMu guards both: a close may be written from
+	// another goroutine as soon as the connection is registered.
+	holdMu  sync.Mutex
 	holding bool
 	held    []byte
 
@@ -73,16 +77,22 @@ func newLimitConn(nc net.Conn, g *Gateway) *limitConn {
 
 // Write writes p, or holds it while the upgrade is not released.
 func (l *limitConn) Write(p []byte) (int, error) {
+	l.holdMu.Lock()
 	if l.holding {
 		l.held = append(l.held, p...)
+		l.holdMu.Unlock()
 		return len(p), nil
 	}
+	l.holdMu.Unlock()
 	return l.Conn.Write(p)
 }
 
 // release writes what the upgrade wrote and stops holding. It is called
 // once, by the upgrade handler, before the connection's goroutines start.
+// Writes wait while it flushes, so nothing overtakes the 101.
 func (l *limitConn) release(deadline time.Time) error {
+	l.holdMu.Lock()
+	defer l.holdMu.Unlock()
 	l.holding = false
 	held := l.held
 	l.held = nil

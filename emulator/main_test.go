@@ -256,6 +256,7 @@ type testIntegration struct {
 	header http.Header
 	delay  time.Duration
 	err    error
+	panics bool
 	called chan struct{}
 }
 
@@ -296,8 +297,11 @@ func (ti *testIntegration) Invoke(ctx context.Context, req *IntegrationRequest) 
 	r.Context = &rc
 	r.Body = append([]byte(nil), req.Body...)
 	ti.reqs = append(ti.reqs, r)
-	delay, status, body, err, header := ti.delay, ti.status, ti.body, ti.err, ti.header
+	delay, status, body, err, header, panics := ti.delay, ti.status, ti.body, ti.err, ti.header, ti.panics
 	ti.mu.Unlock()
+	if panics {
+		panic("test integration panics")
+	}
 	select {
 	case ti.called <- struct{}{}:
 	default:

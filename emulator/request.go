@@ -120,7 +120,15 @@ func (r *request) paramMap() map[string]map[string]string {
 
 // run calls route's integration and, for a two-way route, maps its answer
 // to the frame to send back.
-func (r *request) run(ctx context.Context, route *compiledRoute) (*outcome, error) {
+//
+// A panic in a template or an integration fails this request only (the
+// client gets "Internal server error" or 500), never the gateway.
+func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("internal error in the gateway: %v", p)}
+		}
+	}()
 	ci := route.integ
 	if ci == nil {
 		if r.rc.EventType == EventTypeMessage {
@@ -156,7 +164,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (*outcome, erro
 		r.publish(Event{Kind: EventIntegration, Error: err.Error(), Duration: took})
 		return nil, err
 	}
-	out := &outcome{status: res.StatusCode, headers: res.Headers}
+	out = &outcome{status: res.StatusCode, headers: res.Headers}
 	if ci.typ.proxy || !route.twoWay || r.rc.EventType != EventTypeMessage {
 		// Proxy: the backend's body is the payload. One-way routes,
 		// $connect and $disconnect never send a frame, so AWS's
