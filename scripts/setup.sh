@@ -32,10 +32,24 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The interop tests drive npm clients (wscat, the AWS SDK for JavaScript).
+# Node.js 20 and npm come with the machine image; Debian's packages (Node.js
+# 18, older than the SDK's stated minimum of 20) stand in only where they are
+# missing. npm ci installs exactly package-lock.json; the stamp
+# is written only after a complete install, so a failed or interrupted one
+# is retried, and a changed package.json or package-lock.json reinstalls.
 if [ "$want" = all ] && [ -f test/interop/package.json ]; then
-  if [ ! -d test/interop/node_modules ] || [ test/interop/package.json -nt test/interop/node_modules ]; then
-    echo "setup: npm install (interop clients)"
-    (cd test/interop && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "setup: installing nodejs npm"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  stamp=test/interop/node_modules/.wsworkbench-setup
+  if [ ! -f "$stamp" ] || [ test/interop/package.json -nt "$stamp" ] || [ test/interop/package-lock.json -nt "$stamp" ]; then
+    echo "setup: npm ci (interop clients)"
+    (cd test/interop && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.wsworkbench-setup)
   fi
 fi
 go mod download
