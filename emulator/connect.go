@@ -42,7 +42,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		err = configError("the $connect integration answered %d, which cannot answer an upgrade", status)
 	}
 	if err != nil || status > 299 {
-		e := Event{Kind: EventConnect, Outcome: "rejected", Status: status, RemoteAddr: r.RemoteAddr}
+		e := Event{Kind: EventConnect, Outcome: ConnectRejected, Status: status, RemoteAddr: r.RemoteAddr}
 		if err != nil {
 			ce := classify(err)
 			e.Status = ce.Code.Status()
@@ -64,12 +64,12 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 	ws, err := g.upgrader.Upgrade(tap, r, respHeader)
 	if err != nil {
 		// gorilla has answered the client already.
-		req.publish(Event{Kind: EventConnect, Outcome: "rejected", Status: http.StatusBadRequest, Error: err.Error(), RemoteAddr: r.RemoteAddr})
+		req.publish(Event{Kind: EventConnect, Outcome: ConnectRejected, Status: http.StatusBadRequest, Error: err.Error(), RemoteAddr: r.RemoteAddr})
 		return
 	}
 	c := newConn(g, ws, lim, req, tail, r.RemoteAddr)
 	g.register(c)
-	req.publish(Event{Kind: EventConnect, Outcome: "accepted", Status: status, RemoteAddr: r.RemoteAddr})
+	req.publish(Event{Kind: EventConnect, Outcome: ConnectAccepted, Status: status, RemoteAddr: r.RemoteAddr})
 	// Only now does the client get its 101: by the time it knows it is
 	// connected, Connections and @connections know it too.
 	if err := lim.release(time.Now().Add(g.opts.WriteTimeout)); err != nil {
@@ -86,23 +86,26 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 	snap := req.snap
 	route := snap.connect
 
-	// API key: checked only when $connect requires one; any non-empty key
-	// passes (there are no usage plans locally).
-	if route != nil && route.model.APIKeyRequired {
-		key, status, reason := authorizer.APIKey(snap.api.APIKeySelectionExpression, req.head, "", nil)
-		if status != 0 {
-			return 0, nil, &Error{Code: codeForStatus(status), Detail: reason}
-		}
-		req.rc.APIKey = key
-	}
-
+	usageKey := ""
 	if ma := snap.settings.MockAuthorizer; ma.Enabled {
 		o := authorizer.Mock(ma, authorizer.Request{Header: req.head, Query: req.query})
 		if !o.Allowed() {
 			return 0, nil, &Error{Code: codeForStatus(o.Status), Detail: o.Reason, Err: o.Err}
 		}
 		req.rc.Authorizer = o.AuthorizerMap()
-		req.publish(Event{Kind: EventConnect, Outcome: "authorized", Detail: o.Reason})
+		usageKey = o.UsageIdentifierKey
+		req.publish(Event{Kind: EventConnect, Outcome: ConnectAuthorized, Detail: o.Reason})
+	}
+
+	// API key, after the authorizer (whose usageIdentifierKey may be the
+	// key): checked only when $connect requires one; any non-empty key
+	// passes (there are no usage plans locally).
+	if route != nil && route.model.APIKeyRequired {
+		key, status, reason := authorizer.APIKey(snap.api.APIKeySelectionExpression, req.head, usageKey, nil)
+		if status != 0 {
+			return 0, nil, &Error{Code: codeForStatus(status), Detail: reason}
+		}
+		req.rc.APIKey = key
 	}
 
 	if route == nil {

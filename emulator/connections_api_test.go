@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator/tlscert"
 )
 
 type apiResponse struct {
@@ -313,5 +315,41 @@ func TestSlowClient(t *testing.T) {
 	}
 	if r := call(t, http.MethodPost, g.ConnectionsURL()+"/"+slowID, []byte("x")); r.status != 410 {
 		t.Errorf("after the drop: %+v", r)
+	}
+}
+
+// TestTLS checks wss:// and https:// with the workbench's certificate.
+func TestTLS(t *testing.T) {
+	cert, err := tlscert.Ensure(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := start(t, seedAPI(), Options{TLS: cert.ServerConfig()})
+	if !strings.HasPrefix(g.URL(), "wss://127.0.0.1:") || !strings.HasPrefix(g.ConnectionsURL(), "https://127.0.0.1:") {
+		t.Fatalf("URLs %s %s", g.URL(), g.ConnectionsURL())
+	}
+	d := websocket.Dialer{TLSClientConfig: cert.ClientConfig()}
+	ws, _, err := d.Dial(g.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	send(t, ws, `{"action":"message","messageId":1}`)
+	if got := recv(t, ws); got != `{"message": "Hello World"}` {
+		t.Fatalf("got %q", got)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: cert.ClientConfig()}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Post(g.ConnectionsURL()+"/"+connectionID(t, g, ws), "text/plain", strings.NewReader("over https"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := recv(t, ws); resp.StatusCode != 200 || got != "over https" {
+		t.Errorf("POST: %d, client got %q", resp.StatusCode, got)
+	}
+	ws.WriteMessage(websocket.BinaryMessage, []byte{1})
+	if code, _ := expectClose(t, ws); code != 1003 {
+		t.Errorf("close %d over TLS", code)
 	}
 }

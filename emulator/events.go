@@ -35,6 +35,13 @@ const (
 	RouteForbidden = "forbidden" // nothing matched and there is no $default: the Forbidden frame
 )
 
+// Connect outcomes (Event.Outcome on EventConnect).
+const (
+	ConnectAccepted   = "accepted"   // the upgrade succeeded
+	ConnectRejected   = "rejected"   // the upgrade was refused with Status
+	ConnectAuthorized = "authorized" // the mock authorizer allowed the identity; Detail says how
+)
+
 // Event is one thing that happened in the gateway. Time and ConnectionID are
 // always set; RequestID (and MessageID for messages) tie the events of one
 // request together into a trace. The other fields are set by the kinds that

@@ -390,3 +390,53 @@ func TestContextMap(t *testing.T) {
 		t.Errorf("extendedRequestId != requestId")
 	}
 }
+
+// TestConnectAuthorization checks the mock authorizer and API keys on
+// $connect: 401 without the identity, 403 for a wrong one or a missing key,
+// and the authorizer's values in $context afterwards.
+func TestConnectAuthorization(t *testing.T) {
+	ti, uri := newTestIntegration(t, 200)
+	api := seedAPI()
+	api.Routes[0].IntegrationID = "Rec"
+	api.Routes[0].APIKeyRequired = true
+	api.Integrations = append(api.Integrations, model.Integration{ID: "Rec", Type: typeTest, URI: uri})
+	api.Settings.MockAuthorizer = model.MockAuthorizer{Enabled: true, Header: "Auth", Value: "letmein", PrincipalID: "alice", Context: map[string]string{"role": "admin"}}
+	g := start(t, api)
+	tests := []struct {
+		name   string
+		header http.Header
+		want   int
+	}{
+		{"no identity", http.Header{"X-Api-Key": {"k"}}, 401},
+		{"wrong identity", http.Header{"Auth": {"nope"}, "X-Api-Key": {"k"}}, 403},
+		{"no API key", http.Header{"Auth": {"letmein"}}, 403},
+		{"allowed", http.Header{"Auth": {"letmein"}, "X-Api-Key": {"k"}}, 101},
+	}
+	for _, tt := range tests {
+		ws, resp, err := tryDial(g.URL(), tt.header)
+		if tt.want == 101 {
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			ws.Close()
+			continue
+		}
+		if err == nil {
+			ws.Close()
+			t.Errorf("%s: connected, want %d", tt.name, tt.want)
+		} else if resp == nil || resp.StatusCode != tt.want {
+			t.Errorf("%s: %v, want %d", tt.name, err, tt.want)
+		}
+	}
+	reqs := ti.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("$connect ran %d times, want once (refusals stop before it)", len(reqs))
+	}
+	rc := reqs[0].Context
+	if rc.Authorizer["principalId"] != "alice" || rc.Authorizer["role"] != "admin" || rc.APIKey != "k" {
+		t.Errorf("authorizer %v, apiKey %q", rc.Authorizer, rc.APIKey)
+	}
+	if m := rc.Map(); m["authorizer"].(map[string]any)["principalId"] != "alice" {
+		t.Errorf("$context.authorizer %v", m["authorizer"])
+	}
+}
