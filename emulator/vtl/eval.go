@@ -42,6 +42,8 @@ type renderer struct {
 	steps int
 	mem   int
 
+	macroDepth int
+
 	mode    bodyMode
 	doc     []byte // the body as JSON ({} when empty)
 	bodyStr string
@@ -255,6 +257,65 @@ func (s *foreachStmt) exec(r *renderer) error {
 }
 
 func (s *breakStmt) exec(r *renderer) error { return errBreak }
+
+func (s *macroEscStmt) exec(r *renderer) error {
+	n := s.n
+	if s.isMacro {
+		n /= 2
+	}
+	for i := 0; i < n; i++ {
+		r.out = append(r.out, '\\')
+	}
+	r.out = append(r.out, s.text...)
+	return nil
+}
+
+// maxMacroDepth is Velocity's velocimacro.max.depth.
+const maxMacroDepth = 20
+
+// exec runs a macro. Arguments are evaluated once, before the body runs
+// (Velocity passes references by name and re-evaluates them at each use;
+// the two differ only for arguments with side effects). Parameters are
+// restored afterwards; a #set of any other variable in the body is global,
+// as in Velocity 1.7.
+func (s *callStmt) exec(r *renderer) error {
+	if s.def == nil {
+		r.out = append(r.out, s.lit...)
+		return r.checkOutput(s.pos)
+	}
+	if err := r.step(s.pos); err != nil {
+		return err
+	}
+	if r.macroDepth >= maxMacroDepth {
+		return r.errAt(s.pos, "#"+s.name+": macros nested deeper than "+strconv.Itoa(maxMacroDepth)+" calls")
+	}
+	params := s.def.params
+	var buf [4]value
+	vals := buf[:0]
+	for i := range params {
+		v := nullValue
+		if i < len(s.args) {
+			var err error
+			if v, err = s.args[i].eval(r); err != nil {
+				return err
+			}
+		}
+		vals = append(vals, v)
+	}
+	var savedBuf [4]value
+	saved := savedBuf[:0]
+	for i, p := range params {
+		saved = append(saved, r.vars[p.slot])
+		r.vars[p.slot] = vals[i]
+	}
+	r.macroDepth++
+	err := r.execBlock(s.def.body)
+	r.macroDepth--
+	for i, p := range params {
+		r.vars[p.slot] = saved[i]
+	}
+	return err
+}
 
 func (s *stopStmt) exec(r *renderer) error { return errStop }
 

@@ -21,6 +21,7 @@ var fuzzSeeds = []string{
 	`$input.params() $input.params('q') $context.identity.sourceIp $stageVariables['env']`,
 	`#set($s = "a,b,,c")$s.split(",") $s.matches("a.*") $s.replaceAll("(\w)", "$1$1") $s.substring(1, 3)`,
 	"#set($x = 7 / 2 * 3 % 4 - -1 + 0.5)$x #if(!($x < 1 || $x >= 9) && $x != 3)y#end",
+	"#macro(row $k $v)\n  \"$k\": \"$v\"#end\n#row('a' 1)\\#row() \\\\#row('b', [1..2]) #nope($x)",
 }
 
 func checkErr(t *testing.T, what string, err error) {

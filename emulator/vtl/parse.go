@@ -52,6 +52,35 @@ type foreachStmt struct {
 
 type breakStmt struct{ pos int }
 
+// macroDef is a #macro(name $param ...) body #end.
+type macroDef struct {
+	name   string
+	params []*refExpr
+	body   []stmt
+}
+
+// macroEscStmt is n backslashes before "#name", where name is not a
+// directive: if the template defines a macro called name, the backslashes
+// escape like they do before a directive (half of them print, an odd one
+// makes "#name" text); otherwise they are text. text is "#name" when n is
+// odd, else "" (the "#name" that follows is parsed on its own).
+type macroEscStmt struct {
+	n       int
+	name    string
+	text    string
+	isMacro bool
+}
+
+// callStmt is #name(args). def is set after parsing, when every #macro of
+// the template is known; a call to no macro renders as written.
+type callStmt struct {
+	pos  int
+	name string
+	args []expr
+	lit  string
+	def  *macroDef
+}
+
 type stopStmt struct{ pos int }
 
 type litExpr struct{ v value }
@@ -179,6 +208,9 @@ type parser struct {
 	refs     []*refExpr
 	assigned map[string]bool
 	uses     map[string]bool
+	macros   map[string]*macroDef
+	calls    *[]*callStmt
+	escs     *[]*macroEscStmt
 }
 
 // stopKind is what ended a statement list.
@@ -349,6 +381,21 @@ func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 				}
 				continue
 			}
+			if w, name := p.wordAt(after); after < p.end && p.src[after] == '#' && w != "" {
+				// Backslashes before "#name": whether they escape depends on
+				// whether the template defines a macro of that name, which
+				// is known only after parsing.
+				e := &macroEscStmt{n: n, name: name}
+				if n%2 == 1 {
+					e.text = w
+					p.pos = after + len(w)
+				} else {
+					p.pos = after
+				}
+				b.add(e)
+				*p.escs = append(*p.escs, e)
+				continue
+			}
 			b.literal(start, p.src[start:after])
 			p.pos = after
 		default:
@@ -477,12 +524,18 @@ func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 		return stopInfo{}, false, nil
 	}
 	text, name := p.wordAt(pos)
-	if text == "" || !directiveWords[name] {
-		if text == "" {
-			text = "#"
+	if text == "" {
+		b.literal(pos, "#")
+		p.pos = pos + 1
+		return stopInfo{}, false, nil
+	}
+	if !directiveWords[name] {
+		p.pos = pos + len(text)
+		if call := p.tryCall(pos, name); call != nil {
+			b.add(call)
+			return stopInfo{}, false, nil
 		}
 		b.literal(pos, text)
-		p.pos = pos + len(text)
 		return stopInfo{}, false, nil
 	}
 	p.pos = pos + len(text)
@@ -552,6 +605,11 @@ func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 		b.add(&breakStmt{pos: pos})
 	case "stop":
 		b.add(&stopStmt{pos: pos})
+	case "macro":
+		if err := p.parseMacro(pos); err != nil {
+			return stopInfo{}, false, err
+		}
+		b.flush()
 	default:
 		return stopInfo{}, false, p.errAt(pos, "#"+name+" is not supported in mapping templates")
 	}
@@ -722,6 +780,108 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 		return nil, p.errAt(st.pos, "#else inside the #foreach started at "+p.lc(pos)+" (no #if is open)")
 	}
 	return &foreachStmt{pos: pos, v: v, src: src, body: body}, nil
+}
+
+// parseMacro parses #macro(name $a $b) body #end and records it.
+func (p *parser) parseMacro(pos int) error {
+	if err := p.enter(pos); err != nil {
+		return err
+	}
+	defer p.leave()
+	p.skipWS()
+	if p.pos >= p.end || p.src[p.pos] != '(' {
+		return p.errAt(p.expectPos(), "expected '(' after #macro")
+	}
+	p.pos++
+	p.skipWS()
+	name := p.word()
+	if name == "" || !(isLetter(name[0]) || name[0] == '_') {
+		return p.errAt(p.expectPos(), "expected the macro's name after #macro(")
+	}
+	if directiveWords[name] {
+		return p.errAt(p.pos, "#"+name+" is a directive; a macro cannot take its name")
+	}
+	p.pos += len(name)
+	def := &macroDef{name: name}
+	for {
+		p.skipWS()
+		if p.pos < p.end && p.src[p.pos] == ',' {
+			p.pos++
+			p.skipWS()
+		}
+		if p.pos < p.end && p.src[p.pos] == ')' {
+			p.pos++
+			break
+		}
+		if p.pos >= p.end || p.src[p.pos] != '$' {
+			return p.errAt(p.expectPos(), "expected a parameter such as $name or ')' in #macro("+name+")")
+		}
+		param, err := p.parseRef(true)
+		if err != nil {
+			return err
+		}
+		if len(param.segs) > 0 {
+			return p.errAt(param.pos, "a macro parameter must be a plain name such as $name")
+		}
+		p.assigned[param.name] = true
+		def.params = append(def.params, param)
+	}
+	p.eatLineEnd()
+	body, st, err := p.parseStmts()
+	if err != nil {
+		return err
+	}
+	switch st.kind {
+	case stopEOF:
+		return p.errAt(pos, "unclosed #macro started at "+p.lc(pos)+": expected #end")
+	case stopElse, stopElseIf:
+		return p.errAt(st.pos, "#else inside the #macro started at "+p.lc(pos)+" (no #if is open)")
+	}
+	def.body = body
+	p.macros[name] = def
+	return nil
+}
+
+// tryCall parses "(args)" after an unknown "#name" as a macro call. When
+// what follows is not an argument list it returns nil and leaves p.pos
+// after the name, and "#name" is plain text.
+func (p *parser) tryCall(pos int, name string) *callStmt {
+	after := p.pos
+	i := p.pos
+	for i < p.end && (p.src[i] == ' ' || p.src[i] == '\t') {
+		i++
+	}
+	if i >= p.end || p.src[i] != '(' || name[0] == '@' {
+		return nil
+	}
+	p.pos = i + 1
+	call := &callStmt{pos: pos, name: name}
+	savedRefs := len(p.refs)
+	for {
+		p.skipWS()
+		if p.pos < p.end && p.src[p.pos] == ',' {
+			p.pos++
+			p.skipWS()
+		}
+		if p.pos < p.end && p.src[p.pos] == ')' {
+			p.pos++
+			break
+		}
+		if p.pos >= p.end {
+			p.pos, p.refs = after, p.refs[:savedRefs]
+			return nil
+		}
+		a, err := p.parseUnary()
+		if err != nil {
+			p.pos, p.refs = after, p.refs[:savedRefs]
+			return nil
+		}
+		call.args = append(call.args, a)
+	}
+	p.eatLineEnd()
+	call.lit = p.src[pos:p.pos]
+	*p.calls = append(*p.calls, call)
+	return call
 }
 
 // ---- references ----
@@ -1221,7 +1381,7 @@ func (p *parser) parseString() (expr, error) {
 		return nil, err
 	}
 	defer p.leave()
-	sub := &parser{src: p.src, pos: start + 1, end: i, depth: p.depth, refs: p.refs, assigned: p.assigned, uses: p.uses}
+	sub := &parser{src: p.src, pos: start + 1, end: i, depth: p.depth, refs: p.refs, assigned: p.assigned, uses: p.uses, macros: p.macros, calls: p.calls, escs: p.escs}
 	body, st, err := sub.parseStmts()
 	p.refs = sub.refs
 	if err != nil {

@@ -104,7 +104,10 @@ func Parse(src string) (*Template, error) {
 	if len(src) > MaxTemplateSize {
 		return nil, &Error{Line: 1, Col: 1, Msg: "template is " + strconv.Itoa(len(src)) + " bytes; API Gateway allows at most " + strconv.Itoa(MaxTemplateSize) + " (300 KB)"}
 	}
-	p := &parser{src: src, end: len(src), assigned: map[string]bool{}, uses: map[string]bool{}}
+	var calls []*callStmt
+	var escs []*macroEscStmt
+	p := &parser{src: src, end: len(src), assigned: map[string]bool{}, uses: map[string]bool{},
+		macros: map[string]*macroDef{}, calls: &calls, escs: &escs}
 	body, st, err := p.parseStmts()
 	if err != nil {
 		return nil, err
@@ -132,6 +135,12 @@ func Parse(src string) (*Template, error) {
 		ref.slot = slot
 	}
 	t.nslots = len(slots)
+	for _, c := range calls {
+		c.def = p.macros[c.name]
+	}
+	for _, e := range escs {
+		e.isMacro = p.macros[e.name] != nil
+	}
 	return t, nil
 }
 

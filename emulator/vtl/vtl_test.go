@@ -218,6 +218,27 @@ func TestForeach(t *testing.T) {
 	})
 }
 
+func TestMacros(t *testing.T) {
+	runCases(t, []renderCase{
+		{"call", "#macro(greet $who)Hello $who!#end#greet('Ann') #greet($input.path('$.name'))", "", "Hello Ann! Hello Ann!"},
+		{"defined after use", "#m()#macro(m)x#end", "", "x"},
+		{"commas and spaces", "#macro(add $a, $b)#set($s = $a + $b)$s#end#add(1, 2) #add( 3 4 )", "", "3 7"},
+		{"parameters are restored", "#set($a = 'out')#macro(m $a)$a#end#m('in') $a", "", "in out"},
+		{"set in the body is global", "#macro(m)#set($g = 1)#end#m()$g", "", "1"},
+		{"missing arguments are null", "#macro(m $a $b)[$a][$b]#end#m(1)", "", "[1][]"},
+		{"extra arguments are ignored", "#macro(m $a)[$a]#end#m(1 2)", "", "[1]"},
+		{"newlines after definition and call", "#macro(m)x#end\n#m()\ny", "", "xy"},
+		{"list and map arguments", "#macro(m $l $k)$l.size()$k.a#end#m([1, 2] {'a': 'b'})", "", "2b"},
+		{"recursion", "#macro(r $n)#if($n > 0)$n#set($m = $n - 1)#r($m)#end#end#r(3)", "", "321"},
+		{"call to no macro is text", "#nope($a, 'x')\n!", "", "#nope($a, 'x')\n!"},
+		{"words in parentheses are text", "#nope(some words) #tag (x)", "", "#nope(some words) #tag (x)"},
+		{"block macro call is text", "#@m()", "", "#@m()"},
+		{"escaped call", "#macro(m)x#end\\#m()", "", "#m()"},
+		{"two backslashes before a call", "#macro(m)x#end\\\\#m()", "", "\\x"},
+		{"two backslashes before a non-macro", "\\\\#nope(1)", "", "\\\\#nope(1)"},
+	})
+}
+
 func TestStop(t *testing.T) {
 	runCases(t, []renderCase{
 		{"stop", "a#stop b", "", "a"},
@@ -492,7 +513,12 @@ func TestParseErrors(t *testing.T) {
 		{"else in foreach", "#foreach($i in [1])#else#end", "1:20: #else inside the #foreach"},
 		{"foreach without in", "#foreach($i [1])#end", "1:13: expected 'in'"},
 		{"foreach variable with a property", "#foreach($i.x in [1])#end", "1:10: the #foreach loop variable must be a plain name"},
-		{"macro unsupported", "#macro(x)#end", "1:1: #macro is not supported"},
+		{"unclosed macro", "#macro(x)abc", "1:1: unclosed #macro started at 1:1"},
+		{"macro without a name", "#macro( )#end", "1:9: expected the macro's name"},
+		{"macro named like a directive", "#macro(if)#end", "1:8: #if is a directive"},
+		{"macro parameter with a property", "#macro(m $a.b)#end", "1:10: a macro parameter must be a plain name"},
+		{"macro parameter not a reference", "#macro(m a)#end", "1:10: expected a parameter such as $name"},
+		{"define unsupported", "#define($x)#end", "1:1: #define is not supported"},
 		{"parse unsupported", "#parse('x')", "1:1: #parse is not supported"},
 		{"dollar without name in expression", "#set($a = $)", "1:11: expected a name after '$'"},
 		{"unclosed list", "#set($a = [1, 2)", "1:16: expected ',' or ']' in the list started at 1:11"},
@@ -556,6 +582,7 @@ func TestRenderErrors(t *testing.T) {
 		{"bad JSONPath literal", "x $input.path('$..a')", "1:9: $input.path('$..a'): bad JSONPath"},
 		{"bad JSONPath variable", "#set($p = '$[')$input.json($p)", "1:22: $input.json('$['): bad JSONPath"},
 		{"range too long", "#set($r = [1..1000000])", "1:11: range [1..1000000] has more than 100000 elements"},
+		{"macro recursion", "#macro(r)#r()#end\n#r()", "1:10: #r: macros nested deeper than 20 calls"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
