@@ -5,9 +5,9 @@
 // A template is parsed once into a tree whose JSONPaths, string constants
 // and variable slots are resolved up front, then rendered many times,
 // concurrently if need be. The language follows Apache Velocity 1.7, the
-// engine API Gateway has used since 2015: #set, #if/#elseif/#else,
-// #foreach, #break, #stop, comments, escapes and Velocity's whitespace
-// rules. Where API Gateway departs from plain Velocity (an undefined
+// release current when API Gateway launched in 2015: #set,
+// #if/#elseif/#else, #foreach, #break, #stop, #macro, comments, escapes and
+// Velocity's whitespace rules. Where API Gateway departs from plain Velocity (an undefined
 // reference renders as nothing, an empty body reads as {}) it follows API
 // Gateway; docs/DECISIONS.md, under "Mapping templates", lists each choice
 // the AWS documentation leaves open.
