@@ -211,7 +211,14 @@ type parser struct {
 	macros   map[string]*macroDef
 	calls    *[]*callStmt
 	escs     *[]*macroEscStmt
+	// speculative is set while tryCall tries to read a macro call that
+	// may turn out to be text: errors then are thrown away, so they are
+	// not worth the line and column (which cost a scan of the template).
+	speculative bool
 }
+
+// errSpeculative is the error of a failed speculative parse.
+var errSpeculative = &Error{Line: 1, Col: 1, Msg: "not a macro call"}
 
 // stopKind is what ended a statement list.
 type stopKind uint8
@@ -292,6 +299,9 @@ func (b *builder) done() []stmt {
 }
 
 func (p *parser) errAt(pos int, msg string) *Error {
+	if p.speculative {
+		return errSpeculative
+	}
 	line, col := lineCol(p.src, pos)
 	return &Error{Line: line, Col: col, Msg: msg}
 }
@@ -629,6 +639,9 @@ func isBlank(b []byte) bool {
 }
 
 func (p *parser) lc(pos int) string {
+	if p.speculative {
+		return ""
+	}
 	l, c := lineCol(p.src, pos)
 	return strconv.Itoa(l) + ":" + strconv.Itoa(c)
 }
@@ -857,6 +870,9 @@ func (p *parser) tryCall(pos int, name string) *callStmt {
 	p.pos = i + 1
 	call := &callStmt{pos: pos, name: name}
 	savedRefs := len(p.refs)
+	wasSpeculative := p.speculative
+	p.speculative = true
+	defer func() { p.speculative = wasSpeculative }()
 	for {
 		p.skipWS()
 		if p.pos < p.end && p.src[p.pos] == ',' {
@@ -1381,7 +1397,7 @@ func (p *parser) parseString() (expr, error) {
 		return nil, err
 	}
 	defer p.leave()
-	sub := &parser{src: p.src, pos: start + 1, end: i, depth: p.depth, refs: p.refs, assigned: p.assigned, uses: p.uses, macros: p.macros, calls: p.calls, escs: p.escs}
+	sub := &parser{src: p.src, pos: start + 1, end: i, depth: p.depth, refs: p.refs, assigned: p.assigned, uses: p.uses, macros: p.macros, calls: p.calls, escs: p.escs, speculative: p.speculative}
 	body, st, err := sub.parseStmts()
 	p.refs = sub.refs
 	if err != nil {

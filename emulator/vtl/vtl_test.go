@@ -672,6 +672,25 @@ func TestParseIsLinear(t *testing.T) {
 	}
 }
 
+func TestFailedMacroCallsParseInLinearTime(t *testing.T) {
+	// 60,000 "#a(" that are not macro calls: each failed attempt must not
+	// cost a scan of the whole template.
+	src := strings.Repeat("#a(x) ", MaxTemplateSize/6)
+	tp, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := tp.Render(nil); err != nil || got != src {
+		t.Errorf("render changed the text: %v", err)
+	}
+	// A real error inside a failed attempt is still reported properly
+	// when the text is then parsed for real.
+	_, err = Parse("#a(1 ${x)")
+	if err == nil || err.Error() != "1:9: expected '}' to close the reference started at 1:6" {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestLongConcatenation(t *testing.T) {
 	tp, err := Parse("#set($s = 'x')#foreach($i in [1..30])#set($s = $s + $s)#end")
 	if err != nil {
