@@ -240,6 +240,9 @@ func (l *loader) build() (*model.API, error) {
 			}
 			return nil, l.src.errAt(mapGet(r.node, "Type"), fmt.Sprintf("unsupported resource type %s", r.typ))
 		}
+		if !isLogicalID(r.id) {
+			return nil, l.src.errAt(r.key, fmt.Sprintf("logical ID %q must be letters and digits only", r.id))
+		}
 		if r.props != nil && r.props.Kind != yaml.MappingNode {
 			return nil, l.src.errAt(r.props, fmt.Sprintf("the Properties of %s must be a mapping", r.id))
 		}

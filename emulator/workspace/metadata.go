@@ -195,6 +195,7 @@ func metadataNode(api *model.API, derived map[string]string) (*yaml.Node, error)
 	if err := n.Encode(&doc); err != nil {
 		return nil, fmt.Errorf("encode Metadata.wsworkbench: %w", err)
 	}
+	fixStyles(&n)
 	return &n, nil
 }
 

@@ -161,8 +161,60 @@ func mapDelete(m *yaml.Node, key string) {
 	}
 }
 
+// strNode returns a string scalar that reads back as s: the encoder picks
+// the style (a literal block for multi-line text) unless that style would
+// change the text, in which case it is double-quoted.
 func strNode(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	fixStyle(n)
+	return n
+}
+
+// fixStyle double-quotes string scalar n when the encoder's own choice of
+// style would not read back as the same text (a tab starting a line of a
+// literal block, trailing blank lines, carriage returns, ...).
+func fixStyle(n *yaml.Node) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!str" || n.Style&yaml.DoubleQuotedStyle != 0 || plainSafe(n.Value) {
+		return
+	}
+	if !readsBack(n) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+}
+
+// plainSafe reports whether s is printable ASCII on one line, which the
+// encoder always writes faithfully.
+func plainSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func readsBack(n *yaml.Node) bool {
+	doc := mappingNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "k"}, n)
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return false
+	}
+	var m map[string]string
+	if err := yaml.Unmarshal(out, &m); err != nil {
+		return false
+	}
+	return m["k"] == n.Value
+}
+
+// fixStyles applies fixStyle to every scalar under n.
+func fixStyles(n *yaml.Node) {
+	if n == nil {
+		return
+	}
+	fixStyle(n)
+	for _, c := range n.Content {
+		fixStyles(c)
+	}
 }
 
 func tagNode(tag, s string) *yaml.Node {
@@ -223,6 +275,7 @@ func unflow(n *yaml.Node, seen map[*yaml.Node]bool) {
 	}
 	seen[n] = true
 	n.Style &= yaml.TaggedStyle | yaml.LiteralStyle | yaml.FoldedStyle
+	fixStyle(n)
 	for _, c := range n.Content {
 		unflow(c, seen)
 	}

@@ -224,6 +224,22 @@ func writeAtomic(path string, data []byte) error {
 	return nil
 }
 
+// flowNulls spells out the empty nulls inside flow collections ({a: } or
+// {a}): yaml.v3 would write them as '' and change their meaning.
+func flowNulls(n *yaml.Node, inFlow bool, seen map[*yaml.Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	if n.Kind == yaml.ScalarNode && inFlow && n.Value == "" && n.ShortTag() == "!!null" {
+		n.Value = "null"
+	}
+	inFlow = inFlow || n.Style&yaml.FlowStyle != 0
+	for _, c := range n.Content {
+		flowNulls(c, inFlow, seen)
+	}
+}
+
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses data into a document node with one mapping or scalar under it.
@@ -267,6 +283,7 @@ func yamlError(name string, err error) *Error {
 }
 
 func encodeDoc(doc *yaml.Node) ([]byte, error) {
+	flowNulls(doc, false, map[*yaml.Node]bool{})
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
