@@ -147,6 +147,18 @@ func IdentityValues(sources []string, r Request) ([]string, error) {
 	return vals, nil
 }
 
+// CheckIdentitySources reports the first identity source that is not one of
+// the forms API Gateway accepts, so a bad authorizer is caught when the API is
+// loaded rather than on the first $connect.
+func CheckIdentitySources(sources []string) error {
+	for _, src := range sources {
+		if _, err := identityValue(strings.TrimSpace(src), Request{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrBadSource is wrapped by IdentityValues for an identity source that is
 // not one of the four forms API Gateway accepts.
 var ErrBadSource = errors.New("unsupported identity source")

@@ -267,6 +267,15 @@ func TestIdentityValues(t *testing.T) {
 	}
 }
 
+func TestCheckIdentitySources(t *testing.T) {
+	if err := CheckIdentitySources([]string{"route.request.header.Auth", "route.request.querystring.t", "stageVariables.s", "context.c"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckIdentitySources([]string{"route.request.header.Auth", "$request.header.Auth"}); err == nil || !strings.Contains(err.Error(), "$request.header.Auth") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestBadSourceIs500(t *testing.T) {
 	_, c := startAuth(t)
 	o := Authorize(context.Background(), c, Config{Function: "f", IdentitySource: []string{"header.Auth"}}, request(nil, ""), nil)

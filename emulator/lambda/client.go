@@ -95,12 +95,9 @@ type Client struct {
 // NewClient returns a client for the Invoke API at endpoint, e.g.
 // http://127.0.0.1:3001. A nil httpClient means a default one.
 func NewClient(endpoint string, mode Mode, httpClient *http.Client) (*Client, error) {
-	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(endpoint), "/"))
+	u, err := ParseEndpoint(endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("lambda endpoint %q: %w", endpoint, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("lambda endpoint %q: want http://host:port or https://host:port", endpoint)
+		return nil, err
 	}
 	if httpClient == nil {
 		httpClient = &http.Client{}
@@ -114,6 +111,19 @@ func NewClient(endpoint string, mode Mode, httpClient *http.Client) (*Client, er
 		ctx:      ctx,
 		cancel:   cancel,
 	}, nil
+}
+
+// ParseEndpoint checks a Lambda Invoke API endpoint such as
+// http://127.0.0.1:3001 and returns it without a trailing slash.
+func ParseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(endpoint), "/"))
+	if err != nil {
+		return nil, fmt.Errorf("lambda endpoint %q: %w", endpoint, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("lambda endpoint %q: want http://host:port or https://host:port", endpoint)
+	}
+	return u, nil
 }
 
 // Endpoint returns the endpoint the client calls.
