@@ -163,14 +163,20 @@ func (b *bridge) mark(d dirt) {
 // pump turns marks into at most one pending refresh per frame.
 func (b *bridge) pump() {
 	defer b.wg.Done()
-	poll := time.NewTicker(connsPollInterval)
-	defer poll.Stop()
+	// The connections panel's counters move without events: poll them
+	// while there is a gateway.
+	var pollC <-chan time.Time
+	if b.gw != nil {
+		poll := time.NewTicker(connsPollInterval)
+		defer poll.Stop()
+		pollC = poll.C
+	}
 	var last time.Time
 	for {
 		select {
 		case <-b.stop:
 			return
-		case <-poll.C:
+		case <-pollC:
 			b.mark(dirtyConns)
 			continue
 		case <-b.wake:

@@ -69,20 +69,23 @@ func (t *clientTab) newClient() *client.Client {
 func (t *clientTab) buildUI() fyne.CanvasObject {
 	t.stateLabel = widget.NewLabel("")
 	t.stateLabel.TextStyle = fyne.TextStyle{Bold: true}
+	t.stateLabel.Truncation = fyne.TextTruncateEllipsis
 	t.idLabel = widget.NewLabel("")
 	t.idLabel.Selectable = true
 	t.idLabel.TextStyle = fyne.TextStyle{Monospace: true}
 	t.urlLabel = widget.NewLabel("")
 	t.urlLabel.Truncation = fyne.TextTruncateEllipsis
 	t.urlLabel.Importance = widget.LowImportance
+	t.urlLabel.SizeName = theme.SizeNameCaptionText
 	copyID := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
 		t.wb.win.Clipboard().SetContent(t.model.Client().ConnectionID())
 	})
 	t.connectBtn = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.onReconnect)
 	t.closeBtn = widget.NewButtonWithIcon("Close", theme.CancelIcon(), t.onDisconnect)
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSettings)
-	idBox := container.NewHBox(t.stateLabel, widget.NewLabel("ID"), t.idLabel, copyID)
-	header := container.NewBorder(nil, nil, idBox, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.urlLabel)
+	idBox := container.NewHBox(widget.NewLabel("ID"), t.idLabel, copyID)
+	row := container.NewBorder(nil, nil, idBox, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.stateLabel)
+	header := container.NewVBox(row, t.urlLabel)
 
 	body := container.NewVSplit(t.log.object(), t.composer.object())
 	body.Offset = 0.72

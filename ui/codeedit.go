@@ -37,7 +37,9 @@ func newCodeEditor(text string, multiLine bool, onChange func(string), match err
 	c := &codeEditor{match: match, onChange: onChange}
 	if multiLine {
 		c.entry = widget.NewMultiLineEntry()
-		c.entry.Wrapping = fyne.TextWrapOff
+		// Word wrap keeps templates readable in a narrow panel; errors
+		// count lines as written, not as wrapped.
+		c.entry.Wrapping = fyne.TextWrapWord
 		c.entry.SetMinRowsVisible(6)
 	} else {
 		c.entry = widget.NewEntry()

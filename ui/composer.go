@@ -41,7 +41,7 @@ func newComposer(t *clientTab) *composer {
 }
 
 func (c *composer) object() fyne.CanvasObject {
-	c.sendBtn = widget.NewButtonWithIcon("Send  (Ctrl+Enter)", theme.MailSendIcon(), c.onSend)
+	c.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
 	c.sendBtn.Importance = widget.HighImportance
 	pretty := widget.NewButton("Pretty", c.onPretty)
 	c.saved = widget.NewButtonWithIcon("Saved", theme.MenuDropDownIcon(), c.onSavedMenu)

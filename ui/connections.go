@@ -22,7 +22,6 @@ type connectionsPanel struct {
 
 	list       *widget.List
 	title      *widget.Label
-	info       *widget.Label
 	sendEntry  *widget.Entry
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
@@ -43,24 +42,21 @@ func newConnectionsPanel(wb *workbench) *connectionsPanel {
 	p.title.TextStyle = fyne.TextStyle{Bold: true}
 	p.list = widget.NewList(func() int { return len(p.infos) }, newConnRow, p.updateRow)
 	p.list.OnSelected = p.onSelected
-	p.info = widget.NewLabel("Select a connection to send to it or disconnect it.")
-	p.info.Wrapping = fyne.TextWrapWord
-	p.info.Importance = widget.LowImportance
 	p.sendEntry = widget.NewMultiLineEntry()
 	p.sendEntry.TextStyle = fyne.TextStyle{Monospace: true}
-	p.sendEntry.SetPlaceHolder(`{"message": "pushed from the backend"}`)
-	p.sendEntry.SetMinRowsVisible(2)
-	p.sendBtn = widget.NewButtonWithIcon("Send to this connection", theme.MailSendIcon(), p.onSend)
+	p.sendEntry.SetText(`{"message": "pushed from the backend"}`)
+	p.sendEntry.SetMinRowsVisible(1)
+	p.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), p.onSend)
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
+	p.result.SizeName = theme.SizeNameCaptionText
 	p.setSelected("")
 	return p
 }
 
 func (p *connectionsPanel) object() fyne.CanvasObject {
 	actions := container.NewVBox(
-		p.info,
 		p.sendEntry,
 		container.NewHBox(p.sendBtn, p.discBtn),
 		p.result,
@@ -86,6 +82,7 @@ func newConnRow() fyne.CanvasObject {
 	r.who.Truncation = fyne.TextTruncateEllipsis
 	r.stats.Importance = widget.LowImportance
 	r.stats.Truncation = fyne.TextTruncateEllipsis
+	r.stats.SizeName = theme.SizeNameCaptionText
 	r.content = container.NewVBox(container.NewBorder(nil, nil, r.id, nil, r.who), r.stats)
 	r.ExtendBaseWidget(r)
 	return r
@@ -183,7 +180,6 @@ func (p *connectionsPanel) onSelected(i widget.ListItemID) {
 	}
 	ci := p.infos[i]
 	p.setSelected(ci.ID)
-	p.result.SetText("")
 	if t := p.wb.clients.byConnID(ci.ID); t != nil {
 		p.wb.clients.selectTab(t)
 	}
@@ -194,7 +190,9 @@ func (p *connectionsPanel) onSelected(i widget.ListItemID) {
 func (p *connectionsPanel) setSelected(id string) {
 	p.selectedID = id
 	if id == "" {
-		p.info.SetText("Select a connection to send to it (as a backend does with POST @connections) or to disconnect it.")
+		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), or to disconnect it.")
+		p.result.Importance = widget.LowImportance
+		p.result.Refresh()
 		p.sendBtn.Disable()
 		p.discBtn.Disable()
 		return
@@ -205,8 +203,10 @@ func (p *connectionsPanel) setSelected(id string) {
 			ci = c
 		}
 	}
-	p.info.SetText(fmt.Sprintf("%s · %s · %s · connected at %s",
+	p.result.SetText(fmt.Sprintf("%s · %s · %s · connected at %s",
 		ci.ID, p.owner(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05")))
+	p.result.Importance = widget.LowImportance
+	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
 }

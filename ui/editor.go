@@ -62,12 +62,23 @@ func newAPIEditor(wb *workbench) *apiEditor {
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
 	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, ed.detail))
-	split.Offset = 0.3
+	split.Offset = 0.34
 	ed.obj = split
 	ed.errs = wb.errs
-	ed.updateButtons()
-	ed.showProblems()
+	ed.selectFirst()
 	return ed
+}
+
+// selectFirst selects the first custom route, where a newcomer finds
+// templates to change, or the API settings when there is none.
+func (ed *apiEditor) selectFirst() {
+	for i, r := range ed.api().Routes {
+		if !strings.HasPrefix(r.Key, "$") {
+			ed.list.Select(i + 1)
+			return
+		}
+	}
+	ed.list.Select(0)
 }
 
 func (ed *apiEditor) object() fyne.CanvasObject { return ed.obj }
@@ -225,8 +236,7 @@ func (ed *apiEditor) reload() {
 	ed.list.UnselectAll()
 	ed.list.Refresh()
 	ed.errs = nil
-	ed.rebuild()
-	ed.updateButtons()
+	ed.selectFirst()
 	ed.showProblems()
 }
 

@@ -75,12 +75,11 @@ func (v *logView) object() fyne.CanvasObject {
 	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), v.onCopy)
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
-	tools := container.NewBorder(nil, nil, nil,
-		container.NewHBox(v.dirSel, v.pretty, follow, export, clearBtn),
-		v.search)
-	detailBar := container.NewBorder(nil, nil, nil, copyBtn, v.detailHead)
+	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(follow, export, clearBtn), v.countLabel)
+	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
 	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
-	top := container.NewBorder(tools, v.countLabel, nil, nil, v.list)
+	top := container.NewBorder(tools, bottom, nil, nil, v.list)
 	v.split = container.NewVSplit(top, detail)
 	v.split.Offset = 0.7
 	return v.split
@@ -195,9 +194,9 @@ func (v *logView) updateCount(log *client.Log) {
 	n := log.Len()
 	var s string
 	if v.filter != nil {
-		s = fmt.Sprintf("%d of %d messages match", len(v.view), n)
+		s = fmt.Sprintf("%d of %s match", len(v.view), plural(n, "message"))
 	} else {
-		s = fmt.Sprintf("%d messages", n)
+		s = plural(n, "message")
 	}
 	if d := log.Dropped(); d > 0 {
 		s += fmt.Sprintf(" (%d older ones dropped: the log keeps %d)", d, log.Capacity())
@@ -380,14 +379,22 @@ func entrySummary(e client.Entry) string {
 	return strings.Join(parts, " · ")
 }
 
+// plural returns "1 message", "2 messages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 func dirWord(d client.Dir) string {
 	switch d {
 	case client.Sent:
-		return "→ sent"
+		return "sent"
 	case client.Received:
-		return "← received"
+		return "received"
 	}
-	return "• event"
+	return "event"
 }
 
 func dirArrow(d client.Dir) string {

@@ -29,7 +29,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 
 	title := widget.NewLabel(key)
 	title.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
-	twoWay := widget.NewCheck("Two-way: send the integration's answer back (route response)", nil)
+	twoWay := widget.NewCheck("Two-way (route response)", nil)
 	twoWay.SetChecked(r.RouteResponse != nil)
 	twoWay.OnChanged = func(on bool) {
 		if rt := routeByID(api, routeID); rt != nil {
@@ -162,7 +162,7 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 		}
 	}
 	form := widget.NewForm(
-		&widget.FormItem{Text: "Template selection", Widget: tse.object()},
+		&widget.FormItem{Text: "Selection", Widget: tse.object()},
 		&widget.FormItem{Text: "Passthrough", Widget: pass},
 	)
 	templates := ed.buildTemplates("request", integID, "", "request.template",
@@ -266,7 +266,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 		})
 	tse.entry.SetPlaceHolder("empty: the $default template (e.g. ${request.body.messageId})")
 	keyRow := container.NewBorder(nil, nil, widget.NewLabel("Response"), container.NewHBox(add, rename, del), sel)
-	form := widget.NewForm(&widget.FormItem{Text: "Template selection", Widget: tse.object()})
+	form := widget.NewForm(&widget.FormItem{Text: "Selection", Widget: tse.object()})
 	templates := ed.buildTemplates("response", integID, respKey, "response.template",
 		func() map[string]string {
 			if r := responseByID(integ(), respID); r != nil {
@@ -324,7 +324,7 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 			return ed.addTemplate(get, set, selKey, k)
 		})
 	})
-	label := widget.NewLabel(capitalize(kind) + " templates")
+	label := widget.NewLabel("Template")
 	if len(keys) == 0 {
 		note := widget.NewLabel("No " + kind + " templates.")
 		if kind == "request" {

@@ -163,7 +163,7 @@ func traceTitle(t trace) string {
 	case tracePost:
 		return "Trace: @connections POST to " + t.connID
 	case traceMessage:
-		return "Trace: message → " + t.route
+		return "Trace: message on route " + t.route
 	}
 	return "Trace"
 }
@@ -314,6 +314,7 @@ func stepObject(s traceStep) fyne.CanvasObject {
 	title.Wrapping = fyne.TextWrapWord
 	timing := widget.NewLabel(stepTiming(s))
 	timing.Importance = widget.LowImportance
+	timing.SizeName = theme.SizeNameCaptionText
 	var icon fyne.CanvasObject
 	if s.failed {
 		title.Importance = widget.DangerImportance

@@ -255,7 +255,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	toolbar := container.NewBorder(nil, nil, left, addClient, wb.noticeLabel)
 
 	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
-	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.32)
+	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
 	wb.sideSplit = container.NewHSplit(wb.clients.object(), wb.inspSplit)
 	wb.sideSplit.Offset = wb.prefs.FloatWithFallback(prefSplitSide, 0.62)
 	wb.mainSplit = container.NewHSplit(wb.editor.object(), wb.sideSplit)

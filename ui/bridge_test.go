@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestBridgeCoalescesMarks: however many marks arrive while a refresh is
+// queued, the bridge queues no second one, and the refresh sees every mark.
+func TestBridgeCoalescesMarks(t *testing.T) {
+	var mu sync.Mutex
+	var queued []func()
+	var got dirt
+	b := newBridge(nil, &registry{}, newTraceStore(0), func(f func()) {
+		mu.Lock()
+		queued = append(queued, f)
+		mu.Unlock()
+	}, func(d dirt) { got |= d })
+	b.Start()
+	defer b.Stop()
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(queued)
+	}
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10000 {
+				if i%2 == 0 {
+					b.mark(dirtyTabs)
+				} else if g == 0 {
+					b.mark(dirtyTrace)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * frameInterval) // many frames, all while the refresh waits
+	if n := count(); n != 1 {
+		t.Fatalf("%d refreshes queued while the first had not run, want 1", n)
+	}
+	queued[0]()
+	if got != dirtyTabs|dirtyTrace {
+		t.Errorf("the refresh saw %b, want tabs and trace", got)
+	}
+	time.Sleep(10 * frameInterval)
+	if n := count(); n != 1 {
+		t.Errorf("%d refreshes queued with nothing marked since the first", n)
+	}
+	if s := b.stats(); s.Pending != 0 || s.Flushes != 1 || s.MaxPending != 1 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestBridgeAtMostOneRefreshPerFrame: with marks arriving all the time and
+// the UI keeping up, refreshes come at most once a frame. (A bound that a
+// slower machine can only stay further under.)
+func TestBridgeAtMostOneRefreshPerFrame(t *testing.T) {
+	var refreshes atomic.Int64
+	b := newBridge(nil, &registry{}, newTraceStore(0), func(f func()) { go f() }, func(dirt) { refreshes.Add(1) })
+	start := time.Now()
+	b.Start()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				b.mark(dirtyTabs)
+				time.Sleep(50 * time.Microsecond)
+			}
+		}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	<-done
+	b.Stop()
+	elapsed := time.Since(start)
+	if max := int64(elapsed/frameInterval) + 1; refreshes.Load() > max {
+		t.Errorf("%d refreshes in %v, more than one a frame (%d)", refreshes.Load(), elapsed, max)
+	}
+	if refreshes.Load() == 0 {
+		t.Error("no refresh at all")
+	}
+}

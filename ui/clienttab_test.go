@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/gorilla/websocket"
+
+	"wsworkbench/client"
+)
+
+// TestComposerJSONPrettyAndHistory: the composer checks JSON while typing
+// (with line and column), pretty-prints it, and walks the sent messages with
+// Up and Down.
+func TestComposerJSONPrettyAndHistory(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	c := tb.tab(0).composer
+	c.entry.SetText("")
+	test.Type(c.entry, `{"action": "message",`)
+	if !strings.Contains(c.status.Text, "line 1, column") {
+		t.Errorf("status for broken JSON: %q", c.status.Text)
+	}
+	c.entry.SetText(`{"action":"message","messageId":1}`)
+	if c.status.Text != "✓ JSON" {
+		t.Errorf("status for good JSON: %q", c.status.Text)
+	}
+	c.onPretty()
+	if c.entry.Text != "{\n  \"action\": \"message\",\n  \"messageId\": 1\n}" {
+		t.Errorf("pretty: %q", c.entry.Text)
+	}
+	c.entry.SetText("hello")
+	if !strings.Contains(c.status.Text, "plain text") {
+		t.Errorf("status for text: %q", c.status.Text)
+	}
+
+	tb.send(0, "first")
+	tb.waitEntry(0, "the first send", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "first" })
+	tb.send(0, "second")
+	tb.waitEntry(0, "the second send", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "second" })
+	c.entry.SetText("draft")
+	up := &fyne.KeyEvent{Name: fyne.KeyUp}
+	down := &fyne.KeyEvent{Name: fyne.KeyDown}
+	c.entry.CursorRow = 0
+	c.entry.TypedKey(up)
+	if c.entry.Text != "second" {
+		t.Fatalf("Up gives %q, want second", c.entry.Text)
+	}
+	c.entry.TypedKey(up)
+	if c.entry.Text != "first" {
+		t.Fatalf("Up Up gives %q, want first", c.entry.Text)
+	}
+	c.entry.TypedKey(down)
+	c.entry.TypedKey(down)
+	if c.entry.Text != "draft" {
+		t.Fatalf("Down Down gives %q, want the draft back", c.entry.Text)
+	}
+}
+
+// TestCtrlEnterSends: Ctrl+Enter in the composer sends, and so does the
+// main menu's Send item (which carries the shortcut).
+func TestCtrlEnterSends(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	c := tb.tab(0).composer
+	c.entry.SetText("via shortcut")
+	c.entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
+	tb.waitEntry(0, "the message sent with Ctrl+Enter", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "via shortcut" })
+
+	c.entry.SetText("via menu")
+	item := menuItem(t, tb.win.MainMenu(), "Send")
+	sc, ok := item.Shortcut.(*desktop.CustomShortcut)
+	if !ok || sc.KeyName != fyne.KeyReturn || sc.Modifier != fyne.KeyModifierShortcutDefault {
+		t.Errorf("Send's shortcut is %#v, want Ctrl+Enter", item.Shortcut)
+	}
+	item.Action()
+	tb.waitEntry(0, "the message sent from the menu", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "via menu" })
+}
+
+func menuItem(t *testing.T, m *fyne.MainMenu, label string) *fyne.MenuItem {
+	t.Helper()
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.Label == label {
+				return it
+			}
+		}
+	}
+	t.Fatalf("no %q menu item", label)
+	return nil
+}
+
+// TestLogSearchFilterExportClear: the log filters by text and direction,
+// exports JSON lines with routes, and clears.
+func TestLogSearchFilterExportClear(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	tb.send(0, `{"action":"message","messageId":1}`)
+	tb.waitEntry(0, "answer 1", received(`{"message": "Hello World"}`))
+	tb.send(0, `{"action":"message","messageId":2}`)
+	e := tb.waitEntry(0, "answer 2", received(`{"message": "Hi!"}`))
+	tb.waitFor("routes", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq); return got.Route != "" })
+	v := tb.tab(0).log
+	all := v.length()
+	if all != 5 { // connected, 2 sent, 2 received
+		t.Fatalf("%d rows, want 5", all)
+	}
+	test.Type(v.search, "hello")
+	if v.length() != 1 {
+		t.Errorf("search hello: %d rows, want 1", v.length())
+	}
+	v.search.SetText("")
+	v.dirSel.SetSelected("Sent")
+	if v.length() != 2 {
+		t.Errorf("sent only: %d rows, want 2", v.length())
+	}
+	v.search.SetText("/messageId.:2/")
+	if v.length() != 1 {
+		t.Errorf("regex: %d rows, want 1", v.length())
+	}
+	// New entries extend the filtered view.
+	tb.send(0, `{"action":"message","messageId":2}`)
+	tb.waitFor("the filtered view to grow", func() bool { return v.length() == 2 })
+	v.dirSel.SetSelected("All")
+	v.search.SetText("")
+
+	var buf bytes.Buffer
+	if err := v.exportTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	routes := map[string]bool{}
+	sc := bufio.NewScanner(&buf)
+	for sc.Scan() {
+		var line struct{ Dir, Route, Text string }
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatalf("export line %q: %v", sc.Text(), err)
+		}
+		routes[line.Route] = true
+		lines++
+	}
+	if lines != v.tab.model.Client().Log().Len() || !routes["message"] {
+		t.Errorf("export: %d lines, routes %v", lines, routes)
+	}
+	v.onClear()
+	tb.drain()
+	if v.length() != 0 {
+		t.Errorf("after Clear: %d rows", v.length())
+	}
+}
+
+// TestCloseShowsCodeAndReconnectIsOneClick: a close shows its code and
+// reason; Connect reconnects with one click and gets a new connection ID.
+func TestCloseShowsCodeAndReconnectIsOneClick(t *testing.T) {
+	tb := newTestBench(t)
+	id := tb.waitConnected(0)
+	tab := tb.tab(0)
+	test.Tap(tab.closeBtn)
+	tb.waitFor("the closed state", func() bool { return strings.Contains(tab.stateLabel.Text, "closed 1000") })
+	if tab.connectBtn.Text != "Connect" {
+		t.Errorf("button %q after close", tab.connectBtn.Text)
+	}
+	test.Tap(tab.connectBtn)
+	id2 := tb.waitConnected(0)
+	if id2 == id {
+		t.Errorf("the reconnect kept ID %s", id)
+	}
+
+	// A close from the gateway's side (the connections panel's Disconnect)
+	// shows the gateway's code and reason.
+	p := tb.wb.conns
+	tb.waitFor("the panel to list it", func() bool { return p.selectID(id2) })
+	test.Tap(p.discBtn)
+	tb.waitFor("the gateway's close", func() bool {
+		return strings.Contains(tab.stateLabel.Text, "closed 1000 Connection Closed Normally")
+	})
+	tb.waitFor("the connection to leave the panel", func() bool {
+		for _, ci := range p.infos {
+			if ci.ID == id2 {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// TestTabToOtherServerWithHeaders: a tab may connect to any ws:// URL with
+// headers, query and subprotocols; its messages have no trace.
+func TestTabToOtherServerWithHeaders(t *testing.T) {
+	var got *http.Request
+	up := websocket.Upgrader{Subprotocols: []string{"chat.v1"}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			typ, data, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			_ = c.WriteMessage(typ, append([]byte("echo: "), data...))
+		}
+	}))
+	defer srv.Close()
+	tb := newTestBench(t)
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/socket"
+	h, err := parseHeader("Authorization: Bearer abc\nx-api-key: k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := tb.wb.clients.addTab(tabTarget{url: url, header: h, query: map[string][]string{"room": {"1"}}, subprotocols: []string{"chat.v1"}}, true)
+	tb.waitFor("the other server's connection", func() bool { return tab.model.Client().State().Phase == client.Open })
+	if got.Header.Get("Authorization") != "Bearer abc" || got.URL.Query().Get("room") != "1" {
+		t.Errorf("the server got headers %v and query %q", got.Header, got.URL.RawQuery)
+	}
+	tb.waitFor("the header to name the subprotocol", func() bool { return strings.Contains(tab.urlLabel.Text, "subprotocol chat.v1") })
+	tab.composer.entry.SetText("hi")
+	test.Tap(tab.composer.sendBtn)
+	e := tb.waitEntry(len(tb.wb.clients.list)-1, "the echo", received("echo: hi"))
+	tab.log.list.Select(tab.log.indexOf(e.Seq))
+	if !strings.Contains(tb.wb.tracer.steps.Objects[0].(*widget.Label).Text, "another server") {
+		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.steps.Objects[0].(*widget.Label).Text)
+	}
+}

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestSaveWorkspaceAndReopen: a workspace saved to a file is what the next
+// start opens, with the route added before the save, and the gateway answers
+// on it.
+func TestSaveWorkspaceAndReopen(t *testing.T) {
+	a := test.NewTempApp(t)
+	state := t.TempDir()
+	tb := newTestBenchOn(t, a, withStateDir(state))
+	tb.waitConnected(0)
+	if err := tb.wb.editor.addRoute("chat"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "chat.yaml")
+	if err := tb.wb.saveTo(path); err != nil {
+		t.Fatal(err)
+	}
+	if tb.wb.unsaved || strings.Contains(tb.win.Title(), "●") {
+		t.Errorf("still marked unsaved after the save: %q", tb.win.Title())
+	}
+	if !strings.Contains(tb.win.Title(), "chat.yaml") {
+		t.Errorf("title %q does not name the file", tb.win.Title())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"RouteKey: chat", "AWS::ApiGatewayV2::Api", "# The sample API wsworkbench opens"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the saved file lacks %q", want)
+		}
+	}
+	tb.close()
+
+	tb2 := newTestBenchOn(t, a, withStateDir(state))
+	if tb2.wb.ws.Path != path {
+		t.Fatalf("the next start opened %q, want %q", tb2.wb.ws.Path, path)
+	}
+	if tb2.wb.unsaved {
+		t.Error("the reopened workspace is marked unsaved")
+	}
+	if tb2.wb.ws.API.Route("chat") == nil {
+		t.Fatal("the reopened workspace has no chat route")
+	}
+	tb2.waitConnected(0)
+	tb2.send(0, `{"action":"chat"}`)
+	tb2.waitEntry(0, "the chat route's answer", receivedContaining(0, `"route": "chat"`))
+	if got := tb2.wb.prefs.StringList(prefRecent); len(got) == 0 || got[0] != path {
+		t.Errorf("recent files %q", got)
+	}
+}
+
+// TestOpenFileAndSaveInPlace: a workspace named on the command line opens;
+// Save writes it back in place, keeping its comments.
+func TestOpenFileAndSaveInPlace(t *testing.T) {
+	src, err := os.ReadFile("../assets/sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBench(t, withFile(path))
+	if tb.wb.ws.Path != path || tb.wb.isSample {
+		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.isSample)
+	}
+	ed := tb.wb.editor
+	ed.selectRow(0)
+	name := findEntryWithText(t, ed.detail, "api-gateway-websocket-with-mock-integration")
+	name.SetText("renamed-api")
+	tb.wb.onSave()
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), "Name: renamed-api") || !strings.Contains(string(data), "# The sample API") {
+		t.Errorf("saved file:\n%s", data)
+	}
+}
+
+// TestAutosaveRestoresUnsavedEdits: an edit that was never saved is back,
+// marked unsaved, after the window closes and opens again.
+func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
+	a := test.NewTempApp(t)
+	state := t.TempDir()
+	tb := newTestBenchOn(t, a, withStateDir(state))
+	if err := tb.wb.editor.addRoute("draft"); err != nil {
+		t.Fatal(err)
+	}
+	file := tb.wb.saver.file("")
+	tb.waitFor("the autosave", func() bool {
+		data, err := os.ReadFile(file)
+		return err == nil && strings.Contains(string(data), `"Key": "draft"`)
+	})
+	tb.close()
+
+	tb2 := newTestBenchOn(t, a, withStateDir(state))
+	if tb2.wb.ws.API.Route("draft") == nil {
+		t.Fatal("the unsaved route is lost")
+	}
+	if !tb2.wb.unsaved || !strings.Contains(tb2.win.Title(), "●") {
+		t.Errorf("the restored edit is not marked unsaved: %q", tb2.win.Title())
+	}
+	if !tb2.wb.isSample {
+		t.Error("the restored workspace forgot it is the sample")
+	}
+	if !strings.Contains(tb2.wb.noticeLabel.Text, "Restored unsaved changes") {
+		t.Errorf("notice %q", tb2.wb.noticeLabel.Text)
+	}
+	// Saving removes the autosave.
+	path := filepath.Join(t.TempDir(), "saved.yaml")
+	if err := tb2.wb.saveTo(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("the autosave is still there after a save: %v", err)
+	}
+}
+
+// TestNewWorkspace: File > New starts an untitled workspace whose $default
+// route answers.
+func TestNewWorkspace(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	tb.wb.onNew()
+	if tb.wb.ws.Path != "" || tb.wb.isSample || !strings.Contains(tb.win.Title(), "untitled") {
+		t.Fatalf("title %q path %q", tb.win.Title(), tb.wb.ws.Path)
+	}
+	tb.waitFor("the new API to go live", func() bool { return tb.wb.live })
+	tb.send(0, `{"action":"anything"}`)
+	tb.waitEntry(0, "the new API's answer", receivedContaining(0, "The $default route answered."))
+}
+
+// TestLayoutRemembered: the tabs, the panels shown and the zoom come back at
+// the next start.
+func TestLayoutRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	tb := newTestBenchOn(t, a)
+	tb.wb.onNewClient()
+	tb.wb.onToggleInspector()
+	tb.wb.onZoomIn()
+	tb.close()
+	tb2 := newTestBenchOn(t, a)
+	if got := len(tb2.wb.clients.list); got != 3 {
+		t.Errorf("%d tabs, want 3", got)
+	}
+	if tb2.wb.showInspect {
+		t.Error("the hidden inspector is shown again")
+	}
+	if z := tb2.wb.zoom.scale; z < 1.05 || z > 1.15 {
+		t.Errorf("zoom %v, want 1.1", z)
+	}
+}
+
+func findEntryWithText(t *testing.T, o fyne.CanvasObject, text string) *widget.Entry {
+	t.Helper()
+	for _, obj := range objects(o) {
+		if e, ok := obj.(*widget.Entry); ok && e.Text == text {
+			return e
+		}
+	}
+	t.Fatalf("no entry holds %q", text)
+	return nil
+}
