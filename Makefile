@@ -1,5 +1,5 @@
 # wsworkbench: two commands do all set-up on a fresh Debian 12 machine with Go.
-#   make run    installs what the app needs, then opens the window on the built-in sample API
+#   make run    installs what the app needs, then opens the window (the built-in sample API at first)
 #   make test   installs what the tests need, then runs go vet and every test under -race
 # Both are idempotent and never ask.
 
@@ -9,7 +9,7 @@ TAGS ?= ci
 .PHONY: run test setup setup-app vet build bench fuzz package
 
 run: setup-app
-	$(GO) run . $(if $(ARGS),$(ARGS),serve sample)
+	$(GO) run . $(ARGS)
 
 test: setup vet
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
