@@ -317,13 +317,16 @@ func (r *renderer) stringMethod(str string, s *segment, args []value) (value, er
 		return strValue(sub), nil
 	case "concat":
 		if o, ok := argStr(0); ok && n == 1 {
-			if err := r.charge(s.pos, len(str)+len(o)); err != nil {
+			if err := r.chargeString(s, len(str)+len(o)); err != nil {
 				return nullValue, err
 			}
 			return strValue(str + o), nil
 		}
 	case "replace":
 		if n == 2 && args[0].k == kString && args[1].k == kString {
+			if c := strings.Count(str, args[0].s); len(str)+c*(len(args[1].s)-len(args[0].s)) > r.lim.MaxOutput {
+				return nullValue, r.errAt(s.pos, "String.replace: result longer than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
+			}
 			out := strings.ReplaceAll(str, args[0].s, args[1].s)
 			if err := r.charge(s.pos, len(out)); err != nil {
 				return nullValue, err
@@ -395,6 +398,15 @@ func (r *renderer) stringMethod(str string, s *segment, args []value) (value, er
 		}
 	}
 	return nullValue, nil
+}
+
+// chargeString accounts for a new string of n bytes made by method s, which
+// may be no longer than the output limit.
+func (r *renderer) chargeString(s *segment, n int) error {
+	if n > r.lim.MaxOutput {
+		return r.errAt(s.pos, "String."+s.name+": result longer than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
+	}
+	return r.charge(s.pos, n)
 }
 
 // compareUnits is String.compareTo: the first differing UTF-16 unit, or the

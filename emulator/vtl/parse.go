@@ -660,7 +660,11 @@ func (p *parser) parenExpr(dirPos int, dir string) (expr, error) {
 	}
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != ')' {
-		return nil, p.errAt(p.expectPos(), "expected ')' to close "+dir+" started at "+p.lc(dirPos))
+		msg := "expected ')' to close " + dir + " started at " + p.lc(dirPos)
+		if p.pos < p.end && p.src[p.pos] == '=' {
+			msg += " (compare with ==, not =)"
+		}
+		return nil, p.errAt(p.expectPos(), msg)
 	}
 	p.pos++
 	p.eatLineEnd()

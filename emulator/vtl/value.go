@@ -217,7 +217,8 @@ func (m *vmap) clone() *vmap {
 
 // ---- Go maps from Input ----
 
-// goMapFromAny wraps a map from Input.Context as a read-only template map.
+// goMapValue wraps a map from Input (Context, StageVariables) as a
+// read-only template map.
 func goMapValue(m any) value { return value{k: kGoMap, ref: m} }
 
 // goMapGet looks up k in a wrapped Go map.
