@@ -225,7 +225,7 @@ func writeAtomic(path string, data []byte) error {
 }
 
 // flowNulls spells out the empty nulls inside flow collections ({a: } or
-// {a}): yaml.v3 would write them as ” and change their meaning.
+// {a}): yaml.v3 would write them as an empty quoted string, changing their meaning.
 func flowNulls(n *yaml.Node, inFlow bool, seen map[*yaml.Node]bool) {
 	if n == nil || seen[n] {
 		return
