@@ -69,6 +69,10 @@ func runRender(args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "wsworkbench render: unexpected argument %q after the template file\n", fs.Arg(1))
 		return ExitUsage
 	}
+	if maxForeach < 1 || maxOutput < 1 {
+		fmt.Fprintln(stdio.Err, "wsworkbench render: --max-foreach and --max-output must be at least 1")
+		return ExitUsage
+	}
 	file := fs.Arg(0)
 	if file == "-" && body == "@-" {
 		fmt.Fprintln(stdio.Err, "wsworkbench render: the template and --body cannot both come from stdin")

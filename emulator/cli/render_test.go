@@ -67,6 +67,8 @@ func TestRender(t *testing.T) {
 		{name: "header without value", args: []string{"--header", "X", seed}, code: 2, wantErr: `--header "X": want NAME=VALUE`},
 		{name: "both from stdin", args: []string{"--body", "@-", "-"}, code: 2, wantErr: "cannot both come from stdin"},
 		{name: "unknown flag", args: []string{"--nope", seed}, code: 2, wantErr: "flag provided but not defined"},
+		{name: "zero foreach limit", args: []string{"--max-foreach", "0", seed}, code: 2, wantErr: "must be at least 1"},
+		{name: "output limit", args: []string{"--max-output", "10", seed}, code: 1, wantErr: seed + ":1:1: output is larger than 10 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -291,7 +291,22 @@ func fromGo(x any) value {
 		return intValue(int64(x))
 	case int64:
 		return intValue(x)
+	case int8:
+		return intValue(int64(x))
+	case int16:
+		return intValue(int64(x))
+	case uint8:
+		return intValue(int64(x))
+	case uint16:
+		return intValue(int64(x))
 	case uint32:
+		return intValue(int64(x))
+	case uint:
+		return fromGo(uint64(x))
+	case uint64:
+		if x > math.MaxInt64 {
+			return value{k: kBigInt, s: strconv.FormatUint(x, 10)}
+		}
 		return intValue(int64(x))
 	case float32:
 		return floatValue(float64(x))

@@ -472,6 +472,20 @@ func TestNilInput(t *testing.T) {
 	}
 }
 
+func TestContextValueTypes(t *testing.T) {
+	tp, err := Parse("$context.a $context.b $context.c $context.d $context.e $context.f[1] $context.g.x $context.h [$context.i]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tp.Render(&Input{Context: map[string]any{
+		"a": 1, "b": uint64(18446744073709551615), "c": float32(0.5), "d": true, "e": int8(-3),
+		"f": []any{"x", 2}, "g": map[string]string{"x": "y"}, "h": []string{"p", "q"}, "i": struct{}{},
+	}})
+	if want := "1 18446744073709551615 0.5 true -3 2 y [p, q] []"; err != nil || got != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
 func TestUses(t *testing.T) {
 	tp, err := Parse(`#set($x = "$context.stage")#if($stageVariables.a)$input.body#end`)
 	if err != nil {
