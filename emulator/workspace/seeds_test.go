@@ -202,7 +202,20 @@ func TestSaveKeepsUntouched(t *testing.T) {
 
 func TestSaveAtomic(t *testing.T) {
 	dir := t.TempDir()
-	w := mustLoad(t, "simple-chat.serverless.yml")
+	src := filepath.Join(dir, "serverless.yml")
+	if err := os.WriteFile(src, []byte(readFile(t, "testdata/simple-chat.serverless.yml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Path != "" {
+		t.Errorf("an imported serverless.yml has Path %q, want none", w.Path)
+	}
+	if err := w.Save(src); err == nil {
+		t.Error("Save overwrote the serverless.yml it was imported from")
+	}
 	path := filepath.Join(dir, "chat.yaml")
 	if err := os.WriteFile(path, []byte("old content"), 0o644); err != nil {
 		t.Fatal(err)
@@ -217,12 +230,12 @@ func TestSaveAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || entries[0].Name() != "chat.yaml" {
+	if len(entries) != 2 || entries[0].Name() != "chat.yaml" || entries[1].Name() != "serverless.yml" {
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		t.Errorf("directory holds %q, want only chat.yaml", names)
+		t.Errorf("directory holds %q, want only chat.yaml and serverless.yml", names)
 	}
 	if got := readFile(t, path); !strings.HasPrefix(got, "AWSTemplateFormatVersion:") {
 		t.Errorf("saved file starts %q", got[:min(len(got), 40)])

@@ -54,6 +54,9 @@ func (f Format) String() string {
 
 // Workspace is one API and the file it lives in.
 type Workspace struct {
+	// Path is the file Load read or Save last wrote. It is empty for a new
+	// workspace and for an imported serverless.yml, which is saved to a new
+	// CloudFormation file the caller chooses.
 	Path   string
 	Format Format
 	API    *model.API
@@ -66,6 +69,9 @@ type Workspace struct {
 	// kinds maps the logical ID of every resource the model came from to its
 	// resource kind, so a save knows what to delete.
 	kinds map[string]kind
+	// imported is the serverless.yml a Serverless workspace came from; Save
+	// refuses to overwrite it.
+	imported string
 	// derived maps integration and authorizer IDs to the function their URI
 	// names in the document, so a save knows which FunctionNames to record.
 	derived map[string]string
@@ -107,7 +113,11 @@ func Load(path string) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.Path = path
+	if w.Format == Serverless {
+		w.imported = path
+	} else {
+		w.Path = path
+	}
 	return w, nil
 }
 
@@ -142,6 +152,9 @@ func New(api *model.API) *Workspace {
 // directory, fsync, rename) and sets w.Path. A workspace imported from a
 // serverless.yml becomes a CloudFormation workspace.
 func (w *Workspace) Save(path string) error {
+	if w.Format == Serverless && w.imported != "" && sameFile(path, w.imported) {
+		return fmt.Errorf("save %s: this is the serverless.yml the workspace was imported from; save the CloudFormation template to a new file", path)
+	}
 	data, back, err := w.marshal(path)
 	if err != nil {
 		return err
@@ -186,6 +199,16 @@ func (w *Workspace) marshal(name string) ([]byte, *Workspace, error) {
 		return nil, nil, fmt.Errorf("the saved template would not load back: %w", err)
 	}
 	return data, back, nil
+}
+
+// sameFile reports whether a and b name the same file.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }
 
 func writeAtomic(path string, data []byte) error {
