@@ -27,3 +27,10 @@ vet:
 
 build: setup-app
 	$(GO) build -o bin/wsworkbench .
+
+# bench measures; it asserts nothing. The Go benchmarks of the emulator's
+# packages, then the gateway load benchmark (test/load; LOADFLAGS=-h lists
+# its flags). docs/PERFORMANCE.md records the numbers.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./emulator/...
+	$(GO) run ./test/load $(LOADFLAGS)

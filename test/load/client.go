@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// sourceAddrs is how many loopback source addresses (127.0.0.2 and up) the
+// clients spread over, so that 10 000 connections plus the churn of the
+// connect test never run out of ephemeral ports on one address.
+const sourceAddrs = 16
+
+var nextSource atomic.Uint32
+
+// dialer returns a gorilla dialer whose connections leave from 127.0.0.2,
+// 127.0.0.3, ... in turn (all loopback). Small buffers keep 10 000 idle
+// client connections cheap; they do not limit message size.
+func dialer() *websocket.Dialer {
+	return &websocket.Dialer{
+		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			n := nextSource.Add(1)
+			local := &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+n%sourceAddrs))}
+			d := net.Dialer{LocalAddr: local, Timeout: 10 * time.Second}
+			return d.DialContext(ctx, network, addr)
+		},
+	}
+}
+
+// rateResult is one closed-loop message run.
+type rateResult struct {
+	Conns    int
+	Messages int
+	Elapsed  time.Duration
+	P50, P99 time.Duration
+}
+
+// PerSecond returns the message rate.
+func (r rateResult) PerSecond() float64 { return float64(r.Messages) / r.Elapsed.Seconds() }
+
+// runRate opens conns connections and has each send msg and wait for the
+// answer in a loop (one message in flight per connection) for warmup, then
+// for d while recording every round trip. Every answer must equal want.
+func runRate(url string, conns int, msg, want string, warmup, d time.Duration) (rateResult, error) {
+	ws := make([]*websocket.Conn, 0, conns)
+	defer func() {
+		for _, c := range ws {
+			closeConn(c)
+		}
+	}()
+	dl := dialer()
+	for i := 0; i < conns; i++ {
+		c, _, err := dl.Dial(url, nil)
+		if err != nil {
+			return rateResult{}, fmt.Errorf("dial %s: %w", url, err)
+		}
+		ws = append(ws, c)
+	}
+
+	var (
+		recording atomic.Bool
+		stop      atomic.Bool
+		wg        sync.WaitGroup
+		errOnce   sync.Once
+		firstErr  error
+		samples   = make([][]time.Duration, conns)
+	)
+	for i, c := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat := make([]time.Duration, 0, 1<<16)
+			for !stop.Load() {
+				start := time.Now()
+				_ = c.SetWriteDeadline(start.Add(10 * time.Second))
+				if err := c.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("write: %w", err) })
+					return
+				}
+				_ = c.SetReadDeadline(start.Add(10 * time.Second))
+				_, p, err := c.ReadMessage()
+				if err != nil {
+					errOnce.Do(func() { firstErr = fmt.Errorf("read: %w", err) })
+					return
+				}
+				if string(p) != want {
+					errOnce.Do(func() { firstErr = fmt.Errorf("got %q, want %q", p, want) })
+					return
+				}
+				if recording.Load() {
+					lat = append(lat, time.Since(start))
+				}
+			}
+			samples[i] = lat
+		}()
+	}
+	time.Sleep(warmup)
+	recording.Store(true)
+	began := time.Now()
+	time.Sleep(d)
+	recording.Store(false)
+	elapsed := time.Since(began)
+	stop.Store(true)
+	wg.Wait()
+	if firstErr != nil {
+		return rateResult{}, firstErr
+	}
+	var all []time.Duration
+	for _, s := range samples {
+		all = append(all, s...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	return rateResult{
+		Conns:    conns,
+		Messages: len(all),
+		Elapsed:  elapsed,
+		P50:      percentile(all, 0.50),
+		P99:      percentile(all, 0.99),
+	}, nil
+}
+
+// percentile returns the q-quantile of sorted samples (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	i = max(0, min(i, len(sorted)-1))
+	return sorted[i]
+}
+
+// openMany opens n connections with workers dialing at once and returns
+// them with the time it took (dial, upgrade and, on the gateway, $connect).
+func openMany(url string, n, workers int) ([]*websocket.Conn, time.Duration, error) {
+	conns := make([]*websocket.Conn, n)
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		err     error
+	)
+	dl := dialer()
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				c, resp, e := dl.Dial(url, nil)
+				if e != nil {
+					status := ""
+					if resp != nil {
+						status = " (" + resp.Status + ")"
+					}
+					errOnce.Do(func() { err = fmt.Errorf("connection %d: %w%s", i, e, status) })
+					next.Store(int64(n)) // stop the other workers
+					return
+				}
+				conns[i] = c
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err != nil {
+		closeAll(conns, workers)
+		return nil, 0, err
+	}
+	return conns, elapsed, nil
+}
+
+// closeAll closes every connection with a close frame, workers at a time.
+func closeAll(conns []*websocket.Conn, workers int) {
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(conns) {
+					return
+				}
+				if conns[i] != nil {
+					closeConn(conns[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// closeConn sends a normal close frame and drops the connection.
+func closeConn(c *websocket.Conn) {
+	_ = c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	_ = c.Close()
+}
+
+// churn opens and closes n connections, workers at a time, and returns the
+// connects per second.
+func churn(url string, n, workers int) (float64, error) {
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		err     error
+	)
+	dl := dialer()
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for int(next.Add(1)) <= n {
+				c, _, e := dl.Dial(url, http.Header{})
+				if e != nil {
+					errOnce.Do(func() { err = e })
+					next.Store(int64(n))
+					return
+				}
+				closeConn(c)
+			}
+		}()
+	}
+	wg.Wait()
+	if err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}

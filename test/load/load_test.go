@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	ms := func(n ...int) []time.Duration {
+		out := make([]time.Duration, len(n))
+		for i, v := range n {
+			out[i] = time.Duration(v) * time.Millisecond
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		samples []time.Duration
+		q       float64
+		want    time.Duration
+	}{
+		{"empty", nil, 0.5, 0},
+		{"one", ms(7), 0.99, 7 * time.Millisecond},
+		{"median of four is the second", ms(1, 2, 3, 4), 0.5, 2 * time.Millisecond},
+		{"p99 of a hundred is the 99th", ms(seq(100)...), 0.99, 99 * time.Millisecond},
+		{"p50 of a hundred is the 50th", ms(seq(100)...), 0.50, 50 * time.Millisecond},
+		{"p100 is the largest", ms(1, 2, 3), 1, 3 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := percentile(tt.samples, tt.q); got != tt.want {
+				t.Errorf("percentile(%v, %v) = %v, want %v", tt.samples, tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i + 1
+	}
+	return s
+}
+
+// echoServer serves the baseline on loopback for the harness's own tests.
+func echoServer(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(echoHandler())
+	t.Cleanup(srv.Close)
+	return "ws" + strings.TrimPrefix(srv.URL, "http")
+}
+
+func TestRunRateCountsRoundTrips(t *testing.T) {
+	url := echoServer(t)
+	res, err := runRate(url, 2, "ping", "ping", 50*time.Millisecond, 200*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Conns != 2 || res.Messages == 0 || res.P50 <= 0 || res.P99 < res.P50 || res.PerSecond() <= 0 {
+		t.Fatalf("runRate = %+v, want round trips counted with p50 <= p99", res)
+	}
+}
+
+func TestRunRateChecksAnswers(t *testing.T) {
+	url := echoServer(t)
+	_, err := runRate(url, 1, "ping", "pong", 0, 100*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), `got "ping", want "pong"`) {
+		t.Fatalf("runRate with a wrong answer: err = %v, want the mismatch", err)
+	}
+}
+
+func TestOpenManyAndStats(t *testing.T) {
+	url := echoServer(t)
+	stats := httptest.NewServer(statsHandler())
+	defer stats.Close()
+	conns, elapsed, err := openMany(url, 40, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conns) != 40 || elapsed <= 0 {
+		t.Fatalf("openMany returned %d connections in %v", len(conns), elapsed)
+	}
+	sources := map[string]bool{}
+	for _, c := range conns {
+		sources[strings.Split(c.LocalAddr().String(), ":")[0]] = true
+	}
+	if len(sources) < 2 {
+		t.Errorf("connections left from %v, want several loopback source addresses", sources)
+	}
+	resp, err := http.Get(stats.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st serverStats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	// The echo server runs in this process: one goroutine per connection.
+	if st.Goroutines < 40 || st.HeapInuse == 0 || st.StackInuse == 0 || st.RSS == 0 {
+		t.Errorf("stats with 40 connections open = %+v", st)
+	}
+	closeAll(conns, 4)
+}
+
+func TestChurn(t *testing.T) {
+	rate, err := churn(echoServer(t), 30, 3)
+	if err != nil || rate <= 0 {
+		t.Fatalf("churn = %v, %v", rate, err)
+	}
+}
+
+func TestReadRSS(t *testing.T) {
+	rss, err := readRSS(os.Getpid())
+	if err != nil || rss < 1<<20 {
+		t.Fatalf("readRSS(self) = %d, %v; want at least 1 MB", rss, err)
+	}
+	if _, err := readRSS(-1); err == nil {
+		t.Error("readRSS(-1) gave no error")
+	}
+}
