@@ -65,6 +65,7 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "wsworkbench:", err)
 		return 1
 	}
+	fmt.Fprintf(stderr, "wsworkbench: gateway at %s (@connections at %s)\n", wb.gw.URL(), wb.gw.ConnectionsURL())
 	win.SetMaster()
 	win.SetCloseIntercept(func() {
 		wb.shutdown()
@@ -72,5 +73,6 @@ func run(args []string, stderr io.Writer) int {
 	})
 	wb.start()
 	win.ShowAndRun()
+	wb.shutdown() // after File > Quit, which closes the window without the intercept
 	return 0
 }

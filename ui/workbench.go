@@ -95,6 +95,7 @@ type workbench struct {
 	saver         *autosaver
 	autosaveTimer *time.Timer
 	bg            sync.WaitGroup // goroutines doing blocking client calls
+	closed        bool           // shutdown has run
 
 	editor  *apiEditor
 	clients *clientTabs
@@ -216,6 +217,10 @@ func (wb *workbench) start() {
 // shutdown saves the layout and any unsaved change, closes the tabs and
 // stops the gateway.
 func (wb *workbench) shutdown() {
+	if wb.closed {
+		return
+	}
+	wb.closed = true
 	wb.saveLayout()
 	if wb.unsaved {
 		wb.autosaveNow()
