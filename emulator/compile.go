@@ -65,6 +65,9 @@ type compiledRoute struct {
 	model  *model.Route
 	integ  *compiledIntegration // nil: the route has no integration
 	twoWay bool                 // a route response exists: the integration's answer goes back to the client
+	// authorizer is $connect's Lambda REQUEST authorizer (CUSTOM
+	// authorization), nil when there is none or the mock authorizer is on.
+	authorizer *lambdaAuthorizer
 }
 
 type compiledIntegration struct {
@@ -340,10 +343,12 @@ func (c *compiler) route(api *model.API, s *Snapshot, r *model.Route) *compiledR
 		if r.Key != model.RouteConnect {
 			c.fail(place, nil, "authorization type CUSTOM is allowed on $connect only")
 		} else if !api.Settings.MockAuthorizer.Enabled {
-			if api.Authorizer(r.AuthorizerID) == nil {
+			if au := api.Authorizer(r.AuthorizerID); au == nil {
 				c.fail(place, nil, "authorizer %q does not exist", r.AuthorizerID)
+			} else if la, err := newLambdaAuthorizer(au, api); err != nil {
+				c.fail(place, nil, "authorizer %s: %v", au.ID, err)
 			} else {
-				c.fail(place, nil, "Lambda authorizers are not supported yet; enable the mock authorizer in the settings")
+				cr.authorizer = la
 			}
 		}
 	default:

@@ -35,9 +35,9 @@ func TestCompileErrors(t *testing.T) {
 			want: "RouteSelectionExpression: 1:1:", line: 1, col: 1, tmpl: "RouteSelectionExpression",
 		},
 		{
-			name: "unsupported integration type",
+			name: "Lambda integration without a function",
 			edit: func(a *model.API) { a.Integrations[1].Type = model.TypeAWSProxy },
-			want: `integration "ApiGatewayV2IntegrationOnMessage": integration type AWS_PROXY is not supported yet`, integ: "ApiGatewayV2IntegrationOnMessage",
+			want: `integration "ApiGatewayV2IntegrationOnMessage": no Lambda function: the integration URI is empty`, integ: "ApiGatewayV2IntegrationOnMessage",
 		},
 		{
 			name: "unknown integration type",
@@ -96,7 +96,7 @@ func TestCompileErrors(t *testing.T) {
 				a.Routes[0].AuthorizerID = "Auth"
 				a.Authorizers = []model.Authorizer{{ID: "Auth", Type: "REQUEST"}}
 			},
-			want: `route "$connect": Lambda authorizers are not supported yet; enable the mock authorizer in the settings`,
+			want: `route "$connect": authorizer Auth: AuthorizerUri: no Lambda function: the integration URI is empty`,
 		},
 		{
 			name: "timeout out of range",

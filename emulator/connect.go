@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -34,6 +36,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 			RequestTime:  now,
 			SourceIP:     sourceIPOf(r.RemoteAddr),
 			UserAgent:    r.UserAgent(),
+			TLS:          r.TLS != nil,
 		},
 	}
 
@@ -95,6 +98,24 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 		req.rc.Authorizer = o.AuthorizerMap()
 		usageKey = o.UsageIdentifierKey
 		req.publish(Event{Kind: EventConnect, Outcome: ConnectAuthorized, Detail: o.Reason})
+	} else if route != nil && route.authorizer != nil {
+		ctx, cancel := context.WithTimeout(g.ctx, snap.scaled(snap.settings.IntegrationTimeout))
+		start := time.Now()
+		o := route.authorizer.authorize(ctx, req)
+		took := time.Since(start)
+		cancel()
+		if !o.Allowed() {
+			e := &Error{Code: codeForStatus(o.Status), Detail: "authorizer: " + o.Reason, Err: o.Err}
+			req.publish(Event{Kind: EventIntegration, Status: o.Status, Detail: "authorizer " + route.authorizer.cfg.Function, Error: e.Error(), Duration: took})
+			return 0, nil, e
+		}
+		req.rc.Authorizer = o.AuthorizerMap()
+		usageKey = o.UsageIdentifierKey
+		how := "called"
+		if o.Cached {
+			how = "cached"
+		}
+		req.publish(Event{Kind: EventConnect, Outcome: ConnectAuthorized, Detail: fmt.Sprintf("authorizer %s (%s): %s", route.authorizer.cfg.Function, how, o.Reason), Duration: took})
 	}
 
 	// API key, after the authorizer (whose usageIdentifierKey may be the

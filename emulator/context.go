@@ -41,6 +41,9 @@ type RequestContext struct {
 	// close code and reason that ended the connection.
 	DisconnectStatusCode int
 	DisconnectReason     string
+	// TLS says the client connected over TLS (wss://): the X-Forwarded-Proto a
+	// backend sees.
+	TLS bool
 	// ErrorMessage is $context.error.messageString.
 	ErrorMessage string
 	// Status is the integration status while a response template renders.
@@ -145,4 +148,12 @@ func sourceIPOf(remoteAddr string) string {
 		return remoteAddr
 	}
 	return strings.Trim(remoteAddr[:i], "[]")
+}
+
+// scheme returns "https" for a connection over TLS, else "http".
+func (rc *RequestContext) scheme() string {
+	if rc.TLS {
+		return "https"
+	}
+	return "http"
 }

@@ -79,7 +79,11 @@ type integrationType struct {
 // knownIntegrationType that is not here fails Compile with "not supported
 // yet".
 var integrationTypes = map[string]integrationType{
-	model.TypeMock: {build: newMockIntegration},
+	model.TypeMock:      {build: newMockIntegration},
+	model.TypeAWSProxy:  {proxy: true, blocking: true, build: newLambdaProxyIntegration},
+	model.TypeAWS:       {selectByError: true, blocking: true, build: newLambdaCustomIntegration},
+	model.TypeHTTPProxy: {proxy: true, blocking: true, build: newHTTPProxyIntegration},
+	model.TypeHTTP:      {blocking: true, build: newHTTPCustomIntegration},
 }
 
 func knownIntegrationType(t string) bool {

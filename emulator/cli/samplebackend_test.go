@@ -1,16 +1,23 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/tlscert"
@@ -143,5 +150,104 @@ func TestSampleBackendHelp(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q: %s", want, out.String())
 		}
+	}
+}
+
+// TestChatWithServe runs the real binary twice, as a person would: the chat
+// sample backend, and serve on each seed chat project (loaded unchanged)
+// pointed at it, over ws:// and with --tls. Three clients connect; one sends
+// {"action":"sendmessage","data":"hello"}; all three receive hello.
+func TestChatWithServe(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir, err := tlscert.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tlscert.Ensure(dir) // serve --tls reuses it; sample-backend trusts it
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := exec.Command(wsworkbench(t), "sample-backend", "chat", "--listen", "127.0.0.1:0")
+	out, err := backend.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backendErr bytes.Buffer
+	backend.Stderr = &backendErr
+	if err := backend.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		backend.Process.Signal(syscall.SIGTERM)
+		backend.Wait()
+	})
+	sc := bufio.NewScanner(out)
+	endpoint := ""
+	for endpoint == "" && sc.Scan() {
+		if m := regexp.MustCompile(`Lambda Invoke API on (http://\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+			endpoint = m[1]
+		}
+	}
+	if endpoint == "" {
+		t.Fatalf("sample-backend printed no endpoint; stderr %s", backendErr.String())
+	}
+	go io.Copy(io.Discard, out)
+
+	for _, seed := range []string{"simple-chat.sam.yaml", "simple-chat.serverless.yml"} {
+		for _, secure := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/tls=%v", seed, secure), func(t *testing.T) {
+				args := []string{"--log", "none", "--lambda-endpoint", endpoint}
+				dialer := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+				if secure {
+					args = append(args, "--tls")
+					dialer.TLSClientConfig = cert.ClientConfig()
+				}
+				s := startServe(t, append(args, filepath.Join("..", "workspace", "testdata", seed))...)
+				m := regexp.MustCompile(`^WebSocket: (wss?://127\.0\.0\.1:\d+/\w+)$`).FindStringSubmatch(s.line(t))
+				if m == nil {
+					t.Fatalf("no WebSocket line; stderr %s", s.stderr)
+				}
+				var clients []*websocket.Conn
+				for i := range 3 {
+					c, _, err := dialer.Dial(m[1], nil)
+					if err != nil {
+						t.Fatalf("client %d: %v; serve stderr %s", i, err, s.stderr)
+					}
+					defer c.Close()
+					clients = append(clients, c)
+				}
+				if err := clients[0].WriteMessage(websocket.TextMessage, []byte(`{"action":"sendmessage","data":"hello"}`)); err != nil {
+					t.Fatal(err)
+				}
+				for i, c := range clients {
+					c.SetReadDeadline(time.Now().Add(10 * time.Second))
+					_, data, err := c.ReadMessage()
+					if err != nil || string(data) != "hello" {
+						t.Fatalf("client %d: %q %v; serve stderr %s", i, data, err, s.stderr)
+					}
+				}
+				for _, c := range clients {
+					c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+					c.Close()
+				}
+				s.cmd.Process.Signal(syscall.SIGTERM)
+				if err := <-s.wait; err != nil {
+					t.Fatalf("serve: %v; stderr %s", err, s.stderr)
+				}
+				if !strings.Contains(s.stderr.String(), "Lambda: "+endpoint+" (calls: auto)") {
+					t.Errorf("serve did not say which Lambda endpoint it calls: %s", s.stderr)
+				}
+			})
+		}
+	}
+}
+
+func TestServeRejectsBadLambdaMode(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if got := Run([]string{"serve", "--lambda-mode", "fast", "sample"}, Stdio{Out: &out, Err: &errOut}); got != ExitUsage {
+		t.Fatalf("exit %d, stderr %q", got, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "--lambda-mode") {
+		t.Fatalf("stderr %q", errOut.String())
 	}
 }

@@ -15,6 +15,8 @@ import (
 
 	"wsworkbench/assets"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
 	"wsworkbench/emulator/workspace"
 )
@@ -27,7 +29,7 @@ const DefaultServeAddr = "127.0.0.1:8080"
 func init() {
 	register(command{
 		name:    "serve",
-		usage:   "[--listen ADDR] [--log text|json|none] [--time-scale N] [--lambda-endpoint URL] [--tls] FILE",
+		usage:   "[--listen ADDR] [--log text|json|none] [--time-scale N] [--lambda-endpoint URL] [--lambda-mode auto|serial|concurrent] [--tls] FILE",
 		summary: "run the gateway for FILE without the window (FILE may be the word sample)",
 		run:     runServe,
 	})
@@ -53,6 +55,7 @@ func runServe(args []string, stdio Stdio) int {
 	logFormat := fs.String("log", "text", "how to log what happens: text (one readable line per event), json (one JSON object per line) or none")
 	timeScale := fs.Float64("time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
+	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
 	flagUsage := fs.Usage
 	fs.Usage = func() {
@@ -77,6 +80,13 @@ func runServe(args []string, stdio Stdio) int {
 		return ExitUsage
 	}
 
+	if *lambdaMode != "" {
+		if _, err := lambda.ParseMode(*lambdaMode); err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --lambda-mode: %v\n", err)
+			return ExitUsage
+		}
+	}
+
 	file := fs.Arg(0)
 	ws, err := loadWorkspace(file)
 	if err != nil {
@@ -92,6 +102,20 @@ func runServe(args []string, stdio Stdio) int {
 	}
 	if *lambdaEndpoint != "" {
 		api.Settings.LambdaEndpoint = *lambdaEndpoint
+	}
+	if *lambdaMode != "" {
+		api.Settings.LambdaMode = *lambdaMode
+	}
+	if usesLambda(api) {
+		endpoint := api.Settings.LambdaEndpoint
+		if endpoint == "" {
+			endpoint = emulator.DefaultLambdaEndpoint
+		}
+		mode := api.Settings.LambdaMode
+		if mode == "" {
+			mode = "auto"
+		}
+		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
 	}
 
 	opts := emulator.Options{Addr: *listen}
@@ -164,6 +188,16 @@ func loadWorkspace(file string) (*workspace.Workspace, error) {
 		return nil, fmt.Errorf("wsworkbench serve: %w", err)
 	}
 	return ws, nil
+}
+
+// usesLambda reports whether any integration or authorizer calls Lambda.
+func usesLambda(api *model.API) bool {
+	for _, in := range api.Integrations {
+		if in.Type == model.TypeAWSProxy || in.Type == model.TypeAWS {
+			return true
+		}
+	}
+	return len(api.Authorizers) > 0 && !api.Settings.MockAuthorizer.Enabled
 }
 
 // ensureCert returns the workbench's TLS certificate, making it on first use.

@@ -131,6 +131,10 @@ type Settings struct {
 	// seconds: 60 makes 10 minutes last 10 seconds. 0 or 1 is real time.
 	TimeScale      float64
 	LambdaEndpoint string // e.g. http://127.0.0.1:3001
+	// LambdaMode says whether the Lambda endpoint takes several calls at
+	// once: "auto" (or ""), "concurrent", or "serial" for the Runtime
+	// Interface Emulator, which takes one at a time (see package lambda).
+	LambdaMode string
 	// MockAuthorizer, when Enabled, decides $connect by a header or query value
 	// instead of calling a Lambda authorizer.
 	MockAuthorizer MockAuthorizer

@@ -1,0 +1,96 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"wsworkbench/emulator/authorizer"
+	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/model"
+)
+
+// maxAuthorizerTTL is API Gateway's limit on AuthorizerResultTtlInSeconds.
+const maxAuthorizerTTL = 3600
+
+// lambdaAuthorizer is a compiled $connect REQUEST authorizer. Its cache
+// belongs to the snapshot: a changed API starts with an empty cache, as a
+// redeployed one does.
+type lambdaAuthorizer struct {
+	cfg      authorizer.Config
+	endpoint string
+	mode     lambda.Mode
+	cache    *authorizer.Cache
+}
+
+// newLambdaAuthorizer checks au and prepares it for calls.
+func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorizer, error) {
+	if au.Type != "" && !strings.EqualFold(au.Type, "REQUEST") {
+		return nil, fmt.Errorf("authorizer type %q: WebSocket APIs have REQUEST authorizers only", au.Type)
+	}
+	fn := strings.TrimSpace(au.FunctionName)
+	if fn == "" {
+		var err error
+		if fn, err = lambda.FunctionName(au.URI); err != nil {
+			return nil, fmt.Errorf("AuthorizerUri: %w", err)
+		}
+	}
+	if err := authorizer.CheckIdentitySources(au.IdentitySource); err != nil {
+		return nil, err
+	}
+	if au.TTLSeconds < 0 || au.TTLSeconds > maxAuthorizerTTL {
+		return nil, fmt.Errorf("AuthorizerResultTtlInSeconds %d is outside 0-%d", au.TTLSeconds, maxAuthorizerTTL)
+	}
+	endpoint, mode, err := lambdaTarget(api)
+	if err != nil {
+		return nil, err
+	}
+	return &lambdaAuthorizer{
+		cfg: authorizer.Config{
+			ID:             au.ID,
+			Function:       fn,
+			IdentitySource: au.IdentitySource,
+			TTL:            time.Duration(au.TTLSeconds) * time.Second,
+		},
+		endpoint: endpoint,
+		mode:     mode,
+		cache:    authorizer.NewCache(nil),
+	}, nil
+}
+
+// authorize runs the authorizer for a $connect.
+func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authorizer.Outcome {
+	client, err := lambdaClients.Client(a.endpoint, a.mode)
+	if err != nil {
+		return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
+	}
+	rc := &req.rc
+	ar := authorizer.Request{
+		Header:         lambda.ForwardedHeaders(req.head, rc.DomainName, rc.SourceIP, rc.scheme()),
+		Query:          req.query,
+		StageVariables: req.snap.api.Stage.Variables,
+		Context:        rc.flat(),
+		Connection:     lambdaConnection(rc, req.snap.api.Stage.Variables),
+		Request:        lambdaRequest(rc),
+	}
+	return authorizer.Authorize(ctx, client, a.cfg, ar, a.cache)
+}
+
+// lambdaTarget returns the Lambda endpoint and call mode the API's settings
+// name (DefaultLambdaEndpoint when none).
+func lambdaTarget(api *model.API) (string, lambda.Mode, error) {
+	mode, err := lambda.ParseMode(api.Settings.LambdaMode)
+	if err != nil {
+		return "", 0, err
+	}
+	endpoint := strings.TrimSpace(api.Settings.LambdaEndpoint)
+	if endpoint == "" {
+		endpoint = DefaultLambdaEndpoint
+	}
+	if _, err := lambda.ParseEndpoint(endpoint); err != nil {
+		return "", 0, err
+	}
+	return endpoint, mode, nil
+}
