@@ -515,3 +515,45 @@ func gatewayHost(t *testing.T, g *Gateway) string {
 	}
 	return u.Host
 }
+
+// BenchmarkLambdaProxyRoundTrip: one gorilla client sends a message to an
+// AWS_PROXY two-way route whose function (an Invoke API on loopback) echoes
+// it; the client reads the answer. Gateway, event, HTTP call and result
+// check included.
+func BenchmarkLambdaProxyRoundTrip(b *testing.B) {
+	for _, mode := range []string{"concurrent", "serial"} {
+		b.Run(mode, func(b *testing.B) {
+			// A bare echo function: fakeLambda would record every event.
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				echoBody(w, body)
+			}))
+			defer srv.Close()
+			api := lambdaAPI(srv.URL, map[string]string{"echo": "echo"}, "echo")
+			api.Settings.LambdaMode = mode
+			g, err := New(api, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := g.Open(); err != nil {
+				b.Fatal(err)
+			}
+			defer g.Close(b.Context())
+			ws, _, err := tryDial(g.URL())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ws.Close()
+			msg := []byte(`{"action":"echo","data":"hello"}`)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := ws.ReadMessage(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
