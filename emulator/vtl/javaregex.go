@@ -28,9 +28,13 @@ type pathEntry struct {
 	err error
 }
 
-// maxCached bounds each cache: a template that builds a new pattern for
-// every message still works, it just compiles each time.
-const maxCached = 256
+// maxCached bounds each cache, and maxCachedLen the patterns it keeps: a
+// template that builds a new pattern for every message still works, it just
+// compiles each time.
+const (
+	maxCached    = 256
+	maxCachedLen = 1024
+)
 
 // regexp compiles a Java regular expression (anchored for String.matches).
 func (c *cache) regexp(java string, anchored bool) (*regexp.Regexp, error) {
@@ -59,7 +63,7 @@ func (c *cache) regexp(java string, anchored bool) (*regexp.Regexp, error) {
 	if c.re == nil {
 		c.re = make(map[string]reEntry)
 	}
-	if len(c.re) < maxCached {
+	if len(c.re) < maxCached && len(key) <= maxCachedLen {
 		c.re[key] = e
 	}
 	c.mu.Unlock()
@@ -79,7 +83,7 @@ func (c *cache) jsonPath(src string) (jsonpath.Path, error) {
 	if c.paths == nil {
 		c.paths = make(map[string]pathEntry)
 	}
-	if len(c.paths) < maxCached {
+	if len(c.paths) < maxCached && len(src) <= maxCachedLen {
 		c.paths[src] = e
 	}
 	c.mu.Unlock()
