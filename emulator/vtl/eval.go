@@ -112,10 +112,15 @@ func (s *refStmt) exec(r *renderer) error {
 		return r.checkOutput(s.ref.pos)
 	}
 	// Velocity's escaping: an even number of backslashes renders half of
-	// them and then the reference; an odd number renders half of them
-	// (rounded down) and the reference as written, plus one more backslash
-	// when the reference is undefined.
-	for i := 0; i < n/2; i++ {
+	// them and then the value, or all of them when the reference is
+	// undefined ("schmoo"); an odd number renders half of them (rounded
+	// down) and the reference as written, plus one more backslash when the
+	// reference is undefined.
+	half := n / 2
+	if n%2 == 0 && v.isNull() {
+		half = n
+	}
+	for i := 0; i < half; i++ {
 		r.out = append(r.out, '\\')
 	}
 	if n%2 == 0 {
