@@ -32,6 +32,7 @@ type metaSettings struct {
 	IntegrationTimeout string          `yaml:"integrationTimeout,omitempty"`
 	TimeScale          float64         `yaml:"timeScale,omitempty"`
 	LambdaEndpoint     string          `yaml:"lambdaEndpoint,omitempty"`
+	LambdaMode         string          `yaml:"lambdaMode,omitempty"`
 	MockAuthorizer     *metaMockAuthzr `yaml:"mockAuthorizer,omitempty"`
 }
 
@@ -74,6 +75,7 @@ func readMetadata(src *source, root *yaml.Node, api *model.API) error {
 		st.MaxMessageBytes = s.MaxMessageBytes
 		st.TimeScale = s.TimeScale
 		st.LambdaEndpoint = s.LambdaEndpoint
+		st.LambdaMode = s.LambdaMode
 		durations := []struct {
 			dst  *time.Duration
 			text string
@@ -147,6 +149,7 @@ func metadataNode(api *model.API, derived map[string]string) (*yaml.Node, error)
 			MaxMessageBytes: s.MaxMessageBytes,
 			TimeScale:       s.TimeScale,
 			LambdaEndpoint:  s.LambdaEndpoint,
+			LambdaMode:      s.LambdaMode,
 		}
 		if s.IdleTimeout != 0 {
 			ms.IdleTimeout = s.IdleTimeout.String()
@@ -206,5 +209,5 @@ func mockAuthorizerZero(m model.MockAuthorizer) bool {
 func settingsZero(s model.Settings) bool {
 	return s.MaxFrameBytes == 0 && s.MaxMessageBytes == 0 && s.IdleTimeout == 0 &&
 		s.MaxConnectionTime == 0 && s.IntegrationTimeout == 0 && s.TimeScale == 0 &&
-		s.LambdaEndpoint == "" && mockAuthorizerZero(s.MockAuthorizer)
+		s.LambdaEndpoint == "" && s.LambdaMode == "" && mockAuthorizerZero(s.MockAuthorizer)
 }
