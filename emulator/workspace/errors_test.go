@@ -325,3 +325,24 @@ func TestWarnings(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorText(t *testing.T) {
+	tests := []struct {
+		name string
+		err  Error
+		want string
+	}{
+		{"all", Error{File: "a.yaml", Line: 3, Col: 7, Msg: "bad"}, "a.yaml:3:7: bad"},
+		{"no column", Error{File: "a.yaml", Line: 3, Msg: "bad"}, "a.yaml:3: bad"},
+		{"no line", Error{File: "a.yaml", Msg: "bad"}, "a.yaml: bad"},
+		{"no file", Error{Line: 3, Col: 7, Msg: "bad"}, "3:7: bad"},
+		{"message only", Error{Msg: "bad"}, "bad"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

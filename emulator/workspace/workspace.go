@@ -87,19 +87,20 @@ type Error struct {
 
 // Error returns "file:line:col: msg", leaving out what is unknown.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
+	var parts []string
+	if e.File != "" {
+		parts = append(parts, e.File)
+	}
 	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
+		parts = append(parts, strconv.Itoa(e.Line))
 		if e.Col > 0 {
-			b.WriteString(":" + strconv.Itoa(e.Col))
+			parts = append(parts, strconv.Itoa(e.Col))
 		}
 	}
-	if b.Len() > 0 {
-		b.WriteString(": ")
+	if len(parts) == 0 {
+		return e.Msg
 	}
-	b.WriteString(e.Msg)
-	return b.String()
+	return strings.Join(parts, ":") + ": " + e.Msg
 }
 
 // Load reads a CloudFormation template (YAML or JSON), a SAM template, or a
