@@ -248,3 +248,19 @@ func TestSaveAtomic(t *testing.T) {
 		t.Errorf("failed Save changed Path to %q", w.Path)
 	}
 }
+
+// TestUneditedSaveIsTheSameDocument checks that saving an unedited template
+// gives the same YAML document: same keys, values and tags everywhere (only
+// formatting may differ).
+func TestUneditedSaveIsTheSameDocument(t *testing.T) {
+	for _, name := range []string{"mock-integration.cfn.yaml", "simple-chat.sam.yaml", "../../../assets/sample.yaml"} {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			w := mustLoad(t, name)
+			orig := copyNode(w.doc)
+			back, out := reload(t, w)
+			if !nodeEqual(orig, back.doc) {
+				t.Errorf("the saved document differs from the original:\n%s", out)
+			}
+		})
+	}
+}
