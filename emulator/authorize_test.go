@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -61,7 +62,14 @@ func TestLambdaAuthorizer(t *testing.T) {
 			json.NewEncoder(w).Encode(map[string]any{"statusCode": 200, "body": string(b)})
 		},
 	})
-	g := start(t, authorizedAPI(fl.url))
+	fl.mu.Lock()
+	fl.funcs["ondisconnect"] = answer(`{"statusCode":200}`)
+	fl.mu.Unlock()
+	api := authorizedAPI(fl.url)
+	api.Integrations = append(api.Integrations, model.Integration{ID: "Disc", Type: model.TypeAWSProxy, URI: "ondisconnect"})
+	api.Routes = append(api.Routes, model.Route{ID: "DiscRoute", Key: model.RouteDisconnect, IntegrationID: "Disc"})
+	g := start(t, api)
+	sub := g.Subscribe(256)
 	tests := []struct {
 		name        string
 		query       string
@@ -92,6 +100,18 @@ func TestLambdaAuthorizer(t *testing.T) {
 		}
 		if got := len(fl.eventsOf("AuthFunction")); got != tt.wantAuthRun {
 			t.Fatalf("%s: authorizer ran %d times, want %d", tt.name, got, tt.wantAuthRun)
+		}
+	}
+	// A refusal shows in the trace with the authorizer's reason and timing.
+	var traced bool
+	timeout := time.After(5 * time.Second)
+	for !traced {
+		select {
+		case e := <-sub.C():
+			traced = e.Kind == EventIntegration && strings.Contains(e.Detail, "authorizer AuthFunction") &&
+				strings.Contains(e.Error, "denies") && e.Duration > 0
+		case <-timeout:
+			t.Fatal("no trace event for the denied connection")
 		}
 	}
 	if n := len(fl.eventsOf("onconnect")); n != 2 {
@@ -132,6 +152,14 @@ func TestLambdaAuthorizer(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("message requestContext.authorizer[%q] = %q, want %q", k, got[k], v)
 		}
+	}
+	// $disconnect carries the authorizer's values too ([I-boto3789]).
+	ws2.Close()
+	waitFor(t, "the $disconnect events", func() bool { return len(fl.eventsOf("ondisconnect")) == 3 })
+	var de events.APIGatewayWebsocketProxyRequest
+	json.Unmarshal(fl.eventsOf("ondisconnect")[2], &de)
+	if da, _ := de.RequestContext.Authorizer.(map[string]any); da["principalId"] != "alice" || da["tier"] != "gold" {
+		t.Errorf("$disconnect requestContext.authorizer = %v", de.RequestContext.Authorizer)
 	}
 }
 
