@@ -106,7 +106,7 @@ func (r *renderer) inputMethod(s *segment, args []value) (value, error) {
 			}
 			return nullValue, nil
 		}
-		return r.fromJSON(p.Get(r.doc), s.pos, 0)
+		return r.fromJSON(p.Get(r.doc), s.pos)
 	case "json":
 		p, ok, err := r.inputPath(s, args)
 		if !ok {
@@ -197,7 +197,7 @@ const maxJSONDepth = 512
 
 // fromJSON converts a gjson result into a template value: objects become
 // maps (in document order), arrays become lists that print as JSON.
-func (r *renderer) fromJSON(res gjson.Result, pos, depth int) (value, error) {
+func (r *renderer) fromJSON(res gjson.Result, pos int) (value, error) {
 	switch res.Type {
 	case gjson.Null:
 		return nullValue, nil
@@ -208,48 +208,11 @@ func (r *renderer) fromJSON(res gjson.Result, pos, depth int) (value, error) {
 	case gjson.String:
 		return strValue(res.Str), nil
 	case gjson.Number:
-		return jsonNumber(res), nil
+		return numberValue(res.Raw), nil
 	case gjson.JSON:
-		if depth >= maxJSONDepth {
-			return nullValue, r.errAt(pos, "JSON nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
-		}
-		if err := r.charge(pos, 2*len(res.Raw)+64); err != nil {
-			return nullValue, err
-		}
-		var err error
-		if res.IsArray() {
-			l := &list{json: true}
-			res.ForEach(func(_, v gjson.Result) bool {
-				var x value
-				x, err = r.fromJSON(v, pos, depth+1)
-				l.items = append(l.items, x)
-				return err == nil
-			})
-			return listValue(l), err
-		}
-		m := newMap(4)
-		res.ForEach(func(k, v gjson.Result) bool {
-			var x value
-			x, err = r.fromJSON(v, pos, depth+1)
-			m.put(k.Str, x)
-			return err == nil
-		})
-		return mapValue(m), err
+		return r.decodeJSON(res.Raw, pos)
 	}
 	return nullValue, nil
-}
-
-// jsonNumber turns a JSON number into an integer when it is written as one
-// (as json-smart makes an Integer or Long), otherwise a double.
-func jsonNumber(res gjson.Result) value {
-	raw := res.Raw
-	if !strings.ContainsAny(raw, ".eE") {
-		if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
-			return intValue(n)
-		}
-		return value{k: kBigInt, s: raw}
-	}
-	return floatValue(res.Num)
 }
 
 // compactJSON removes the whitespace between JSON tokens, as re-serialising
@@ -349,7 +312,7 @@ func (r *renderer) utilMethod(s *segment, args []value) (value, error) {
 		if !gjson.Valid(in) {
 			return nullValue, r.errAt(s.pos, "$util.parseJson: the argument is not valid JSON")
 		}
-		return r.fromJSON(gjson.Parse(in), s.pos, 0)
+		return r.fromJSON(gjson.Parse(in), s.pos)
 	default:
 		return nullValue, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // fuzzLimits keep each fuzz input fast; the caps themselves are what is
@@ -88,4 +90,70 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("RenderTo wrote %q, want %q", buf.String(), want)
 		}
 	})
+}
+
+// FuzzDecodeJSON feeds the one-pass JSON decoder anything at all: it must
+// never panic or loop, and on valid JSON it must agree with gjson.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{testBody, `[1, {"a": "b\"c"}, -1.5e3, true, null]`, `{"k": {}}`, `"\ud83d"`, `{"a`, `[1,,]`, `tru`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := &renderer{t: &Template{src: ""}, lim: DefaultLimits()}
+		v, err := r.decodeJSON(s, 0)
+		if err != nil || !gjson.Valid(s) {
+			return
+		}
+		res := gjson.Parse(s)
+		if !res.IsArray() && !res.IsObject() {
+			return
+		}
+		// Re-encoding the decoded value and decoding that with gjson
+		// gives the same JSON as gjson's own reading of s.
+		got := gjson.Parse(string(appendJSON(nil, v, 1<<30)))
+		if !sameJSON(got, res) {
+			t.Fatalf("decoded %q as %s", s, appendJSON(nil, v, 1<<30))
+		}
+	})
+}
+
+// sameJSON compares two JSON values; objects compare by the last value of
+// each key, numbers by value.
+func sameJSON(a, b gjson.Result) bool {
+	if a.Type != b.Type {
+		return false
+	}
+	switch a.Type {
+	case gjson.Number:
+		return a.Num == b.Num || a.Raw == b.Raw
+	case gjson.String:
+		return a.Str == b.Str
+	case gjson.JSON:
+		if a.IsArray() != b.IsArray() {
+			return false
+		}
+		if a.IsArray() {
+			x, y := a.Array(), b.Array()
+			if len(x) != len(y) {
+				return false
+			}
+			for i := range x {
+				if !sameJSON(x[i], y[i]) {
+					return false
+				}
+			}
+			return true
+		}
+		x, y := a.Map(), b.Map()
+		if len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			if !sameJSON(v, y[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return true
 }

@@ -767,3 +767,32 @@ func TestConcurrentRender(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONDecoding(t *testing.T) {
+	runCases(t, []renderCase{
+		{"escapes in strings and keys", `#set($o = $input.path('$'))#set($k = $o.keySet()[0])$o.keySet() $o.get($k) $o.s`,
+			`{"a\"b": "q\"\\\/\u00e9\ud83d\ude00\n", "s": "plain"}`, "[a\"b, s] q\"\\/é😀\n plain"},
+		{"nested arrays and objects", "$input.path('$').a[1].b[0] $input.path('$').a.size() $input.path('$').a",
+			`{ "a" : [ 1 , { "b" : [ true , null ] } , -2.5e-3 , "x" ] }`, `true 4 [1,{"b":[true,null]},-0.0025,"x"]`},
+		{"numbers", "#foreach($n in $input.path('$'))$n #end", `[0, -0, 12, -7, 1.5, 1e3, 2E-2, 123456789012345678901]`,
+			"0 0 12 -7 1.5 1000.0 0.02 123456789012345678901 "},
+		{"empty containers", "$input.path('$').a $input.path('$').b $input.path('$').a.size()", `{"a": [], "b": {}}`, "[] {} 0"},
+		{"duplicate keys keep the last value", "$input.path('$')", `{"a": 1, "a": 2}`, "{a=2}"},
+		{"parseJson uses the same decoder", `$util.parseJson('[{"k": [1]}]')[0].k[0]`, "", "1"},
+	})
+}
+
+func TestJSONDepth(t *testing.T) {
+	tp, err := Parse("$input.path('$')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deep := strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1)
+	if _, err := tp.Render(&Input{Body: []byte(deep)}); err == nil || !strings.Contains(err.Error(), "JSON nested deeper than 512 levels") {
+		t.Errorf("deep JSON: %v", err)
+	}
+	ok := strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)
+	if _, err := tp.Render(&Input{Body: []byte(ok)}); err != nil {
+		t.Errorf("JSON %d deep: %v", maxJSONDepth, err)
+	}
+}
