@@ -53,7 +53,7 @@ func (d *jsonDecoder) value(depth int) (v value, ok bool) {
 			return nullValue, false
 		}
 		d.i++
-		m := &vmap{}
+		m := newMap(4)
 		for {
 			d.ws()
 			if d.i >= len(d.s) {
@@ -83,7 +83,7 @@ func (d *jsonDecoder) value(depth int) (v value, ok bool) {
 			return nullValue, false
 		}
 		d.i++
-		l := &list{json: true}
+		l := &list{items: make([]value, 0, 4), json: true}
 		for {
 			d.ws()
 			if d.i >= len(d.s) {
