@@ -127,7 +127,7 @@ func sameJSON(a, b gjson.Result) bool {
 	case gjson.Number:
 		return a.Num == b.Num || a.Raw == b.Raw
 	case gjson.String:
-		return a.Str == b.Str
+		return validUTF8(a.Str) == validUTF8(b.Str)
 	case gjson.JSON:
 		if a.IsArray() != b.IsArray() {
 			return false
@@ -144,7 +144,7 @@ func sameJSON(a, b gjson.Result) bool {
 			}
 			return true
 		}
-		x, y := a.Map(), b.Map()
+		x, y := validKeys(a.Map()), validKeys(b.Map())
 		if len(x) != len(y) {
 			return false
 		}
@@ -156,4 +156,16 @@ func sameJSON(a, b gjson.Result) bool {
 		return true
 	}
 	return true
+}
+
+// validUTF8 replaces each invalid byte with U+FFFD, as appendJSONString
+// does when it writes a string back out.
+func validUTF8(s string) string { return string([]rune(s)) }
+
+func validKeys(m map[string]gjson.Result) map[string]gjson.Result {
+	out := make(map[string]gjson.Result, len(m))
+	for k, v := range m {
+		out[validUTF8(k)] = v
+	}
+	return out
 }
