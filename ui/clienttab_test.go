@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -232,5 +234,37 @@ func TestTabToOtherServerWithHeaders(t *testing.T) {
 	tab.log.list.Select(tab.log.indexOf(e.Seq))
 	if !strings.Contains(tb.wb.tracer.steps.Objects[0].(*widget.Label).Text, "another server") {
 		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.steps.Objects[0].(*widget.Label).Text)
+	}
+}
+
+// TestLogFollowsNewestWhenFull: with nothing selected the log shows the
+// newest messages, also once its ring buffer is full and drops the oldest.
+func TestLogFollowsNewestWhenFull(t *testing.T) {
+	tb := newTestBench(t, withLogCapacity(100))
+	id := tb.waitConnected(0)
+	for i := range 300 {
+		if err := tb.wb.gw.PostToConnection(id, []byte(fmt.Sprintf("msg-%d", i))); err != nil {
+			t.Fatal(err)
+		}
+		if i%50 == 49 {
+			tb.waitEntry(0, "a batch", received(fmt.Sprintf("msg-%d", i)))
+		}
+	}
+	tb.settle(50 * time.Millisecond)
+	v := tb.tab(0).log
+	if v.length() != 100 {
+		t.Errorf("%d rows, want the log's capacity, 100", v.length())
+	}
+	var shown []string
+	for _, o := range objects(v.list) {
+		if r, ok := o.(*logRow); ok && r.Visible() && r.text.Text != "" {
+			shown = append(shown, r.text.Text)
+		}
+	}
+	if len(shown) == 0 || shown[len(shown)-1] != "msg-299" {
+		t.Errorf("the log shows %q, want the newest last", shown)
+	}
+	if !strings.Contains(v.countLabel.Text, "dropped") {
+		t.Errorf("count %q does not say older messages were dropped", v.countLabel.Text)
 	}
 }

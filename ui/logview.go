@@ -149,7 +149,10 @@ func (v *logView) refresh() {
 	if v.filter != nil {
 		v.extendView(log)
 	}
-	v.list.Refresh()
+	following := v.selected == 0
+	if !following {
+		v.list.Refresh()
+	}
 	v.updateCount(log)
 	if v.selected != 0 {
 		idx := v.indexOf(v.selected)
@@ -159,6 +162,7 @@ func (v *logView) refresh() {
 			v.list.UnselectAll()
 			v.syncing = false
 			v.showDetail()
+			v.list.ScrollToBottom()
 			return
 		}
 		v.syncing = true
@@ -167,6 +171,9 @@ func (v *logView) refresh() {
 		v.showDetail() // its route may have arrived
 		return
 	}
+	// Following the newest entry: scrolling to the bottom lays the list
+	// out for its new length and rebinds the rows on screen, so a
+	// Refresh first would do that work twice.
 	v.list.ScrollToBottom()
 }
 
@@ -428,7 +435,7 @@ func formatRTT(d time.Duration) string {
 }
 
 // maxRowRunes is how much of a message a log row shows.
-const maxRowRunes = 240
+const maxRowRunes = 200
 
 // oneLine returns s on one line, cut to maxRowRunes.
 func oneLine(s string) string {
@@ -473,7 +480,9 @@ func newLogRow() *logRow {
 	r.time.Importance = widget.LowImportance
 	r.dir.TextStyle = fyne.TextStyle{Bold: true}
 	r.text.TextStyle = fyne.TextStyle{Monospace: true}
-	r.text.Truncation = fyne.TextTruncateEllipsis
+	// Clip, not ellipsis: Fyne shapes the whole text anew for an ellipsis,
+	// which at 60 refreshes a second was half the window's work.
+	r.text.Truncation = fyne.TextTruncateClip
 	r.meta.Importance = widget.LowImportance
 	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), r.meta, r.text)
 	r.ExtendBaseWidget(r)

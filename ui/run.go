@@ -71,6 +71,7 @@ func run(args []string, stderr io.Writer) int {
 		wb.shutdown()
 		win.Close()
 	})
+	wb.startStats(os.Getenv(statsEnv))
 	wb.start()
 	win.ShowAndRun()
 	wb.shutdown() // after File > Quit, which closes the window without the intercept

@@ -141,7 +141,7 @@ func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
 
 // buildBinary builds the program as `fyne package` does (cgo, the OpenGL
 // driver, the fyneDo migration tag) into a temporary directory.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -158,7 +158,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // startXvfb starts a virtual 1280×800 display and returns its name.
-func startXvfb(t *testing.T) string {
+func startXvfb(t testing.TB) string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {

@@ -96,6 +96,7 @@ type workbench struct {
 	autosaveTimer *time.Timer
 	bg            sync.WaitGroup // goroutines doing blocking client calls
 	closed        bool           // shutdown has run
+	stats         *statsRecorder // WSWORKBENCH_STATS, when set
 
 	editor  *apiEditor
 	clients *clientTabs
@@ -226,6 +227,9 @@ func (wb *workbench) shutdown() {
 		wb.autosaveNow()
 	}
 	wb.saver.wait()
+	if wb.stats != nil {
+		wb.stats.close()
+	}
 	if wb.applyTimer != nil {
 		wb.applyTimer.Stop()
 	}
