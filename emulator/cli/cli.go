@@ -94,8 +94,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "wsworkbench: a local workbench for Amazon API Gateway WebSocket APIs.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  wsworkbench [FILE]                open the window (the built-in sample API, the last")
-	fmt.Fprintln(w, "                                    workspace, or FILE)")
+	fmt.Fprintln(w, "  wsworkbench [FILE]")
+	fmt.Fprintln(w, "      open the window on FILE, the last workspace, or the built-in sample API")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -103,10 +103,12 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  %-33s %s\n", "wsworkbench "+n+" "+c.usage, c.summary)
+		fmt.Fprintf(w, "  wsworkbench %s %s\n      %s\n", n, c.usage, c.summary)
 	}
-	fmt.Fprintln(w, "  wsworkbench help COMMAND          show a command's flags")
-	fmt.Fprintln(w, "  wsworkbench version               print the version")
+	fmt.Fprintln(w, "  wsworkbench help COMMAND")
+	fmt.Fprintln(w, "      show a command's flags (also: wsworkbench COMMAND --help)")
+	fmt.Fprintln(w, "  wsworkbench version")
+	fmt.Fprintln(w, "      print the version")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit codes: 0 success, 1 the command failed, 2 bad command line.")
 }

@@ -29,7 +29,7 @@ const DefaultServeAddr = "127.0.0.1:8080"
 func init() {
 	register(command{
 		name:    "serve",
-		usage:   "[--listen ADDR] [--log text|json|none] [--time-scale N] [--lambda-endpoint URL] [--lambda-mode auto|serial|concurrent] [--tls] FILE",
+		usage:   "[flags] FILE|sample",
 		summary: "run the gateway for FILE without the window (FILE may be the word sample)",
 		run:     runServe,
 	})
