@@ -144,7 +144,7 @@ func sameJSON(a, b gjson.Result) bool {
 			}
 			return true
 		}
-		x, y := validKeys(a.Map()), validKeys(b.Map())
+		x, y := members(a), members(b)
 		if len(x) != len(y) {
 			return false
 		}
@@ -162,10 +162,13 @@ func sameJSON(a, b gjson.Result) bool {
 // does when it writes a string back out.
 func validUTF8(s string) string { return string([]rune(s)) }
 
-func validKeys(m map[string]gjson.Result) map[string]gjson.Result {
-	out := make(map[string]gjson.Result, len(m))
-	for k, v := range m {
-		out[validUTF8(k)] = v
-	}
+// members returns an object's members with the last value of a repeated
+// key winning, as json-smart (a HashMap) and the decoder keep it.
+func members(obj gjson.Result) map[string]gjson.Result {
+	out := map[string]gjson.Result{}
+	obj.ForEach(func(k, v gjson.Result) bool {
+		out[validUTF8(k.Str)] = v
+		return true
+	})
 	return out
 }
