@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -88,6 +92,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Search Log", shortcut(fyne.KeyF, false), wb.onSearchLog),
 		item("Clear Log", shortcut(fyne.KeyL, false), wb.onClearLog),
 		item("Export Log…", shortcut(fyne.KeyE, false), wb.onExportLog),
+		item("Log Capacity…", nil, wb.onLogCapacity),
 	)
 	apiMenu := fyne.NewMenu("API",
 		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.onAddRoute),
@@ -105,6 +110,42 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),
 	)
 	return fyne.NewMainMenu(file, clientMenu, apiMenu, view, help)
+}
+
+// onLogCapacity asks how many messages a tab's log keeps (for tabs opened
+// from now on).
+func (wb *workbench) onLogCapacity() {
+	entry := widget.NewEntry()
+	entry.SetText(strconv.Itoa(wb.opts.logCapacity))
+	entry.Validator = func(s string) error {
+		_, err := parseLogCapacity(s)
+		return err
+	}
+	items := []*widget.FormItem{{Text: "Messages per tab", Widget: entry, HintText: "for tabs opened from now on; 100 to 1 000 000"}}
+	dialog.ShowForm("Log capacity", "Set", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if n, err := parseLogCapacity(entry.Text); err == nil {
+			wb.setLogCapacity(n)
+		}
+	}, wb.win)
+}
+
+// setLogCapacity makes tabs opened from now on keep n messages.
+func (wb *workbench) setLogCapacity(n int) {
+	wb.opts.logCapacity = n
+	wb.prefs.SetInt(prefLogCapacity, n)
+	wb.setNotice(fmt.Sprintf("New client tabs keep the latest %d messages.", n))
+}
+
+// parseLogCapacity reads a log capacity.
+func parseLogCapacity(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 100 || n > 1000000 {
+		return 0, errors.New("a number from 100 to 1 000 000")
+	}
+	return n, nil
 }
 
 // onShowShortcuts shows the keyboard shortcuts.

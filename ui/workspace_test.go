@@ -171,3 +171,28 @@ func findEntryWithText(t *testing.T, o fyne.CanvasObject, text string) *widget.E
 	t.Fatalf("no entry holds %q", text)
 	return nil
 }
+
+// TestLogCapacitySetting: the log capacity is a setting; tabs opened after
+// a change keep that many messages, and it is remembered.
+func TestLogCapacitySetting(t *testing.T) {
+	a := test.NewTempApp(t)
+	tb := newTestBenchOn(t, a)
+	if got := tb.tab(0).model.Client().Log().Capacity(); got != 10000 {
+		t.Errorf("default capacity %d, want 10 000", got)
+	}
+	tb.wb.setLogCapacity(500)
+	tab := tb.wb.clients.addTab(tabTarget{}, true)
+	if got := tab.model.Client().Log().Capacity(); got != 500 {
+		t.Errorf("a new tab keeps %d, want 500", got)
+	}
+	tb.close()
+	tb2 := newTestBenchOn(t, a)
+	if got := tb2.tab(0).model.Client().Log().Capacity(); got != 500 {
+		t.Errorf("after a restart tabs keep %d, want 500", got)
+	}
+	for _, s := range []string{"99", "1000001", "many", ""} {
+		if _, err := parseLogCapacity(s); err == nil {
+			t.Errorf("parseLogCapacity(%q) accepted it", s)
+		}
+	}
+}
