@@ -169,8 +169,8 @@ func (wb *workbench) onOpen() {
 		}, wb.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json", ".template"}))
 		wb.setDialogDir(d)
-		d.Resize(fyne.NewSize(900, 600))
 		d.Show()
+		d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
 	})
 }
 
@@ -247,8 +247,8 @@ func (wb *workbench) saveAsThen(then func()) {
 	}
 	d.SetFileName(name)
 	wb.setDialogDir(d)
-	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
 }
 
 // saveTo writes the workspace to path (atomically) and makes path its file.

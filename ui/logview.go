@@ -354,8 +354,9 @@ func (v *logView) onExport() {
 		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + w.URI().Path())
 	}, v.tab.wb.win)
 	d.SetFileName(strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl")
-	d.Resize(fyne.NewSize(900, 600))
+	v.tab.wb.setDialogDir(d)
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
 }
 
 // exportTo writes the log as JSON lines.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -195,4 +196,103 @@ func TestLogCapacitySetting(t *testing.T) {
 			t.Errorf("parseLogCapacity(%q) accepted it", s)
 		}
 	}
+}
+
+// TestSaveAsDialog: File > Save As… asks for a file with Fyne's file
+// dialog, starting in the current folder for a workspace without a file,
+// and saves there.
+func TestSaveAsDialog(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tb := newTestBench(t)
+	tb.wb.onSave() // the sample has no file yet: Save asks where
+	d := tb.topDialog()
+	name := findEntryWithText(t, d, "sample.yaml")
+	name.SetText("mine.yaml")
+	test.Tap(findButton(t, d, "Save"))
+	path := filepath.Join(dir, "mine.yaml")
+	tb.waitFor("the save", func() bool { return tb.wb.ws.Path == path })
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tb.win.Title(), "mine.yaml") || tb.wb.unsaved {
+		t.Errorf("title %q, unsaved %v", tb.win.Title(), tb.wb.unsaved)
+	}
+}
+
+// TestOpenDialog: File > Open… lists the current folder; choosing a file
+// and Open opens it.
+func TestOpenDialog(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../assets/sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "other.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(string(src), "RouteKey: whoami", "RouteKey: whoareyou", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	tb := newTestBench(t)
+	tb.wb.onOpen()
+	d := tb.topDialog()
+	item := findTappableShowing(t, d, "other")
+	test.Tap(item)
+	test.Tap(findButton(t, d, "Open"))
+	tb.waitFor("the file to open", func() bool { return tb.wb.ws.Path == path })
+	if tb.wb.ws.API.Route("whoareyou") == nil {
+		t.Error("the opened workspace lacks its route")
+	}
+}
+
+// TestExportDialog: Export asks for a file and writes the log there as JSON
+// lines.
+func TestExportDialog(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	tb.tab(0).log.onExport()
+	d := tb.topDialog()
+	name := findEntryWithSuffix(t, d, ".jsonl")
+	name.SetText("log.jsonl")
+	test.Tap(findButton(t, d, "Save"))
+	file := filepath.Join(dir, "log.jsonl")
+	tb.waitFor("the export", func() bool {
+		data, err := os.ReadFile(file)
+		return err == nil && strings.Contains(string(data), `"dir":"event"`)
+	})
+}
+
+// findTappableShowing returns the innermost tappable object under o that
+// draws a text containing s (the containers around it draw it too).
+func findTappableShowing(t *testing.T, o fyne.CanvasObject, s string) fyne.Tappable {
+	t.Helper()
+	var found fyne.Tappable
+	for _, obj := range objects(o) {
+		tap, ok := obj.(fyne.Tappable)
+		if !ok {
+			continue
+		}
+		for _, child := range objects(obj) {
+			if txt, ok := child.(*canvas.Text); ok && strings.Contains(txt.Text, s) {
+				found = tap
+			}
+		}
+	}
+	if found == nil {
+		t.Fatalf("nothing tappable shows %q", s)
+	}
+	return found
+}
+
+func findEntryWithSuffix(t *testing.T, o fyne.CanvasObject, suffix string) *widget.Entry {
+	t.Helper()
+	for _, obj := range objects(o) {
+		if e, ok := obj.(*widget.Entry); ok && strings.HasSuffix(e.Text, suffix) {
+			return e
+		}
+	}
+	t.Fatalf("no entry ends with %q", suffix)
+	return nil
 }
