@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// closeDialogs hides every dialog left open.
+func (tb *testBench) closeDialogs() {
+	for tb.win.Canvas().Overlays().Top() != nil {
+		tb.win.Canvas().Overlays().Remove(tb.win.Canvas().Overlays().Top())
+	}
+}
+
+// TestNewClientForURLDialog: a tab for any URL, with a query string, from
+// the dialog.
+func TestNewClientForURLDialog(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	tb.wb.onNewClientURL()
+	d := tb.topDialog()
+	entries := entriesUnder(d)
+	if len(entries) < 4 || entries[0].Text != tb.wb.gw.URL() {
+		t.Fatalf("the dialog's first entry holds %q, want the gateway's URL", entries[0].Text)
+	}
+	entries[2].SetText("room=7") // query string
+	test.Tap(findButton(t, d, "Connect"))
+	tab := tb.wb.clients.list[len(tb.wb.clients.list)-1]
+	tb.waitFor("the new tab's connection", func() bool { return tab.model.Client().ConnectionID() != "" })
+	if !strings.Contains(tab.model.Client().URL(), "room=7") {
+		t.Errorf("the tab dialled %q", tab.model.Client().URL())
+	}
+	if tab.target.url != "" {
+		t.Errorf("a tab on the gateway's URL should follow the gateway, got target %q", tab.target.url)
+	}
+}
+
+// TestTabSettingsDialogReconnects: the gear button changes a tab's
+// connection and reconnects, keeping its log.
+func TestTabSettingsDialogReconnects(t *testing.T) {
+	tb := newTestBench(t)
+	id := tb.waitConnected(0)
+	tab := tb.tab(0)
+	before := tab.model.Client().Log().Len()
+	tab.onSettings()
+	d := tb.topDialog()
+	entriesUnder(d)[1].SetText("x-demo: yes") // headers
+	test.Tap(findButton(t, d, "Connect"))
+	tb.waitFor("the reconnection", func() bool {
+		c := tab.model.Client()
+		return c.ConnectionID() != "" && c.ConnectionID() != id
+	})
+	if got := tab.target.header.Get("x-demo"); got != "yes" {
+		t.Errorf("header %q", got)
+	}
+	if tab.model.Client().Log().Len() <= before {
+		t.Error("the log was not carried over to the new connection")
+	}
+}
+
+// TestUnsavedChangesDialog: leaving a workspace with unsaved changes asks
+// first; Discard goes on.
+func TestUnsavedChangesDialog(t *testing.T) {
+	tb := newTestBench(t)
+	if err := tb.wb.editor.addRoute("draft"); err != nil {
+		t.Fatal(err)
+	}
+	tb.wb.onNew()
+	d := tb.topDialog()
+	if tb.wb.ws.API.Route("draft") == nil {
+		t.Fatal("New went on without asking")
+	}
+	test.Tap(findButton(t, d, "Discard changes"))
+	if tb.wb.ws.API.Route("draft") != nil || tb.wb.unsaved {
+		t.Error("Discard did not start a new workspace")
+	}
+}
+
+// TestRouteDialogs: rename, duplicate and delete through their dialogs.
+func TestRouteDialogs(t *testing.T) {
+	tb := newTestBench(t)
+	ed := tb.wb.editor
+	ed.selectRoute("whoami")
+	ed.onRenameRoute()
+	d := tb.topDialog()
+	e := findEntry(t, d)
+	e.SetText("$bad")
+	test.Tap(findButton(t, d, "OK"))
+	if !dialogShows(d, "must not start with $") {
+		t.Error("a bad key does not show its error in the dialog")
+	}
+	e.SetText("me")
+	test.Tap(findButton(t, d, "OK"))
+	if ed.api().Route("me") == nil {
+		t.Fatal("rename failed")
+	}
+	tb.closeDialogs()
+	ed.onDuplicateRoute()
+	d = tb.topDialog()
+	test.Tap(findButton(t, d, "OK")) // the suggested key, me-copy
+	if ed.api().Route("me-copy") == nil {
+		t.Fatal("duplicate failed")
+	}
+	tb.closeDialogs()
+	ed.onDeleteRoute()
+	d = tb.topDialog()
+	test.Tap(findButton(t, d, "Yes"))
+	if ed.api().Route("me-copy") != nil {
+		t.Error("delete failed")
+	}
+	tb.waitFor("the edits to go live", func() bool { return tb.wb.live })
+}
+
+// TestTemplateAndResponseKeyDialogs: a request template key and an
+// integration response added through their dialogs.
+func TestTemplateAndResponseKeyDialogs(t *testing.T) {
+	tb := newTestBench(t)
+	ed := tb.wb.editor
+	ed.selectRoute("message")
+	in := ed.api().Integration(ed.selectedRoute().IntegrationID)
+	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err == nil {
+		t.Error("a duplicate response key was accepted")
+	}
+	in = ed.api().Integration(in.ID)
+	if len(in.Responses) != 2 || ed.tab != 1 {
+		t.Fatalf("responses %d, tab %d", len(in.Responses), ed.tab)
+	}
+	f := ed.field("response.template")
+	if f != nil {
+		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.entry.Text)
+	}
+	tb.waitFor("the new response to go live", func() bool { return tb.wb.live })
+}
+
+// TestSavedMessages: a composer message saved under a name is in the
+// workspace and its menu.
+func TestSavedMessages(t *testing.T) {
+	tb := newTestBench(t)
+	c := tb.tab(0).composer
+	c.entry.SetText(`{"action":"whoami"}`)
+	c.onSaveMessage()
+	d := tb.topDialog()
+	findEntry(t, d).SetText("who")
+	test.Tap(findButton(t, d, "Save"))
+	got := tb.wb.ws.API.SavedMessages
+	if len(got) != 1 || got[0].Name != "who" || got[0].Body != `{"action":"whoami"}` {
+		t.Fatalf("saved messages %+v", got)
+	}
+	if !tb.wb.unsaved {
+		t.Error("saving a message does not mark the workspace unsaved")
+	}
+	c.onSavedMenu()
+	tb.closeDialogs()
+	c.entry.SetText("")
+	c.deleteSaved("who")
+	if len(tb.wb.ws.API.SavedMessages) != 0 {
+		t.Error("delete failed")
+	}
+}
+
+// TestOtherDialogsOpen: the dialogs without their own test open without
+// failing.
+func TestOtherDialogsOpen(t *testing.T) {
+	tb := newTestBench(t)
+	tb.wb.showError(errors.New("something went wrong"))
+	tb.closeDialogs()
+	tb.wb.onShowShortcuts()
+	tb.closeDialogs()
+	tb.wb.onLogCapacity()
+	d := tb.topDialog()
+	findEntry(t, d).SetText("2000")
+	test.Tap(findButton(t, d, "Set"))
+	if tb.wb.opts.logCapacity != 2000 {
+		t.Errorf("capacity %d", tb.wb.opts.logCapacity)
+	}
+}
+
+func entriesUnder(o fyne.CanvasObject) []*widget.Entry {
+	var out []*widget.Entry
+	for _, obj := range objects(o) {
+		if e, ok := obj.(*widget.Entry); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// dialogShows reports whether a label under o contains s.
+func dialogShows(o fyne.CanvasObject, s string) bool {
+	for _, obj := range objects(o) {
+		if l, ok := obj.(*widget.Label); ok && strings.Contains(l.Text, s) {
+			return true
+		}
+	}
+	return false
+}
