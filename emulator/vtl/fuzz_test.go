@@ -3,6 +3,7 @@ package vtl
 import (
 	"bytes"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -95,7 +96,7 @@ func FuzzRender(f *testing.F) {
 // FuzzDecodeJSON feeds the one-pass JSON decoder anything at all: it must
 // never panic or loop, and on valid JSON it must agree with gjson.
 func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{testBody, `[1, {"a": "b\"c"}, -1.5e3, true, null]`, `{"k": {}}`, `"\ud83d"`, `{"a`, `[1,,]`, `tru`} {
+	for _, s := range []string{testBody, `[1e999, -1e999]`, `[1, {"a": "b\"c"}, -1.5e3, true, null]`, `{"k": {}}`, `"\ud83d"`, `{"a`, `[1,,]`, `tru`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -120,6 +121,9 @@ func FuzzDecodeJSON(f *testing.F) {
 // sameJSON compares two JSON values; objects compare by the last value of
 // each key, numbers by value.
 func sameJSON(a, b gjson.Result) bool {
+	if b.Type == gjson.Number && math.IsInf(b.Num, 0) {
+		return true // too large for a double: written back as null
+	}
 	if a.Type != b.Type {
 		return false
 	}
