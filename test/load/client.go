@@ -40,9 +40,21 @@ func dialer() *websocket.Dialer {
 // rateResult is one closed-loop message run.
 type rateResult struct {
 	Conns    int
-	Messages int
+	Messages int // recorded round trips
 	Elapsed  time.Duration
 	P50, P99 time.Duration
+	// Total counts every round trip, warm-up included; ServerCPU is the CPU
+	// time the server process used over the whole run (0 when not measured).
+	Total     int
+	ServerCPU time.Duration
+}
+
+// CPUPerMessage returns the server's CPU time per round trip.
+func (r rateResult) CPUPerMessage() time.Duration {
+	if r.Total == 0 {
+		return 0
+	}
+	return r.ServerCPU / time.Duration(r.Total)
 }
 
 // PerSecond returns the message rate.
@@ -70,6 +82,7 @@ func runRate(url string, conns int, msg, want string, warmup, d time.Duration) (
 	var (
 		recording atomic.Bool
 		stop      atomic.Bool
+		total     atomic.Int64
 		wg        sync.WaitGroup
 		errOnce   sync.Once
 		firstErr  error
@@ -97,6 +110,7 @@ func runRate(url string, conns int, msg, want string, warmup, d time.Duration) (
 					errOnce.Do(func() { firstErr = fmt.Errorf("got %q, want %q", p, want) })
 					return
 				}
+				total.Add(1)
 				if recording.Load() {
 					lat = append(lat, time.Since(start))
 				}
@@ -126,6 +140,7 @@ func runRate(url string, conns int, msg, want string, warmup, d time.Duration) (
 		Elapsed:  elapsed,
 		P50:      percentile(all, 0.50),
 		P99:      percentile(all, 0.99),
+		Total:    int(total.Load()),
 	}, nil
 }
 

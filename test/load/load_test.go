@@ -125,3 +125,21 @@ func TestReadRSS(t *testing.T) {
 		t.Error("readRSS(-1) gave no error")
 	}
 }
+
+func TestReadCPU(t *testing.T) {
+	before, err := readCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(50 * time.Millisecond)
+	for x := 0; time.Now().Before(deadline); x++ {
+		_ = x * x // burn CPU for a few ticks
+	}
+	after, err := readCPU(os.Getpid())
+	if err != nil || after < before {
+		t.Fatalf("readCPU: %v then %v, %v", before, after, err)
+	}
+	if _, err := readCPU(-1); err == nil {
+		t.Error("readCPU(-1) gave no error")
+	}
+}

@@ -177,28 +177,38 @@ func measureRates(c config, r *report) error {
 
 	targets := []struct {
 		name      string
-		url       string
+		p         *process
 		msg, want string
 	}{
-		{"echo", echo.URL, c.gatewayMessage, c.gatewayMessage},
-		{"serve", gw.URL, c.gatewayMessage, c.gatewayAnswer},
-		{"gateway", lib.URL, c.gatewayMessage, c.gatewayAnswer},
+		{"echo", echo, c.gatewayMessage, c.gatewayMessage},
+		{"serve", gw, c.gatewayMessage, c.gatewayAnswer},
+		{"gateway", lib, c.gatewayMessage, c.gatewayAnswer},
 	}
 	for _, conns := range []int{1, 50} {
 		for round := 0; round < c.rounds; round++ {
 			for _, tg := range targets {
-				res, err := runRate(tg.url, conns, tg.msg, tg.want, c.warmup, c.duration)
+				cpu0, err := readCPU(tg.p.pid())
+				if err != nil {
+					return err
+				}
+				res, err := runRate(tg.p.URL, conns, tg.msg, tg.want, c.warmup, c.duration)
 				if err != nil {
 					return fmt.Errorf("%s, %d connections: %w", tg.name, conns, err)
 				}
-				fmt.Fprintf(os.Stderr, "load: %-7s %2d conns: %8.0f msg/s  p50 %v  p99 %v\n", tg.name, conns, res.PerSecond(), res.P50, res.P99)
+				cpu1, err := readCPU(tg.p.pid())
+				if err != nil {
+					return err
+				}
+				res.ServerCPU = cpu1 - cpu0
+				fmt.Fprintf(os.Stderr, "load: %-7s %2d conns: %8.0f msg/s  p50 %v  p99 %v  server CPU %v/msg\n",
+					tg.name, conns, res.PerSecond(), res.P50, res.P99, res.CPUPerMessage())
 				r.addRate(tg.name, res)
 			}
 		}
 	}
 	for round := 0; round < c.rounds; round++ {
 		for _, tg := range targets {
-			rate, err := churn(tg.url, c.churn, c.workers)
+			rate, err := churn(tg.p.URL, c.churn, c.workers)
 			if err != nil {
 				return fmt.Errorf("%s, connects: %w", tg.name, err)
 			}

@@ -61,16 +61,18 @@ func (r *report) print(w io.Writer) {
 		r.started.Format("2006-01-02"), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Since(r.started).Round(time.Second),
 		r.loadStart, loadAverage())
 	if r.rates != nil {
-		fmt.Fprintf(w, "Messages: closed loop (one message in flight per connection), %s recorded after %s warm-up, best of %d alternating runs.\n\n", c.duration, c.warmup, c.rounds)
-		fmt.Fprintln(w, "| server | connections | messages/s | p50 | p99 |")
-		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: |")
+		fmt.Fprintf(w, "Messages: closed loop (one message in flight per connection), %s recorded after %s warm-up, best of %d alternating runs. "+
+			"Server CPU per message is the server process's user+system time (/proc, 10 ms ticks) over the run divided by its round trips: "+
+			"clients and servers share the 2 CPUs, so a server that needs more CPU per message also leaves less to its clients.\n\n", c.duration, c.warmup, c.rounds)
+		fmt.Fprintln(w, "| server | connections | messages/s | p50 | p99 | server CPU per message |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
 		for _, conns := range []int{1, 50} {
 			for _, name := range []string{"echo", "serve", "gateway"} {
 				res, ok := r.rates[name][conns]
 				if !ok {
 					continue
 				}
-				fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s |\n", label(name), conns, res.PerSecond(), dur(res.P50), dur(res.P99))
+				fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s |\n", label(name), conns, res.PerSecond(), dur(res.P50), dur(res.P99), micros(res.CPUPerMessage()))
 			}
 		}
 		fmt.Fprintln(w)
@@ -151,6 +153,10 @@ func label(name string) string {
 		return "wsworkbench serve"
 	}
 	return name
+}
+
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
 }
 
 func dur(d time.Duration) string {
