@@ -5,11 +5,13 @@
 
 GO ?= go
 TAGS ?= ci
+# The app runs in Fyne's fyneDo mode (FyneApp.toml [Migrations]), as fyne package builds it.
+APPTAGS ?= migrated_fynedo
 
 .PHONY: run test setup setup-app vet build bench fuzz package
 
 run: setup-app
-	$(GO) run . $(ARGS)
+	$(GO) run -tags $(APPTAGS) . $(ARGS)
 
 test: setup vet
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
@@ -26,7 +28,7 @@ vet:
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
 build: setup-app
-	$(GO) build -o bin/wsworkbench .
+	$(GO) build -tags $(APPTAGS) -o bin/wsworkbench .
 
 # bench measures; it asserts nothing. The Go benchmarks of the emulator's
 # packages, then the gateway load benchmark (test/load; LOADFLAGS=-h lists
