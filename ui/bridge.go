@@ -22,6 +22,10 @@ const (
 // frameInterval is the least time between two refreshes: one frame at 60 Hz.
 const frameInterval = 17 * time.Millisecond
 
+// maxInterval bounds how far the bridge stretches its refresh interval
+// when the UI goroutine is slow.
+const maxInterval = 250 * time.Millisecond
+
 // connsPollInterval is how often the connections panel is refreshed while
 // nothing else happens, so lastActiveAt and the frame counters move.
 const connsPollInterval = time.Second
@@ -57,10 +61,14 @@ type bridge struct {
 
 	// pending counts refreshes handed to do that have not run yet; the pump
 	// keeps it at 0 or 1. maxPending and scheduled are for measurements.
-	pending    atomic.Int64
-	maxPending atomic.Int64
-	scheduled  atomic.Uint64
-	flushes    atomic.Uint64
+	// scheduledAt is when the pending refresh was handed over, and waited
+	// how long the last one waited for the UI goroutine (in nanoseconds).
+	pending     atomic.Int64
+	scheduledAt atomic.Int64
+	waited      atomic.Int64
+	maxPending  atomic.Int64
+	scheduled   atomic.Uint64
+	flushes     atomic.Uint64
 
 	notes []pendingNote // ingest goroutine only
 
@@ -181,7 +189,7 @@ func (b *bridge) pump() {
 			continue
 		case <-b.wake:
 		}
-		if wait := b.frame - time.Since(last); wait > 0 {
+		if wait := b.interval() - time.Since(last); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-b.stop:
@@ -200,12 +208,23 @@ func (b *bridge) pump() {
 		}
 		b.scheduled.Add(1)
 		last = time.Now()
+		b.scheduledAt.Store(last.UnixNano())
 		b.do(b.flush)
 	}
 }
 
+// interval is the least time between two refreshes: a frame, or, when the
+// UI goroutine is slow to run the refreshes (each one makes it repaint the
+// window, which a software renderer may take 100 ms to do), twice the time
+// the last one waited, up to maxInterval. Fewer refreshes then leave the UI
+// goroutine time for the person's clicks and keys.
+func (b *bridge) interval() time.Duration {
+	return min(max(b.frame, 2*time.Duration(b.waited.Load())), maxInterval)
+}
+
 // flush runs on the UI goroutine: it takes the marks and refreshes.
 func (b *bridge) flush() {
+	b.waited.Store(time.Now().UnixNano() - b.scheduledAt.Load())
 	d := dirt(b.dirty.Swap(0))
 	b.pending.Store(0)
 	if b.stopped() {

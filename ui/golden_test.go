@@ -15,7 +15,8 @@ import (
 )
 
 // assertMarkup compares o's markup at size with testdata/name; -update
-// rewrites the golden. A mismatch leaves the new markup in testdata/failed/.
+// rewrites the golden. A mismatch leaves the new markup in a temporary
+// directory, named in the failure.
 func assertMarkup(t *testing.T, name string, o fyne.CanvasObject, size fyne.Size) {
 	t.Helper()
 	o.Resize(size)
@@ -35,7 +36,7 @@ func assertMarkup(t *testing.T, name string, o fyne.CanvasObject, size fyne.Size
 		t.Fatalf("%v (run go test -tags ci ./ui -run %s -update to write it)", err, t.Name())
 	}
 	if string(want) != got {
-		failed := filepath.Join("testdata", "failed", name)
+		failed := filepath.Join(os.TempDir(), "wsworkbench-goldens", name)
 		_ = os.MkdirAll(filepath.Dir(failed), 0o755)
 		_ = os.WriteFile(failed, []byte(got), 0o644)
 		t.Errorf("%s differs from its golden; the new markup is in %s (diff them; -update accepts it)", path, failed)

@@ -18,7 +18,8 @@ import (
 const statsEnv = "WSWORKBENCH_STATS"
 
 // probeInterval is how often the stats probe asks the UI goroutine to run
-// a function, to measure how long it waits.
+// a function, to measure how long it waits. Only one probe waits at a time,
+// so a slow UI gets fewer probes, and each reports how long it waited.
 const probeInterval = 50 * time.Millisecond
 
 // statsLine is one second of statistics.
@@ -96,6 +97,9 @@ func (s *statsRecorder) run() {
 		case <-s.stop:
 			return
 		case <-probe.C:
+			if s.pending.Load() > 0 {
+				continue // one probe at a time: the probe must not become the load
+			}
 			t := time.Now()
 			s.pending.Add(1)
 			s.wb.opts.do(func() {
