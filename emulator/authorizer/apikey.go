@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"wsworkbench/emulator/reqsource"
 )
 
 // API key selection expressions, the only two API Gateway accepts.
@@ -21,7 +23,7 @@ const (
 func APIKey(expr string, h http.Header, usageKey string, valid []string) (key string, status int, reason string) {
 	switch strings.TrimSpace(expr) {
 	case "", KeyFromHeader:
-		key = strings.Join(headerValues(h, "x-api-key"), ",")
+		key = strings.Join(reqsource.HeaderValues(h, "x-api-key"), ",")
 	case KeyFromAuthorizer:
 		key = usageKey
 	default:

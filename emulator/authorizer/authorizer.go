@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/reqsource"
 )
 
 // Invoker calls a Lambda function; *lambda.Client implements it.
@@ -163,33 +164,22 @@ func CheckIdentitySources(sources []string) error {
 // not one of the four forms API Gateway accepts.
 var ErrBadSource = errors.New("unsupported identity source")
 
-func identityValue(src string, r Request) (string, error) {
-	switch {
-	case strings.HasPrefix(src, "route.request.header."):
-		name := strings.TrimPrefix(src, "route.request.header.")
-		return strings.Join(headerValues(r.Header, name), ","), nil
-	case strings.HasPrefix(src, "route.request.querystring."):
-		return strings.Join(r.Query[strings.TrimPrefix(src, "route.request.querystring.")], ","), nil
-	case strings.HasPrefix(src, "stageVariables."):
-		return r.StageVariables[strings.TrimPrefix(src, "stageVariables.")], nil
-	case strings.HasPrefix(src, "context."):
-		return r.Context[strings.TrimPrefix(src, "context.")], nil
-	}
-	return "", fmt.Errorf("%w %q (want route.request.header.NAME, route.request.querystring.NAME, stageVariables.NAME or context.NAME)", ErrBadSource, src)
+// identityKinds are the sources API Gateway accepts as identity sources.
+var identityKinds = map[reqsource.Kind]bool{
+	reqsource.Header:        true,
+	reqsource.QueryString:   true,
+	reqsource.StageVariable: true,
+	reqsource.Context:       true,
 }
 
-// headerValues finds a header case-insensitively, whatever spelling the map
-// holds it under.
-func headerValues(h http.Header, name string) []string {
-	if v, ok := h[http.CanonicalHeaderKey(name)]; ok {
-		return v
+// identityValue returns every value of the identity source src joined with
+// commas.
+func identityValue(src string, r Request) (string, error) {
+	source, err := reqsource.Parse(src)
+	if err != nil || !identityKinds[source.Kind] {
+		return "", fmt.Errorf("%w %q (want route.request.header.NAME, route.request.querystring.NAME, stageVariables.NAME or context.NAME)", ErrBadSource, src)
 	}
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	return nil
+	return source.Joined(reqsource.Request{Header: r.Header, Query: r.Query, StageVariables: r.StageVariables, Context: r.Context}), nil
 }
 
 // Authorize runs the REQUEST authorizer cfg for r: a missing identity source

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/reqsource"
 )
 
 // Mock decides $connect with the built-in mock authorizer: the value of the
@@ -19,7 +20,7 @@ func Mock(m model.MockAuthorizer, r Request) Outcome {
 	switch {
 	case m.Header != "":
 		where = "header " + m.Header
-		got = strings.Join(headerValues(r.Header, m.Header), ",")
+		got = strings.Join(reqsource.HeaderValues(r.Header, m.Header), ",")
 	case m.QueryString != "":
 		where = "query string parameter " + m.QueryString
 		got = strings.Join(r.Query[m.QueryString], ",")
