@@ -32,6 +32,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"wsworkbench/emulator/jsonpath"
+	"wsworkbench/emulator/reqsource"
 )
 
 // Kind says where an expression is used, which decides the variables it may
@@ -559,7 +560,7 @@ func (p *part) value(src *Source) string {
 	case varBody:
 		return Stringify(p.path.Get(src.Body))
 	case varHeader:
-		return last(lookupFold(src.Headers, p.name))
+		return last(reqsource.HeaderValues(src.Headers, p.name))
 	case varQuery:
 		return last(src.QueryString[p.name])
 	case varContext:
@@ -569,24 +570,11 @@ func (p *part) value(src *Source) string {
 	case varStatus:
 		return src.StatusCode
 	case varResponseHeader:
-		return last(lookupFold(src.ResponseHeaders, p.name))
+		return last(reqsource.HeaderValues(src.ResponseHeaders, p.name))
 	case varResponseMultiHeader:
-		return strings.Join(lookupFold(src.ResponseHeaders, p.name), ",")
+		return strings.Join(reqsource.HeaderValues(src.ResponseHeaders, p.name), ",")
 	}
 	return ""
-}
-
-// lookupFold finds a header by name, ignoring case.
-func lookupFold(h map[string][]string, name string) []string {
-	if v, ok := h[name]; ok {
-		return v
-	}
-	for k, v := range h {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	return nil
 }
 
 func last(v []string) string {
