@@ -170,79 +170,46 @@ func (p *parser) parseExpr() (expr, error) {
 		return nil, err
 	}
 	defer p.leave()
-	return p.parseOr()
+	return p.parseBinary(0)
 }
 
-func (p *parser) parseOr() (expr, error) {
-	l, err := p.parseAnd()
+// opToken spells a binary operator: a symbol, or a word such as "and".
+type opToken struct {
+	tok string
+	op  binOp
+}
+
+// binLevels are the binary operators by precedence, loosest first. Within a
+// level a longer symbol comes before its prefix ("<=" before "<"); a word
+// matches only as a whole word, so "order" is not "or".
+var binLevels = [...][]opToken{
+	{{"||", opOr}, {"or", opOr}},
+	{{"&&", opAnd}, {"and", opAnd}},
+	{{"==", opEq}, {"!=", opNe}, {"eq", opEq}, {"ne", opNe}},
+	{{"<=", opLe}, {">=", opGe}, {"<", opLt}, {">", opGt}, {"le", opLe}, {"ge", opGe}, {"lt", opLt}, {"gt", opGt}},
+	{{"+", opAdd}, {"-", opSub}},
+	{{"*", opMul}, {"/", opDiv}, {"%", opMod}},
+}
+
+// parseBinary parses a left-associative chain of the operators of
+// binLevels[level] whose operands bind tighter; past the last level the
+// operands are unary expressions.
+func (p *parser) parseBinary(level int) (expr, error) {
+	if level == len(binLevels) {
+		return p.parseUnary()
+	}
+	l, err := p.parseBinary(level + 1)
 	if err != nil {
 		return nil, err
 	}
 	for {
 		p.skipWS()
 		pos := p.pos
-		switch {
-		case p.at("||"):
-			p.pos += 2
-		case p.word() == "or":
-			p.pos += 2
-		default:
+		op, ok := p.binaryOp(binLevels[level])
+		if !ok {
 			return l, nil
 		}
-		r, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		l = &binExpr{pos: pos, op: opOr, l: l, r: r}
-	}
-}
-
-func (p *parser) parseAnd() (expr, error) {
-	l, err := p.parseEq()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipWS()
-		pos := p.pos
-		switch {
-		case p.at("&&"):
-			p.pos += 2
-		case p.word() == "and":
-			p.pos += 3
-		default:
-			return l, nil
-		}
-		r, err := p.parseEq()
-		if err != nil {
-			return nil, err
-		}
-		l = &binExpr{pos: pos, op: opAnd, l: l, r: r}
-	}
-}
-
-func (p *parser) parseEq() (expr, error) {
-	l, err := p.parseRel()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipWS()
-		pos := p.pos
-		var op binOp
-		switch w := p.word(); {
-		case p.at("=="):
-			op, p.pos = opEq, p.pos+2
-		case p.at("!="):
-			op, p.pos = opNe, p.pos+2
-		case w == "eq":
-			op, p.pos = opEq, p.pos+2
-		case w == "ne":
-			op, p.pos = opNe, p.pos+2
-		default:
-			return l, nil
-		}
-		r, err := p.parseRel()
+		r, err := p.parseBinary(level + 1)
 		if err != nil {
 			return nil, err
 		}
@@ -250,95 +217,19 @@ func (p *parser) parseEq() (expr, error) {
 	}
 }
 
-func (p *parser) parseRel() (expr, error) {
-	l, err := p.parseAdd()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipWS()
-		pos := p.pos
-		var op binOp
-		switch w := p.word(); {
-		case p.at("<="):
-			op, p.pos = opLe, p.pos+2
-		case p.at(">="):
-			op, p.pos = opGe, p.pos+2
-		case p.at("<"):
-			op, p.pos = opLt, p.pos+1
-		case p.at(">"):
-			op, p.pos = opGt, p.pos+1
-		case w == "le":
-			op, p.pos = opLe, p.pos+2
-		case w == "ge":
-			op, p.pos = opGe, p.pos+2
-		case w == "lt":
-			op, p.pos = opLt, p.pos+2
-		case w == "gt":
-			op, p.pos = opGt, p.pos+2
-		default:
-			return l, nil
+// binaryOp consumes the first of ops found at p.pos.
+func (p *parser) binaryOp(ops []opToken) (binOp, bool) {
+	for _, o := range ops {
+		found := p.at(o.tok)
+		if isLetter(o.tok[0]) {
+			found = p.word() == o.tok
 		}
-		r, err := p.parseAdd()
-		if err != nil {
-			return nil, err
+		if found {
+			p.pos += len(o.tok)
+			return o.op, true
 		}
-		l = &binExpr{pos: pos, op: op, l: l, r: r}
 	}
-}
-
-func (p *parser) parseAdd() (expr, error) {
-	l, err := p.parseMul()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipWS()
-		pos := p.pos
-		var op binOp
-		switch {
-		case p.at("+"):
-			op = opAdd
-		case p.at("-"):
-			op = opSub
-		default:
-			return l, nil
-		}
-		p.pos++
-		r, err := p.parseMul()
-		if err != nil {
-			return nil, err
-		}
-		l = &binExpr{pos: pos, op: op, l: l, r: r}
-	}
-}
-
-func (p *parser) parseMul() (expr, error) {
-	l, err := p.parseUnary()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p.skipWS()
-		pos := p.pos
-		var op binOp
-		switch {
-		case p.at("*"):
-			op = opMul
-		case p.at("/"):
-			op = opDiv
-		case p.at("%"):
-			op = opMod
-		default:
-			return l, nil
-		}
-		p.pos++
-		r, err := p.parseUnary()
-		if err != nil {
-			return nil, err
-		}
-		l = &binExpr{pos: pos, op: op, l: l, r: r}
-	}
+	return 0, false
 }
 
 func (p *parser) parseUnary() (expr, error) {
