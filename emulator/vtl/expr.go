@@ -60,11 +60,9 @@ func (p *parser) parseRef(inExpr bool) (*refExpr, error) {
 			if err != nil {
 				return nil, err
 			}
-			p.skipWS()
-			if p.pos >= p.end || p.src[p.pos] != ']' {
+			if !p.eat(']') {
 				return nil, p.errAt(p.expectPos(), "expected ']' to close the index started at "+p.lc(segPos))
 			}
-			p.pos++
 			ref.segs = append(ref.segs, segment{pos: segPos, kind: segIndex, index: idx})
 			continue
 		}
@@ -118,9 +116,7 @@ func (p *parser) compileInputPath(ref *refExpr) {
 
 func (p *parser) parseArgs(segPos int, name string) ([]expr, error) {
 	p.pos++ // "("
-	p.skipWS()
-	if p.pos < p.end && p.src[p.pos] == ')' {
-		p.pos++
+	if p.eat(')') {
 		return nil, nil
 	}
 	var args []expr
@@ -130,13 +126,10 @@ func (p *parser) parseArgs(segPos int, name string) ([]expr, error) {
 			return nil, err
 		}
 		args = append(args, a)
-		p.skipWS()
-		if p.pos < p.end && p.src[p.pos] == ',' {
-			p.pos++
+		if p.eat(',') {
 			continue
 		}
-		if p.pos < p.end && p.src[p.pos] == ')' {
-			p.pos++
+		if p.eat(')') {
 			return args, nil
 		}
 		return nil, p.errAt(p.expectPos(), "expected ',' or ')' in the call to "+name+" started at "+p.lc(segPos))
@@ -289,11 +282,9 @@ func (p *parser) parsePrimary() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.skipWS()
-		if p.pos >= p.end || p.src[p.pos] != ')' {
+		if !p.eat(')') {
 			return nil, p.errAt(p.expectPos(), "expected ')' to close the '(' at "+p.lc(pos))
 		}
-		p.pos++
 		return e, nil
 	}
 	switch w := p.word(); w {
@@ -417,9 +408,7 @@ func (p *parser) parseString() (expr, error) {
 func (p *parser) parseList() (expr, error) {
 	start := p.pos
 	p.pos++
-	p.skipWS()
-	if p.pos < p.end && p.src[p.pos] == ']' {
-		p.pos++
+	if p.eat(']') {
 		return &listExpr{}, nil
 	}
 	first, err := p.parseExpr()
@@ -433,24 +422,19 @@ func (p *parser) parseList() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.skipWS()
-		if p.pos >= p.end || p.src[p.pos] != ']' {
+		if !p.eat(']') {
 			return nil, p.errAt(p.expectPos(), "expected ']' to close the range started at "+p.lc(start))
 		}
-		p.pos++
 		return &rangeExpr{pos: start, lo: first, hi: hi}, nil
 	}
 	l := &listExpr{items: []expr{first}}
 	for {
-		p.skipWS()
-		if p.pos < p.end && p.src[p.pos] == ']' {
-			p.pos++
+		if p.eat(']') {
 			return l, nil
 		}
-		if p.pos >= p.end || p.src[p.pos] != ',' {
+		if !p.eat(',') {
 			return nil, p.errAt(p.expectPos(), "expected ',' or ']' in the list started at "+p.lc(start))
 		}
-		p.pos++
 		e, err := p.parseExpr()
 		if err != nil {
 			return nil, err
@@ -463,9 +447,7 @@ func (p *parser) parseMap() (expr, error) {
 	start := p.pos
 	p.pos++
 	m := &mapExpr{}
-	p.skipWS()
-	if p.pos < p.end && p.src[p.pos] == '}' {
-		p.pos++
+	if p.eat('}') {
 		return m, nil
 	}
 	for {
@@ -473,26 +455,21 @@ func (p *parser) parseMap() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.skipWS()
-		if p.pos >= p.end || p.src[p.pos] != ':' {
+		if !p.eat(':') {
 			return nil, p.errAt(p.expectPos(), "expected ':' after a key in the map started at "+p.lc(start))
 		}
-		p.pos++
 		v, err := p.parseExpr()
 		if err != nil {
 			return nil, err
 		}
 		m.keys = append(m.keys, k)
 		m.vals = append(m.vals, v)
-		p.skipWS()
-		if p.pos < p.end && p.src[p.pos] == '}' {
-			p.pos++
+		if p.eat('}') {
 			return m, nil
 		}
-		if p.pos >= p.end || p.src[p.pos] != ',' {
+		if !p.eat(',') {
 			return nil, p.errAt(p.expectPos(), "expected ',' or '}' in the map started at "+p.lc(start))
 		}
-		p.pos++
 	}
 }
 

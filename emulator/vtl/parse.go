@@ -129,6 +129,17 @@ func (p *parser) expectPos() int {
 
 func (p *parser) at(s string) bool { return strings.HasPrefix(p.src[p.pos:p.end], s) }
 
+// eat skips white space and consumes c when it comes next, reporting whether
+// it did.
+func (p *parser) eat(c byte) bool {
+	p.skipWS()
+	if p.pos < p.end && p.src[p.pos] == c {
+		p.pos++
+		return true
+	}
+	return false
+}
+
 func (p *parser) peek(off int) byte {
 	if p.pos+off < p.end {
 		return p.src[p.pos+off]
@@ -412,12 +423,10 @@ func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 				if _, err := p.parseExpr(); err != nil {
 					return stopInfo{}, false, err
 				}
-				p.skipWS()
 			}
-			if p.pos >= p.end || p.src[p.pos] != ')' {
+			if !p.eat(')') {
 				return stopInfo{}, false, p.errAt(p.expectPos(), "expected ')' to close #break(")
 			}
-			p.pos++
 			p.eatLineEnd()
 		}
 		b.add(&breakStmt{pos: pos})
@@ -457,24 +466,20 @@ func (p *parser) lc(pos int) string {
 // parenExpr parses "( expr )" after a directive name, then eats the rest
 // of the line if it is blank.
 func (p *parser) parenExpr(dirPos int, dir string) (expr, error) {
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != '(' {
+	if !p.eat('(') {
 		return nil, p.errAt(p.expectPos(), "expected '(' after "+dir)
 	}
-	p.pos++
 	e, err := p.parseExpr()
 	if err != nil {
 		return nil, err
 	}
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != ')' {
+	if !p.eat(')') {
 		msg := "expected ')' to close " + dir + " started at " + p.lc(dirPos)
 		if p.pos < p.end && p.src[p.pos] == '=' {
 			msg += " (compare with ==, not =)"
 		}
 		return nil, p.errAt(p.expectPos(), msg)
 	}
-	p.pos++
 	p.eatLineEnd()
 	return e, nil
 }
@@ -489,20 +494,16 @@ func (p *parser) parseSet(pos, lparen int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != '=' {
+	if !p.eat('=') {
 		return nil, p.errAt(p.expectPos(), "expected '=' in #set")
 	}
-	p.pos++
 	val, err := p.parseExpr()
 	if err != nil {
 		return nil, err
 	}
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != ')' {
+	if !p.eat(')') {
 		return nil, p.errAt(p.expectPos(), "expected ')' to close #set started at "+p.lc(pos))
 	}
-	p.pos++
 	p.eatLineEnd()
 	if len(target.segs) == 0 {
 		p.assigned[target.name] = true
@@ -562,11 +563,9 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 		return nil, err
 	}
 	defer p.leave()
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != '(' {
+	if !p.eat('(') {
 		return nil, p.errAt(p.expectPos(), "expected '(' after #foreach")
 	}
-	p.pos++
 	p.skipWS()
 	if p.pos >= p.end || p.src[p.pos] != '$' {
 		return nil, p.errAt(p.expectPos(), "expected a loop variable such as $item after #foreach(")
@@ -587,11 +586,9 @@ func (p *parser) parseForeach(pos int) (stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != ')' {
+	if !p.eat(')') {
 		return nil, p.errAt(p.expectPos(), "expected ')' to close #foreach started at "+p.lc(pos))
 	}
-	p.pos++
 	p.eatLineEnd()
 	p.assigned[v.name] = true
 	body, st, err := p.parseStmts()
@@ -613,11 +610,9 @@ func (p *parser) parseMacro(pos int) error {
 		return err
 	}
 	defer p.leave()
-	p.skipWS()
-	if p.pos >= p.end || p.src[p.pos] != '(' {
+	if !p.eat('(') {
 		return p.errAt(p.expectPos(), "expected '(' after #macro")
 	}
-	p.pos++
 	p.skipWS()
 	name := p.word()
 	if name == "" || !(isLetter(name[0]) || name[0] == '_') {
@@ -629,13 +624,8 @@ func (p *parser) parseMacro(pos int) error {
 	p.pos += len(name)
 	def := &macroDef{name: name}
 	for {
-		p.skipWS()
-		if p.pos < p.end && p.src[p.pos] == ',' {
-			p.pos++
-			p.skipWS()
-		}
-		if p.pos < p.end && p.src[p.pos] == ')' {
-			p.pos++
+		p.eat(',')
+		if p.eat(')') {
 			break
 		}
 		if p.pos >= p.end || p.src[p.pos] != '$' {
@@ -686,13 +676,8 @@ func (p *parser) tryCall(pos int, name string) *callStmt {
 	p.speculative = true
 	defer func() { p.speculative = wasSpeculative }()
 	for {
-		p.skipWS()
-		if p.pos < p.end && p.src[p.pos] == ',' {
-			p.pos++
-			p.skipWS()
-		}
-		if p.pos < p.end && p.src[p.pos] == ')' {
-			p.pos++
+		p.eat(',')
+		if p.eat(')') {
 			break
 		}
 		if p.pos >= p.end {
