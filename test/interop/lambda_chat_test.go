@@ -21,7 +21,7 @@ import (
 )
 
 // chatSeed is the SAM chat project every build must run unchanged.
-var chatSeed = filepath.Join("..", "..", "..", "shared", "fixtures", "seeds", "simple-chat.sam.yaml")
+var chatSeed = filepath.Join("..", "..", "emulator", "workspace", "testdata", "simple-chat.sam.yaml") // the seed, byte for byte
 
 // staleID is a connection the chat's table still lists but that is gone: a
 // post to it answers 410.

@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 var binary string
 
 // seedFile is the seed template every product build must run unchanged.
-var seedFile = filepath.Join("..", "..", "..", "shared", "fixtures", "seeds", "mock-integration.cfn.yaml")
+var seedFile = filepath.Join("..", "..", "emulator", "workspace", "testdata", "mock-integration.cfn.yaml") // the seed, byte for byte
 
 // interopFile is the seed's "message" route plus a $default route that
 // answers with the connection's $context (testdata/interop.cfn.yaml).

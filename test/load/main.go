@@ -45,7 +45,7 @@ func main() {
 		childKind  string
 		childAPI   string
 		childCPU   string
-		defaultAPI = filepath.Join("..", "shared", "fixtures", "seeds", "mock-integration.cfn.yaml")
+		defaultAPI = filepath.Join("emulator", "workspace", "testdata", "mock-integration.cfn.yaml") // a byte-for-byte copy of the seed
 	)
 	flag.StringVar(&c.bin, "bin", "", "the wsworkbench binary to run with serve (default: go build it into a temporary directory)")
 	flag.StringVar(&c.api, "api", defaultAPI, "the workspace the gateway serves: the seed MOCK API")
