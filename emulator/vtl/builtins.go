@@ -92,40 +92,18 @@ func (r *renderer) inputPath(s *segment, args []value) (jsonpath.Path, bool, err
 
 func (r *renderer) inputMethod(s *segment, args []value) (value, error) {
 	switch s.name {
-	case "path":
+	case "path", "json":
 		p, ok, err := r.inputPath(s, args)
 		if !ok {
 			return nullValue, err
 		}
-		switch r.bodyDoc() {
-		case bodyBad:
+		if r.bodyDoc() == bodyBad {
 			return nullValue, r.payloadError(s.pos)
-		case bodyText:
-			if p.IsRoot() {
-				return strValue(r.body()), nil
-			}
-			return nullValue, nil
 		}
-		return r.fromJSON(p.Get(r.doc), s.pos)
-	case "json":
-		p, ok, err := r.inputPath(s, args)
-		if !ok {
-			return nullValue, err
+		if s.name == "path" {
+			return r.pathValue(p, s.pos)
 		}
-		switch r.bodyDoc() {
-		case bodyBad:
-			return nullValue, r.payloadError(s.pos)
-		case bodyText:
-			if p.IsRoot() {
-				return strValue(string(appendJSONString(nil, r.body()))), nil
-			}
-			return strValue("null"), nil
-		}
-		res := p.Get(r.doc)
-		if !res.Exists() {
-			return strValue("null"), nil
-		}
-		return strValue(compactJSON(res.Raw)), nil
+		return r.jsonValue(p), nil
 	case "params":
 		switch len(args) {
 		case 0:
@@ -139,6 +117,34 @@ func (r *renderer) inputMethod(s *segment, args []value) (value, error) {
 		}
 	}
 	return nullValue, nil
+}
+
+// pathValue is $input.path at p: the value there, or, for a body that is
+// not JSON, the whole text at "$" and null elsewhere.
+func (r *renderer) pathValue(p jsonpath.Path, pos int) (value, error) {
+	if r.bodyDoc() == bodyText {
+		if p.IsRoot() {
+			return strValue(r.body()), nil
+		}
+		return nullValue, nil
+	}
+	return r.fromJSON(p.Get(r.doc), pos)
+}
+
+// jsonValue is $input.json at p: the JSON text there ("null" when missing),
+// or, for a body that is not JSON, the whole text as a JSON string at "$".
+func (r *renderer) jsonValue(p jsonpath.Path) value {
+	if r.bodyDoc() == bodyText {
+		if p.IsRoot() {
+			return strValue(string(appendJSONString(nil, r.body())))
+		}
+		return strValue("null")
+	}
+	res := p.Get(r.doc)
+	if !res.Exists() {
+		return strValue("null")
+	}
+	return strValue(compactJSON(res.Raw))
 }
 
 // allParams builds $input.params() once per render: path, querystring and
