@@ -178,41 +178,34 @@ func parse(path string) ([]segment, error) {
 	}
 	for p.pos < len(p.s) {
 		start := p.pos
+		var seg segment
+		var err error
 		switch c := p.s[p.pos]; c {
 		case '.':
 			p.pos++
-			if p.pos >= len(p.s) {
+			switch {
+			case p.pos >= len(p.s):
 				return nil, p.errorf(start, "missing member name after '.'")
-			}
-			switch p.s[p.pos] {
-			case '.':
+			case p.s[p.pos] == '.':
 				return nil, p.errorf(start, "recursive descent (..) is not supported")
-			case '[':
+			case p.s[p.pos] == '[':
 				// "$.['a']" is accepted as "$['a']", as Jayway JSONPath does.
-				seg, err := p.bracket()
-				if err != nil {
-					return nil, err
-				}
-				segs = append(segs, seg)
+				seg, err = p.bracket()
 			default:
-				seg, err := p.dotName(start)
-				if err != nil {
-					return nil, err
-				}
-				segs = append(segs, seg)
+				seg, err = p.dotName(start)
 			}
 		case '[':
-			seg, err := p.bracket()
-			if err != nil {
-				return nil, err
-			}
-			segs = append(segs, seg)
+			seg, err = p.bracket()
 		default:
 			if start == 1 && p.s[0] == '$' {
 				return nil, p.errorf(start, "expected '.' or '[' after '$', found "+quoteByte(c))
 			}
 			return nil, p.errorf(start, "expected '.' or '[', found "+quoteByte(c))
 		}
+		if err != nil {
+			return nil, err
+		}
+		segs = append(segs, seg)
 	}
 	return segs, nil
 }
