@@ -146,6 +146,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.live = compileErr == nil
 	if compileErr != nil {
 		wb.errs = asCompileErrors(compileErr)
+		wb.notice = wb.workspaceName() + " does not compile yet: until it does, the gateway runs the built-in sample."
 	} else {
 		wb.liveAt = time.Now()
 	}

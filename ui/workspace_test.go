@@ -296,3 +296,89 @@ func findEntryWithSuffix(t *testing.T, o fyne.CanvasObject, suffix string) *widg
 	t.Fatalf("no entry ends with %q", suffix)
 	return nil
 }
+
+// TestInvalidWorkspaceAtStart: a workspace that loads but does not compile
+// opens in the editor with its errors; the gateway runs the sample until
+// the editor fixes it.
+func TestInvalidWorkspaceAtStart(t *testing.T) {
+	src, err := os.ReadFile("../assets/sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, tail, ok := strings.Cut(string(src), "ApiGatewayV2IntegrationOnMessage:\n    Type:")
+	if !ok {
+		t.Fatal("the sample changed: this test's edit no longer applies")
+	}
+	tail = strings.Replace(tail, "PassthroughBehavior: WHEN_NO_MATCH", "PassthroughBehavior: SOMETIMES", 1)
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(path, []byte(head+"ApiGatewayV2IntegrationOnMessage:\n    Type:"+tail), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBench(t, withFile(path))
+	if len(tb.wb.errs) == 0 || tb.wb.live {
+		t.Fatalf("errors %v, live %v", tb.wb.errs, tb.wb.live)
+	}
+	if !strings.Contains(tb.wb.noticeLabel.Text, "built-in sample") {
+		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	}
+	tb.waitConnected(0)
+	tb.send(0, `{"action":"whoami"}`)
+	tb.waitEntry(0, "the sample's answer", receivedContaining(0, `"stage": "production"`))
+	// The editor shows the error at the integration, and fixing it makes
+	// the file's API live.
+	ed := tb.wb.editor
+	ed.selectRoute("message")
+	shown := false
+	for _, l := range ed.labels {
+		if strings.Contains(l.label.Text, "SOMETIMES") && l.label.Visible() {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Error("the integration's error is not shown in the route editor")
+	}
+	selectDetailTab(t, ed, "Request")
+	for _, o := range objects(ed.detail) {
+		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == len(passthroughChoices) {
+			sel.SetSelected("WHEN_NO_MATCH")
+		}
+	}
+	tb.waitFor("the fix to go live", func() bool { return tb.wb.live })
+	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
+		t.Errorf("status %q", tb.wb.liveLabel.Text)
+	}
+}
+
+// TestSaveRefusesBrokenTemplateAndKeepsIt: a workspace whose template does
+// not parse is not written over its file (the error says where); the edit
+// stays in the editor and in the autosave.
+func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
+	src, err := os.ReadFile("../assets/sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBench(t, withFile(path))
+	ed := tb.wb.editor
+	ed.selectRoute("message")
+	selectDetailTab(t, ed, "Responses")
+	f := ed.field("response.template")
+	f.entry.SetText("#if($x")
+	err = tb.wb.saveTo(path)
+	if err == nil || !strings.Contains(err.Error(), `response template "1"`) {
+		t.Fatalf("save of a broken template: %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != string(src) {
+		t.Error("the file changed")
+	}
+	if !tb.wb.unsaved {
+		t.Error("the edit is no longer marked unsaved")
+	}
+	tb.waitFor("the autosave", func() bool {
+		data, err := os.ReadFile(tb.wb.saver.file(path))
+		return err == nil && strings.Contains(string(data), `#if($x`)
+	})
+}
