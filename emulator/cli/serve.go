@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,7 +140,11 @@ func runServe(args []string, stdio Stdio) int {
 		}
 		return ExitError
 	}
-	sub := g.Subscribe(4096)
+	// With --log none nobody subscribes, so the gateway builds no events.
+	var sub *emulator.Subscription
+	if *logFormat != "none" {
+		sub = g.Subscribe(4096)
+	}
 	if err := g.Open(); err != nil {
 		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
 		_ = g.Close(context.Background())
@@ -152,11 +157,13 @@ func runServe(args []string, stdio Stdio) int {
 	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
 
 	var logged sync.WaitGroup
-	logged.Add(1)
-	go func() {
-		defer logged.Done()
-		logEvents(sub, *logFormat, stdio.Out)
-	}()
+	if sub != nil {
+		logged.Add(1)
+		go func() {
+			defer logged.Done()
+			logEvents(sub, *logFormat, stdio.Out)
+		}()
+	}
 
 	<-ctx.Done()
 	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
@@ -164,7 +171,7 @@ func runServe(args []string, stdio Stdio) int {
 	defer cancel()
 	closeErr := g.Close(sctx)
 	logged.Wait()
-	if n := sub.Dropped(); n > 0 {
+	if n := dropped(sub); n > 0 {
 		fmt.Fprintf(stdio.Err, "%d events were not logged: the log could not keep up\n", n)
 	}
 	if closeErr != nil {
@@ -209,18 +216,36 @@ func ensureCert() (*tlscert.Cert, error) {
 	return tlscert.Ensure(dir)
 }
 
+// dropped returns how many events sub lost; 0 without a subscription.
+func dropped(sub *emulator.Subscription) uint64 {
+	if sub == nil {
+		return 0
+	}
+	return sub.Dropped()
+}
+
 // logEvents writes each event until the gateway closes the subscription.
+// Lines go through a buffer that is flushed whenever no further event is
+// waiting, so a busy gateway costs one write call per burst of events
+// rather than one per event, and an idle one shows every line at once.
 func logEvents(sub *emulator.Subscription, format string, out io.Writer) {
-	enc := json.NewEncoder(out)
+	w := bufio.NewWriterSize(out, 32<<10)
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for e := range sub.C() {
+	events := sub.C()
+	for e := range events {
 		switch format {
 		case "text":
-			fmt.Fprintln(out, e.String())
+			_, _ = w.WriteString(e.String())
+			_ = w.WriteByte('\n')
 		case "json":
 			_ = enc.Encode(e)
 		}
+		if len(events) == 0 {
+			_ = w.Flush()
+		}
 	}
+	_ = w.Flush()
 }
 
 // serveHelp follows the flags in serve's --help.
