@@ -21,11 +21,14 @@ import (
 // removes the connection from the registry and runs $disconnect. Any
 // goroutine may queue a frame with send or start a close with closeWith.
 //
-// Writes: frames queue under mu, and a writer goroutine exists only while
-// the queue is non-empty (writeLoop). An idle connection therefore parks one
-// goroutine (the reader) instead of two, which saves a goroutine stack per
-// connection, while a client that stops reading still blocks only its own
-// writer, never the gateway, the sender or other clients: the sender gets
+// Writes: one goroutine at a time holds the write turn (writing). The read
+// loop writes its own replies directly when nobody holds it (reply); frames
+// from other goroutines (send) queue under mu, and a writer goroutine exists
+// only while the queue is non-empty (writeLoop). An idle connection
+// therefore parks one goroutine (the reader) instead of two, which saves a
+// goroutine stack per connection, and a reply costs no goroutine hand-off.
+// A client that stops reading still blocks only its own writer or read
+// loop, never the gateway, a sender or other clients: a sender gets
 // ErrLimitExceeded once the queue is full, and the stalled write times out
 // after WriteTimeout and drops the client. Close frames go out through
 // gorilla's WriteControl, which may run concurrently with a writer.
@@ -178,14 +181,57 @@ func (c *conn) isClosing() bool {
 	return c.closing
 }
 
-// send queues a frame. It returns ErrGone once the connection is closing and
-// ErrLimitExceeded when the queue is full.
+// send queues a frame for the writer goroutine, starting one if none runs.
+// Any goroutine may call it. It returns ErrGone once the connection is
+// closing and ErrLimitExceeded when the queue is full.
 func (c *conn) send(typ int, data []byte) error {
 	c.mu.Lock()
 	if c.closing {
 		c.mu.Unlock()
 		return ErrGone
 	}
+	return c.enqueueLocked(typ, data)
+}
+
+// takeTurn gives the read loop the write turn when no write is in progress
+// (so nothing is queued either) and the connection is not closing. The read
+// loop then writes its reply itself with writeReply, as an echo server
+// does, instead of starting a writer goroutine for it.
+func (c *conn) takeTurn() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing || c.writing {
+		return false
+	}
+	c.writing = true
+	return true
+}
+
+// writeReply writes a frame on the read loop, which holds the write turn
+// (takeTurn), and then passes the turn on. The write has the same
+// WriteTimeout as the writer's, so a client that stops reading blocks only
+// its own read loop, never the gateway or other clients. Frames that other
+// goroutines queued meanwhile go out after it, in order, from a writer
+// goroutine.
+func (c *conn) writeReply(f outFrame) {
+	if !c.write(f) {
+		return // the connection ends, as when a queued frame fails
+	}
+	c.mu.Lock()
+	if len(c.queue) == 0 {
+		c.stopWriting()
+		return
+	}
+	// The read loop holds a WaitGroup count, so this Add is safe.
+	c.g.wg.Add(1)
+	c.mu.Unlock()
+	go c.writeLoop()
+}
+
+// enqueueLocked appends a frame to the queue and starts the writer if none
+// runs. It is called with mu held on a connection that is not closing, and
+// unlocks mu.
+func (c *conn) enqueueLocked(typ int, data []byte) error {
 	if len(c.queue) >= c.g.opts.SendQueueFrames || c.queued+len(data) > c.g.opts.SendQueueBytes {
 		c.mu.Unlock()
 		return ErrLimitExceeded
@@ -195,8 +241,8 @@ func (c *conn) send(typ int, data []byte) error {
 	start := !c.writing
 	if start {
 		c.writing = true
-		// The read loop holds a count until finish sets closing, which we
-		// checked under mu, so this Add never races Close's Wait.
+		// The read loop holds a count until finish sets closing, which the
+		// caller checked under mu, so this Add never races Close's Wait.
 		c.g.wg.Add(1)
 	}
 	c.mu.Unlock()
@@ -213,15 +259,7 @@ func (c *conn) writeLoop() {
 	for {
 		c.mu.Lock()
 		if len(c.queue) == 0 {
-			c.writing = false
-			sendClose := c.closeQueued
-			c.closeQueued = false
-			code, reason := c.closeCode, c.closeReason
-			c.queue = nil // let an idle connection drop the backing array
-			c.mu.Unlock()
-			if sendClose {
-				c.sendClose(code, reason)
-			}
+			c.stopWriting()
 			return
 		}
 		f := c.queue[0]
@@ -229,19 +267,43 @@ func (c *conn) writeLoop() {
 		c.queue = c.queue[1:]
 		c.queued -= len(f.data)
 		c.mu.Unlock()
-
-		_ = c.ws.SetWriteDeadline(time.Now().Add(c.g.opts.WriteTimeout))
-		if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
-			c.mu.Lock()
-			c.writing = false
-			c.closeQueued = false
-			c.queue, c.queued = nil, 0
-			c.mu.Unlock()
-			c.abort() // the read loop sees the socket close and finishes
+		if !c.write(f) {
 			return
 		}
-		c.framesOut.Add(1)
-		c.bytesOut.Add(uint64(len(f.data)))
+	}
+}
+
+// write writes one frame under WriteTimeout. On failure it empties the
+// queue, ends the write turn and drops the connection (the read loop then
+// sees the socket close and finishes), and returns false. Only the holder
+// of the write turn (writing set) calls it.
+func (c *conn) write(f outFrame) bool {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.g.opts.WriteTimeout))
+	if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
+		c.mu.Lock()
+		c.writing = false
+		c.closeQueued = false
+		c.queue, c.queued = nil, 0
+		c.mu.Unlock()
+		c.abort()
+		return false
+	}
+	c.framesOut.Add(1)
+	c.bytesOut.Add(uint64(len(f.data)))
+	return true
+}
+
+// stopWriting ends a write turn once the queue is empty. It is called with
+// mu held and unlocks it; a close requested during the turn is sent now.
+func (c *conn) stopWriting() {
+	c.writing = false
+	sendClose := c.closeQueued
+	c.closeQueued = false
+	code, reason := c.closeCode, c.closeReason
+	c.queue = nil // let an idle connection drop the backing array
+	c.mu.Unlock()
+	if sendClose {
+		c.sendClose(code, reason)
 	}
 }
 

@@ -23,7 +23,7 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 
 	route := g.selectRoute(req)
 	if route == nil {
-		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID))
+		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID), true)
 		return
 	}
 	req.rc.RouteKey = route.key
@@ -34,11 +34,11 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 		go func() {
 			defer g.wg.Done()
 			defer func() { <-g.sem }()
-			g.runMessage(c, req, route)
+			g.runMessage(c, req, route, false)
 		}()
 		return
 	}
-	g.runMessage(c, req, route)
+	g.runMessage(c, req, route, true)
 }
 
 // selectRoute evaluates the route selection expression. A value that is a
@@ -74,24 +74,33 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 }
 
 // runMessage runs route for a message and sends what the client gets back:
-// the route response of a two-way route, or AWS's error frame.
-func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute) {
+// the route response of a two-way route, or AWS's error frame. onReadLoop
+// says whether it runs on c's read loop, which may write the frame itself.
+func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onReadLoop bool) {
 	out, err := req.run(g.ctx, route)
 	if err != nil {
 		e := classify(err)
 		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
-		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID))
+		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), onReadLoop)
 		return
 	}
 	if route.twoWay && len(out.payload) > 0 {
-		c.sendFrame(req, out.payload)
+		c.sendFrame(req, out.payload, onReadLoop)
 	}
 }
 
-// sendFrame queues a frame the gateway itself answers with (a route
-// response or an error frame). When the client's queue is full the frame
-// is dropped and a limit event says so.
-func (c *conn) sendFrame(req *request, data []byte) {
+// sendFrame sends a frame the gateway itself answers with (a route
+// response or an error frame): written at once from the read loop when no
+// write is in progress (onReadLoop), queued otherwise. When the client's
+// queue is full the frame is dropped and a limit event says so.
+func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
+	if onReadLoop && c.takeTurn() {
+		if req.trace {
+			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+		}
+		c.writeReply(outFrame{typ: websocket.TextMessage, data: data})
+		return
+	}
 	if err := c.send(websocket.TextMessage, data); err != nil {
 		if err == ErrLimitExceeded {
 			req.publish(Event{Kind: EventLimit, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
