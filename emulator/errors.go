@@ -35,6 +35,11 @@ const (
 	CodeUnsupportedMediaType
 	// CodeUnauthorized: the $connect authorizer refused the identity (401).
 	CodeUnauthorized
+	// CodeBadPayload: a request template read a message that starts with
+	// '{' or '[' but is not valid JSON. AWS REST answers 400 "Could not
+	// process payload"; a WebSocket client gets the "Internal server error"
+	// frame, like other failures (docs/DECISIONS.md, Gateway).
+	CodeBadPayload
 )
 
 // Status returns the HTTP status an upgrade answers with for the code.
@@ -50,6 +55,8 @@ func (c Code) Status() int {
 		return http.StatusUnsupportedMediaType
 	case CodeUnauthorized:
 		return http.StatusUnauthorized
+	case CodeBadPayload:
+		return http.StatusBadRequest
 	default:
 		return http.StatusInternalServerError
 	}
@@ -86,6 +93,8 @@ func (c Code) String() string {
 		return "UnsupportedMediaType"
 	case CodeUnauthorized:
 		return "Unauthorized"
+	case CodeBadPayload:
+		return "BadPayload"
 	}
 	return fmt.Sprintf("Code(%d)", int(c))
 }

@@ -1,12 +1,15 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -276,20 +279,40 @@ func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTe
 	return templates["$default"], value
 }
 
-// render renders t with body as $input, publishing the result.
+// renderBufs are the buffers templates render into. What a render produced
+// is copied out, so a buffer goes back at once.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledRender bounds the buffers kept in renderBufs, so one huge render
+// does not stay in memory.
+const maxPooledRender = 64 << 10
+
+// render renders t with body as $input, publishing the result. A request
+// template that reads a message starting like JSON but not valid JSON is
+// CodeBadPayload; any other failure is a configuration error.
 func (r *request) render(which string, t *compiledTemplate, value string, body []byte) ([]byte, error) {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledRender {
+			buf.Reset()
+			renderBufs.Put(buf)
+		}
+	}()
 	start := time.Now()
-	out, err := t.tpl.Render(r.input(t, body))
+	err := t.tpl.RenderTo(buf, r.input(t, body))
 	took := time.Since(start)
 	if r.trace {
-		e := Event{Kind: EventTemplate, Template: which + " " + strconv.Quote(t.key), Value: value, Input: string(body), Output: out, Duration: took}
+		e := Event{Kind: EventTemplate, Template: which + " " + strconv.Quote(t.key), Value: value, Input: string(body), Output: buf.String(), Duration: took}
 		if err != nil {
 			e.Error = err.Error()
 		}
 		r.publish(e)
 	}
-	if err != nil {
+	switch {
+	case err != nil && which == "request" && errors.Is(err, vtl.ErrPayload):
+		return nil, &Error{Code: CodeBadPayload, Detail: "Could not process payload", Err: err}
+	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", which), Err: err}
 	}
-	return []byte(out), nil
+	return bytes.Clone(buf.Bytes()), nil
 }
