@@ -48,7 +48,8 @@ func (r *renderer) bodyDoc() bodyMode {
 	switch {
 	case i == len(b):
 		r.doc, r.mode = emptyDoc, bodyJSON
-	case gjson.ValidBytes(b):
+	case r.in.BodyChecked && r.in.BodyValid,
+		!r.in.BodyChecked && gjson.ValidBytes(b):
 		r.doc, r.mode = b, bodyJSON
 	case b[i] == '{' || b[i] == '[':
 		r.mode = bodyBad

@@ -51,6 +51,11 @@ type Input struct {
 	Context        map[string]any               // $context.*; nested map[string]any for identity, authorizer, error; values string/int64/float64/bool/nil
 	StageVariables map[string]string            // $stageVariables
 	Params         map[string]map[string]string // $input.params(): keys "path", "querystring", "header" (header lookup case-insensitive)
+
+	// BodyChecked says the caller has already validated Body as JSON
+	// (gjson.ValidBytes) and BodyValid holds the answer, so a render that
+	// reads the body does not validate it again.
+	BodyChecked, BodyValid bool
 }
 
 // Limits bound one render.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // testBody is the default body of the table tests.
@@ -459,6 +461,46 @@ func TestPayloadError(t *testing.T) {
 	tp, _ := Parse("$input.body")
 	if got, err := tp.Render(&Input{Body: []byte(`{"a": `)}); err != nil || got != `{"a": ` {
 		t.Errorf("$input.body of broken JSON = %q, %v", got, err)
+	}
+}
+
+// TestBodyChecked checks that a caller's own validation of the body
+// (BodyChecked, BodyValid) gives the same renders and errors as Render's.
+func TestBodyChecked(t *testing.T) {
+	tp, err := Parse(`$input.path('$.a')|$input.json('$')|$input.body`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, body string
+	}{
+		{"valid object", `{"a": 1}`},
+		{"broken object", `{"a": `},
+		{"text", `hello`},
+		{"white space", "  \n"},
+		{"empty", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantErr := tp.Render(&Input{Body: []byte(tc.body)})
+			valid := gjson.Valid(tc.body)
+			got, gotErr := tp.Render(&Input{Body: []byte(tc.body), BodyChecked: true, BodyValid: valid})
+			if got != want || errors.Is(gotErr, ErrPayload) != errors.Is(wantErr, ErrPayload) || (gotErr == nil) != (wantErr == nil) {
+				t.Errorf("checked by the caller: %q, %v; by Render: %q, %v", got, gotErr, want, wantErr)
+			}
+		})
+	}
+}
+
+// TestBodyCheckedIsTrusted checks that Render uses the caller's answer
+// instead of validating again.
+func TestBodyCheckedIsTrusted(t *testing.T) {
+	tp, err := Parse(`$input.path('$.a')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tp.Render(&Input{Body: []byte(`{"a": 1}`), BodyChecked: true, BodyValid: false})
+	if !errors.Is(err, ErrPayload) {
+		t.Errorf("a body the caller found invalid: err = %v, want ErrPayload", err)
 	}
 }
 
