@@ -31,6 +31,13 @@ type request struct {
 	ctxMap  map[string]any    // $context for templates, built on first use
 	ctxFlat map[string]string // $context for selection expressions, built on first use
 	params  map[string]map[string]string
+
+	// src is what selection expressions evaluate against. One Source serves
+	// the whole request, so the message is validated as JSON at most once
+	// (Source caches it) for route selection, template selection and the
+	// request template; bodyChecked says it has been.
+	src         selection.Source
+	bodyChecked bool
 }
 
 // outcome is what a route's integration produced.
@@ -61,33 +68,42 @@ func (r *request) contextMap() map[string]any {
 	return r.ctxMap
 }
 
-// source returns what a selection expression evaluates against. The
-// integration status and headers are set for response template selection.
-func (r *request) source(e *compiledExpr, status int, respHeaders http.Header) *selection.Source {
-	src := &selection.Source{
-		Body:           r.body,
-		Headers:        r.head,
-		QueryString:    r.query,
-		StageVariables: r.snap.api.Stage.Variables,
-	}
+// eval evaluates a selection expression. The integration status and
+// headers are set for response template selection.
+func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (string, bool) {
+	src := &r.src
+	src.Body = r.body // the same every time: its validity stays cached
+	src.Headers = r.head
+	src.QueryString = r.query
+	src.StageVariables = r.snap.api.Stage.Variables
+	src.Context = nil
 	if e.usesContext {
 		if r.ctxFlat == nil {
 			r.ctxFlat = r.rc.flat()
 		}
 		src.Context = r.ctxFlat
 	}
+	src.StatusCode, src.ResponseHeaders = "", nil
 	if status != 0 {
 		src.StatusCode = statusString(status)
 		src.ResponseHeaders = respHeaders
 	}
-	return src
+	v, ok := e.e.Eval(src)
+	if e.e.UsesBody() {
+		r.bodyChecked = true
+	}
+	return v, ok
 }
 
-// input returns the template input for body.
+// input returns the template input for body. When body is the message and
+// a selection expression has validated it already, the template is told.
 func (r *request) input(t *compiledTemplate, body []byte) *vtl.Input {
 	in := &vtl.Input{Body: body, StageVariables: r.snap.api.Stage.Variables, Params: r.paramMap()}
 	if t.usesContext {
 		in.Context = r.contextMap()
+	}
+	if r.bodyChecked && len(body) > 0 && len(body) == len(r.body) && &body[0] == &r.body[0] {
+		in.BodyChecked, in.BodyValid = true, r.src.BodyIsJSON()
 	}
 	return in
 }
@@ -155,11 +171,23 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, 
 		ireq.Body, ireq.Templated = body, templated
 	}
 
-	ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
-	start := time.Now()
-	res, err := ci.impl.Invoke(ictx, ireq)
-	took := time.Since(start)
-	cancel()
+	var start time.Time
+	if r.trace {
+		start = time.Now()
+	}
+	var res *IntegrationResult
+	if ci.typ.blocking {
+		ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
+		res, err = ci.impl.Invoke(ictx, ireq)
+		cancel()
+	} else {
+		// MOCK cannot block: its timeout would only cost a timer per message.
+		res, err = ci.impl.Invoke(ctx, ireq)
+	}
+	var took time.Duration // for the trace only
+	if r.trace {
+		took = time.Since(start)
+	}
 	if err == nil && res == nil {
 		err = fmt.Errorf("integration %s returned no result", ci.model.ID)
 	}
@@ -264,7 +292,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTemplate, status int, respHeaders http.Header) (*compiledTemplate, string) {
 	value := "application/json"
 	if e != nil {
-		v, ok := e.e.Eval(r.source(e, status, respHeaders))
+		v, ok := r.eval(e, status, respHeaders)
 		if !ok {
 			v = "$default"
 		}
@@ -298,10 +326,13 @@ func (r *request) render(which string, t *compiledTemplate, value string, body [
 			renderBufs.Put(buf)
 		}
 	}()
-	start := time.Now()
-	err := t.tpl.RenderTo(buf, r.input(t, body))
-	took := time.Since(start)
+	var start time.Time
 	if r.trace {
+		start = time.Now()
+	}
+	err := t.tpl.RenderTo(buf, r.input(t, body))
+	if r.trace {
+		took := time.Since(start)
 		e := Event{Kind: EventTemplate, Template: which + " " + strconv.Quote(t.key), Value: value, Input: string(body), Output: buf.String(), Duration: took}
 		if err != nil {
 			e.Error = err.Error()

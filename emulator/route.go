@@ -47,7 +47,7 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 // message; without $default it returns nil: the Forbidden frame.
 func (g *Gateway) selectRoute(req *request) *compiledRoute {
 	snap := req.snap
-	value, ok := snap.routeExpr.e.Eval(req.source(snap.routeExpr, 0, nil))
+	value, ok := req.eval(snap.routeExpr, 0, nil)
 	var route *compiledRoute
 	outcome := RouteMatched
 	if ok {
