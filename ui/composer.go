@@ -186,7 +186,7 @@ func newComposerEntry() *composerEntry {
 	e.Wrapping = fyne.TextWrapOff
 	e.TextStyle = fyne.TextStyle{Monospace: true}
 	e.ExtendBaseWidget(e)
-	e.SetMinRowsVisible(3)
+	e.SetMinRowsVisible(2)
 	return e
 }
 

@@ -61,7 +61,8 @@ func newAPIEditor(wb *workbench) *apiEditor {
 	title := widget.NewLabel("API")
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
-	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, ed.detail))
+	// The detail scrolls when the window is too short for it (a big zoom).
+	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
 	ed.errs = wb.errs
@@ -289,10 +290,12 @@ func (ed *apiEditor) showProblems() {
 			break
 		}
 		ce := e
-		b := widget.NewButtonWithIcon(oneLine(ce.Error()), theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(ce) })
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		ed.problems.Add(b)
+		go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(ce) })
+		go_.Importance = widget.LowImportance
+		l := widget.NewLabel(oneLine(ce.Error()))
+		l.Importance = widget.DangerImportance
+		l.Truncation = fyne.TextTruncateEllipsis // a button's text would widen the panel
+		ed.problems.Add(container.NewBorder(nil, nil, go_, nil, l))
 	}
 	ed.problems.Refresh()
 }

@@ -107,6 +107,9 @@ type workbench struct {
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
 	root        *fyne.Container
+	editorBox   *container.Scroll
+	middleBox   *container.Scroll
+	inspBox     *container.Scroll
 	mainSplit   *container.Split // editor | rest
 	sideSplit   *container.Split // clients | inspector
 	inspSplit   *container.Split // connections / trace
@@ -249,6 +252,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	wb.urlLabel.Selectable = true
 	wb.urlLabel.TextStyle = fyne.TextStyle{Monospace: true}
 	wb.liveLabel = widget.NewLabel("")
+	wb.liveLabel.Truncation = fyne.TextTruncateEllipsis
 	wb.noticeLabel = widget.NewLabel("")
 	wb.noticeLabel.Truncation = fyne.TextTruncateEllipsis
 	wb.noticeLabel.Importance = widget.LowImportance
@@ -261,14 +265,20 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), wb.onSave)
 	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.onNewClient)
 	addClient.Importance = widget.HighImportance
-	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL, wb.liveLabel)
-	toolbar := container.NewBorder(nil, nil, left, addClient, wb.noticeLabel)
+	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
+	// The status and the notice truncate rather than widen the window.
+	toolbar := container.NewBorder(nil, nil, left, addClient, container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
+	// Each panel scrolls sideways when it is narrower than its content (a
+	// big zoom on a small screen), instead of widening the window.
+	wb.editorBox = container.NewHScroll(wb.editor.object())
+	wb.middleBox = container.NewHScroll(wb.clients.object())
+	wb.inspBox = container.NewHScroll(wb.inspSplit)
 	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
-	wb.sideSplit = container.NewHSplit(wb.clients.object(), wb.inspSplit)
+	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspBox)
 	wb.sideSplit.Offset = wb.prefs.FloatWithFallback(prefSplitSide, 0.62)
-	wb.mainSplit = container.NewHSplit(wb.editor.object(), wb.sideSplit)
+	wb.mainSplit = container.NewHSplit(wb.editorBox, wb.sideSplit)
 	wb.mainSplit.Offset = wb.prefs.FloatWithFallback(prefSplitMain, 0.3)
 	wb.showEditor = wb.prefs.BoolWithFallback(prefShowEditor, true)
 	wb.showInspect = wb.prefs.BoolWithFallback(prefShowInspector, true)
@@ -280,15 +290,14 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 
 // relayout puts the panels that are shown into the window.
 func (wb *workbench) relayout() {
-	middle := wb.clients.object()
-	var right fyne.CanvasObject = middle
+	var right fyne.CanvasObject = wb.middleBox
 	if wb.showInspect {
-		wb.sideSplit.Leading, wb.sideSplit.Trailing = middle, wb.inspSplit
+		wb.sideSplit.Leading, wb.sideSplit.Trailing = wb.middleBox, wb.inspBox
 		right = wb.sideSplit
 	}
 	var content = right
 	if wb.showEditor {
-		wb.mainSplit.Leading, wb.mainSplit.Trailing = wb.editor.object(), right
+		wb.mainSplit.Leading, wb.mainSplit.Trailing = wb.editorBox, right
 		content = wb.mainSplit
 	}
 	wb.root.Objects = []fyne.CanvasObject{content}
