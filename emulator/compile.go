@@ -502,4 +502,18 @@ func selectionPosition(err error) (line, col int, msg string, ok bool) {
 }
 
 // statusString is the integration status as selection expressions see it.
-func statusString(status int) string { return strconv.Itoa(status) }
+func statusString(status int) string {
+	if status >= 100 && status < 100+len(statusStrings) {
+		return statusStrings[status-100]
+	}
+	return strconv.Itoa(status)
+}
+
+// statusStrings are the HTTP statuses 100-599 as text, so selecting an
+// integration response or a template by status allocates nothing.
+var statusStrings = func() (s [500]string) {
+	for i := range s {
+		s[i] = strconv.Itoa(100 + i)
+	}
+	return s
+}()

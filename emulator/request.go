@@ -38,6 +38,9 @@ type request struct {
 	// request template; bodyChecked says it has been.
 	src         selection.Source
 	bodyChecked bool
+
+	in   vtl.Input          // the input of the template being rendered
+	ireq IntegrationRequest // what the integration is handed
 }
 
 // outcome is what a route's integration produced.
@@ -98,7 +101,8 @@ func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (st
 // input returns the template input for body. When body is the message and
 // a selection expression has validated it already, the template is told.
 func (r *request) input(t *compiledTemplate, body []byte) *vtl.Input {
-	in := &vtl.Input{Body: body, StageVariables: r.snap.api.Stage.Variables, Params: r.paramMap()}
+	in := &r.in
+	*in = vtl.Input{Body: body, StageVariables: r.snap.api.Stage.Variables, Params: r.paramMap()}
 	if t.usesContext {
 		in.Context = r.contextMap()
 	}
@@ -142,20 +146,21 @@ func (r *request) paramMap() map[string]map[string]string {
 //
 // A panic in a template or an integration fails this request only (the
 // client gets "Internal server error" or 500), never the gateway.
-func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, err error) {
+func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("internal error in the gateway: %v", p)}
+			out, err = outcome{}, &Error{Code: CodeInternal, Detail: fmt.Sprintf("internal error in the gateway: %v", p)}
 		}
 	}()
 	ci := route.integ
 	if ci == nil {
 		if r.rc.EventType == EventTypeMessage {
-			return nil, configError("No integration defined for route %s", route.key)
+			return outcome{}, configError("No integration defined for route %s", route.key)
 		}
-		return &outcome{status: http.StatusOK}, nil
+		return outcome{status: http.StatusOK}, nil
 	}
-	ireq := &IntegrationRequest{
+	ireq := &r.ireq
+	*ireq = IntegrationRequest{
 		Body:           r.body,
 		RawBody:        r.body,
 		Headers:        r.head,
@@ -166,7 +171,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, 
 	if !ci.typ.proxy {
 		body, templated, err := r.requestBody(ci)
 		if err != nil {
-			return nil, err
+			return outcome{}, err
 		}
 		ireq.Body, ireq.Templated = body, templated
 	}
@@ -193,9 +198,9 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, 
 	}
 	if err != nil {
 		r.publish(Event{Kind: EventIntegration, Error: err.Error(), Duration: took})
-		return nil, err
+		return outcome{}, err
 	}
-	out = &outcome{status: res.StatusCode, headers: res.Headers}
+	out = outcome{status: res.StatusCode, headers: res.Headers}
 	if ci.typ.proxy || !route.twoWay || r.rc.EventType != EventTypeMessage {
 		// Proxy: the backend's body is the payload. One-way routes,
 		// $connect and $disconnect never send a frame, so AWS's
@@ -208,7 +213,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out *outcome, 
 	}
 	payload, err := r.responseBody(ci, res, took)
 	if err != nil {
-		return nil, err
+		return outcome{}, err
 	}
 	out.payload = payload
 	return out, nil
