@@ -153,7 +153,7 @@ func (c *conn) limit(code int, reason, detail string) {
 func (c *conn) readLoop() {
 	defer c.g.wg.Done()
 	for {
-		mt, data, err := c.ws.ReadMessage()
+		mt, data, err := c.readMessage()
 		if err != nil {
 			c.finish(err)
 			return
@@ -173,6 +173,47 @@ func (c *conn) readLoop() {
 			c.g.handleMessage(c, data)
 		}
 	}
+}
+
+// readBufs are the buffers messages are read into before they are copied
+// out at their exact size; gorilla's ReadMessage would allocate 512 bytes
+// or more for every message, however short.
+var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// maxPooledRead bounds the buffers kept in readBufs.
+const maxPooledRead = 64 << 10
+
+// readMessage is gorilla's ReadMessage with one allocation of the
+// message's size: the next message's type and payload, or the error that
+// ended the connection.
+func (c *conn) readMessage() (int, []byte, error) {
+	mt, r, err := c.ws.NextReader()
+	if err != nil {
+		return mt, nil, err
+	}
+	bp := readBufs.Get().(*[]byte)
+	b := (*bp)[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		var n int
+		n, err = r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			break
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	data := make([]byte, len(b))
+	copy(data, b)
+	if cap(b) <= maxPooledRead {
+		*bp = b[:0]
+		readBufs.Put(bp)
+	}
+	return mt, data, err
 }
 
 func (c *conn) isClosing() bool {
