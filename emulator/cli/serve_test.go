@@ -278,6 +278,37 @@ func TestServeSample(t *testing.T) {
 	}
 }
 
+// TestServeLogNone checks that --log none answers as usual and prints
+// nothing after the two URL lines.
+func TestServeLogNone(t *testing.T) {
+	s := startServe(t, "--log", "none", "sample")
+	wsURL, _ := s.urls(t)
+	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"message","messageId":1}`))
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, got, err := ws.ReadMessage(); err != nil || string(got) != `{"message": "Hello World"}` {
+		t.Fatalf("got %q %v", got, err)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	for err == nil {
+		_, _, err = ws.ReadMessage()
+	}
+	var extra []string
+	for l := range s.lines {
+		extra = append(extra, l)
+	}
+	if err := <-s.wait; err != nil {
+		t.Fatalf("exit: %v; stderr: %s", err, s.stderr)
+	}
+	if len(extra) > 0 {
+		t.Errorf("--log none printed %q", extra)
+	}
+}
+
 // TestServeErrors checks the exit codes and messages for bad input.
 func TestServeErrors(t *testing.T) {
 	dir := t.TempDir()
