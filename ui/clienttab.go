@@ -75,7 +75,6 @@ func (t *clientTab) buildUI() fyne.CanvasObject {
 	t.idLabel.TextStyle = fyne.TextStyle{Monospace: true}
 	t.urlLabel = widget.NewLabel("")
 	t.urlLabel.Truncation = fyne.TextTruncateEllipsis
-	t.urlLabel.Importance = widget.LowImportance
 	t.urlLabel.SizeName = theme.SizeNameCaptionText
 	copyID := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
 		t.wb.win.Clipboard().SetContent(t.model.Client().ConnectionID())

@@ -80,7 +80,6 @@ func newConnRow() fyne.CanvasObject {
 	r.id.TextStyle = fyne.TextStyle{Monospace: true}
 	r.who.TextStyle = fyne.TextStyle{Bold: true}
 	r.who.Truncation = fyne.TextTruncateEllipsis
-	r.stats.Importance = widget.LowImportance
 	r.stats.Truncation = fyne.TextTruncateEllipsis
 	r.stats.SizeName = theme.SizeNameCaptionText
 	r.content = container.NewVBox(container.NewBorder(nil, nil, r.id, nil, r.who), r.stats)

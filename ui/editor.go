@@ -101,7 +101,6 @@ func newRouteRow() fyne.CanvasObject {
 	r := &routeRow{icon: widget.NewIcon(nil), key: widget.NewLabel(""), meta: widget.NewLabel("")}
 	r.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
 	r.key.Truncation = fyne.TextTruncateEllipsis
-	r.meta.Importance = widget.LowImportance
 	r.content = container.NewBorder(nil, nil, r.icon, r.meta, r.key)
 	r.ExtendBaseWidget(r)
 	return r

@@ -56,7 +56,6 @@ func newLogView(t *clientTab) *logView {
 	v.countLabel = widget.NewLabel("")
 	v.countLabel.Importance = widget.LowImportance
 	v.detailHead = widget.NewLabel("")
-	v.detailHead.Importance = widget.LowImportance
 	v.detailHead.Truncation = fyne.TextTruncateEllipsis
 	v.detail = widget.NewLabel("")
 	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
@@ -466,26 +465,29 @@ func oneLine(s string) string {
 // and its route, size and round-trip time.
 type logRow struct {
 	widget.BaseWidget
-	time, dir, text, meta *widget.Label
-	content               fyne.CanvasObject
+	time, dir, text, route, meta *widget.Label
+	content                      fyne.CanvasObject
 }
 
 func newLogRow() *logRow {
 	r := &logRow{
-		time: widget.NewLabel("00:00:00.000"),
-		dir:  widget.NewLabel("→"),
-		text: widget.NewLabel(""),
-		meta: widget.NewLabel(""),
+		time:  widget.NewLabel("00:00:00.000"),
+		dir:   widget.NewLabel("→"),
+		text:  widget.NewLabel(""),
+		route: widget.NewLabel(""),
+		meta:  widget.NewLabel(""),
 	}
 	r.time.TextStyle = fyne.TextStyle{Monospace: true}
-	r.time.Importance = widget.LowImportance
 	r.dir.TextStyle = fyne.TextStyle{Bold: true}
 	r.text.TextStyle = fyne.TextStyle{Monospace: true}
 	// Clip, not ellipsis: Fyne shapes the whole text anew for an ellipsis,
 	// which at 60 refreshes a second was half the window's work.
 	r.text.Truncation = fyne.TextTruncateClip
-	r.meta.Importance = widget.LowImportance
-	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), r.meta, r.text)
+	// Legible on a projector: no faint (low importance) text; the route,
+	// what this workbench is about, in the theme's primary colour.
+	r.route.Importance = widget.HighImportance
+	r.route.TextStyle = fyne.TextStyle{Monospace: true}
+	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), container.NewHBox(r.route, r.meta), r.text)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -498,6 +500,7 @@ func (r *logRow) set(e client.Entry) {
 		r.time.SetText("")
 		r.dir.SetText("")
 		r.text.SetText("")
+		r.route.SetText("")
 		r.meta.SetText("")
 		return
 	}
@@ -525,13 +528,11 @@ func (r *logRow) set(e client.Entry) {
 			text = "(binary, base64) " + text
 		}
 		r.text.SetText(oneLine(text))
-		if e.Route != "" {
-			meta = append(meta, e.Route)
-		}
 		meta = append(meta, formatSize(e.Size))
 	}
 	if e.RTT > 0 {
 		meta = append(meta, formatRTT(e.RTT))
 	}
+	r.route.SetText(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))
 }

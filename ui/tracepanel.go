@@ -313,7 +313,6 @@ func stepObject(s traceStep) fyne.CanvasObject {
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	title.Wrapping = fyne.TextWrapWord
 	timing := widget.NewLabel(stepTiming(s))
-	timing.Importance = widget.LowImportance
 	timing.SizeName = theme.SizeNameCaptionText
 	var icon fyne.CanvasObject
 	if s.failed {
@@ -345,7 +344,7 @@ func stepObject(s traceStep) fyne.CanvasObject {
 			continue
 		}
 		k := widget.NewLabel(l.label)
-		k.Importance = widget.LowImportance
+		k.TextStyle = fyne.TextStyle{Italic: true}
 		box.Add(container.NewBorder(nil, nil, k, nil, v))
 	}
 	box.Add(widget.NewSeparator())
