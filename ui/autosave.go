@@ -21,25 +21,27 @@ import (
 // file again (keeping its comments and other resources) and puts the model
 // back on top.
 type autosave struct {
-	Path     string     `json:"path"`   // the workspace's file; "" when it has none
-	Sample   bool       `json:"sample"` // the workspace is the built-in sample
-	SavedAt  time.Time  `json:"savedAt"`
-	API      *model.API `json:"api"`
-	Version  int        `json:"version"`
-	Untitled bool       `json:"untitled,omitempty"`
+	Path    string     `json:"path"`   // the workspace's file; "" when it has none
+	Sample  bool       `json:"sample"` // the workspace is the built-in sample
+	SavedAt time.Time  `json:"savedAt"`
+	API     *model.API `json:"api"`
+	Version int        `json:"version"`
 }
 
 const autosaveVersion = 1
 
 // autosaver writes autosaves to dir/autosave/, one file per workspace path.
-// Writes run in a goroutine of their own, one at a time and in order; wait
-// blocks until the last has finished.
+// One goroutine at a time does the writing, always of the newest autosave
+// of each file, so a slow disk never writes an older one over a newer one
+// and never holds the window up; wait blocks until it has finished.
 type autosaver struct {
 	dir string
 
-	mu   sync.Mutex // serialises writes
-	wg   sync.WaitGroup
-	errs chan error
+	mu      sync.Mutex
+	pending map[string][]byte // file → the newest autosave not written yet
+	running bool
+	lastErr error
+	wg      sync.WaitGroup
 }
 
 func newAutosaver(stateDir string) *autosaver {
@@ -47,7 +49,7 @@ func newAutosaver(stateDir string) *autosaver {
 	if stateDir != "" {
 		dir = filepath.Join(stateDir, "autosave")
 	}
-	return &autosaver{dir: dir}
+	return &autosaver{dir: dir, pending: map[string][]byte{}}
 }
 
 // file returns the autosave file for a workspace path ("" for untitled).
@@ -60,30 +62,57 @@ func (a *autosaver) file(path string) string {
 	return filepath.Join(a.dir, key+".json")
 }
 
-// write stores s in the background; done, when set, gets the result.
-func (a *autosaver) write(s autosave, done func(error)) {
+// write stores s in the background.
+func (a *autosaver) write(s autosave) {
 	if a.dir == "" {
 		return
 	}
 	s.Version = autosaveVersion
 	data, err := json.MarshalIndent(s, "", "  ")
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if err != nil {
-		if done != nil {
-			done(fmt.Errorf("autosave: %w", err))
-		}
+		a.lastErr = fmt.Errorf("autosave: %w", err)
 		return
 	}
-	file := a.file(s.Path)
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
+	a.pending[a.file(s.Path)] = data
+	if !a.running {
+		a.running = true
+		a.wg.Add(1)
+		go a.loop()
+	}
+}
+
+// loop writes pending autosaves until there are none.
+func (a *autosaver) loop() {
+	defer a.wg.Done()
+	for {
 		a.mu.Lock()
-		defer a.mu.Unlock()
-		err := writeFileAtomic(file, data)
-		if done != nil {
-			done(err)
+		var file string
+		var data []byte
+		for f, d := range a.pending {
+			file, data = f, d
+			break
 		}
-	}()
+		if data == nil {
+			a.running = false
+			a.mu.Unlock()
+			return
+		}
+		delete(a.pending, file)
+		a.mu.Unlock()
+		err := writeFileAtomic(file, data)
+		a.mu.Lock()
+		a.lastErr = err
+		a.mu.Unlock()
+	}
+}
+
+// err returns the last write's error, if it failed.
+func (a *autosaver) err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.lastErr
 }
 
 // wait blocks until every write has finished.
@@ -118,8 +147,6 @@ func (a *autosaver) remove(path string) {
 		return
 	}
 	a.wait()
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	_ = os.Remove(a.file(path))
 }
 
@@ -159,6 +186,9 @@ func (wb *workbench) scheduleAutosave() {
 	wb.autosaveTimer = time.AfterFunc(wb.opts.autosaveDelay, func() {
 		wb.opts.do(func() {
 			wb.autosaveTimer = nil
+			if err := wb.saver.err(); err != nil {
+				wb.setNotice("Unsaved changes could not be kept: " + err.Error())
+			}
 			if wb.unsaved {
 				wb.autosaveNow()
 			}
@@ -177,5 +207,5 @@ func (wb *workbench) autosaveNow() {
 		Sample:  wb.isSample,
 		SavedAt: time.Now(),
 		API:     wb.ws.API.Clone(),
-	}, nil)
+	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator/model"
 )
 
 // TestSaveWorkspaceAndReopen: a workspace saved to a file is what the next
@@ -381,4 +384,24 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 		data, err := os.ReadFile(tb.wb.saver.file(path))
 		return err == nil && strings.Contains(string(data), `#if($x`)
 	})
+}
+
+// TestAutosaverKeepsTheNewest: many quick autosaves leave the newest on
+// disk, whatever order the writes would have finished in.
+func TestAutosaverKeepsTheNewest(t *testing.T) {
+	a := newAutosaver(t.TempDir())
+	for i := range 200 {
+		a.write(autosave{Path: "/x/api.yaml", API: &model.API{Name: fmt.Sprintf("v%d", i)}})
+	}
+	got, err := a.read("/x/api.yaml")
+	if err != nil || got == nil || got.API.Name != "v199" {
+		t.Fatalf("read %+v, %v; want v199", got, err)
+	}
+	if a.err() != nil {
+		t.Error(a.err())
+	}
+	a.remove("/x/api.yaml")
+	if got, _ := a.read("/x/api.yaml"); got != nil {
+		t.Error("the autosave is still there after remove")
+	}
 }
