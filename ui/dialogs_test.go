@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
 
@@ -201,4 +202,22 @@ func dialogShows(o fyne.CanvasObject, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestPortInUse: when the gateway's address is taken, the gateway takes a
+// free port and the window says so.
+func TestPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	tb := newTestBench(t, func(o *options) { o.addr = ln.Addr().String() })
+	if tb.wb.gw.Addr() == ln.Addr().String() {
+		t.Fatal("the gateway shares the taken address")
+	}
+	if !strings.Contains(tb.wb.noticeLabel.Text, "is in use") || !strings.Contains(tb.wb.urlLabel.Text, tb.wb.gw.Addr()) {
+		t.Errorf("notice %q, URL %q", tb.wb.noticeLabel.Text, tb.wb.urlLabel.Text)
+	}
+	tb.waitConnected(0)
 }

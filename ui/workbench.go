@@ -90,8 +90,7 @@ type workbench struct {
 	editGen       uint64      // bumped by every edit
 	applyTimer    *time.Timer // the pending apply, if any
 	errs          emulator.CompileErrors
-	live          bool      // the gateway runs the current draft
-	liveAt        time.Time // when the draft last went live
+	live          bool // the gateway runs the current draft
 	saver         *autosaver
 	autosaveTimer *time.Timer
 	bg            sync.WaitGroup // goroutines doing blocking client calls
@@ -150,8 +149,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	if compileErr != nil {
 		wb.errs = asCompileErrors(compileErr)
 		wb.notice = wb.workspaceName() + " does not compile yet: until it does, the gateway runs the built-in sample."
-	} else {
-		wb.liveAt = time.Now()
+	}
+	if want := opts.addr; gw.Addr() != want && !strings.HasSuffix(want, ":0") {
+		wb.notice = want + " is in use, so the gateway listens on " + gw.Addr() + ". " + wb.notice
 	}
 
 	wb.bridge = newBridge(gw, wb.tabs, wb.traces, opts.do, wb.refresh)
@@ -388,9 +388,6 @@ func (wb *workbench) apply() {
 	err := wb.gw.Update(wb.ws.API)
 	wb.errs = asCompileErrors(err)
 	wb.live = err == nil
-	if err == nil {
-		wb.liveAt = time.Now()
-	}
 	wb.editor.showErrors(wb.errs)
 	wb.updateStatus()
 	wb.updateURL()
