@@ -3,10 +3,12 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"wsworkbench/emulator/model"
@@ -80,6 +82,28 @@ type compiledIntegration struct {
 	timeout     time.Duration // unscaled
 	responses   []*compiledResponse
 	keys        []*selection.ResponseKey // responses[i].key, for SelectResponse
+
+	// lastStatus remembers the last status selectResponse matched and the
+	// answer, as status<<32 | index+1 (0: none yet), because a backend
+	// mostly answers with one status and a regex match costs more than
+	// this check. The keys never change, so the answer is exact.
+	lastStatus atomic.Uint64
+}
+
+// selectResponse returns the index of the integration response for
+// status (see selection.SelectResponse), or -1.
+func (ci *compiledIntegration) selectResponse(status int) int {
+	if v := ci.lastStatus.Load(); v != 0 && int(v>>32) == status {
+		return int(uint32(v)) - 1
+	}
+	idx, ok := selection.SelectResponse(ci.keys, statusString(status))
+	if !ok {
+		idx = -1
+	}
+	if status >= 0 && status <= math.MaxInt32 {
+		ci.lastStatus.Store(uint64(status)<<32 | uint64(uint32(idx+1)))
+	}
+	return idx
 }
 
 type compiledResponse struct {

@@ -2,11 +2,13 @@ package emulator
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/selection"
 )
 
 // TestCompileErrors checks that Compile names the place of each problem
@@ -215,5 +217,37 @@ func TestIDs(t *testing.T) {
 	}
 	if a, b := apiIDFor("Api", "chat"), apiIDFor("Api", "chat"); a != b || len(a) != 10 || apiIDFor("Api", "other") == a {
 		t.Errorf("apiIDFor: %s %s", a, b)
+	}
+}
+
+// TestSelectResponseRemembersLastStatus checks that the integration's
+// cached answer for the last status always equals a fresh selection, as
+// statuses change back and forth.
+func TestSelectResponseRemembersLastStatus(t *testing.T) {
+	var ci compiledIntegration
+	for _, k := range []string{"/4\\d\\d/", "$default", "/200/"} {
+		key, err := selection.ParseResponseKey(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ci.keys = append(ci.keys, key)
+	}
+	var none compiledIntegration
+	none.keys = ci.keys[2:] // only /200/: other statuses match nothing
+	for _, status := range []int{200, 200, 404, 404, 500, 200, 0, 0, -1, 1 << 40, 403, 200} {
+		want, ok := selection.SelectResponse(ci.keys, strconv.Itoa(status))
+		if !ok {
+			want = -1
+		}
+		if got := ci.selectResponse(status); got != want {
+			t.Errorf("status %d: response %d, want %d", status, got, want)
+		}
+		want, ok = selection.SelectResponse(none.keys, strconv.Itoa(status))
+		if !ok {
+			want = -1
+		}
+		if got := none.selectResponse(status); got != want {
+			t.Errorf("only /200/, status %d: response %d, want %d", status, got, want)
+		}
 	}
 }

@@ -257,14 +257,12 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 				idx = i
 			}
 		}
-	} else {
-		value := statusString(res.StatusCode)
-		if ci.typ.selectByError {
-			value = res.ErrorMessage
-		}
-		if i, ok := selection.SelectResponse(ci.keys, value); ok {
+	} else if ci.typ.selectByError {
+		if i, ok := selection.SelectResponse(ci.keys, res.ErrorMessage); ok {
 			idx = i
 		}
+	} else {
+		idx = ci.selectResponse(res.StatusCode)
 	}
 	if idx < 0 {
 		err := configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: %d", res.StatusCode)
