@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -14,7 +15,8 @@ import (
 // the answer. Called on c's read loop.
 func (g *Gateway) handleMessage(c *conn, data []byte) {
 	snap := g.snap.Load()
-	req := &request{g: g, snap: snap, body: data, trace: g.events.active()}
+	req := requests.Get().(*request)
+	*req = request{g: g, snap: snap, body: data, trace: g.events.active()}
 	req.rc = c.requestContext(snap, EventTypeMessage, "")
 	req.rc.MessageID = g.ids.messageID(c.tail)
 	if req.trace {
@@ -24,10 +26,13 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 	route := g.selectRoute(req)
 	if route == nil {
 		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID), true)
+		recycle(req)
 		return
 	}
 	req.rc.RouteKey = route.key
 	if route.integ != nil && route.integ.typ.blocking {
+		// The request now belongs to the goroutine and is not recycled:
+		// the integration may still hold it when a timeout ends the call.
 		// The read loop holds a WaitGroup count, so this Add is safe.
 		g.sem <- struct{}{}
 		g.wg.Add(1)
@@ -39,6 +44,18 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 		return
 	}
 	g.runMessage(c, req, route, true)
+	recycle(req)
+}
+
+// requests recycles the requests of messages handled on the read loop (a
+// request is some 600 bytes, most of a message's garbage otherwise).
+var requests = sync.Pool{New: func() any { return new(request) }}
+
+// recycle returns a request whose message is finished, and that nothing
+// else holds, to requests.
+func recycle(req *request) {
+	*req = request{}
+	requests.Put(req)
 }
 
 // selectRoute evaluates the route selection expression. A value that is a
