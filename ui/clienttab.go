@@ -148,7 +148,7 @@ func (t *clientTab) refresh() {
 }
 
 func sameState(a, b client.State) bool {
-	return a.Phase == b.Phase && a.CloseCode == b.CloseCode && a.CloseReason == b.CloseReason && (a.Err == nil) == (b.Err == nil)
+	return a.Phase == b.Phase && a.String() == b.String()
 }
 
 // displayURL is the URL the header shows, with the subprotocol chosen.

@@ -175,6 +175,11 @@ func TestOtherDialogsOpen(t *testing.T) {
 	tb.closeDialogs()
 	tb.wb.onShowShortcuts()
 	tb.closeDialogs()
+	tb.wb.onAbout()
+	if !dialogShows(tb.topDialog(), tb.wb.gw.URL()) {
+		t.Error("About does not show the gateway's URL")
+	}
+	tb.closeDialogs()
 	tb.wb.onLogCapacity()
 	d := tb.topDialog()
 	findEntry(t, d).SetText("2000")

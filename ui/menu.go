@@ -108,6 +108,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	)
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),
+		fyne.NewMenuItem("About wsworkbench", wb.onAbout),
 	)
 	return fyne.NewMainMenu(file, clientMenu, apiMenu, view, help)
 }
@@ -146,6 +147,19 @@ func parseLogCapacity(s string) (int, error) {
 		return 0, errors.New("a number from 100 to 1 000 000")
 	}
 	return n, nil
+}
+
+// onAbout names the program, its version and where its gateway listens.
+func (wb *workbench) onAbout() {
+	v := wb.app.Metadata().Version
+	if v == "" {
+		v = "(development build)"
+	}
+	msg := fmt.Sprintf("wsworkbench %s\nA local workbench for Amazon API Gateway WebSocket APIs.\n\nGateway: %s\n@connections: %s",
+		v, wb.gw.URL(), wb.gw.ConnectionsURL())
+	l := widget.NewLabel(msg)
+	l.Selectable = true
+	dialog.ShowCustom("About", "Close", l, wb.win)
 }
 
 // onShowShortcuts shows the keyboard shortcuts.
