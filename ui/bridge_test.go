@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -94,5 +98,30 @@ func TestBridgeAtMostOneRefreshPerFrame(t *testing.T) {
 	}
 	if refreshes.Load() == 0 {
 		t.Error("no refresh at all")
+	}
+}
+
+// TestStatsLines: WSWORKBENCH_STATS writes a line a second with the
+// bridge's counters, the probe's wait and each tab.
+func TestStatsLines(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	path := filepath.Join(t.TempDir(), "stats.jsonl")
+	tb.wb.startStats(path)
+	var lines []statsLine
+	tb.waitFor("a statistics line", func() bool {
+		data, _ := os.ReadFile(path)
+		lines = nil
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var s statsLine
+			if json.Unmarshal([]byte(l), &s) == nil {
+				lines = append(lines, s)
+			}
+		}
+		return len(lines) > 0
+	})
+	l := lines[0]
+	if len(l.Tabs) != 2 || l.Tabs[0].ID == "" || l.HeapLiveMB <= 0 || l.Goroutines == 0 {
+		t.Errorf("line %+v", l)
 	}
 }
