@@ -272,3 +272,28 @@ func TestLogFollowsNewestWhenFull(t *testing.T) {
 		t.Errorf("count %q does not say older messages were dropped", v.countLabel.Text)
 	}
 }
+
+// TestCloseTab: closing a tab closes its connection (the connections panel
+// drops it) and forgets the tab; the last tab closed leaves a hint to open
+// one.
+func TestCloseTab(t *testing.T) {
+	tb := newTestBench(t)
+	id := tb.waitConnected(0)
+	tb.waitConnected(1)
+	tb.wb.clients.selectIndex(0)
+	tb.wb.onCloseTab()
+	if len(tb.wb.clients.list) != 1 || len(tb.wb.tabs.list()) != 1 {
+		t.Fatalf("%d tabs left", len(tb.wb.clients.list))
+	}
+	tb.waitFor("the gateway to drop the connection", func() bool {
+		_, ok := tb.wb.gw.Connection(id)
+		return !ok
+	})
+	tb.wb.clients.selectIndex(0)
+	tb.wb.onCloseTab()
+	if tb.wb.clients.stack.Objects[0] != tb.wb.clients.empty {
+		t.Error("no hint to open a tab once the last is closed")
+	}
+	tb.wb.onNewClient()
+	tb.waitConnected(0)
+}
