@@ -148,6 +148,13 @@ func TestTraceOfConnect(t *testing.T) {
 	if got[len(got)-1] != "$connect accepted (HTTP 200)" {
 		t.Errorf("steps %q", got)
 	}
+	// The tab's "connected" line shows the same trace.
+	p.clear("")
+	first := tb.tab(1).model.Client().Log().At(0)
+	tb.selectEntry(1, first.Seq)
+	if !strings.HasPrefix(p.title.Text, "Trace: $connect of "+id) {
+		t.Errorf("the connected line shows trace %q", p.title.Text)
+	}
 }
 
 func hasLine(s traceStep, label, text string) bool {
