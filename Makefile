@@ -8,13 +8,19 @@ TAGS ?= ci
 # The app runs in Fyne's fyneDo mode (FyneApp.toml [Migrations]), as fyne package builds it.
 APPTAGS ?= migrated_fynedo
 
-.PHONY: run test setup setup-app vet build bench fuzz package
+.PHONY: run test setup setup-app vet build warm bench package
 
 run: setup-app
 	$(GO) run -tags $(APPTAGS) . $(ARGS)
 
-test: setup vet
-	$(GO) test -race -tags $(TAGS) -count=1 ./...
+# warm builds the real program once before the tests, so the smoke and interop
+# tests (which build it again) hit the cache; -timeout leaves room for a cold
+# machine, where Fyne's C code alone takes minutes.
+test: setup vet warm
+	$(GO) test -race -tags $(TAGS) -count=1 -timeout 30m ./...
+
+warm:
+	$(GO) build -tags $(APPTAGS) -o /dev/null .
 
 setup:
 	@bash scripts/setup.sh test
@@ -36,3 +42,8 @@ build: setup-app
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./emulator/...
 	$(GO) run ./test/load $(LOADFLAGS)
+
+# package makes wsworkbench.tar.xz (binary, icon, .desktop file) with the Fyne
+# tool of the pinned Fyne version; `fyne package` from fyne.io/tools does the same.
+package: setup-app
+	$(GO) run fyne.io/fyne/v2/cmd/fyne@v2.8.0 package -os linux -release

@@ -94,8 +94,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "wsworkbench: a local workbench for Amazon API Gateway WebSocket APIs.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  wsworkbench [FILE]")
-	fmt.Fprintln(w, "      open the window on FILE, the last workspace, or the built-in sample API")
+	fmt.Fprintln(w, "  wsworkbench [--addr HOST:PORT] [FILE]")
+	fmt.Fprintln(w, "      open the window on FILE, the last workspace, or the built-in sample API;\n      its gateway listens on --addr (default 127.0.0.1:8080, or a free port)")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
