@@ -153,3 +153,22 @@ func BenchmarkClientReceive(b *testing.B) {
 	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(c.Log().Len()), "log-len")
 }
+
+// BenchmarkAnnotateMatchFlood matches each received frame of a full log, as
+// the window does for every gateway event, with one unrouted push at the
+// oldest end that never matches.
+func BenchmarkAnnotateMatchFlood(b *testing.B) {
+	l := NewLog(DefaultLogCapacity)
+	l.Append(Entry{Dir: Received, Text: "pushed by a backend"})
+	for i := 0; i < DefaultLogCapacity; i++ {
+		l.Append(Entry{Dir: Received, Text: "answer"})
+		l.AnnotateMatch(Received, "answer", "message")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Append(Entry{Dir: Received, Text: "answer"})
+		if _, ok := l.AnnotateMatch(Received, "answer", "message"); !ok {
+			b.Fatal("no match")
+		}
+	}
+}

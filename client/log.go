@@ -81,7 +81,18 @@ type Log struct {
 	nextSeq uint64
 	dropped uint64
 	gen     atomic.Uint64
+	// matchFrom[dir] is where AnnotateMatch starts looking for entries of
+	// that direction: every earlier one is routed or older than
+	// MatchWindow. It only moves forward, so a flood costs O(1) per match
+	// instead of a scan from the oldest entry.
+	matchFrom [4]uint64 // indexed by Dir
 }
+
+// MatchWindow is how long after it was logged an entry can still be matched
+// by AnnotateMatch: the gateway's events for a frame arrive within
+// milliseconds, so an entry this old that has no route never gets one (a
+// frame pushed by a backend, say) and must not slow every later match.
+const MatchWindow = 10 * time.Second
 
 // NewLog returns an empty log that keeps at most capacity entries
 // (DefaultLogCapacity when capacity <= 0).
@@ -199,16 +210,38 @@ func (l *Log) Annotate(seq uint64, route string) bool {
 // window fills in routes from the gateway's event stream, which reports each
 // frame's body and route but not the client's sequence number: the gateway
 // handles a connection's frames in order, so the oldest unrouted match is the
-// frame the event is about.
+// frame the event is about. Entries logged more than MatchWindow before the
+// newest one are not considered.
 func (l *Log) AnnotateMatch(dir Dir, text, route string) (uint64, bool) {
+	if int(dir) >= len(l.matchFrom) {
+		return 0, false
+	}
 	l.mu.Lock()
 	var seq uint64
-	for i := 0; i < l.n; i++ {
-		e := &l.buf[(l.head+i)%len(l.buf)]
-		if e.Dir == dir && e.Route == "" && e.Text == text {
-			e.Route = route
-			seq = e.Seq
-			break
+	if l.n > 0 {
+		oldest := l.buf[l.head].Seq
+		start := max(l.matchFrom[dir], oldest)
+		cutoff := l.buf[(l.head+l.n-1)%len(l.buf)].Time.Add(-MatchWindow)
+		behind := true // every entry of dir seen so far is routed or too old
+		for i := int(start - oldest); i < l.n; i++ {
+			e := &l.buf[(l.head+i)%len(l.buf)]
+			if e.Dir != dir {
+				continue
+			}
+			done := e.Route != "" || e.Time.Before(cutoff)
+			if !done && e.Text == text {
+				e.Route = route
+				seq = e.Seq
+				done = true
+			}
+			if behind && done {
+				l.matchFrom[dir] = e.Seq + 1
+			} else {
+				behind = false
+			}
+			if seq != 0 {
+				break
+			}
 		}
 	}
 	l.mu.Unlock()

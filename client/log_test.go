@@ -368,3 +368,32 @@ func asciiLower(s string) string {
 	}
 	return string(b)
 }
+
+// TestLogAnnotateMatchSkipsStaleEntries checks that entries which never get a
+// route (a pushed frame) stop being candidates once they are older than
+// MatchWindow, and that routed entries are not matched again.
+func TestLogAnnotateMatchSkipsStaleEntries(t *testing.T) {
+	l := NewLog(100)
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	stale := l.Append(Entry{Time: t0, Dir: Received, Text: "push"})
+	fresh := l.Append(Entry{Time: t0.Add(MatchWindow + time.Second), Dir: Received, Text: "push"})
+	if seq, ok := l.AnnotateMatch(Received, "push", "r"); !ok || seq != fresh {
+		t.Fatalf("AnnotateMatch = %d, %v; want the fresh entry %d, not the stale %d", seq, ok, fresh, stale)
+	}
+	if _, ok := l.AnnotateMatch(Received, "push", "r"); ok {
+		t.Error("matched a stale or routed entry")
+	}
+	// An unrouted entry inside the window still holds the cursor back, so
+	// an older duplicate is matched before a newer one.
+	a := l.Append(Entry{Time: t0.Add(MatchWindow + 2*time.Second), Dir: Sent, Text: "x"})
+	l.Append(Entry{Time: t0.Add(MatchWindow + 2*time.Second), Dir: Sent, Text: "y"})
+	b := l.Append(Entry{Time: t0.Add(MatchWindow + 3*time.Second), Dir: Sent, Text: "x"})
+	for _, want := range []uint64{a, b} {
+		if seq, ok := l.AnnotateMatch(Sent, "x", "route"); !ok || seq != want {
+			t.Errorf("AnnotateMatch(x) = %d, %v; want %d", seq, ok, want)
+		}
+	}
+	if seq, ok := l.AnnotateMatch(Sent, "y", "route"); !ok || seq != a+1 {
+		t.Errorf("AnnotateMatch(y) = %d, %v; want %d", seq, ok, a+1)
+	}
+}
