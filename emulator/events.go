@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,9 +73,14 @@ type Event struct {
 // String renders the event on one line for a text log.
 func (e Event) String() string {
 	var b strings.Builder
-	b.WriteString(e.Time.Format("15:04:05.000"))
+	b.Grow(128)
+	var ts [len("15:04:05.000")]byte
+	b.Write(e.Time.AppendFormat(ts[:0], "15:04:05.000"))
 	b.WriteByte(' ')
-	fmt.Fprintf(&b, "%-11s", e.Kind)
+	b.WriteString(string(e.Kind))
+	for n := len(e.Kind); n < 11; n++ { // the kind padded to the longest, "integration"
+		b.WriteByte(' ')
+	}
 	if e.ConnectionID != "" {
 		b.WriteString(" conn=")
 		b.WriteString(e.ConnectionID)
@@ -92,7 +96,7 @@ func (e Event) String() string {
 		b.WriteByte(' ')
 		b.WriteString(k)
 		b.WriteByte('=')
-		b.WriteString(quoteIfNeeded(v))
+		writeQuotedIfNeeded(&b, v)
 	}
 	add("route", e.RouteKey)
 	add("outcome", e.Outcome)
@@ -122,15 +126,26 @@ func (e Event) String() string {
 	return b.String()
 }
 
-func quoteIfNeeded(s string) string {
+// writeQuotedIfNeeded writes s, cut to 200 bytes, quoted when it is empty
+// or holds white space, a quote or "=".
+func writeQuotedIfNeeded(b *strings.Builder, s string) {
 	const max = 200
-	if len(s) > max {
-		s = s[:max] + "…"
+	cut := len(s) > max
+	if cut {
+		s = s[:max]
 	}
-	if strings.ContainsAny(s, " \t\n\r\"=") || s == "" {
-		return strconv.Quote(s)
+	if s == "" || strings.ContainsAny(s, " \t\n\r\"=") {
+		if cut {
+			s += "…"
+		}
+		var buf [2 * max]byte
+		b.Write(strconv.AppendQuote(buf[:0], s))
+		return
 	}
-	return s
+	b.WriteString(s)
+	if cut {
+		b.WriteString("…")
+	}
 }
 
 // Subscription receives the gateway's events. It is safe for concurrent use;
