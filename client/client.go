@@ -10,6 +10,7 @@ package client
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -55,6 +56,9 @@ type Options struct {
 	// InsecureSkipVerify accepts any server certificate on wss://, for local
 	// servers with self-signed certificates.
 	InsecureSkipVerify bool
+	// RootCAs, when set, are the certificates a wss:// server's must chain
+	// to instead of the system's (e.g. the workbench's own certificate).
+	RootCAs *x509.CertPool
 	// LogCapacity is how many entries the message log keeps (default 10 000).
 	LogCapacity int
 	// HistorySize is how many sent messages the History keeps (default 200).
@@ -304,7 +308,7 @@ func (c *Client) dialer() *websocket.Dialer {
 	return &websocket.Dialer{
 		HandshakeTimeout: c.opts.HandshakeTimeout,
 		Subprotocols:     c.opts.Subprotocols,
-		TLSClientConfig:  &tls.Config{InsecureSkipVerify: c.opts.InsecureSkipVerify},
+		TLSClientConfig:  &tls.Config{InsecureSkipVerify: c.opts.InsecureSkipVerify, RootCAs: c.opts.RootCAs},
 		// Proxy is nil: a workbench talks to local servers directly, and
 		// HTTP_PROXY settings meant for a browser would only get in the way.
 		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
