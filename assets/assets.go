@@ -13,3 +13,22 @@ const SampleName = "sample.yaml"
 //
 //go:embed sample.yaml
 var SampleAPI []byte
+
+// File names the chat samples are shown under.
+const (
+	ChatSAMName        = "simple-chat.sam.yaml"
+	ChatServerlessName = "serverless.yml"
+)
+
+// ChatSAM is assets/chat.sam.yaml: the AWS simple-websockets-chat-app SAM
+// template, unchanged (the seed in /work/shared/fixtures/seeds), whose
+// functions the built-in chat backend serves.
+//
+//go:embed chat.sam.yaml
+var ChatSAM []byte
+
+// ChatServerless is assets/chat.serverless.yml: the same chat as a
+// Serverless Framework serverless.yml, unchanged.
+//
+//go:embed chat.serverless.yml
+var ChatServerless []byte
