@@ -72,6 +72,12 @@ type bridge struct {
 
 	notes []pendingNote // ingest goroutine only
 
+	// nextSubs are subscriptions to gateways that replaced gw (see follow);
+	// when its subscription closes, the ingest goroutine goes on with the
+	// first of them.
+	nextMu   sync.Mutex
+	nextSubs []*emulator.Subscription
+
 	stopOnce sync.Once
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -252,13 +258,19 @@ func (b *bridge) ingest() {
 	defer b.wg.Done()
 	retry := time.NewTicker(50 * time.Millisecond)
 	defer retry.Stop()
+	sub := b.sub
 	for {
 		select {
 		case <-b.stop:
 			return
-		case e, ok := <-b.sub.C():
+		case e, ok := <-sub.C():
 			if !ok {
-				return
+				// The gateway closed: go on with the one that replaced
+				// it (TLS turned on or off), if any.
+				if sub = b.takeNextSub(); sub == nil {
+					return
+				}
+				continue
 			}
 			b.handle(e)
 		case <-retry.C:

@@ -63,6 +63,7 @@ func (t *clientTab) newClient() *client.Client {
 		HandshakeTimeout: t.wb.opts.connectTimeout,
 		LogCapacity:      t.wb.opts.logCapacity,
 		OnChange:         t.wb.bridge.clientChanged,
+		RootCAs:          t.wb.clientRoots(), // the gateway's certificate when it serves wss://
 	})
 }
 

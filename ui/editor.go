@@ -39,6 +39,8 @@ type apiEditor struct {
 	respID  string // integration response shown
 	respKey string // response template key shown
 	tab     int    // 0: request, 1: responses
+
+	backend *backendSettings // the settings' Backends section, while shown
 }
 
 // errorLabel is an error line for a place that is not a text field (a

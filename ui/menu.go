@@ -78,6 +78,8 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("Save", shortcut(fyne.KeyS, false), wb.onSave),
 		item("Save As…", shortcut(fyne.KeyS, true), wb.onSaveAs),
+		fyne.NewMenuItemSeparator(),
+		wb.openSampleMenu(),
 	)
 	clientMenu := fyne.NewMenu("Client",
 		item("New Client Tab", shortcut(fyne.KeyT, false), wb.onNewClient),
@@ -97,6 +99,9 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	apiMenu := fyne.NewMenu("API",
 		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.onAddRoute),
 		item("API Settings", nil, func() { wb.editor.selectRow(0) }),
+		fyne.NewMenuItemSeparator(),
+		wb.chatMenuItem(),
+		wb.tlsMenuItem(),
 	)
 	view := fyne.NewMenu("View",
 		item("API Editor", shortcut(fyne.Key1, false), wb.onToggleEditor),

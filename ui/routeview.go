@@ -44,6 +44,9 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	}
 	routeErr := ed.errorLabel(func(e *emulator.CompileError) bool { return e.Route == key && e.Integration == "" })
 	head := container.NewVBox(title, twoWay, routeErr)
+	if key == model.RouteConnect {
+		head.Add(ed.buildAuthorization(routeID))
+	}
 
 	in := api.Integration(r.IntegrationID)
 	if in == nil {
@@ -89,6 +92,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 			}
 		}
 		headObjs = append(headObjs, container.NewBorder(nil, nil, widget.NewLabel("URI"), nil, uri))
+		headObjs = append(headObjs, ed.buildBackendFields(integID)...)
 	}
 	if others := sharedWith(api, integID, routeID); len(others) > 0 {
 		l := widget.NewLabel("Shared with " + strings.Join(others, ", ") + ": changes apply to them too.")

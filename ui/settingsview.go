@@ -85,7 +85,7 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 		&widget.FormItem{Text: "Time scale", Widget: scale.object(), HintText: "60 makes 10 minutes last 10 seconds"},
 		&widget.FormItem{Text: "Lambda endpoint", Widget: lambda},
 	)
-	return container.NewVScroll(container.NewVBox(settingsErr, form))
+	return container.NewVScroll(container.NewVBox(settingsErr, form, ed.buildBackendSettings()))
 }
 
 // code returns a code editor whose changes are stored by set (when set is

@@ -209,6 +209,9 @@ func traceSteps(t trace) []traceStep {
 			}
 		case emulator.EventIntegration:
 			s.title = "Integration"
+			if strings.HasPrefix(e.Detail, "authorizer ") {
+				s.title = "Authorizer " + strings.TrimPrefix(e.Detail, "authorizer ")
+			}
 			if e.Status != 0 {
 				s.title += fmt.Sprintf(": status %d", e.Status)
 			}
@@ -245,8 +248,14 @@ func traceSteps(t trace) []traceStep {
 			}
 			s.lines = []stepLine{{text: e.Error}}
 		case emulator.EventConnect:
-			s.title = fmt.Sprintf("$connect %s (HTTP %d)", e.Outcome, e.Status)
+			s.title = "$connect " + e.Outcome
+			if e.Status != 0 {
+				s.title += fmt.Sprintf(" (HTTP %d)", e.Status)
+			}
 			s.failed = e.Outcome == "rejected"
+			if e.Detail != "" {
+				s.lines = append(s.lines, stepLine{label: "how", text: e.Detail})
+			}
 			if e.RemoteAddr != "" {
 				s.lines = append(s.lines, stepLine{label: "from", text: e.RemoteAddr})
 			}

@@ -96,6 +96,7 @@ type workbench struct {
 	bg            sync.WaitGroup // goroutines doing blocking client calls
 	closed        bool           // shutdown has run
 	stats         *statsRecorder // WSWORKBENCH_STATS, when set
+	backends      localBackends  // the chat sample backend, TLS
 
 	editor  *apiEditor
 	clients *clientTabs
@@ -153,8 +154,11 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	if want := opts.addr; gw.Addr() != want && !strings.HasSuffix(want, ":0") {
 		wb.notice = want + " is in use, so the gateway listens on " + gw.Addr() + ". " + wb.notice
 	}
+	if err := wb.restoreTLS(); err != nil {
+		wb.notice = "TLS is off: " + err.Error() + ". " + wb.notice
+	}
 
-	wb.bridge = newBridge(gw, wb.tabs, wb.traces, opts.do, wb.refresh)
+	wb.bridge = newBridge(wb.gw, wb.tabs, wb.traces, opts.do, wb.refresh)
 	if opts.frame > 0 {
 		wb.bridge.frame = opts.frame
 	}
@@ -239,6 +243,7 @@ func (wb *workbench) shutdown() {
 	}
 	wb.bridge.Stop()
 	wb.clients.closeAll()
+	wb.stopChatSample()
 	wb.bg.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()

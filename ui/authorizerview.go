@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator/model"
+)
+
+// authorizationTypes are the authorization types $connect offers.
+var authorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
+
+// buildAuthorization edits how $connect authorizes a connection: the
+// authorization type, for CUSTOM the Lambda REQUEST authorizer (its function,
+// identity sources and cache TTL), and whether an API key is required.
+func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
+	api := ed.api()
+	route := func() *model.Route { return routeByID(api, routeID) }
+	r := route()
+	if r == nil {
+		return container.NewVBox()
+	}
+
+	typ := r.AuthorizationType
+	if typ == "" {
+		typ = "NONE"
+	}
+	typeSel := widget.NewSelect(authorizationTypes, nil)
+	typeSel.SetSelected(typ)
+	typeSel.OnChanged = func(s string) {
+		rt := route()
+		if rt == nil || rt.AuthorizationType == s || rt.AuthorizationType == "" && s == "NONE" {
+			return
+		}
+		rt.AuthorizationType = s
+		if s == "CUSTOM" && rt.AuthorizerID == "" && len(api.Authorizers) > 0 {
+			rt.AuthorizerID = api.Authorizers[0].ID
+		}
+		ed.edited()
+		ed.rebuild()
+	}
+	apiKey := widget.NewCheck("API key required (x-api-key header)", func(on bool) {
+		if rt := route(); rt != nil && rt.APIKeyRequired != on {
+			rt.APIKeyRequired = on
+			ed.edited()
+		}
+	})
+	apiKey.SetChecked(r.APIKeyRequired)
+
+	items := []*widget.FormItem{{Text: "Authorization", Widget: typeSel}}
+	var notes []fyne.CanvasObject
+	if api.Settings.MockAuthorizer.Enabled {
+		l := widget.NewLabel("The mock authorizer (API settings) decides every $connect while it is on.")
+		l.Importance = widget.WarningImportance
+		l.Wrapping = fyne.TextWrapWord
+		notes = append(notes, l)
+	}
+	if typ == "CUSTOM" {
+		items = append(items, ed.authorizerItems(routeID)...)
+	}
+	form := widget.NewForm(items...)
+	title := widget.NewLabel("Authorization")
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	box := container.NewVBox(widget.NewSeparator(), title)
+	box.Objects = append(box.Objects, notes...)
+	box.Add(form)
+	box.Add(apiKey)
+	box.Add(widget.NewSeparator())
+	return box
+}
+
+// authorizerItems are the form rows of the authorizer $connect uses: which
+// one, its function (URI or name), identity sources and TTL.
+func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
+	api := ed.api()
+	r := routeByID(api, routeID)
+	var ids []string
+	for _, au := range api.Authorizers {
+		ids = append(ids, au.ID)
+	}
+	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { ed.addAuthorizer(routeID) })
+	if len(ids) == 0 {
+		return []*widget.FormItem{{Text: "Authorizer", Widget: container.NewHBox(newBtn), HintText: "no authorizer yet: add one"}}
+	}
+	pick := widget.NewSelect(ids, nil)
+	pick.SetSelected(r.AuthorizerID)
+	pick.OnChanged = func(id string) {
+		if rt := routeByID(api, routeID); rt != nil && rt.AuthorizerID != id {
+			rt.AuthorizerID = id
+			ed.edited()
+			ed.rebuild()
+		}
+	}
+	items := []*widget.FormItem{{Text: "Authorizer", Widget: container.NewBorder(nil, nil, nil, newBtn, pick)}}
+	au := api.Authorizer(r.AuthorizerID)
+	if au == nil {
+		return items
+	}
+	auID := au.ID
+	get := func() *model.Authorizer { return api.Authorizer(auID) }
+
+	uri := widget.NewEntry()
+	uri.TextStyle = fyne.TextStyle{Monospace: true}
+	uri.SetPlaceHolder(uriHint(model.TypeAWSProxy))
+	uri.SetText(au.URI)
+	uri.OnChanged = func(s string) {
+		if a := get(); a != nil {
+			a.URI = strings.TrimSpace(s)
+			ed.edited()
+		}
+	}
+	fn := widget.NewEntry()
+	fn.TextStyle = fyne.TextStyle{Monospace: true}
+	fn.SetPlaceHolder(derivedFunction(au.URI))
+	fn.SetText(au.FunctionName)
+	fn.OnChanged = func(s string) {
+		if a := get(); a != nil {
+			a.FunctionName = strings.TrimSpace(s)
+			ed.edited()
+		}
+	}
+	sources := ed.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
+	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
+	sources.onChange = func(s string) {
+		if a := get(); a != nil {
+			a.IdentitySource = splitList(s)
+			ed.edited()
+		}
+	}
+	ttl := ed.code("authorizerTTL", strconv.Itoa(au.TTLSeconds), false, nil, nil)
+	ttl.check = func(s string) error { _, err := parseTTL(s); return err }
+	ttl.onChange = func(s string) {
+		if a := get(); a != nil {
+			a.TTLSeconds, _ = parseTTL(s)
+			ed.edited()
+		}
+	}
+	return append(items,
+		&widget.FormItem{Text: "Authorizer URI", Widget: uri},
+		&widget.FormItem{Text: "Function", Widget: fn, HintText: "overrides the function the URI names"},
+		&widget.FormItem{Text: "Identity sources", Widget: sources.object(), HintText: "comma-separated; a missing one answers 401 without a call"},
+		&widget.FormItem{Text: "Cache TTL", Widget: ttl.object(), HintText: "seconds, 0-3600 (0: call every time)"},
+	)
+}
+
+// addAuthorizer adds a REQUEST authorizer that reads the Authorization
+// header and makes $connect use it.
+func (ed *apiEditor) addAuthorizer(routeID string) {
+	api := ed.api()
+	api.Authorizers = append(api.Authorizers, model.Authorizer{
+		Name:           "authorizer",
+		Type:           "REQUEST",
+		FunctionName:   "authorizer",
+		IdentitySource: []string{"route.request.header.Authorization"},
+	})
+	ed.wb.ws.AssignIDs()
+	if r := routeByID(api, routeID); r != nil {
+		r.AuthorizationType = "CUSTOM"
+		r.AuthorizerID = api.Authorizers[len(api.Authorizers)-1].ID
+	}
+	ed.edited()
+	ed.rebuild()
+}
+
+// parseTTL reads an authorizer's cache TTL in seconds; "" is 0.
+func parseTTL(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 3600 {
+		return 0, errors.New("a whole number of seconds from 0 to 3600")
+	}
+	return n, nil
+}

@@ -1,0 +1,545 @@
+package ui
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/assets"
+	"wsworkbench/client"
+	"wsworkbench/emulator"
+	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/workspace"
+)
+
+// The tests in this file are the window's part of the "Backends" issue, end
+// to end: the gateway in-process on 127.0.0.1, real clients in the tabs, and
+// real backends on loopback (the built-in chat backend, small Invoke API and
+// HTTP stubs).
+
+const (
+	samSeed        = "../emulator/workspace/testdata/simple-chat.sam.yaml"
+	serverlessSeed = "../emulator/workspace/testdata/simple-chat.serverless.yml"
+)
+
+// newBackendBench is a test bench whose chat backend takes any free port and
+// whose certificate lives in a temporary directory.
+func newBackendBench(t *testing.T) *testBench {
+	t.Helper()
+	tb := newTestBench(t)
+	tb.wb.backends.chatAddr = "127.0.0.1:0"
+	tb.wb.backends.certDir = t.TempDir()
+	return tb
+}
+
+// TestChatSampleInWindow: each seed chat project, loaded unchanged (as a file,
+// or from File > Open Sample), with the chat backend the window runs, gives a
+// working chat: three tabs, one sends {"action":"sendmessage","data":"hello"},
+// all three receive hello. Then the workspace saves as a CloudFormation
+// template that loads and compiles, with the backend's Lambda endpoint.
+func TestChatSampleInWindow(t *testing.T) {
+	tests := []struct {
+		name string
+		tls  bool
+		open func(tb *testBench) error
+	}{
+		{"SAM template opened as a file", false, func(tb *testBench) error {
+			tb.wb.openPath(samSeed)
+			return tb.wb.runChatWorkspace()
+		}},
+		{"serverless.yml opened as a file", false, func(tb *testBench) error {
+			tb.wb.openPath(serverlessSeed)
+			return tb.wb.runChatWorkspace()
+		}},
+		{"File > Open Sample > Chat (SAM)", false, func(tb *testBench) error {
+			return tb.wb.openChatSample(assets.ChatSAMName)
+		}},
+		{"File > Open Sample > Chat (serverless.yml) over wss://", true, func(tb *testBench) error {
+			return tb.wb.openChatSample(assets.ChatServerlessName)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newBackendBench(t)
+			if tc.tls {
+				if err := tb.wb.setTLS(true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := tc.open(tb); err != nil {
+				t.Fatal(err)
+			}
+			if tb.wb.ws.API.Route("sendmessage") == nil {
+				t.Fatalf("the open workspace is %s, not the chat", tb.wb.workspaceName())
+			}
+			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
+				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
+			}
+			chat := tb.wb.backends.chat
+			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
+				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
+			}
+			tb.waitFor("three tabs in the chat's connections table", func() bool {
+				if len(tb.wb.clients.list) != chatSampleTabs {
+					return false
+				}
+				conns := chat.Chat().Connections()
+				for _, tab := range tb.wb.clients.list {
+					c := tab.model.Client()
+					if c.State().Phase != client.Open || !slices.Contains(conns, c.ConnectionID()) {
+						return false
+					}
+				}
+				return true
+			})
+			seqs := make([]uint64, chatSampleTabs)
+			for i := range seqs {
+				seqs[i] = tb.lastSeq(i)
+			}
+			tb.send(1, `{"action":"sendmessage","data":"hello"}`)
+			for i := range seqs {
+				tb.waitEntry(i, "hello", receivedAfter(seqs[i], "hello"))
+			}
+
+			path := filepath.Join(t.TempDir(), "chat.yaml")
+			if err := tb.wb.saveTo(path); err != nil {
+				t.Fatal(err)
+			}
+			back, err := workspace.Load(path)
+			if err != nil {
+				t.Fatalf("the saved workspace does not load: %v", err)
+			}
+			if back.Format == workspace.Serverless || back.API.Settings.LambdaEndpoint != chat.URL() {
+				t.Errorf("saved: format %v, Lambda endpoint %q", back.Format, back.API.Settings.LambdaEndpoint)
+			}
+			var keys []string
+			for _, r := range back.API.Routes {
+				keys = append(keys, r.Key)
+			}
+			slices.Sort(keys)
+			if strings.Join(keys, " ") != "$connect $disconnect sendmessage" {
+				t.Errorf("saved routes %v", keys)
+			}
+			if _, err := emulator.Compile(back.API); err != nil {
+				t.Errorf("the saved workspace does not compile: %v", err)
+			}
+		})
+	}
+}
+
+// TestChatSamplesAreTheSeeds: the chat samples the window embeds are the
+// seed projects byte for byte.
+func TestChatSamplesAreTheSeeds(t *testing.T) {
+	for name, path := range map[string]string{assets.ChatSAMName: samSeed, assets.ChatServerlessName: serverlessSeed} {
+		seed, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(chatSeeds[name], seed) {
+			t.Errorf("the embedded %s differs from %s", name, path)
+		}
+	}
+}
+
+// settingsEntry returns the API settings' entry whose placeholder starts
+// with prefix.
+func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+	t.Helper()
+	ed.selectRow(0)
+	for _, o := range objects(ed.detail) {
+		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
+			return e
+		}
+	}
+	t.Fatalf("the settings have no entry for %q", prefix)
+	return nil
+}
+
+// setIntegrationType switches the selected route's integration type in the
+// route editor.
+func setIntegrationType(t *testing.T, ed *apiEditor, typ string) {
+	t.Helper()
+	for _, o := range objects(ed.detail) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, integrationTypes) {
+			sel.SetSelected(typ)
+			return
+		}
+	}
+	t.Fatal("the route editor has no integration type")
+}
+
+// retype replaces an entry's text by typing.
+func retype(e *widget.Entry, text string) {
+	e.SetText("")
+	test.Type(e, text)
+}
+
+// routeEntry returns the route editor's entry whose placeholder starts with
+// prefix.
+func routeEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+	t.Helper()
+	for _, o := range objects(ed.detail) {
+		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
+			return e
+		}
+	}
+	t.Fatalf("the route editor has no entry for %q", prefix)
+	return nil
+}
+
+// TestIntegrationEditorBackendTypes: the integration editor switches the
+// sample's message route to a Lambda proxy (a function name against a
+// loopback Invoke API) and to an HTTP proxy (URI, method and a request
+// parameter), and each edit answers the next message on the same
+// connection.
+func TestIntegrationEditorBackendTypes(t *testing.T) {
+	t.Run("AWS_PROXY", func(t *testing.T) {
+		var mu sync.Mutex
+		var paths []string
+		invoke := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			paths = append(paths, r.URL.Path)
+			mu.Unlock()
+			_, _ = io.ReadAll(r.Body)
+			_, _ = io.WriteString(w, `{"statusCode": 200, "body": "from lambda"}`)
+		}))
+		t.Cleanup(invoke.Close)
+
+		tb := newBackendBench(t)
+		id := tb.waitConnected(0)
+		ed := tb.wb.editor
+		retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
+		ed.selectRoute("message")
+		setIntegrationType(t, ed, model.TypeAWSProxy)
+		fn := ed.field("functionName")
+		if fn == nil {
+			t.Fatal("no function name field for AWS_PROXY")
+		}
+		retype(fn.entry, "echoFunction")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+
+		seq := tb.lastSeq(0)
+		tb.send(0, `{"action":"message"}`)
+		tb.waitEntry(0, "the function's answer", receivedAfter(seq, "from lambda"))
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Contains(paths, "/2015-03-31/functions/echoFunction/invocations") {
+			t.Errorf("the Invoke API was called at %v", paths)
+		}
+		if got := tb.tab(0).model.Client().ConnectionID(); got != id {
+			t.Errorf("the tab reconnected: %s, was %s", got, id)
+		}
+	})
+	t.Run("HTTP_PROXY", func(t *testing.T) {
+		backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			_, _ = io.WriteString(w, r.Method+" "+r.Header.Get("connectionId")+" "+string(body))
+		}))
+		t.Cleanup(backend.Close)
+
+		tb := newBackendBench(t)
+		id := tb.waitConnected(0)
+		ed := tb.wb.editor
+		ed.selectRoute("message")
+		setIntegrationType(t, ed, model.TypeHTTPProxy)
+		retype(routeEntry(t, ed, "https://backend.example.com"), backend.URL+"/ws")
+		for _, o := range objects(ed.detail) {
+			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, httpMethods) {
+				sel.SetSelected("PUT")
+			}
+		}
+		params := ed.field("requestParameters")
+		if params == nil {
+			t.Fatal("no request parameters field for HTTP_PROXY")
+		}
+		retype(params.entry, "integration.request.header.connectionId = context.connectionId")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+
+		seq := tb.lastSeq(0)
+		tb.send(0, `{"action":"message"}`)
+		tb.waitEntry(0, "the backend's answer", receivedAfter(seq, `PUT `+id+` {"action":"message"}`))
+	})
+}
+
+// TestRequestParameterErrors: the request parameters field says where a
+// line is wrong, and the model keeps the last good value.
+func TestRequestParameterErrors(t *testing.T) {
+	tests := []struct {
+		name, text, wantErr string
+		want                map[string]string
+	}{
+		{"empty", "", "", nil},
+		{"two", "integration.request.header.a = context.connectionId\n\nintegration.request.querystring.b = 'x'", "",
+			map[string]string{"integration.request.header.a": "context.connectionId", "integration.request.querystring.b": "'x'"}},
+		{"no equals", "integration.request.header.a", "1:1", nil},
+		{"not a target", "header.a = 'x'", "1:1 the target starts with integration.request.", nil},
+		{"twice", "integration.request.header.a = 'x'\nintegration.request.header.a = 'y'", "2:1", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseParams(tc.text)
+			if tc.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
+					t.Fatalf("parseParams error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s = %q, want %q", k, got[k], v)
+				}
+			}
+			if back, _ := parseParams(formatParams(got)); len(back) != len(got) {
+				t.Errorf("format/parse round trip: %v", back)
+			}
+		})
+	}
+}
+
+// TestMockAuthorizerSettings: with the mock authorizer on (header
+// Authorization equal to a value), a tab without the header is refused with
+// 401, one with another value with 403, and one with the value connects;
+// its $connect trace says the authorizer allowed it.
+func TestMockAuthorizerSettings(t *testing.T) {
+	tb := newBackendBench(t)
+	tb.waitConnected(0)
+	ed := tb.wb.editor
+	ed.selectRow(0)
+	bs := ed.backend
+	if bs == nil {
+		t.Fatal("the settings have no Backends section")
+	}
+	retype(bs.mockHeader, "Authorization")
+	retype(bs.mockValue, "Bearer right")
+	bs.mockOn.SetChecked(true)
+	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+
+	cases := []struct {
+		name   string
+		header http.Header
+		want   string // in the tab's state
+	}{
+		{"no header", nil, "401"},
+		{"another value", http.Header{"Authorization": {"Bearer wrong"}}, "403"},
+		{"the value", http.Header{"Authorization": {"Bearer right"}}, "open"},
+	}
+	for _, tc := range cases {
+		tab := tb.wb.clients.addTab(tabTarget{header: tc.header}, true)
+		tb.waitFor(tc.name+": the tab's state to show "+tc.want, func() bool {
+			st := tab.model.Client().State()
+			return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, tc.want)
+		})
+		if tc.want != "open" {
+			continue
+		}
+		connID := tb.waitConnectedTab(tab)
+		tb.waitFor("the $connect trace", func() bool {
+			id, ok := tb.wb.traces.connectOf(connID)
+			if !ok {
+				return false
+			}
+			tr, _ := tb.wb.traces.get(id)
+			for _, s := range traceSteps(tr) {
+				if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, "Authorization") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+}
+
+// waitConnectedTab waits until tab is open and shows its connection ID.
+func (tb *testBench) waitConnectedTab(tab *clientTab) string {
+	tb.t.Helper()
+	for i, x := range tb.wb.clients.list {
+		if x == tab {
+			return tb.waitConnected(i)
+		}
+	}
+	tb.t.Fatal("the tab is not in the window")
+	return ""
+}
+
+// TestFailingBackendInTrace: a Lambda call to an endpoint where nothing
+// listens shows in the trace as a failed integration step, in red, with its
+// error and how long it took.
+func TestFailingBackendInTrace(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+
+	tb := newBackendBench(t)
+	tb.waitConnected(0)
+	ed := tb.wb.editor
+	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), closed)
+	ed.selectRoute("message")
+	setIntegrationType(t, ed, model.TypeAWSProxy)
+	retype(ed.field("functionName").entry, "gone")
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+
+	seq := tb.lastSeq(0)
+	tb.send(0, `{"action":"message"}`)
+	e := tb.waitEntry(0, "the error frame", receivedContaining(seq, "Internal server error"))
+	tb.waitFor("the error frame's trace link", func() bool {
+		_, ok := tb.tab(0).model.request(e.Seq)
+		return ok
+	})
+	tb.selectEntry(0, e.Seq)
+	p := tb.wb.tracer
+	var step traceStep
+	tb.waitFor("the failed integration step", func() bool {
+		tr, ok := tb.wb.traces.get(p.traceID)
+		if !ok || p.shown != len(tr.events) {
+			return false
+		}
+		for _, s := range traceSteps(tr) {
+			if s.title == "Integration" && s.failed {
+				step = s
+				return true
+			}
+		}
+		return false
+	})
+	if step.took <= 0 {
+		t.Errorf("the failed call has no timing: %+v", step)
+	}
+	var errText string
+	for _, l := range step.lines {
+		if l.label == "error" {
+			errText = l.text
+		}
+	}
+	if errText == "" {
+		t.Fatalf("the failed call shows no error: %+v", step)
+	}
+	// The panel draws the error in red and the timing beside the title.
+	red, timed := false, false
+	for _, o := range objects(p.steps) {
+		l, ok := o.(*widget.Label)
+		if !ok {
+			continue
+		}
+		if l.Text == errText && l.Importance == widget.DangerImportance {
+			red = true
+		}
+		if l.Text == stepTiming(step) && strings.Contains(l.Text, "took") {
+			timed = true
+		}
+	}
+	if !red || !timed {
+		t.Errorf("panel: error %q in red %v, timing %q shown %v", errText, red, stepTiming(step), timed)
+	}
+}
+
+// TestAuthorizerStepsInTrace: an authorizer's refusal (an integration event
+// naming the authorizer) and its allowance (a $connect event) read as such.
+func TestAuthorizerStepsInTrace(t *testing.T) {
+	tr := trace{kind: traceConnect, events: []emulator.Event{
+		{Kind: emulator.EventIntegration, Status: 403, Detail: "authorizer auth", Error: "Forbidden: authorizer: policy denies", Duration: 3e6},
+		{Kind: emulator.EventConnect, Outcome: emulator.ConnectAuthorized, Detail: "authorizer auth (called): allowed by policy", Duration: 2e6},
+	}}
+	steps := traceSteps(tr)
+	if steps[0].title != "Authorizer auth: status 403" || !steps[0].failed || !hasLine(steps[0], "error", "Forbidden: authorizer: policy denies") {
+		t.Errorf("refusal step %+v", steps[0])
+	}
+	if steps[1].title != "$connect authorized" || steps[1].failed || !hasLine(steps[1], "how", "authorizer auth (called): allowed by policy") {
+		t.Errorf("allowance step %+v", steps[1])
+	}
+	if !strings.Contains(stepTiming(steps[0]), "took") {
+		t.Errorf("timing %q", stepTiming(steps[0]))
+	}
+}
+
+// TestTLSToggle: turning TLS on restarts the gateway on wss:// with the
+// workbench's certificate (the settings show its path); the tabs reconnect,
+// trusting it, and answer; turning it off goes back to ws://.
+func TestTLSToggle(t *testing.T) {
+	tb := newBackendBench(t)
+	before := tb.waitConnected(0)
+	if err := tb.wb.setTLS(true); err != nil {
+		t.Fatal(err)
+	}
+	url := tb.wb.gw.URL()
+	if !strings.HasPrefix(url, "wss://127.0.0.1:") {
+		t.Fatalf("gateway URL %s", url)
+	}
+	tb.waitFor("tab 0 to reconnect over wss://", func() bool {
+		c := tb.tab(0).model.Client()
+		return strings.HasPrefix(c.URL(), "wss://") && c.State().Phase == client.Open && c.ConnectionID() != "" && c.ConnectionID() != before
+	})
+	tb.waitConnected(0)
+	seq := tb.lastSeq(0)
+	tb.send(0, `{"action":"message","messageId":1}`)
+	tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
+	if !tb.wb.prefs.Bool(prefTLS) {
+		t.Error("the TLS setting is not remembered")
+	}
+	ed := tb.wb.editor
+	ed.selectRow(0)
+	if !ed.backend.tlsCheck.Checked || !strings.HasSuffix(ed.backend.certLabel.Text, "cert.pem") {
+		t.Errorf("settings: TLS %v, certificate %q", ed.backend.tlsCheck.Checked, ed.backend.certLabel.Text)
+	}
+	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
+		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
+	}
+
+	ed.backend.tlsCheck.SetChecked(false)
+	if !strings.HasPrefix(tb.wb.gw.URL(), "ws://") {
+		t.Fatalf("gateway URL %s after TLS off", tb.wb.gw.URL())
+	}
+	tb.waitFor("tab 0 to reconnect over ws://", func() bool {
+		c := tb.tab(0).model.Client()
+		return strings.HasPrefix(c.URL(), "ws://") && c.State().Phase == client.Open && c.ConnectionID() != ""
+	})
+	tb.waitConnected(0)
+	seq = tb.lastSeq(0)
+	tb.send(0, `{"action":"message","messageId":1}`)
+	e := tb.waitEntry(0, "the answer over ws://", receivedAfter(seq, `{"message": "Hello World"}`))
+	// The bridge followed both restarts: the answer gets its route.
+	tb.waitFor("the answer's route", func() bool {
+		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
+		return got.Route == "message"
+	})
+}
+
+// TestTLSRememberedAtStart: a window that served wss:// last time starts on
+// wss://, with the certificate in the user's config directory.
+func TestTLSRememberedAtStart(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	a := test.NewTempApp(t)
+	a.Preferences().SetBool(prefTLS, true)
+	tb := newTestBenchOn(t, a)
+	if !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
+		t.Fatalf("gateway URL %s", tb.wb.gw.URL())
+	}
+	tb.waitConnected(0)
+	seq := tb.lastSeq(0)
+	tb.send(0, `{"action":"message","messageId":1}`)
+	e := tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
+	// The bridge reads the TLS gateway's events: the answer gets its route.
+	tb.waitFor("the answer's route", func() bool {
+		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
+		return got.Route == "message"
+	})
+}
