@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -542,4 +543,90 @@ func TestTLSRememberedAtStart(t *testing.T) {
 		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
 		return got.Route == "message"
 	})
+}
+
+// TestLambdaAuthorizerEditor: the $connect editor turns on CUSTOM
+// authorization with a new REQUEST authorizer (identity source the
+// Authorization header) called through a loopback Invoke API: a tab without
+// the header gets 401 without a call, one the policy denies 403, and one it
+// allows connects, its $connect trace naming the authorizer.
+func TestLambdaAuthorizerEditor(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	invoke := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.URL.Path)
+		mu.Unlock()
+		var ev struct {
+			Headers map[string]string `json:"headers"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&ev)
+		effect := "Deny"
+		for k, v := range ev.Headers {
+			if strings.EqualFold(k, "Authorization") && v == "ok" {
+				effect = "Allow"
+			}
+		}
+		_, _ = io.WriteString(w, `{"principalId":"me","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"`+effect+`","Resource":"*"}]}}`)
+	}))
+	t.Cleanup(invoke.Close)
+
+	tb := newBackendBench(t)
+	ed := tb.wb.editor
+	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
+	ed.selectRoute("$connect")
+	for _, o := range objects(ed.detail) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+			sel.SetSelected("CUSTOM")
+		}
+	}
+	test.Tap(findButton(t, ed.detail, "New"))
+	src := ed.field("identitySource")
+	if src == nil || src.entry.Text != "route.request.header.Authorization" {
+		t.Fatalf("identity source field %+v", src)
+	}
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	r := tb.wb.ws.API.Route("$connect")
+	if r.AuthorizationType != "CUSTOM" || tb.wb.ws.API.Authorizer(r.AuthorizerID) == nil {
+		t.Fatalf("$connect authorization %q authorizer %q", r.AuthorizationType, r.AuthorizerID)
+	}
+
+	cases := []struct {
+		name   string
+		header http.Header
+		want   string
+	}{
+		{"no header", nil, "401"},
+		{"denied", http.Header{"Authorization": {"no"}}, "403"},
+		{"allowed", http.Header{"Authorization": {"ok"}}, "open"},
+	}
+	for _, tc := range cases {
+		tab := tb.wb.clients.addTab(tabTarget{header: tc.header}, true)
+		tb.waitFor(tc.name+": the tab's state to show "+tc.want, func() bool {
+			st := tab.model.Client().State()
+			return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, tc.want)
+		})
+		if tc.want != "open" {
+			continue
+		}
+		connID := tb.waitConnectedTab(tab)
+		tb.waitFor("the $connect trace naming the authorizer", func() bool {
+			id, ok := tb.wb.traces.connectOf(connID)
+			if !ok {
+				return false
+			}
+			tr, _ := tb.wb.traces.get(id)
+			for _, s := range traceSteps(tr) {
+				if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, "authorizer") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) == 0 || paths[0] != "/2015-03-31/functions/authorizer/invocations" {
+		t.Errorf("the authorizer was called at %v", paths)
+	}
 }
