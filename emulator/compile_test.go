@@ -194,7 +194,8 @@ func TestIDs(t *testing.T) {
 		id, tail := g.connectionID()
 		msg := g.messageID(tail)
 		req := g.requestID()
-		for _, x := range []string{id, msg, req} {
+		msg2, req2 := g.messageIDs(tail) // a message's IDs, made together
+		for _, x := range []string{id, msg, req, msg2, req2} {
 			if !validConnectionID(x) {
 				t.Fatalf("%q is not 15 URL-safe base64 characters and =", x)
 			}
@@ -206,8 +207,11 @@ func TestIDs(t *testing.T) {
 		if id[11] != 'C' || msg[11] != 'C' || req[11] != 'F' {
 			t.Fatalf("12th characters %c %c %c, want C C F", id[11], msg[11], req[11])
 		}
-		if msg[12:] != id[12:] {
-			t.Fatalf("message ID %s does not end like its connection %s", msg, id)
+		if msg[12:] != id[12:] || msg2[12:] != id[12:] {
+			t.Fatalf("message IDs %s, %s do not end like their connection %s", msg, msg2, id)
+		}
+		if msg2[11] != 'C' || req2[11] != 'F' {
+			t.Fatalf("messageIDs: 12th characters %c %c, want C F", msg2[11], req2[11])
 		}
 	}
 	for _, bad := range []string{"", "abc", "AAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAA+=", "AAAAAAAAAAAAAAA=x"} {

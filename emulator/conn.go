@@ -158,7 +158,8 @@ func (c *conn) readLoop() {
 			c.finish(err)
 			return
 		}
-		c.touch()
+		now := time.Now() // the message's one clock reading: activity, requestTime, write deadline
+		c.lastActive.Store(now.UnixNano())
 		c.framesIn.Add(1)
 		c.bytesIn.Add(uint64(len(data)))
 		if c.isClosing() {
@@ -170,7 +171,7 @@ func (c *conn) readLoop() {
 		case !utf8.Valid(data):
 			c.limit(closeInvalidPayload, reasonInvalidUTF8, "the client sent a text frame that is not valid UTF-8")
 		default:
-			c.g.handleMessage(c, data)
+			c.g.handleMessageAt(c, data, now)
 		}
 	}
 }
@@ -253,9 +254,10 @@ func (c *conn) takeTurn() bool {
 // WriteTimeout as the writer's, so a client that stops reading blocks only
 // its own read loop, never the gateway or other clients. Frames that other
 // goroutines queued meanwhile go out after it, in order, from a writer
-// goroutine.
-func (c *conn) writeReply(f outFrame) {
-	if !c.write(f) {
+// goroutine. now is the time the message arrived, microseconds ago: the
+// write deadline counts from it, which saves a clock reading per reply.
+func (c *conn) writeReply(f outFrame, now time.Time) {
+	if !c.writeAt(f, now) {
 		return // the connection ends, as when a queued frame fails
 	}
 	c.mu.Lock()
@@ -308,18 +310,18 @@ func (c *conn) writeLoop() {
 		c.queue = c.queue[1:]
 		c.queued -= len(f.data)
 		c.mu.Unlock()
-		if !c.write(f) {
+		if !c.writeAt(f, time.Now()) {
 			return
 		}
 	}
 }
 
-// write writes one frame under WriteTimeout. On failure it empties the
-// queue, ends the write turn and drops the connection (the read loop then
-// sees the socket close and finishes), and returns false. Only the holder
-// of the write turn (writing set) calls it.
-func (c *conn) write(f outFrame) bool {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(c.g.opts.WriteTimeout))
+// writeAt writes one frame under WriteTimeout counted from now. On
+// failure it empties the queue, ends the write turn and drops the
+// connection (the read loop then sees the socket close and finishes), and
+// returns false. Only the holder of the write turn (writing set) calls it.
+func (c *conn) writeAt(f outFrame, now time.Time) bool {
+	_ = c.ws.SetWriteDeadline(now.Add(c.g.opts.WriteTimeout))
 	if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
 		c.mu.Lock()
 		c.writing = false

@@ -50,7 +50,17 @@ func newIDGen() *idGen {
 
 // next returns a new ID of the given kind whose last two bytes are tail.
 func (g *idGen) next(kind byte, tail [2]byte) string {
-	n := (g.counter.Add(1) * idScramble) & (1<<48 - 1)
+	var b [idLen]byte
+	g.encode(b[:], g.counter.Add(1), kind, tail)
+	return string(b[:])
+}
+
+// idLen is the length of an ID.
+const idLen = 16
+
+// encode writes the ID for counter value count into dst[:idLen].
+func (g *idGen) encode(dst []byte, count uint64, kind byte, tail [2]byte) {
+	n := (count * idScramble) & (1<<48 - 1)
 	var b [11]byte
 	b[0] = byte(n >> 40)
 	b[1] = byte(n >> 32)
@@ -63,7 +73,7 @@ func (g *idGen) next(kind byte, tail [2]byte) string {
 	b[8] = g.host[2]&0xC0 | kind
 	b[9] = tail[0]
 	b[10] = tail[1]
-	return base64.URLEncoding.EncodeToString(b[:])
+	base64.URLEncoding.Encode(dst[:idLen], b[:])
 }
 
 // connectionID returns a new connection ID and the tail its message IDs share.
@@ -77,10 +87,35 @@ func (g *idGen) messageID(tail [2]byte) string { return g.next(kindConnection, t
 
 // requestID returns a new request ID (which is also the extended request ID).
 func (g *idGen) requestID() string {
-	var tail [2]byte
-	_, _ = rand.Read(tail[:])
-	return g.next(kindRequest, tail)
+	count := g.counter.Add(1)
+	var b [idLen]byte
+	g.encode(b[:], count, kindRequest, requestTail(count))
+	return string(b[:])
 }
+
+// messageIDs returns a new message ID for the connection with the given
+// tail and a new request ID, as one allocation: the IDs of one message.
+func (g *idGen) messageIDs(tail [2]byte) (messageID, requestID string) {
+	n := g.counter.Add(2)
+	var b [2 * idLen]byte
+	g.encode(b[:idLen], n-1, kindConnection, tail)
+	g.encode(b[idLen:], n, kindRequest, requestTail(n))
+	s := string(b[:])
+	return s[:idLen], s[idLen:]
+}
+
+// requestTail returns the last two bytes of the request ID with counter
+// value count. They only have to look random (bytes 0-5 make the ID
+// unique), so they are mixed from the counter rather than read from
+// crypto/rand.
+func requestTail(count uint64) [2]byte {
+	h := count * tailMix
+	return [2]byte{byte(h >> 56), byte(h >> 48)}
+}
+
+// tailMix is an odd 64-bit constant whose product with the counter gives a
+// request ID's tail.
+const tailMix = 0xD6E8FEB86659FD93
 
 // validConnectionID reports whether id has the shape of an API Gateway
 // connection ID: 15 URL-safe base64 characters and "=".

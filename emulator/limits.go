@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,9 +57,15 @@ type limitConn struct {
 	// until release, so the connection is registered before the client can
 	// know it is connected. holdMu guards both: a close may be written from
 	// another goroutine as soon as the connection is registered.
-	holdMu  sync.Mutex
-	holding bool
-	held    []byte
+	holdMu   sync.Mutex
+	holding  bool
+	released atomic.Bool // holding is over: Write goes straight to the socket
+	held     []byte
+
+	// writeDeadline is the write deadline last set through
+	// SetWriteDeadline, in unix nanoseconds; 0 means none or unknown, and
+	// the next SetWriteDeadline then sets the socket's for certain.
+	writeDeadline atomic.Int64
 
 	rest      []byte // bytes read after a violation, not yet scanned
 	lingering bool   // after a violation: only look for the client's close frame
@@ -77,6 +84,9 @@ func newLimitConn(nc net.Conn, g *Gateway) *limitConn {
 
 // Write writes p, or holds it while the upgrade is not released.
 func (l *limitConn) Write(p []byte) (int, error) {
+	if l.released.Load() {
+		return l.Conn.Write(p)
+	}
 	l.holdMu.Lock()
 	if l.holding {
 		l.held = append(l.held, p...)
@@ -94,12 +104,38 @@ func (l *limitConn) release(deadline time.Time) error {
 	l.holdMu.Lock()
 	defer l.holdMu.Unlock()
 	l.holding = false
+	l.released.Store(true)
 	held := l.held
 	l.held = nil
 	_ = l.Conn.SetWriteDeadline(deadline)
 	_, err := l.Conn.Write(held)
 	_ = l.Conn.SetWriteDeadline(time.Time{})
+	l.writeDeadline.Store(0)
 	return err
+}
+
+// deadlineSlack is how much later than asked a write deadline may fall.
+// gorilla sets a new write deadline before every frame, each a runtime
+// timer update; with the slack, the socket's deadline moves only every
+// deadlineSlack while frames flow. A stalled write therefore times out
+// between WriteTimeout and WriteTimeout+deadlineSlack after it started.
+const deadlineSlack = 50 * time.Millisecond
+
+// SetWriteDeadline sets the socket's write deadline to t, or leaves a
+// deadline already set between t and t+deadlineSlack in place. The zero
+// time clears the deadline.
+func (l *limitConn) SetWriteDeadline(t time.Time) error {
+	if t.IsZero() {
+		l.writeDeadline.Store(0)
+		return l.Conn.SetWriteDeadline(t)
+	}
+	want := t.UnixNano()
+	if cur := l.writeDeadline.Load(); cur != 0 && cur >= want && cur <= want+int64(deadlineSlack) {
+		return nil
+	}
+	t = t.Add(deadlineSlack)
+	l.writeDeadline.Store(t.UnixNano())
+	return l.Conn.SetWriteDeadline(t)
 }
 
 // Read reads from the connection and checks every complete frame header.

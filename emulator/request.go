@@ -41,6 +41,11 @@ type request struct {
 
 	in   vtl.Input          // the input of the template being rendered
 	ireq IntegrationRequest // what the integration is handed
+
+	// reqBody holds the rendered request template. It outlives the request
+	// when the request is recycled (see recycle), so a message handled on
+	// the read loop renders into the previous message's array.
+	reqBody []byte
 }
 
 // outcome is what a route's integration produced.
@@ -347,6 +352,12 @@ func (r *request) render(which string, t *compiledTemplate, value string, body [
 		return nil, &Error{Code: CodeBadPayload, Detail: "Could not process payload", Err: err}
 	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", which), Err: err}
+	}
+	if which == "request" {
+		// The integration request body lives as long as the request; a
+		// response becomes a frame, which may wait in the send queue.
+		r.reqBody = append(r.reqBody[:0], buf.Bytes()...)
+		return r.reqBody, nil
 	}
 	return bytes.Clone(buf.Bytes()), nil
 }

@@ -13,12 +13,18 @@ import (
 // handleMessage handles one text message from c on the current snapshot:
 // route selection, then the route's integration, then (for a two-way route)
 // the answer. Called on c's read loop.
-func (g *Gateway) handleMessage(c *conn, data []byte) {
+func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, data, time.Now()) }
+
+// handleMessageAt is handleMessage for a message that arrived at now, the
+// read loop's clock reading: $context.requestTime and the reply's write
+// deadline.
+func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request)
-	*req = request{g: g, snap: snap, body: data, trace: g.events.active()}
-	req.rc = c.requestContext(snap, EventTypeMessage, "")
-	req.rc.MessageID = g.ids.messageID(c.tail)
+	*req = request{g: g, snap: snap, body: data, trace: g.events.active(), reqBody: req.reqBody}
+	messageID, requestID := g.ids.messageIDs(c.tail)
+	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
+	req.rc.MessageID = messageID
 	if req.trace {
 		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
 	}
@@ -52,9 +58,14 @@ func (g *Gateway) handleMessage(c *conn, data []byte) {
 var requests = sync.Pool{New: func() any { return new(request) }}
 
 // recycle returns a request whose message is finished, and that nothing
-// else holds, to requests.
+// else holds, to requests. Its request-body array stays with it unless it
+// is large.
 func recycle(req *request) {
-	*req = request{}
+	reqBody := req.reqBody[:0]
+	if cap(reqBody) > maxPooledRender {
+		reqBody = nil
+	}
+	*req = request{reqBody: reqBody}
 	requests.Put(req)
 }
 
@@ -115,7 +126,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		if req.trace {
 			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
 		}
-		c.writeReply(outFrame{typ: websocket.TextMessage, data: data})
+		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
 	}
 	if err := c.send(websocket.TextMessage, data); err != nil {
@@ -129,9 +140,9 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 }
 
-// requestContext returns a new request's context on c.
-func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string) RequestContext {
-	now := time.Now()
+// requestContext returns the context of a request on c that arrived at
+// now, with the given request ID.
+func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string, now time.Time, requestID string) RequestContext {
 	return RequestContext{
 		APIID:        snap.apiID,
 		Stage:        snap.stage,
@@ -140,7 +151,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string) Reques
 		ConnectedAt:  c.connectedAt,
 		EventType:    eventType,
 		RouteKey:     routeKey,
-		RequestID:    c.g.ids.requestID(),
+		RequestID:    requestID,
 		RequestTime:  now,
 		SourceIP:     c.sourceIP,
 		UserAgent:    c.userAgent,
@@ -156,7 +167,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string) Reques
 func (g *Gateway) disconnect(c *conn, code int, reason string) {
 	snap := g.snap.Load()
 	req := &request{g: g, snap: snap, trace: g.events.active()}
-	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect)
+	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect, time.Now(), g.ids.requestID())
 	req.rc.DisconnectStatusCode = code
 	req.rc.DisconnectReason = reason
 	req.head = http.Header{
