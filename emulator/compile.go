@@ -118,6 +118,10 @@ type compiledExpr struct {
 	src         string
 	e           *selection.Expression
 	usesContext bool // it reads $context, so the request must build the flat context map
+	// bodyPath is the gjson path of an expression that is one plain
+	// $request.body member path (the common "$request.body.action"), which
+	// the request evaluates directly; "" for any other expression.
+	bodyPath string
 }
 
 func newExpr(src string, kind selection.Kind) (*compiledExpr, error) {
@@ -126,12 +130,36 @@ func newExpr(src string, kind selection.Kind) (*compiledExpr, error) {
 		return nil, err
 	}
 	ce := &compiledExpr{src: src, e: e}
-	for _, p := range e.Parts() {
+	parts := e.Parts()
+	for _, p := range parts {
 		if p.Variable == "$context" {
 			ce.usesContext = true
 		}
 	}
+	if len(parts) == 1 && parts[0].Variable == "$request.body" && plainGJSONPath(parts[0].JSONPath.GJSON()) {
+		ce.bodyPath = parts[0].JSONPath.GJSON()
+	}
 	return ce, nil
+}
+
+// plainGJSONPath reports whether p is a gjson path of member names and
+// indexes only ("action", "a.b", "items.0"): no escapes, modifiers or
+// pipes, so jsonpath.Path.Get is exactly gjson's Get with it (the type
+// guards of wildcards and negative indexes come with modifiers).
+func plainGJSONPath(p string) bool {
+	if p == "" {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_':
+		case c == '.' && i > 0 && i < len(p)-1 && p[i-1] != '.':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 type compiledTemplate struct {

@@ -56,10 +56,11 @@ type conn struct {
 	mu          sync.Mutex
 	timer       *time.Timer // idle and maximum-duration timeout
 	queue       []outFrame
-	queued      int  // bytes in queue
-	writing     bool // a writer goroutine is running
-	closing     bool // a close has started: no new frames are accepted
-	closeQueued bool // the writer sends the close frame once the queue is written
+	queued      int         // bytes in queue
+	writing     bool        // a writer goroutine is running
+	closing     bool        // a close has started: no new frames are accepted
+	closed      atomic.Bool // closing, readable without mu (the read loop checks it per message)
+	closeQueued bool        // the writer sends the close frame once the queue is written
 	closeCode   int
 	closeReason string
 }
@@ -217,11 +218,7 @@ func (c *conn) readMessage() (int, []byte, error) {
 	return mt, data, err
 }
 
-func (c *conn) isClosing() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.closing
-}
+func (c *conn) isClosing() bool { return c.closed.Load() }
 
 // send queues a frame for the writer goroutine, starting one if none runs.
 // Any goroutine may call it. It returns ErrGone once the connection is
@@ -360,6 +357,7 @@ func (c *conn) closeWith(code int, reason string) bool {
 		return false
 	}
 	c.closing = true
+	c.closed.Store(true)
 	c.closeCode, c.closeReason = code, reason
 	if c.writing {
 		c.closeQueued = true
@@ -395,6 +393,7 @@ func (c *conn) finish(err error) {
 	c.mu.Lock()
 	if !c.closing {
 		c.closing = true
+		c.closed.Store(true)
 		c.closeCode, c.closeReason = closeCause(err)
 	}
 	code, reason := c.closeCode, c.closeReason

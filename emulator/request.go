@@ -12,6 +12,9 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/tidwall/gjson"
 
 	"wsworkbench/emulator/selection"
 	"wsworkbench/emulator/vtl"
@@ -81,6 +84,16 @@ func (r *request) contextMap() map[string]any {
 func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (string, bool) {
 	src := &r.src
 	src.Body = r.body // the same every time: its validity stays cached
+	if e.bodyPath != "" {
+		// What e.e.Eval does for a plain body path, without copying what
+		// it finds: the message is never changed, so a value may share its
+		// bytes.
+		r.bodyChecked = true
+		if !src.BodyIsJSON() {
+			return "", false
+		}
+		return selection.Stringify(gjson.Get(unsafe.String(unsafe.SliceData(r.body), len(r.body)), e.bodyPath)), true
+	}
 	src.Headers = r.head
 	src.QueryString = r.query
 	src.StageVariables = r.snap.api.Stage.Variables

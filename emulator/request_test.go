@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/selection"
 	"wsworkbench/emulator/vtl"
 )
 
@@ -105,5 +106,57 @@ func TestRenderErrorWrapsPayload(t *testing.T) {
 	var ge *Error
 	if !errors.As(err, &ge) || ge.Code != CodeBadPayload || !errors.Is(err, vtl.ErrPayload) {
 		t.Fatalf("err = %v, want a CodeBadPayload *Error wrapping vtl.ErrPayload", err)
+	}
+}
+
+// TestPlainBodyPathEval checks that an expression the request evaluates
+// directly (one plain $request.body member path) gives what the selection
+// package's evaluator gives, on JSON and non-JSON messages, and that other
+// expressions do not take the direct path.
+func TestPlainBodyPathEval(t *testing.T) {
+	tests := []struct {
+		name   string
+		expr   string
+		direct bool
+	}{
+		{"member", "$request.body.action", true},
+		{"braced member", "${request.body.messageId}", true},
+		{"nested member", "$request.body.a.b", true},
+		{"index", "$request.body.items[0]", true},
+		{"quoted member with a space", "$request.body['a b']", false},
+		{"wildcard", "$request.body.items[*]", false},
+		{"negative index", "$request.body.items[-1]", false},
+		{"whole body", "$request.body", false},
+		{"text around", "x-${request.body.action}", false},
+		{"static", "$default", false},
+	}
+	messages := []string{
+		`{"action":"message","messageId":1,"a":{"b":[1,"x"]},"items":["p",{"q":null}],"a b":"sp"}`,
+		`{"action":"esc\"aped\u00e9","messageId":1.50,"a":{"b":true},"items":[]}`,
+		`{"action":{"k":"v"},"a":null,"items":[[1,2]]}`,
+		`[1,2,3]`,
+		`"just a string"`,
+		`not json`,
+		``,
+		`{"action":"cut`,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ce, err := newExpr(tt.expr, selection.ResponseTemplateSelection)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ce.bodyPath != ""; got != tt.direct {
+				t.Fatalf("direct path %q: got %v, want %v", ce.bodyPath, got, tt.direct)
+			}
+			for _, m := range messages {
+				r := &request{snap: &Snapshot{api: &model.API{}}, body: []byte(m)}
+				got, gotOK := r.eval(ce, 0, nil)
+				want, wantOK := ce.e.Eval(&selection.Source{Body: []byte(m)})
+				if got != want || gotOK != wantOK {
+					t.Errorf("message %s: got %q %v, want %q %v", m, got, gotOK, want, wantOK)
+				}
+			}
+		})
 	}
 }
