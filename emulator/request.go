@@ -45,10 +45,11 @@ type request struct {
 	in   vtl.Input          // the input of the template being rendered
 	ireq IntegrationRequest // what the integration is handed
 
-	// reqBody holds the rendered request template. It outlives the request
-	// when the request is recycled (see recycle), so a message handled on
-	// the read loop renders into the previous message's array.
-	reqBody []byte
+	// rendered holds what the request template (0) and the response
+	// template (1) rendered. The arrays outlive the request when it is
+	// recycled (see recycle), so a message handled on the read loop renders
+	// into the previous message's.
+	rendered [2][]byte
 }
 
 // outcome is what a route's integration produced.
@@ -366,11 +367,12 @@ func (r *request) render(which string, t *compiledTemplate, value string, body [
 	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", which), Err: err}
 	}
-	if which == "request" {
-		// The integration request body lives as long as the request; a
-		// response becomes a frame, which may wait in the send queue.
-		r.reqBody = append(r.reqBody[:0], buf.Bytes()...)
-		return r.reqBody, nil
+	// The output lives as long as the request: the integration request
+	// body, or the frame, which sendFrame copies if it has to queue it.
+	i := 0
+	if which == "response" {
+		i = 1
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	r.rendered[i] = append(r.rendered[i][:0], buf.Bytes()...)
+	return r.rendered[i], nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"net/http"
 	"sync"
 	"time"
@@ -21,7 +22,7 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request)
-	*req = request{g: g, snap: snap, body: data, trace: g.events.active(), reqBody: req.reqBody}
+	*req = request{g: g, snap: snap, body: data, trace: g.events.active(), rendered: req.rendered}
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
@@ -58,14 +59,15 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 var requests = sync.Pool{New: func() any { return new(request) }}
 
 // recycle returns a request whose message is finished, and that nothing
-// else holds, to requests. Its request-body array stays with it unless it
-// is large.
+// else holds, to requests. Its render arrays stay with it unless large.
 func recycle(req *request) {
-	reqBody := req.reqBody[:0]
-	if cap(reqBody) > maxPooledRender {
-		reqBody = nil
+	rendered := req.rendered
+	for i, b := range rendered {
+		if cap(b) > maxPooledRender {
+			rendered[i] = nil
+		}
 	}
-	*req = request{reqBody: reqBody}
+	*req = request{rendered: rendered}
 	requests.Put(req)
 }
 
@@ -119,8 +121,10 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 
 // sendFrame sends a frame the gateway itself answers with (a route
 // response or an error frame): written at once from the read loop when no
-// write is in progress (onReadLoop), queued otherwise. When the client's
-// queue is full the frame is dropped and a limit event says so.
+// write is in progress (onReadLoop), queued otherwise. data may belong to
+// req (a rendered response), which the read loop recycles, so a frame it
+// queues is a copy. When the client's queue is full the frame is dropped
+// and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
 		if req.trace {
@@ -129,7 +133,11 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
 	}
-	if err := c.send(websocket.TextMessage, data); err != nil {
+	frame := data
+	if onReadLoop {
+		frame = bytes.Clone(data)
+	}
+	if err := c.send(websocket.TextMessage, frame); err != nil {
 		if err == ErrLimitExceeded {
 			req.publish(Event{Kind: EventLimit, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
 		}
