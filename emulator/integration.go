@@ -15,7 +15,8 @@ import (
 // the request template (or the message passed through); the gateway then
 // selects an integration response by the result. For a proxy integration
 // (AWS_PROXY, HTTP_PROXY) req.Body is the message as the client sent it and
-// the result's Body is the payload itself.
+// the result's Body is the payload itself. The gateway only reads a
+// result, so an integration may return the same one to many calls.
 type Integration interface {
 	Invoke(ctx context.Context, req *IntegrationRequest) (*IntegrationResult, error)
 }

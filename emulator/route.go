@@ -21,8 +21,8 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 // deadline.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
-	req := requests.Get().(*request)
-	*req = request{g: g, snap: snap, body: data, trace: g.events.active(), rendered: req.rendered}
+	req := requests.Get().(*request) // zero but for its render arrays (recycle)
+	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
@@ -55,7 +55,8 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 }
 
 // requests recycles the requests of messages handled on the read loop (a
-// request is some 600 bytes, most of a message's garbage otherwise).
+// request is some 600 bytes, most of a message's garbage otherwise). A
+// request in it is zero except for its render arrays.
 var requests = sync.Pool{New: func() any { return new(request) }}
 
 // recycle returns a request whose message is finished, and that nothing
