@@ -2,11 +2,13 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -97,13 +99,28 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 			ed.rebuild()
 		}
 	}
-	items := []*widget.FormItem{{Text: "Authorizer", Widget: container.NewBorder(nil, nil, nil, newBtn, pick)}}
 	au := api.Authorizer(r.AuthorizerID)
+	buttons := container.NewHBox(newBtn)
+	if au != nil {
+		auID := au.ID
+		buttons.Add(widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { ed.confirmDeleteAuthorizer(auID) }))
+	}
+	items := []*widget.FormItem{{Text: "Authorizer", Widget: container.NewBorder(nil, nil, nil, buttons, pick)}}
 	if au == nil {
 		return items
 	}
 	auID := au.ID
 	get := func() *model.Authorizer { return api.Authorizer(auID) }
+
+	name := widget.NewEntry()
+	name.SetPlaceHolder("authorizer name")
+	name.SetText(au.Name)
+	name.OnChanged = func(s string) {
+		if a := get(); a != nil {
+			a.Name = strings.TrimSpace(s)
+			ed.edited()
+		}
+	}
 
 	uri := widget.NewEntry()
 	uri.TextStyle = fyne.TextStyle{Monospace: true}
@@ -142,6 +159,7 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 		}
 	}
 	return append(items,
+		&widget.FormItem{Text: "Name", Widget: name, HintText: "the authorizer's name; its ID (" + auID + ") stays"},
 		&widget.FormItem{Text: "Authorizer URI", Widget: uri},
 		&widget.FormItem{Text: "Function", Widget: fn, HintText: "overrides the function the URI names"},
 		&widget.FormItem{Text: "Identity sources", Widget: sources.object(), HintText: "comma-separated; a missing one answers 401 without a call"},
@@ -166,6 +184,30 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 	}
 	ed.edited()
 	ed.rebuild()
+}
+
+// confirmDeleteAuthorizer asks, then deletes the authorizer id.
+func (ed *apiEditor) confirmDeleteAuthorizer(id string) {
+	dialog.ShowConfirm("Delete authorizer", "Delete the "+id+" authorizer? Every route that uses it goes back to authorization NONE.", func(ok bool) {
+		if !ok {
+			return
+		}
+		deleteAuthorizer(ed.api(), id)
+		ed.edited()
+		ed.rebuild()
+	}, ed.wb.win)
+}
+
+// deleteAuthorizer removes the authorizer id from api and sets every route
+// that used it back to authorization NONE.
+func deleteAuthorizer(api *model.API, id string) {
+	api.Authorizers = slices.DeleteFunc(api.Authorizers, func(a model.Authorizer) bool { return a.ID == id })
+	for i := range api.Routes {
+		if r := &api.Routes[i]; r.AuthorizerID == id {
+			r.AuthorizerID = ""
+			r.AuthorizationType = "NONE"
+		}
+	}
 }
 
 // parseTTL reads an authorizer's cache TTL in seconds; "" is 0.

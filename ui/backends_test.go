@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -629,4 +632,182 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	if len(paths) == 0 || paths[0] != "/2015-03-31/functions/authorizer/invocations" {
 		t.Errorf("the authorizer was called at %v", paths)
 	}
+}
+
+// findCheck returns the first check under o whose text starts with prefix.
+func findCheck(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Check {
+	t.Helper()
+	for _, obj := range objects(o) {
+		if c, ok := obj.(*widget.Check); ok && strings.HasPrefix(c.Text, prefix) {
+			return c
+		}
+	}
+	t.Fatalf("no %q check", prefix)
+	return nil
+}
+
+// waitTabState adds a tab with header and waits until its state, past
+// connecting, shows want.
+func (tb *testBench) waitTabState(name string, header http.Header, want string) *clientTab {
+	tb.t.Helper()
+	tab := tb.wb.clients.addTab(tabTarget{header: header}, true)
+	tb.waitFor(name+": the tab's state to show "+want, func() bool {
+		st := tab.model.Client().State()
+		return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, want)
+	})
+	return tab
+}
+
+// TestAPIKeyRequired: ticking "API key required" in the $connect editor
+// (the API's key selection expression left empty, AWS's default
+// $request.header.x-api-key) makes a tab without x-api-key get 403 and one
+// with it connect; unticking lets a tab without it connect again.
+func TestAPIKeyRequired(t *testing.T) {
+	tb := newBackendBench(t)
+	tb.waitConnected(0)
+	if e := tb.wb.ws.API.APIKeySelectionExpression; e != "" {
+		t.Fatalf("the sample's key selection expression is %q, want empty", e)
+	}
+	ed := tb.wb.editor
+	ed.selectRoute("$connect")
+	check := findCheck(t, ed.detail, "API key required")
+	test.Tap(check)
+	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	if !tb.wb.ws.API.Route("$connect").APIKeyRequired {
+		t.Fatal("the tick did not reach the model")
+	}
+
+	tb.waitTabState("no key", nil, "403 Forbidden")
+	tb.waitConnectedTab(tb.waitTabState("a key", http.Header{"X-Api-Key": {"k1"}}, "open"))
+
+	test.Tap(findCheck(t, ed.detail, "API key required"))
+	tb.waitFor("the untick to go live", func() bool {
+		return tb.wb.live && len(tb.wb.errs) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
+	})
+	tb.waitConnectedTab(tb.waitTabState("no key, not required", nil, "open"))
+}
+
+// TestLambdaModeSetting: the Lambda mode chosen in the settings reaches the
+// running gateway. Three tabs send at once to an AWS_PROXY route whose
+// loopback Invoke API holds each call until a second one arrives (or
+// a second): in serial mode it never sees two calls at once, in concurrent
+// mode it does.
+func TestLambdaModeSetting(t *testing.T) {
+	for _, tc := range []struct {
+		mode    string
+		wantMax func(int) bool
+	}{
+		{"serial", func(n int) bool { return n == 1 }},
+		{"concurrent", func(n int) bool { return n >= 2 }},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			var mu sync.Mutex
+			inFlight, most, calls := 0, 0, 0
+			second := make(chan struct{})
+			release := sync.OnceFunc(func() { close(second) })
+			invoke := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.ReadAll(r.Body)
+				mu.Lock()
+				inFlight++
+				calls++
+				most = max(most, inFlight)
+				if inFlight == 2 {
+					release()
+				}
+				mu.Unlock()
+				select {
+				case <-second:
+				case <-time.After(time.Second):
+				}
+				mu.Lock()
+				inFlight--
+				mu.Unlock()
+				_, _ = io.WriteString(w, `{"statusCode": 200, "body": "done"}`)
+			}))
+			t.Cleanup(invoke.Close)
+
+			tb := newBackendBench(t)
+			ed := tb.wb.editor
+			retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
+			ed.backend.mode.SetSelected(tc.mode)
+			ed.selectRoute("message")
+			setIntegrationType(t, ed, model.TypeAWSProxy)
+			retype(ed.field("functionName").entry, "fn")
+			tb.waitFor("the edits to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+			if got := tb.wb.ws.API.Settings.LambdaMode; got != tc.mode {
+				t.Fatalf("Lambda mode in the model %q", got)
+			}
+
+			for len(tb.wb.clients.list) < 3 {
+				tb.wb.clients.addTab(tabTarget{}, true)
+			}
+			seqs := make([]uint64, 3)
+			for i := range seqs {
+				tb.waitConnected(i)
+				seqs[i] = tb.lastSeq(i)
+			}
+			for i := range seqs {
+				tb.send(i, `{"action":"message"}`)
+			}
+			for i := range seqs {
+				tb.waitEntry(i, "the function's answer", receivedAfter(seqs[i], "done"))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if calls != 3 || !tc.wantMax(most) {
+				t.Errorf("%s: %d calls, at most %d at once", tc.mode, calls, most)
+			}
+		})
+	}
+}
+
+// TestDeleteAuthorizer: the $connect editor's Delete asks, then removes the
+// authorizer and sets $connect back to NONE; the edit goes live (a tab
+// without a header connects again). Renaming changes the name, not the ID.
+func TestDeleteAuthorizer(t *testing.T) {
+	tb := newBackendBench(t)
+	ed := tb.wb.editor
+	ed.selectRoute("$connect")
+	for _, o := range objects(ed.detail) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+			sel.SetSelected("CUSTOM")
+		}
+	}
+	test.Tap(findButton(t, ed.detail, "New"))
+	api := tb.wb.ws.API
+	r := api.Route("$connect")
+	if r.AuthorizationType != "CUSTOM" || len(api.Authorizers) != 1 {
+		t.Fatalf("after New: %q, %d authorizers", r.AuthorizationType, len(api.Authorizers))
+	}
+	id := r.AuthorizerID
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitTabState("no header", nil, "401")
+
+	retype(routeEntry(t, ed, "authorizer name"), "tokens")
+	if au := api.Authorizer(id); au == nil || au.Name != "tokens" {
+		t.Fatalf("after rename: %+v", au)
+	}
+
+	test.Tap(findButton(t, ed.detail, "Delete"))
+	d := tb.topDialog()
+	if !strings.Contains(fmt.Sprint(textsOf(d)), "goes back to authorization NONE") {
+		t.Errorf("the confirm dialog does not say what happens to the route: %v", textsOf(d))
+	}
+	test.Tap(findButton(t, d, "Yes"))
+	if len(api.Authorizers) != 0 || r.AuthorizationType != "NONE" || r.AuthorizerID != "" {
+		t.Fatalf("after Delete: %d authorizers, $connect %q %q", len(api.Authorizers), r.AuthorizationType, r.AuthorizerID)
+	}
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitConnectedTab(tb.waitTabState("no header, no authorizer", nil, "open"))
+}
+
+// textsOf returns the labels' texts under o.
+func textsOf(o fyne.CanvasObject) []string {
+	var out []string
+	for _, obj := range objects(o) {
+		if l, ok := obj.(*widget.Label); ok {
+			out = append(out, l.Text)
+		}
+	}
+	return out
 }
