@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -158,38 +157,20 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 // them with the time it took (dial, upgrade and, on the gateway, $connect).
 func openMany(url string, n, workers int) ([]*websocket.Conn, time.Duration, error) {
 	conns := make([]*websocket.Conn, n)
-	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		errOnce sync.Once
-		err     error
-	)
 	dl := dialer()
 	start := time.Now()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				c, resp, e := dl.Dial(url, nil)
-				if e != nil {
-					status := ""
-					if resp != nil {
-						status = " (" + resp.Status + ")"
-					}
-					errOnce.Do(func() { err = fmt.Errorf("connection %d: %w%s", i, e, status) })
-					next.Store(int64(n)) // stop the other workers
-					return
-				}
-				conns[i] = c
+	err := parallel(n, workers, func(i int) error {
+		c, resp, err := dl.Dial(url, nil)
+		if err != nil {
+			status := ""
+			if resp != nil {
+				status = " (" + resp.Status + ")"
 			}
-		}()
-	}
-	wg.Wait()
+			return fmt.Errorf("connection %d: %w%s", i, err, status)
+		}
+		conns[i] = c
+		return nil
+	})
 	elapsed := time.Since(start)
 	if err != nil {
 		closeAll(conns, workers)
@@ -200,26 +181,12 @@ func openMany(url string, n, workers int) ([]*websocket.Conn, time.Duration, err
 
 // closeAll closes every connection with a close frame, workers at a time.
 func closeAll(conns []*websocket.Conn, workers int) {
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-	)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(conns) {
-					return
-				}
-				if conns[i] != nil {
-					closeConn(conns[i])
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	_ = parallel(len(conns), workers, func(i int) error {
+		if conns[i] != nil {
+			closeConn(conns[i])
+		}
+		return nil
+	})
 }
 
 // closeConn sends a normal close frame and drops the connection.
@@ -231,32 +198,48 @@ func closeConn(c *websocket.Conn) {
 // churn opens and closes n connections, workers at a time, and returns the
 // connects per second.
 func churn(url string, n, workers int) (float64, error) {
-	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		errOnce sync.Once
-		err     error
-	)
 	dl := dialer()
 	start := time.Now()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for int(next.Add(1)) <= n {
-				c, _, e := dl.Dial(url, http.Header{})
-				if e != nil {
-					errOnce.Do(func() { err = e })
-					next.Store(int64(n))
-					return
-				}
-				closeConn(c)
-			}
-		}()
-	}
-	wg.Wait()
+	err := parallel(n, workers, func(int) error {
+		c, _, err := dl.Dial(url, nil)
+		if err != nil {
+			return err
+		}
+		closeConn(c)
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// parallel calls fn(0) to fn(n-1), workers at a time, and returns the first
+// error; once a call fails, no worker starts another.
+func parallel(n, workers int, fn func(i int) error) error {
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		first   error
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := fn(i); err != nil {
+					errOnce.Do(func() { first = err })
+					next.Store(int64(n))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }

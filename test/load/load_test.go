@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -141,5 +143,30 @@ func TestReadCPU(t *testing.T) {
 	}
 	if _, err := readCPU(-1); err == nil {
 		t.Error("readCPU(-1) gave no error")
+	}
+}
+
+func TestParallel(t *testing.T) {
+	var calls [100]atomic.Int32
+	if err := parallel(len(calls), 4, func(i int) error { calls[i].Add(1); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for i := range calls {
+		if n := calls[i].Load(); n != 1 {
+			t.Errorf("fn(%d) ran %d times, want once", i, n)
+		}
+	}
+
+	var ran atomic.Int32
+	boom := errors.New("boom")
+	err := parallel(1000, 1, func(i int) error {
+		ran.Add(1)
+		if i == 9 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || ran.Load() != 10 {
+		t.Errorf("parallel with fn(9) failing: err %v after %d calls, want boom after 10", err, ran.Load())
 	}
 }
