@@ -255,6 +255,10 @@ func (p *process) stop() {
 	}
 }
 
+// localHTTP asks the harness's /stats and /profile endpoints; the timeout
+// makes a stuck child fail the run instead of hanging it.
+var localHTTP = &http.Client{Timeout: 30 * time.Second}
+
 // stats fetches the harness's /stats.
 func (p *process) stats(free bool) (serverStats, error) {
 	var st serverStats
@@ -265,7 +269,7 @@ func (p *process) stats(free bool) (serverStats, error) {
 	if free {
 		u += "?free=1"
 	}
-	resp, err := http.Get(u)
+	resp, err := localHTTP.Get(u)
 	if err != nil {
 		return st, err
 	}
@@ -279,7 +283,7 @@ func (p *process) profile(action string) error {
 	if p.Stats == "" {
 		return nil
 	}
-	resp, err := http.Get(strings.TrimSuffix(p.Stats, "/stats") + "/profile/" + action)
+	resp, err := localHTTP.Get(strings.TrimSuffix(p.Stats, "/stats") + "/profile/" + action)
 	if err != nil {
 		return err
 	}
