@@ -125,8 +125,6 @@ const (
 	opMod
 )
 
-var opNames = [...]string{"||", "&&", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%"}
-
 // rootKind is what the first name of a reference resolves to when the
 // template never assigns that name itself.
 type rootKind uint8

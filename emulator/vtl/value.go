@@ -204,17 +204,6 @@ func (m *vmap) remove(k string) value {
 	return old
 }
 
-func (m *vmap) clone() *vmap {
-	c := &vmap{keys: append([]string(nil), m.keys...), vals: append([]value(nil), m.vals...), fold: m.fold}
-	if m.index != nil {
-		c.index = make(map[string]int, len(m.index))
-		for k, i := range m.index {
-			c.index[k] = i
-		}
-	}
-	return c
-}
-
 // ---- Go maps from Input ----
 
 // goMapValue wraps a map from Input (Context, StageVariables) as a
