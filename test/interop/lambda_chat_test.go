@@ -49,13 +49,13 @@ func TestChatWithNodeLambdas(t *testing.T) {
 
 	// The Lambda functions.
 	env := append(awsEnv(t), "NODE_EXTRA_CA_CERTS="+cert.CertPath, "STALE_CONNECTIONS="+staleID)
-	_, shimOut := startProcess(t, env, node, "chatlambda/shim.mjs")
+	shimOut := startProcess(t, env, node, "chatlambda/shim.mjs")
 	port := waitLine(t, shimOut, regexp.MustCompile(`^listening (\d+)$`), "the Lambda shim")
 	lambdaURL := "http://127.0.0.1:" + port
 
 	// The gateway.
 	serveEnv := append(os.Environ(), "XDG_CONFIG_HOME="+config)
-	_, serveOut := startProcess(t, serveEnv, binary, "serve", "--listen", "127.0.0.1:0", "--log", "none",
+	serveOut := startProcess(t, serveEnv, binary, "serve", "--listen", "127.0.0.1:0", "--log", "none",
 		"--tls", "--lambda-endpoint", lambdaURL, chatSeed)
 	wsURL := waitLine(t, serveOut, regexp.MustCompile(`^WebSocket: (wss://127\.0\.0\.1:\d+/Prod)$`), "wsworkbench serve --tls")
 
@@ -89,7 +89,8 @@ func TestChatWithNodeLambdas(t *testing.T) {
 	// The handler posts to every connection at once, so the clients can get
 	// "hello" before the 410 is handled: wait for the table to settle.
 	table := func() []string {
-		resp, err := http.Get(lambdaURL + "/connections")
+		client := http.Client{Timeout: 10 * time.Second}
+		resp, err := client.Get(lambdaURL + "/connections")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,9 +137,9 @@ func TestChatWithNodeLambdas(t *testing.T) {
 	expect("from wscat")
 }
 
-// startProcess runs a long-lived process with env and returns it and its
-// combined output. It gets SIGTERM (then SIGKILL) when the test ends.
-func startProcess(t *testing.T, env []string, name string, args ...string) (*exec.Cmd, *lockedBuffer) {
+// startProcess runs a long-lived process with env and returns its combined
+// output. It gets SIGTERM (then SIGKILL) when the test ends.
+func startProcess(t *testing.T, env []string, name string, args ...string) *lockedBuffer {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = env
@@ -169,7 +170,7 @@ func startProcess(t *testing.T, env []string, name string, args ...string) (*exe
 			<-done
 		}
 	})
-	return cmd, out
+	return out
 }
 
 // waitLine waits up to 20 s for a line of out matching re and returns its

@@ -111,9 +111,11 @@ func startServe(t *testing.T, file string) *server {
 		t.Fatalf("start %s serve: %v", binary, err)
 	}
 	exited := make(chan struct{})
+	scanned := make(chan struct{})
 	lines := make(chan string, 64)
 	events := make(chan event, 1024)
 	go func() {
+		defer close(scanned)
 		defer close(lines)
 		sc := bufio.NewScanner(stdout)
 		sc.Buffer(nil, 1<<20)
@@ -135,6 +137,8 @@ func startServe(t *testing.T, file string) *server {
 		}
 	}()
 	go func() {
+		// Wait closes the pipe: only after every line is read (os/exec).
+		<-scanned
 		_ = cmd.Wait()
 		close(exited)
 	}()
