@@ -180,17 +180,6 @@ func recv(t *testing.T, ws *websocket.Conn) string {
 	return string(data)
 }
 
-// expectSilence fails if a frame arrives within d. It leaves the connection
-// usable only when d passes, so call it last or follow it with a request
-// whose answer proves ordering.
-func expectSilence(t *testing.T, ws *websocket.Conn, d time.Duration) {
-	t.Helper()
-	ws.SetReadDeadline(time.Now().Add(d))
-	if _, data, err := ws.ReadMessage(); err == nil {
-		t.Fatalf("unexpected frame %q", data)
-	}
-}
-
 // expectClose reads until the server's close frame and returns its code and text.
 func expectClose(t *testing.T, ws *websocket.Conn) (int, string) {
 	t.Helper()
