@@ -76,23 +76,14 @@ type integrationType struct {
 	build func(in *model.Integration, api *model.API) (Integration, error)
 }
 
-// integrationTypes are the implemented integration types. A type from
-// knownIntegrationType that is not here fails Compile with "not supported
-// yet".
+// integrationTypes are the implemented integration types: every type
+// API Gateway has for WebSocket APIs. Any other type fails Compile.
 var integrationTypes = map[string]integrationType{
 	model.TypeMock:      {build: newMockIntegration},
 	model.TypeAWSProxy:  {proxy: true, blocking: true, build: newLambdaProxyIntegration},
 	model.TypeAWS:       {selectByError: true, blocking: true, build: newLambdaCustomIntegration},
 	model.TypeHTTPProxy: {proxy: true, blocking: true, build: newHTTPProxyIntegration},
 	model.TypeHTTP:      {blocking: true, build: newHTTPCustomIntegration},
-}
-
-func knownIntegrationType(t string) bool {
-	switch t {
-	case model.TypeMock, model.TypeAWSProxy, model.TypeAWS, model.TypeHTTP, model.TypeHTTPProxy:
-		return true
-	}
-	return false
 }
 
 // PassthroughBehavior values.
