@@ -82,6 +82,9 @@ type compiledIntegration struct {
 	timeout     time.Duration // unscaled
 	responses   []*compiledResponse
 	keys        []*selection.ResponseKey // responses[i].key, for SelectResponse
+	// deflt is the index in responses of the "$default" response, or -1:
+	// what a Lambda custom (AWS) integration's success selects.
+	deflt int
 
 	// lastStatus remembers the last status selectResponse matched and the
 	// answer, as status<<32 | index+1 (0: none yet), because a backend
@@ -426,14 +429,10 @@ func (c *compiler) integration(api *model.API, in *model.Integration) *compiledI
 	place := CompileError{Integration: in.ID}
 	typ, ok := integrationTypes[in.Type]
 	if !ok {
-		if knownIntegrationType(in.Type) {
-			c.fail(place, nil, "integration type %s is not supported yet", in.Type)
-		} else {
-			c.fail(place, nil, "unknown integration type %q (MOCK, AWS_PROXY, AWS, HTTP or HTTP_PROXY)", in.Type)
-		}
+		c.fail(place, nil, "unknown integration type %q (MOCK, AWS_PROXY, AWS, HTTP or HTTP_PROXY)", in.Type)
 		return nil
 	}
-	ci := &compiledIntegration{model: in, typ: typ, passthrough: in.PassthroughBehavior, templates: map[string]*compiledTemplate{}}
+	ci := &compiledIntegration{model: in, typ: typ, passthrough: in.PassthroughBehavior, templates: map[string]*compiledTemplate{}, deflt: -1}
 	switch in.PassthroughBehavior {
 	case "":
 		ci.passthrough = passWhenNoMatch
@@ -477,6 +476,9 @@ func (c *compiler) integration(api *model.API, in *model.Integration) *compiledI
 			}
 			seen[r.Key] = true
 			if cr := c.response(in, r); cr != nil {
+				if r.Key == "$default" {
+					ci.deflt = len(ci.responses)
+				}
 				ci.responses = append(ci.responses, cr)
 				ci.keys = append(ci.keys, cr.key)
 			}

@@ -270,17 +270,14 @@ func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated b
 // template: the frame for a two-way route.
 func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, took time.Duration) ([]byte, error) {
 	idx := -1
-	if ci.typ.selectByError && res.ErrorMessage == "" {
-		for i, cr := range ci.responses {
-			if cr.model.Key == "$default" {
-				idx = i
-			}
-		}
-	} else if ci.typ.selectByError {
+	switch {
+	case ci.typ.selectByError && res.ErrorMessage == "":
+		idx = ci.deflt
+	case ci.typ.selectByError:
 		if i, ok := selection.SelectResponse(ci.keys, res.ErrorMessage); ok {
 			idx = i
 		}
-	} else {
+	default:
 		idx = ci.selectResponse(res.StatusCode)
 	}
 	if idx < 0 {
