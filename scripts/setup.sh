@@ -46,6 +46,10 @@ if [ "$want" = all ] && [ -f test/interop/package.json ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$node_major" -lt 20 ]; then
+    echo "setup: warning: Node.js $(node --version) is older than 20, the AWS SDK's stated minimum; the SDK interop tests may fail" >&2
+  fi
   stamp=test/interop/node_modules/.wsworkbench-setup
   if [ ! -f "$stamp" ] || [ test/interop/package.json -nt "$stamp" ] || [ test/interop/package-lock.json -nt "$stamp" ]; then
     echo "setup: npm ci (interop clients)"
