@@ -5,7 +5,10 @@
 // copy of it. Nothing here validates; emulator.Compile does.
 package model
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // Integration types, as CloudFormation spells them.
 const (
@@ -216,10 +219,10 @@ func (a *API) Authorizer(id string) *Authorizer {
 // keeps running on the original.
 func (a *API) Clone() *API {
 	c := *a
-	c.Stage.Variables = cloneMap(a.Stage.Variables)
+	c.Stage.Variables = maps.Clone(a.Stage.Variables)
 	c.Routes = make([]Route, len(a.Routes))
 	for i, r := range a.Routes {
-		r.RequestParameters = cloneMap(r.RequestParameters)
+		r.RequestParameters = maps.Clone(r.RequestParameters)
 		if r.RouteResponse != nil {
 			rr := *r.RouteResponse
 			r.RouteResponse = &rr
@@ -228,12 +231,12 @@ func (a *API) Clone() *API {
 	}
 	c.Integrations = make([]Integration, len(a.Integrations))
 	for i, in := range a.Integrations {
-		in.RequestTemplates = cloneMap(in.RequestTemplates)
-		in.RequestParameters = cloneMap(in.RequestParameters)
+		in.RequestTemplates = maps.Clone(in.RequestTemplates)
+		in.RequestParameters = maps.Clone(in.RequestParameters)
 		resps := make([]IntegrationResponse, len(in.Responses))
 		for j, r := range in.Responses {
-			r.ResponseTemplates = cloneMap(r.ResponseTemplates)
-			r.ResponseParameters = cloneMap(r.ResponseParameters)
+			r.ResponseTemplates = maps.Clone(r.ResponseTemplates)
+			r.ResponseParameters = maps.Clone(r.ResponseParameters)
 			resps[j] = r
 		}
 		in.Responses = resps
@@ -244,18 +247,7 @@ func (a *API) Clone() *API {
 		au.IdentitySource = append([]string(nil), au.IdentitySource...)
 		c.Authorizers[i] = au
 	}
-	c.Settings.MockAuthorizer.Context = cloneMap(a.Settings.MockAuthorizer.Context)
+	c.Settings.MockAuthorizer.Context = maps.Clone(a.Settings.MockAuthorizer.Context)
 	c.SavedMessages = append([]SavedMessage(nil), a.SavedMessages...)
 	return &c
-}
-
-func cloneMap[V any](m map[string]V) map[string]V {
-	if m == nil {
-		return nil
-	}
-	c := make(map[string]V, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
