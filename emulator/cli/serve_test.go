@@ -175,6 +175,52 @@ func (s *server) urls(t *testing.T) (wsURL, connURL string) {
 	return m1[1], m2[1]
 }
 
+// dial connects a client to wsURL, sends msg and returns the client and
+// the first frame it gets. The client closes when the test ends.
+func dial(t *testing.T, wsURL, msg string) (*websocket.Conn, string) {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatalf("answer to %s: %v", msg, err)
+	}
+	return ws, string(got)
+}
+
+// stop sends serve sig, reads ws until serve closes it (answering the close
+// frame, so serve need not wait for it) and checks that serve exits 0. It
+// returns the client's last read error (the close) and the lines serve
+// printed after those already read.
+func (s *server) stop(t *testing.T, ws *websocket.Conn, sig os.Signal) (closeErr error, lines []string) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	for closeErr == nil {
+		_, _, closeErr = ws.ReadMessage()
+	}
+	for l := range s.lines {
+		lines = append(lines, l)
+	}
+	select {
+	case err := <-s.wait:
+		if err != nil {
+			t.Fatalf("serve exited with %v; stderr: %s", err, s.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve did not exit after %v", sig)
+	}
+	return closeErr, lines
+}
+
 // TestServe runs the real binary on a file: it prints its URLs, answers,
 // logs JSON events, and on SIGTERM closes the client with 1001, runs
 // $disconnect and exits 0.
@@ -186,18 +232,8 @@ func TestServe(t *testing.T) {
 	s := startServe(t, "--log", "json", file)
 	wsURL, connURL := s.urls(t)
 
-	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"message"}`))
-	_, hello, err := ws.ReadMessage()
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := regexp.MustCompile(`^\{"hello": "([A-Za-z0-9_-]{15}=)"\}$`).FindStringSubmatch(string(hello))
+	ws, hello := dial(t, wsURL, `{"action":"message"}`)
+	id := regexp.MustCompile(`^\{"hello": "([A-Za-z0-9_-]{15}=)"\}$`).FindStringSubmatch(hello)
 	if id == nil {
 		t.Fatalf("answer %q", hello)
 	}
@@ -210,31 +246,18 @@ func TestServe(t *testing.T) {
 		t.Fatalf("POST @connections: %d, client got %q %v", resp.StatusCode, pushed, err)
 	}
 
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	err, lines := s.stop(t, ws, syscall.SIGTERM)
 	var ce *websocket.CloseError
-	for err == nil {
-		_, _, err = ws.ReadMessage()
-	}
 	if !errors.As(err, &ce) || ce.Code != 1001 || ce.Text != "Going away" {
 		t.Errorf("client saw %v, want close 1001 Going away", err)
 	}
 	var events []map[string]any
-	for l := range s.lines {
+	for _, l := range lines {
 		var e map[string]any
 		if err := json.Unmarshal([]byte(l), &e); err != nil {
 			t.Fatalf("log line %q is not JSON: %v", l, err)
 		}
 		events = append(events, e)
-	}
-	select {
-	case err := <-s.wait:
-		if err != nil {
-			t.Fatalf("serve exited with %v; stderr: %s", err, s.stderr)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not exit after SIGTERM")
 	}
 	var sawDisconnect, ranDisconnect bool
 	for _, e := range events {
@@ -254,28 +277,14 @@ func TestServe(t *testing.T) {
 func TestServeSample(t *testing.T) {
 	s := startServe(t, "--time-scale", "60", "sample")
 	wsURL, _ := s.urls(t)
-	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"message","messageId":2}`))
-	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, got, err := ws.ReadMessage(); err != nil || string(got) != `{"message": "Hi!"}` {
-		t.Fatalf("got %q %v", got, err)
+	ws, got := dial(t, wsURL, `{"action":"message","messageId":2}`)
+	if got != `{"message": "Hi!"}` {
+		t.Fatalf("got %q", got)
 	}
 	if l := s.line(t); !strings.Contains(l, "connect") || !strings.Contains(l, "outcome=accepted") && !strings.Contains(l, "template") {
 		t.Errorf("first log line %q", l)
 	}
-	s.cmd.Process.Signal(syscall.SIGINT)
-	for err == nil { // answer the close frame, so serve need not wait for it
-		_, _, err = ws.ReadMessage()
-	}
-	for range s.lines {
-	}
-	if err := <-s.wait; err != nil {
-		t.Fatalf("exit: %v; stderr: %s", err, s.stderr)
-	}
+	s.stop(t, ws, syscall.SIGINT)
 }
 
 // TestServeLogNone checks that --log none answers as usual and prints
@@ -283,27 +292,11 @@ func TestServeSample(t *testing.T) {
 func TestServeLogNone(t *testing.T) {
 	s := startServe(t, "--log", "none", "sample")
 	wsURL, _ := s.urls(t)
-	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
-	if err != nil {
-		t.Fatal(err)
+	ws, got := dial(t, wsURL, `{"action":"message","messageId":1}`)
+	if got != `{"message": "Hello World"}` {
+		t.Fatalf("got %q", got)
 	}
-	defer ws.Close()
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"message","messageId":1}`))
-	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, got, err := ws.ReadMessage(); err != nil || string(got) != `{"message": "Hello World"}` {
-		t.Fatalf("got %q %v", got, err)
-	}
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	for err == nil {
-		_, _, err = ws.ReadMessage()
-	}
-	var extra []string
-	for l := range s.lines {
-		extra = append(extra, l)
-	}
-	if err := <-s.wait; err != nil {
-		t.Fatalf("exit: %v; stderr: %s", err, s.stderr)
-	}
+	_, extra := s.stop(t, ws, syscall.SIGTERM)
 	if len(extra) > 0 {
 		t.Errorf("--log none printed %q", extra)
 	}
