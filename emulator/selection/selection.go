@@ -465,13 +465,6 @@ func (e *Expression) String() string { return e.src }
 // Kind returns the use the expression was parsed for.
 func (e *Expression) Kind() Kind { return e.kind }
 
-// IsStatic reports whether the expression has no variables, e.g. "\$default"
-// or "action".
-func (e *Expression) IsStatic() bool {
-	_, ok := e.Static()
-	return ok
-}
-
 // Static returns the value of an expression without variables ("\$default"
 // gives "$default"); ok is false when the expression has a variable.
 func (e *Expression) Static() (value string, ok bool) {

@@ -35,8 +35,8 @@ func TestRouteSelectionWorkedExample(t *testing.T) {
 			if !ok || got != tt.want {
 				t.Errorf("Eval(%q) = %q, %v; want %q, true", tt.expr, got, ok, tt.want)
 			}
-			if e.IsStatic() != tt.static {
-				t.Errorf("IsStatic() = %v, want %v", e.IsStatic(), tt.static)
+			if _, static := e.Static(); static != tt.static {
+				t.Errorf("Static() ok = %v, want %v", static, tt.static)
 			}
 			if e.String() != tt.expr {
 				t.Errorf("String() = %q, want %q", e.String(), tt.expr)
