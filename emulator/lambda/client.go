@@ -126,9 +126,6 @@ func ParseEndpoint(endpoint string) (*url.URL, error) {
 	return u, nil
 }
 
-// Endpoint returns the endpoint the client calls.
-func (c *Client) Endpoint() string { return c.endpoint.String() }
-
 // Serial reports whether calls are queued one at a time, either because the
 // mode says so or because the endpoint was detected to be single-call.
 func (c *Client) Serial() bool {
