@@ -116,7 +116,7 @@ func runRender(args []string, stdio Stdio) int {
 		}
 	}
 	if body != "" {
-		b, err := renderInput(body, stdio.In)
+		b, err := readBody(body, stdio.In)
 		if err != nil {
 			fmt.Fprintf(stdio.Err, "wsworkbench render: --body: %v\n", err)
 			return ExitError
@@ -162,18 +162,6 @@ func printTemplateError(w io.Writer, name string, err error) {
 		return
 	}
 	fmt.Fprintf(w, "%s: %v\n", name, err)
-}
-
-// renderInput returns --body: the text itself, @FILE's contents, or stdin for @-.
-func renderInput(arg string, stdin io.Reader) ([]byte, error) {
-	name, isFile := strings.CutPrefix(arg, "@")
-	switch {
-	case !isFile:
-		return []byte(arg), nil
-	case name == "-":
-		return io.ReadAll(stdin)
-	}
-	return os.ReadFile(name)
 }
 
 func addParam(in *vtl.Input, kind, k, v string) {
