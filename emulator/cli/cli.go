@@ -7,9 +7,11 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 )
@@ -157,3 +159,42 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// pairFlag is a repeatable NAME=VALUE flag and what takes its pairs.
+type pairFlag struct {
+	flag string
+	vals multiFlag
+	into func(k, v string)
+}
+
+// setPairs hands every NAME=VALUE of flags to its into. At the first value
+// without a NAME= it says so on w for command and returns false.
+func setPairs(w io.Writer, command string, flags []pairFlag) bool {
+	for _, f := range flags {
+		for _, s := range f.vals {
+			k, v, ok := strings.Cut(s, "=")
+			if !ok || k == "" {
+				fmt.Fprintf(w, "wsworkbench %s: %s %q: want NAME=VALUE\n", command, f.flag, s)
+				return false
+			}
+			f.into(k, v)
+		}
+	}
+	return true
+}
+
+// readBody returns the message given to --body: the text itself, @FILE's
+// contents, or stdin for @-.
+func readBody(arg string, stdin io.Reader) ([]byte, error) {
+	name, isFile := strings.CutPrefix(arg, "@")
+	if !isFile {
+		return []byte(arg), nil
+	}
+	if name == "-" {
+		if stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
+}

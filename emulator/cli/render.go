@@ -91,11 +91,7 @@ func runRender(args []string, stdio Stdio) int {
 			return ExitUsage
 		}
 	}
-	for _, kv := range []struct {
-		flag string
-		vals multiFlag
-		into func(k, v string)
-	}{
+	if !setPairs(stdio.Err, "render", []pairFlag{
 		{"--stage-var", stageVars, func(k, v string) {
 			if in.StageVariables == nil {
 				in.StageVariables = map[string]string{}
@@ -105,15 +101,8 @@ func runRender(args []string, stdio Stdio) int {
 		{"--header", headers, func(k, v string) { addParam(in, "header", k, v) }},
 		{"--query", qs, func(k, v string) { addParam(in, "querystring", k, v) }},
 		{"--path", paths, func(k, v string) { addParam(in, "path", k, v) }},
-	} {
-		for _, s := range kv.vals {
-			k, v, ok := strings.Cut(s, "=")
-			if !ok || k == "" {
-				fmt.Fprintf(stdio.Err, "wsworkbench render: %s %q: want NAME=VALUE\n", kv.flag, s)
-				return ExitUsage
-			}
-			kv.into(k, v)
-		}
+	}) {
+		return ExitUsage
 	}
 	if body != "" {
 		b, err := readBody(body, stdio.In)

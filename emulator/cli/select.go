@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
-	"os"
 	"strings"
 
 	"wsworkbench/emulator/selection"
@@ -61,11 +60,7 @@ func runSelect(args []string, stdio Stdio) int {
 		return ExitUsage
 	}
 	src := &selection.Source{StatusCode: status}
-	for _, kv := range []struct {
-		flag string
-		vals multiFlag
-		into func(k, v string)
-	}{
+	if !setPairs(stdio.Err, "select", []pairFlag{
 		{"--header", headers, func(k, v string) { src.Headers = addMulti(src.Headers, textproto.CanonicalMIMEHeaderKey(k), v) }},
 		{"--query", queries, func(k, v string) { src.QueryString = addMulti(src.QueryString, k, v) }},
 		{"--context", contexts, func(k, v string) { src.Context = addSingle(src.Context, k, v) }},
@@ -73,15 +68,8 @@ func runSelect(args []string, stdio Stdio) int {
 		{"--response-header", respHeaders, func(k, v string) {
 			src.ResponseHeaders = addMulti(src.ResponseHeaders, textproto.CanonicalMIMEHeaderKey(k), v)
 		}},
-	} {
-		for _, s := range kv.vals {
-			k, v, ok := strings.Cut(s, "=")
-			if !ok || k == "" {
-				fmt.Fprintf(stdio.Err, "wsworkbench select: %s %q: want NAME=VALUE\n", kv.flag, s)
-				return ExitUsage
-			}
-			kv.into(k, v)
-		}
+	}) {
+		return ExitUsage
 	}
 	msg, err := readBody(body, stdio.In)
 	if err != nil {
@@ -119,22 +107,6 @@ func fallback(kind selection.Kind) string {
 		return "the $default template"
 	}
 	return "the $default route"
-}
-
-// readBody returns the message given to --body: the text itself, @FILE's
-// contents, or stdin for @-.
-func readBody(arg string, stdin io.Reader) ([]byte, error) {
-	name, isFile := strings.CutPrefix(arg, "@")
-	if !isFile {
-		return []byte(arg), nil
-	}
-	if name == "-" {
-		if stdin == nil {
-			return nil, errors.New("no standard input")
-		}
-		return io.ReadAll(stdin)
-	}
-	return os.ReadFile(name)
 }
 
 // printExprError prints a parse error with the expression and a caret under
