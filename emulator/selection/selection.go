@@ -285,25 +285,31 @@ func parseVariable(expr string, start int) (part, int, error) {
 // closingBrace returns the index of the "}" that closes a "${" whose content
 // starts at from, skipping quoted JSONPath names.
 func closingBrace(expr string, from int) (int, error) {
-	var quote byte
 	for i := from; i < len(expr); i++ {
-		c := expr[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '}':
+		switch expr[i] {
+		case '\'', '"':
+			i = closingQuote(expr, i)
+		case '}':
 			return i, nil
-		case c == '{':
+		case '{':
 			return 0, errorAt(i, "'{' inside ${...}")
 		}
 	}
 	return 0, errorAt(from-2, "unclosed '${' (missing '}')")
+}
+
+// closingQuote returns the index of the quote that closes the one at expr[at],
+// skipping backslash escapes, or len(expr) when it is never closed.
+func closingQuote(expr string, at int) int {
+	for i := at + 1; i < len(expr); i++ {
+		switch expr[i] {
+		case '\\':
+			i++
+		case expr[at]:
+			return i
+		}
+	}
+	return len(expr)
 }
 
 // unbracedEnd returns the index just past an unbraced variable name starting
@@ -318,22 +324,10 @@ func unbracedEnd(expr string, from int) int {
 			i++
 		case c == '[':
 			// A JSONPath bracket selector, quotes and all.
-			var quote byte
 			j := i + 1
-			for ; j < len(expr); j++ {
-				d := expr[j]
-				if quote != 0 {
-					if d == '\\' {
-						j++
-					} else if d == quote {
-						quote = 0
-					}
-					continue
-				}
-				if d == '\'' || d == '"' {
-					quote = d
-				} else if d == ']' {
-					break
+			for ; j < len(expr) && expr[j] != ']'; j++ {
+				if expr[j] == '\'' || expr[j] == '"' {
+					j = closingQuote(expr, j)
 				}
 			}
 			if j >= len(expr) {
