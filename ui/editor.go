@@ -325,15 +325,7 @@ func (ed *apiEditor) goTo(e *emulator.CompileError) {
 
 // onAddRoute asks for a route key and adds a two-way MOCK route.
 func (ed *apiEditor) onAddRoute() {
-	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", func(key string) error {
-		i, err := addRoute(ed.api(), key, ed.wb.ws.AssignIDs)
-		if err != nil {
-			return err
-		}
-		ed.structureChanged()
-		ed.selectRow(i + 1)
-		return nil
-	})
+	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.addRoute)
 }
 
 // addRoute adds a route without asking (tests, and the dialog above).
