@@ -345,28 +345,11 @@ func TestMockAuthorizerSettings(t *testing.T) {
 		{"the value", http.Header{"Authorization": {"Bearer right"}}, "open"},
 	}
 	for _, tc := range cases {
-		tab := tb.wb.clients.addTab(tabTarget{header: tc.header}, true)
-		tb.waitFor(tc.name+": the tab's state to show "+tc.want, func() bool {
-			st := tab.model.Client().State()
-			return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, tc.want)
-		})
+		tab := tb.waitTabState(tc.name, tc.header, tc.want)
 		if tc.want != "open" {
 			continue
 		}
-		connID := tb.waitConnectedTab(tab)
-		tb.waitFor("the $connect trace", func() bool {
-			id, ok := tb.wb.traces.connectOf(connID)
-			if !ok {
-				return false
-			}
-			tr, _ := tb.wb.traces.get(id)
-			for _, s := range traceSteps(tr) {
-				if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, "Authorization") {
-					return true
-				}
-			}
-			return false
-		})
+		tb.waitConnectAuthorized(tb.waitConnectedTab(tab), "the $connect trace", "Authorization")
 	}
 }
 
@@ -604,28 +587,11 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 		{"allowed", http.Header{"Authorization": {"ok"}}, "open"},
 	}
 	for _, tc := range cases {
-		tab := tb.wb.clients.addTab(tabTarget{header: tc.header}, true)
-		tb.waitFor(tc.name+": the tab's state to show "+tc.want, func() bool {
-			st := tab.model.Client().State()
-			return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, tc.want)
-		})
+		tab := tb.waitTabState(tc.name, tc.header, tc.want)
 		if tc.want != "open" {
 			continue
 		}
-		connID := tb.waitConnectedTab(tab)
-		tb.waitFor("the $connect trace naming the authorizer", func() bool {
-			id, ok := tb.wb.traces.connectOf(connID)
-			if !ok {
-				return false
-			}
-			tr, _ := tb.wb.traces.get(id)
-			for _, s := range traceSteps(tr) {
-				if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, "authorizer") {
-					return true
-				}
-			}
-			return false
-		})
+		tb.waitConnectAuthorized(tb.waitConnectedTab(tab), "the $connect trace naming the authorizer", "authorizer")
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -656,6 +622,25 @@ func (tb *testBench) waitTabState(name string, header http.Header, want string) 
 		return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, want)
 	})
 	return tab
+}
+
+// waitConnectAuthorized waits until the $connect trace of connID has an
+// "$connect authorized" step whose first line contains text.
+func (tb *testBench) waitConnectAuthorized(connID, what, text string) {
+	tb.t.Helper()
+	tb.waitFor(what, func() bool {
+		id, ok := tb.wb.traces.connectOf(connID)
+		if !ok {
+			return false
+		}
+		tr, _ := tb.wb.traces.get(id)
+		for _, s := range traceSteps(tr) {
+			if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, text) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // TestAPIKeyRequired: ticking "API key required" in the $connect editor
