@@ -112,36 +112,23 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 	auID := au.ID
 	get := func() *model.Authorizer { return api.Authorizer(auID) }
 
-	name := widget.NewEntry()
-	name.SetPlaceHolder("authorizer name")
-	name.SetText(au.Name)
-	name.OnChanged = func(s string) {
-		if a := get(); a != nil {
-			a.Name = strings.TrimSpace(s)
-			ed.edited()
+	// field is an entry for one of the authorizer's text settings, trimmed.
+	field := func(text, placeholder string, mono bool, set func(a *model.Authorizer, s string)) *widget.Entry {
+		e := widget.NewEntry()
+		e.TextStyle = fyne.TextStyle{Monospace: mono}
+		e.SetPlaceHolder(placeholder)
+		e.SetText(text)
+		e.OnChanged = func(s string) {
+			if a := get(); a != nil {
+				set(a, strings.TrimSpace(s))
+				ed.edited()
+			}
 		}
+		return e
 	}
-
-	uri := widget.NewEntry()
-	uri.TextStyle = fyne.TextStyle{Monospace: true}
-	uri.SetPlaceHolder(uriHint(model.TypeAWSProxy))
-	uri.SetText(au.URI)
-	uri.OnChanged = func(s string) {
-		if a := get(); a != nil {
-			a.URI = strings.TrimSpace(s)
-			ed.edited()
-		}
-	}
-	fn := widget.NewEntry()
-	fn.TextStyle = fyne.TextStyle{Monospace: true}
-	fn.SetPlaceHolder(derivedFunction(au.URI))
-	fn.SetText(au.FunctionName)
-	fn.OnChanged = func(s string) {
-		if a := get(); a != nil {
-			a.FunctionName = strings.TrimSpace(s)
-			ed.edited()
-		}
-	}
+	name := field(au.Name, "authorizer name", false, func(a *model.Authorizer, s string) { a.Name = s })
+	uri := field(au.URI, uriHint(model.TypeAWSProxy), true, func(a *model.Authorizer, s string) { a.URI = s })
+	fn := field(au.FunctionName, derivedFunction(au.URI), true, func(a *model.Authorizer, s string) { a.FunctionName = s })
 	sources := ed.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
