@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -141,15 +140,4 @@ func parseParams(s string) (map[string]string, error) {
 
 // formatParams writes request parameters one "target = source" a line,
 // sorted.
-func formatParams(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s = %s\n", k, m[k])
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
+func formatParams(m map[string]string) string { return formatPairs(m, " = ") }

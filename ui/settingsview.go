@@ -208,15 +208,18 @@ func parseVars(s string) (map[string]string, error) {
 }
 
 // formatVars writes stage variables one name=value a line, sorted.
-func formatVars(m map[string]string) string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
+func formatVars(m map[string]string) string { return formatPairs(m, "=") }
+
+// formatPairs writes m one key, sep, value a line, sorted by key.
+func formatPairs(m map[string]string, sep string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sort.Strings(names)
+	sort.Strings(keys)
 	var b strings.Builder
-	for _, n := range names {
-		fmt.Fprintf(&b, "%s=%s\n", n, m[n])
+	for _, k := range keys {
+		b.WriteString(k + sep + m[k] + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
