@@ -156,12 +156,7 @@ func (v *logView) refresh() {
 	if v.selected != 0 {
 		idx := v.indexOf(v.selected)
 		if idx < 0 {
-			v.selected = 0
-			v.syncing = true
-			v.list.UnselectAll()
-			v.syncing = false
-			v.showDetail()
-			v.list.ScrollToBottom()
+			v.onFollow() // the selected entry is no longer shown
 			return
 		}
 		v.syncing = true
