@@ -65,9 +65,10 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	}
 }
 
-// TestOpenFileAndSaveInPlace: a workspace named on the command line opens;
-// Save writes it back in place, keeping its comments.
-func TestOpenFileAndSaveInPlace(t *testing.T) {
+// copySample copies the built-in sample to api.yaml in a temporary
+// directory and returns its path.
+func copySample(t *testing.T) string {
+	t.Helper()
 	src, err := os.ReadFile("../assets/sample.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +77,13 @@ func TestOpenFileAndSaveInPlace(t *testing.T) {
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+// TestOpenFileAndSaveInPlace: a workspace named on the command line opens;
+// Save writes it back in place, keeping its comments.
+func TestOpenFileAndSaveInPlace(t *testing.T) {
+	path := copySample(t)
 	tb := newTestBench(t, withFile(path))
 	if tb.wb.ws.Path != path || tb.wb.isSample {
 		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.isSample)
@@ -356,12 +364,9 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 // not parse is not written over its file (the error says where); the edit
 // stays in the editor and in the autosave.
 func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
-	src, err := os.ReadFile("../assets/sample.yaml")
+	path := copySample(t)
+	src, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "api.yaml")
-	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	tb := newTestBench(t, withFile(path))
