@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 
@@ -70,7 +71,7 @@ func mapv(m map[string]string) *yaml.Node {
 		return nil
 	}
 	n := mappingNode()
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		n.Content = append(n.Content, strNode(k), strNode(m[k]))
 	}
 	return n
@@ -92,20 +93,11 @@ func routeParamsv(m map[string]bool) *yaml.Node {
 		return nil
 	}
 	n := mappingNode()
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		req := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(m[k])}
 		n.Content = append(n.Content, strNode(k), mappingNode(strNode("Required"), req))
 	}
 	return n
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // elements returns the resources api describes, in model order. inDoc tells

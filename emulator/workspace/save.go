@@ -3,6 +3,7 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 
 	// Delete the resources the model no longer has.
 	var deleted []string
-	for _, id := range sortedKeys(w.kinds) {
+	for _, id := range slices.Sorted(maps.Keys(w.kinds)) {
 		if wantKind[id] != w.kinds[id] && inDoc(id) {
 			mapDelete(resources, id)
 			deleted = append(deleted, id)

@@ -3,6 +3,8 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	"wsworkbench/emulator/model"
@@ -48,7 +50,7 @@ func validateAPI(api *model.API, at locator) error {
 		if err := check(pathKey(kindIntegration, in.ID, "TemplateSelectionExpression"), "integration "+in.ID+" TemplateSelectionExpression", in.TemplateSelectionExpression, selection.RequestTemplateSelection); err != nil {
 			return err
 		}
-		for _, key := range sortedKeys(in.RequestTemplates) {
+		for _, key := range slices.Sorted(maps.Keys(in.RequestTemplates)) {
 			path := pathKey(kindIntegration, in.ID, "RequestTemplates", key)
 			if err := templateError(at, path, fmt.Sprintf("integration %s request template %q", in.ID, key), in.RequestTemplates[key]); err != nil {
 				return err
@@ -63,7 +65,7 @@ func validateAPI(api *model.API, at locator) error {
 			if err := check(pathKey(kindIntegrationResponse, ir.ID, "TemplateSelectionExpression"), "integration response "+ir.ID+" TemplateSelectionExpression", ir.TemplateSelectionExpression, selection.ResponseTemplateSelection); err != nil {
 				return err
 			}
-			for _, key := range sortedKeys(ir.ResponseTemplates) {
+			for _, key := range slices.Sorted(maps.Keys(ir.ResponseTemplates)) {
 				path := pathKey(kindIntegrationResponse, ir.ID, "ResponseTemplates", key)
 				if err := templateError(at, path, fmt.Sprintf("integration response %s response template %q", ir.ID, key), ir.ResponseTemplates[key]); err != nil {
 					return err
