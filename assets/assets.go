@@ -1,6 +1,8 @@
 // Package assets holds the files wsworkbench ships inside its binary: the
-// sample API it opens on a first start (and, later, the application icon).
-// It does not import Fyne; the window wraps these bytes in resources itself.
+// sample API it opens on a first start and the chat samples. It does not
+// import Fyne; the window wraps these bytes in resources itself. The
+// application icon, icon.png, is not embedded here: FyneApp.toml names it
+// for the fyne tool.
 package assets
 
 import _ "embed"
