@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -9,10 +8,8 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
 	"wsworkbench/emulator/samplebackend"
@@ -26,12 +23,6 @@ func init() {
 		summary: "serve the chat sample's Lambda functions (Invoke API) for the seed chat projects",
 		run:     runSampleBackend,
 	})
-}
-
-// sampleBackendContext is what ends sample-backend: SIGINT or SIGTERM. Tests
-// replace it.
-var sampleBackendContext = func() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // runSampleBackend serves the built-in chat backend until interrupted. It
@@ -75,7 +66,7 @@ func runSampleBackend(args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "wsworkbench sample-backend: %v\n", err)
 		return ExitError
 	}
-	ctx, stop := sampleBackendContext()
+	ctx, stop := stopContext()
 	defer stop()
 	mu.Lock()
 	fmt.Fprintf(stdio.Out, "chat sample backend: Lambda Invoke API on %s\n", srv.URL())

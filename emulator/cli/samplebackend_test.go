@@ -44,9 +44,9 @@ func (s *syncBuffer) String() string {
 func TestSampleBackendServesUntilStopped(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
-	old := sampleBackendContext
-	sampleBackendContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	defer func() { sampleBackendContext = old }()
+	old := stopContext
+	stopContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	defer func() { stopContext = old }()
 
 	var out, errOut syncBuffer
 	code := make(chan int, 1)

@@ -7,11 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"wsworkbench/assets"
@@ -34,11 +31,6 @@ func init() {
 		summary: "run the gateway for FILE without the window (FILE may be the word sample)",
 		run:     runServe,
 	})
-}
-
-// serveContext is what ends serve: SIGINT or SIGTERM. Tests replace it.
-var serveContext = func() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // serveShutdownTimeout bounds the close of every connection (and their
@@ -150,7 +142,7 @@ func runServe(args []string, stdio Stdio) int {
 		_ = g.Close(context.Background())
 		return ExitError
 	}
-	ctx, stop := serveContext()
+	ctx, stop := stopContext()
 	defer stop()
 
 	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
