@@ -64,6 +64,9 @@ func (f *Filter) Match(e *Entry) bool {
 func (f *Filter) anyDir() bool { return f.dirs[Sent] || f.dirs[Received] || f.dirs[Event] }
 
 func (f *Filter) contains(s string) bool {
+	// containsFoldASCII checks the length too, but Note and Route are mostly
+	// shorter than the query: answering here, without the call, makes
+	// BenchmarkSearch10k/substring-rare about 20 % faster.
 	if len(s) < len(f.query) && f.ascii {
 		return false
 	}
