@@ -291,7 +291,7 @@ func (b *bridge) handle(e emulator.Event) {
 	}
 	switch e.Kind {
 	case emulator.EventConnect:
-		if e.Outcome == "accepted" {
+		if e.Outcome == emulator.ConnectAccepted {
 			if tab := b.tabs.byAddr(e.RemoteAddr); tab != nil {
 				tab.setConnect(e.ConnectionID, e.RequestID)
 			}

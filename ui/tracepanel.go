@@ -252,7 +252,7 @@ func traceSteps(t trace) []traceStep {
 			if e.Status != 0 {
 				s.title += fmt.Sprintf(" (HTTP %d)", e.Status)
 			}
-			s.failed = e.Outcome == "rejected"
+			s.failed = e.Outcome == emulator.ConnectRejected
 			if e.Detail != "" {
 				s.lines = append(s.lines, stepLine{label: "how", text: e.Detail})
 			}
