@@ -115,7 +115,6 @@ func loadTemplate(src *source, doc *yaml.Node) (*Workspace, error) {
 		Warnings: l.warnings,
 		doc:      doc,
 		loaded:   api.Clone(),
-		kinds:    modelKinds(api),
 		derived:  l.derived,
 	}, nil
 }

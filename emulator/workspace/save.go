@@ -49,24 +49,26 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 	inDoc := func(id string) bool { return mapIndex(resources, id) >= 0 }
 	want := elements(w.API, inDoc)
 	old := map[string]element{}
+	loadedKinds := map[string]kind{} // logical ID → kind of every resource the document describes, so a save knows what to delete
 	if w.loaded != nil {
 		for _, el := range elements(w.loaded, inDoc) {
 			old[el.id] = el
 		}
+		loadedKinds = modelKinds(w.loaded)
 	}
 	params := mapGet(root, "Parameters")
 	wantKind := map[string]kind{}
 	for _, el := range want {
 		wantKind[el.id] = el.kind
-		if w.kinds[el.id] != el.kind && (inDoc(el.id) || mapGet(params, el.id) != nil) {
+		if loadedKinds[el.id] != el.kind && (inDoc(el.id) || mapGet(params, el.id) != nil) {
 			return nil, fmt.Errorf("logical ID %s is already used by another resource or parameter in the template", el.id)
 		}
 	}
 
 	// Delete the resources the model no longer has.
 	var deleted []string
-	for _, id := range slices.Sorted(maps.Keys(w.kinds)) {
-		if wantKind[id] != w.kinds[id] && inDoc(id) {
+	for _, id := range slices.Sorted(maps.Keys(loadedKinds)) {
+		if wantKind[id] != loadedKinds[id] && inDoc(id) {
 			mapDelete(resources, id)
 			deleted = append(deleted, id)
 		}
@@ -78,7 +80,7 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 		if i := mapIndex(resources, el.id); i >= 0 {
 			updateResource(resources.Content[i+1], el, old)
 		} else {
-			insertResource(resources, el, w.kinds, wantKind)
+			insertResource(resources, el, loadedKinds, wantKind)
 			if el.kind == kindRoute {
 				newRoutes = append(newRoutes, el.id)
 			}
@@ -98,7 +100,7 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 		}
 	}
 	orderResources(resources, w.API)
-	fixDependsOn(resources, deleted, newRoutes, w.kinds)
+	fixDependsOn(resources, deleted, newRoutes, loadedKinds)
 
 	newMeta, err := metadataNode(w.API, derived)
 	if err != nil {

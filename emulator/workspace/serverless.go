@@ -51,7 +51,6 @@ func loadServerless(src *source, root *yaml.Node) (*Workspace, error) {
 		API:      api,
 		Warnings: s.warnings,
 		doc:      emptyTemplate(desc),
-		kinds:    map[string]kind{},
 		derived:  map[string]string{},
 	}, nil
 }

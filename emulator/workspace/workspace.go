@@ -66,9 +66,6 @@ type Workspace struct {
 
 	doc    *yaml.Node // the document node of the CloudFormation template
 	loaded *model.API // the model as the document describes it, to tell what changed
-	// kinds maps the logical ID of every resource the model came from to its
-	// resource kind, so a save knows what to delete.
-	kinds map[string]kind
 	// imported is the serverless.yml a Serverless workspace came from; Save
 	// refuses to overwrite it.
 	imported string
@@ -146,7 +143,7 @@ func Parse(name string, data []byte) (*Workspace, error) {
 // New returns a workspace for api with no file yet. Marshal writes a new
 // CloudFormation template for it.
 func New(api *model.API) *Workspace {
-	return &Workspace{Format: CloudFormation, API: api, doc: emptyTemplate(""), kinds: map[string]kind{}, derived: map[string]string{}}
+	return &Workspace{Format: CloudFormation, API: api, doc: emptyTemplate(""), derived: map[string]string{}}
 }
 
 // Save writes Marshal's output to path atomically (a temporary file in the same
@@ -164,7 +161,7 @@ func (w *Workspace) Save(path string) error {
 		return err
 	}
 	// What is on disk is now what the next save compares against.
-	w.doc, w.loaded, w.kinds, w.derived = back.doc, back.loaded, back.kinds, back.derived
+	w.doc, w.loaded, w.derived = back.doc, back.loaded, back.derived
 	w.Path = path
 	if w.Format == Serverless {
 		w.Format = CloudFormation
