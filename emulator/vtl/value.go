@@ -526,9 +526,7 @@ func appendJavaDepth(dst []byte, v value, top bool, limit, depth int) []byte {
 		dst = append(dst, e.key...)
 		dst = append(dst, '=')
 		return appendJavaDepth(dst, e.val, false, limit, depth+1)
-	case kObject:
-		return append(dst, "{}"...)
-	case kLoop:
+	case kObject, kLoop:
 		return append(dst, "{}"...)
 	}
 	return dst
