@@ -32,7 +32,7 @@ func item(label string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
 }
 
 // shortcutHelp lists the keyboard shortcuts, for Help > Keyboard shortcuts
-// and the README (The window).
+// and docs/window.md.
 var shortcutHelp = [][2]string{
 	{"Ctrl+N", "New workspace"},
 	{"Ctrl+O", "Open a workspace (CloudFormation / SAM template, serverless.yml)"},

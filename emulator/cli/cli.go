@@ -19,7 +19,7 @@ import (
 	"syscall"
 )
 
-// Exit codes, documented in the README.
+// Exit codes, documented in docs/cli.md.
 const (
 	ExitOK    = 0 // success
 	ExitError = 1 // the command ran and failed (bad template, bad file, server error)

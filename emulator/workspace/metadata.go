@@ -15,7 +15,7 @@ import (
 const metadataKey = "wsworkbench"
 
 // metaDoc is the schema of Metadata.wsworkbench (documented in
-// the README, "Workspace files"). Every field is optional; zero values are left out.
+// docs/workspace.md). Every field is optional; zero values are left out.
 type metaDoc struct {
 	Settings *metaSettings `yaml:"settings,omitempty"`
 	// FunctionNames overrides the Lambda function name of an integration or
