@@ -40,6 +40,14 @@ const (
 	// process payload"; a WebSocket client gets the "Internal server error"
 	// frame, like other failures (docs/DECISIONS.md, Gateway).
 	CodeBadPayload
+	// CodeThrottled: the gateway already runs MaxConcurrentRequests
+	// integration calls: 429 on $connect, "Too Many Requests" on a message
+	// (docs/DECISIONS.md, Gateway).
+	CodeThrottled
+	// CodeCanceled: the work stopped because its connection closed or the
+	// gateway is closing; nobody is left to answer (500 if it ever reaches
+	// an upgrade).
+	CodeCanceled
 )
 
 // Status returns the HTTP status an upgrade answers with for the code.
@@ -57,6 +65,8 @@ func (c Code) Status() int {
 		return http.StatusUnauthorized
 	case CodeBadPayload:
 		return http.StatusBadRequest
+	case CodeThrottled:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -73,6 +83,8 @@ func (c Code) Message() string {
 		return "Unsupported Media Type"
 	case CodeUnauthorized:
 		return "Unauthorized"
+	case CodeThrottled:
+		return "Too Many Requests"
 	default:
 		return "Internal server error"
 	}
@@ -95,6 +107,10 @@ func (c Code) String() string {
 		return "Unauthorized"
 	case CodeBadPayload:
 		return "BadPayload"
+	case CodeThrottled:
+		return "Throttled"
+	case CodeCanceled:
+		return "Canceled"
 	}
 	return fmt.Sprintf("Code(%d)", int(c))
 }
@@ -137,6 +153,9 @@ func classify(err error) *Error {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: CodeTimeout, Detail: "Execution failed due to a timeout error", Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Code: CodeCanceled, Detail: "the integration call was stopped: the connection closed or the gateway is closing", Err: err}
 	}
 	return &Error{Code: CodeIntegrationFailure, Detail: "Execution failed due to an integration error", Err: err}
 }
