@@ -408,6 +408,9 @@ func (c *conn) finish(err error) {
 		c.limit(closeMessageTooBig, reasonTooBig, le.Error())
 		c.lim.drainUntilClose(time.Now().Add(c.g.opts.CloseTimeout))
 	}
+	if err == errShortClose {
+		c.limit(closeProtocolError, "", err.Error()) // the client has closed: nothing to wait for
+	}
 	c.mu.Lock()
 	if !c.closing {
 		c.closing = true

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,48 @@ func TestGatewayWideLimitThrottles(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOversizedRouteResponse: a backend answer over API Gateway's 128 KB
+// message limit is not sent as one oversized frame (it was, up to 4 MiB)
+// nor dropped in silence with the client blamed (over 4 MiB): the client
+// gets the "Internal server error" frame and the error event says why
+// (issue 9 item 9; docs/DECISIONS.md, Gateway).
+func TestOversizedRouteResponse(t *testing.T) {
+	for _, size := range []int{128<<10 + 1, 5 << 20} {
+		t.Run(strconv.Itoa(size), func(t *testing.T) {
+			ti, uri := newTestIntegration(t, 200)
+			ti.body = strings.Repeat("a", size)
+			api := seedAPI()
+			api.Routes = append(api.Routes, model.Route{ID: "Big", Key: "big", IntegrationID: "BigInteg",
+				RouteResponseSelectionExpression: "$default", RouteResponse: &model.RouteResponse{ID: "BigResp", Key: "$default"}})
+			api.Integrations = append(api.Integrations, model.Integration{ID: "BigInteg", Type: typeTestProxy, URI: uri})
+			g := start(t, api)
+			sub := g.Subscribe(256)
+			ws := dial(t, g)
+			send(t, ws, `{"action":"big"}`)
+			if got := recv(t, ws); !strings.HasPrefix(got, `{"message": "Internal server error", "connectionId":"`) {
+				t.Fatalf("frame of %d bytes starting %.60q, want Internal server error", len(got), got)
+			}
+			var detail string
+			waitFor(t, "the error event", func() bool {
+				for {
+					select {
+					case e := <-sub.C():
+						if e.Kind == EventError {
+							detail = e.Error
+						}
+						if e.Kind == EventLimit {
+							t.Errorf("limit event %q blames the client", e.Error)
+						}
+					default:
+						return detail != ""
+					}
+				}
+			})
+			if !strings.Contains(detail, "over the 131072-byte message limit") {
+				t.Errorf("error event %q does not say why", detail)
+			}
+		})
+	}
 }
