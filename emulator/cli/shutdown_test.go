@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -112,5 +113,59 @@ func TestServeShutdownDuringHeavyRender(t *testing.T) {
 		}
 	case <-time.After(8 * time.Second):
 		t.Fatalf("serve did not exit within 8 s of SIGINT; stderr: %s", s.stderr)
+	}
+}
+
+// TestServeShutdownUnderLoad: SIGINT while 20 clients send as fast as
+// they can (each waiting for its answers): serve closes every connection
+// with 1001, runs $disconnect and exits 0. The time it took is logged for
+// docs/PERFORMANCE.md.
+func TestServeShutdownUnderLoad(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(file, []byte(serveTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--log", "none", file)
+	wsURL, _ := s.urls(t)
+	const clients = 20
+	var sent atomic.Int64
+	ended := make(chan struct{}, clients)
+	for i := 0; i < clients; i++ {
+		ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		go func() {
+			defer func() { ended <- struct{}{} }()
+			for {
+				if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"message"}`)); err != nil {
+					return
+				}
+				if _, _, err := ws.ReadMessage(); err != nil {
+					return // the close frame: gorilla answers it
+				}
+				sent.Add(1)
+			}
+		}()
+	}
+	for sent.Load() < 2000 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.wait:
+		t.Logf("serve exited %v after SIGINT under load (%d messages answered)", time.Since(start).Round(time.Millisecond), sent.Load())
+		if err != nil {
+			t.Fatalf("serve exited with %v; stderr: %s", err, s.stderr)
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatalf("serve did not exit within 8 s of SIGINT; stderr: %s", s.stderr)
+	}
+	for i := 0; i < clients; i++ {
+		<-ended
 	}
 }
