@@ -74,6 +74,7 @@ type conn struct {
 	closeQueued bool        // the writer sends the close frame once the queue is written
 	closeCode   int
 	closeReason string
+	faultTimers []*time.Timer // close faults that fire a time after the connect
 }
 
 type outFrame struct {
@@ -417,6 +418,10 @@ func (c *conn) finish(err error) {
 		c.closed.Store(true)
 		c.closeCode, c.closeReason = closeCause(err)
 	}
+	for _, t := range c.faultTimers {
+		t.Stop()
+	}
+	c.faultTimers = nil
 	code, reason := c.closeCode, c.closeReason
 	c.queue, c.queued = nil, 0
 	c.timer.Stop()

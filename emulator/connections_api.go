@@ -143,6 +143,11 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, rest 
 		return
 	}
 	ci.target = rest[0]
+	if f := g.snap.Load().faults.managementFault(ci.target); f != nil {
+		g.events.publish(Event{Kind: EventFault, ConnectionID: ci.target, Fault: &FaultApplied{Kind: FaultManagement, Detail: fmt.Sprintf("%s @connections: %s", r.Method, f.Detail)}})
+		g.failCall(w, ci, f)
+		return
+	}
 	switch r.Method {
 	case http.MethodPost:
 		max := g.snap.Load().settings.MaxMessageBytes

@@ -265,6 +265,11 @@ func (g *Gateway) Update(api *model.API) error {
 			c.onTimer() // re-arm (or close) with the new timeouts now
 		}
 	}
+	if old.faults != nil || snap.faults != nil {
+		for _, c := range g.connList() {
+			g.armCloseFaults(c, snap) // close faults that fire a time after the connect
+		}
+	}
 	g.events.publish(Event{Kind: EventConfig, Config: ConfigApplied})
 	return nil
 }

@@ -31,6 +31,12 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	if req.trace {
 		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
 	}
+	if snap.faults != nil {
+		defer c.closeAfterMessages(snap, c.framesIn.Load())
+		if g.faultBeforeRouting(c, req) {
+			return
+		}
+	}
 
 	route := g.selectRoute(req)
 	if route == nil {
@@ -39,7 +45,10 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		return
 	}
 	req.rc.RouteKey = route.key
-	if route.integ != nil && route.integ.typ.blocking {
+	if snap.faults != nil {
+		req.fault = snap.faults.messageFault(route.key, c.id)
+	}
+	if req.fault != nil || route.integ != nil && route.integ.typ.blocking {
 		g.startMessage(c, req, route)
 		return
 	}
@@ -133,6 +142,10 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 // the route response of a two-way route, or AWS's error frame. onReadLoop
 // says whether it runs on c's read loop, which may write the frame itself.
 func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onReadLoop bool) {
+	if req.fault != nil {
+		g.runFaultyMessage(c, req, route)
+		return
+	}
 	out, err := req.run(g.msgCtx, route)
 	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
 		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
