@@ -233,6 +233,7 @@ func (c *conn) applyClose(cf model.CloseFault, why string) {
 		kind = FaultDrop
 	}
 	c.g.events.publish(Event{Kind: EventFault, ConnectionID: c.id, Fault: &FaultApplied{Kind: kind, Detail: why}})
+	c.hist.add(HistoryEvent, nil, 0, "", "fault: "+why)
 	if cf.Drop {
 		c.drop()
 		return
@@ -311,6 +312,7 @@ func (g *Gateway) faultBeforeRouting(c *conn, req *request) bool {
 	if !drop {
 		return false
 	}
+	c.hist.add(HistoryEvent, nil, 0, req.rc.RequestID, "fault: the message was lost before routing")
 	req.publishFault(FaultDropMessage, fmt.Sprintf("the message was lost before routing (drop %g)", m.Drop))
 	recycle(req)
 	return true

@@ -131,6 +131,9 @@ type Gateway struct {
 
 	mu     sync.Mutex
 	conns  map[string]*conn
+
+	histMu     sync.Mutex
+	closedHist []closedHistory // the last closed connections' histories (history.go)
 	closed bool
 	ln     net.Listener
 	srv    *http.Server

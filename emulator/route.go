@@ -28,6 +28,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
+	c.hist.add(HistoryIn, data, len(data), requestID, "")
 	if req.trace {
 		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
 	}
@@ -177,6 +178,7 @@ func oversizedAnswer(size, limit int) *Error {
 // and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
+		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 		if req.trace {
 			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
 		}
@@ -193,6 +195,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		}
 		return
 	}
+	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 	if req.trace {
 		req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
 	}
@@ -235,6 +238,7 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Restapi":       {""},
 	}
 	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
+	g.keepHistory(c, closeNote(code, reason))
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return
