@@ -129,15 +129,15 @@ type Gateway struct {
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup // connection goroutines, message handlers, upgrade handlers
 
-	mu     sync.Mutex
-	conns  map[string]*conn
+	mu    sync.Mutex
+	conns map[string]*conn
 
 	histMu     sync.Mutex
 	closedHist []closedHistory // the last closed connections' histories (history.go)
-	closed bool
-	ln     net.Listener
-	srv    *http.Server
-	served chan struct{} // closed when the HTTP server's goroutine returns
+	closed     bool
+	ln         net.Listener
+	srv        *http.Server
+	served     chan struct{} // closed when the HTTP server's goroutine returns
 }
 
 // New compiles api and returns a gateway that is not listening yet.
