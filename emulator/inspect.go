@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,8 +34,19 @@ type inspectConnection struct {
 //	                                the connection's history as JSON lines
 //	                                (open, or among the last closed ones)
 //
+//	POST /@wsworkbench/connections/{id}/close?code=N&reason=TEXT
+//	POST /@wsworkbench/connections/{id}/drop            (TCP, no close frame)
+//	POST /@wsworkbench/connections/{id}/idle            (the idle timeout, now)
+//	POST /@wsworkbench/connections/{id}/max-duration    (the 2-hour limit, now)
+//	                                what a tester does to one connection from
+//	                                the window, for a CI job (204, 404 unknown)
+//
 // Anything else under the prefix is 404.
 func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []string) {
+	if len(rest) == 3 && rest[0] == "connections" && r.Method == http.MethodPost {
+		g.serveConnectionAction(w, r, rest[1], rest[2])
+		return
+	}
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		writeMessage(w, http.StatusMethodNotAllowed, "Method Not Allowed")
@@ -79,5 +91,38 @@ func (g *Gateway) serveTranscript(w http.ResponseWriter, r *http.Request, id str
 	}
 	for _, e := range h.Entries {
 		_ = enc.Encode(e)
+	}
+}
+
+// serveConnectionAction closes, drops or times out one connection now.
+func (g *Gateway) serveConnectionAction(w http.ResponseWriter, r *http.Request, id, action string) {
+	var err error
+	switch action {
+	case "close":
+		code := 1000
+		if c := r.URL.Query().Get("code"); c != "" {
+			if code, err = strconv.Atoi(c); err != nil {
+				writeMessage(w, http.StatusBadRequest, "code must be a number")
+				return
+			}
+		}
+		err = g.CloseConnection(id, code, r.URL.Query().Get("reason"))
+	case "drop":
+		err = g.DropConnection(id)
+	case "idle":
+		err = g.ExpireIdle(id)
+	case "max-duration":
+		err = g.ExpireMaxDuration(id)
+	default:
+		writeMessage(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	switch {
+	case errors.Is(err, ErrGone):
+		writeMessage(w, http.StatusNotFound, "No such connection")
+	case err != nil:
+		writeMessage(w, http.StatusBadRequest, err.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
 }
