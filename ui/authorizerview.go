@@ -164,7 +164,7 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 		FunctionName:   "authorizer",
 		IdentitySource: []string{"route.request.header.Authorization"},
 	})
-	ed.wb.ws.AssignIDs()
+	ed.wb.ctl.Workspace().AssignIDs()
 	if r := routeByID(api, routeID); r != nil {
 		r.AuthorizationType = "CUSTOM"
 		r.AuthorizerID = api.Authorizers[len(api.Authorizers)-1].ID

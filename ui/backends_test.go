@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wsworkbench/ui/controller"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -41,10 +42,8 @@ const (
 // whose certificate lives in a temporary directory.
 func newBackendBench(t *testing.T) *testBench {
 	t.Helper()
-	tb := newTestBench(t)
-	tb.wb.backends.chatAddr = "127.0.0.1:0"
-	tb.wb.backends.certDir = t.TempDir()
-	return tb
+	certDir := t.TempDir()
+	return newTestBench(t, func(o *options) { o.chatAddr, o.certDir = "127.0.0.1:0", certDir })
 }
 
 // TestChatSampleInWindow: each seed chat project, loaded unchanged (as a file,
@@ -59,11 +58,11 @@ func TestChatSampleInWindow(t *testing.T) {
 		open func(tb *testBench) error
 	}{
 		{"SAM template opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(samSeed)
+			tb.openFile(samSeed)
 			return tb.wb.runChatWorkspace()
 		}},
 		{"serverless.yml opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(serverlessSeed)
+			tb.openFile(serverlessSeed)
 			return tb.wb.runChatWorkspace()
 		}},
 		{"File > Open Sample > Chat (SAM)", false, func(tb *testBench) error {
@@ -77,7 +76,7 @@ func TestChatSampleInWindow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := newBackendBench(t)
 			if tc.tls {
-				if err := tb.wb.setTLS(true); err != nil {
+				if err := tb.setTLS(true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -85,12 +84,12 @@ func TestChatSampleInWindow(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tb.wb.ws.API.Route("sendmessage") == nil {
-				t.Fatalf("the open workspace is %s, not the chat", tb.wb.workspaceName())
+				t.Fatalf("the open workspace is %s, not the chat", tb.wb.ctl.Name())
 			}
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.backends.chat
+			chat := tb.wb.ctl.ChatServer()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}
@@ -117,7 +116,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "chat.yaml")
-			if err := tb.wb.saveTo(path); err != nil {
+			if err := tb.wb.ctl.SaveTo(path); err != nil {
 				t.Fatal(err)
 			}
 			back, err := workspace.Load(path)
@@ -231,7 +230,7 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 			t.Fatal("no function name field for AWS_PROXY")
 		}
 		retype(fn.entry, "echoFunction")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
@@ -268,7 +267,7 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 			t.Fatal("no request parameters field for HTTP_PROXY")
 		}
 		retype(params.entry, "integration.request.header.connectionId = context.connectionId")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
@@ -333,7 +332,7 @@ func TestMockAuthorizerSettings(t *testing.T) {
 	retype(bs.mockHeader, "Authorization")
 	retype(bs.mockValue, "Bearer right")
 	bs.mockOn.SetChecked(true)
-	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	cases := []struct {
 		name   string
@@ -383,7 +382,7 @@ func TestFailingBackendInTrace(t *testing.T) {
 	ed.selectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
 	retype(ed.field("functionName").entry, "gone")
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message"}`)
@@ -464,7 +463,7 @@ func TestAuthorizerStepsInTrace(t *testing.T) {
 func TestTLSToggle(t *testing.T) {
 	tb := newBackendBench(t)
 	before := tb.waitConnected(0)
-	if err := tb.wb.setTLS(true); err != nil {
+	if err := tb.setTLS(true); err != nil {
 		t.Fatal(err)
 	}
 	url := tb.wb.gw.URL()
@@ -479,7 +478,7 @@ func TestTLSToggle(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
-	if !tb.wb.prefs.Bool(prefTLS) {
+	if !tb.wb.prefs.Bool(controller.PrefTLS) {
 		t.Error("the TLS setting is not remembered")
 	}
 	ed := tb.wb.editor
@@ -491,10 +490,13 @@ func TestTLSToggle(t *testing.T) {
 		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
 	}
 
+	// The restart runs off the UI goroutine: the tick box returns at once
+	// and the status line says the gateway is restarting until it is back.
 	ed.backend.tlsCheck.SetChecked(false)
-	if !strings.HasPrefix(tb.wb.gw.URL(), "ws://") {
-		t.Fatalf("gateway URL %s after TLS off", tb.wb.gw.URL())
+	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
+		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
 	}
+	tb.waitFor("the gateway to serve ws:// again", func() bool { return strings.HasPrefix(tb.wb.gw.URL(), "ws://") })
 	tb.waitFor("tab 0 to reconnect over ws://", func() bool {
 		c := tb.tab(0).model.Client()
 		return strings.HasPrefix(c.URL(), "ws://") && c.State().Phase == client.Open && c.ConnectionID() != ""
@@ -515,7 +517,7 @@ func TestTLSToggle(t *testing.T) {
 func TestTLSRememberedAtStart(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
-	a.Preferences().SetBool(prefTLS, true)
+	a.Preferences().SetBool(controller.PrefTLS, true)
 	tb := newTestBenchOn(t, a)
 	if !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 		t.Fatalf("gateway URL %s", tb.wb.gw.URL())
@@ -571,7 +573,7 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	if src == nil || src.entry.Text != "route.request.header.Authorization" {
 		t.Fatalf("identity source field %+v", src)
 	}
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	r := tb.wb.ws.API.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || tb.wb.ws.API.Authorizer(r.AuthorizerID) == nil {
 		t.Fatalf("$connect authorization %q authorizer %q", r.AuthorizationType, r.AuthorizerID)
@@ -657,7 +659,7 @@ func TestAPIKeyRequired(t *testing.T) {
 	ed.selectRoute("$connect")
 	check := findCheck(t, ed.detail, "API key required")
 	test.Tap(check)
-	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	if !tb.wb.ws.API.Route("$connect").APIKeyRequired {
 		t.Fatal("the tick did not reach the model")
 	}
@@ -667,7 +669,7 @@ func TestAPIKeyRequired(t *testing.T) {
 
 	test.Tap(findCheck(t, ed.detail, "API key required"))
 	tb.waitFor("the untick to go live", func() bool {
-		return tb.wb.live && len(tb.wb.errs) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
+		return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
 	})
 	tb.waitConnectedTab(tb.waitTabState("no key, not required", nil, "open"))
 }
@@ -718,7 +720,7 @@ func TestLambdaModeSetting(t *testing.T) {
 			ed.selectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
 			retype(ed.field("functionName").entry, "fn")
-			tb.waitFor("the edits to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+			tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 			if got := tb.wb.ws.API.Settings.LambdaMode; got != tc.mode {
 				t.Fatalf("Lambda mode in the model %q", got)
 			}
@@ -765,7 +767,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 		t.Fatalf("after New: %q, %d authorizers", r.AuthorizationType, len(api.Authorizers))
 	}
 	id := r.AuthorizerID
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitTabState("no header", nil, "401")
 
 	retype(routeEntry(t, ed, "authorizer name"), "tokens")
@@ -782,7 +784,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 	if len(api.Authorizers) != 0 || r.AuthorizationType != "NONE" || r.AuthorizerID != "" {
 		t.Fatalf("after Delete: %d authorizers, $connect %q %q", len(api.Authorizers), r.AuthorizationType, r.AuthorizerID)
 	}
-	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitConnectedTab(tb.waitTabState("no header, no authorizer", nil, "open"))
 }
 

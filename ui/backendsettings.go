@@ -83,27 +83,30 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 	bs.chatLabel = widget.NewLabel("")
 	bs.chatLabel.Wrapping = fyne.TextWrapWord
 	bs.chatBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), wb.onToggleChatSample)
-	if c := wb.backends.chat; c != nil {
+	if u := wb.ctl.ChatURL(); u != "" {
 		bs.chatBtn.SetText("Stop chat sample backend")
 		bs.chatBtn.SetIcon(theme.MediaStopIcon())
-		bs.chatLabel.SetText("Serving the chat's functions at " + c.URL() + ".")
+		bs.chatLabel.SetText("Serving the chat's functions at " + u + ".")
 	} else {
 		bs.chatBtn.SetText("Run chat sample backend")
 		bs.chatLabel.SetText("The functions of the AWS chat sample (SAM and serverless.yml names), on the Lambda endpoint.")
 	}
 
 	bs.tlsCheck = widget.NewCheck("Serve wss:// and https:// (restarts the gateway)", nil)
-	bs.tlsCheck.SetChecked(wb.tlsOn())
+	bs.tlsCheck.SetChecked(wb.ctl.TLSOn())
 	bs.tlsCheck.OnChanged = func(on bool) {
-		if on != wb.tlsOn() {
+		if on != wb.ctl.TLSOn() {
 			wb.onToggleTLS()
 		}
+	}
+	if wb.ctl.Restarting() {
+		bs.tlsCheck.Disable()
 	}
 	bs.certLabel = widget.NewLabel("")
 	bs.certLabel.Wrapping = fyne.TextWrapBreak
 	bs.certLabel.Selectable = true
-	if t := wb.backends.tls; t != nil {
-		bs.certLabel.SetText("Certificate: " + t.cert.CertPath)
+	if p := wb.ctl.CertPath(); p != "" {
+		bs.certLabel.SetText("Certificate: " + p)
 	} else {
 		bs.certLabel.Hide()
 	}

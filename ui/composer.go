@@ -30,7 +30,7 @@ func newComposer(t *clientTab) *composer {
 	c := &composer{tab: t}
 	c.entry = newComposerEntry()
 	c.entry.SetPlaceHolder(`{"action": "message", "messageId": 1}`)
-	c.entry.SetText(`{"action": "message", "messageId": 1}`)
+	c.entry.SetText(t.wb.starterText())
 	c.entry.onSend = c.onSend
 	c.entry.onHistory = c.onHistory
 	c.status = widget.NewLabel("")

@@ -71,13 +71,13 @@ func TestUnsavedChangesDialog(t *testing.T) {
 	if err := tb.wb.editor.addRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
-	tb.wb.onNew()
+	tb.wb.files.onNew()
 	d := tb.topDialog()
 	if tb.wb.ws.API.Route("draft") == nil {
 		t.Fatal("New went on without asking")
 	}
 	test.Tap(findButton(t, d, "Discard changes"))
-	if tb.wb.ws.API.Route("draft") != nil || tb.wb.unsaved {
+	if tb.wb.ws.API.Route("draft") != nil || tb.wb.ctl.Unsaved() {
 		t.Error("Discard did not start a new workspace")
 	}
 }
@@ -114,7 +114,7 @@ func TestRouteDialogs(t *testing.T) {
 	if ed.api().Route("me-copy") != nil {
 		t.Error("delete failed")
 	}
-	tb.waitFor("the edits to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() })
 }
 
 // TestTemplateAndResponseKeyDialogs: a request template key and an
@@ -138,7 +138,7 @@ func TestTemplateAndResponseKeyDialogs(t *testing.T) {
 	if f != nil {
 		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.entry.Text)
 	}
-	tb.waitFor("the new response to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the new response to go live", func() bool { return tb.wb.ctl.Live() })
 }
 
 // TestSavedMessages: a composer message saved under a name is in the
@@ -155,7 +155,7 @@ func TestSavedMessages(t *testing.T) {
 	if len(got) != 1 || got[0].Name != "who" || got[0].Body != `{"action":"whoami"}` {
 		t.Fatalf("saved messages %+v", got)
 	}
-	if !tb.wb.unsaved {
+	if !tb.wb.ctl.Unsaved() {
 		t.Error("saving a message does not mark the workspace unsaved")
 	}
 	c.onSavedMenu()

@@ -91,7 +91,7 @@ func TestEditResponseTemplateChangesNextAnswer(t *testing.T) {
 	}
 	f.entry.SetText("")
 	test.Type(f.entry, `{"message": "Hello, projector"}`)
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
@@ -125,8 +125,8 @@ func TestInvalidTemplateShowsErrorAndOldOneAnswers(t *testing.T) {
 	if !strings.HasPrefix(f.errorText(), "2:") {
 		t.Errorf("error %q has no line:col on line 2", f.errorText())
 	}
-	if tb.wb.live || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
-		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.live)
+	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
+		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.ctl.Live())
 	}
 	if len(ed.problems.Objects) == 0 {
 		t.Error("the problems list under the editor is empty")
@@ -149,7 +149,7 @@ func TestAddRouteAnswers(t *testing.T) {
 	if r := ed.selectedRoute(); r == nil || r.Key != "echo" {
 		t.Fatalf("the new route is not selected: %+v", r)
 	}
-	tb.waitFor("the new route to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the new route to go live", func() bool { return tb.wb.ctl.Live() })
 	tb.send(0, `{"action":"echo"}`)
 	e := tb.waitEntry(0, "the new route's answer", receivedContaining(0, `"route": "echo"`))
 	tb.waitFor("the route of the answer", func() bool {

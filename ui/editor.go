@@ -67,7 +67,7 @@ func newAPIEditor(wb *workbench) *apiEditor {
 	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
-	ed.errs = wb.errs
+	ed.errs = wb.ctl.Errors()
 	ed.selectFirst()
 	return ed
 }
@@ -86,7 +86,7 @@ func (ed *apiEditor) selectFirst() {
 
 func (ed *apiEditor) object() fyne.CanvasObject { return ed.obj }
 
-func (ed *apiEditor) api() *model.API { return ed.wb.ws.API }
+func (ed *apiEditor) api() *model.API { return ed.wb.ctl.Workspace().API }
 
 func (ed *apiEditor) length() int { return len(ed.api().Routes) + 1 }
 
@@ -330,7 +330,7 @@ func (ed *apiEditor) onAddRoute() {
 
 // addRoute adds a route without asking (tests, and the dialog above).
 func (ed *apiEditor) addRoute(key string) error {
-	i, err := addRoute(ed.api(), key, ed.wb.ws.AssignIDs)
+	i, err := addRoute(ed.api(), key, ed.wb.ctl.Workspace().AssignIDs)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func (ed *apiEditor) onDuplicateRoute() {
 	}
 	id := r.ID
 	ed.askKey("Duplicate route", r.Key+"-copy", "Key of the copy", func(key string) error {
-		i, err := duplicateRoute(ed.api(), id, key, ed.wb.ws.AssignIDs)
+		i, err := duplicateRoute(ed.api(), id, key, ed.wb.ctl.Workspace().AssignIDs)
 		if err != nil {
 			return err
 		}

@@ -58,10 +58,10 @@ var shortcutHelp = [][2]string{
 func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	var items []*fyne.MenuItem
-	for _, p := range wb.prefs.StringList(prefRecent) {
+	for _, p := range wb.ctl.Recent() {
 		path := p
 		items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  —  "+filepath.Dir(path), func() {
-			wb.confirmLeave(func() { wb.openPath(path) })
+			wb.files.confirmLeave(func() { wb.files.openPath(path, nil) })
 		}))
 	}
 	if len(items) == 0 {
@@ -72,12 +72,12 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent.ChildMenu = fyne.NewMenu("", items...)
 
 	file := fyne.NewMenu("File",
-		item("New", shortcut(fyne.KeyN, false), wb.onNew),
-		item("Open…", shortcut(fyne.KeyO, false), wb.onOpen),
+		item("New", shortcut(fyne.KeyN, false), wb.files.onNew),
+		item("Open…", shortcut(fyne.KeyO, false), wb.files.onOpen),
 		recent,
 		fyne.NewMenuItemSeparator(),
-		item("Save", shortcut(fyne.KeyS, false), wb.onSave),
-		item("Save As…", shortcut(fyne.KeyS, true), wb.onSaveAs),
+		item("Save", shortcut(fyne.KeyS, false), wb.files.onSave),
+		item("Save As…", shortcut(fyne.KeyS, true), wb.files.onSaveAs),
 		fyne.NewMenuItemSeparator(),
 		wb.openSampleMenu(),
 	)
@@ -110,6 +110,8 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.onZoomIn),
 		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.onZoomOut),
 		item("Actual Size", shortcut(fyne.Key0, false), wb.onZoomReset),
+		fyne.NewMenuItemSeparator(),
+		wb.themeMenuItem(),
 	)
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),

@@ -1,11 +1,9 @@
 package ui
 
+import "wsworkbench/ui/controller"
+
 // Preference keys: what the window remembers between runs.
 const (
-	prefFirstStartDone = "firstStartDone"
-	prefLastWorkspace  = "lastWorkspace" // a path, or "" for the sample / untitled
-	prefLastIsSample   = "lastIsSample"
-	prefRecent         = "recentFiles"
 	prefTabs           = "tabs" // one target URL per tab; "" is the embedded gateway
 	prefWindowWidth    = "window.width"
 	prefWindowHeight   = "window.height"
@@ -17,10 +15,8 @@ const (
 	prefZoom           = "zoom"
 	prefLogCapacity    = "log.capacity"
 	prefGatewayAddr    = "gateway.addr"
+	prefTheme          = "theme" // themeSystem, themeLight or themeDark
 )
-
-// maxRecent is how many recent files the File menu lists.
-const maxRecent = 8
 
 // defaultWindowSize is the window's size at the first start.
 const (
@@ -44,17 +40,5 @@ func (wb *workbench) saveLayout() {
 	p.SetBool(prefShowInspector, wb.showInspect)
 	p.SetFloat(prefZoom, float64(wb.zoom.scale))
 	p.SetStringList(prefTabs, wb.clients.targets())
-	p.SetBool(prefFirstStartDone, true)
-}
-
-// addRecent puts path first in the recent files.
-func (wb *workbench) addRecent(path string) {
-	list := []string{path}
-	for _, p := range wb.prefs.StringList(prefRecent) {
-		if p != path && len(list) < maxRecent {
-			list = append(list, p)
-		}
-	}
-	wb.prefs.SetStringList(prefRecent, list)
-	wb.win.SetMainMenu(wb.buildMenu())
+	p.SetBool(controller.PrefFirstStartDone, true)
 }

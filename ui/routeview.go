@@ -52,7 +52,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	if in == nil {
 		add := widget.NewButtonWithIcon("Add a MOCK integration", theme.ContentAddIcon(), func() {
 			if rt := routeByID(api, routeID); rt != nil {
-				ensureIntegration(api, rt, ed.wb.ws.AssignIDs)
+				ensureIntegration(api, rt, ed.wb.ctl.Workspace().AssignIDs)
 				ed.list.Refresh()
 				ed.edited()
 				ed.rebuild()
@@ -297,7 +297,7 @@ func (ed *apiEditor) addResponse(integID, key string) error {
 		return err
 	}
 	it.Responses = append(it.Responses, model.IntegrationResponse{Key: key})
-	ed.wb.ws.AssignIDs()
+	ed.wb.ctl.Workspace().AssignIDs()
 	ed.respID, ed.respKey, ed.tab = it.Responses[len(it.Responses)-1].ID, "", 1
 	ed.edited()
 	ed.rebuild()

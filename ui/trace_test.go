@@ -119,7 +119,7 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 		t.Fatal(err)
 	}
 	ed.structureChanged()
-	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() })
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"nosuchroute"}`)
 	f := tb.waitEntry(0, "the Forbidden frame", receivedContaining(seq, `"message": "Forbidden"`))

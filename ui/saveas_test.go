@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// answerTopDialog taps the button labelled one of texts in the topmost
+// dialog, if there is one showing such a button. It reports whether it did.
+func (tb *testBench) answerTopDialog(texts ...string) bool {
+	top := tb.win.Canvas().Overlays().Top()
+	if top == nil {
+		return false
+	}
+	for _, obj := range objects(top) {
+		b, ok := obj.(*widget.Button)
+		if !ok || !b.Visible() {
+			continue
+		}
+		for _, t := range texts {
+			if b.Text == t {
+				test.Tap(b)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// saveAsThroughDialog runs File > Save As…, types name into the dialog's
+// file name field and presses Save, as a person would.
+func (tb *testBench) saveAsThroughDialog(current, name string) {
+	tb.t.Helper()
+	tb.wb.files.onSaveAs()
+	d := tb.topDialog()
+	entry := findEntryWithText(tb.t.(*testing.T), d, current)
+	entry.SetText(name)
+	test.Tap(findButton(tb.t, d, "Save"))
+	tb.settle(0)
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return string(data)
+}
+
+// TestSaveAsFailingSaveKeepsTheChosenFile: Save As over an existing file
+// while the edit does not compile fails, and the file keeps every byte (issue
+// 9 item 2: Fyne's save dialog used to create, and so empty, the file before
+// our save refused to write it).
+func TestSaveAsFailingSaveKeepsTheChosenFile(t *testing.T) {
+	path := copySample(t)
+	other := filepath.Join(filepath.Dir(path), "other.yaml")
+	const otherText = "# someone else's template\nResources: {}\n"
+	writeFile(t, other, otherText)
+	tb := newTestBench(t, withFile(path))
+	ed := tb.wb.editor
+	ed.selectRoute("message")
+	selectDetailTab(t, ed, "Responses")
+	ed.field("response.template").entry.SetText("#if($x")
+
+	tb.saveAsThroughDialog("api.yaml", "other.yaml")
+	// Whatever the window asks (replace?), say yes: the save must still not
+	// touch the file, because the edit does not compile.
+	for tb.answerTopDialog("Yes", "Replace") {
+		tb.settle(0)
+	}
+	if got := readFile(t, other); got != otherText {
+		t.Fatalf("other.yaml now holds %d bytes %q, want its %d bytes kept", len(got), got, len(otherText))
+	}
+	if tb.wb.ws.Path != path || !tb.wb.ctl.Unsaved() {
+		t.Errorf("workspace path %q unsaved %v: a failed Save As must leave the workspace as it was", tb.wb.ws.Path, tb.wb.ctl.Unsaved())
+	}
+}
+
+// TestSaveAsWithoutExtensionAsksBeforeReplacing: a name without an
+// extension is saved as NAME.yaml; the file called NAME is never deleted,
+// and an existing NAME.yaml is replaced only after the person says so.
+func TestSaveAsWithoutExtensionAsksBeforeReplacing(t *testing.T) {
+	path := copySample(t)
+	dir := filepath.Dir(path)
+	plain := filepath.Join(dir, "notes")
+	withExt := filepath.Join(dir, "notes.yaml")
+	writeFile(t, plain, "my notes\n")
+	writeFile(t, withExt, "# an older template\n")
+	tb := newTestBench(t, withFile(path))
+
+	tb.saveAsThroughDialog("api.yaml", "notes")
+	// The first question may be about "notes" (a file dialog's own): say
+	// yes. The question about notes.yaml must come, and No keeps it.
+	asked := false
+	for i := 0; i < 3; i++ {
+		top := tb.win.Canvas().Overlays().Top()
+		if top == nil {
+			break
+		}
+		if dialogShows(top, "notes.yaml") {
+			asked = true
+			tb.answerTopDialog("No", "Cancel")
+			break
+		}
+		tb.answerTopDialog("Yes", "Replace")
+		tb.settle(0)
+	}
+	if got := readFile(t, plain); got != "my notes\n" {
+		t.Errorf("the file called notes now holds %q", got)
+	}
+	if got := readFile(t, withExt); got != "# an older template\n" {
+		t.Errorf("notes.yaml was replaced without asking (asked: %v)", asked)
+	}
+	if !asked {
+		t.Error("the window did not ask before replacing notes.yaml")
+	}
+	if tb.wb.ws.Path != path {
+		t.Errorf("after No the workspace is %s", tb.wb.ws.Path)
+	}
+}
