@@ -336,6 +336,7 @@ func (ed *apiEditor) addRoute(key string) error {
 	}
 	ed.structureChanged()
 	ed.selectRow(i + 1)
+	ed.wb.offerMessage(routeMessage(ed.api().RouteSelectionExpression, key), false)
 	return nil
 }
 

@@ -3,10 +3,14 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator/workspace"
 )
 
 // answerTopDialog taps the button labelled one of texts in the topmost
@@ -128,5 +132,50 @@ func TestSaveAsWithoutExtensionAsksBeforeReplacing(t *testing.T) {
 	}
 	if tb.wb.ws.Path != path {
 		t.Errorf("after No the workspace is %s", tb.wb.ws.Path)
+	}
+}
+
+// TestSlowOpenKeepsTheWindowAndCancels: a file that takes long to load
+// (the loader here waits for the test) is read off the UI goroutine: a
+// progress dialog with Cancel shows, the tabs go on sending and receiving,
+// and Cancel keeps the open workspace, also after the load ends.
+func TestSlowOpenKeepsTheWindowAndCancels(t *testing.T) {
+	release := make(chan struct{})
+	slow := func(stop <-chan struct{}, path string) (*workspace.Workspace, error) {
+		<-release
+		return workspace.Load(path)
+	}
+	tb := newTestBench(t, func(o *options) { o.load = slow })
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	tb.waitConnected(0)
+	other := copySample(t)
+	tb.wb.files.openPath(other, nil)
+	tb.waitFor("the progress dialog", func() bool {
+		top := tb.win.Canvas().Overlays().Top()
+		return top != nil && dialogShows(top, "Opening api.yaml")
+	})
+
+	seq := tb.lastSeq(0)
+	tb.send(0, `{"action":"message","messageId":2}`)
+	tb.waitEntry(0, "an answer while the file loads", receivedAfter(seq, `{"message": "Hi!"}`))
+
+	test.Tap(findButton(t, tb.topDialog(), "Cancel"))
+	if top := tb.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatal("the progress dialog stayed after Cancel")
+	}
+	if !strings.Contains(tb.wb.noticeLabel.Text, "Stopped opening") {
+		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	}
+	close(release)
+	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Loading() == nil })
+	tb.settle(20 * time.Millisecond)
+	if !tb.wb.ctl.IsSample() || tb.wb.ws.Path != "" || !strings.Contains(tb.win.Title(), "sample.yaml") {
+		t.Errorf("after Cancel the window shows %q (path %q)", tb.win.Title(), tb.wb.ws.Path)
 	}
 }

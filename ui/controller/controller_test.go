@@ -215,8 +215,8 @@ func TestCheckSaveAs(t *testing.T) {
 	h := newHarness(t)
 	tests := []struct {
 		name, path, wantErr string
-		replaces           bool
-		broken             bool
+		replaces            bool
+		broken              bool
 	}{
 		{name: "empty name", path: "", wantErr: "choose a file name"},
 		{name: "missing folder", path: filepath.Join(dir, "nope", "x.yaml"), wantErr: "there is no folder"},
