@@ -149,8 +149,16 @@ func TestSavedMessages(t *testing.T) {
 	c.entry.SetText(`{"action":"whoami"}`)
 	c.onSaveMessage()
 	d := tb.topDialog()
-	findEntry(t, d).SetText("who")
-	test.Tap(findButton(t, d, "Save"))
+	// The name field has the focus: typing goes there, and Enter saves.
+	focused, ok := tb.win.Canvas().Focused().(*widget.Entry)
+	if !ok || focused != findEntry(t, d) {
+		t.Fatalf("the save-message dialog's field does not have the focus (%T)", tb.win.Canvas().Focused())
+	}
+	test.Type(focused, "who")
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if tb.win.Canvas().Overlays().Top() != nil {
+		t.Error("Enter did not close the save-message dialog")
+	}
 	got := tb.wb.ws.API.SavedMessages
 	if len(got) != 1 || got[0].Name != "who" || got[0].Body != `{"action":"whoami"}` {
 		t.Fatalf("saved messages %+v", got)

@@ -186,9 +186,30 @@ func (ed *apiEditor) onSelect(i int) {
 		return
 	}
 	ed.sel = i
-	ed.reqKey, ed.respID, ed.respKey, ed.tab = "", "", "", 0
+	ed.reqKey, ed.respID, ed.respKey = "", "", ""
+	ed.tab = openingTab(ed.api(), ed.selectedRoute())
 	ed.rebuild()
 	ed.updateButtons()
+}
+
+// openingTab is the tab of the route editor a route opens on: Responses
+// (1) when the route answers (it has a route response) and its integration
+// has a response template, since what a route answers is what a person most
+// often comes to change; else Request (0).
+func openingTab(api *model.API, r *model.Route) int {
+	if r == nil || r.RouteResponse == nil {
+		return 0
+	}
+	in := api.Integration(r.IntegrationID)
+	if in == nil {
+		return 0
+	}
+	for _, resp := range in.Responses {
+		if len(resp.ResponseTemplates) > 0 {
+			return 1
+		}
+	}
+	return 0
 }
 
 // selectedRoute returns the selected route, or nil.
@@ -278,27 +299,88 @@ func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
 	ed.showProblems()
 }
 
-// showProblems lists every compile error under the editor; a click selects
-// the place it is in.
+// showProblems lists the compile errors under the editor, each naming the
+// route it is in and wrapped over as many lines as it takes; a click on the
+// icon selects the place. Past maxShown, a button lists them all.
 func (ed *apiEditor) showProblems() {
 	ed.problems.Objects = nil
 	const maxShown = 5
 	for i, e := range ed.errs {
 		if i == maxShown {
-			more := widget.NewLabel(fmt.Sprintf("… and %d more", len(ed.errs)-maxShown))
-			more.Importance = widget.DangerImportance
-			ed.problems.Add(more)
+			all := widget.NewButton(fmt.Sprintf("Show all %d problems", len(ed.errs)), ed.onShowAllProblems)
+			all.Importance = widget.DangerImportance
+			ed.problems.Add(all)
 			break
 		}
-		ce := e
-		go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(ce) })
-		go_.Importance = widget.LowImportance
-		l := widget.NewLabel(oneLine(ce.Error()))
-		l.Importance = widget.DangerImportance
-		l.Truncation = fyne.TextTruncateEllipsis // a button's text would widen the panel
-		ed.problems.Add(container.NewBorder(nil, nil, go_, nil, l))
+		ed.problems.Add(ed.problemRow(e))
 	}
 	ed.problems.Refresh()
+}
+
+// problemRow is one compile error: a button that goes to its place and
+// its text, wrapped.
+func (ed *apiEditor) problemRow(e *emulator.CompileError) fyne.CanvasObject {
+	go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(e) })
+	go_.Importance = widget.LowImportance
+	l := widget.NewLabel(problemText(ed.api(), e))
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, go_, nil, l)
+}
+
+// onShowAllProblems lists every compile error in a dialog that scrolls.
+func (ed *apiEditor) onShowAllProblems() {
+	list := container.NewVBox()
+	var d dialog.Dialog
+	for _, e := range ed.errs {
+		ce := e
+		row := ed.problemRow(ce)
+		list.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Go", func() { d.Hide(); ed.goTo(ce) }), row))
+	}
+	d = dialog.NewCustom("Problems", "Close", container.NewVScroll(list), ed.wb.win)
+	d.Resize(fyne.NewSize(640, 420))
+	d.Show()
+}
+
+// problemText is a compile error as the problem list shows it: the route
+// it belongs to by key (an integration by the routes that use it, never by
+// its CloudFormation logical ID), then the field, the line:col and the
+// message, on one line:
+//
+//	route sendmessage: request template "$default" line 3:7: unexpected "#end"
+func problemText(api *model.API, e *emulator.CompileError) string {
+	var parts []string
+	switch {
+	case e.Route != "":
+		parts = append(parts, "route "+e.Route)
+	case e.Integration != "":
+		var keys []string
+		for _, r := range api.Routes {
+			if r.IntegrationID == e.Integration {
+				keys = append(keys, r.Key)
+			}
+		}
+		switch len(keys) {
+		case 0:
+			parts = append(parts, "integration "+e.Integration+" (no route uses it)")
+		case 1:
+			parts = append(parts, "route "+keys[0])
+		default:
+			parts = append(parts, "routes "+strings.Join(keys, ", "))
+		}
+	}
+	if e.Response != "" {
+		parts = append(parts, "response "+e.Response)
+	}
+	field := e.Template
+	if e.Line > 0 {
+		field = strings.TrimSpace(fmt.Sprintf("%s line %d:%d", field, e.Line, e.Col))
+	}
+	if field != "" {
+		parts = append(parts, field)
+	}
+	parts = append(parts, strings.Join(strings.Fields(e.Msg), " "))
+	return strings.Join(parts, ": ")
 }
 
 // goTo selects the route (or the settings) an error is in.
