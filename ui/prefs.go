@@ -1,6 +1,10 @@
 package ui
 
-import "wsworkbench/ui/controller"
+import (
+	"fyne.io/fyne/v2"
+
+	"wsworkbench/ui/controller"
+)
 
 // Preference keys: what the window remembers between runs.
 const (
@@ -18,11 +22,29 @@ const (
 	prefTheme          = "theme" // themeSystem, themeLight or themeDark
 )
 
-// defaultWindowSize is the window's size at the first start.
+// defaultWindowSize is the window's size at the first start, on a screen
+// that has room for it.
 const (
 	defaultWindowWidth  = 1280
 	defaultWindowHeight = 800
 )
+
+// titleBarAllowance is the room left for the window manager's title bar
+// when the window is as tall as the screen's work area.
+const titleBarAllowance = 40
+
+// windowSize is the size the window opens at: the size it had last time
+// (or the default at the first start), made to fit the screen's work area
+// when that is known, so the window is never larger than the screen.
+func windowSize(saved fyne.Size, screen fyne.Size, known bool) fyne.Size {
+	if saved.Width < 100 || saved.Height < 100 {
+		saved = fyne.NewSize(defaultWindowWidth, defaultWindowHeight)
+	}
+	if !known {
+		return saved
+	}
+	return fyne.NewSize(min(saved.Width, screen.Width), min(saved.Height, max(screen.Height-titleBarAllowance, 100)))
+}
 
 // saveLayout remembers the window's size, the split positions, the panels
 // shown, the zoom and the client tabs' targets.

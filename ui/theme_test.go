@@ -82,3 +82,27 @@ func TestThemeMenuIsRemembered(t *testing.T) {
 		t.Errorf("after a restart the theme is %q", tb2.wb.zoom.variant)
 	}
 }
+
+// TestWindowSizeFitsTheScreen: the window opens at its remembered size (or
+// 1280x800 at the first start) but never larger than the screen's work
+// area, leaving room for a title bar.
+func TestWindowSizeFitsTheScreen(t *testing.T) {
+	tests := []struct {
+		name          string
+		saved, screen fyne.Size
+		known         bool
+		want          fyne.Size
+	}{
+		{"first start, big screen", fyne.Size{}, fyne.NewSize(1920, 1050), true, fyne.NewSize(1280, 800)},
+		{"first start, projector", fyne.Size{}, fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
+		{"first start, 1280x720", fyne.Size{}, fyne.NewSize(1280, 720), true, fyne.NewSize(1280, 680)},
+		{"remembered, fits", fyne.NewSize(1500, 900), fyne.NewSize(1920, 1050), true, fyne.NewSize(1500, 900)},
+		{"remembered on a bigger screen", fyne.NewSize(1900, 1000), fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
+		{"screen unknown", fyne.NewSize(1500, 900), fyne.Size{}, false, fyne.NewSize(1500, 900)},
+	}
+	for _, tc := range tests {
+		if got := windowSize(tc.saved, tc.screen, tc.known); got != tc.want {
+			t.Errorf("%s: windowSize = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
