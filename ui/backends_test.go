@@ -59,17 +59,17 @@ func TestChatSampleInWindow(t *testing.T) {
 	}{
 		{"SAM template opened as a file", false, func(tb *testBench) error {
 			tb.openFile(samSeed)
-			return tb.wb.runChatWorkspace()
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"serverless.yml opened as a file", false, func(tb *testBench) error {
 			tb.openFile(serverlessSeed)
-			return tb.wb.runChatWorkspace()
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"File > Open Sample > Chat (SAM)", false, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatSAMName)
+			return tb.wb.samples.openChatSample(assets.ChatSAMName)
 		}},
 		{"File > Open Sample > Chat (serverless.yml) over wss://", true, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatServerlessName)
+			return tb.wb.samples.openChatSample(assets.ChatServerlessName)
 		}},
 	}
 	for _, tc := range tests {
@@ -89,7 +89,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.ctl.ChatServer()
+			chat := tb.wb.ctl.Server.ChatServer()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}

@@ -82,8 +82,8 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 
 	bs.chatLabel = widget.NewLabel("")
 	bs.chatLabel.Wrapping = fyne.TextWrapWord
-	bs.chatBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), wb.onToggleChatSample)
-	if u := wb.ctl.ChatURL(); u != "" {
+	bs.chatBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), wb.samples.onToggleChatSample)
+	if u := wb.ctl.Server.ChatURL(); u != "" {
 		bs.chatBtn.SetText("Stop chat sample backend")
 		bs.chatBtn.SetIcon(theme.MediaStopIcon())
 		bs.chatLabel.SetText("Serving the chat's functions at " + u + ".")
@@ -93,19 +93,19 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 	}
 
 	bs.tlsCheck = widget.NewCheck("Serve wss:// and https:// (restarts the gateway)", nil)
-	bs.tlsCheck.SetChecked(wb.ctl.TLSOn())
+	bs.tlsCheck.SetChecked(wb.ctl.Server.TLSOn())
 	bs.tlsCheck.OnChanged = func(on bool) {
-		if on != wb.ctl.TLSOn() {
+		if on != wb.ctl.Server.TLSOn() {
 			wb.onToggleTLS()
 		}
 	}
-	if wb.ctl.Restarting() {
+	if wb.ctl.Server.Restarting() {
 		bs.tlsCheck.Disable()
 	}
 	bs.certLabel = widget.NewLabel("")
 	bs.certLabel.Wrapping = fyne.TextWrapBreak
 	bs.certLabel.Selectable = true
-	if p := wb.ctl.CertPath(); p != "" {
+	if p := wb.ctl.Server.CertPath(); p != "" {
 		bs.certLabel.SetText("Certificate: " + p)
 	} else {
 		bs.certLabel.Hide()

@@ -14,13 +14,18 @@ const chatSampleTabs = 3
 // chatMessage is what the composers hold for the chat sample.
 const chatMessage = `{"action":"sendmessage","data":"hello"}`
 
+// samples are File > Open Sample and the chat sample backend: one click
+// from a first start to a working demo.
+type samples struct{ wb *workbench }
+
 // onToggleChatSample runs or stops the chat sample backend.
-func (wb *workbench) onToggleChatSample() {
-	if wb.ctl.ChatRunning() {
-		wb.ctl.StopChat()
+func (sm *samples) onToggleChatSample() {
+	wb := sm.wb
+	if wb.ctl.Server.ChatRunning() {
+		wb.ctl.Server.StopChat()
 		return
 	}
-	if err := wb.ctl.StartChat(); err != nil {
+	if err := wb.ctl.Server.StartChat(); err != nil {
 		wb.showError(err)
 	}
 }
@@ -34,16 +39,18 @@ var chatSeeds = map[string][]byte{
 // onOpenChatSample opens a chat sample (the seed SAM template or
 // serverless.yml, unchanged), runs the chat backend for it, and connects
 // three client tabs: one click to a working chat.
-func (wb *workbench) onOpenChatSample(name string) {
+func (sm *samples) onOpenChatSample(name string) {
+	wb := sm.wb
 	wb.files.confirmLeave(func() {
-		if err := wb.openChatSample(name); err != nil {
+		if err := sm.openChatSample(name); err != nil {
 			wb.showError(err)
 		}
 	})
 }
 
 // openChatSample does onOpenChatSample's work without asking.
-func (wb *workbench) openChatSample(name string) error {
+func (sm *samples) openChatSample(name string) error {
+	wb := sm.wb
 	data, ok := chatSeeds[name]
 	if !ok {
 		return fmt.Errorf("no chat sample called %s", name)
@@ -51,14 +58,15 @@ func (wb *workbench) openChatSample(name string) error {
 	if err := wb.ctl.OpenSample(name, data, false); err != nil {
 		return err
 	}
-	return wb.runChatWorkspace()
+	return sm.runChatWorkspace()
 }
 
 // runChatWorkspace starts the chat backend for the open workspace and
 // (re)connects three tabs on the embedded gateway, so each is in the chat's
 // connections table.
-func (wb *workbench) runChatWorkspace() error {
-	if err := wb.ctl.StartChat(); err != nil {
+func (sm *samples) runChatWorkspace() error {
+	wb := sm.wb
+	if err := wb.ctl.Server.StartChat(); err != nil {
 		return err
 	}
 	embedded := 0
@@ -77,19 +85,21 @@ func (wb *workbench) runChatWorkspace() error {
 
 // openSampleMenu is File > Open Sample: the built-in MOCK sample and the
 // chat samples.
-func (wb *workbench) openSampleMenu() *fyne.MenuItem {
+func (sm *samples) openSampleMenu() *fyne.MenuItem {
+	wb := sm.wb
 	it := fyne.NewMenuItem("Open Sample", nil)
 	it.ChildMenu = fyne.NewMenu("",
 		fyne.NewMenuItem("MOCK sample (built in, no backend)", wb.files.onOpenSample),
-		fyne.NewMenuItem("Chat (SAM template) with its backend", func() { wb.onOpenChatSample(assets.ChatSAMName) }),
-		fyne.NewMenuItem("Chat (serverless.yml) with its backend", func() { wb.onOpenChatSample(assets.ChatServerlessName) }),
+		fyne.NewMenuItem("Chat (SAM template) with its backend", func() { sm.onOpenChatSample(assets.ChatSAMName) }),
+		fyne.NewMenuItem("Chat (serverless.yml) with its backend", func() { sm.onOpenChatSample(assets.ChatServerlessName) }),
 	)
 	return it
 }
 
 // chatMenuItem is API > Run Chat Sample Backend, checked while it runs.
-func (wb *workbench) chatMenuItem() *fyne.MenuItem {
-	it := fyne.NewMenuItem("Run Chat Sample Backend", wb.onToggleChatSample)
-	it.Checked = wb.ctl.ChatRunning()
+func (sm *samples) chatMenuItem() *fyne.MenuItem {
+	wb := sm.wb
+	it := fyne.NewMenuItem("Run Chat Sample Backend", sm.onToggleChatSample)
+	it.Checked = wb.ctl.Server.ChatRunning()
 	return it
 }

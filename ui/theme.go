@@ -80,9 +80,14 @@ func (t *zoomTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Ico
 
 func (t *zoomTheme) Size(n fyne.ThemeSizeName) float32 { return t.base.Size(n) * t.scale }
 
+// appearance is View > Zoom and View > Theme: it makes and applies the
+// window's zoomTheme (kept in workbench.zoom) and remembers it.
+type appearance struct{ wb *workbench }
+
 // setTheme applies a new theme (scale clamped) to the whole window and
 // remembers it.
-func (wb *workbench) setTheme(scale float32, variant string) {
+func (ap *appearance) setTheme(scale float32, variant string) {
+	wb := ap.wb
 	scale = min(max(scale, minZoom), maxZoom)
 	wb.zoom = newZoomTheme(scale, variant)
 	wb.app.Settings().SetTheme(wb.zoom)
@@ -90,16 +95,17 @@ func (wb *workbench) setTheme(scale float32, variant string) {
 	wb.prefs.SetString(prefTheme, wb.zoom.variant)
 }
 
-func (wb *workbench) onZoomIn()    { wb.setTheme(wb.zoom.scale+zoomStep, wb.zoom.variant) }
-func (wb *workbench) onZoomOut()   { wb.setTheme(wb.zoom.scale-zoomStep, wb.zoom.variant) }
-func (wb *workbench) onZoomReset() { wb.setTheme(1, wb.zoom.variant) }
+func (ap *appearance) onZoomIn()    { ap.setTheme(ap.wb.zoom.scale+zoomStep, ap.wb.zoom.variant) }
+func (ap *appearance) onZoomOut()   { ap.setTheme(ap.wb.zoom.scale-zoomStep, ap.wb.zoom.variant) }
+func (ap *appearance) onZoomReset() { ap.setTheme(1, ap.wb.zoom.variant) }
 
 // themeMenuItem is View > Theme: System, Light or Dark, the current one
 // checked.
-func (wb *workbench) themeMenuItem() *fyne.MenuItem {
+func (ap *appearance) themeMenuItem() *fyne.MenuItem {
+	wb := ap.wb
 	choice := func(label, variant string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() {
-			wb.setTheme(wb.zoom.scale, variant)
+			ap.setTheme(wb.zoom.scale, variant)
 			wb.win.SetMainMenu(wb.buildMenu())
 		})
 		it.Checked = wb.zoom.variant == variant

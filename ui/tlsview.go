@@ -10,13 +10,13 @@ import (
 
 // clientRoots returns the roots the window's clients trust: nil (the
 // system's) while the gateway serves plain ws://.
-func (wb *workbench) clientRoots() *x509.CertPool { return wb.ctl.ClientRoots() }
+func (wb *workbench) clientRoots() *x509.CertPool { return wb.ctl.Server.ClientRoots() }
 
 // onToggleTLS turns TLS on or off, from the menu or the settings. The
 // gateway restarts off the UI goroutine; the status line says so until it
 // is back, and tabs on it reconnect to the new URL.
 func (wb *workbench) onToggleTLS() {
-	wb.ctl.SetTLS(!wb.ctl.TLSOn(), func(err error) {
+	wb.ctl.Server.SetTLS(!wb.ctl.Server.TLSOn(), func(err error) {
 		if err != nil {
 			wb.showError(err)
 		}
@@ -27,8 +27,8 @@ func (wb *workbench) onToggleTLS() {
 // wss://.
 func (wb *workbench) tlsMenuItem() *fyne.MenuItem {
 	it := fyne.NewMenuItem("Serve over TLS (wss://)", wb.onToggleTLS)
-	it.Checked = wb.ctl.TLSOn()
-	it.Disabled = wb.ctl.Restarting()
+	it.Checked = wb.ctl.Server.TLSOn()
+	it.Disabled = wb.ctl.Server.Restarting()
 	return it
 }
 

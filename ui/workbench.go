@@ -89,10 +89,12 @@ type workbench struct {
 	tabs   *registry
 	traces *traceStore
 
-	bg     sync.WaitGroup // goroutines doing blocking client calls
-	closed bool           // shutdown has run
-	stats  *statsRecorder // WSWORKBENCH_STATS, when set
-	files  *fileActions   // open, save as and their dialogs
+	bg      sync.WaitGroup // goroutines doing blocking client calls
+	closed  bool           // shutdown has run
+	stats   *statsRecorder // WSWORKBENCH_STATS, when set
+	files   *fileActions   // open, save as and their dialogs
+	samples *samples       // File > Open Sample, the chat backend
+	look    *appearance    // View > Zoom, View > Theme
 	// starter is the message the composers were last offered (a new tab
 	// starts with it): one for the API's first custom route.
 	starter string
@@ -152,7 +154,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	if err != nil {
 		return nil, err
 	}
-	wb.ctl, wb.gw, wb.ws = ctl, ctl.Gateway(), ctl.Workspace()
+	wb.ctl, wb.gw, wb.ws = ctl, ctl.Server.Gateway(), ctl.Workspace()
 
 	wb.bridge = newBridge(wb.gw, wb.tabs, wb.traces, opts.do, wb.refresh)
 	if opts.frame > 0 {
@@ -162,6 +164,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	a.Settings().SetTheme(wb.zoom)
 
 	wb.files = &fileActions{wb: wb}
+	wb.samples = &samples{wb: wb}
+	wb.look = &appearance{wb: wb}
+	wb.look = &appearance{wb: wb}
 	wb.starter = starterMessage(ctl.Workspace().API, ctl.IsSample())
 	wb.editor = newAPIEditor(wb)
 	wb.clients = newClientTabs(wb)
@@ -178,7 +183,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 // onChange redraws what a change of the controller touched.
 func (wb *workbench) onChange(ch controller.Change) {
 	if ch&controller.ChangeGateway != 0 {
-		wb.gw = wb.ctl.Gateway()
+		wb.gw = wb.ctl.Server.Gateway()
 		for _, t := range wb.clients.list {
 			if t.target.url == "" {
 				t.connect()
@@ -347,7 +352,7 @@ func (wb *workbench) updateStatus() {
 	}
 	errs := wb.ctl.Errors()
 	switch {
-	case wb.ctl.Restarting():
+	case wb.ctl.Server.Restarting():
 		wb.liveLabel.SetText("● restarting the gateway…")
 		wb.liveLabel.Importance = widget.WarningImportance
 	case len(errs) > 0:

@@ -157,7 +157,7 @@ func TestLayoutRemembered(t *testing.T) {
 	tb := newTestBenchOn(t, a)
 	tb.wb.onNewClient()
 	tb.wb.onToggleInspector()
-	tb.wb.onZoomIn()
+	tb.wb.look.onZoomIn()
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
 	if got := len(tb2.wb.clients.list); got != 3 {

@@ -143,7 +143,8 @@ type Controller struct {
 	autosaveTimer *time.Timer
 	loading       *Loading
 
-	server
+	// Server runs the gateway and the chat backend.
+	Server *Server
 
 	bg     sync.WaitGroup // goroutines the controller started
 	closed bool
@@ -156,7 +157,7 @@ type Controller struct {
 func New(opts Options) (*Controller, error) {
 	opts = opts.withDefaults()
 	c := &Controller{opts: opts, saver: newAutosaver(opts.StateDir)}
-	c.server.c = c
+	c.Server = &Server{c: c}
 	ws, sample, unsaved, notice, err := c.startWorkspace()
 	if err != nil {
 		return nil, err
@@ -165,7 +166,7 @@ func New(opts Options) (*Controller, error) {
 	if ws.Format == workspace.Serverless {
 		c.importedAs = opts.File
 	}
-	compileErr, err := c.server.start(ws.API, opts.Addr)
+	compileErr, err := c.Server.start(ws.API, opts.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -174,10 +175,10 @@ func New(opts Options) (*Controller, error) {
 		c.errs = AsCompileErrors(compileErr)
 		c.notice = c.Name() + " does not compile yet: until it does, the gateway runs the built-in sample."
 	}
-	if want := opts.Addr; c.gw.Addr() != want && !hasPortZero(want) {
-		c.notice = want + " is in use, so the gateway listens on " + c.gw.Addr() + ". " + c.notice
+	if want := opts.Addr; c.Server.gw.Addr() != want && !hasPortZero(want) {
+		c.notice = want + " is in use, so the gateway listens on " + c.Server.gw.Addr() + ". " + c.notice
 	}
-	if err := c.server.restoreTLS(); err != nil {
+	if err := c.Server.restoreTLS(); err != nil {
 		c.notice = "TLS is off: " + err.Error() + ". " + c.notice
 	}
 	if c.unsaved {
@@ -268,9 +269,9 @@ func (c *Controller) Close() {
 		c.loading.Cancel()
 	}
 	c.saver.wait()
-	c.server.close()
+	c.Server.close()
 	c.bg.Wait()
-	c.server.closeGateways()
+	c.Server.closeGateways()
 }
 
 // AsCompileErrors returns err's CompileErrors (one unplaced error for any

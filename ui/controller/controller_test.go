@@ -101,12 +101,12 @@ func copyFile(t *testing.T, src, name string) string {
 func roundTrip(t *testing.T, h *harness, msg string) string {
 	t.Helper()
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-	if roots := h.c.ClientRoots(); roots != nil {
+	if roots := h.c.Server.ClientRoots(); roots != nil {
 		d.TLSClientConfig = &tls.Config{RootCAs: roots}
 	}
-	conn, _, err := d.Dial(h.c.Gateway().URL(), nil)
+	conn, _, err := d.Dial(h.c.Server.Gateway().URL(), nil)
 	if err != nil {
-		t.Fatalf("dial %s: %v", h.c.Gateway().URL(), err)
+		t.Fatalf("dial %s: %v", h.c.Server.Gateway().URL(), err)
 	}
 	defer conn.Close()
 	if err := conn.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
@@ -337,16 +337,16 @@ func TestOpenReportsErrorsAndSwitches(t *testing.T) {
 // with the workbench's certificate on the same address, and answers.
 func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	h := newHarness(t)
-	addr := h.c.Gateway().Addr()
-	old := h.c.Gateway()
+	addr := h.c.Server.Gateway().Addr()
+	old := h.c.Server.Gateway()
 	var result error
 	finished := false
-	h.c.SetTLS(true, func(err error) { result, finished = err, true })
-	if !h.c.Restarting() || finished || h.c.Gateway() != old {
-		t.Fatalf("SetTLS did not return before the restart: restarting %v finished %v", h.c.Restarting(), finished)
+	h.c.Server.SetTLS(true, func(err error) { result, finished = err, true })
+	if !h.c.Server.Restarting() || finished || h.c.Server.Gateway() != old {
+		t.Fatalf("SetTLS did not return before the restart: restarting %v finished %v", h.c.Server.Restarting(), finished)
 	}
 	var second error
-	h.c.SetTLS(false, func(err error) { second = err })
+	h.c.Server.SetTLS(false, func(err error) { second = err })
 	if second == nil {
 		t.Error("a second switch during the restart was accepted")
 	}
@@ -354,10 +354,10 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	if result != nil {
 		t.Fatal(result)
 	}
-	if h.c.Restarting() || !h.c.TLSOn() || h.changes&ChangeGateway == 0 {
-		t.Fatalf("restarting %v TLS %v changes %b", h.c.Restarting(), h.c.TLSOn(), h.changes)
+	if h.c.Server.Restarting() || !h.c.Server.TLSOn() || h.changes&ChangeGateway == 0 {
+		t.Fatalf("restarting %v TLS %v changes %b", h.c.Server.Restarting(), h.c.Server.TLSOn(), h.changes)
 	}
-	if got := h.c.Gateway().URL(); !strings.HasPrefix(got, "wss://") || h.c.Gateway().Addr() != addr {
+	if got := h.c.Server.Gateway().URL(); !strings.HasPrefix(got, "wss://") || h.c.Server.Gateway().Addr() != addr {
 		t.Errorf("after the restart the gateway is at %s (was %s)", got, addr)
 	}
 	if got := roundTrip(t, h, `{"action":"message","messageId":2}`); got != `{"message": "Hi!"}` {
@@ -375,13 +375,13 @@ func TestOpenSampleSwitches(t *testing.T) {
 	if h.c.IsSample() || h.c.Workspace().API.Route("sendmessage") == nil {
 		t.Fatal("the chat sample did not open")
 	}
-	if err := h.c.StartChat(); err != nil {
+	if err := h.c.Server.StartChat(); err != nil {
 		t.Fatal(err)
 	}
-	if h.c.Workspace().API.Settings.LambdaEndpoint != h.c.ChatURL() || h.c.ChatURL() == "" {
-		t.Errorf("Lambda endpoint %q, chat at %q", h.c.Workspace().API.Settings.LambdaEndpoint, h.c.ChatURL())
+	if h.c.Workspace().API.Settings.LambdaEndpoint != h.c.Server.ChatURL() || h.c.Server.ChatURL() == "" {
+		t.Errorf("Lambda endpoint %q, chat at %q", h.c.Workspace().API.Settings.LambdaEndpoint, h.c.Server.ChatURL())
 	}
-	h.c.StopChat()
+	h.c.Server.StopChat()
 	if err := h.c.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (c *Controller) Apply() {
 		c.applyTimer.Stop()
 		c.applyTimer = nil
 	}
-	err := c.gw.Update(c.ws.API)
+	err := c.Server.gw.Update(c.ws.API)
 	c.errs = AsCompileErrors(err)
 	c.live = err == nil
 	c.changed(ChangeStatus)

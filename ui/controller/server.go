@@ -20,10 +20,11 @@ import (
 // closeTimeout bounds a gateway's Close.
 const closeTimeout = 3 * time.Second
 
-// server is the part of the Controller that runs the embedded gateway and
-// the local chat backend. Its fields are the owner goroutine's, except
-// next, which a restart's goroutine hands over under mu.
-type server struct {
+// Server is the part of the Controller that runs the embedded gateway and
+// the local chat backend (Controller.Server). Like the Controller it
+// belongs to the owner goroutine; only next is handed over by a restart's
+// goroutine, under mu.
+type Server struct {
 	c *Controller
 
 	gw         *emulator.Gateway
@@ -45,27 +46,27 @@ type tlsState struct {
 
 // Gateway returns the gateway serving now. During a restart it is the old
 // one, closed or closing; ChangeGateway says when the new one is in.
-func (c *Controller) Gateway() *emulator.Gateway { return c.gw }
+func (s *Server) Gateway() *emulator.Gateway { return s.gw }
 
 // TLSOn reports whether the gateway serves wss://.
-func (c *Controller) TLSOn() bool { return c.tls != nil }
+func (s *Server) TLSOn() bool { return s.tls != nil }
 
 // Restarting reports whether the gateway is being restarted.
-func (c *Controller) Restarting() bool { return c.restarting }
+func (s *Server) Restarting() bool { return s.restarting }
 
 // ClientRoots returns the roots the window's clients trust: nil (the
 // system's) while the gateway serves plain ws://.
-func (c *Controller) ClientRoots() *x509.CertPool {
-	if c.tls == nil {
+func (s *Server) ClientRoots() *x509.CertPool {
+	if s.tls == nil {
 		return nil
 	}
-	return c.tls.roots
+	return s.tls.roots
 }
 
 // start starts the gateway on api. When api does not compile, the gateway
 // starts on the built-in sample and the compile error is returned; when
 // addr is taken it listens on any free port.
-func (s *server) start(api *model.API, addr string) (compileErr, err error) {
+func (s *Server) start(api *model.API, addr string) (compileErr, err error) {
 	gw, compileErr := emulator.New(api, emulator.Options{Addr: addr})
 	if compileErr != nil {
 		sample, err := sampleWorkspace()
@@ -94,7 +95,7 @@ func (s *server) start(api *model.API, addr string) (compileErr, err error) {
 
 // restoreTLS serves wss:// at start when the window did last time. It runs
 // before anyone subscribes to the gateway, on the owner goroutine.
-func (s *server) restoreTLS() error {
+func (s *Server) restoreTLS() error {
 	if !s.c.opts.Prefs.Bool(PrefTLS) {
 		return nil
 	}
@@ -136,7 +137,7 @@ func loadCert(dir string) (*tlsState, error) {
 // new gateway before old closes. When the address cannot be had again the
 // new gateway takes any free port on loopback. It may run on any
 // goroutine: it touches no field.
-func (s *server) replace(old *emulator.Gateway, st *tlsState) (*emulator.Gateway, error) {
+func (s *Server) replace(old *emulator.Gateway, st *tlsState) (*emulator.Gateway, error) {
 	addr, api := old.Addr(), old.API()
 	var cfg *tls.Config
 	if st != nil {
@@ -182,16 +183,16 @@ func (s *server) replace(old *emulator.Gateway, st *tlsState) (*emulator.Gateway
 // responsive. Then, on the owner goroutine, the draft is handed to the new
 // gateway, a running chat backend restarts to trust the certificate,
 // ChangeGateway is reported and done runs with the outcome.
-func (c *Controller) SetTLS(on bool, done func(error)) {
+func (s *Server) SetTLS(on bool, done func(error)) {
+	c := s.c
 	switch {
-	case c.restarting:
+	case s.restarting:
 		done(errors.New("the gateway is restarting: try again in a moment"))
 		return
-	case on == c.TLSOn():
+	case on == s.TLSOn():
 		done(nil)
 		return
 	}
-	s := &c.server
 	s.restarting = true
 	c.notice = "Restarting the gateway…"
 	c.changed(ChangeStatus)
@@ -214,7 +215,7 @@ func (c *Controller) SetTLS(on bool, done func(error)) {
 }
 
 // finishRestart takes the new gateway in, on the owner goroutine.
-func (s *server) finishRestart(on bool, st *tlsState, err error, done func(error)) {
+func (s *Server) finishRestart(on bool, st *tlsState, err error, done func(error)) {
 	c := s.c
 	s.mu.Lock()
 	gw := s.next
@@ -247,7 +248,7 @@ func (s *server) finishRestart(on bool, st *tlsState, err error, done func(error
 }
 
 // close stops the chat backend (the controller is closing).
-func (s *server) close() {
+func (s *Server) close() {
 	if srv := s.chat; srv != nil {
 		s.chat = nil
 		_ = srv.Close()
@@ -256,7 +257,7 @@ func (s *server) close() {
 
 // closeGateways closes the gateway, and a restart's new one if the owner
 // never took it.
-func (s *server) closeGateways() {
+func (s *Server) closeGateways() {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	_ = s.gw.Close(ctx)
@@ -270,47 +271,49 @@ func (s *server) closeGateways() {
 }
 
 // ChatRunning reports whether the chat sample backend runs.
-func (c *Controller) ChatRunning() bool { return c.chat != nil }
+func (s *Server) ChatRunning() bool { return s.chat != nil }
 
 // ChatURL is where the chat sample backend listens ("" when it does not).
-func (c *Controller) ChatURL() string {
-	if c.chat == nil {
+func (s *Server) ChatURL() string {
+	if s.chat == nil {
 		return ""
 	}
-	return c.chat.URL()
+	return s.chat.URL()
 }
 
 // StartChat runs the chat sample backend (the functions of both seed chat
 // projects behind the Lambda Invoke API) and makes it the workspace's
 // Lambda endpoint, through the same path as any edit.
-func (c *Controller) StartChat() error {
-	if c.restarting {
+func (s *Server) StartChat() error {
+	c := s.c
+	if s.restarting {
 		return errors.New("the gateway is restarting: try again in a moment")
 	}
-	if c.chat == nil {
-		srv, err := c.openChat(c.opts.ChatAddr)
+	if s.chat == nil {
+		srv, err := s.openChat(c.opts.ChatAddr)
 		if err != nil {
 			return err
 		}
-		c.chat = srv
+		s.chat = srv
 	}
-	if st := &c.ws.API.Settings; st.LambdaEndpoint != c.chat.URL() {
-		st.LambdaEndpoint = c.chat.URL()
+	if st := &c.ws.API.Settings; st.LambdaEndpoint != s.chat.URL() {
+		st.LambdaEndpoint = s.chat.URL()
 		c.Edited()
 		c.Apply()
 	}
-	c.notice = "Chat sample backend at " + c.chat.URL() + ": send {\"action\":\"sendmessage\",\"data\":\"hello\"} from a tab."
+	c.notice = "Chat sample backend at " + s.chat.URL() + ": send {\"action\":\"sendmessage\",\"data\":\"hello\"} from a tab."
 	c.changed(ChangeStatus | ChangeMenu)
 	return nil
 }
 
 // StopChat stops the chat backend. The Lambda endpoint setting stays.
-func (c *Controller) StopChat() {
-	srv := c.chat
+func (s *Server) StopChat() {
+	c := s.c
+	srv := s.chat
 	if srv == nil {
 		return
 	}
-	c.chat = nil
+	s.chat = nil
 	c.background(func() { _ = srv.Close() })
 	c.notice = "Chat sample backend stopped."
 	c.changed(ChangeStatus | ChangeMenu)
@@ -319,10 +322,10 @@ func (c *Controller) StopChat() {
 // openChat opens the chat backend on addr ("" its usual address), or on
 // any free port when that is taken. Its client posts to @connections
 // trusting the workbench's certificate when the gateway serves wss://.
-func (c *Controller) openChat(addr string) (*samplebackend.Server, error) {
+func (s *Server) openChat(addr string) (*samplebackend.Server, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil // a local gateway, never through a proxy
-	if roots := c.ClientRoots(); roots != nil {
+	if roots := s.ClientRoots(); roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
 	opts := samplebackend.Options{HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: tr}}
@@ -342,7 +345,7 @@ func (c *Controller) openChat(addr string) (*samplebackend.Server, error) {
 // restartChat reopens a running chat backend on the same address, so its
 // client trusts the certificate the gateway now serves (or not). The chat's
 // connection table starts empty, as the gateway's does.
-func (s *server) restartChat() error {
+func (s *Server) restartChat() error {
 	c := s.c
 	srv := s.chat
 	if srv == nil {
@@ -350,23 +353,23 @@ func (s *server) restartChat() error {
 	}
 	s.chat = nil
 	_ = srv.Close()
-	nsrv, err := c.openChat(strings.TrimPrefix(srv.URL(), "http://"))
+	nsrv, err := s.openChat(strings.TrimPrefix(srv.URL(), "http://"))
 	if err != nil {
 		c.changed(ChangeMenu)
 		return err
 	}
 	s.chat = nsrv
-	return c.StartChat()
+	return s.StartChat()
 }
 
 // CertPath is the certificate the gateway serves ("" while it serves plain
 // ws://).
-func (c *Controller) CertPath() string {
-	if c.tls == nil {
+func (s *Server) CertPath() string {
+	if s.tls == nil {
 		return ""
 	}
-	return c.tls.cert.CertPath
+	return s.tls.cert.CertPath
 }
 
 // ChatServer is the chat sample backend while it runs, or nil.
-func (c *Controller) ChatServer() *samplebackend.Server { return c.chat }
+func (s *Server) ChatServer() *samplebackend.Server { return s.chat }
