@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -157,10 +158,10 @@ func TestChatSamplesAreTheSeeds(t *testing.T) {
 
 // settingsEntry returns the API settings' entry whose placeholder starts
 // with prefix.
-func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func settingsEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	ed.selectRow(0)
-	for _, o := range objects(ed.detail) {
+	ed.SelectRow(0)
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -171,10 +172,10 @@ func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
 
 // setIntegrationType switches the selected route's integration type in the
 // route editor.
-func setIntegrationType(t *testing.T, ed *apiEditor, typ string) {
+func setIntegrationType(t *testing.T, ed *editor.Editor, typ string) {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, integrationTypes) {
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.IntegrationTypes) {
 			sel.SetSelected(typ)
 			return
 		}
@@ -190,9 +191,9 @@ func retype(e *widget.Entry, text string) {
 
 // routeEntry returns the route editor's entry whose placeholder starts with
 // prefix.
-func routeEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func routeEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -223,13 +224,13 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
 		retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeAWSProxy)
-		fn := ed.field("functionName")
+		fn := ed.Field("functionName")
 		if fn == nil {
 			t.Fatal("no function name field for AWS_PROXY")
 		}
-		retype(fn.entry, "echoFunction")
+		retype(fn.Entry(), "echoFunction")
 		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
@@ -254,66 +255,25 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		tb := newBackendBench(t)
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeHTTPProxy)
 		retype(routeEntry(t, ed, "https://backend.example.com"), backend.URL+"/ws")
-		for _, o := range objects(ed.detail) {
-			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, httpMethods) {
+		for _, o := range objects(ed.Detail()) {
+			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.HTTPMethods) {
 				sel.SetSelected("PUT")
 			}
 		}
-		params := ed.field("requestParameters")
+		params := ed.Field("requestParameters")
 		if params == nil {
 			t.Fatal("no request parameters field for HTTP_PROXY")
 		}
-		retype(params.entry, "integration.request.header.connectionId = context.connectionId")
+		retype(params.Entry(), "integration.request.header.connectionId = context.connectionId")
 		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
 		tb.waitEntry(0, "the backend's answer", receivedAfter(seq, `PUT `+id+` {"action":"message"}`))
 	})
-}
-
-// TestRequestParameterErrors: the request parameters field says where a
-// line is wrong, and the model keeps the last good value.
-func TestRequestParameterErrors(t *testing.T) {
-	tests := []struct {
-		name, text, wantErr string
-		want                map[string]string
-	}{
-		{"empty", "", "", nil},
-		{"two", "integration.request.header.a = context.connectionId\n\nintegration.request.querystring.b = 'x'", "",
-			map[string]string{"integration.request.header.a": "context.connectionId", "integration.request.querystring.b": "'x'"}},
-		{"no equals", "integration.request.header.a", "1:1", nil},
-		{"not a target", "header.a = 'x'", "1:1 the target starts with integration.request.", nil},
-		{"twice", "integration.request.header.a = 'x'\nintegration.request.header.a = 'y'", "2:1", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseParams(tc.text)
-			if tc.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
-					t.Fatalf("parseParams error %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-			for k, v := range tc.want {
-				if got[k] != v {
-					t.Errorf("%s = %q, want %q", k, got[k], v)
-				}
-			}
-			if back, _ := parseParams(formatParams(got)); len(back) != len(got) {
-				t.Errorf("format/parse round trip: %v", back)
-			}
-		})
-	}
 }
 
 // TestMockAuthorizerSettings: with the mock authorizer on (header
@@ -324,14 +284,14 @@ func TestMockAuthorizerSettings(t *testing.T) {
 	tb := newBackendBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	bs := ed.backend
+	ed.SelectRow(0)
+	bs := ed.Backend()
 	if bs == nil {
 		t.Fatal("the settings have no Backends section")
 	}
-	retype(bs.mockHeader, "Authorization")
-	retype(bs.mockValue, "Bearer right")
-	bs.mockOn.SetChecked(true)
+	retype(bs.MockHeader, "Authorization")
+	retype(bs.MockValue, "Bearer right")
+	bs.MockOn.SetChecked(true)
 	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	cases := []struct {
@@ -379,9 +339,9 @@ func TestFailingBackendInTrace(t *testing.T) {
 	tb.waitConnected(0)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), closed)
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
-	retype(ed.field("functionName").entry, "gone")
+	retype(ed.Field("functionName").Entry(), "gone")
 	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
@@ -482,9 +442,9 @@ func TestTLSToggle(t *testing.T) {
 		t.Error("the TLS setting is not remembered")
 	}
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	if !ed.backend.tlsCheck.Checked || !strings.HasSuffix(ed.backend.certLabel.Text, "cert.pem") {
-		t.Errorf("settings: TLS %v, certificate %q", ed.backend.tlsCheck.Checked, ed.backend.certLabel.Text)
+	ed.SelectRow(0)
+	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
+		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
 	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
 		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
@@ -492,7 +452,7 @@ func TestTLSToggle(t *testing.T) {
 
 	// The restart runs off the UI goroutine: the tick box returns at once
 	// and the status line says the gateway is restarting until it is back.
-	ed.backend.tlsCheck.SetChecked(false)
+	ed.Backend().TLSCheck.SetChecked(false)
 	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
 		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
 	}
@@ -562,15 +522,15 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
-	src := ed.field("identitySource")
-	if src == nil || src.entry.Text != "route.request.header.Authorization" {
+	test.Tap(findButton(t, ed.Detail(), "New"))
+	src := ed.Field("identitySource")
+	if src == nil || src.Entry().Text != "route.request.header.Authorization" {
 		t.Fatalf("identity source field %+v", src)
 	}
 	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
@@ -656,8 +616,8 @@ func TestAPIKeyRequired(t *testing.T) {
 		t.Fatalf("the sample's key selection expression is %q, want empty", e)
 	}
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	check := findCheck(t, ed.detail, "API key required")
+	ed.SelectRoute("$connect")
+	check := findCheck(t, ed.Detail(), "API key required")
 	test.Tap(check)
 	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	if !tb.wb.ws.API.Route("$connect").APIKeyRequired {
@@ -667,7 +627,7 @@ func TestAPIKeyRequired(t *testing.T) {
 	tb.waitTabState("no key", nil, "403 Forbidden")
 	tb.waitConnectedTab(tb.waitTabState("a key", http.Header{"X-Api-Key": {"k1"}}, "open"))
 
-	test.Tap(findCheck(t, ed.detail, "API key required"))
+	test.Tap(findCheck(t, ed.Detail(), "API key required"))
 	tb.waitFor("the untick to go live", func() bool {
 		return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
 	})
@@ -716,10 +676,10 @@ func TestLambdaModeSetting(t *testing.T) {
 			tb := newBackendBench(t)
 			ed := tb.wb.editor
 			retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-			ed.backend.mode.SetSelected(tc.mode)
-			ed.selectRoute("message")
+			ed.Backend().Mode.SetSelected(tc.mode)
+			ed.SelectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
-			retype(ed.field("functionName").entry, "fn")
+			retype(ed.Field("functionName").Entry(), "fn")
 			tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 			if got := tb.wb.ws.API.Settings.LambdaMode; got != tc.mode {
 				t.Fatalf("Lambda mode in the model %q", got)
@@ -754,13 +714,13 @@ func TestLambdaModeSetting(t *testing.T) {
 func TestDeleteAuthorizer(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
+	test.Tap(findButton(t, ed.Detail(), "New"))
 	api := tb.wb.ws.API
 	r := api.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || len(api.Authorizers) != 1 {
@@ -775,7 +735,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 		t.Fatalf("after rename: %+v", au)
 	}
 
-	test.Tap(findButton(t, ed.detail, "Delete"))
+	test.Tap(findButton(t, ed.Detail(), "Delete"))
 	d := tb.topDialog()
 	if !strings.Contains(fmt.Sprint(textsOf(d)), "goes back to authorization NONE") {
 		t.Errorf("the confirm dialog does not say what happens to the route: %v", textsOf(d))

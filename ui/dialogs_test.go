@@ -68,7 +68,7 @@ func TestTabSettingsDialogReconnects(t *testing.T) {
 // first; Discard goes on.
 func TestUnsavedChangesDialog(t *testing.T) {
 	tb := newTestBench(t)
-	if err := tb.wb.editor.addRoute("draft"); err != nil {
+	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
 	tb.wb.files.onNew()
@@ -86,8 +86,8 @@ func TestUnsavedChangesDialog(t *testing.T) {
 func TestRouteDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("whoami")
-	ed.onRenameRoute()
+	ed.SelectRoute("whoami")
+	ed.OnRenameRoute()
 	d := tb.topDialog()
 	e := findEntry(t, d)
 	e.SetText("$bad")
@@ -97,21 +97,21 @@ func TestRouteDialogs(t *testing.T) {
 	}
 	e.SetText("me")
 	test.Tap(findButton(t, d, "OK"))
-	if ed.api().Route("me") == nil {
+	if tb.wb.ws.API.Route("me") == nil {
 		t.Fatal("rename failed")
 	}
 	tb.closeDialogs()
-	ed.onDuplicateRoute()
+	ed.OnDuplicateRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "OK")) // the suggested key, me-copy
-	if ed.api().Route("me-copy") == nil {
+	if tb.wb.ws.API.Route("me-copy") == nil {
 		t.Fatal("duplicate failed")
 	}
 	tb.closeDialogs()
-	ed.onDeleteRoute()
+	ed.OnDeleteRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "Yes"))
-	if ed.api().Route("me-copy") != nil {
+	if tb.wb.ws.API.Route("me-copy") != nil {
 		t.Error("delete failed")
 	}
 	tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() })
@@ -122,21 +122,21 @@ func TestRouteDialogs(t *testing.T) {
 func TestTemplateAndResponseKeyDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("message")
-	in := ed.api().Integration(ed.selectedRoute().IntegrationID)
-	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err != nil {
+	ed.SelectRoute("message")
+	in := tb.wb.ws.API.Integration(ed.SelectedRoute().IntegrationID)
+	if err := ed.AddResponse(in.ID, "/4\\d\\d/"); err != nil {
 		t.Fatal(err)
 	}
-	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err == nil {
+	if err := ed.AddResponse(in.ID, "/4\\d\\d/"); err == nil {
 		t.Error("a duplicate response key was accepted")
 	}
-	in = ed.api().Integration(in.ID)
-	if len(in.Responses) != 2 || ed.tab != 1 {
-		t.Fatalf("responses %d, tab %d", len(in.Responses), ed.tab)
+	in = tb.wb.ws.API.Integration(in.ID)
+	if len(in.Responses) != 2 || ed.Tab() != 1 {
+		t.Fatalf("responses %d, tab %d", len(in.Responses), ed.Tab())
 	}
-	f := ed.field("response.template")
+	f := ed.Field("response.template")
 	if f != nil {
-		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.entry.Text)
+		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.Entry().Text)
 	}
 	tb.waitFor("the new response to go live", func() bool { return tb.wb.ctl.Live() })
 }

@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/assets"
-	"wsworkbench/emulator/model"
 	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
 // fileActions are File > New, Open, Save and Save As: the questions and
@@ -30,27 +30,6 @@ type fileActions struct {
 // progressDelay is how long a load runs before its progress dialog shows,
 // so quick loads do not flash one.
 const progressDelay = 150 * time.Millisecond
-
-// newAPI returns the API File > New starts with: one two-way $default
-// route whose MOCK answers with what the gateway saw.
-func newAPI() *model.API {
-	api := &model.API{
-		Name:                     "new-api",
-		RouteSelectionExpression: "$request.body.action",
-		Stage:                    model.Stage{Name: "production"},
-	}
-	r, in := newMockRoute(model.RouteDefault)
-	in.Responses[0].Key = "$default"
-	in.Responses[0].ResponseTemplates["$default"] = `{"message": "The $context.routeKey route answered.", "connectionId": "$context.connectionId"}`
-	in.ID = "DefaultIntegration"
-	in.Responses[0].ID = "DefaultIntegrationResponse"
-	r.ID = "DefaultRoute"
-	r.RouteResponse.ID = "DefaultRouteResponse"
-	r.IntegrationID = in.ID
-	api.Routes = []model.Route{r}
-	api.Integrations = []model.Integration{in}
-	return api
-}
 
 // confirmLeave runs then right away when the workspace has no unsaved
 // changes; otherwise it asks whether to save them first.
@@ -80,7 +59,7 @@ func (f *fileActions) confirmLeave(then func()) {
 // onNew starts a new, untitled workspace.
 func (f *fileActions) onNew() {
 	f.confirmLeave(func() {
-		f.wb.ctl.NewWorkspace(newAPI(), "New workspace: save it to give it a file.")
+		f.wb.ctl.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
 	})
 }
 

@@ -97,8 +97,8 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Log Capacity…", nil, wb.onLogCapacity),
 	)
 	apiMenu := fyne.NewMenu("API",
-		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.onAddRoute),
-		item("API Settings", nil, func() { wb.editor.selectRow(0) }),
+		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),
+		item("API Settings", nil, func() { wb.editor.SelectRow(0) }),
 		fyne.NewMenuItemSeparator(),
 		wb.samples.chatMenuItem(),
 		wb.tlsMenuItem(),

@@ -74,9 +74,9 @@ func TestSaveAsFailingSaveKeepsTheChosenFile(t *testing.T) {
 	writeFile(t, other, otherText)
 	tb := newTestBench(t, withFile(path))
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
-	ed.field("response.template").entry.SetText("#if($x")
+	ed.Field("response.template").Entry().SetText("#if($x")
 
 	tb.saveAsThroughDialog("api.yaml", "other.yaml")
 	// Whatever the window asks (replace?), say yes: the save must still not

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -43,7 +44,7 @@ func TestSwitchWorkspaceClearsLogsAndRefillsComposers(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the answer", receivedAfter(seq, `{"message": "Hello World"}`))
-	if err := tb.wb.editor.addRoute("draft"); err != nil { // an unsaved change
+	if err := tb.wb.editor.AddRoute("draft"); err != nil { // an unsaved change
 		t.Fatal(err)
 	}
 
@@ -89,7 +90,7 @@ func TestNewRouteIsOfferedToTheComposer(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	tb.tab(1).composer.entry.SetText(`{"mine": true}`)
-	if err := tb.wb.editor.addRoute("sendmessage"); err != nil {
+	if err := tb.wb.editor.AddRoute("sendmessage"); err != nil {
 		t.Fatal(err)
 	}
 	if got := tb.tab(0).composer.entry.Text; got != `{"action": "sendmessage"}` {
@@ -116,7 +117,7 @@ func TestRouteMessage(t *testing.T) {
 			t.Errorf("routeMessage(%q, %q) = %s, want %s", tc.rse, tc.route, got, tc.want)
 		}
 	}
-	if got := starterMessage(newAPI(), false); !strings.Contains(got, `"action"`) {
+	if got := starterMessage(editor.NewAPI(), false); !strings.Contains(got, `"action"`) {
 		t.Errorf("a new API's starter %s", got)
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/workspace"
 	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -99,7 +99,7 @@ type workbench struct {
 	// starts with it): one for the API's first custom route.
 	starter string
 
-	editor  *apiEditor
+	editor  *editor.Editor
 	clients *clientTabs
 	conns   *connectionsPanel
 	tracer  *tracePanel
@@ -168,7 +168,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.look = &appearance{wb: wb}
 	wb.look = &appearance{wb: wb}
 	wb.starter = starterMessage(ctl.Workspace().API, ctl.IsSample())
-	wb.editor = newAPIEditor(wb)
+	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
 	wb.clients = newClientTabs(wb)
 	wb.conns = newConnectionsPanel(wb)
 	wb.tracer = newTracePanel(wb)
@@ -189,15 +189,15 @@ func (wb *workbench) onChange(ch controller.Change) {
 				t.connect()
 			}
 		}
-		wb.editor.settingsChanged()
+		wb.editor.SettingsChanged()
 	}
 	if ch&controller.ChangeWorkspace != 0 {
 		wb.ws = wb.ctl.Workspace()
-		wb.editor.reload()
+		wb.editor.Reload()
 		wb.workspaceSwitched()
 	}
 	if ch&controller.ChangeStatus != 0 {
-		wb.editor.showErrors(wb.ctl.Errors())
+		wb.editor.ShowErrors(wb.ctl.Errors())
 		wb.updateStatus()
 	}
 	if ch&controller.ChangeTitle != 0 {
@@ -267,7 +267,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
 	// Each panel scrolls sideways when it is narrower than its content (a
 	// big zoom on a small screen), instead of widening the window.
-	wb.editorBox = container.NewHScroll(wb.editor.object())
+	wb.editorBox = container.NewHScroll(wb.editor.Object())
 	wb.middleBox = container.NewHScroll(wb.clients.object())
 	wb.inspBox = container.NewHScroll(wb.inspSplit)
 	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
@@ -388,10 +388,4 @@ func (wb *workbench) showError(err error) {
 }
 
 // errorText is err's message with its first letter capitalised, for dialogs.
-func errorText(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func errorText(err error) string { return editor.ErrorText(err) }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -21,7 +22,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
 	tb.waitConnected(0)
-	if err := tb.wb.editor.addRoute("chat"); err != nil {
+	if err := tb.wb.editor.AddRoute("chat"); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "chat.yaml")
@@ -87,8 +88,8 @@ func TestOpenFileAndSaveInPlace(t *testing.T) {
 		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.ctl.IsSample())
 	}
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	name := findEntryWithText(t, ed.detail, "api-gateway-websocket-with-mock-integration")
+	ed.SelectRow(0)
+	name := findEntryWithText(t, ed.Detail(), "api-gateway-websocket-with-mock-integration")
 	name.SetText("renamed-api")
 	tb.wb.files.onSave()
 	data, _ := os.ReadFile(path)
@@ -103,7 +104,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	a := test.NewTempApp(t)
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
-	if err := tb.wb.editor.addRoute("draft"); err != nil {
+	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
 	file := tb.wb.ctl.AutosaveFile("")
@@ -336,10 +337,10 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 	// The editor shows the error at the integration, and fixing it makes
 	// the file's API live.
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	shown := false
-	for _, l := range ed.labels {
-		if strings.Contains(l.label.Text, "SOMETIMES") && l.label.Visible() {
+	for _, o := range objects(ed.Detail()) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "SOMETIMES") && l.Visible() {
 			shown = true
 		}
 	}
@@ -347,8 +348,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 		t.Error("the integration's error is not shown in the route editor")
 	}
 	selectDetailTab(t, ed, "Request")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == len(passthroughChoices) {
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == len(editor.PassthroughChoices) {
 			sel.SetSelected("WHEN_NO_MATCH")
 		}
 	}
@@ -369,10 +370,10 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 	}
 	tb := newTestBench(t, withFile(path))
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
-	f := ed.field("response.template")
-	f.entry.SetText("#if($x")
+	f := ed.Field("response.template")
+	f.Entry().SetText("#if($x")
 	err = tb.wb.ctl.SaveTo(path)
 	if err == nil || !strings.Contains(err.Error(), `response template "1"`) {
 		t.Fatalf("save of a broken template: %v", err)

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -14,13 +14,45 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// apiEditor is the left of the window: the API's settings and its routes
+// Host is what the editor needs from the window: the draft it edits in
+// place, a way to report each change, a window for its dialogs, and the
+// backends its settings show.
+type Host interface {
+	// Draft is the API being edited (the workspace's model).
+	Draft() *model.API
+	// AssignIDs gives new elements of the draft logical IDs.
+	AssignIDs()
+	// Edited is called after every change of the draft.
+	Edited()
+	// RouteAdded is called after a route was added (the composers may be
+	// offered a message for it).
+	RouteAdded(key string)
+	// Window is where the editor's dialogs open.
+	Window() fyne.Window
+	// ShowError shows an error the editor cannot show in a field.
+	ShowError(error)
+	// Backends are the local backends the settings show and switch.
+	Backends() Backends
+}
+
+// Backends are the local chat backend and TLS, as the settings' Backends
+// section shows and switches them.
+type Backends interface {
+	ChatURL() string // "" while the chat backend does not run
+	ToggleChat()
+	TLSOn() bool
+	Restarting() bool // TLS cannot be switched while the gateway restarts
+	ToggleTLS()
+	CertPath() string // "" while TLS is off
+}
+
+// Editor is the left of the window: the API's settings and its routes
 // as a list, and below them the selected item's editor. It edits the
 // workspace's draft model in place and tells the workbench after each
 // change; the workbench compiles the draft and, when it compiles, hands it
 // to the gateway.
-type apiEditor struct {
-	wb *workbench
+type Editor struct {
+	host Host
 
 	list      *widget.List
 	sel       int // -1: nothing; 0: API settings; i+1: route i
@@ -50,14 +82,16 @@ type errorLabel struct {
 	match errorMatcher
 }
 
-func newAPIEditor(wb *workbench) *apiEditor {
-	ed := &apiEditor{wb: wb, sel: -1}
+// New returns the editor of host's draft; errs are the draft's compile
+// errors at start.
+func New(host Host, errs emulator.CompileErrors) *Editor {
+	ed := &Editor{host: host, sel: -1}
 	ed.list = widget.NewList(ed.length, newRouteRow, ed.updateRow)
 	ed.list.OnSelected = func(i widget.ListItemID) { ed.onSelect(i) }
-	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.onAddRoute)
-	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.onRenameRoute)
-	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.onDuplicateRoute)
-	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.onDeleteRoute)
+	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.OnAddRoute)
+	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.OnRenameRoute)
+	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.OnDuplicateRoute)
+	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.OnDeleteRoute)
 	ed.detail = container.NewStack()
 	ed.problems = container.NewVBox()
 	title := widget.NewLabel("API")
@@ -67,14 +101,14 @@ func newAPIEditor(wb *workbench) *apiEditor {
 	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
-	ed.errs = wb.ctl.Errors()
+	ed.errs = errs
 	ed.selectFirst()
 	return ed
 }
 
 // selectFirst selects the first custom route, where a newcomer finds
 // templates to change, or the API settings when there is none.
-func (ed *apiEditor) selectFirst() {
+func (ed *Editor) selectFirst() {
 	for i, r := range ed.api().Routes {
 		if !strings.HasPrefix(r.Key, "$") {
 			ed.list.Select(i + 1)
@@ -84,11 +118,11 @@ func (ed *apiEditor) selectFirst() {
 	ed.list.Select(0)
 }
 
-func (ed *apiEditor) object() fyne.CanvasObject { return ed.obj }
+func (ed *Editor) Object() fyne.CanvasObject { return ed.obj }
 
-func (ed *apiEditor) api() *model.API { return ed.wb.ctl.Workspace().API }
+func (ed *Editor) api() *model.API { return ed.host.Draft() }
 
-func (ed *apiEditor) length() int { return len(ed.api().Routes) + 1 }
+func (ed *Editor) length() int { return len(ed.api().Routes) + 1 }
 
 // routeRow is a row of the routes list: the key, then what it does.
 type routeRow struct {
@@ -110,7 +144,7 @@ func newRouteRow() fyne.CanvasObject {
 
 func (r *routeRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (ed *apiEditor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+func (ed *Editor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*routeRow)
 	api := ed.api()
 	if i == 0 {
@@ -155,7 +189,7 @@ func routeMatcher(api *model.API, r *model.Route) errorMatcher {
 	}
 }
 
-func (ed *apiEditor) hasErrors(m errorMatcher) bool {
+func (ed *Editor) hasErrors(m errorMatcher) bool {
 	for _, e := range ed.errs {
 		if m(e) {
 			return true
@@ -165,29 +199,29 @@ func (ed *apiEditor) hasErrors(m errorMatcher) bool {
 }
 
 // selectRow selects a row of the list (0 is the API settings).
-func (ed *apiEditor) selectRow(i int) {
+func (ed *Editor) SelectRow(i int) {
 	ed.list.Select(i)
 	ed.list.ScrollTo(i)
 }
 
 // selectRoute selects the route with the given key.
-func (ed *apiEditor) selectRoute(key string) bool {
+func (ed *Editor) SelectRoute(key string) bool {
 	for i, r := range ed.api().Routes {
 		if r.Key == key {
-			ed.selectRow(i + 1)
+			ed.SelectRow(i + 1)
 			return true
 		}
 	}
 	return false
 }
 
-func (ed *apiEditor) onSelect(i int) {
+func (ed *Editor) onSelect(i int) {
 	if i == ed.sel {
 		return
 	}
 	ed.sel = i
 	ed.reqKey, ed.respID, ed.respKey = "", "", ""
-	ed.tab = openingTab(ed.api(), ed.selectedRoute())
+	ed.tab = openingTab(ed.api(), ed.SelectedRoute())
 	ed.rebuild()
 	ed.updateButtons()
 }
@@ -213,7 +247,7 @@ func openingTab(api *model.API, r *model.Route) int {
 }
 
 // selectedRoute returns the selected route, or nil.
-func (ed *apiEditor) selectedRoute() *model.Route {
+func (ed *Editor) SelectedRoute() *model.Route {
 	api := ed.api()
 	if ed.sel < 1 || ed.sel-1 >= len(api.Routes) {
 		return nil
@@ -221,8 +255,8 @@ func (ed *apiEditor) selectedRoute() *model.Route {
 	return &api.Routes[ed.sel-1]
 }
 
-func (ed *apiEditor) updateButtons() {
-	if ed.selectedRoute() == nil {
+func (ed *Editor) updateButtons() {
+	if ed.SelectedRoute() == nil {
 		ed.renameBtn.Disable()
 		ed.dupBtn.Disable()
 		ed.delBtn.Disable()
@@ -234,10 +268,10 @@ func (ed *apiEditor) updateButtons() {
 }
 
 // rebuild builds the detail for the selection.
-func (ed *apiEditor) rebuild() {
+func (ed *Editor) rebuild() {
 	ed.editors, ed.labels = nil, nil
 	var obj fyne.CanvasObject
-	switch r := ed.selectedRoute(); {
+	switch r := ed.SelectedRoute(); {
 	case ed.sel == 0:
 		obj = ed.buildSettings()
 	case r != nil:
@@ -250,11 +284,11 @@ func (ed *apiEditor) rebuild() {
 	}
 	ed.detail.Objects = []fyne.CanvasObject{obj}
 	ed.detail.Refresh()
-	ed.showErrors(ed.errs)
+	ed.ShowErrors(ed.errs)
 }
 
 // reload shows a newly opened workspace.
-func (ed *apiEditor) reload() {
+func (ed *Editor) Reload() {
 	ed.sel = -1
 	ed.list.UnselectAll()
 	ed.list.Refresh()
@@ -264,18 +298,18 @@ func (ed *apiEditor) reload() {
 }
 
 // edited tells the workbench about a change of the draft.
-func (ed *apiEditor) edited() { ed.wb.edited() }
+func (ed *Editor) edited() { ed.host.Edited() }
 
 // structureChanged redraws the list (a route was added, renamed, deleted)
 // and tells the workbench.
-func (ed *apiEditor) structureChanged() {
+func (ed *Editor) StructureChanged() {
 	ed.list.Refresh()
 	ed.edited()
 }
 
 // showErrors shows compile errors in the fields they belong to, marks the
 // routes that have any, and lists them all under the editor.
-func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
+func (ed *Editor) ShowErrors(errs emulator.CompileErrors) {
 	ed.errs = errs
 	for _, c := range ed.editors {
 		c.setErrors(errs)
@@ -302,7 +336,7 @@ func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
 // showProblems lists the compile errors under the editor, each naming the
 // route it is in and wrapped over as many lines as it takes; a click on the
 // icon selects the place. Past maxShown, a button lists them all.
-func (ed *apiEditor) showProblems() {
+func (ed *Editor) showProblems() {
 	ed.problems.Objects = nil
 	const maxShown = 5
 	for i, e := range ed.errs {
@@ -319,7 +353,7 @@ func (ed *apiEditor) showProblems() {
 
 // problemRow is one compile error: a button that goes to its place and
 // its text, wrapped.
-func (ed *apiEditor) problemRow(e *emulator.CompileError) fyne.CanvasObject {
+func (ed *Editor) problemRow(e *emulator.CompileError) fyne.CanvasObject {
 	go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(e) })
 	go_.Importance = widget.LowImportance
 	l := widget.NewLabel(problemText(ed.api(), e))
@@ -329,7 +363,7 @@ func (ed *apiEditor) problemRow(e *emulator.CompileError) fyne.CanvasObject {
 }
 
 // onShowAllProblems lists every compile error in a dialog that scrolls.
-func (ed *apiEditor) onShowAllProblems() {
+func (ed *Editor) onShowAllProblems() {
 	list := container.NewVBox()
 	var d dialog.Dialog
 	for _, e := range ed.errs {
@@ -337,7 +371,7 @@ func (ed *apiEditor) onShowAllProblems() {
 		row := ed.problemRow(ce)
 		list.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Go", func() { d.Hide(); ed.goTo(ce) }), row))
 	}
-	d = dialog.NewCustom("Problems", "Close", container.NewVScroll(list), ed.wb.win)
+	d = dialog.NewCustom("Problems", "Close", container.NewVScroll(list), ed.host.Window())
 	d.Resize(fyne.NewSize(640, 420))
 	d.Show()
 }
@@ -384,11 +418,11 @@ func problemText(api *model.API, e *emulator.CompileError) string {
 }
 
 // goTo selects the route (or the settings) an error is in.
-func (ed *apiEditor) goTo(e *emulator.CompileError) {
+func (ed *Editor) goTo(e *emulator.CompileError) {
 	api := ed.api()
 	for i, r := range api.Routes {
 		if e.Route != "" && r.Key == e.Route || e.Integration != "" && r.IntegrationID == e.Integration {
-			ed.selectRow(i + 1)
+			ed.SelectRow(i + 1)
 			if e.Response != "" {
 				if in := api.Integration(r.IntegrationID); in != nil {
 					for _, resp := range in.Responses {
@@ -402,28 +436,28 @@ func (ed *apiEditor) goTo(e *emulator.CompileError) {
 			return
 		}
 	}
-	ed.selectRow(0)
+	ed.SelectRow(0)
 }
 
 // onAddRoute asks for a route key and adds a two-way MOCK route.
-func (ed *apiEditor) onAddRoute() {
-	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.addRoute)
+func (ed *Editor) OnAddRoute() {
+	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.AddRoute)
 }
 
 // addRoute adds a route without asking (tests, and the dialog above).
-func (ed *apiEditor) addRoute(key string) error {
-	i, err := addRoute(ed.api(), key, ed.wb.ctl.Workspace().AssignIDs)
+func (ed *Editor) AddRoute(key string) error {
+	i, err := addRoute(ed.api(), key, ed.host.AssignIDs)
 	if err != nil {
 		return err
 	}
-	ed.structureChanged()
-	ed.selectRow(i + 1)
-	ed.wb.offerMessage(routeMessage(ed.api().RouteSelectionExpression, key), false)
+	ed.StructureChanged()
+	ed.SelectRow(i + 1)
+	ed.host.RouteAdded(key)
 	return nil
 }
 
-func (ed *apiEditor) onRenameRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnRenameRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -432,31 +466,31 @@ func (ed *apiEditor) onRenameRoute() {
 		if err := renameRoute(ed.api(), id, key); err != nil {
 			return err
 		}
-		ed.structureChanged()
+		ed.StructureChanged()
 		ed.rebuild()
 		return nil
 	})
 }
 
-func (ed *apiEditor) onDuplicateRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnDuplicateRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
 	id := r.ID
 	ed.askKey("Duplicate route", r.Key+"-copy", "Key of the copy", func(key string) error {
-		i, err := duplicateRoute(ed.api(), id, key, ed.wb.ctl.Workspace().AssignIDs)
+		i, err := duplicateRoute(ed.api(), id, key, ed.host.AssignIDs)
 		if err != nil {
 			return err
 		}
-		ed.structureChanged()
-		ed.selectRow(i + 1)
+		ed.StructureChanged()
+		ed.SelectRow(i + 1)
 		return nil
 	})
 }
 
-func (ed *apiEditor) onDeleteRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnDeleteRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -465,20 +499,20 @@ func (ed *apiEditor) onDeleteRoute() {
 		if !ok {
 			return
 		}
-		if err := deleteRoute(ed.api(), id); err != nil {
-			ed.wb.showError(err)
+		if err := DeleteRoute(ed.api(), id); err != nil {
+			ed.host.ShowError(err)
 			return
 		}
 		ed.sel = -1
 		ed.list.UnselectAll()
-		ed.structureChanged()
+		ed.StructureChanged()
 		ed.rebuild()
 		ed.updateButtons()
-	}, ed.wb.win)
+	}, ed.host.Window())
 }
 
 // askKey asks for a key; apply's error keeps the dialog's question open.
-func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) error) {
+func (ed *Editor) askKey(title, initial, hint string, apply func(string) error) {
 	entry := widget.NewEntry()
 	entry.TextStyle = fyne.TextStyle{Monospace: true}
 	entry.SetText(initial)
@@ -490,7 +524,7 @@ func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) erro
 	var d dialog.Dialog
 	submit := func() {
 		if err := apply(entry.Text); err != nil {
-			errLabel.SetText(errorText(err))
+			errLabel.SetText(ErrorText(err))
 			return
 		}
 		d.Hide()
@@ -500,8 +534,24 @@ func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) erro
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
 	content := container.NewVBox(hintLabel, entry, errLabel, container.NewHBox(cancel, ok))
-	d = dialog.NewCustomWithoutButtons(title, content, ed.wb.win)
+	d = dialog.NewCustomWithoutButtons(title, content, ed.host.Window())
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
-	ed.wb.win.Canvas().Focus(entry)
+	ed.host.Window().Canvas().Focus(entry)
 }
+
+// Handles for the window's tests: the parts of the editor a test reaches
+// to act as a person would and to read what is drawn.
+
+// Detail is the selected item's editor as drawn.
+func (ed *Editor) Detail() *fyne.Container { return ed.detail }
+
+// Problems is the list of compile errors under the editor.
+func (ed *Editor) Problems() *fyne.Container { return ed.problems }
+
+// Backend is the settings' Backends section while the API settings are
+// shown, else nil.
+func (ed *Editor) Backend() *backendSettings { return ed.backend }
+
+// Tab is the route editor's selected tab: 0 Request, 1 Responses.
+func (ed *Editor) Tab() int { return ed.tab }

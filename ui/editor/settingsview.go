@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 
 // buildSettings is the editor of the API's settings: name, route selection
 // expression, stage and stage variables, limits and time scale.
-func (ed *apiEditor) buildSettings() fyne.CanvasObject {
+func (ed *Editor) buildSettings() fyne.CanvasObject {
 	api := ed.api()
 	d := api.Settings.Defaults()
 
@@ -90,7 +90,7 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 
 // code returns a code editor whose changes are stored by set (when set is
 // given) and reported to the workbench, and registers it for errors.
-func (ed *apiEditor) code(name, text string, multiLine bool, set func(string), match errorMatcher) *codeEditor {
+func (ed *Editor) code(name, text string, multiLine bool, set func(string), match errorMatcher) *codeEditor {
 	var onChange func(string)
 	if set != nil {
 		onChange = func(s string) { set(s); ed.edited() }
@@ -102,7 +102,7 @@ func (ed *apiEditor) code(name, text string, multiLine bool, set func(string), m
 }
 
 // field returns the detail's field with the given name, or nil.
-func (ed *apiEditor) field(name string) *codeEditor {
+func (ed *Editor) Field(name string) *codeEditor {
 	for _, c := range ed.editors {
 		if c.name == name {
 			return c
@@ -112,7 +112,7 @@ func (ed *apiEditor) field(name string) *codeEditor {
 }
 
 // errorLabel returns a hidden label that shows the first error match picks.
-func (ed *apiEditor) errorLabel(match errorMatcher) *widget.Label {
+func (ed *Editor) errorLabel(match errorMatcher) *widget.Label {
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord

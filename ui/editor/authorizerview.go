@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"errors"
@@ -15,13 +15,13 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// authorizationTypes are the authorization types $connect offers.
-var authorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
+// AuthorizationTypes are the authorization types $connect offers.
+var AuthorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
 
 // buildAuthorization edits how $connect authorizes a connection: the
 // authorization type, for CUSTOM the Lambda REQUEST authorizer (its function,
 // identity sources and cache TTL), and whether an API key is required.
-func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
+func (ed *Editor) buildAuthorization(routeID string) fyne.CanvasObject {
 	api := ed.api()
 	route := func() *model.Route { return routeByID(api, routeID) }
 	r := route()
@@ -33,7 +33,7 @@ func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
 	if typ == "" {
 		typ = "NONE"
 	}
-	typeSel := widget.NewSelect(authorizationTypes, nil)
+	typeSel := widget.NewSelect(AuthorizationTypes, nil)
 	typeSel.SetSelected(typ)
 	typeSel.OnChanged = func(s string) {
 		rt := route()
@@ -79,7 +79,7 @@ func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
 
 // authorizerItems are the form rows of the authorizer $connect uses: which
 // one, its function (URI or name), identity sources and TTL.
-func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
+func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
 	api := ed.api()
 	r := routeByID(api, routeID)
 	var ids []string
@@ -133,7 +133,7 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
 		if a := get(); a != nil {
-			a.IdentitySource = splitList(s)
+			a.IdentitySource = SplitList(s)
 			ed.edited()
 		}
 	}
@@ -156,7 +156,7 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 
 // addAuthorizer adds a REQUEST authorizer that reads the Authorization
 // header and makes $connect use it.
-func (ed *apiEditor) addAuthorizer(routeID string) {
+func (ed *Editor) addAuthorizer(routeID string) {
 	api := ed.api()
 	api.Authorizers = append(api.Authorizers, model.Authorizer{
 		Name:           "authorizer",
@@ -164,7 +164,7 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 		FunctionName:   "authorizer",
 		IdentitySource: []string{"route.request.header.Authorization"},
 	})
-	ed.wb.ctl.Workspace().AssignIDs()
+	ed.host.AssignIDs()
 	if r := routeByID(api, routeID); r != nil {
 		r.AuthorizationType = "CUSTOM"
 		r.AuthorizerID = api.Authorizers[len(api.Authorizers)-1].ID
@@ -174,7 +174,7 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 }
 
 // confirmDeleteAuthorizer asks, then deletes the authorizer id.
-func (ed *apiEditor) confirmDeleteAuthorizer(id string) {
+func (ed *Editor) confirmDeleteAuthorizer(id string) {
 	dialog.ShowConfirm("Delete authorizer", "Delete the "+id+" authorizer? Every route that uses it goes back to authorization NONE.", func(ok bool) {
 		if !ok {
 			return
@@ -182,7 +182,7 @@ func (ed *apiEditor) confirmDeleteAuthorizer(id string) {
 		deleteAuthorizer(ed.api(), id)
 		ed.edited()
 		ed.rebuild()
-	}, ed.wb.win)
+	}, ed.host.Window())
 }
 
 // deleteAuthorizer removes the authorizer id from api and sets every route

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -12,15 +12,15 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// httpMethods are the methods the HTTP integration editor offers.
-var httpMethods = []string{"POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+// HTTPMethods are the methods the HTTP integration editor offers.
+var HTTPMethods = []string{"POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // buildBackendFields returns the fields of an integration that calls a
 // backend, to go under its URI: the Lambda function for AWS_PROXY and AWS;
 // the method and the request parameters for HTTP and HTTP_PROXY. MOCK has
 // none. Errors in them show in the integration's error line (the gateway
 // reports them for the integration as a whole).
-func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
+func (ed *Editor) buildBackendFields(integID string) []fyne.CanvasObject {
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -52,7 +52,7 @@ func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
 			hint,
 		}
 	case model.TypeHTTP, model.TypeHTTPProxy:
-		method := widget.NewSelect(httpMethods, nil)
+		method := widget.NewSelect(HTTPMethods, nil)
 		m := strings.ToUpper(in.Method)
 		if m == "" {
 			m = "POST"

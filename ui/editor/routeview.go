@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -14,15 +14,15 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// integrationTypes are the integration types the editor offers.
-var integrationTypes = []string{model.TypeMock, model.TypeHTTP, model.TypeHTTPProxy, model.TypeAWSProxy, model.TypeAWS}
+// IntegrationTypes are the integration types the editor offers.
+var IntegrationTypes = []string{model.TypeMock, model.TypeHTTP, model.TypeHTTPProxy, model.TypeAWSProxy, model.TypeAWS}
 
-// passthroughChoices are an integration's passthrough behaviours.
-var passthroughChoices = []string{"WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"}
+// PassthroughChoices are an integration's passthrough behaviours.
+var PassthroughChoices = []string{"WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"}
 
 // buildRoute is the editor of one route: whether it is two-way, its
 // integration, the integration's request templates and its responses.
-func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
+func (ed *Editor) buildRoute(routeID string) fyne.CanvasObject {
 	api := ed.api()
 	r := routeByID(api, routeID)
 	key := r.Key
@@ -52,7 +52,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	if in == nil {
 		add := widget.NewButtonWithIcon("Add a MOCK integration", theme.ContentAddIcon(), func() {
 			if rt := routeByID(api, routeID); rt != nil {
-				ensureIntegration(api, rt, ed.wb.ctl.Workspace().AssignIDs)
+				ensureIntegration(api, rt, ed.host.AssignIDs)
 				ed.list.Refresh()
 				ed.edited()
 				ed.rebuild()
@@ -65,7 +65,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	integID := in.ID
 	integ := func() *model.Integration { return api.Integration(integID) }
 
-	typeSel := widget.NewSelect(integrationTypes, nil)
+	typeSel := widget.NewSelect(IntegrationTypes, nil)
 	typeSel.SetSelected(in.Type)
 	typeSel.OnChanged = func(s string) {
 		if it := integ(); it != nil && it.Type != s {
@@ -139,7 +139,7 @@ func sharedWith(api *model.API, integID, routeID string) []string {
 
 // buildRequest edits the integration's request side: template selection
 // expression, passthrough behaviour and request templates.
-func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
+func (ed *Editor) buildRequest(integID string) fyne.CanvasObject {
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -153,7 +153,7 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 			return e.Integration == integID && e.Response == "" && e.Template == "TemplateSelectionExpression"
 		})
 	tse.entry.SetPlaceHolder("empty: the $default template (e.g. $request.body.action)")
-	pass := widget.NewSelect(passthroughChoices, nil)
+	pass := widget.NewSelect(PassthroughChoices, nil)
 	pt := in.PassthroughBehavior
 	if pt == "" {
 		pt = "WHEN_NO_MATCH"
@@ -186,7 +186,7 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 
 // buildResponses edits the integration responses: pick one by key, then its
 // template selection expression and response templates.
-func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
+func (ed *Editor) buildResponses(integID string) fyne.CanvasObject {
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -199,7 +199,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 			}
 		}
 		ed.askKey("Add integration response", initial, `Response key: $default, or a regular expression on the status between slashes, like /2\d\d/`, func(k string) error {
-			return ed.addResponse(integID, k)
+			return ed.AddResponse(integID, k)
 		})
 	})
 	if len(in.Responses) == 0 {
@@ -254,7 +254,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 			ed.respID = ""
 			ed.edited()
 			ed.rebuild()
-		}, ed.wb.win)
+		}, ed.host.Window())
 	})
 	respErr := ed.errorLabel(func(e *emulator.CompileError) bool {
 		return e.Integration == integID && e.Response == respKey && e.Template == ""
@@ -288,7 +288,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 
 // addResponse adds an integration response with key to an integration and
 // shows it.
-func (ed *apiEditor) addResponse(integID, key string) error {
+func (ed *Editor) AddResponse(integID, key string) error {
 	it := ed.api().Integration(integID)
 	if it == nil {
 		return fmt.Errorf("the integration no longer exists")
@@ -297,7 +297,7 @@ func (ed *apiEditor) addResponse(integID, key string) error {
 		return err
 	}
 	it.Responses = append(it.Responses, model.IntegrationResponse{Key: key})
-	ed.wb.ctl.Workspace().AssignIDs()
+	ed.host.AssignIDs()
 	ed.respID, ed.respKey, ed.tab = it.Responses[len(it.Responses)-1].ID, "", 1
 	ed.edited()
 	ed.rebuild()
@@ -308,7 +308,7 @@ func (ed *apiEditor) addResponse(integID, key string) error {
 // selection value: pick a key, edit its template in a monospace editor.
 // kind is "request" or "response"; respKey names the integration response
 // (for errors); selKey remembers the key shown across rebuilds.
-func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, get func() map[string]string, set func(map[string]string), selKey *string) fyne.CanvasObject {
+func (ed *Editor) buildTemplates(kind, integID, respKey, fieldName string, get func() map[string]string, set func(map[string]string), selKey *string) fyne.CanvasObject {
 	m := get()
 	keys := sortedTemplateKeys(m)
 	if _, ok := m[*selKey]; !ok {
@@ -369,7 +369,7 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 			*selKey = ""
 			ed.edited()
 			ed.rebuild()
-		}, ed.wb.win)
+		}, ed.host.Window())
 	})
 	templateName := fmt.Sprintf("%s template %q", kind, key)
 	code := ed.code(fieldName, m[key], true,
@@ -386,7 +386,7 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 }
 
 // addTemplate adds an empty template under key and shows it.
-func (ed *apiEditor) addTemplate(get func() map[string]string, set func(map[string]string), selKey *string, key string) error {
+func (ed *Editor) addTemplate(get func() map[string]string, set func(map[string]string), selKey *string, key string) error {
 	cur := get()
 	if err := checkTemplateKey(cur, key, ""); err != nil {
 		return err
