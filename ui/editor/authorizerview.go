@@ -21,7 +21,8 @@ var AuthorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
 // buildAuthorization edits how $connect authorizes a connection: the
 // authorization type, for CUSTOM the Lambda REQUEST authorizer (its function,
 // identity sources and cache TTL), and whether an API key is required.
-func (ed *Editor) buildAuthorization(routeID string) fyne.CanvasObject {
+func (f forms) buildAuthorization(routeID string) fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	route := func() *model.Route { return routeByID(api, routeID) }
 	r := route()
@@ -64,7 +65,7 @@ func (ed *Editor) buildAuthorization(routeID string) fyne.CanvasObject {
 		notes = append(notes, l)
 	}
 	if typ == "CUSTOM" {
-		items = append(items, ed.authorizerItems(routeID)...)
+		items = append(items, f.authorizerItems(routeID)...)
 	}
 	form := widget.NewForm(items...)
 	title := widget.NewLabel("Authorization")
@@ -79,14 +80,15 @@ func (ed *Editor) buildAuthorization(routeID string) fyne.CanvasObject {
 
 // authorizerItems are the form rows of the authorizer $connect uses: which
 // one, its function (URI or name), identity sources and TTL.
-func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
+func (f forms) authorizerItems(routeID string) []*widget.FormItem {
+	ed := f.ed
 	api := ed.api()
 	r := routeByID(api, routeID)
 	var ids []string
 	for _, au := range api.Authorizers {
 		ids = append(ids, au.ID)
 	}
-	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { ed.addAuthorizer(routeID) })
+	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { f.addAuthorizer(routeID) })
 	if len(ids) == 0 {
 		return []*widget.FormItem{{Text: "Authorizer", Widget: container.NewHBox(newBtn), HintText: "no authorizer yet: add one"}}
 	}
@@ -103,7 +105,7 @@ func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
 	buttons := container.NewHBox(newBtn)
 	if au != nil {
 		auID := au.ID
-		buttons.Add(widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { ed.confirmDeleteAuthorizer(auID) }))
+		buttons.Add(widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { f.confirmDeleteAuthorizer(auID) }))
 	}
 	items := []*widget.FormItem{{Text: "Authorizer", Widget: container.NewBorder(nil, nil, nil, buttons, pick)}}
 	if au == nil {
@@ -129,7 +131,7 @@ func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
 	name := field(au.Name, "authorizer name", false, func(a *model.Authorizer, s string) { a.Name = s })
 	uri := field(au.URI, uriHint(model.TypeAWSProxy), true, func(a *model.Authorizer, s string) { a.URI = s })
 	fn := field(au.FunctionName, derivedFunction(au.URI), true, func(a *model.Authorizer, s string) { a.FunctionName = s })
-	sources := ed.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
+	sources := f.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
 		if a := get(); a != nil {
@@ -137,7 +139,7 @@ func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
 			ed.edited()
 		}
 	}
-	ttl := ed.code("authorizerTTL", strconv.Itoa(au.TTLSeconds), false, nil, nil)
+	ttl := f.code("authorizerTTL", strconv.Itoa(au.TTLSeconds), false, nil, nil)
 	ttl.check = func(s string) error { _, err := parseTTL(s); return err }
 	ttl.onChange = func(s string) {
 		if a := get(); a != nil {
@@ -156,7 +158,8 @@ func (ed *Editor) authorizerItems(routeID string) []*widget.FormItem {
 
 // addAuthorizer adds a REQUEST authorizer that reads the Authorization
 // header and makes $connect use it.
-func (ed *Editor) addAuthorizer(routeID string) {
+func (f forms) addAuthorizer(routeID string) {
+	ed := f.ed
 	api := ed.api()
 	api.Authorizers = append(api.Authorizers, model.Authorizer{
 		Name:           "authorizer",
@@ -174,7 +177,8 @@ func (ed *Editor) addAuthorizer(routeID string) {
 }
 
 // confirmDeleteAuthorizer asks, then deletes the authorizer id.
-func (ed *Editor) confirmDeleteAuthorizer(id string) {
+func (f forms) confirmDeleteAuthorizer(id string) {
+	ed := f.ed
 	dialog.ShowConfirm("Delete authorizer", "Delete the "+id+" authorizer? Every route that uses it goes back to authorization NONE.", func(ok bool) {
 		if !ok {
 			return

@@ -30,7 +30,8 @@ type backendSettings struct {
 }
 
 // buildBackendSettings returns the settings' "Backends" section.
-func (ed *Editor) buildBackendSettings() fyne.CanvasObject {
+func (f forms) buildBackendSettings() fyne.CanvasObject {
+	ed := f.ed
 	be := ed.host.Backends()
 	st := &ed.api().Settings
 	bs := &backendSettings{}
@@ -72,7 +73,7 @@ func (ed *Editor) buildBackendSettings() fyne.CanvasObject {
 	bs.mockQuery = entry(&ma.QueryString, "token (when no header is set)")
 	bs.MockValue = entry(&ma.Value, "empty: any value allows")
 	principal := entry(&ma.PrincipalID, "user")
-	mockCtx := ed.code("mockAuthorizerContext", formatVars(ma.Context), true, nil, nil)
+	mockCtx := f.code("mockAuthorizerContext", formatVars(ma.Context), true, nil, nil)
 	mockCtx.entry.SetMinRowsVisible(2)
 	mockCtx.entry.SetPlaceHolder("name=value, one a line ($context.authorizer.name)")
 	mockCtx.check = func(s string) error { _, err := parseVars(s); return err }

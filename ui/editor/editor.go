@@ -59,7 +59,7 @@ type Editor struct {
 	detail    *fyne.Container
 	editors   []*codeEditor // the detail's fields that show compile errors
 	labels    []*errorLabel // the detail's other error labels
-	problems  *fyne.Container
+	problems  *problemList
 	renameBtn *widget.Button
 	dupBtn    *widget.Button
 	delBtn    *widget.Button
@@ -93,12 +93,12 @@ func New(host Host, errs emulator.CompileErrors) *Editor {
 	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.OnDuplicateRoute)
 	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.OnDeleteRoute)
 	ed.detail = container.NewStack()
-	ed.problems = container.NewVBox()
+	ed.problems = &problemList{ed: ed, box: container.NewVBox()}
 	title := widget.NewLabel("API")
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
 	// The detail scrolls when the window is too short for it (a big zoom).
-	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, container.NewVScroll(ed.detail)))
+	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
 	ed.errs = errs
@@ -273,9 +273,9 @@ func (ed *Editor) rebuild() {
 	var obj fyne.CanvasObject
 	switch r := ed.SelectedRoute(); {
 	case ed.sel == 0:
-		obj = ed.buildSettings()
+		obj = ed.forms().buildSettings()
 	case r != nil:
-		obj = ed.buildRoute(r.ID)
+		obj = ed.forms().buildRoute(r.ID)
 	default:
 		l := widget.NewLabel("Select the API settings or a route to edit it.")
 		l.Importance = widget.LowImportance
@@ -294,7 +294,7 @@ func (ed *Editor) Reload() {
 	ed.list.Refresh()
 	ed.errs = nil
 	ed.selectFirst()
-	ed.showProblems()
+	ed.problems.show()
 }
 
 // edited tells the workbench about a change of the draft.
@@ -330,50 +330,7 @@ func (ed *Editor) ShowErrors(errs emulator.CompileErrors) {
 		}
 	}
 	ed.list.Refresh()
-	ed.showProblems()
-}
-
-// showProblems lists the compile errors under the editor, each naming the
-// route it is in and wrapped over as many lines as it takes; a click on the
-// icon selects the place. Past maxShown, a button lists them all.
-func (ed *Editor) showProblems() {
-	ed.problems.Objects = nil
-	const maxShown = 5
-	for i, e := range ed.errs {
-		if i == maxShown {
-			all := widget.NewButton(fmt.Sprintf("Show all %d problems", len(ed.errs)), ed.onShowAllProblems)
-			all.Importance = widget.DangerImportance
-			ed.problems.Add(all)
-			break
-		}
-		ed.problems.Add(ed.problemRow(e))
-	}
-	ed.problems.Refresh()
-}
-
-// problemRow is one compile error: a button that goes to its place and
-// its text, wrapped.
-func (ed *Editor) problemRow(e *emulator.CompileError) fyne.CanvasObject {
-	go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(e) })
-	go_.Importance = widget.LowImportance
-	l := widget.NewLabel(problemText(ed.api(), e))
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, go_, nil, l)
-}
-
-// onShowAllProblems lists every compile error in a dialog that scrolls.
-func (ed *Editor) onShowAllProblems() {
-	list := container.NewVBox()
-	var d dialog.Dialog
-	for _, e := range ed.errs {
-		ce := e
-		row := ed.problemRow(ce)
-		list.Add(container.NewBorder(nil, nil, nil, widget.NewButton("Go", func() { d.Hide(); ed.goTo(ce) }), row))
-	}
-	d = dialog.NewCustom("Problems", "Close", container.NewVScroll(list), ed.host.Window())
-	d.Resize(fyne.NewSize(640, 420))
-	d.Show()
+	ed.problems.show()
 }
 
 // problemText is a compile error as the problem list shows it: the route
@@ -547,7 +504,7 @@ func (ed *Editor) askKey(title, initial, hint string, apply func(string) error) 
 func (ed *Editor) Detail() *fyne.Container { return ed.detail }
 
 // Problems is the list of compile errors under the editor.
-func (ed *Editor) Problems() *fyne.Container { return ed.problems }
+func (ed *Editor) Problems() *fyne.Container { return ed.problems.box }
 
 // Backend is the settings' Backends section while the API settings are
 // shown, else nil.

@@ -20,7 +20,8 @@ var HTTPMethods = []string{"POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPT
 // the method and the request parameters for HTTP and HTTP_PROXY. MOCK has
 // none. Errors in them show in the integration's error line (the gateway
 // reports them for the integration as a whole).
-func (ed *Editor) buildBackendFields(integID string) []fyne.CanvasObject {
+func (f forms) buildBackendFields(integID string) []fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -29,7 +30,7 @@ func (ed *Editor) buildBackendFields(integID string) []fyne.CanvasObject {
 	}
 	switch in.Type {
 	case model.TypeAWSProxy, model.TypeAWS:
-		fn := ed.code("functionName", in.FunctionName, false, nil, nil)
+		fn := f.code("functionName", in.FunctionName, false, nil, nil)
 		hint := widget.NewLabel("")
 		hint.Wrapping = fyne.TextWrapWord
 		hint.Importance = widget.LowImportance
@@ -64,7 +65,7 @@ func (ed *Editor) buildBackendFields(integID string) []fyne.CanvasObject {
 				ed.edited()
 			}
 		}
-		params := ed.code("requestParameters", formatParams(in.RequestParameters), true, nil, nil)
+		params := f.code("requestParameters", formatParams(in.RequestParameters), true, nil, nil)
 		params.entry.SetMinRowsVisible(3)
 		params.entry.SetPlaceHolder("integration.request.header.connectionId = context.connectionId\nintegration.request.header.X-Static = 'fixed'")
 		params.check = func(s string) error { _, err := parseParams(s); return err }
