@@ -89,12 +89,12 @@ type workbench struct {
 	tabs   *registry
 	traces *traceStore
 
-	bg      sync.WaitGroup // goroutines doing blocking client calls
-	closed  bool           // shutdown has run
-	stats   *statsRecorder // WSWORKBENCH_STATS, when set
-	files   *fileActions   // open, save as and their dialogs
-	samples *samples       // File > Open Sample, the chat backend
-	look    *appearance    // View > Zoom, View > Theme
+	bg      sync.WaitGroup    // goroutines doing blocking client calls
+	closed  bool              // shutdown has run
+	stats   *controller.Stats // WSWORKBENCH_STATS, when set
+	files   *fileActions      // open, save as and their dialogs
+	samples *samples          // File > Open Sample, the chat backend
+	look    *appearance       // View > Zoom, View > Theme
 	// starter is the message the composers were last offered (a new tab
 	// starts with it): one for the API's first custom route.
 	starter string
@@ -231,7 +231,7 @@ func (wb *workbench) shutdown() {
 	wb.closed = true
 	wb.saveLayout()
 	if wb.stats != nil {
-		wb.stats.close()
+		wb.stats.Close()
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
