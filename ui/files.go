@@ -194,17 +194,21 @@ func (f *fileActions) saveAsThen(then func()) {
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
 	var d dialog.Dialog
+	// A problem shows under the fields, and the dialog grows to show it.
+	showProblem := func(err error) {
+		problem.SetText(errorText(err))
+		problem.Show()
+		d.Resize(fyne.NewSize(620, d.MinSize().Height))
+	}
 	save := func() {
 		target, err := wb.ctl.CheckSaveAs(filepath.Join(folder.Text, file.Text))
 		if err != nil {
-			problem.SetText(errorText(err))
-			problem.Show()
+			showProblem(err)
 			return
 		}
 		write := func() {
 			if err := wb.ctl.SaveTo(target.Path); err != nil {
-				problem.SetText(errorText(err))
-				problem.Show()
+				showProblem(err)
 				return
 			}
 			d.Hide()
@@ -248,7 +252,7 @@ func (f *fileActions) saveAsThen(then func()) {
 		&widget.FormItem{Text: "File name", Widget: file, HintText: "a name without an extension is saved as NAME.yaml"},
 	)
 	d = dialog.NewCustomWithoutButtons("Save workspace as", container2(container.NewVBox(form, problem), cancel, saveBtn), wb.win)
-	d.Resize(fyne.NewSize(620, 260))
+	d.Resize(fyne.NewSize(620, d.MinSize().Height))
 	d.Show()
 	wb.win.Canvas().Focus(file)
 }

@@ -87,6 +87,9 @@ func TestSaveAsFailingSaveKeepsTheChosenFile(t *testing.T) {
 	if got := readFile(t, other); got != otherText {
 		t.Fatalf("other.yaml now holds %d bytes %q, want its %d bytes kept", len(got), got, len(otherText))
 	}
+	if top := tb.win.Canvas().Overlays().Top(); top == nil || !dialogShows(top, "cannot be saved until this is fixed") {
+		t.Error("the Save As dialog does not say why it did not save")
+	}
 	if tb.wb.ws.Path != path || !tb.wb.ctl.Unsaved() {
 		t.Errorf("workspace path %q unsaved %v: a failed Save As must leave the workspace as it was", tb.wb.ws.Path, tb.wb.ctl.Unsaved())
 	}
