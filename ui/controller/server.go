@@ -195,7 +195,7 @@ func (s *Server) SetTLS(on bool, done func(error)) {
 	}
 	s.restarting = true
 	c.notice = "Restarting the gateway…"
-	c.changed(ChangeStatus)
+	c.changed(ChangeStatus | ChangeMenu)
 	old, certDir := s.gw, c.opts.CertDir
 	c.background(func() {
 		var st *tlsState
