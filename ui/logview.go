@@ -38,13 +38,19 @@ type logView struct {
 	lastGen  uint64
 	selected uint64 // the selected entry's Seq; 0 when none
 	syncing  bool   // the list's selection is being moved to follow selected
+	follow   bool   // the list shows the newest row as rows arrive
+	shownLen int    // the rows the list held at the last refresh
+
+	followBtn *widget.Button
+	rowH      float32 // rowHeight's cache, for rowTheme
+	rowTheme  fyne.Theme
 }
 
 // Directions the filter offers.
 var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
 func newLogView(t *clientTab) *logView {
-	v := &logView{tab: t}
+	v := &logView{tab: t, follow: true}
 	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow() }, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.search = widget.NewEntry()
@@ -70,12 +76,12 @@ func newLogView(t *clientTab) *logView {
 }
 
 func (v *logView) object() fyne.CanvasObject {
-	follow := widget.NewButtonWithIcon("", theme.MoveDownIcon(), v.onFollow)
+	v.followBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.onFollow)
 	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), v.onCopy)
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
 	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(follow, export, clearBtn), v.countLabel)
+	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(v.followBtn, export, clearBtn), v.countLabel)
 	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
 	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
 	top := container.NewBorder(tools, bottom, nil, nil, v.list)
@@ -135,9 +141,15 @@ func (v *logView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	row.set(e)
 }
 
-// refresh shows new entries: it extends the filtered view, keeps the
+// refresh shows new entries: it extends the filtered view, rebinds the rows
+// on screen (an entry may have been cleared, or got its route), keeps the
 // selection on its entry as the ring drops old ones, and follows the newest
-// entry while nothing is selected.
+// entry unless the person scrolled up.
+//
+// Every change rebinds the rows on screen: widget.List rebinds only rows
+// that come into view when it scrolls, so a list that is told only to
+// scroll to the bottom goes on drawing what its rows showed before a Clear
+// (the log's first rows then are new entries with the same row numbers).
 func (v *logView) refresh() {
 	log := v.tab.model.Client().Log()
 	gen := log.Generation()
@@ -145,30 +157,68 @@ func (v *logView) refresh() {
 		return
 	}
 	v.lastGen = gen
+	// Whether the person left the list at its end is judged on what it
+	// showed before these entries arrived.
+	v.follow = v.atEnd(v.shownLen)
 	if v.filter != nil {
 		v.extendView(log)
 	}
-	following := v.selected == 0
-	if !following {
-		v.list.Refresh()
-	}
+	v.shownLen = v.length()
 	v.updateCount(log)
 	if v.selected != 0 {
-		idx := v.indexOf(v.selected)
-		if idx < 0 {
-			v.onFollow() // the selected entry is no longer shown
-			return
+		if idx := v.indexOf(v.selected); idx >= 0 {
+			v.syncing = true
+			v.list.Select(idx) // no-op when the row did not move
+			v.syncing = false
+			v.showDetail() // its route may have arrived
+		} else {
+			v.dropSelection() // the selected entry is no longer shown
 		}
-		v.syncing = true
-		v.list.Select(idx)
-		v.syncing = false
-		v.showDetail() // its route may have arrived
+	}
+	v.list.Refresh()
+	if v.follow {
+		v.list.ScrollToBottom()
+	}
+	v.updateFollowButton()
+}
+
+// rowHeight is the height of one row and the gap below it, as the list
+// lays them out.
+func (v *logView) rowHeight() float32 {
+	if v.rowH == 0 || v.rowTheme != v.list.Theme() {
+		v.rowTheme = v.list.Theme()
+		v.rowH = newLogRow().MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
+	}
+	return v.rowH
+}
+
+// atEnd reports whether the list, holding n rows, shows its last row (or
+// has not been laid out yet, or every row fits).
+func (v *logView) atEnd(n int) bool {
+	h := v.list.Size().Height
+	if h <= 0 || n == 0 {
+		return true
+	}
+	content := float32(n) * v.rowHeight()
+	return v.list.GetScrollOffset()+h >= content-v.rowHeight()/2
+}
+
+// updateFollowButton makes the newest button stand out while the list does
+// not show the newest entry.
+func (v *logView) updateFollowButton() {
+	if v.followBtn == nil {
 		return
 	}
-	// Following the newest entry: scrolling to the bottom lays the list
-	// out for its new length and rebinds the rows on screen, so a
-	// Refresh first would do that work twice.
-	v.list.ScrollToBottom()
+	imp := widget.MediumImportance
+	text := "Newest"
+	if !v.follow {
+		imp = widget.HighImportance
+		text = "Newest ↓"
+	}
+	if v.followBtn.Importance != imp || v.followBtn.Text != text {
+		v.followBtn.Importance = imp
+		v.followBtn.SetText(text)
+	}
 }
 
 // extendView drops entries the log no longer holds from the filtered view
@@ -213,6 +263,8 @@ func (v *logView) reset() {
 	v.lastSeq = 0
 	v.selected = 0
 	v.view = nil
+	v.follow = true
+	v.shownLen = 0
 	v.onFilterChanged()
 }
 
@@ -245,8 +297,16 @@ func (v *logView) onFilterChanged() {
 		v.lastSeq = 0
 		v.extendView(v.tab.model.Client().Log())
 	}
+	// A new view starts at its newest row, or at the selected entry when
+	// the view holds it.
 	v.lastGen = 0
+	v.shownLen = 0
 	v.refresh()
+	if v.selected != 0 {
+		if idx := v.indexOf(v.selected); idx >= 0 {
+			v.list.ScrollTo(idx)
+		}
+	}
 }
 
 func (v *logView) onSelected(id widget.ListItemID) {
@@ -262,14 +322,22 @@ func (v *logView) onSelected(id widget.ListItemID) {
 	v.tab.wb.tracer.showEntry(v.tab, e.Seq)
 }
 
-// onFollow drops the selection and follows the newest entry.
+// onFollow shows the newest entry and follows new ones; the selection
+// stays.
 func (v *logView) onFollow() {
+	v.follow = true
+	v.list.Refresh()
+	v.list.ScrollToBottom()
+	v.updateFollowButton()
+}
+
+// dropSelection forgets the selected entry (it left the log or the view).
+func (v *logView) dropSelection() {
 	v.selected = 0
 	v.syncing = true
 	v.list.UnselectAll()
 	v.syncing = false
 	v.showDetail()
-	v.list.ScrollToBottom()
 }
 
 // detailText returns the selected message's text as the detail shows it.
@@ -318,15 +386,15 @@ func (v *logView) onCopy() {
 	}
 }
 
-// onClear empties the log.
+// onClear empties the log and shows it empty at once.
 func (v *logView) onClear() {
 	v.tab.model.Client().Log().Clear()
-	v.selected = 0
 	v.view = v.view[:0]
-	v.syncing = true
-	v.list.UnselectAll()
-	v.syncing = false
-	v.showDetail()
+	v.dropSelection()
+	v.follow = true
+	v.shownLen = 0
+	v.lastGen = 0
+	v.refresh()
 	v.tab.wb.bridge.mark(dirtyTabs)
 }
 
@@ -462,6 +530,7 @@ type logRow struct {
 	widget.BaseWidget
 	time, dir, text, route, meta *widget.Label
 	content                      fyne.CanvasObject
+	seq                          uint64 // the entry shown; 0 for none
 }
 
 func newLogRow() *logRow {
@@ -491,6 +560,7 @@ func (r *logRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleR
 
 // set shows e.
 func (r *logRow) set(e client.Entry) {
+	r.seq = e.Seq
 	if e.Seq == 0 {
 		r.time.SetText("")
 		r.dir.SetText("")
