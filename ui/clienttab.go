@@ -83,9 +83,13 @@ func (t *clientTab) buildUI() fyne.CanvasObject {
 	t.connectBtn = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.onReconnect)
 	t.closeBtn = widget.NewButtonWithIcon("Close", theme.CancelIcon(), t.onDisconnect)
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSettings)
+	// Two short rows rather than one long one, so the header fits a
+	// narrow column (a 1024-pixel screen, a tile): the state and the
+	// connection ID, then the URL and the buttons.
 	idBox := container.NewHBox(widget.NewLabel("ID"), t.idLabel, copyID)
-	row := container.NewBorder(nil, nil, idBox, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.stateLabel)
-	header := container.NewVBox(row, t.urlLabel)
+	row := container.NewBorder(nil, nil, nil, idBox, t.stateLabel)
+	row2 := container.NewBorder(nil, nil, nil, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.urlLabel)
+	header := container.NewVBox(row, row2)
 
 	body := container.NewVSplit(t.log.object(), t.composer.object())
 	body.Offset = 0.72

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,7 @@ type connectionsPanel struct {
 	sendEntry  *widget.Entry
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
+	allBtn     *widget.Button
 	result     *widget.Label
 	infos      []emulator.ConnectionInfo
 	selectedID string
@@ -48,17 +50,21 @@ func newConnectionsPanel(wb *workbench) *connectionsPanel {
 	p.sendEntry.SetMinRowsVisible(1)
 	p.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), p.onSend)
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
+	p.allBtn = widget.NewButtonWithIcon("Send to All", theme.MailForwardIcon(), p.onSendAll)
 	p.result = widget.NewLabel("")
-	p.result.Wrapping = fyne.TextWrapWord
+	p.result.Truncation = fyne.TextTruncateEllipsis
 	p.result.SizeName = theme.SizeNameCaptionText
 	p.setSelected("")
 	return p
 }
 
 func (p *connectionsPanel) object() fyne.CanvasObject {
+	// The actions take three short lines under the list, whatever the
+	// panel's width: the buttons wrap rather than widen the panel, and the
+	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.NewHBox(p.sendBtn, p.discBtn),
+		container.New(&flowLayout{}, p.sendBtn, p.allBtn, p.discBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -136,7 +142,7 @@ func ago(t time.Time) string {
 func (p *connectionsPanel) refresh() {
 	p.lastPoll = time.Now()
 	infos := p.wb.gw.Connections()
-	sort.SliceStable(infos, func(i, j int) bool { return infos[i].ConnectedAt.Before(infos[j].ConnectedAt) })
+	p.sortInfos(infos)
 	p.infos = infos
 	for _, m := range p.wb.tabs.list() {
 		c := m.Client()
@@ -168,6 +174,27 @@ func (p *connectionsPanel) refresh() {
 		p.list.Select(idx)
 		p.syncing = false
 	}
+}
+
+// sortInfos orders connections as the tabs are (the first tab's first),
+// then every other connection, oldest first.
+func (p *connectionsPanel) sortInfos(infos []emulator.ConnectionInfo) {
+	rank := map[string]int{}
+	for i, t := range p.wb.clients.list {
+		if id := t.model.Client().ConnectionID(); id != "" {
+			rank[id] = i + 1
+		}
+	}
+	sort.SliceStable(infos, func(i, j int) bool {
+		ri, rj := rank[infos[i].ID], rank[infos[j].ID]
+		switch {
+		case ri != 0 && rj != 0:
+			return ri < rj
+		case ri != 0 || rj != 0:
+			return ri != 0
+		}
+		return infos[i].ConnectedAt.Before(infos[j].ConnectedAt)
+	})
 }
 
 // due reports whether traffic alone should refresh the panel now.
@@ -235,6 +262,37 @@ func (p *connectionsPanel) onSend() {
 		p.result.SetText(fmt.Sprintf("Sent %s to %s at %s.", formatSize(len(p.sendEntry.Text)), p.selectedID, time.Now().Format("15:04:05")))
 		p.result.Importance = widget.SuccessImportance
 	}
+	p.result.Refresh()
+}
+
+// onSendAll posts the entry's text to every connection the gateway holds,
+// one POST @connections/{id} each, as a broadcast backend does.
+func (p *connectionsPanel) onSendAll() {
+	infos := p.wb.gw.Connections()
+	if len(infos) == 0 {
+		p.showResult("No connections to send to.", widget.DangerImportance)
+		return
+	}
+	data := []byte(p.sendEntry.Text)
+	sent := 0
+	var failed []string
+	for _, ci := range infos {
+		if err := p.wb.gw.PostToConnection(ci.ID, data); err != nil {
+			failed = append(failed, ci.ID+": "+err.Error())
+			continue
+		}
+		sent++
+	}
+	if len(failed) > 0 {
+		p.showResult(fmt.Sprintf("Sent to %d of %d; not sent to %s", sent, len(infos), strings.Join(failed, "; ")), widget.DangerImportance)
+		return
+	}
+	p.showResult(fmt.Sprintf("Sent %s to all %s at %s.", formatSize(len(data)), plural(sent, "connection"), time.Now().Format("15:04:05")), widget.SuccessImportance)
+}
+
+func (p *connectionsPanel) showResult(text string, imp widget.Importance) {
+	p.result.SetText(text)
+	p.result.Importance = imp
 	p.result.Refresh()
 }
 

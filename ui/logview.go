@@ -551,7 +551,8 @@ func newLogRow() *logRow {
 	// what this workbench is about, in the theme's primary colour.
 	r.route.Importance = widget.HighImportance
 	r.route.TextStyle = fyne.TextStyle{Monospace: true}
-	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), container.NewHBox(r.route, r.meta), r.text)
+	r.route.Truncation = fyne.TextTruncateClip
+	r.content = container.New(logRowLayout{}, r.time, r.dir, r.text, r.route, r.meta)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -600,4 +601,80 @@ func (r *logRow) set(e client.Entry) {
 	}
 	r.route.SetText(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))
+}
+
+// logRowLayout lays a log row out so the message text keeps most of the
+// row however narrow the log is: the direction arrow, the text, then the
+// route; the time (left) and the size and round trip (right) show while
+// the whole text fits beside them or keeps at least textShare of the row
+// (the detail below the log shows them for the selected row), and a long
+// route name is cut to routeShare of the row.
+//
+// Objects: time, dir, text, route, meta.
+type logRowLayout struct{}
+
+const (
+	textShare  = 0.6
+	routeShare = 0.25
+)
+
+func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	timeL, dir, text, route, meta := objs[0], objs[1], objs[2], objs[3], objs[4]
+	w := size.Width
+	dirW := dir.MinSize().Width
+	// The route label clips, so its MinSize is not its text's width.
+	routeW := float32(0)
+	if rl := route.(*widget.Label); rl.Text != "" {
+		th := rl.Theme()
+		full := fyne.MeasureText(rl.Text, th.Size(theme.SizeNameText), rl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+		routeW = min(full, w*routeShare)
+	}
+	timeW, metaW := timeL.MinSize().Width, meta.MinSize().Width
+	if meta.(*widget.Label).Text == "" {
+		metaW = 0
+	}
+	rest := func() float32 { return w - dirW - routeW - timeW - metaW }
+	// The text's own width, up to what a row can show at all.
+	tl := text.(*widget.Label)
+	th := tl.Theme()
+	need := fyne.MeasureText(tl.Text, th.Size(theme.SizeNameText), tl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+	cramped := func() bool { return rest() < need && rest() < w*textShare }
+	if cramped() {
+		metaW = 0
+	}
+	if cramped() {
+		timeW = 0
+	}
+	setShown(timeL, timeW > 0)
+	setShown(meta, metaW > 0)
+	x := float32(0)
+	place := func(o fyne.CanvasObject, width float32) {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(width, size.Height))
+		x += width
+	}
+	place(timeL, timeW)
+	place(dir, dirW)
+	place(text, max(rest(), 0))
+	place(route, routeW)
+	place(meta, metaW)
+}
+
+// MinSize is one line high and narrow: the text gives way first.
+func (logRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(objs[1].MinSize().Width*3, h)
+}
+
+// setShown shows or hides o, touching it only when that changes.
+func setShown(o fyne.CanvasObject, shown bool) {
+	switch {
+	case shown && !o.Visible():
+		o.Show()
+	case !shown && o.Visible():
+		o.Hide()
+	}
 }

@@ -34,7 +34,7 @@ func walkRendered(root fyne.CanvasObject, fn func(p placed)) {
 		var kids []fyne.CanvasObject
 		switch x := o.(type) {
 		case fyne.Widget:
-			kids = test.WidgetRenderer(x).Objects()
+			kids = testRenderer(x).Objects()
 		case *fyne.Container:
 			kids = x.Objects
 		}
@@ -119,3 +119,6 @@ func labelsIn(o fyne.CanvasObject) []string {
 }
 
 var _ = testing.T{}
+
+// testRenderer is the widget's renderer (made on first use, as drawing does).
+func testRenderer(w fyne.Widget) fyne.WidgetRenderer { return test.WidgetRenderer(w) }

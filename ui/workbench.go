@@ -106,13 +106,13 @@ type workbench struct {
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
-	root        *fyne.Container
+	body        *body // the panels, arranged for the window's width
 	editorBox   *container.Scroll
 	middleBox   *container.Scroll
-	inspBox     *container.Scroll
 	mainSplit   *container.Split // editor | rest
 	sideSplit   *container.Split // clients | inspector
 	inspSplit   *container.Split // connections / trace
+	narrowSplit *container.Split // side tabs | clients (narrow windows)
 	showEditor  bool
 	showInspect bool
 	zoom        *zoomTheme
@@ -275,41 +275,28 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	toolbar := container.NewBorder(nil, nil, left, addClient, container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
-	// Each panel scrolls sideways when it is narrower than its content (a
-	// big zoom on a small screen), instead of widening the window.
+	// The editor scrolls sideways when it is narrower than its content;
+	// the clients and the inspector lay themselves out for any width from
+	// a tile's up (see layout.go), a big zoom on a small screen excepted.
 	wb.editorBox = container.NewHScroll(wb.editor.object())
 	wb.middleBox = container.NewHScroll(wb.clients.object())
-	wb.inspBox = container.NewHScroll(wb.inspSplit)
 	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
-	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspBox)
+	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspSplit)
 	wb.sideSplit.Offset = wb.prefs.FloatWithFallback(prefSplitSide, 0.62)
 	wb.mainSplit = container.NewHSplit(wb.editorBox, wb.sideSplit)
 	wb.mainSplit.Offset = wb.prefs.FloatWithFallback(prefSplitMain, 0.3)
+	wb.narrowSplit = container.NewHSplit(widget.NewLabel(""), wb.middleBox)
+	wb.narrowSplit.Offset = 0.4
 	wb.showEditor = wb.prefs.BoolWithFallback(prefShowEditor, true)
 	wb.showInspect = wb.prefs.BoolWithFallback(prefShowInspector, true)
 
-	wb.root = container.NewStack()
+	wb.body = newBody(wb)
 	wb.relayout()
-	return container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, wb.root)
+	return container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, wb.body)
 }
 
 // relayout puts the panels that are shown into the window.
-func (wb *workbench) relayout() {
-	var right fyne.CanvasObject = wb.middleBox
-	if wb.showInspect {
-		wb.sideSplit.Leading, wb.sideSplit.Trailing = wb.middleBox, wb.inspBox
-		right = wb.sideSplit
-	}
-	var content = right
-	if wb.showEditor {
-		wb.mainSplit.Leading, wb.mainSplit.Trailing = wb.editorBox, right
-		content = wb.mainSplit
-	}
-	wb.root.Objects = []fyne.CanvasObject{content}
-	wb.sideSplit.Refresh()
-	wb.mainSplit.Refresh()
-	wb.root.Refresh()
-}
+func (wb *workbench) relayout() { wb.body.relayout() }
 
 func (wb *workbench) onToggleEditor() {
 	wb.showEditor = !wb.showEditor
