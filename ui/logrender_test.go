@@ -3,8 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
