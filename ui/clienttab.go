@@ -33,6 +33,11 @@ type clientTab struct {
 	shownID    string
 	shownURL   string
 	stateSet   bool
+
+	content   fyne.CanvasObject // header, log and composer: a tab's or a tile's
+	tileTitle *widget.Label     // the name above the tile
+	seenSeq   uint64            // the newest entry shown on screen
+	unread    int               // frames received since then, on the tab's title
 }
 
 func newClientTab(wb *workbench, name string, target tabTarget) *clientTab {
@@ -40,7 +45,8 @@ func newClientTab(wb *workbench, name string, target tabTarget) *clientTab {
 	t.model = newTabModel(name, t.newClient())
 	t.log = newLogView(t)
 	t.composer = newComposer(t)
-	t.item = container.NewTabItemWithIcon(name, stateIcon(client.Idle), t.buildUI())
+	t.content = t.buildUI()
+	t.item = container.NewTabItemWithIcon(name, stateIcon(client.Idle), t.content)
 	t.refresh()
 	return t
 }
@@ -150,6 +156,7 @@ func (t *clientTab) refresh() {
 		t.urlLabel.SetText(u)
 	}
 	t.log.refresh()
+	t.updateUnread()
 }
 
 func sameState(a, b client.State) bool {
@@ -228,6 +235,7 @@ func (t *clientTab) onSettings() {
 
 // onShown is called when the tab is selected.
 func (t *clientTab) onShown() {
+	t.markSeen()
 	t.wb.tracer.showEntry(t, t.log.selected)
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -145,5 +146,81 @@ func TestFollowSurvivesSelectionStopsOnScrollUp(t *testing.T) {
 	push("after-newest")
 	if !newest() {
 		t.Fatalf("after Newest the log does not follow: %q", renderedRows(v))
+	}
+}
+
+// TestTilesShowTwoClientsNewRows: in the tiled view both clients' logs are
+// on screen and draw their new rows; a client off screen gets an unread
+// mark that clears when it shows.
+func TestTilesShowTwoClientsNewRows(t *testing.T) {
+	tb := newTestBench(t)
+	id0 := tb.waitConnected(0)
+	id1 := tb.waitConnected(1)
+	tb.win.Resize(fyne.NewSize(1024, 768))
+	tb.wb.clients.selectIndex(0)
+
+	// As tabs, a frame to the hidden tab marks it.
+	if err := tb.wb.gw.PostToConnection(id1, []byte("while hidden")); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitEntry(1, "the hidden frame", received("while hidden"))
+	tb.waitFor("the unread mark", func() bool { return tb.tab(1).item.Text == "client 2 (1 new)" })
+	if tb.tab(0).item.Text != "client 1" {
+		t.Errorf("the selected tab is marked: %q", tb.tab(0).item.Text)
+	}
+
+	test.Tap(tb.wb.tilesBtn)
+	tb.settle(30 * time.Millisecond)
+	if tb.tab(1).item.Text != "client 2" {
+		t.Errorf("a tile on screen keeps its unread mark: %q", tb.tab(1).item.Text)
+	}
+	for i, id := range []string{id0, id1} {
+		if err := tb.wb.gw.PostToConnection(id, []byte(fmt.Sprintf("tile news %d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tb.waitEntry(0, "news 0", received("tile news 0"))
+	tb.waitEntry(1, "news 1", received("tile news 1"))
+	tb.settle(50 * time.Millisecond)
+
+	// Both rows are drawn inside the window, side by side.
+	found := map[string]fyne.Position{}
+	size := tb.win.Canvas().Size()
+	walkRendered(tb.win.Canvas().Content(), func(p placed) {
+		if r, ok := p.obj.(*logRow); ok && strings.HasPrefix(r.text.Text, "tile news") {
+			if p.pos.X >= 0 && p.pos.Y >= 0 && p.pos.X+p.size.Width <= size.Width && p.pos.Y+p.size.Height <= size.Height {
+				found[r.text.Text] = p.pos
+			}
+		}
+	})
+	a, okA := found["tile news 0"]
+	b, okB := found["tile news 1"]
+	if *shots != "" {
+		saveShot(t, tb, "ui2-test-tiles")
+	}
+	if !okA || !okB {
+		t.Fatalf("the tiles draw %v; want both clients' new rows", found)
+	}
+	if b.X <= a.X {
+		t.Errorf("client 2's tile is not beside client 1's: %v, %v", a, b)
+	}
+	// Each tile names its client and shows its connection ID.
+	labels := strings.Join(labelsIn(tb.wb.clients.object()), "\n")
+	for _, want := range []string{"client 1", "client 2", id0, id1} {
+		if !strings.Contains(labels, want) {
+			t.Errorf("the tiles do not show %q", want)
+		}
+	}
+	if bad, _ := clippedControls(tb.win); len(bad) > 0 {
+		t.Errorf("in tiles at 1024x768, controls are not reachable:\n%s", strings.Join(bad, "\n"))
+	}
+
+	test.Tap(tb.wb.tilesBtn)
+	tb.settle(30 * time.Millisecond)
+	if tb.wb.clients.tiled() || tb.wb.tilesBtn.Text != "Tiles" {
+		t.Fatalf("Tabs did not switch back")
+	}
+	if rows := renderedRows(tb.tab(0).log); countContaining(rows, "tile news 0") != 1 {
+		t.Errorf("back as tabs, client 1 draws %q", rows)
 	}
 }

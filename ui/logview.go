@@ -42,6 +42,8 @@ type logView struct {
 	shownLen int    // the rows the list held at the last refresh
 
 	followBtn *widget.Button
+	top       fyne.CanvasObject // the list with its tools
+	box       *fyne.Container   // the split, or top alone when compact
 	rowH      float32 // rowHeight's cache, for rowTheme
 	rowTheme  fyne.Theme
 }
@@ -81,13 +83,31 @@ func (v *logView) object() fyne.CanvasObject {
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
 	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(v.followBtn, export, clearBtn), v.countLabel)
+	// The count, then the buttons; they wrap in a narrow tile.
+	bottom := container.New(&flowLayout{}, v.countLabel, v.followBtn, export, clearBtn)
 	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
 	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
 	top := container.NewBorder(tools, bottom, nil, nil, v.list)
 	v.split = container.NewVSplit(top, detail)
 	v.split.Offset = 0.7
-	return v.split
+	v.top = top
+	v.box = container.NewStack(v.split)
+	return v.box
+}
+
+// setCompact shows the log without the selected message's detail (in a
+// tile, where height is short), or with it.
+func (v *logView) setCompact(on bool) {
+	want := fyne.CanvasObject(v.split)
+	if on {
+		v.split.Leading = widget.NewLabel("") // top moves out of the split
+		want = v.top
+	} else {
+		v.split.Leading = v.top
+	}
+	v.box.Objects = []fyne.CanvasObject{want}
+	v.split.Refresh()
+	v.box.Refresh()
 }
 
 // length is the number of rows.

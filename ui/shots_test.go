@@ -28,16 +28,20 @@ func TestWriteScreenshots(t *testing.T) {
 	for _, s := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1280, Height: 720}, {Width: 1920, Height: 1080}} {
 		tb.win.Resize(s)
 		tb.settle(50 * time.Millisecond)
-		img := tb.win.Canvas().Capture()
-		name := filepath.Join(*shots, "ui2-test-"+sizeName(s)+".png")
-		f, err := os.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := png.Encode(f, img); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
+		saveShot(t, tb, "ui2-test-"+sizeName(s))
+	}
+}
+
+// saveShot writes the window as it is drawn now to -shots DIR/name.png.
+func saveShot(t *testing.T, tb *testBench, name string) {
+	t.Helper()
+	f, err := os.Create(filepath.Join(*shots, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, tb.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -106,6 +106,7 @@ type workbench struct {
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
+	tilesBtn    *widget.Button // tabs or tiles (tiles.go)
 	body        *body // the panels, arranged for the window's width
 	editorBox   *container.Scroll
 	middleBox   *container.Scroll
@@ -272,7 +273,8 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	addClient.Importance = widget.HighImportance
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
 	// The status and the notice truncate rather than widen the window.
-	toolbar := container.NewBorder(nil, nil, left, addClient, container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
+	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
+	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
 	// The editor scrolls sideways when it is narrower than its content;
