@@ -44,7 +44,7 @@ type logView struct {
 	followBtn *widget.Button
 	top       fyne.CanvasObject // the list with its tools
 	box       *fyne.Container   // the split, or top alone when compact
-	rowH      float32 // rowHeight's cache, for rowTheme
+	rowH      float32           // rowHeight's cache, for rowTheme
 	rowTheme  fyne.Theme
 }
 

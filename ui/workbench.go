@@ -107,7 +107,7 @@ type workbench struct {
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
 	tilesBtn    *widget.Button // tabs or tiles (tiles.go)
-	body        *body // the panels, arranged for the window's width
+	body        *body          // the panels, arranged for the window's width
 	editorBox   *container.Scroll
 	middleBox   *container.Scroll
 	mainSplit   *container.Split // editor | rest
