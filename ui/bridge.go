@@ -315,6 +315,14 @@ func (b *bridge) handle(e emulator.Event) {
 		b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: route, reqID: id})
 	case emulator.EventConfig:
 		d |= dirtyStatus
+	case emulator.EventLimit:
+		// A close for a limit says only "1001 Going away" on the wire;
+		// the tab says which limit.
+		if e.Code != 0 && e.Error != "" {
+			if tab := b.tabs.byConnID(e.ConnectionID); tab != nil {
+				tab.setCloseWhy(e.Code, e.Reason, e.Error)
+			}
+		}
 	}
 	if d != 0 {
 		b.mark(d)

@@ -32,6 +32,7 @@ type clientTab struct {
 	shownState client.State
 	shownID    string
 	shownURL   string
+	shownWhy   string
 	stateSet   bool
 
 	content   fyne.CanvasObject // header, log and composer: a tab's or a tile's
@@ -120,10 +121,19 @@ func stateIcon(p client.Phase) fyne.Resource {
 func (t *clientTab) refresh() {
 	c := t.model.Client()
 	st := c.State()
-	if !t.stateSet || !sameState(st, t.shownState) {
+	why := ""
+	if st.Phase == client.Closed && st.CloseCode != 0 {
+		why = t.model.closeReason()
+	}
+	if !t.stateSet || !sameState(st, t.shownState) || why != t.shownWhy {
 		t.stateSet = true
 		t.shownState = st
-		t.stateLabel.SetText("● " + st.String())
+		t.shownWhy = why
+		text := "● " + st.String()
+		if why != "" {
+			text += ": " + why
+		}
+		t.stateLabel.SetText(text)
 		switch st.Phase {
 		case client.Open:
 			t.stateLabel.Importance = widget.SuccessImportance

@@ -31,7 +31,9 @@ type tracePanel struct {
 	tab     *clientTab
 	seq     uint64
 	traceID string
-	shown   int // events drawn
+	shown   int    // events drawn
+	connID  string // the connection whose $connect is shown (from the connections panel)
+	gone    bool   // the panel said that connection is gone
 }
 
 func newTracePanel(wb *workbench) *tracePanel {
@@ -63,6 +65,7 @@ func (p *tracePanel) clear(hint string) {
 // showEntry shows the trace of a tab's log entry.
 func (p *tracePanel) showEntry(t *clientTab, seq uint64) {
 	p.tab, p.seq = t, seq
+	p.connID, p.gone = "", false
 	if t == nil || seq == 0 {
 		p.tab, p.seq = nil, 0
 		p.clear("Select a message in a tab's log to see how the gateway handled it.")
@@ -80,6 +83,27 @@ func (p *tracePanel) showConnect(connID string) {
 		return
 	}
 	p.show(id)
+	p.connID = connID
+	p.gone = false
+	p.checkGone()
+}
+
+// checkGone says so above the trace when the connection whose $connect it
+// shows has gone.
+func (p *tracePanel) checkGone() {
+	if p.connID == "" || p.gone {
+		return
+	}
+	if _, ok := p.wb.gw.Connection(p.connID); ok {
+		return
+	}
+	p.gone = true
+	p.title.SetText("Trace: $connect of " + p.connID + " (gone)")
+	l := widget.NewLabel("This connection is gone: the gateway no longer holds " + p.connID + ". Its $connect is shown as it happened.")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	p.steps.Objects = append([]fyne.CanvasObject{l}, p.steps.Objects...)
+	p.steps.Refresh()
 }
 
 // resolve finds the request of the selected entry and shows its trace.
@@ -129,7 +153,9 @@ func (p *tracePanel) refresh() {
 	}
 	if t, ok := p.wb.traces.get(p.traceID); ok && len(t.events) != p.shown {
 		p.draw(t)
+		p.gone = false
 	}
+	p.checkGone()
 }
 
 // show draws the trace with the given ID.
@@ -138,6 +164,11 @@ func (p *tracePanel) show(id string) {
 	if !ok {
 		p.clear("The gateway's trace of this message is no longer kept.")
 		return
+	}
+	if id != p.traceID {
+		// Another trace starts at its top, not where the last one was
+		// scrolled to.
+		p.body.ScrollToTop()
 	}
 	p.traceID = id
 	p.draw(t)

@@ -321,6 +321,8 @@ func (wb *workbench) refresh(d dirt) {
 	}
 	if d&dirtyTrace != 0 {
 		wb.tracer.refresh()
+	} else if d&dirtyConns != 0 {
+		wb.tracer.checkGone()
 	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()
