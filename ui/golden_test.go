@@ -94,7 +94,7 @@ func TestGoldenLogRows(t *testing.T) {
 		{"log_row_event.xml", client.Entry{Seq: 1, Time: t0, Dir: client.Event, Note: "closed 1001 Going away"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newLogRow()
+			r := newLogRow(func(string) {})
 			r.set(tc.e)
 			assertMarkup(t, tc.name, r, fyne.NewSize(540, 36))
 		})

@@ -169,3 +169,17 @@ func (b *body) showSide(title string) bool {
 	}
 	return false
 }
+
+// openRoute shows the route with the given key in the API editor (a route
+// name in a log row was clicked), showing the editor first if it is hidden
+// or behind another side tab.
+func (wb *workbench) openRoute(key string) {
+	if !wb.showEditor {
+		wb.showEditor = true
+		wb.relayout()
+	}
+	wb.body.showSide(sideAPI)
+	if !wb.editor.selectRoute(key) {
+		wb.setNotice("The API has no route " + key + " any more.")
+	}
+}

@@ -40,11 +40,9 @@ func TestLogRendersEveryRowAfterClearReconnectSend(t *testing.T) {
 	tb.wb.onSend()
 	tb.waitEntry(0, "the answer after the reconnect", receivedAfter(seq, `{"message": "Hello World"}`))
 	tb.waitFor("the footer to count 4 messages", func() bool { return v.countLabel.Text == "4 messages" })
-	tb.settle(50 * time.Millisecond)
-	rows := renderedRows(v)
-	if len(rows) != 4 || !strings.Contains(rows[3], `{"message": "Hello World"}`) || !strings.Contains(rows[2], `"messageId":1`) {
-		t.Fatalf("the list draws %d rows %q; want closed, connected, the sent message and the answer", len(rows), rows)
-	}
+	tb.waitRows(v, "closed, connected, the sent message and the answer", func(rows []string) bool {
+		return len(rows) == 4 && strings.Contains(rows[3], `{"message": "Hello World"}`) && strings.Contains(rows[2], `"messageId":1`)
+	})
 	// The newest button keeps them.
 	v.onFollow()
 	if rows := renderedRows(v); len(rows) != 4 {
@@ -74,7 +72,6 @@ func TestSearchRendersMatchesThenAllRowsInOrder(t *testing.T) {
 	tb.settle(50 * time.Millisecond)
 
 	test.Type(v.search, "Hi")
-	tb.settle(30 * time.Millisecond)
 	if v.countLabel.Text != "2 of 9 messages match" {
 		t.Fatalf("count %q", v.countLabel.Text)
 	}
@@ -107,18 +104,18 @@ func TestSearchRendersMatchesThenAllRowsInOrder(t *testing.T) {
 func TestFollowSurvivesSelectionStopsOnScrollUp(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(0)
+	v := tb.tab(0).log
 	push := func(text string) {
 		t.Helper()
 		if err := tb.wb.gw.PostToConnection(id, []byte(text)); err != nil {
 			t.Fatal(err)
 		}
 		tb.waitEntry(0, text, received(text))
-		tb.settle(30 * time.Millisecond)
+		tb.waitFor("the footer to count it", func() bool { return v.shownLen == v.tab.model.Client().Log().Len() })
 	}
 	for i := range 30 {
 		push(fmt.Sprintf("msg-%d", i))
 	}
-	v := tb.tab(0).log
 	newest := func() bool {
 		s := renderedRows(v)
 		return len(s) > 0 && strings.HasSuffix(s[len(s)-1], tb.tab(0).model.Client().Log().At(v.length()-1).Text)
@@ -179,9 +176,8 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tb.waitEntry(0, "news 0", received("tile news 0"))
-	tb.waitEntry(1, "news 1", received("tile news 1"))
-	tb.settle(50 * time.Millisecond)
+	tb.waitRows(tb.tab(0).log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news 0") == 1 })
+	tb.waitRows(tb.tab(1).log, "client 2's news", func(rows []string) bool { return countContaining(rows, "tile news 1") == 1 })
 
 	// Both rows are drawn inside the window, side by side.
 	found := map[string]fyne.Position{}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -51,9 +52,12 @@ type logView struct {
 // Directions the filter offers.
 var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
+// openRoute opens a route named in the log in the API editor.
+func (v *logView) openRoute(key string) { v.tab.wb.openRoute(key) }
+
 func newLogView(t *clientTab) *logView {
 	v := &logView{tab: t, follow: true}
-	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow() }, v.updateRow)
+	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow(v.openRoute) }, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search (text, or /regex/)")
@@ -207,7 +211,7 @@ func (v *logView) refresh() {
 func (v *logView) rowHeight() float32 {
 	if v.rowH == 0 || v.rowTheme != v.list.Theme() {
 		v.rowTheme = v.list.Theme()
-		v.rowH = newLogRow().MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
+		v.rowH = newLogRow(nil).MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
 	}
 	return v.rowH
 }
@@ -340,6 +344,9 @@ func (v *logView) onSelected(id widget.ListItemID) {
 	v.selected = e.Seq
 	v.showDetail()
 	v.tab.wb.tracer.showEntry(v.tab, e.Seq)
+	// In a narrow window the trace shares a column with the editor: a
+	// row selected by hand is a request to see its trace.
+	v.tab.wb.body.showSide(sideTrace)
 }
 
 // onFollow shows the newest entry and follows new ones; the selection
@@ -548,17 +555,18 @@ func oneLine(s string) string {
 // and its route, size and round-trip time.
 type logRow struct {
 	widget.BaseWidget
-	time, dir, text, route, meta *widget.Label
-	content                      fyne.CanvasObject
+	time, dir, text, meta *widget.Label
+	route                 *routeLink
+	content               fyne.CanvasObject
 	seq                          uint64 // the entry shown; 0 for none
 }
 
-func newLogRow() *logRow {
+func newLogRow(onRoute func(string)) *logRow {
 	r := &logRow{
 		time:  widget.NewLabel("00:00:00.000"),
 		dir:   widget.NewLabel("→"),
 		text:  widget.NewLabel(""),
-		route: widget.NewLabel(""),
+		route: newRouteLink(),
 		meta:  widget.NewLabel(""),
 	}
 	r.time.TextStyle = fyne.TextStyle{Monospace: true}
@@ -568,8 +576,9 @@ func newLogRow() *logRow {
 	// which at 60 refreshes a second was half the window's work.
 	r.text.Truncation = fyne.TextTruncateClip
 	// Legible on a projector: no faint (low importance) text; the route,
-	// what this workbench is about, in the theme's primary colour.
-	r.route.Importance = widget.HighImportance
+	// what this workbench is about, in the theme's primary colour when it
+	// links to the route in the editor.
+	r.route.onTap = onRoute
 	r.route.TextStyle = fyne.TextStyle{Monospace: true}
 	r.route.Truncation = fyne.TextTruncateClip
 	r.content = container.New(logRowLayout{}, r.time, r.dir, r.text, r.route, r.meta)
@@ -586,7 +595,7 @@ func (r *logRow) set(e client.Entry) {
 		r.time.SetText("")
 		r.dir.SetText("")
 		r.text.SetText("")
-		r.route.SetText("")
+		r.route.setRoute("")
 		r.meta.SetText("")
 		return
 	}
@@ -619,7 +628,7 @@ func (r *logRow) set(e client.Entry) {
 	if e.RTT > 0 {
 		meta = append(meta, formatRTT(e.RTT))
 	}
-	r.route.SetText(e.Route)
+	r.route.setRoute(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))
 }
 
@@ -644,7 +653,7 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	dirW := dir.MinSize().Width
 	// The route label clips, so its MinSize is not its text's width.
 	routeW := float32(0)
-	if rl := route.(*widget.Label); rl.Text != "" {
+	if rl := route.(*routeLink); rl.Text != "" {
 		th := rl.Theme()
 		full := fyne.MeasureText(rl.Text, th.Size(theme.SizeNameText), rl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
 		routeW = min(full, w*routeShare)
@@ -697,4 +706,48 @@ func setShown(o fyne.CanvasObject, shown bool) {
 	case !shown && o.Visible():
 		o.Hide()
 	}
+}
+
+// routeLink is a log row's route: a link to the route in the API editor
+// when it names one ("@connections" and "?" are not routes, and do not look
+// like links).
+type routeLink struct {
+	widget.Label
+	onTap func(key string)
+}
+
+func newRouteLink() *routeLink {
+	r := &routeLink{}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// isRouteKey reports whether a log row's route names a route of the API.
+func isRouteKey(s string) bool { return s != "" && s != "?" && s != "@connections" }
+
+func (r *routeLink) setRoute(key string) {
+	imp := widget.MediumImportance
+	if isRouteKey(key) && r.onTap != nil {
+		imp = widget.HighImportance
+	}
+	if r.Importance != imp {
+		r.Importance = imp
+		r.Refresh()
+	}
+	r.SetText(key)
+}
+
+// Tapped opens the route.
+func (r *routeLink) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil && isRouteKey(r.Text) {
+		r.onTap(r.Text)
+	}
+}
+
+// Cursor is a hand over a link.
+func (r *routeLink) Cursor() desktop.Cursor {
+	if r.onTap != nil && isRouteKey(r.Text) {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
 }

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -122,3 +123,23 @@ var _ = testing.T{}
 
 // testRenderer is the widget's renderer (made on first use, as drawing does).
 func testRenderer(w fyne.Widget) fyne.WidgetRenderer { return test.WidgetRenderer(w) }
+
+// waitRows runs the UI queue until the rows v draws satisfy cond, or fails
+// the test with the rows it draws after 10 s. The bridge may stretch its
+// refresh interval on a loaded machine, so tests wait for what a person
+// would see rather than for a fixed time.
+func (tb *testBench) waitRows(v *logView, what string, cond func(rows []string) bool) []string {
+	tb.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tb.drain()
+		rows := renderedRows(v)
+		if cond(rows) {
+			return rows
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("timed out waiting for %s; the list draws %q (footer %q)", what, rows, v.countLabel.Text)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

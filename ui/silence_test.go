@@ -50,10 +50,7 @@ func TestIdleCloseShowsReason(t *testing.T) {
 	tb.waitFor("the reason in the state", func() bool {
 		return strings.Contains(tab.stateLabel.Text, "closed 1001 Going away: the connection was idle for 10m0s")
 	})
-	tb.settle(30 * time.Millisecond)
-	if rows := renderedRows(tab.log); countContaining(rows, "idle for 10m0s") != 1 {
-		t.Errorf("the log does not say why: %q", rows)
-	}
+	tb.waitRows(tab.log, "the reason in the log", func(rows []string) bool { return countContaining(rows, "idle for 10m0s") == 1 })
 }
 
 // TestTraceStartsAtTopAndSaysConnectionGone: a newly selected trace shows
@@ -83,4 +80,47 @@ func TestTraceStartsAtTopAndSaysConnectionGone(t *testing.T) {
 	tb.waitFor("the trace to say the connection is gone", func() bool {
 		return strings.HasSuffix(p.title.Text, "(gone)") && strings.Contains(strings.Join(labelsIn(p.steps), "\n"), "This connection is gone")
 	})
+}
+
+// TestRouteInLogOpensEditor: a route name in a log row is a link: tapping it
+// selects the route in the API editor (bringing the editor's tab forward in
+// a narrow window); "@connections" is not a route and does not look like a
+// link.
+func TestRouteInLogOpensEditor(t *testing.T) {
+	tb := newTestBench(t)
+	id := tb.waitConnected(0)
+	tb.win.Resize(fyne.NewSize(1024, 768))
+	tb.send(0, `{"action":"whoami"}`)
+	e := tb.waitEntry(0, "the whoami answer", func(e client.Entry) bool { return e.Dir == client.Received })
+	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq); return got.Route == "whoami" })
+	if err := tb.wb.gw.PostToConnection(id, []byte("pushed")); err != nil {
+		t.Fatal(err)
+	}
+	tb.waitRows(tb.tab(0).log, "the push", func(rows []string) bool { return countContaining(rows, "pushed") == 1 })
+	tb.wb.body.showSide(sideTrace)
+
+	var link, pushed *routeLink
+	walkRendered(tb.tab(0).log.list, func(p placed) {
+		if r, ok := p.obj.(*logRow); ok {
+			switch {
+			case r.seq == e.Seq:
+				link = r.route
+			case r.text.Text == "pushed":
+				pushed = r.route
+			}
+		}
+	})
+	if link == nil || pushed == nil {
+		t.Fatalf("rows not drawn: %q (%s, list %v)", renderedRows(tb.tab(0).log), tb.tab(0).log.countLabel.Text, tb.tab(0).log.list.Size())
+	}
+	if link.Importance != widget.HighImportance || pushed.Importance == widget.HighImportance {
+		t.Errorf("link styles: whoami %v, @connections %v", link.Importance, pushed.Importance)
+	}
+	test.Tap(link)
+	if r := tb.wb.editor.selectedRoute(); r == nil || r.Key != "whoami" {
+		t.Errorf("the editor shows route %v after tapping whoami", r)
+	}
+	if sel := tb.wb.body.side.Selected(); sel == nil || sel.Text != sideAPI {
+		t.Errorf("the side column shows %v, not the API", sel)
+	}
 }
