@@ -558,7 +558,7 @@ type logRow struct {
 	time, dir, text, meta *widget.Label
 	route                 *routeLink
 	content               fyne.CanvasObject
-	seq                          uint64 // the entry shown; 0 for none
+	seq                   uint64 // the entry shown; 0 for none
 }
 
 func newLogRow(onRoute func(string)) *logRow {
