@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -112,8 +111,7 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			if err := tb.wb.gw.PostToConnection(id, []byte(answer)); err != nil {
 				t.Fatal(err)
 			}
-			tb.waitEntry(0, "the answer", received(answer))
-			tb.settle(60 * time.Millisecond)
+			tb.waitRows(tb.tab(0).log, "the answer", func(rows []string) bool { return countContaining(rows, answer) == 1 })
 			if got := tb.win.Canvas().Size(); got != size {
 				t.Fatalf("the window is %v, want %v", got, size)
 			}
@@ -124,6 +122,9 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			t.Logf("%d controls checked", checked)
 			if len(bad) > 0 {
 				t.Errorf("at %s, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+			if bad := badRowParts(tb.tab(0).log); len(bad) > 0 {
+				t.Errorf("at %s log rows are laid out wrong:\n%s", sizeName(size), strings.Join(bad, "\n"))
 			}
 			var row *logRow
 			walkRendered(tb.tab(0).log.list, func(p placed) {
@@ -140,4 +141,46 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badRowParts checks the rows a log draws: the parts shown (time, arrow,
+// text, route, size) do not overlap, stay inside the row, and the time,
+// size and route that show are not cut (a route may be cut to routeShare
+// of the row).
+func badRowParts(v *logView) []string {
+	var bad []string
+	walkRendered(v.list, func(p placed) {
+		r, ok := p.obj.(*logRow)
+		if !ok || r.seq == 0 {
+			return
+		}
+		w := r.Size().Width
+		parts := []*widget.Label{r.time, r.dir, r.text, &r.route.Label, r.meta}
+		names := []string{"time", "arrow", "text", "route", "size"}
+		end := float32(0)
+		for i, l := range parts {
+			if !l.Visible() || l.Text == "" {
+				continue
+			}
+			pos, size := l.Position(), l.Size()
+			if i == 3 {
+				pos, size = r.route.Position(), r.route.Size()
+			}
+			if pos.X < end-0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s overlaps what is left of it", r.text.Text, names[i]))
+			}
+			if pos.X+size.Width > w+0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.text.Text, names[i]))
+			}
+			end = pos.X + size.Width
+			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+			if i == 3 {
+				need = min(need, w*routeShare)
+			}
+			if i != 2 && size.Width < need-0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s %q gets %.0f of %.0f px", r.text.Text, names[i], l.Text, size.Width, need))
+			}
+		}
+	})
+	return bad
 }

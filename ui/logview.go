@@ -597,6 +597,7 @@ func (r *logRow) set(e client.Entry) {
 		r.text.SetText("")
 		r.route.setRoute("")
 		r.meta.SetText("")
+		r.relayout()
 		return
 	}
 	r.time.SetText(e.Time.Format("15:04:05.000"))
@@ -630,6 +631,13 @@ func (r *logRow) set(e client.Entry) {
 	}
 	r.route.setRoute(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))
+	r.relayout()
+}
+
+// relayout lays the row out again: which parts show depends on the texts.
+func (r *logRow) relayout() {
+	c := r.content.(*fyne.Container)
+	c.Layout.Layout(c.Objects, c.Size())
 }
 
 // logRowLayout lays a log row out so the message text keeps most of the
