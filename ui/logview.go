@@ -66,7 +66,6 @@ func newLogView(t *clientTab) *logView {
 	v.pretty = widget.NewCheck("Pretty JSON", nil)
 	v.pretty.SetChecked(true)
 	v.countLabel = widget.NewLabel("")
-	v.countLabel.Importance = widget.LowImportance
 	v.detailHead = widget.NewLabel("")
 	v.detailHead.Truncation = fyne.TextTruncateEllipsis
 	v.detail = widget.NewLabel("")
