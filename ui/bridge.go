@@ -325,9 +325,9 @@ func (b *bridge) handle(e emulator.Event) {
 	case emulator.EventLimit:
 		// A close for a limit says only "1001 Going away" on the wire;
 		// the tab says which limit.
-		if e.Code != 0 && e.Error != "" {
+		if c := e.Close; c != nil && e.Error != "" {
 			if tab := b.tabs.byConnID(e.ConnectionID); tab != nil {
-				tab.setCloseWhy(e.Code, e.Reason, e.Error)
+				tab.setCloseWhy(c.Code, c.Reason, e.Error)
 			}
 		}
 	}
