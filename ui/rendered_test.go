@@ -108,12 +108,20 @@ func countContaining(rows []string, s string) int {
 	return n
 }
 
-// labelsIn returns the text of every visible label under o.
+// labelsIn returns the text of every visible label under o, and the
+// titles of accordions.
 func labelsIn(o fyne.CanvasObject) []string {
 	var out []string
 	walkRendered(o, func(p placed) {
-		if l, ok := p.obj.(*widget.Label); ok && l.Text != "" {
-			out = append(out, l.Text)
+		switch x := p.obj.(type) {
+		case *widget.Label:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		case *widget.Accordion: // its headers draw their titles themselves
+			for _, it := range x.Items {
+				out = append(out, it.Title)
+			}
 		}
 	})
 	return out

@@ -214,7 +214,18 @@ type stepLine struct {
 	label string
 	text  string
 	code  bool
+	fold  fold // a JSON document shown pretty, under a header that folds it
 }
+
+// fold says whether a step line is a foldable JSON document, and whether it
+// starts open.
+type fold uint8
+
+const (
+	noFold     fold = iota
+	foldClosed      // a long document people look at less (the event sent)
+	foldOpen        // the answer, open at first
+)
 
 // traceSteps turns a trace's events into the steps the panel shows.
 func traceSteps(t trace) []traceStep {
@@ -316,9 +327,13 @@ func lambdaLines(l *emulator.LambdaCall) []stepLine {
 	if l == nil {
 		return nil
 	}
-	lines := []stepLine{{label: "function", text: l.Function}, {label: "event sent", text: l.Event, code: true}}
+	lines := []stepLine{{label: "function", text: l.Function}}
+	if l.Duration > 0 {
+		lines = append(lines, stepLine{label: "call took", text: formatRTT(l.Duration)})
+	}
+	lines = append(lines, stepLine{label: "event sent", text: l.Event, code: true, fold: foldClosed})
 	if l.Result != "" {
-		lines = append(lines, stepLine{label: "result", text: l.Result, code: true})
+		lines = append(lines, stepLine{label: "result received", text: l.Result, code: true, fold: foldOpen})
 	}
 	if l.FunctionError != "" {
 		lines = append(lines, stepLine{label: "function error", text: l.FunctionError})
@@ -482,6 +497,13 @@ func stepObject(s traceStep) fyne.CanvasObject {
 		if s.failed && l.label == "" || l.label == "error" || strings.HasPrefix(l.label, "why Forbidden") {
 			v.Importance = widget.DangerImportance
 		}
+		if l.label == "warning" {
+			v.Importance = widget.WarningImportance
+		}
+		if l.fold != noFold {
+			box.Add(foldedJSON(l, v))
+			continue
+		}
 		if l.label == "" {
 			box.Add(v)
 			continue
@@ -492,6 +514,20 @@ func stepObject(s traceStep) fyne.CanvasObject {
 	}
 	box.Add(widget.NewSeparator())
 	return box
+}
+
+// foldedJSON shows a JSON document pretty-printed under a header with its
+// size that opens and closes it.
+func foldedJSON(l stepLine, v *widget.Label) fyne.CanvasObject {
+	if p, err := client.PrettyJSON(l.text); err == nil && len(p) <= maxStepText {
+		v.SetText(p)
+	}
+	item := widget.NewAccordionItem(l.label+" ("+formatSize(len(l.text))+")", v)
+	acc := widget.NewAccordion(item)
+	if l.fold == foldOpen {
+		acc.Open(0)
+	}
+	return acc
 }
 
 func stepTiming(s traceStep) string {
