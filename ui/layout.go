@@ -3,11 +3,12 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// The window's body changes its arrangement with its width (in Fyne's
-// scaled units, so a zoomed window counts as narrower), so that every
+// The window's body changes its arrangement with its width (divided by the
+// zoom, so a zoomed window counts as narrower), so that every
 // control stays on screen from 1024x768 up, and on a zoomed projector:
 //
 //   - wide (wideWidth and up): the API editor, the clients, and the
@@ -69,13 +70,35 @@ func newBody(wb *workbench) *body {
 
 func (b *body) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.stack) }
 
+// zoom is how much the theme enlarges text (the View menu's zoom): the
+// arrangements are chosen for the width divided by it.
+func (b *body) zoom() float32 {
+	z := b.Theme().Size(theme.SizeNameText) / theme.DefaultTheme().Size(theme.SizeNameText)
+	if z <= 0 {
+		return 1
+	}
+	return z
+}
+
 // Resize picks the arrangement for the new width before laying it out.
 func (b *body) Resize(s fyne.Size) {
-	if a := arrangementFor(s.Width); a != b.current {
+	if a := arrangementFor(s.Width / b.zoom()); a != b.current {
 		b.arrange(a)
 	}
 	b.BaseWidget.Resize(s)
 	b.stack.Resize(s)
+}
+
+// Refresh picks the arrangement again: a zoom changes the theme, not the
+// size.
+func (b *body) Refresh() {
+	if w := b.Size().Width; w > 0 {
+		if a := arrangementFor(w / b.zoom()); a != b.current {
+			b.arrange(a)
+			b.stack.Resize(b.Size())
+		}
+	}
+	b.BaseWidget.Refresh()
 }
 
 // MinSize is small: every arrangement fits the window it was chosen for.

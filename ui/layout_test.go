@@ -99,10 +99,19 @@ func clippedControls(win fyne.Window) (bad []string, checked int) {
 // button and entry of the window lies inside it, none is cut off by its
 // panel, and an answer of 40 characters shows in full in the log.
 func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
-	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1280, Height: 720}} {
-		t.Run(sizeName(size), func(t *testing.T) {
+	for _, tc := range []struct {
+		size fyne.Size
+		zoom float32
+	}{
+		{fyne.Size{Width: 1024, Height: 768}, 1},
+		{fyne.Size{Width: 1280, Height: 720}, 1},
+		{fyne.Size{Width: 1280, Height: 800}, 1.25}, // a projector
+	} {
+		size := tc.size
+		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
 			tb := newTestBench(t)
 			id := tb.waitConnected(0)
+			tb.wb.setZoom(tc.zoom)
 			tb.win.Resize(size)
 			answer := "The answer is forty characters long: ok!"
 			if len(answer) != 40 {

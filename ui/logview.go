@@ -394,7 +394,7 @@ const maxDetailBytes = 64 << 10
 func (v *logView) showDetail() {
 	e, text, ok := v.detailText()
 	if !ok {
-		v.detailHead.SetText("Select a message to see it in full, and its trace on the right.")
+		v.detailHead.SetText("Select a message to see it in full, and its trace.")
 		v.detail.SetText("")
 		return
 	}

@@ -30,6 +30,11 @@ func TestWriteScreenshots(t *testing.T) {
 		tb.settle(50 * time.Millisecond)
 		saveShot(t, tb, "ui2-test-"+sizeName(s))
 	}
+	tb.wb.setZoom(1.25) // a projector
+	tb.win.Resize(fyne.NewSize(1280, 800))
+	tb.settle(50 * time.Millisecond)
+	saveShot(t, tb, "ui2-test-1280x800-zoom125")
+	tb.wb.setZoom(1)
 }
 
 // saveShot writes the window as it is drawn now to -shots DIR/name.png.
