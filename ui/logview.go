@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"wsworkbench/ui/flow"
+	"wsworkbench/ui/format"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -87,7 +89,7 @@ func (v *logView) object() fyne.CanvasObject {
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
 	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
 	// The count, then the buttons; they wrap in a narrow tile.
-	bottom := container.New(&flowLayout{}, v.countLabel, v.followBtn, export, clearBtn)
+	bottom := container.New(&flow.Layout{}, v.countLabel, v.followBtn, export, clearBtn)
 	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
 	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
 	top := container.NewBorder(tools, bottom, nil, nil, v.list)
@@ -268,9 +270,9 @@ func (v *logView) updateCount(log *client.Log) {
 	n := log.Len()
 	var s string
 	if v.filter != nil {
-		s = fmt.Sprintf("%d of %s match", len(v.view), plural(n, "message"))
+		s = fmt.Sprintf("%d of %s match", len(v.view), format.Plural(n, "message"))
 	} else {
-		s = plural(n, "message")
+		s = format.Plural(n, "message")
 	}
 	if d := log.Dropped(); d > 0 {
 		s += fmt.Sprintf(" (%d older ones dropped: the log keeps %d)", d, log.Capacity())
@@ -457,30 +459,22 @@ func (v *logView) exportTo(w io.Writer) error {
 func entrySummary(e client.Entry) string {
 	parts := []string{e.Time.Format("15:04:05.000"), dirWord(e.Dir)}
 	if e.Dir != client.Event {
-		parts = append(parts, formatSize(e.Size))
+		parts = append(parts, format.Size(e.Size))
 	}
 	if e.Route != "" {
 		parts = append(parts, "route "+e.Route)
 	}
 	if e.RTT > 0 {
 		if e.Dir == client.Event {
-			parts = append(parts, "handshake "+formatRTT(e.RTT))
+			parts = append(parts, "handshake "+format.Duration(e.RTT))
 		} else {
-			parts = append(parts, "round trip "+formatRTT(e.RTT))
+			parts = append(parts, "round trip "+format.Duration(e.RTT))
 		}
 	}
 	if e.Note != "" && e.Dir != client.Event {
 		parts = append(parts, e.Note)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// plural returns "1 message", "2 messages".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func dirWord(d client.Dir) string {
@@ -501,26 +495,6 @@ func dirArrow(d client.Dir) string {
 		return "←"
 	}
 	return "•"
-}
-
-func formatSize(n int) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-}
-
-func formatRTT(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	}
-	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
 // maxRowRunes is how much of a message a log row shows.
@@ -623,10 +597,10 @@ func (r *logRow) set(e client.Entry) {
 			text = "(binary, base64) " + text
 		}
 		r.text.SetText(oneLine(text))
-		meta = append(meta, formatSize(e.Size))
+		meta = append(meta, format.Size(e.Size))
 	}
 	if e.RTT > 0 {
-		meta = append(meta, formatRTT(e.RTT))
+		meta = append(meta, format.Duration(e.RTT))
 	}
 	r.route.setRoute(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))

@@ -71,7 +71,7 @@ func TestTraceStartsAtTopAndSaysConnectionGone(t *testing.T) {
 	if p.body.Offset.Y <= 0 {
 		t.Fatalf("the trace does not scroll: it cannot test the reset (content %v, view %v)", p.steps.MinSize(), p.body.Size())
 	}
-	tb.waitFor("the panel to list client 2", func() bool { return tb.wb.conns.selectID(id1) })
+	tb.waitFor("the panel to list client 2", func() bool { return tb.wb.conns.SelectID(id1) })
 	if p.body.Offset.Y != 0 {
 		t.Errorf("the new trace is shown from %v, not its top", p.body.Offset.Y)
 	}

@@ -101,7 +101,7 @@ func (ct *clientTabs) closeTab(t *clientTab) {
 		ct.fillTiles()
 	}
 	ct.showEmpty()
-	ct.wb.conns.refresh()
+	ct.wb.conns.Refresh()
 }
 
 func (ct *clientTabs) showEmpty() {

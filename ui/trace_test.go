@@ -138,7 +138,7 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 func TestTraceOfConnect(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(1)
-	tb.waitFor("the panel to list it", func() bool { return tb.wb.conns.selectID(id) })
+	tb.waitFor("the panel to list it", func() bool { return tb.wb.conns.SelectID(id) })
 	p := tb.wb.tracer
 	if !strings.HasPrefix(p.title.Text, "Trace: $connect of "+id) {
 		t.Fatalf("trace title %q", p.title.Text)

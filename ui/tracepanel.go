@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"wsworkbench/ui/format"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -234,7 +235,7 @@ func traceSteps(t trace) []traceStep {
 		s := traceStep{at: e.Time.Sub(t.start), took: e.Duration}
 		switch e.Kind {
 		case emulator.EventFrameIn:
-			s.title = fmt.Sprintf("Frame in (%s)", formatSize(e.Size))
+			s.title = fmt.Sprintf("Frame in (%s)", format.Size(e.Size))
 			s.lines = []stepLine{{text: e.Data, code: true}}
 		case emulator.EventRoute:
 			s.title, s.lines, s.failed = routeStep(e)
@@ -245,7 +246,7 @@ func traceSteps(t trace) []traceStep {
 		case emulator.EventAuthorizer:
 			s.title, s.lines = authorizerStep(e)
 		case emulator.EventFrameOut:
-			s.title = fmt.Sprintf("Frame out (%s)", formatSize(e.Size))
+			s.title = fmt.Sprintf("Frame out (%s)", format.Size(e.Size))
 			s.lines = []stepLine{{text: e.Data, code: true}}
 		case emulator.EventConnections:
 			s.title, s.lines = connectionsStep(e)
@@ -329,7 +330,7 @@ func lambdaLines(l *emulator.LambdaCall) []stepLine {
 	}
 	lines := []stepLine{{label: "function", text: l.Function}}
 	if l.Duration > 0 {
-		lines = append(lines, stepLine{label: "call took", text: formatRTT(l.Duration)})
+		lines = append(lines, stepLine{label: "call took", text: format.Duration(l.Duration)})
 	}
 	lines = append(lines, stepLine{label: "event sent", text: l.Event, code: true, fold: foldClosed})
 	if l.Result != "" {
@@ -410,7 +411,7 @@ func connectionsStep(e emulator.Event) (string, []stepLine) {
 	}
 	var lines []stepLine
 	if c.Method == "POST" {
-		lines = append(lines, stepLine{label: formatSize(e.Size), text: e.Data, code: true})
+		lines = append(lines, stepLine{label: format.Size(e.Size), text: e.Data, code: true})
 	}
 	return title, lines
 }
@@ -522,7 +523,7 @@ func foldedJSON(l stepLine, v *widget.Label) fyne.CanvasObject {
 	if p, err := client.PrettyJSON(l.text); err == nil && len(p) <= maxStepText {
 		v.SetText(p)
 	}
-	item := widget.NewAccordionItem(l.label+" ("+formatSize(len(l.text))+")", v)
+	item := widget.NewAccordionItem(l.label+" ("+format.Size(len(l.text))+")", v)
 	acc := widget.NewAccordion(item)
 	if l.fold == foldOpen {
 		acc.Open(0)
@@ -531,9 +532,9 @@ func foldedJSON(l stepLine, v *widget.Label) fyne.CanvasObject {
 }
 
 func stepTiming(s traceStep) string {
-	t := "+" + formatRTT(s.at)
+	t := "+" + format.Duration(s.at)
 	if s.took > 0 {
-		t += " (took " + formatRTT(s.took) + ")"
+		t += " (took " + format.Duration(s.took) + ")"
 	}
 	return t
 }

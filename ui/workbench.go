@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"wsworkbench/ui/connections"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -100,7 +101,7 @@ type workbench struct {
 
 	editor  *apiEditor
 	clients *clientTabs
-	conns   *connectionsPanel
+	conns   *connections.Panel
 	tracer  *tracePanel
 
 	urlLabel    *widget.Label
@@ -168,7 +169,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 
 	wb.editor = newAPIEditor(wb)
 	wb.clients = newClientTabs(wb)
-	wb.conns = newConnectionsPanel(wb)
+	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = newTracePanel(wb)
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
@@ -276,7 +277,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
 	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
-	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
+	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.object())
 	// The editor scrolls sideways when it is narrower than its content;
 	// the clients and the inspector lay themselves out for any width from
 	// a tile's up (see layout.go), a big zoom on a small screen excepted.
@@ -316,8 +317,8 @@ func (wb *workbench) refresh(d dirt) {
 	if d&dirtyTabs != 0 {
 		wb.clients.refresh()
 	}
-	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.due() {
-		wb.conns.refresh()
+	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.Due() {
+		wb.conns.Refresh()
 	}
 	if d&dirtyTrace != 0 {
 		wb.tracer.refresh()

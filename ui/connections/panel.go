@@ -1,4 +1,10 @@
-package ui
+// Package connections is the window's connections panel: every connection
+// the embedded gateway holds (the window's client tabs and anything else: a
+// browser frontend under test, wscat), with a message to send to one or all
+// of them and a way to drop one, the way a backend does through
+// @connections. It knows the window only through Host, and the gateway only
+// through Gateway.
+package connections
 
 import (
 	"fmt"
@@ -11,15 +17,39 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/flow"
+	"wsworkbench/ui/format"
 )
 
-// connectionsPanel lists every connection the gateway holds (the window's
-// tabs and anything else: a browser, wscat), and sends to or drops the
-// selected one the way a backend does through @connections.
-type connectionsPanel struct {
-	wb *workbench
+// Gateway is what the panel uses of the gateway: its connections and the
+// @connections operations.
+type Gateway interface {
+	Connections() []emulator.ConnectionInfo
+	PostToConnection(id string, data []byte) error
+	DeleteConnection(id string) error
+}
+
+var _ Gateway = (*emulator.Gateway)(nil)
+
+// Host is what the panel needs from the window. Its methods are called on
+// the UI goroutine.
+type Host interface {
+	// Gateway returns the gateway running now (TLS on or off replaces it).
+	Gateway() Gateway
+	// Tab names the client tab that holds a connection and gives its
+	// position among the tabs; ok is false when no tab holds it.
+	Tab(connID string) (name string, order int, ok bool)
+	// Selected tells the window a person selected a connection (it shows
+	// its tab and its $connect trace).
+	Selected(connID string)
+	// Listed hands the window each list of connections the panel reads.
+	Listed(infos []emulator.ConnectionInfo)
+}
+
+// Panel lists the connections. It is used on the UI goroutine only.
+type Panel struct {
+	host Host
 
 	list       *widget.List
 	title      *widget.Label
@@ -34,12 +64,13 @@ type connectionsPanel struct {
 	lastPoll   time.Time
 }
 
-// connsMinInterval bounds how often message traffic refreshes the panel
-// (its counters); connects and disconnects refresh it at once.
-const connsMinInterval = 250 * time.Millisecond
+// minInterval bounds how often message traffic refreshes the panel (its
+// counters); connects and disconnects refresh it at once.
+const minInterval = 250 * time.Millisecond
 
-func newConnectionsPanel(wb *workbench) *connectionsPanel {
-	p := &connectionsPanel{wb: wb}
+// New returns the panel; Object lays it out.
+func New(host Host) *Panel {
+	p := &Panel{host: host}
 	p.title = widget.NewLabel("Connections")
 	p.title.TextStyle = fyne.TextStyle{Bold: true}
 	p.list = widget.NewList(func() int { return len(p.infos) }, newConnRow, p.updateRow)
@@ -58,13 +89,14 @@ func newConnectionsPanel(wb *workbench) *connectionsPanel {
 	return p
 }
 
-func (p *connectionsPanel) object() fyne.CanvasObject {
+// Object returns the panel's widgets, laid out.
+func (p *Panel) Object() fyne.CanvasObject {
 	// The actions take three short lines under the list, whatever the
 	// panel's width: the buttons wrap rather than widen the panel, and the
 	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.New(&flowLayout{}, p.sendBtn, p.allBtn, p.discBtn),
+		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -95,23 +127,24 @@ func newConnRow() fyne.CanvasObject {
 
 func (r *connRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (p *connectionsPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+func (p *Panel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if i < 0 || i >= len(p.infos) {
 		return
 	}
 	ci := p.infos[i]
 	r := o.(*connRow)
 	r.id.SetText(ci.ID)
-	r.who.SetText(p.owner(ci))
+	r.who.SetText(p.Owner(ci))
+	now := time.Now()
 	r.stats.SetText(fmt.Sprintf("%s · in %d / out %d · connected %s · active %s",
-		ci.SourceIP, ci.FramesIn, ci.FramesOut, ago(ci.ConnectedAt), ago(ci.LastActiveAt)))
+		ci.SourceIP, ci.FramesIn, ci.FramesOut, format.Ago(ci.ConnectedAt, now), format.Ago(ci.LastActiveAt, now)))
 }
 
-// owner names who holds a connection: a tab of this window, or the client's
+// Owner names who holds a connection: a tab of this window, or the client's
 // user agent.
-func (p *connectionsPanel) owner(ci emulator.ConnectionInfo) string {
-	if t := p.wb.clients.byConnID(ci.ID); t != nil {
-		return t.name
+func (p *Panel) Owner(ci emulator.ConnectionInfo) string {
+	if name, _, ok := p.host.Tab(ci.ID); ok {
+		return name
 	}
 	if ci.UserAgent != "" {
 		return ci.UserAgent
@@ -119,42 +152,13 @@ func (p *connectionsPanel) owner(ci emulator.ConnectionInfo) string {
 	return "(no user agent)"
 }
 
-// ago says how long ago t was, roughly.
-func ago(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	d := time.Since(t)
-	switch {
-	case d < time.Second:
-		return "just now"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds ago", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm ago", int(d.Minutes()))
-	}
-	return t.Format("15:04:05")
-}
-
-// refresh reads the gateway's connections. It also gives a tab whose
-// connection ID the event stream did not deliver (events are dropped only
-// when the window falls far behind) its ID, by local address.
-func (p *connectionsPanel) refresh() {
+// Refresh reads the gateway's connections and shows them.
+func (p *Panel) Refresh() {
 	p.lastPoll = time.Now()
-	infos := p.wb.gw.Connections()
+	infos := p.host.Gateway().Connections()
 	p.sortInfos(infos)
 	p.infos = infos
-	for _, m := range p.wb.tabs.list() {
-		c := m.Client()
-		if c.ConnectionID() != "" || c.State().Phase != client.Open {
-			continue
-		}
-		for _, ci := range infos {
-			if ci.RemoteAddr == c.LocalAddr() {
-				c.SetConnectionID(ci.ID)
-			}
-		}
-	}
+	p.host.Listed(infos)
 	p.title.SetText(fmt.Sprintf("Connections (%d)", len(infos)))
 	p.list.Refresh()
 	idx := -1
@@ -178,11 +182,11 @@ func (p *connectionsPanel) refresh() {
 
 // sortInfos orders connections as the tabs are (the first tab's first),
 // then every other connection, oldest first.
-func (p *connectionsPanel) sortInfos(infos []emulator.ConnectionInfo) {
+func (p *Panel) sortInfos(infos []emulator.ConnectionInfo) {
 	rank := map[string]int{}
-	for i, t := range p.wb.clients.list {
-		if id := t.model.Client().ConnectionID(); id != "" {
-			rank[id] = i + 1
+	for _, ci := range infos {
+		if _, order, ok := p.host.Tab(ci.ID); ok {
+			rank[ci.ID] = order + 1
 		}
 	}
 	sort.SliceStable(infos, func(i, j int) bool {
@@ -197,23 +201,20 @@ func (p *connectionsPanel) sortInfos(infos []emulator.ConnectionInfo) {
 	})
 }
 
-// due reports whether traffic alone should refresh the panel now.
-func (p *connectionsPanel) due() bool { return time.Since(p.lastPoll) >= connsMinInterval }
+// Due reports whether traffic alone should refresh the panel now.
+func (p *Panel) Due() bool { return time.Since(p.lastPoll) >= minInterval }
 
-func (p *connectionsPanel) onSelected(i widget.ListItemID) {
+func (p *Panel) onSelected(i widget.ListItemID) {
 	if p.syncing || i < 0 || i >= len(p.infos) {
 		return
 	}
 	ci := p.infos[i]
 	p.setSelected(ci.ID)
-	if t := p.wb.clients.byConnID(ci.ID); t != nil {
-		p.wb.clients.selectTab(t)
-	}
-	p.wb.tracer.showConnect(ci.ID)
+	p.host.Selected(ci.ID)
 }
 
 // setSelected selects the connection with the given ID ("" for none).
-func (p *connectionsPanel) setSelected(id string) {
+func (p *Panel) setSelected(id string) {
 	p.selectedID = id
 	if id == "" {
 		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), or to disconnect it.")
@@ -230,15 +231,16 @@ func (p *connectionsPanel) setSelected(id string) {
 		}
 	}
 	p.result.SetText(fmt.Sprintf("%s · %s · %s · connected at %s",
-		ci.ID, p.owner(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05")))
+		ci.ID, p.Owner(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05")))
 	p.result.Importance = widget.LowImportance
 	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
 }
 
-// selectID selects the connection with the given ID, if the panel lists it.
-func (p *connectionsPanel) selectID(id string) bool {
+// SelectID selects the connection with the given ID, as a click does, if
+// the panel lists it.
+func (p *Panel) SelectID(id string) bool {
 	for i, ci := range p.infos {
 		if ci.ID == id {
 			p.list.Select(i)
@@ -250,16 +252,16 @@ func (p *connectionsPanel) selectID(id string) bool {
 
 // onSend posts the entry's text to the selected connection, as
 // POST @connections/{id} does.
-func (p *connectionsPanel) onSend() {
+func (p *Panel) onSend() {
 	if p.selectedID == "" {
 		return
 	}
-	err := p.wb.gw.PostToConnection(p.selectedID, []byte(p.sendEntry.Text))
+	err := p.host.Gateway().PostToConnection(p.selectedID, []byte(p.sendEntry.Text))
 	if err != nil {
 		p.result.SetText("Not sent: " + err.Error())
 		p.result.Importance = widget.DangerImportance
 	} else {
-		p.result.SetText(fmt.Sprintf("Sent %s to %s at %s.", formatSize(len(p.sendEntry.Text)), p.selectedID, time.Now().Format("15:04:05")))
+		p.result.SetText(fmt.Sprintf("Sent %s to %s at %s.", format.Size(len(p.sendEntry.Text)), p.selectedID, time.Now().Format("15:04:05")))
 		p.result.Importance = widget.SuccessImportance
 	}
 	p.result.Refresh()
@@ -267,8 +269,8 @@ func (p *connectionsPanel) onSend() {
 
 // onSendAll posts the entry's text to every connection the gateway holds,
 // one POST @connections/{id} each, as a broadcast backend does.
-func (p *connectionsPanel) onSendAll() {
-	infos := p.wb.gw.Connections()
+func (p *Panel) onSendAll() {
+	infos := p.host.Gateway().Connections()
 	if len(infos) == 0 {
 		p.showResult("No connections to send to.", widget.DangerImportance)
 		return
@@ -277,7 +279,7 @@ func (p *connectionsPanel) onSendAll() {
 	sent := 0
 	var failed []string
 	for _, ci := range infos {
-		if err := p.wb.gw.PostToConnection(ci.ID, data); err != nil {
+		if err := p.host.Gateway().PostToConnection(ci.ID, data); err != nil {
 			failed = append(failed, ci.ID+": "+err.Error())
 			continue
 		}
@@ -287,10 +289,10 @@ func (p *connectionsPanel) onSendAll() {
 		p.showResult(fmt.Sprintf("Sent to %d of %d; not sent to %s", sent, len(infos), strings.Join(failed, "; ")), widget.DangerImportance)
 		return
 	}
-	p.showResult(fmt.Sprintf("Sent %s to all %s at %s.", formatSize(len(data)), plural(sent, "connection"), time.Now().Format("15:04:05")), widget.SuccessImportance)
+	p.showResult(fmt.Sprintf("Sent %s to all %s at %s.", format.Size(len(data)), format.Plural(sent, "connection"), time.Now().Format("15:04:05")), widget.SuccessImportance)
 }
 
-func (p *connectionsPanel) showResult(text string, imp widget.Importance) {
+func (p *Panel) showResult(text string, imp widget.Importance) {
 	p.result.SetText(text)
 	p.result.Importance = imp
 	p.result.Refresh()
@@ -298,11 +300,11 @@ func (p *connectionsPanel) showResult(text string, imp widget.Importance) {
 
 // onDisconnect closes the selected connection as DELETE @connections/{id}
 // does (1000, its $disconnect runs).
-func (p *connectionsPanel) onDisconnect() {
+func (p *Panel) onDisconnect() {
 	if p.selectedID == "" {
 		return
 	}
-	if err := p.wb.gw.DeleteConnection(p.selectedID); err != nil {
+	if err := p.host.Gateway().DeleteConnection(p.selectedID); err != nil {
 		p.result.SetText("Not disconnected: " + err.Error())
 		p.result.Importance = widget.DangerImportance
 	} else {
@@ -310,4 +312,22 @@ func (p *connectionsPanel) onDisconnect() {
 		p.result.Importance = widget.LowImportance
 	}
 	p.result.Refresh()
+}
+
+// Infos returns the connections listed, in the panel's order.
+func (p *Panel) Infos() []emulator.ConnectionInfo { return p.infos }
+
+// SelectedID returns the selected connection's ID, or "".
+func (p *Panel) SelectedID() string { return p.selectedID }
+
+// Controls are the panel's widgets a person uses, by name, for tests.
+type Controls struct {
+	Title, Result               *widget.Label
+	Message                     *widget.Entry
+	Send, SendToAll, Disconnect *widget.Button
+}
+
+// Controls returns the panel's controls.
+func (p *Panel) Controls() Controls {
+	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn}
 }

@@ -1,18 +1,21 @@
-package ui
+// Package flow is a Fyne layout that wraps a bar of controls onto more
+// lines when it is narrow, instead of cutting them off or widening the
+// window.
+package flow
 
 import "fyne.io/fyne/v2"
 
-// flowLayout places its objects left to right at their minimum size and
+// Layout places its objects left to right at their minimum size and
 // wraps to a new line when the next one does not fit, so a bar of buttons
 // grows taller in a narrow panel instead of being cut off. Its minimum
 // height is that of the lines at the width it was last laid out at.
-type flowLayout struct {
+type Layout struct {
 	width float32 // the width of the last Layout; 0 before the first
 }
 
-const flowGap = 4
+const gap = 4
 
-// lines splits objs into lines that fit width (one line when width is 0).
+// flowLines splits objs into lines that fit width (one line when width is 0).
 func flowLines(objs []fyne.CanvasObject, width float32) [][]fyne.CanvasObject {
 	var lines [][]fyne.CanvasObject
 	var line []fyne.CanvasObject
@@ -22,12 +25,12 @@ func flowLines(objs []fyne.CanvasObject, width float32) [][]fyne.CanvasObject {
 			continue
 		}
 		w := o.MinSize().Width
-		if len(line) > 0 && width > 0 && x+flowGap+w > width {
+		if len(line) > 0 && width > 0 && x+gap+w > width {
 			lines = append(lines, line)
 			line, x = nil, 0
 		}
 		if len(line) > 0 {
-			x += flowGap
+			x += gap
 		}
 		line = append(line, o)
 		x += w
@@ -47,7 +50,7 @@ func lineHeight(line []fyne.CanvasObject) float32 {
 }
 
 // Layout places the objects in lines.
-func (l *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l *Layout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	l.width = size.Width
 	y := float32(0)
 	for _, line := range flowLines(objs, size.Width) {
@@ -57,15 +60,15 @@ func (l *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			ms := o.MinSize()
 			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(ms.Width, h))
-			x += ms.Width + flowGap
+			x += ms.Width + gap
 		}
-		y += h + flowGap
+		y += h + gap
 	}
 }
 
 // MinSize is as wide as the widest object and as tall as the lines at the
 // last width.
-func (l *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l *Layout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	w := float32(0)
 	for _, o := range objs {
 		if o.Visible() {
@@ -76,7 +79,7 @@ func (l *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
 	for i, line := range lines {
 		if i > 0 {
-			h += flowGap
+			h += gap
 		}
 		h += lineHeight(line)
 	}
