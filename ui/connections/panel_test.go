@@ -26,7 +26,7 @@ func (h *fakeHost) Tab(id string) (string, int, bool) {
 	i, ok := h.tabs[id]
 	return "tab", i, ok
 }
-func (h *fakeHost) Selected(id string)                    { h.selected = append(h.selected, id) }
+func (h *fakeHost) Selected(id string)                     { h.selected = append(h.selected, id) }
 func (h *fakeHost) Listed(infos []emulator.ConnectionInfo) {}
 
 // startGateway runs the built-in sample on a free loopback port.
