@@ -246,7 +246,7 @@ func (t *clientTab) onSettings() {
 // onShown is called when the tab is selected.
 func (t *clientTab) onShown() {
 	t.markSeen()
-	t.wb.tracer.showEntry(t, t.log.selected)
+	t.wb.showTrace(t, t.log.selected)
 }
 
 // dispose closes the tab's connection in the background.

@@ -231,8 +231,8 @@ func TestTabToOtherServerWithHeaders(t *testing.T) {
 	test.Tap(tab.composer.sendBtn)
 	e := tb.waitEntry(len(tb.wb.clients.list)-1, "the echo", received("echo: hi"))
 	tab.log.list.Select(tab.log.indexOf(e.Seq))
-	if !strings.Contains(tb.wb.tracer.steps.Objects[0].(*widget.Label).Text, "another server") {
-		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.steps.Objects[0].(*widget.Label).Text)
+	if !strings.Contains(tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text, "another server") {
+		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text)
 	}
 }
 

@@ -129,7 +129,7 @@ func (b *body) arrange(a arrangement) {
 	var content fyne.CanvasObject
 	switch a {
 	case arrangeWide:
-		wb.inspSplit.Leading, wb.inspSplit.Trailing = wb.conns.Object(), wb.tracer.object()
+		wb.inspSplit.Leading, wb.inspSplit.Trailing = wb.conns.Object(), wb.tracer.Object()
 		wb.inspSplit.Refresh()
 		var right fyne.CanvasObject = wb.middleBox
 		if wb.showInspect {
@@ -154,7 +154,7 @@ func (b *body) arrange(a arrangement) {
 		if wb.showInspect {
 			items = append(items,
 				container.NewTabItem(sideConnections, wb.conns.Object()),
-				container.NewTabItem(sideTrace, wb.tracer.object()))
+				container.NewTabItem(sideTrace, wb.tracer.Object()))
 		}
 		switch {
 		case a == arrangeSingle:

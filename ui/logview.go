@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-	"wsworkbench/ui/flow"
-	"wsworkbench/ui/format"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/flow"
+	"wsworkbench/ui/format"
 )
 
 // logView is a tab's message log: a widget.List over the client's ring
@@ -344,7 +344,7 @@ func (v *logView) onSelected(id widget.ListItemID) {
 	}
 	v.selected = e.Seq
 	v.showDetail()
-	v.tab.wb.tracer.showEntry(v.tab, e.Seq)
+	v.tab.wb.showTrace(v.tab, e.Seq)
 	// In a narrow window the trace shares a column with the editor: a
 	// row selected by hand is a request to see its trace.
 	v.tab.wb.body.showSide(sideTrace)

@@ -66,19 +66,19 @@ func TestTraceStartsAtTopAndSaysConnectionGone(t *testing.T) {
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
 	tb.settle(30 * time.Millisecond)
-	p.body.Refresh() // lays the steps out at their height
-	p.body.ScrollToOffset(fyne.NewPos(0, 200))
-	if p.body.Offset.Y <= 0 {
-		t.Fatalf("the trace does not scroll: it cannot test the reset (content %v, view %v)", p.steps.MinSize(), p.body.Size())
+	p.Body().Refresh() // lays the steps out at their height
+	p.Body().ScrollToOffset(fyne.NewPos(0, 200))
+	if p.Body().Offset.Y <= 0 {
+		t.Fatalf("the trace does not scroll: it cannot test the reset (content %v, view %v)", p.StepsBox().MinSize(), p.Body().Size())
 	}
 	tb.waitFor("the panel to list client 2", func() bool { return tb.wb.conns.SelectID(id1) })
-	if p.body.Offset.Y != 0 {
-		t.Errorf("the new trace is shown from %v, not its top", p.body.Offset.Y)
+	if p.Body().Offset.Y != 0 {
+		t.Errorf("the new trace is shown from %v, not its top", p.Body().Offset.Y)
 	}
 
 	test.Tap(tb.tab(1).closeBtn)
 	tb.waitFor("the trace to say the connection is gone", func() bool {
-		return strings.HasSuffix(p.title.Text, "(gone)") && strings.Contains(strings.Join(labelsIn(p.steps), "\n"), "This connection is gone")
+		return strings.HasSuffix(p.Title(), "(gone)") && strings.Contains(strings.Join(labelsIn(p.StepsBox()), "\n"), "This connection is gone")
 	})
 }
 

@@ -52,7 +52,7 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	p := tb.wb.tracer
 	var shown string
 	tb.waitFor("the trace with the post", func() bool {
-		shown = strings.Join(labelsIn(p.steps), "\n")
+		shown = strings.Join(labelsIn(p.StepsBox()), "\n")
 		return strings.Contains(shown, "@connections POST "+target)
 	})
 	for _, want := range []string{
@@ -76,7 +76,7 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	}
 	// Opening the event shows it, pretty.
 	var acc *widget.Accordion
-	walkRendered(p.steps, func(pl placed) {
+	walkRendered(p.StepsBox(), func(pl placed) {
 		if a, ok := pl.obj.(*widget.Accordion); ok && strings.HasPrefix(a.Items[0].Title, "event sent") {
 			acc = a
 		}
@@ -86,7 +86,7 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	}
 	acc.Open(0)
 	test.WidgetRenderer(acc).Refresh()
-	if shown = strings.Join(labelsIn(p.steps), "\n"); !strings.Contains(shown, `"requestContext": {`) {
+	if shown = strings.Join(labelsIn(p.StepsBox()), "\n"); !strings.Contains(shown, `"requestContext": {`) {
 		t.Errorf("the opened event does not show its requestContext, pretty:\n%s", shown)
 	}
 }

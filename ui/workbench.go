@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 	"wsworkbench/ui/connections"
+	"wsworkbench/ui/trace"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -79,7 +80,7 @@ type workbench struct {
 	gw     *emulator.Gateway
 	bridge *bridge
 	tabs   *registry
-	traces *traceStore
+	traces *trace.Store
 
 	// ws is the open workspace; ws.API is the draft the editor changes.
 	// The gateway runs the last draft that compiled.
@@ -102,7 +103,7 @@ type workbench struct {
 	editor  *apiEditor
 	clients *clientTabs
 	conns   *connections.Panel
-	tracer  *tracePanel
+	tracer  *trace.Panel
 
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
@@ -130,7 +131,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 		prefs:  a.Preferences(),
 		opts:   opts,
 		tabs:   &registry{},
-		traces: newTraceStore(defaultTraceCapacity),
+		traces: trace.NewStore(trace.DefaultCapacity),
 	}
 	wb.saver = newAutosaver(opts.stateDir)
 	if opts.logCapacity <= 0 {
@@ -170,7 +171,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.editor = newAPIEditor(wb)
 	wb.clients = newClientTabs(wb)
 	wb.conns = connections.New(connsHost{wb})
-	wb.tracer = newTracePanel(wb)
+	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
 	wb.updateTitle()
@@ -277,7 +278,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
 	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
-	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.object())
+	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
 	// The editor scrolls sideways when it is narrower than its content;
 	// the clients and the inspector lay themselves out for any width from
 	// a tile's up (see layout.go), a big zoom on a small screen excepted.
@@ -321,9 +322,9 @@ func (wb *workbench) refresh(d dirt) {
 		wb.conns.Refresh()
 	}
 	if d&dirtyTrace != 0 {
-		wb.tracer.refresh()
+		wb.tracer.Refresh()
 	} else if d&dirtyConns != 0 {
-		wb.tracer.checkGone()
+		wb.tracer.CheckGone()
 	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()

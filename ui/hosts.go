@@ -4,7 +4,11 @@ import (
 	"wsworkbench/client"
 	"wsworkbench/emulator"
 	"wsworkbench/ui/connections"
+	"wsworkbench/ui/trace"
 )
+
+// hosts.go holds the adapters through which the panel packages see the
+// window.
 
 // connsHost is the window as the connections panel sees it.
 type connsHost struct{ wb *workbench }
@@ -27,7 +31,7 @@ func (h connsHost) Selected(connID string) {
 	if t := h.wb.clients.byConnID(connID); t != nil {
 		h.wb.clients.selectTab(t)
 	}
-	h.wb.tracer.showConnect(connID)
+	h.wb.tracer.ShowConnect(connID)
 }
 
 // Listed gives a tab whose connection ID the event stream did not deliver
@@ -45,4 +49,33 @@ func (h connsHost) Listed(infos []emulator.ConnectionInfo) {
 			}
 		}
 	}
+}
+
+// traceHost is the window as the trace panel sees it.
+type traceHost struct{ wb *workbench }
+
+var _ trace.Host = traceHost{}
+
+func (h traceHost) ConnectionOpen(connID string) bool {
+	_, ok := h.wb.gw.Connection(connID)
+	return ok
+}
+
+// tabSource is a client tab's log as the trace panel reads it.
+type tabSource struct{ t *clientTab }
+
+var _ trace.Source = tabSource{}
+
+func (s tabSource) Log() *client.Log                  { return s.t.model.Client().Log() }
+func (s tabSource) Request(seq uint64) (string, bool) { return s.t.model.request(seq) }
+func (s tabSource) ConnectRequest() string            { return s.t.model.connectRequest() }
+func (s tabSource) Embedded() bool                    { return s.t.target.url == "" }
+
+// showTrace shows the trace of a tab's log entry (none for seq 0).
+func (wb *workbench) showTrace(t *clientTab, seq uint64) {
+	if t == nil || seq == 0 {
+		wb.tracer.ShowEntry(nil, 0)
+		return
+	}
+	wb.tracer.ShowEntry(tabSource{t}, seq)
 }
