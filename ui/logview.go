@@ -29,10 +29,8 @@ type logView struct {
 	list       *widget.List
 	search     *widget.Entry
 	dirSel     *widget.Select
-	pretty     *widget.Check
 	countLabel *widget.Label
-	detailHead *widget.Label
-	detail     *widget.Label
+	detail     *logDetail
 	split      *container.Split
 
 	filter   *client.Filter // nil: every entry
@@ -65,33 +63,22 @@ func newLogView(t *clientTab) *logView {
 	v.search.SetPlaceHolder("Search (text, or /regex/)")
 	v.dirSel = widget.NewSelect(dirChoices, nil)
 	v.dirSel.SetSelectedIndex(0)
-	v.pretty = widget.NewCheck("Pretty JSON", nil)
-	v.pretty.SetChecked(true)
 	v.countLabel = widget.NewLabel("")
-	v.detailHead = widget.NewLabel("")
-	v.detailHead.Truncation = fyne.TextTruncateEllipsis
-	v.detail = widget.NewLabel("")
-	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
-	v.detail.Wrapping = fyne.TextWrapBreak
-	v.detail.Selectable = true
-	v.showDetail()
+	v.detail = newLogDetail(v)
 	// Callbacks last: setting the initial values must not run them.
 	v.search.OnChanged = func(string) { v.onFilterChanged() }
 	v.dirSel.OnChanged = func(string) { v.onFilterChanged() }
-	v.pretty.OnChanged = func(bool) { v.showDetail() }
 	return v
 }
 
 func (v *logView) object() fyne.CanvasObject {
 	v.followBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.onFollow)
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), v.onCopy)
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
 	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
 	// The count, then the buttons; they wrap in a narrow tile.
 	bottom := container.New(&flow.Layout{}, v.countLabel, v.followBtn, export, clearBtn)
-	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
-	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
+	detail := v.detail.object()
 	top := container.NewBorder(tools, bottom, nil, nil, v.list)
 	v.split = container.NewVSplit(top, detail)
 	v.split.Offset = 0.7
@@ -195,7 +182,7 @@ func (v *logView) refresh() {
 			v.syncing = true
 			v.list.Select(idx) // no-op when the row did not move
 			v.syncing = false
-			v.showDetail() // its route may have arrived
+			v.detail.show() // its route may have arrived
 		} else {
 			v.dropSelection() // the selected entry is no longer shown
 		}
@@ -343,7 +330,7 @@ func (v *logView) onSelected(id widget.ListItemID) {
 		return
 	}
 	v.selected = e.Seq
-	v.showDetail()
+	v.detail.show()
 	v.tab.wb.showTrace(v.tab, e.Seq)
 	// In a narrow window the trace shares a column with the editor: a
 	// row selected by hand is a request to see its trace.
@@ -365,53 +352,7 @@ func (v *logView) dropSelection() {
 	v.syncing = true
 	v.list.UnselectAll()
 	v.syncing = false
-	v.showDetail()
-}
-
-// detailText returns the selected message's text as the detail shows it.
-func (v *logView) detailText() (client.Entry, string, bool) {
-	if v.selected == 0 {
-		return client.Entry{}, "", false
-	}
-	e, ok := v.tab.model.Client().Log().BySeq(v.selected)
-	if !ok {
-		return client.Entry{}, "", false
-	}
-	text := e.Text
-	if e.Dir == client.Event {
-		text = e.Note
-	}
-	if v.pretty.Checked && client.LooksLikeJSON(text) {
-		if p, err := client.PrettyJSON(text); err == nil {
-			text = p
-		}
-	}
-	return e, text, true
-}
-
-// maxDetailBytes bounds what the detail pane draws of one message; Copy
-// still copies all of it.
-const maxDetailBytes = 64 << 10
-
-func (v *logView) showDetail() {
-	e, text, ok := v.detailText()
-	if !ok {
-		v.detailHead.SetText("Select a message to see it in full, and its trace.")
-		v.detail.SetText("")
-		return
-	}
-	v.detailHead.SetText(entrySummary(e))
-	if len(text) > maxDetailBytes {
-		text = text[:maxDetailBytes] + fmt.Sprintf("\n… (%d more bytes; Copy copies all)", len(text)-maxDetailBytes)
-	}
-	v.detail.SetText(text)
-}
-
-// onCopy copies the selected message (pretty when Pretty JSON is on).
-func (v *logView) onCopy() {
-	if _, text, ok := v.detailText(); ok {
-		v.tab.wb.win.Clipboard().SetContent(text)
-	}
+	v.detail.show()
 }
 
 // onClear empties the log and shows it empty at once.

@@ -90,8 +90,8 @@ func TestTraceOfMessage(t *testing.T) {
 		t.Errorf("the sent message shows trace %q, the answer %q", id, p.TraceID())
 	}
 	// The detail pane shows the selected message.
-	if !strings.Contains(tb.tab(0).log.detail.Text, `"messageId": 2`) {
-		t.Errorf("detail pane shows %q", tb.tab(0).log.detail.Text)
+	if !strings.Contains(tb.tab(0).log.detail.body.Text, `"messageId": 2`) {
+		t.Errorf("detail pane shows %q", tb.tab(0).log.detail.body.Text)
 	}
 }
 
