@@ -41,7 +41,9 @@ func TestIdleCloseShowsReason(t *testing.T) {
 	tb.waitConnected(0)
 	tb.waitConnected(1)
 	api := tb.wb.ws.API
-	api.Settings.TimeScale = 6000 // 10 minutes → 100 ms
+	// 10 minutes → 1 s; the maximum duration, 2 hours → 12 s, stays far
+	// off however slowly the test started.
+	api.Settings.TimeScale = 600
 	if err := tb.wb.gw.Update(api); err != nil {
 		t.Fatal(err)
 	}
