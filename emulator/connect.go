@@ -25,6 +25,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		head:  r.Header,
 		query: r.URL.Query(),
 		trace: g.events.active(),
+		done:  g.ctx.Done(),
 		rc: RequestContext{
 			APIID:        snap.apiID,
 			Stage:        snap.stage,
