@@ -32,34 +32,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"wsworkbench/emulator/model"
 )
 
-// Function is one function's local code and configuration.
-type Function struct {
-	// Name is the name integrations call it by (the template's logical ID,
-	// as sam local names functions).
-	Name string
-	// Runtime is Lambda's runtime identifier, e.g. nodejs20.x, python3.12,
-	// ruby3.3, provided.al2023.
-	Runtime string
-	// Handler is Lambda's handler string, e.g. app.handler.
-	Handler string
-	// CodeDir is the function's code directory (LAMBDA_TASK_ROOT). Empty
-	// when InlineCode holds the code.
-	CodeDir string
-	// InlineCode is CloudFormation's Code.ZipFile: one source file, written
-	// as index.js (Node.js) or index.py (Python) in a cache directory.
-	InlineCode string
-	// Env are the function's environment variables, already resolved.
-	Env map[string]string
-	// Timeout is the function's timeout; 0 means Lambda's default, 3 s.
-	Timeout time.Duration
-	// MemoryMB is the configured memory size; 0 means 128.
-	MemoryMB int
-	// ReservedConcurrency, when above 0 and below Options.MaxInstances,
-	// bounds the function's instances.
-	ReservedConcurrency int
-}
+// Function is one function's local code and configuration (see
+// model.Function).
+type Function = model.Function
 
 // DefaultTimeout is Lambda's default function timeout.
 const DefaultTimeout = 3 * time.Second

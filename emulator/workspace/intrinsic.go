@@ -372,13 +372,42 @@ func (e *evaluator) ref(name string, n *yaml.Node) (any, error) {
 		}
 		// A resource's Ref is its physical ID. For ApiGatewayV2 resources the
 		// logical ID is what ties routes to integrations; for functions it is
-		// the name sam local gives them.
+		// the name sam local gives them; a table's is its TableName.
+		if name := e.tableName(r); name != "" {
+			return name, nil
+		}
 		return r.id, nil
 	}
 	if strings.HasPrefix(name, "AWS::") {
 		return nil, e.src.errAt(n, fmt.Sprintf("unknown pseudo parameter %q", name))
 	}
 	return nil, e.src.errAt(n, fmt.Sprintf("unknown reference %q: no parameter or resource has that name", name))
+}
+
+// tableName returns a DynamoDB table's TableName (SAM SimpleTable's
+// too) when it resolves to a string, else "".
+func (e *evaluator) tableName(r *resource) string {
+	if r.typ != "AWS::DynamoDB::Table" && r.typ != "AWS::Serverless::SimpleTable" {
+		return ""
+	}
+	n := mapGet(r.props, "TableName")
+	if n == nil {
+		return ""
+	}
+	// Only a string or a parameter's Ref: resolving anything else could
+	// come back to this table.
+	if name, arg := intrinsicName(n); name == "Ref" && arg.Kind == yaml.ScalarNode {
+		if p, ok := e.params[arg.Value]; ok {
+			if v, err := e.param(arg.Value, p, arg); err == nil {
+				s, _ := v.(string)
+				return s
+			}
+		}
+		return ""
+	} else if name == "" && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return ""
 }
 
 // param returns parameter name's value: its Default (a list for list types).
