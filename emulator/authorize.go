@@ -22,6 +22,7 @@ type lambdaAuthorizer struct {
 	cfg      authorizer.Config
 	endpoint string
 	mode     lambda.Mode
+	local    bool // no endpoint configured: the gateway's Functions run local code
 	cache    *authorizer.Cache
 }
 
@@ -56,15 +57,22 @@ func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorize
 		},
 		endpoint: endpoint,
 		mode:     mode,
+		local:    strings.TrimSpace(api.Settings.LambdaEndpoint) == "",
 		cache:    authorizer.NewCache(nil),
 	}, nil
 }
 
 // authorize runs the authorizer for a $connect.
 func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authorizer.Outcome {
-	client, err := lambdaClients.Client(a.endpoint, a.mode)
-	if err != nil {
-		return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
+	var inv authorizer.Invoker
+	if fns := req.g.opts.Functions; a.local && fns != nil && fns.Has(a.cfg.Function) {
+		inv = localInvoker{fns}
+	} else {
+		client, err := lambdaClients.Client(a.endpoint, a.mode)
+		if err != nil {
+			return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
+		}
+		inv = client
 	}
 	rc := &req.rc
 	ar := authorizer.Request{
@@ -75,7 +83,7 @@ func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authoriz
 		Connection:     lambdaConnection(rc, req.snap.api.Stage.Variables),
 		Request:        lambdaRequest(rc),
 	}
-	return authorizer.Authorize(ctx, client, a.cfg, ar, a.cache)
+	return authorizer.Authorize(ctx, inv, a.cfg, ar, a.cache)
 }
 
 // lambdaTarget returns the Lambda endpoint and call mode the API's settings

@@ -55,6 +55,9 @@ type Options struct {
 	// integrations that wait on the network; a client that sends faster
 	// waits. Default 1024.
 	MaxConcurrentRequests int
+	// Functions, when set, runs Lambda functions that have local code
+	// whenever the workspace names no Lambda endpoint (see Functions).
+	Functions Functions
 }
 
 func (o Options) withDefaults() Options {

@@ -39,6 +39,9 @@ type IntegrationRequest struct {
 	StageVariables map[string]string
 	// Context is the request's $context / requestContext.
 	Context *RequestContext
+	// Functions, when not nil, runs Lambda functions with local code (see
+	// Functions).
+	Functions Functions
 }
 
 // IntegrationResult is what an integration answered.
