@@ -14,6 +14,7 @@ import (
 	"wsworkbench/assets"
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
 	"wsworkbench/emulator/workspace"
@@ -50,6 +51,7 @@ func runServe(args []string, stdio Stdio) int {
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	instances := fs.Int("lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -66,6 +68,10 @@ func runServe(args []string, stdio Stdio) int {
 	case "text", "json", "none":
 	default:
 		fmt.Fprintf(stdio.Err, "wsworkbench serve: --log %q: want text, json or none\n", *logFormat)
+		return ExitUsage
+	}
+	if *instances < 1 {
+		fmt.Fprintln(stdio.Err, "wsworkbench serve: --lambda-instances must be at least 1")
 		return ExitUsage
 	}
 	if *timeScale < 0 {
@@ -99,7 +105,42 @@ func runServe(args []string, stdio Stdio) int {
 	if *lambdaMode != "" {
 		api.Settings.LambdaMode = *lambdaMode
 	}
+	opts := emulator.Options{Addr: *listen}
+	var cert *tlscert.Cert
+	if *useTLS {
+		if cert, err = ensureCert(); err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
+			return ExitError
+		}
+		opts.TLS = cert.ServerConfig()
+		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+	}
+	// One writer for the event log and the functions' logs, so their lines
+	// never mix.
+	out := &syncWriter{w: stdio.Out}
+	// With no Lambda endpoint, the functions whose code the file has run
+	// here (see package localfn).
+	var local []model.Function
+	if file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == "" {
+		runner, fns, err := localFunctions(file, *instances, cert, *logFormat, out, stdio.Err)
+		if err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: local functions: %v\n", err)
+			return ExitError
+		}
+		if runner != nil {
+			defer runner.Close()
+			opts.Functions = runner
+			local = fns
+		}
+	}
 	if usesLambda(api) {
+		for _, fn := range local {
+			where := fn.CodeDir
+			if fn.InlineCode != "" {
+				where = "inline code"
+			}
+			fmt.Fprintf(stdio.Err, "Lambda: %s (%s, %s) runs here from %s\n", fn.Name, fn.Runtime, fn.Handler, where)
+		}
 		endpoint := api.Settings.LambdaEndpoint
 		if endpoint == "" {
 			endpoint = emulator.DefaultLambdaEndpoint
@@ -108,18 +149,14 @@ func runServe(args []string, stdio Stdio) int {
 		if mode == "" {
 			mode = "auto"
 		}
-		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
-	}
-
-	opts := emulator.Options{Addr: *listen}
-	if *useTLS {
-		cert, err := ensureCert()
-		if err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
-			return ExitError
+		if len(local) > 0 {
+			fmt.Fprintf(stdio.Err, "Lambda: other functions: %s (calls: %s)\n", endpoint, mode)
+		} else {
+			fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
 		}
-		opts.TLS = cert.ServerConfig()
-		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+		if len(local) > 0 && cert == nil {
+			fmt.Fprintln(stdio.Err, "Lambda: functions that post back with an AWS SDK build https://{domainName}/{stage}: serve with --tls so those calls reach the gateway")
+		}
 	}
 	g, err := emulator.New(api, opts)
 	if err != nil {
@@ -153,7 +190,7 @@ func runServe(args []string, stdio Stdio) int {
 		logged.Add(1)
 		go func() {
 			defer logged.Done()
-			logEvents(sub, *logFormat, stdio.Out)
+			logEvents(sub, *logFormat, out)
 		}()
 	}
 

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"wsworkbench/emulator/localfn"
+	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/tlscert"
+	"wsworkbench/emulator/workspace"
+)
+
+// syncWriter serialises writes from the event logger and the function
+// logs, so each write reaches the output whole.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// localFunctions returns a runner for the local functions FILE declares, or
+// nil when it declares none. cert, when not nil, is the certificate the
+// gateway serves: functions get it as their CA bundle so SDK calls to the
+// @connections API over https verify. Each invocation's log goes to out in
+// the log format ("none" drops it).
+func localFunctions(file string, maxInstances int, cert *tlscert.Cert, format string, out io.Writer, errw io.Writer) (*localfn.Runner, []model.Function, error) {
+	fns, warnings, err := workspace.LoadFunctions(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(errw, "warning:", w)
+	}
+	if len(fns) == 0 {
+		return nil, nil, nil
+	}
+	opts := localfn.Options{MaxInstances: maxInstances}
+	if cert != nil {
+		env, err := caEnv(cert)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Env = env
+	}
+	if format != "none" {
+		opts.OnInvoke = func(inv localfn.Invocation) { writeInvocation(out, format, inv) }
+		opts.OnReload = func(fn string) {
+			fmt.Fprintf(errw, "%s function %s: code changed; its next invocation starts a new instance\n", time.Now().Format("15:04:05.000"), fn)
+		}
+	}
+	r, err := localfn.New(fns, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, fns, nil
+}
+
+// invocationLine is an invocation in --log json.
+type invocationLine struct {
+	Time          time.Time     `json:"time"`
+	Kind          string        `json:"kind"` // "function"
+	Function      string        `json:"function"`
+	RequestID     string        `json:"requestId"`
+	Cold          bool          `json:"cold,omitempty"`
+	InitDuration  time.Duration `json:"initDurationNs,omitempty"`
+	Duration      time.Duration `json:"durationNs"`
+	FunctionError string        `json:"functionError,omitempty"`
+	Log           string        `json:"log"`
+}
+
+// writeInvocation writes one invocation's log: in text, a header line and
+// the CloudWatch-style log indented beneath it; in json, one object.
+func writeInvocation(out io.Writer, format string, inv localfn.Invocation) {
+	now := time.Now()
+	if format == "json" {
+		b, _ := json.Marshal(invocationLine{Time: now, Kind: "function", Function: inv.Function, RequestID: inv.RequestID,
+			Cold: inv.Cold, InitDuration: inv.InitDuration, Duration: inv.Duration, FunctionError: inv.FunctionError, Log: inv.Log})
+		_, _ = out.Write(append(b, '\n'))
+		return
+	}
+	var b strings.Builder
+	b.WriteString(now.Format("15:04:05.000"))
+	b.WriteString(" function    fn=")
+	b.WriteString(inv.Function)
+	if inv.Cold {
+		b.WriteString(" cold")
+	}
+	if inv.FunctionError != "" {
+		b.WriteString(" error=" + inv.FunctionError)
+	}
+	b.WriteByte('\n')
+	for _, line := range strings.SplitAfter(strings.TrimRight(inv.Log, "\n"), "\n") {
+		b.WriteString("    ")
+		b.WriteString(line)
+	}
+	b.WriteByte('\n')
+	_, _ = io.WriteString(out, b.String())
+}
+
+// systemCABundles are where Linux distributions and macOS keep the system's
+// CA certificates.
+var systemCABundles = []string{
+	"/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Alpine
+	"/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL
+	"/etc/ssl/cert.pem",                  // macOS, Alpine
+}
+
+// caEnv returns the variables that make Node.js, Python, Ruby and the AWS
+// SDKs trust the workbench's certificate: NODE_EXTRA_CA_CERTS adds it to
+// Node's CAs; SSL_CERT_FILE and AWS_CA_BUNDLE replace the CA list, so they
+// name a bundle of the system's CAs plus the workbench's (written beside
+// the certificate).
+func caEnv(cert *tlscert.Cert) (map[string]string, error) {
+	own, err := os.ReadFile(cert.CertPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading the certificate: %w", err)
+	}
+	var bundle []byte
+	for _, p := range systemCABundles {
+		if b, err := os.ReadFile(p); err == nil {
+			bundle = append(bundle, b...)
+			if len(b) > 0 && b[len(b)-1] != '\n' {
+				bundle = append(bundle, '\n')
+			}
+			break
+		}
+	}
+	bundle = append(bundle, own...)
+	path := filepath.Join(filepath.Dir(cert.CertPath), "ca-bundle-with-workbench.pem")
+	if err := writeFileAtomic(path, bundle); err != nil {
+		return nil, fmt.Errorf("writing the CA bundle for functions: %w", err)
+	}
+	return map[string]string{
+		"NODE_EXTRA_CA_CERTS": cert.CertPath,
+		"SSL_CERT_FILE":       path,
+		"AWS_CA_BUNDLE":       path,
+	}, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ca-bundle-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
