@@ -51,7 +51,7 @@ let currentRequestId = undefined;
 for (const [name, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
   const stream = level === 'INFO' || level === 'DEBUG' ? process.stdout : process.stderr;
   console[name] = (...args) => {
-    const msg = util.format(...args).replace(/\n/g, '\r');
+    const msg = util.format(...args);
     stream.write(`${new Date().toISOString()}\t${currentRequestId || 'undefined'}\t${level}\t${msg}\n`);
   };
 }
