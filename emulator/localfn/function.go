@@ -3,6 +3,7 @@ package localfn
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -111,7 +112,19 @@ func (f *function) close() {
 // slot.
 func (f *function) invoke(payload []byte) Invocation {
 	id := newRequestID()
-	res := Invocation{Function: f.cfg.Name, RequestID: id}
+	for {
+		res, err := f.invokeOnce(Invocation{Function: f.cfg.Name, RequestID: id}, payload)
+		if !errors.Is(err, errGone) {
+			return res
+		}
+		// A warm instance had exited while idle (a runtime that quits after
+		// answering): the event never reached it, so start a fresh one.
+	}
+}
+
+// invokeOnce runs the invocation on a warm instance, or a new one when none
+// is idle.
+func (f *function) invokeOnce(res Invocation, payload []byte) (Invocation, error) {
 	in := f.take()
 	if in == nil {
 		res.Cold = true
@@ -119,25 +132,25 @@ func (f *function) invoke(payload []byte) Invocation {
 		gen, closed := f.gen, f.closed
 		f.mu.Unlock()
 		if closed {
-			return f.failed(res, "Runtime.Stopped", "the workbench is stopping", "")
+			return f.failed(res, "Runtime.Stopped", "the workbench is stopping", ""), nil
 		}
 		var err error
 		in, err = startInstance(f, gen)
 		if err != nil {
-			return f.failed(res, errorTypeOf(err), err.Error(), "")
+			return f.failed(res, errorTypeOf(err), err.Error(), ""), nil
 		}
 		f.mu.Lock()
 		if f.closed {
 			f.mu.Unlock()
 			in.kill()
-			return f.failed(res, "Runtime.Stopped", "the workbench is stopping", "")
+			return f.failed(res, "Runtime.Stopped", "the workbench is stopping", ""), nil
 		}
 		f.all[in] = true
 		f.mu.Unlock()
 	}
-	res = in.run(res, payload, f.cfg.Timeout)
+	res, err := in.run(res, payload, f.cfg.Timeout)
 	f.put(in)
-	return res
+	return res, err
 }
 
 // failed is an invocation that never reached the function's code: the log

@@ -142,9 +142,13 @@ func (in *instance) kill() {
 	<-in.exited
 }
 
+// errGone is run's answer when a warm instance turns out to have exited
+// while idle: the event never reached it, so another instance may take it.
+var errGone = errors.New("the instance exited while idle")
+
 // run hands payload to the instance and waits for the answer, the process's
 // end or the timeout.
-func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) Invocation {
+func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) (Invocation, error) {
 	inv := &invocation{id: res.RequestID, payload: payload, done: make(chan answer, 1)}
 	inv.deadline = time.Now().Add(timeout)
 	in.cur.Store(inv)
@@ -159,16 +163,22 @@ func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) I
 	case body := <-in.initErr:
 		limit.Stop()
 		in.kill()
-		return in.fail(res, body, "Runtime.InitError", false)
+		res.InitDuration = time.Since(in.started)
+		return in.fail(res, body, "Runtime.InitError"), nil
 	case <-in.exited:
 		limit.Stop()
-		return in.exitFailure(res)
+		if !res.Cold {
+			return res, errGone
+		}
+		res.InitDuration = time.Since(in.started)
+		return in.exitFailure(res), nil
 	case <-limit.C:
 		in.kill()
+		res.InitDuration = time.Since(in.started)
 		res.FunctionError = "Unhandled"
 		res.Payload = errorPayload("Sandbox.Timedout", timeoutMessage(res.RequestID, timeout))
 		res.Log = frameLog(res, in.out.takeAfterExit()+timeoutLine(res.RequestID, timeout), 0)
-		return res
+		return res, nil
 	}
 	limit.Stop()
 	start := time.Now()
@@ -187,17 +197,17 @@ func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) I
 			res.FunctionError = "Unhandled"
 		}
 		res.Log = frameLog(res, in.out.take(), res.Duration)
-		return res
+		return res, nil
 	case <-in.exited:
 		res.Duration = time.Since(start)
-		return in.exitFailure(res)
+		return in.exitFailure(res), nil
 	case <-limit.C:
 		in.kill()
 		res.Duration = timeout
 		res.FunctionError = "Unhandled"
 		res.Payload = errorPayload("Sandbox.Timedout", timeoutMessage(res.RequestID, timeout))
 		res.Log = frameLog(res, in.out.takeAfterExit()+timeoutLine(res.RequestID, timeout), res.Duration)
-		return res
+		return res, nil
 	}
 }
 
@@ -206,7 +216,7 @@ func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) I
 func (in *instance) exitFailure(res Invocation) Invocation {
 	select {
 	case body := <-in.initErr:
-		return in.fail(res, body, "Runtime.InitError", true)
+		return in.fail(res, body, "Runtime.InitError")
 	default:
 	}
 	status := "exit status 0"
@@ -222,7 +232,7 @@ func (in *instance) exitFailure(res Invocation) Invocation {
 
 // fail answers with an error body the runtime posted, or one of errType
 // when the body is not an error object.
-func (in *instance) fail(res Invocation, body []byte, errType string, exited bool) Invocation {
+func (in *instance) fail(res Invocation, body []byte, errType string) Invocation {
 	res.FunctionError = "Unhandled"
 	res.Payload = errorObject(body, errType)
 	out := in.out.takeAfterExit()

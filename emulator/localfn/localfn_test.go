@@ -546,3 +546,24 @@ func TestGoCustomRuntime(t *testing.T) {
 		t.Fatalf("got %v (%s), want aws-lambda-go's error object", m, fnErr)
 	}
 }
+
+// TestIdleInstanceThatExitedIsReplaced: a runtime that quits after
+// answering does not fail the next call, which starts a fresh instance.
+func TestIdleInstanceThatExitedIsReplaced(t *testing.T) {
+	needProgram(t, "node")
+	dir := writeCode(t, map[string]string{"app.js": `
+exports.handler = async () => { setTimeout(() => process.exit(0), 5); return { pid: process.pid }; };`})
+	r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: dir})
+	first, fnErr, _ := invoke(t, r, "Fn", `{}`)
+	if fnErr != "" {
+		t.Fatalf("first call: %v", first)
+	}
+	waitGone(t, int(first["pid"].(float64)))
+	second, fnErr, log := invoke(t, r, "Fn", `{}`)
+	if fnErr != "" || second["pid"] == first["pid"] {
+		t.Fatalf("second call: %v (%s), want an answer from a new instance\n%s", second, fnErr, log)
+	}
+	if !strings.Contains(log, "Init Duration") {
+		t.Errorf("the replacement is not a cold start:\n%s", log)
+	}
+}

@@ -4,28 +4,35 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
 // output collects one instance's stdout and stderr (one pipe, as on Lambda,
-// where both go to the same log stream). The reader goroutine owns the pipe;
-// take hands the invoker what arrived since the last take.
+// where both go to the same log stream). The reader goroutine reads the pipe
+// whenever it is readable; take, called by the invoker once the runtime has
+// answered, reads whatever is still in the pipe itself. Both read the
+// (non-blocking) pipe and append while holding mu, so nothing the runtime
+// wrote before answering can be in flight between the pipe and the buffer
+// when take looks.
 type output struct {
 	pipe  *os.File
+	raw   syscall.RawConn
 	limit int
 
 	mu      sync.Mutex
 	buf     []byte
 	dropped int
-	reading bool // the reader is waiting in Read with everything before appended
+	scratch []byte
 	eof     chan struct{}
 }
 
 func newOutput(pipe *os.File, limit int) *output {
-	return &output{pipe: pipe, limit: limit, eof: make(chan struct{})}
+	o := &output{pipe: pipe, limit: limit, eof: make(chan struct{}), scratch: make([]byte, 32<<10)}
+	o.raw, _ = pipe.SyscallConn()
+	return o
 }
 
 // read copies the pipe into the buffer until the process and its children
@@ -33,49 +40,59 @@ func newOutput(pipe *os.File, limit int) *output {
 func (o *output) read() {
 	defer close(o.eof)
 	defer o.pipe.Close()
-	b := make([]byte, 32<<10)
-	for {
-		o.mu.Lock()
-		o.reading = true
-		o.mu.Unlock()
-		n, err := o.pipe.Read(b)
-		o.mu.Lock()
-		o.reading = false
-		if room := o.limit - len(o.buf); n > room {
-			o.dropped += n - max(room, 0)
-			n = max(room, 0)
-		}
-		o.buf = append(o.buf, b[:n]...)
-		o.mu.Unlock()
+	if o.raw == nil {
+		return
+	}
+	done := false
+	for !done {
+		err := o.raw.Read(func(fd uintptr) bool {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			n, err := o.readLocked(fd)
+			if err == syscall.EAGAIN {
+				return false // wait until the pipe is readable
+			}
+			if err != nil || n == 0 {
+				done = true // EOF: every writer has closed the pipe
+			}
+			return true
+		})
 		if err != nil {
 			return
 		}
 	}
 }
 
-// drainWait bounds how long take waits for output still in the pipe.
-const drainWait = 20 * time.Millisecond
+// readLocked reads once from the pipe into the buffer, keeping at most
+// limit bytes per invocation.
+func (o *output) readLocked(fd uintptr) (int, error) {
+	n, err := syscall.Read(int(fd), o.scratch)
+	if n <= 0 {
+		return 0, err
+	}
+	keep := n
+	if room := o.limit - len(o.buf); keep > room {
+		keep = max(room, 0)
+		o.dropped += n - keep
+	}
+	o.buf = append(o.buf, o.scratch[:keep]...)
+	return n, nil
+}
 
 // take returns the output since the last take. The runtime wrote it before
-// it posted its answer, so it is in the pipe by now: take waits until the
-// pipe is empty and the reader has appended what it read.
+// it posted its answer, so it is in the pipe or the buffer by now.
 func (o *output) take() string {
-	deadline := time.Now().Add(drainWait)
-	for {
-		o.mu.Lock()
-		if o.reading && pipePending(o.pipe) == 0 {
-			s := o.takeLocked()
-			o.mu.Unlock()
-			return s
-		}
-		o.mu.Unlock()
-		if time.Now().After(deadline) {
-			break
-		}
-		runtime.Gosched()
-	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if o.raw != nil {
+		_ = o.raw.Control(func(fd uintptr) {
+			for {
+				if n, err := o.readLocked(fd); n == 0 || err != nil {
+					return
+				}
+			}
+		})
+	}
 	return o.takeLocked()
 }
 
@@ -86,9 +103,7 @@ func (o *output) takeAfterExit() string {
 	case <-o.eof:
 	case <-time.After(200 * time.Millisecond):
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.takeLocked()
+	return o.take()
 }
 
 func (o *output) takeLocked() string {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
-	"unsafe"
 )
 
 // setProcessGroup puts the process in a group of its own, so kill reaches
@@ -21,17 +20,4 @@ func killProcessGroup(p *os.Process) {
 	}
 	_ = syscall.Kill(-p.Pid, syscall.SIGKILL)
 	_ = p.Kill()
-}
-
-// pipePending returns how many bytes wait unread in the pipe.
-func pipePending(f *os.File) int {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return 0
-	}
-	var n int32
-	_ = rc.Control(func(fd uintptr) {
-		_, _, _ = syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&n)))
-	})
-	return int(n)
 }
