@@ -133,3 +133,59 @@ exports.handler = async (event) => {
 	}
 	wg.Wait()
 }
+
+// TestLocalAuthorizer runs a $connect REQUEST authorizer from local Node.js
+// code: its policy decides the upgrade and its context reaches the route.
+func TestLocalAuthorizer(t *testing.T) {
+	dir := localCode(t, map[string]string{"auth.js": `
+exports.handler = async (event) => {
+  const effect = event.queryStringParameters.token === 'allow' ? 'Allow' : 'Deny';
+  return { principalId: 'alice', context: { tier: 'gold' },
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] } };
+};
+exports.connect = async () => ({ statusCode: 200 });
+exports.echo = async (event) => ({ statusCode: 200, body: 'tier ' + event.requestContext.authorizer.tier });
+`})
+	r := startFunctions(t,
+		model.Function{Name: "AuthFunction", Runtime: "nodejs20.x", Handler: "auth.handler", CodeDir: dir},
+		model.Function{Name: "onconnect", Runtime: "nodejs20.x", Handler: "auth.connect", CodeDir: dir},
+		model.Function{Name: "echo", Runtime: "nodejs20.x", Handler: "auth.echo", CodeDir: dir},
+	)
+	g := start(t, authorizedAPI(""), Options{Functions: r})
+	if _, resp, err := tryDial(g.URL() + "?token=deny"); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("a Deny policy let the client in (err %v)", err)
+	}
+	ws, _, err := tryDial(g.URL() + "?token=allow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	send(t, ws, `{"x":1}`)
+	if got := recv(t, ws); got != "tier gold" {
+		t.Fatalf("got %q, want the authorizer's context", got)
+	}
+}
+
+// TestLocalUnsupportedRuntimeInTrace checks the trace says why a function
+// with an unsupported runtime failed.
+func TestLocalUnsupportedRuntimeInTrace(t *testing.T) {
+	r := startFunctions(t, model.Function{Name: "Java", Runtime: "java21", Handler: "a.B::c", CodeDir: t.TempDir()})
+	g := start(t, lambdaAPI("", map[string]string{"$default": "Java"}, "$default"), Options{Functions: r})
+	sub := g.Subscribe(64)
+	ws := dial(t, g)
+	send(t, ws, `{}`)
+	if got := recv(t, ws); !strings.HasPrefix(got, frameRE("Internal server error")) {
+		t.Fatalf("got %q", got)
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-sub.C():
+			if strings.Contains(e.Error, "runtime java21 is not supported by the workbench") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no event says the runtime is not supported")
+		}
+	}
+}

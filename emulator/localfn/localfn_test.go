@@ -567,3 +567,31 @@ exports.handler = async () => { setTimeout(() => process.exit(0), 5); return { p
 		t.Errorf("the replacement is not a cold start:\n%s", log)
 	}
 }
+
+// TestMissingLanguage checks a runtime whose program is not on PATH fails
+// its calls with a message naming the program.
+func TestMissingLanguage(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: "python3.12", Handler: "app.handler", CodeDir: t.TempDir()})
+	m, fnErr, log := invoke(t, r, "Fn", `{}`)
+	if fnErr != "Unhandled" || m["errorType"] != "Runtime.Unavailable" ||
+		!strings.Contains(m["errorMessage"].(string), "runtime python3.12 needs python3 on PATH") {
+		t.Fatalf("got %v (%s)", m, fnErr)
+	}
+	if !strings.Contains(log, "needs python3 on PATH") {
+		t.Errorf("the log does not say why:\n%s", log)
+	}
+}
+
+// TestGo1xRuntime runs an aws-lambda-go program as the go1.x runtime ran
+// it: the handler names the executable.
+func TestGo1xRuntime(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "main"), "./testdata/gofn").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	r := newRunner(t, Options{}, Function{Name: "GoFn", Runtime: "go1.x", Handler: "main", CodeDir: dir})
+	if m, fnErr, log := invoke(t, r, "GoFn", `{"name":"x"}`); fnErr != "" || m["greeting"] != "hello x" {
+		t.Fatalf("got %v (%s)\n%s", m, fnErr, log)
+	}
+}
