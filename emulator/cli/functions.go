@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,10 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
-	"wsworkbench/emulator/workspace"
 )
 
 // syncWriter serialises writes from the event logger and the function
@@ -29,29 +30,22 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-// localFunctions returns a runner for the local functions FILE declares, or
-// nil when it declares none. cert, when not nil, is the certificate the
-// gateway serves: functions get it as their CA bundle so SDK calls to the
-// @connections API over https verify. Each invocation's log goes to out in
-// the log format ("none" drops it).
-func localFunctions(file string, maxInstances int, cert *tlscert.Cert, format string, out io.Writer, errw io.Writer) (*localfn.Runner, []model.Function, error) {
-	fns, warnings, err := workspace.LoadFunctions(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(errw, "warning:", w)
-	}
-	if len(fns) == 0 {
-		return nil, nil, nil
-	}
-	opts := localfn.Options{MaxInstances: maxInstances}
+// localFunctions returns a runner for fns. cert, when not nil, is the
+// certificate the gateway serves: functions get it as their CA bundle so SDK
+// calls to the @connections API over https verify. dynamoEndpoint, when set,
+// is the functions' AWS_ENDPOINT_URL_DYNAMODB. Each invocation's log goes to
+// out in the log format ("none" drops it).
+func localFunctions(fns []model.Function, maxInstances int, cert *tlscert.Cert, dynamoEndpoint, format string, out io.Writer, errw io.Writer) (*localfn.Runner, error) {
+	opts := localfn.Options{MaxInstances: maxInstances, Env: map[string]string{}}
 	if cert != nil {
 		env, err := caEnv(cert)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		opts.Env = env
+	}
+	if dynamoEndpoint != "" {
+		opts.Env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoEndpoint
 	}
 	if format != "none" {
 		opts.OnInvoke = func(inv localfn.Invocation) { writeInvocation(out, format, inv) }
@@ -59,11 +53,27 @@ func localFunctions(file string, maxInstances int, cert *tlscert.Cert, format st
 			fmt.Fprintf(errw, "%s function %s: code changed; its next invocation starts a new instance\n", time.Now().Format("15:04:05.000"), fn)
 		}
 	}
-	r, err := localfn.New(fns, opts)
-	if err != nil {
-		return nil, nil, err
+	return localfn.New(fns, opts)
+}
+
+// ensureTables creates the file's DynamoDB tables that endpoint lacks and
+// says what it did on errw.
+func ensureTables(ctx context.Context, endpoint string, tables []model.Table, errw io.Writer) error {
+	if len(tables) == 0 {
+		fmt.Fprintf(errw, "DynamoDB: %s (the file declares no table)\n", endpoint)
+		return nil
 	}
-	return r, fns, nil
+	created, err := dynamo.EnsureTables(ctx, endpoint, "", tables)
+	for _, name := range created {
+		fmt.Fprintf(errw, "DynamoDB: created table %s at %s\n", name, endpoint)
+	}
+	if err != nil {
+		return err
+	}
+	if kept := len(tables) - len(created); kept > 0 {
+		fmt.Fprintf(errw, "DynamoDB: %d table(s) already at %s, left as they are\n", kept, endpoint)
+	}
+	return nil
 }
 
 // invocationLine is an invocation in --log json.

@@ -13,6 +13,7 @@ import (
 
 	"wsworkbench/assets"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
@@ -51,6 +52,7 @@ func runServe(args []string, stdio Stdio) int {
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	dynamoEndpoint := fs.String("dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
 	instances := fs.Int("lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
 	flagUsage := fs.Usage
 	fs.Usage = func() {
@@ -69,6 +71,12 @@ func runServe(args []string, stdio Stdio) int {
 	default:
 		fmt.Fprintf(stdio.Err, "wsworkbench serve: --log %q: want text, json or none\n", *logFormat)
 		return ExitUsage
+	}
+	if *dynamoEndpoint != "" {
+		if err := dynamo.CheckEndpoint(*dynamoEndpoint); err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: %v\n", err)
+			return ExitUsage
+		}
 	}
 	if *instances < 1 {
 		fmt.Fprintln(stdio.Err, "wsworkbench serve: --lambda-instances must be at least 1")
@@ -120,17 +128,39 @@ func runServe(args []string, stdio Stdio) int {
 	out := &syncWriter{w: stdio.Out}
 	// With no Lambda endpoint, the functions whose code the file has run
 	// here (see package localfn).
+	runLocal := file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == ""
 	var local []model.Function
-	if file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == "" {
-		runner, fns, err := localFunctions(file, *instances, cert, *logFormat, out, stdio.Err)
+	if runLocal || *dynamoEndpoint != "" {
+		if file == "sample" {
+			fmt.Fprintln(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: the sample declares no tables")
+			return ExitUsage
+		}
+		code, err := workspace.LoadLocal(file)
 		if err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench serve: local functions: %v\n", err)
+			fmt.Fprintln(stdio.Err, err)
 			return ExitError
 		}
-		if runner != nil {
+		for _, w := range code.Warnings {
+			fmt.Fprintln(stdio.Err, "warning:", w)
+		}
+		if *dynamoEndpoint != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			err := ensureTables(ctx, *dynamoEndpoint, code.Tables, stdio.Err)
+			cancel()
+			if err != nil {
+				fmt.Fprintf(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: %v\n", err)
+				return ExitError
+			}
+		}
+		if runLocal && len(code.Functions) > 0 {
+			runner, err := localFunctions(code.Functions, *instances, cert, *dynamoEndpoint, *logFormat, out, stdio.Err)
+			if err != nil {
+				fmt.Fprintf(stdio.Err, "wsworkbench serve: local functions: %v\n", err)
+				return ExitError
+			}
 			defer runner.Close()
 			opts.Functions = runner
-			local = fns
+			local = code.Functions
 		}
 	}
 	if usesLambda(api) {

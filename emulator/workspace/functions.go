@@ -21,38 +21,49 @@ const (
 	slsDefaultMemory  = 1024
 )
 
-// LoadFunctions reads the Lambda functions with local code that the
-// template or serverless.yml at path declares: SAM AWS::Serverless::Function
-// (CodeUri, InlineCode, Handler, Runtime, Environment.Variables, Timeout,
-// MemorySize, ReservedConcurrentExecutions, with Globals.Function),
-// AWS::Lambda::Function with Code.ZipFile, and serverless.yml functions.
-// Code directories resolve relative to the file's directory. A function
-// whose code is elsewhere (S3, an image) is left out with a warning
-// ("file:line:col: message"), as is an environment variable that does not
-// resolve. The file must load (see Load); LoadFunctions does not check the
-// API.
-func LoadFunctions(path string) ([]model.Function, []string, error) {
+// Local is what a workspace file says about code and data that can run on
+// this machine: its Lambda functions with local code and its DynamoDB
+// tables.
+type Local struct {
+	Functions []model.Function // sorted by name
+	Tables    []model.Table    // sorted by name
+	// Warnings are "file:line:col: message" for what was left out.
+	Warnings []string
+}
+
+// LoadLocal reads the Lambda functions with local code and the DynamoDB
+// tables that the template or serverless.yml at path declares. Functions:
+// SAM AWS::Serverless::Function (CodeUri, InlineCode, Handler, Runtime,
+// Environment.Variables, Timeout, MemorySize, ReservedConcurrentExecutions,
+// with Globals.Function), AWS::Lambda::Function with Code.ZipFile, and
+// serverless.yml functions. Tables: AWS::DynamoDB::Table and
+// AWS::Serverless::SimpleTable (in a serverless.yml, under
+// resources.Resources). Code directories resolve relative to the file's
+// directory. A function whose code is elsewhere (S3, an image) is left out
+// with a warning, as is an environment variable that does not resolve. The
+// file must load (see Load); LoadLocal does not check the API.
+func LoadLocal(path string) (*Local, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return ParseFunctions(path, filepath.Dir(abs), data)
+	return ParseLocal(path, filepath.Dir(abs), data)
 }
 
-// ParseFunctions is LoadFunctions for bytes already read; name is used in
-// messages and dir is the directory code paths are relative to.
-func ParseFunctions(name, dir string, data []byte) ([]model.Function, []string, error) {
+// ParseLocal is LoadLocal for bytes already read; name is used in messages
+// and dir is the directory code paths are relative to.
+func ParseLocal(name, dir string, data []byte) (*Local, error) {
 	doc, err := parseYAML(name, data)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "the top level must be a mapping"}
+		return nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "the top level must be a mapping"}
 	}
 	src := newSource(name, data)
 	fl := &functionLoader{src: src, dir: dir}
@@ -62,17 +73,19 @@ func ParseFunctions(name, dir string, data []byte) ([]model.Function, []string, 
 		err = fl.template(root)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sort.Slice(fl.fns, func(i, j int) bool { return fl.fns[i].Name < fl.fns[j].Name })
-	return fl.fns, fl.warnings, nil
+	sort.Slice(fl.tables, func(i, j int) bool { return fl.tables[i].Name < fl.tables[j].Name })
+	return &Local{Functions: fl.fns, Tables: fl.tables, Warnings: fl.warnings}, nil
 }
 
-// functionLoader collects functions and warnings from one file.
+// functionLoader collects functions, tables and warnings from one file.
 type functionLoader struct {
 	src      *source
 	dir      string
 	fns      []model.Function
+	tables   []model.Table
 	warnings []string
 }
 
@@ -102,6 +115,7 @@ func (fl *functionLoader) template(root *yaml.Node) error {
 			fl.lambdaFunction(l.e, r)
 		}
 	}
+	fl.readTables(l.e, l.res)
 	return nil
 }
 
@@ -266,9 +280,10 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 		return err
 	}
 	// CloudFormation resources under resources.Resources, for Ref and
-	// Fn::GetAtt in environment variables.
+	// Fn::GetAtt in environment variables, and the tables.
 	e := &evaluator{src: fl.src, params: map[string]*yaml.Node{}, resources: map[string]*resource{},
 		conditions: map[string]*yaml.Node{}, condState: map[string]int{}, warn: fl.warn}
+	var res []*resource
 	if rs := mapGet(mapGet(root, "resources"), "Resources"); rs != nil && rs.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(rs.Content); i += 2 {
 			r := &resource{id: rs.Content[i].Value, key: rs.Content[i], node: rs.Content[i+1], index: i / 2}
@@ -277,8 +292,10 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			}
 			r.props = mapGet(r.node, "Properties")
 			e.resources[r.id] = r
+			res = append(res, r)
 		}
 	}
+	fl.readTables(e, res)
 	provider := mapGet(root, "provider")
 	fns := mapGet(root, "functions")
 	if fns == nil || fns.Kind != yaml.MappingNode {
@@ -353,4 +370,96 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 		fl.fns = append(fl.fns, fn)
 	}
 	return nil
+}
+
+// readTables reads the DynamoDB tables among res.
+func (fl *functionLoader) readTables(e *evaluator, res []*resource) {
+	for _, r := range res {
+		switch r.typ {
+		case "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable":
+			if t, ok := fl.table(e, r); ok {
+				fl.tables = append(fl.tables, t)
+			}
+		case "AWS::Serverless::SimpleTable":
+			fl.tables = append(fl.tables, fl.simpleTable(e, r))
+		}
+	}
+}
+
+// table reads an AWS::DynamoDB::Table's name, attributes, key schema and
+// secondary indexes.
+func (fl *functionLoader) table(e *evaluator, r *resource) (model.Table, bool) {
+	t := model.Table{ID: r.id, Name: r.id}
+	if name := e.tableName(r); name != "" {
+		t.Name = name
+	}
+	props, _ := fl.eval(e, r.props).(map[string]any)
+	for _, a := range list(props["AttributeDefinitions"]) {
+		m, _ := a.(map[string]any)
+		t.Attributes = append(t.Attributes, model.TableAttribute{Name: scalarString(m["AttributeName"]), Type: scalarString(m["AttributeType"])})
+	}
+	t.KeySchema = keySchema(props["KeySchema"])
+	if len(t.KeySchema) == 0 {
+		fl.warn(r.key, fmt.Sprintf("table %s has no KeySchema: it is not created", r.id))
+		return t, false
+	}
+	for _, which := range []struct {
+		key string
+		dst *[]model.TableIndex
+	}{{"GlobalSecondaryIndexes", &t.GlobalSecondaryIndexes}, {"LocalSecondaryIndexes", &t.LocalSecondaryIndexes}} {
+		for _, x := range list(props[which.key]) {
+			m, _ := x.(map[string]any)
+			proj, _ := m["Projection"].(map[string]any)
+			ix := model.TableIndex{Name: scalarString(m["IndexName"]), KeySchema: keySchema(m["KeySchema"]),
+				Projection: scalarString(proj["ProjectionType"])}
+			for _, a := range list(proj["NonKeyAttributes"]) {
+				ix.NonKeyAttributes = append(ix.NonKeyAttributes, scalarString(a))
+			}
+			if ix.Projection == "" {
+				ix.Projection = "ALL"
+			}
+			*which.dst = append(*which.dst, ix)
+		}
+	}
+	return t, true
+}
+
+// simpleTable reads SAM's AWS::Serverless::SimpleTable: a table with one
+// hash key, PrimaryKey (default id, a String).
+func (fl *functionLoader) simpleTable(e *evaluator, r *resource) model.Table {
+	t := model.Table{ID: r.id, Name: r.id}
+	if name := e.tableName(r); name != "" {
+		t.Name = name
+	}
+	props, _ := fl.eval(e, r.props).(map[string]any)
+	pk, _ := props["PrimaryKey"].(map[string]any)
+	key, typ := scalarString(pk["Name"]), scalarString(pk["Type"])
+	if key == "" {
+		key = "id"
+	}
+	switch typ {
+	case "Number":
+		typ = "N"
+	case "Binary":
+		typ = "B"
+	default:
+		typ = "S"
+	}
+	t.Attributes = []model.TableAttribute{{Name: key, Type: typ}}
+	t.KeySchema = []model.TableKey{{Name: key, KeyType: "HASH"}}
+	return t
+}
+
+func keySchema(v any) []model.TableKey {
+	var keys []model.TableKey
+	for _, k := range list(v) {
+		m, _ := k.(map[string]any)
+		keys = append(keys, model.TableKey{Name: scalarString(m["AttributeName"]), KeyType: scalarString(m["KeyType"])})
+	}
+	return keys
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

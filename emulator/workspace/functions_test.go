@@ -42,10 +42,11 @@ func TestFunctionsFromSeeds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			fns, warnings, err := LoadFunctions(filepath.Join("testdata", c.file))
+			local, err := LoadLocal(filepath.Join("testdata", c.file))
 			if err != nil {
 				t.Fatal(err)
 			}
+			fns, warnings := local.Functions, local.Warnings
 			if len(warnings) > 0 {
 				t.Errorf("warnings: %q", warnings)
 			}
@@ -120,21 +121,20 @@ Resources:
 // TestFunctionsFromTemplate covers Globals, inline code, resolved variables
 // (a table's Ref is its name) and the functions left out with a warning.
 func TestFunctionsFromTemplate(t *testing.T) {
-	fns, warnings, err := ParseFunctions("t.yaml", "/work/app", []byte(functionsTemplate))
+	local, err := ParseLocal("t.yaml", "/work/app", []byte(functionsTemplate))
 	if err != nil {
 		t.Fatal(err)
 	}
+	fns, warnings := local.Functions, local.Warnings
 	want := []model.Function{
 		{Name: "NodeInline", Runtime: "nodejs20.x", Handler: "index.handler", InlineCode: "exports.handler = async () => ({ ok: true });\n",
 			Timeout: 5 * time.Second, MemoryMB: 512},
 		{Name: "Sam", Runtime: "python3.12", Handler: "app.handler", CodeDir: "/work/app/src/sam", Timeout: 10 * time.Second, ReservedConcurrency: 2,
-			Env: map[string]string{"SHARED": "from-globals", "LEVEL": "debug", "TABLE": "Table", "SIMPLE": "Simple",
+			Env: map[string]string{"SHARED": "from-globals", "LEVEL": "debug", "TABLE": "chat-dev", "SIMPLE": "Simple",
 				"TABLE_ARN": "arn:aws:dynamodb:us-east-1:123456789012:Table", "URL": "https://us-east-1.example/dev"}},
 		{Name: "SamDefault", Runtime: "ruby3.3", Handler: "app.handler", CodeDir: "/work/app", Timeout: 10 * time.Second,
 			Env: map[string]string{"SHARED": "from-globals", "LEVEL": "info"}},
 	}
-	// TableName !Sub is not resolved for Ref (only strings and parameters
-	// are), so Table's Ref is its logical ID here.
 	if !reflect.DeepEqual(fns, want) {
 		t.Errorf("functions:\n got %+v\nwant %+v", fns, want)
 	}
@@ -151,16 +151,21 @@ func TestFunctionsFromTemplate(t *testing.T) {
 // string or a parameter's value.
 func TestTableRefIsItsName(t *testing.T) {
 	doc := strings.Replace(functionsTemplate, "TableName: !Sub chat-${Stage}", "TableName: !Ref Stage", 1)
-	fns, _, err := ParseFunctions("t.yaml", "/w", []byte(doc))
+	local, err := ParseLocal("t.yaml", "/w", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fns[1].Env["TABLE"]; got != "dev" {
+	if got := local.Functions[1].Env["TABLE"]; got != "dev" {
 		t.Errorf("TABLE = %q, want the table's name dev", got)
 	}
 	doc = strings.Replace(functionsTemplate, "TableName: !Sub chat-${Stage}", "TableName: plain_name", 1)
-	if fns, _, _ = ParseFunctions("t.yaml", "/w", []byte(doc)); fns[1].Env["TABLE"] != "plain_name" {
-		t.Errorf("TABLE = %q, want plain_name", fns[1].Env["TABLE"])
+	if local, _ = ParseLocal("t.yaml", "/w", []byte(doc)); local.Functions[1].Env["TABLE"] != "plain_name" {
+		t.Errorf("TABLE = %q, want plain_name", local.Functions[1].Env["TABLE"])
+	}
+	// A name that refers back to its own table stops at the logical ID.
+	doc = strings.Replace(functionsTemplate, "TableName: !Sub chat-${Stage}", "TableName: !Sub '${Table}-x'", 1)
+	if local, err = ParseLocal("t.yaml", "/w", []byte(doc)); err != nil || local.Functions[1].Env["TABLE"] != "Table-x" {
+		t.Errorf("self-referring TableName: %v, TABLE = %q, want Table-x", err, local.Functions[1].Env["TABLE"])
 	}
 }
 
@@ -195,12 +200,16 @@ resources:
   Resources:
     ConnTable:
       Type: AWS::DynamoDB::Table
-      Properties: {TableName: conns}
+      Properties:
+        TableName: conns
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
 `
-	fns, warnings, err := ParseFunctions("serverless.yml", "/svc", []byte(doc))
-	if err != nil || len(warnings) > 0 {
-		t.Fatal(err, warnings)
+	local, err := ParseLocal("serverless.yml", "/svc", []byte(doc))
+	if err != nil || len(local.Warnings) > 0 {
+		t.Fatal(err, local.Warnings)
 	}
+	fns := local.Functions
 	want := []model.Function{
 		{Name: "connect", Runtime: "nodejs20.x", Handler: "src/handlers.connect", CodeDir: "/svc", Timeout: 12 * time.Second, MemoryMB: 1024,
 			Env: map[string]string{"STAGE": "test", "TABLE": "conns"}},
@@ -214,14 +223,14 @@ resources:
 
 // TestLoadFunctionsMissingFile checks a missing file is an error.
 func TestLoadFunctionsMissingFile(t *testing.T) {
-	if _, _, err := LoadFunctions(filepath.Join(t.TempDir(), "nope.yaml")); !os.IsNotExist(err) {
+	if _, err := LoadLocal(filepath.Join(t.TempDir(), "nope.yaml")); !os.IsNotExist(err) {
 		t.Fatalf("err = %v, want not-exist", err)
 	}
 }
 
-// FuzzParseFunctions feeds ParseFunctions arbitrary bytes: it must not
+// FuzzParseLocal feeds ParseLocal arbitrary bytes: it must not
 // panic, and its errors are *Error.
-func FuzzParseFunctions(f *testing.F) {
+func FuzzParseLocal(f *testing.F) {
 	for _, name := range seedFiles {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
@@ -231,11 +240,76 @@ func FuzzParseFunctions(f *testing.F) {
 	}
 	f.Add([]byte(functionsTemplate))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, err := ParseFunctions("fuzz.yaml", "/w", data)
+		_, err := ParseLocal("fuzz.yaml", "/w", data)
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error is %T, want *Error: %v", err, err)
 			}
 		}
 	})
+}
+
+// TestTables reads the tables of the seeds and of a template with indexes
+// and a SimpleTable.
+func TestTables(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []model.Table
+	}{
+		{"testdata/simple-chat.sam.yaml", []model.Table{{ID: "ConnectionsTable", Name: "simplechat_connections",
+			Attributes: []model.TableAttribute{{Name: "connectionId", Type: "S"}}, KeySchema: []model.TableKey{{Name: "connectionId", KeyType: "HASH"}}}}},
+		{"testdata/simple-chat.serverless.yml", []model.Table{{ID: "SimpleChatTable", Name: "simple_chatconnections",
+			Attributes: []model.TableAttribute{{Name: "connectionId", Type: "S"}}, KeySchema: []model.TableKey{{Name: "connectionId", KeyType: "HASH"}}}}},
+	} {
+		local, err := LoadLocal(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(local.Tables, c.want) {
+			t.Errorf("%s: tables\n got %+v\nwant %+v", c.file, local.Tables, c.want)
+		}
+	}
+	doc := functionsTemplate + `  Indexed:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions:
+        - {AttributeName: pk, AttributeType: S}
+        - {AttributeName: sk, AttributeType: N}
+        - {AttributeName: g, AttributeType: S}
+      KeySchema:
+        - {AttributeName: pk, KeyType: HASH}
+        - {AttributeName: sk, KeyType: RANGE}
+      GlobalSecondaryIndexes:
+        - IndexName: byG
+          KeySchema: [{AttributeName: g, KeyType: HASH}]
+          Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [x, y]}
+      LocalSecondaryIndexes:
+        - IndexName: byPkG
+          KeySchema: [{AttributeName: pk, KeyType: HASH}, {AttributeName: g, KeyType: RANGE}]
+          Projection: {ProjectionType: KEYS_ONLY}
+  NoKeys:
+    Type: AWS::DynamoDB::Table
+    Properties: {TableName: nokeys}
+`
+	local, err := ParseLocal("t.yaml", "/w", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []model.Table{
+		{ID: "Indexed", Name: "Indexed",
+			Attributes: []model.TableAttribute{{Name: "pk", Type: "S"}, {Name: "sk", Type: "N"}, {Name: "g", Type: "S"}},
+			KeySchema:  []model.TableKey{{Name: "pk", KeyType: "HASH"}, {Name: "sk", KeyType: "RANGE"}},
+			GlobalSecondaryIndexes: []model.TableIndex{{Name: "byG", KeySchema: []model.TableKey{{Name: "g", KeyType: "HASH"}},
+				Projection: "INCLUDE", NonKeyAttributes: []string{"x", "y"}}},
+			LocalSecondaryIndexes: []model.TableIndex{{Name: "byPkG", KeySchema: []model.TableKey{{Name: "pk", KeyType: "HASH"}, {Name: "g", KeyType: "RANGE"}},
+				Projection: "KEYS_ONLY"}}},
+		{ID: "Simple", Name: "Simple", Attributes: []model.TableAttribute{{Name: "id", Type: "S"}}, KeySchema: []model.TableKey{{Name: "id", KeyType: "HASH"}}},
+	}
+	// Table in functionsTemplate has no KeySchema: it is left out.
+	if !reflect.DeepEqual(local.Tables, want) {
+		t.Errorf("tables\n got %+v\nwant %+v", local.Tables, want)
+	}
+	if !strings.Contains(strings.Join(local.Warnings, "\n"), "table NoKeys has no KeySchema") {
+		t.Errorf("no warning for the table without keys: %q", local.Warnings)
+	}
 }

@@ -43,6 +43,9 @@ type evaluator struct {
 	// funcRefs collects the logical IDs of function resources whose Arn or
 	// name a value used; the loader reads it after evaluating a URI.
 	funcRefs []string
+	// naming holds the tables whose TableName is being resolved, so a name
+	// that refers back to its own table stops (see tableName).
+	naming map[string]bool
 }
 
 // resource is one entry of the template's Resources.
@@ -391,21 +394,17 @@ func (e *evaluator) tableName(r *resource) string {
 		return ""
 	}
 	n := mapGet(r.props, "TableName")
-	if n == nil {
-		return ""
+	if n == nil || e.naming[r.id] {
+		return "" // no name, or a name that refers back to the table
 	}
-	// Only a string or a parameter's Ref: resolving anything else could
-	// come back to this table.
-	if name, arg := intrinsicName(n); name == "Ref" && arg.Kind == yaml.ScalarNode {
-		if p, ok := e.params[arg.Value]; ok {
-			if v, err := e.param(arg.Value, p, arg); err == nil {
-				s, _ := v.(string)
-				return s
-			}
-		}
-		return ""
-	} else if name == "" && n.Kind == yaml.ScalarNode {
-		return n.Value
+	if e.naming == nil {
+		e.naming = map[string]bool{}
+	}
+	e.naming[r.id] = true
+	defer delete(e.naming, r.id)
+	v, err := e.eval(n)
+	if s, ok := v.(string); ok && err == nil {
+		return s
 	}
 	return ""
 }
