@@ -46,8 +46,15 @@ func (f *function) acquire(ctx context.Context) error {
 // release gives a slot back.
 func (f *function) release() { <-f.slots }
 
-// take returns a warm instance, or nil when a new one must start.
+// take returns a warm instance, or nil when a new one must start. Idle
+// instances that died or predate a restart are stopped on the way.
 func (f *function) take() *instance {
+	var stale []*instance
+	defer func() {
+		for _, in := range stale {
+			in.kill()
+		}
+	}()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for len(f.idle) > 0 {
@@ -57,7 +64,7 @@ func (f *function) take() *instance {
 			return in
 		}
 		delete(f.all, in)
-		go in.kill()
+		stale = append(stale, in)
 	}
 	return nil
 }

@@ -223,6 +223,7 @@ func TestFunctionErrors(t *testing.T) {
 		wantType, wantMsg               string
 		wantKey                         string // a key the error object must have
 		wantLog                         string
+		codeDir                         string // relative to the written files, when not the files' directory
 	}{
 		{name: "node throws", runtime: "nodejs20.x", program: "node", handler: "app.handler",
 			files:    map[string]string{"app.js": `exports.handler = async () => { throw new TypeError('bad thing'); };`},
@@ -257,6 +258,8 @@ func TestFunctionErrors(t *testing.T) {
 		{name: "ruby raises", runtime: "ruby3.2", program: "ruby", handler: "app.handler",
 			files:    map[string]string{"app.rb": "def handler(event:, context:)\n  raise ArgumentError, 'bad arg'\nend\n"},
 			wantType: "Function<ArgumentError>", wantMsg: "bad arg", wantKey: "stackTrace"},
+		{name: "code directory missing", runtime: "nodejs20.x", handler: "app.handler", files: map[string]string{"x/app.js": ""},
+			wantType: "Runtime.InvalidEntrypoint", wantMsg: "code directory", codeDir: "nowhere"},
 		{name: "java unsupported", runtime: "java17", handler: "x.Handler::handle", files: map[string]string{"A.java": ""},
 			wantType: "Runtime.Unsupported", wantMsg: "runtime java17 is not supported by the workbench"},
 		{name: "provided without bootstrap", runtime: "provided.al2023", handler: "x", files: map[string]string{"main.go": ""},
@@ -267,7 +270,7 @@ func TestFunctionErrors(t *testing.T) {
 			if c.program != "" {
 				needProgram(t, c.program)
 			}
-			dir := writeCode(t, c.files)
+			dir := filepath.Join(writeCode(t, c.files), c.codeDir)
 			r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: c.runtime, Handler: c.handler, CodeDir: dir, Timeout: c.timeout})
 			for round := 0; round < 2; round++ { // a failed instance is replaced: the second call fails the same way
 				m, fnErr, log := invoke(t, r, "Fn", `{}`)

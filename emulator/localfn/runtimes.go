@@ -42,6 +42,12 @@ var languages = []language{
 func (r *Runner) command(fn Function) (program string, args []string, dir string, env []string, err error) {
 	rt := strings.ToLower(strings.TrimSpace(fn.Runtime))
 	dir = fn.CodeDir
+	if fn.InlineCode == "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint",
+				msg: fmt.Sprintf("function %s's code directory %s does not exist", fn.Name, dir)}
+		}
+	}
 	for _, l := range languages {
 		if !strings.HasPrefix(rt, l.prefix) {
 			continue

@@ -61,13 +61,20 @@ func (r *Runner) watch() {
 }
 
 // checkCode restarts the functions whose code changed since the last check.
+// Functions that share a directory (a serverless.yml service) share one
+// walk of it.
 func (r *Runner) checkCode() {
+	sums := map[string]uint64{}
 	for _, name := range r.names {
 		f := r.fns[name]
 		if f.cfg.CodeDir == "" {
 			continue
 		}
-		sum := fingerprint(f.cfg.CodeDir)
+		sum, ok := sums[f.cfg.CodeDir]
+		if !ok {
+			sum = fingerprint(f.cfg.CodeDir)
+			sums[f.cfg.CodeDir] = sum
+		}
 		if !f.watch.known {
 			f.watch = codeState{sum: sum, known: true}
 			continue
