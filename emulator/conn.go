@@ -22,9 +22,9 @@ import (
 // goroutine may queue a frame with send or start a close with closeWith.
 //
 // Writes: one goroutine at a time holds the write turn (writing). The read
-// loop writes its own replies directly when nobody holds it (reply); frames
-// from other goroutines (send) queue under mu, and a writer goroutine exists
-// only while the queue is non-empty (writeLoop). An idle connection
+// loop writes its own replies directly when nobody holds it (takeTurn,
+// writeReply); frames from other goroutines (send) queue under mu, and a
+// writer goroutine exists only while the queue is non-empty (writeLoop). An idle connection
 // therefore parks one goroutine (the reader) instead of two, which saves a
 // goroutine stack per connection, and a reply costs no goroutine hand-off.
 // A client that stops reading still blocks only its own writer or read
@@ -146,7 +146,7 @@ func scaleNote(scale float64) string {
 // limit publishes a limit event and closes the connection with code.
 func (c *conn) limit(code int, reason, detail string) {
 	if c.closeWith(code, reason) {
-		c.g.events.publish(Event{Kind: EventLimit, ConnectionID: c.id, Code: code, Reason: reason, Error: detail})
+		c.g.events.publish(Event{Kind: EventLimit, ConnectionID: c.id, Close: &CloseInfo{Code: code, Reason: reason}, Error: detail})
 	}
 }
 

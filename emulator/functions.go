@@ -19,12 +19,19 @@ type Functions interface {
 	Invoke(ctx context.Context, function string, payload []byte) (result []byte, functionError, log string, err error)
 }
 
-// localInvoker adapts Functions to the authorizer's Invoker.
-type localInvoker struct{ fns Functions }
+// localInvoker adapts Functions to the authorizer's Invoker; the
+// invocation's log goes to call when it is not nil.
+type localInvoker struct {
+	fns  Functions
+	call *LambdaCall
+}
 
 var _ authorizer.Invoker = localInvoker{}
 
 func (l localInvoker) Invoke(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
-	res, fnErr, _, err := l.fns.Invoke(ctx, function, payload)
+	res, fnErr, log, err := l.fns.Invoke(ctx, function, payload)
+	if l.call != nil {
+		l.call.Log = log
+	}
 	return res, fnErr, err
 }

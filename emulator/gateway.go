@@ -100,6 +100,7 @@ type Gateway struct {
 	snap     atomic.Pointer[Snapshot]
 	ids      *idGen
 	events   bus
+	calls    inFlight // integration calls in flight, for @connections attribution
 	upgrader websocket.Upgrader
 	sem      chan struct{} // bounds blocking message handlers
 
@@ -234,7 +235,7 @@ func (g *Gateway) ConnectionsURL() string {
 func (g *Gateway) Update(api *model.API) error {
 	snap, err := Compile(api)
 	if err != nil {
-		g.events.publish(Event{Kind: EventConfig, Outcome: "rejected", Error: err.Error()})
+		g.events.publish(Event{Kind: EventConfig, Config: ConfigRejected, Error: err.Error()})
 		return err
 	}
 	old := g.snap.Swap(snap)
@@ -243,7 +244,7 @@ func (g *Gateway) Update(api *model.API) error {
 			c.onTimer() // re-arm (or close) with the new timeouts now
 		}
 	}
-	g.events.publish(Event{Kind: EventConfig, Outcome: "applied"})
+	g.events.publish(Event{Kind: EventConfig, Config: ConfigApplied})
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
@@ -86,7 +87,12 @@ func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest)
 			return nil, err
 		}
 	}
-	res, fnErr, _, err := l.call(ctx, req, payload)
+	start := time.Now()
+	res, fnErr, log, err := l.call(ctx, req, payload)
+	if req.Lambda != nil {
+		req.Lambda.record(l.function, payload, res, fnErr, err, time.Since(start))
+		req.Lambda.Log = log
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +115,9 @@ func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest)
 	status := r.StatusCode
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if req.Lambda != nil {
+		req.Lambda.Status = status
 	}
 	return &IntegrationResult{StatusCode: status, Headers: r.HTTPHeader(), Body: r.BodyBytes()}, nil
 }

@@ -11,14 +11,14 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// handleMessage handles one text message from c on the current snapshot:
-// route selection, then the route's integration, then (for a two-way route)
-// the answer. Called on c's read loop.
+// handleMessage is handleMessageAt for a message that arrives now (tests and
+// benchmarks call it).
 func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, data, time.Now()) }
 
-// handleMessageAt is handleMessage for a message that arrived at now, the
-// read loop's clock reading: $context.requestTime and the reply's write
-// deadline.
+// handleMessageAt handles one text message from c on the current snapshot:
+// route selection, then the route's integration, then (for a two-way route)
+// the answer. c's read loop calls it with now, its clock reading when the
+// message arrived: $context.requestTime and the reply's write deadline.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
@@ -95,7 +95,7 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 		}
 	}
 	if req.trace {
-		e := Event{Kind: EventRoute, Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}}
 		if route != nil {
 			e.RouteKey = route.key
 		}
@@ -111,7 +111,7 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 	out, err := req.run(g.ctx, route)
 	if err != nil {
 		e := classify(err)
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+		req.publishError(e)
 		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), onReadLoop)
 		return
 	}
@@ -140,7 +140,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 	if err := c.send(websocket.TextMessage, frame); err != nil {
 		if err == ErrLimitExceeded {
-			req.publish(Event{Kind: EventLimit, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
+			req.publish(Event{Kind: EventLimit, Code: CodeLimitExceeded, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
 		}
 		return
 	}
@@ -185,13 +185,13 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Forwarded-For": {c.sourceIP},
 		"X-Restapi":       {""},
 	}
-	req.publish(Event{Kind: EventDisconnect, Code: code, Reason: reason, RemoteAddr: c.remoteAddr})
+	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return
 	}
 	if _, err := req.run(g.ctx, route); err != nil {
 		e := classify(err)
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+		req.publishError(e)
 	}
 }

@@ -261,7 +261,8 @@ func TestServe(t *testing.T) {
 	}
 	var sawDisconnect, ranDisconnect bool
 	for _, e := range events {
-		if e["kind"] == "disconnect" && e["code"] == 1001.0 && e["reason"] == "Going away" && e["connectionId"] == id[1] {
+		cl, _ := e["close"].(map[string]any)
+		if e["kind"] == "disconnect" && cl["code"] == 1001.0 && cl["reason"] == "Going away" && e["connectionId"] == id[1] {
 			sawDisconnect = true
 		}
 		if e["kind"] == "integration" && e["routeKey"] == "$disconnect" && e["status"] == 200.0 {
