@@ -189,3 +189,33 @@ func TestLocalUnsupportedRuntimeInTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalFunctionLogInTrace checks the integration event of a local call
+// carries the invocation's log, for the window's trace.
+func TestLocalFunctionLogInTrace(t *testing.T) {
+	dir := localCode(t, map[string]string{"app.py": "def handler(event, context):\n    print('from python', event['requestContext']['routeKey'])\n    return {'statusCode': 200, 'body': 'ok'}\n"})
+	r := startFunctions(t, model.Function{Name: "Py", Runtime: "python3.12", Handler: "app.handler", CodeDir: dir})
+	g := start(t, lambdaAPI("", map[string]string{"$default": "Py"}, "$default"), Options{Functions: r})
+	sub := g.Subscribe(64)
+	ws := dial(t, g)
+	send(t, ws, `{}`)
+	if got := recv(t, ws); got != "ok" {
+		t.Fatalf("got %q", got)
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-sub.C():
+			if e.Kind != EventIntegration || e.Lambda == nil {
+				continue
+			}
+			if !strings.HasPrefix(e.Lambda.Log, "START RequestId: ") || !strings.Contains(e.Lambda.Log, "from python $default\n") ||
+				!strings.Contains(e.Lambda.Log, "\nREPORT RequestId: ") {
+				t.Fatalf("the integration event's log is %q", e.Lambda.Log)
+			}
+			return
+		case <-deadline:
+			t.Fatal("no integration event with a Lambda call")
+		}
+	}
+}

@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"wsworkbench/emulator/dynamo"
@@ -17,25 +15,13 @@ import (
 	"wsworkbench/emulator/tlscert"
 )
 
-// syncWriter serialises writes from the event logger and the function
-// logs, so each write reaches the output whole.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
 // localFunctions returns a runner for fns. cert, when not nil, is the
 // certificate the gateway serves: functions get it as their CA bundle so SDK
 // calls to the @connections API over https verify. dynamoEndpoint, when set,
-// is the functions' AWS_ENDPOINT_URL_DYNAMODB. Each invocation's log goes to
-// out in the log format ("none" drops it).
-func localFunctions(fns []model.Function, maxInstances int, cert *tlscert.Cert, dynamoEndpoint, format string, out io.Writer, errw io.Writer) (*localfn.Runner, error) {
+// is the functions' AWS_ENDPOINT_URL_DYNAMODB. Each invocation's log reaches
+// the event log with the event of the call (LambdaCall.Log); reloads are
+// reported on errw when logging.
+func localFunctions(fns []model.Function, maxInstances int, cert *tlscert.Cert, dynamoEndpoint string, logging bool, errw io.Writer) (*localfn.Runner, error) {
 	opts := localfn.Options{MaxInstances: maxInstances, Env: map[string]string{}}
 	if cert != nil {
 		env, err := caEnv(cert)
@@ -47,8 +33,7 @@ func localFunctions(fns []model.Function, maxInstances int, cert *tlscert.Cert, 
 	if dynamoEndpoint != "" {
 		opts.Env["AWS_ENDPOINT_URL_DYNAMODB"] = dynamoEndpoint
 	}
-	if format != "none" {
-		opts.OnInvoke = func(inv localfn.Invocation) { writeInvocation(out, format, inv) }
+	if logging {
 		opts.OnReload = func(fn string) {
 			fmt.Fprintf(errw, "%s function %s: code changed; its next invocation starts a new instance\n", time.Now().Format("15:04:05.000"), fn)
 		}
@@ -76,46 +61,14 @@ func ensureTables(ctx context.Context, endpoint string, tables []model.Table, er
 	return nil
 }
 
-// invocationLine is an invocation in --log json.
-type invocationLine struct {
-	Time          time.Time     `json:"time"`
-	Kind          string        `json:"kind"` // "function"
-	Function      string        `json:"function"`
-	RequestID     string        `json:"requestId"`
-	Cold          bool          `json:"cold,omitempty"`
-	InitDuration  time.Duration `json:"initDurationNs,omitempty"`
-	Duration      time.Duration `json:"durationNs"`
-	FunctionError string        `json:"functionError,omitempty"`
-	Log           string        `json:"log"`
-}
-
-// writeInvocation writes one invocation's log: in text, a header line and
-// the CloudWatch-style log indented beneath it; in json, one object.
-func writeInvocation(out io.Writer, format string, inv localfn.Invocation) {
-	now := time.Now()
-	if format == "json" {
-		b, _ := json.Marshal(invocationLine{Time: now, Kind: "function", Function: inv.Function, RequestID: inv.RequestID,
-			Cold: inv.Cold, InitDuration: inv.InitDuration, Duration: inv.Duration, FunctionError: inv.FunctionError, Log: inv.Log})
-		_, _ = out.Write(append(b, '\n'))
-		return
+// writeFunctionLog writes a local invocation's log under its event in the
+// text log, indented.
+func writeFunctionLog(w io.StringWriter, log string) {
+	for _, line := range strings.SplitAfter(strings.TrimRight(log, "\n"), "\n") {
+		_, _ = w.WriteString("    ")
+		_, _ = w.WriteString(line)
 	}
-	var b strings.Builder
-	b.WriteString(now.Format("15:04:05.000"))
-	b.WriteString(" function    fn=")
-	b.WriteString(inv.Function)
-	if inv.Cold {
-		b.WriteString(" cold")
-	}
-	if inv.FunctionError != "" {
-		b.WriteString(" error=" + inv.FunctionError)
-	}
-	b.WriteByte('\n')
-	for _, line := range strings.SplitAfter(strings.TrimRight(inv.Log, "\n"), "\n") {
-		b.WriteString("    ")
-		b.WriteString(line)
-	}
-	b.WriteByte('\n')
-	_, _ = io.WriteString(out, b.String())
+	_, _ = w.WriteString("\n")
 }
 
 // systemCABundles are where Linux distributions and macOS keep the system's

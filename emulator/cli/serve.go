@@ -123,9 +123,6 @@ func runServe(args []string, stdio Stdio) int {
 		opts.TLS = cert.ServerConfig()
 		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
 	}
-	// One writer for the event log and the functions' logs, so their lines
-	// never mix.
-	out := &syncWriter{w: stdio.Out}
 	// With no Lambda endpoint, the functions whose code the file has run
 	// here (see package localfn).
 	runLocal := file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == ""
@@ -153,7 +150,7 @@ func runServe(args []string, stdio Stdio) int {
 			}
 		}
 		if runLocal && len(code.Functions) > 0 {
-			runner, err := localFunctions(code.Functions, *instances, cert, *dynamoEndpoint, *logFormat, out, stdio.Err)
+			runner, err := localFunctions(code.Functions, *instances, cert, *dynamoEndpoint, *logFormat != "none", stdio.Err)
 			if err != nil {
 				fmt.Fprintf(stdio.Err, "wsworkbench serve: local functions: %v\n", err)
 				return ExitError
@@ -220,7 +217,7 @@ func runServe(args []string, stdio Stdio) int {
 		logged.Add(1)
 		go func() {
 			defer logged.Done()
-			logEvents(sub, *logFormat, out)
+			logEvents(sub, *logFormat, stdio.Out)
 		}()
 	}
 
@@ -297,6 +294,9 @@ func logEvents(sub *emulator.Subscription, format string, out io.Writer) {
 		case "text":
 			_, _ = w.WriteString(e.String())
 			_ = w.WriteByte('\n')
+			if e.Lambda != nil && e.Lambda.Log != "" {
+				writeFunctionLog(w, e.Lambda.Log)
+			}
 		case "json":
 			_ = enc.Encode(e)
 		}

@@ -61,9 +61,6 @@ type Options struct {
 	Env map[string]string
 	// LogLimit caps the output kept per invocation, in bytes. Default 64 KiB.
 	LogLimit int
-	// OnInvoke, when set, is called after every invocation with what
-	// happened, from the invoking goroutine; it must not block.
-	OnInvoke func(Invocation)
 	// ReloadInterval is how often code directories are checked for changes
 	// (see Runner.Reload). Default 500 ms; negative turns checking off.
 	ReloadInterval time.Duration
@@ -72,7 +69,8 @@ type Options struct {
 	OnReload func(function string)
 }
 
-// Invocation is what one call of a function did.
+// Invocation is what one call of a function did (Invoke returns its
+// Payload, FunctionError and Log).
 type Invocation struct {
 	Function  string
 	RequestID string
@@ -210,9 +208,6 @@ func (r *Runner) Invoke(ctx context.Context, function string, payload []byte) (r
 		defer r.wg.Done()
 		inv := f.invoke(payload)
 		f.release()
-		if r.opts.OnInvoke != nil {
-			r.opts.OnInvoke(inv)
-		}
 		done <- inv
 	}()
 	select {
