@@ -51,7 +51,6 @@ type instance struct {
 type invocation struct {
 	id       string
 	payload  []byte
-	deadline time.Time
 	done     chan answer // buffered: the first answer wins
 	answered atomic.Bool
 }
@@ -150,7 +149,6 @@ var errGone = errors.New("the instance exited while idle")
 // end or the timeout.
 func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) (Invocation, error) {
 	inv := &invocation{id: res.RequestID, payload: payload, done: make(chan answer, 1)}
-	inv.deadline = time.Now().Add(timeout)
 	in.cur.Store(inv)
 	defer in.cur.Store(nil)
 
@@ -292,9 +290,13 @@ func (in *instance) serveNext(w http.ResponseWriter, r *http.Request) {
 	case <-in.stopping:
 		return
 	}
+	// The timeout runs from now, when the event is handed over (the
+	// invoker starts its timer as the handover completes), not from the
+	// call: a cold start's init does not count.
+	deadline := time.Now().Add(in.f.cfg.Timeout)
 	h := w.Header()
 	h["Lambda-Runtime-Aws-Request-Id"] = []string{inv.id}
-	h["Lambda-Runtime-Deadline-Ms"] = []string{strconv.FormatInt(inv.deadline.UnixMilli(), 10)}
+	h["Lambda-Runtime-Deadline-Ms"] = []string{strconv.FormatInt(deadline.UnixMilli(), 10)}
 	h["Lambda-Runtime-Invoked-Function-Arn"] = []string{in.f.r.arn(in.f.cfg.Name)}
 	h["Lambda-Runtime-Trace-Id"] = []string{"Root=1-" + inv.id[:8] + "-" + strings.ReplaceAll(inv.id[9:], "-", "")[:24] + ";Sampled=0"}
 	h["Content-Type"] = []string{"application/json"}

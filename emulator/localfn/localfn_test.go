@@ -598,3 +598,21 @@ func TestGo1xRuntime(t *testing.T) {
 		t.Fatalf("got %v (%s)\n%s", m, fnErr, log)
 	}
 }
+
+// TestInitDoesNotCountAgainstTimeout: a slow init (longer than the
+// function's timeout) neither times the call out nor eats the handler's
+// remaining time, as on Lambda.
+func TestInitDoesNotCountAgainstTimeout(t *testing.T) {
+	needProgram(t, "node")
+	dir := writeCode(t, map[string]string{"app.js": `
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500); // a slow init
+exports.handler = async (e, context) => ({ remaining: context.getRemainingTimeInMillis() });`})
+	r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: dir, Timeout: time.Second})
+	m, fnErr, log := invoke(t, r, "Fn", `{}`)
+	if fnErr != "" {
+		t.Fatalf("got %v (%s)\n%s", m, fnErr, log)
+	}
+	if rem, _ := m["remaining"].(float64); rem < 500 {
+		t.Errorf("remaining = %v ms after a 1.5 s init with a 1 s timeout, want most of the second", m["remaining"])
+	}
+}
