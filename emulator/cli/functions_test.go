@@ -185,3 +185,32 @@ func TestServeLocalFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestServeKilledLeavesNoFunctions kills serve with SIGKILL, which it
+// cannot handle: the kernel still ends its function processes (Linux's
+// parent-death signal), so no orphan keeps running.
+func TestServeKilledLeavesNoFunctions(t *testing.T) {
+	file, _ := writeLocalAPI(t)
+	s := startServe(t, "--log", "none", file)
+	wsURL, _ := s.urls(t)
+	ws, got := dial(t, wsURL, `{"action":"py"}`)
+	m := pidRE.FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("py answered %q", got)
+	}
+	pids := []string{m[1], pidRE.FindStringSubmatch(ask(t, ws, `{"action":"rb"}`))[1]}
+	if err := s.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-s.wait
+	for _, p := range pids {
+		pid, _ := strconv.Atoi(p)
+		deadline := time.Now().Add(5 * time.Second)
+		for syscall.Kill(pid, 0) == nil {
+			if time.Now().After(deadline) {
+				t.Fatalf("function process %d outlived a killed serve", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
