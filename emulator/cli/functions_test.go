@@ -84,8 +84,13 @@ func writeLocalAPI(t *testing.T) (file, dir string) {
 	files := map[string]string{
 		"template.yaml": localTemplate,
 		"node/app.js":   nodeV1,
-		"py/app.py": `import json, os
+		"py/app.py": `import json, os, time
 def handler(event, context):
+    body = json.loads(event["body"])
+    if body.get("hang"):
+        with open(body["hang"], "w") as f:
+            f.write(str(os.getpid()))
+        time.sleep(30)
     print("python says hi to", event["requestContext"]["connectionId"])
     return {"statusCode": 200, "body": json.dumps({"lang": "python", "pid": os.getpid()})}
 `,
@@ -180,37 +185,54 @@ func TestServeLocalFunctions(t *testing.T) {
 	}
 	for _, p := range pids {
 		pid, _ := strconv.Atoi(p)
-		if syscall.Kill(pid, 0) == nil {
+		if running(pid) {
 			t.Errorf("function process %d outlived serve", pid)
 		}
 	}
 }
 
 // TestServeKilledLeavesNoFunctions kills serve with SIGKILL, which it
-// cannot handle: the kernel still ends its function processes (Linux's
-// parent-death signal), so no orphan keeps running.
+// cannot handle, while a function is busy in a long call: the kernel still
+// ends the function's process (Linux's parent-death signal), so no orphan
+// keeps running.
 func TestServeKilledLeavesNoFunctions(t *testing.T) {
-	file, _ := writeLocalAPI(t)
+	file, dir := writeLocalAPI(t)
 	s := startServe(t, "--log", "none", file)
 	wsURL, _ := s.urls(t)
-	ws, got := dial(t, wsURL, `{"action":"py"}`)
-	m := pidRE.FindStringSubmatch(got)
-	if m == nil {
-		t.Fatalf("py answered %q", got)
+	pidFile := filepath.Join(dir, "pid")
+	ws, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	pids := []string{m[1], pidRE.FindStringSubmatch(ask(t, ws, `{"action":"rb"}`))[1]}
+	defer ws.Close()
+	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"py","hang":"`+pidFile+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	for deadline := time.Now().Add(20 * time.Second); pid == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the function never wrote its pid")
+		}
+		b, _ := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(string(b))
+	}
 	if err := s.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	<-s.wait
-	for _, p := range pids {
-		pid, _ := strconv.Atoi(p)
-		deadline := time.Now().Add(5 * time.Second)
-		for syscall.Kill(pid, 0) == nil {
-			if time.Now().After(deadline) {
-				t.Fatalf("function process %d outlived a killed serve", pid)
-			}
-			time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(3 * time.Second); running(pid); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("function process %d outlived a killed serve", pid)
 		}
 	}
+}
+
+// running reports whether process pid exists and is not a zombie waiting
+// to be reaped.
+func running(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err != nil || !strings.Contains(string(st), ") Z ")
 }
