@@ -1,6 +1,7 @@
 package localfn
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -614,5 +615,45 @@ exports.handler = async (e, context) => ({ remaining: context.getRemainingTimeIn
 	}
 	if rem, _ := m["remaining"].(float64); rem < 500 {
 		t.Errorf("remaining = %v ms after a 1.5 s init with a 1 s timeout, want most of the second", m["remaining"])
+	}
+}
+
+// writeZip writes a deployment package with files (name → content) and
+// returns its path.
+func writeZip(t *testing.T, files map[string]string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "app.zip")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, content := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(content))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return p
+}
+
+// TestZipPackage runs a function whose code is a .zip deployment package,
+// and refuses a package whose entries leave it.
+func TestZipPackage(t *testing.T) {
+	needProgram(t, "node")
+	pkg := writeZip(t, map[string]string{"src/app.js": `exports.handler = async () => ({ from: require('./lib/x.js').x });`, "src/lib/x.js": `exports.x = 'zip';`})
+	r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "src/app.handler", CodeDir: pkg})
+	if m, fnErr, log := invoke(t, r, "Fn", `{}`); fnErr != "" || m["from"] != "zip" {
+		t.Fatalf("got %v (%s)\n%s", m, fnErr, log)
+	}
+	bad := writeZip(t, map[string]string{"../escape.js": "x"})
+	r = newRunner(t, Options{}, Function{Name: "Bad", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: bad})
+	if m, fnErr, _ := invoke(t, r, "Bad", `{}`); fnErr == "" || !strings.Contains(m["errorMessage"].(string), "leaves the package") {
+		t.Fatalf("got %v (%s), want the package refused", m, fnErr)
 	}
 }

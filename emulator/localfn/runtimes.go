@@ -1,10 +1,13 @@
 package localfn
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,9 +46,21 @@ func (r *Runner) command(fn Function) (program string, args []string, dir string
 	rt := strings.ToLower(strings.TrimSpace(fn.Runtime))
 	dir = fn.CodeDir
 	if fn.InlineCode == "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		st, err := os.Stat(dir)
+		switch {
+		case err != nil:
 			return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint",
 				msg: fmt.Sprintf("function %s's code directory %s does not exist", fn.Name, dir)}
+		case !st.IsDir() && strings.EqualFold(filepath.Ext(dir), ".zip"):
+			// A deployment package (SAM CodeUri: build/app.zip): unpacked
+			// into the cache, once per content.
+			if dir, err = r.cache.unzip(fn.Name, dir); err != nil {
+				return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint",
+					msg: fmt.Sprintf("function %s: %v", fn.Name, err)}
+			}
+		case !st.IsDir():
+			return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint",
+				msg: fmt.Sprintf("function %s's code %s is neither a directory nor a .zip file", fn.Name, dir)}
 		}
 	}
 	for _, l := range languages {
@@ -92,8 +107,11 @@ func (r *Runner) command(fn Function) (program string, args []string, dir string
 	}
 	st, err := os.Stat(exe)
 	if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
-		return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint",
-			msg: fmt.Sprintf("runtime %s needs an executable %s", fn.Runtime, exe)}
+		msg := fmt.Sprintf("runtime %s needs an executable %s", fn.Runtime, exe)
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			msg += fmt.Sprintf(" (for Go: cd %s && go build -o %s .)", dir, filepath.Base(exe))
+		}
+		return "", nil, "", nil, &runtimeError{typ: "Runtime.InvalidEntrypoint", msg: msg}
 	}
 	return exe, nil, dir, nil, nil
 }
@@ -251,4 +269,90 @@ func safeName(s string) string {
 		}
 		return '_'
 	}, s)
+}
+
+// maxUnzipped bounds what one deployment package may unpack to: Lambda's
+// limit for unzipped code.
+const maxUnzipped = 250 << 20
+
+// unzip unpacks the deployment package at path into the cache and returns
+// the directory. The directory is named by the package's content, so a new
+// package (after a rebuild) unpacks beside the old one.
+func (c *cache) unzip(fn, path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	dir := filepath.Join(c.dir, "zip", safeName(fn)+"-"+hex.EncodeToString(sum[:])[:12])
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		return dir, nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".unzip-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	var total int64
+	for _, f := range zr.File {
+		name := filepath.FromSlash(f.Name)
+		if !filepath.IsLocal(name) {
+			return "", fmt.Errorf("%s: entry %q leaves the package", path, f.Name)
+		}
+		target := filepath.Join(tmp, name)
+		if f.FileInfo().IsDir() {
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return "", err
+			}
+			continue
+		}
+		if total += int64(f.UncompressedSize64); total > maxUnzipped {
+			return "", fmt.Errorf("%s unpacks to more than %d MB", path, maxUnzipped>>20)
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return "", err
+		}
+		if err := unzipFile(f, target); err != nil {
+			return "", fmt.Errorf("%s: %s: %w", path, f.Name, err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, ".complete")); statErr == nil {
+			return dir, nil // unpacked meanwhile by another instance
+		}
+		return "", err
+	}
+	return dir, nil
+}
+
+// unzipFile writes one entry, keeping its executable bits (a bootstrap).
+func unzipFile(f *zip.File, target string) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	mode := os.FileMode(0o644)
+	if f.Mode()&0o111 != 0 {
+		mode = 0o755
+	}
+	out, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, io.LimitReader(rc, maxUnzipped)); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -15,8 +15,9 @@ type Function struct {
 	Runtime string
 	// Handler is Lambda's handler string, e.g. app.handler.
 	Handler string
-	// CodeDir is the absolute code directory (LAMBDA_TASK_ROOT); empty when
-	// InlineCode holds the code.
+	// CodeDir is the absolute code directory (LAMBDA_TASK_ROOT), or a .zip
+	// deployment package, which is unpacked to a cache directory; empty
+	// when InlineCode holds the code.
 	CodeDir string
 	// InlineCode is CloudFormation's Code.ZipFile or SAM's InlineCode.
 	InlineCode string
