@@ -120,7 +120,7 @@ func (f *function) close() {
 func (f *function) invoke(payload []byte) Invocation {
 	id := newRequestID()
 	for {
-		res, err := f.invokeOnce(Invocation{Function: f.cfg.Name, RequestID: id}, payload)
+		res, err := f.invokeOnce(Invocation{Function: f.cfg.Name, RequestID: id, MemoryMB: f.cfg.MemoryMB}, payload)
 		if !errors.Is(err, errGone) {
 			return res
 		}

@@ -194,6 +194,7 @@ func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) (
 		if a.failed {
 			res.FunctionError = "Unhandled"
 		}
+		res.MaxMemoryMB = peakMemoryMB(in.cmd.Process)
 		res.Log = frameLog(res, in.out.take(), res.Duration)
 		return res, nil
 	case <-in.exited:

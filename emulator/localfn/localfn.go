@@ -82,6 +82,9 @@ type Invocation struct {
 	// Duration is the time from handing the event to the runtime to its
 	// answer.
 	Duration time.Duration
+	// MemoryMB is the function's memory size; MaxMemoryMB the most the
+	// instance's process has used (its peak resident set; 0 when unknown).
+	MemoryMB, MaxMemoryMB int
 	// FunctionError is "Unhandled" when the function failed.
 	FunctionError string
 	// Payload is the result, or the error object when the function failed.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +74,9 @@ func invoke(t testing.TB, r *Runner, fn, payload string) (map[string]any, string
 	}
 	return m, fnErr, log
 }
+
+// reportLine is a cold start's REPORT line, as CloudWatch Logs shows it.
+var reportLine = regexp.MustCompile(`^REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: [1-9]\d* MB\tInit Duration: [0-9.]+ ms$`)
 
 const nodeEcho = `
 exports.handler = async (event, context) => {
@@ -169,7 +173,7 @@ end
 			}
 			lines := strings.Split(strings.TrimSpace(log), "\n")
 			if len(lines) < 4 || lines[0] != "START RequestId: "+id+" Version: $LATEST" ||
-				lines[len(lines)-2] != "END RequestId: "+id || !strings.HasPrefix(lines[len(lines)-1], "REPORT RequestId: "+id+"\tDuration: ") {
+				lines[len(lines)-2] != "END RequestId: "+id || !reportLine.MatchString(lines[len(lines)-1]) || !strings.Contains(lines[len(lines)-1], id) {
 				t.Fatalf("log is not framed by START/END/REPORT for %s:\n%s", id, log)
 			}
 			if !strings.Contains(log, `got {"hello":"world"}`) {

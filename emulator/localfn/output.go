@@ -131,6 +131,12 @@ func frameLog(res Invocation, out string, d time.Duration) string {
 	fmt.Fprintf(&b, "END RequestId: %s\n", res.RequestID)
 	ms := float64(d) / float64(time.Millisecond)
 	fmt.Fprintf(&b, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms", res.RequestID, ms, int(math.Ceil(ms)))
+	if res.MemoryMB > 0 {
+		fmt.Fprintf(&b, "\tMemory Size: %d MB", res.MemoryMB)
+	}
+	if res.MaxMemoryMB > 0 {
+		fmt.Fprintf(&b, "\tMax Memory Used: %d MB", res.MaxMemoryMB)
+	}
 	if res.Cold && res.InitDuration > 0 {
 		fmt.Fprintf(&b, "\tInit Duration: %.2f ms", float64(res.InitDuration)/float64(time.Millisecond))
 	}

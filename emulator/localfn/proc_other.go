@@ -16,3 +16,6 @@ func killProcessGroup(p *os.Process) {
 		_ = p.Kill()
 	}
 }
+
+// peakMemoryMB is unknown here.
+func peakMemoryMB(p *os.Process) int { return 0 }
