@@ -100,12 +100,19 @@ def main():
         resp, body = call("GET", "/invocation/next")
         rid = resp.getheader("Lambda-Runtime-Aws-Request-Id")
         headers = {k: v for k, v in resp.getheaders()}
+        err = None
         try:
             event = json.loads(body or b"null")
             result = handler(event, LambdaContext(headers))
-            out = json.dumps(result)
         except Exception as e:
             err = error_object(e, sys.exc_info()[2])
+        else:
+            try:
+                out = json.dumps(result)
+            except Exception as e:
+                err = error_object(_typed(e, "Runtime.MarshalError", "Unable to marshal response: %s" % e),
+                                   None, "Runtime.MarshalError")
+        if err is not None:
             err["requestId"] = rid
             print("[ERROR] %s: %s\nTraceback (most recent call last):\n%s" % (
                 err["errorType"], err["errorMessage"], "".join(err["stackTrace"])), file=sys.stderr, flush=True)
