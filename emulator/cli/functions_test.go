@@ -236,3 +236,57 @@ func running(pid int) bool {
 	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	return err != nil || !strings.Contains(string(st), ") Z ")
 }
+
+// TestServeServerlessFunctions runs a serverless.yml's handlers as the
+// Framework names them: "dir/file.export" for Node.js and
+// "dir/file.Module.method" for Ruby (the seed's form), from the service
+// directory, with the provider's runtime and environment.
+func TestServeServerlessFunctions(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"serverless.yml": `service: chat
+provider:
+  name: aws
+  runtime: ruby3.2
+  environment:
+    GREETING: hi from ${self:service}
+functions:
+  connect:
+    handler: src/handler.connect
+    runtime: nodejs20.x
+    events:
+      - websocket: {route: $connect}
+  sendMessage:
+    handler: sendmessage/handler.WebsocketApi.send_message
+    events:
+      - websocket: {route: sendmessage, routeResponseSelectionExpression: $default}
+`,
+		"src/handler.js": `exports.connect = async () => ({ statusCode: 200 });`,
+		"sendmessage/handler.rb": `require 'json'
+module WebsocketApi
+  def self.send_message(event:, context:)
+    { statusCode: 200, body: "#{ENV['GREETING']}: #{JSON.parse(event['body'])['data']}" }
+  end
+end
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := startServe(t, filepath.Join(dir, "serverless.yml"))
+	l1 := s.line(t)
+	wsURL := regexp.MustCompile(`^WebSocket: (ws://\S+)$`).FindStringSubmatch(l1)
+	if wsURL == nil {
+		t.Fatalf("first line %q", l1)
+	}
+	s.line(t)
+	ws, got := dial(t, wsURL[1], `{"action":"sendmessage","data":"hello"}`)
+	if got != "hi from chat: hello" {
+		t.Fatalf("sendmessage answered %q\nstderr: %s", got, s.stderr)
+	}
+	s.stop(t, ws, syscall.SIGTERM)
+}
