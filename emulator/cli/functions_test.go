@@ -290,3 +290,26 @@ end
 	}
 	s.stop(t, ws, syscall.SIGTERM)
 }
+
+// TestServeSeedWithoutCode serves the SAM chat seed, whose code
+// directories are not beside it: nothing runs locally and the functions are
+// called at the Lambda endpoint, as before local functions existed (the
+// sample backend demo).
+func TestServeSeedWithoutCode(t *testing.T) {
+	s := startServe(t, "--log", "none", filepath.Join("..", "workspace", "testdata", "simple-chat.sam.yaml"))
+	s.line(t) // the URLs
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-s.wait
+	stderr := s.stderr.String()
+	for _, want := range []string{"Lambda: function OnConnectFunction: no code at ", "its calls go to the Lambda endpoint",
+		"Lambda: http://127.0.0.1:3001 (calls: auto)\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "runs here") {
+		t.Errorf("a function without code runs here:\n%s", stderr)
+	}
+}

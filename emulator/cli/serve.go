@@ -140,6 +140,9 @@ func runServe(args []string, stdio Stdio) int {
 		for _, w := range code.Warnings {
 			fmt.Fprintln(stdio.Err, "warning:", w)
 		}
+		for _, m := range code.DropMissing() {
+			fmt.Fprintln(stdio.Err, "Lambda:", m)
+		}
 		if *dynamoEndpoint != "" {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			err := ensureTables(ctx, *dynamoEndpoint, code.Tables, stdio.Err)

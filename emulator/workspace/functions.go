@@ -463,3 +463,23 @@ func list(v any) []any {
 	l, _ := v.([]any)
 	return l
 }
+
+// DropMissing removes the functions whose code directory (or .zip package)
+// is not on disk and returns a message for each: their calls go to the
+// Lambda endpoint as before, so a template without its code (the seed chat
+// against the sample backend) still runs.
+func (l *Local) DropMissing() []string {
+	var msgs []string
+	kept := l.Functions[:0]
+	for _, fn := range l.Functions {
+		if fn.InlineCode == "" {
+			if _, err := os.Stat(fn.CodeDir); err != nil {
+				msgs = append(msgs, fmt.Sprintf("function %s: no code at %s: its calls go to the Lambda endpoint", fn.Name, fn.CodeDir))
+				continue
+			}
+		}
+		kept = append(kept, fn)
+	}
+	l.Functions = kept
+	return msgs
+}

@@ -313,3 +313,24 @@ func TestTables(t *testing.T) {
 		t.Errorf("no warning for the table without keys: %q", local.Warnings)
 	}
 }
+
+// TestDropMissing keeps the functions whose code is on disk (and inline
+// code) and names the others.
+func TestDropMissing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "here"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	l := &Local{Functions: []model.Function{
+		{Name: "Here", CodeDir: filepath.Join(dir, "here")},
+		{Name: "Gone", CodeDir: filepath.Join(dir, "gone")},
+		{Name: "Inline", InlineCode: "x"},
+	}}
+	msgs := l.DropMissing()
+	if len(l.Functions) != 2 || l.Functions[0].Name != "Here" || l.Functions[1].Name != "Inline" {
+		t.Errorf("kept %+v", l.Functions)
+	}
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "function Gone: no code at ") {
+		t.Errorf("messages %q", msgs)
+	}
+}
