@@ -174,9 +174,6 @@ func New(fns []Function, opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// Functions returns the names of the runner's functions, sorted.
-func (r *Runner) Functions() []string { return append([]string(nil), r.names...) }
-
 // Has reports whether the runner has code for function.
 func (r *Runner) Has(function string) bool {
 	_, ok := r.fns[function]
