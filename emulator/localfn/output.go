@@ -66,7 +66,7 @@ func (o *output) read() {
 // readLocked reads once from the pipe into the buffer, keeping at most
 // limit bytes per invocation.
 func (o *output) readLocked(fd uintptr) (int, error) {
-	n, err := syscall.Read(int(fd), o.scratch)
+	n, err := readFD(fd, o.scratch)
 	if n <= 0 {
 		return 0, err
 	}
