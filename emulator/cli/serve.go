@@ -36,8 +36,10 @@ func init() {
 }
 
 // serveShutdownTimeout bounds the close of every connection (and their
-// $disconnect routes) at exit.
-const serveShutdownTimeout = 30 * time.Second
+// $disconnect routes) at exit; a second SIGINT or SIGTERM ends serve at
+// once. Messages in flight are stopped at the first signal: nobody could
+// get their answers.
+const serveShutdownTimeout = 5 * time.Second
 
 // runServe loads FILE, serves it until SIGINT or SIGTERM, and logs what the
 // gateway does. Its first two lines on stdout are stable, for scripts:
@@ -54,6 +56,7 @@ func runServe(args []string, stdio Stdio) int {
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
 	dynamoEndpoint := fs.String("dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
 	instances := fs.Int("lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
+	faults := addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -104,6 +107,13 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
+	if err := faults.apply(api); err != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
+		return ExitUsage
+	}
+	if line := describeFaults(api.Settings.Faults); line != "" {
+		fmt.Fprintln(stdio.Err, line)
+	}
 	if *timeScale > 0 {
 		api.Settings.TimeScale = *timeScale
 	}
@@ -225,7 +235,8 @@ func runServe(args []string, stdio Stdio) int {
 	}
 
 	<-ctx.Done()
-	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
+	stop() // a second signal now ends the process at once
+	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect (signal again to quit at once)")
 	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	closeErr := g.Close(sctx)
@@ -234,8 +245,9 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "%d events were not logged: the log could not keep up\n", n)
 	}
 	if closeErr != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown: %v\n", closeErr)
-		return ExitError
+		// serve was asked to stop and has stopped: what was cut off is
+		// worth a line, not a failure.
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown after %v: %v\n", serveShutdownTimeout, closeErr)
 	}
 	return ExitOK
 }
