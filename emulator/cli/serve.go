@@ -135,7 +135,7 @@ func runServe(args []string, stdio Stdio) int {
 	}
 	// With no Lambda endpoint, the functions whose code the file has run
 	// here (see package localfn).
-	runLocal := file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == ""
+	runLocal := file != "sample" && localfn.RunsLocally(api)
 	var local []model.Function
 	if runLocal || *dynamoEndpoint != "" {
 		if file == "sample" {
@@ -173,7 +173,7 @@ func runServe(args []string, stdio Stdio) int {
 			local = code.Functions
 		}
 	}
-	if usesLambda(api) {
+	if localfn.UsesLambda(api) {
 		for _, fn := range local {
 			where := fn.CodeDir
 			if fn.InlineCode != "" {
@@ -266,16 +266,6 @@ func loadWorkspace(file string) (*workspace.Workspace, error) {
 		return nil, fmt.Errorf("wsworkbench serve: %w", err)
 	}
 	return ws, nil
-}
-
-// usesLambda reports whether any integration or authorizer calls Lambda.
-func usesLambda(api *model.API) bool {
-	for _, in := range api.Integrations {
-		if in.Type == model.TypeAWSProxy || in.Type == model.TypeAWS {
-			return true
-		}
-	}
-	return len(api.Authorizers) > 0 && !api.Settings.MockAuthorizer.Enabled
 }
 
 // ensureCert returns the workbench's TLS certificate, making it on first use.

@@ -118,6 +118,9 @@ const (
 	ChangeGateway
 	// ChangeMenu: the recent files, the chat backend or TLS changed.
 	ChangeMenu
+	// ChangeFunctions: the local functions' runner was replaced (another
+	// workspace, TLS); see Server.Functions.
+	ChangeFunctions
 )
 
 // Controller owns the workspace, the draft and the gateway. See the package
@@ -181,6 +184,7 @@ func New(opts Options) (*Controller, error) {
 	if err := c.Server.restoreTLS(); err != nil {
 		c.notice = "TLS is off: " + err.Error() + ". " + c.notice
 	}
+	c.Server.restartFunctions()
 	if c.unsaved {
 		c.scheduleAutosave()
 	}
@@ -272,6 +276,7 @@ func (c *Controller) Close() {
 	c.Server.close()
 	c.bg.Wait()
 	c.Server.closeGateways()
+	c.Server.closeFunctions()
 }
 
 // AsCompileErrors returns err's CompileErrors (one unplaced error for any

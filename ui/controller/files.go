@@ -84,6 +84,7 @@ func (c *Controller) switchTo(ws *workspace.Workspace, sample, unsaved bool, not
 	c.ws, c.isSample, c.unsaved, c.importedAs = ws, sample, unsaved, importedAs
 	c.editGen++
 	c.Apply()
+	c.Server.restartFunctions()
 	c.notice = notice
 	c.opts.Prefs.SetString(PrefLastWorkspace, ws.Path)
 	c.opts.Prefs.SetBool(PrefLastIsSample, sample)
@@ -301,6 +302,9 @@ func (c *Controller) SaveTo(path string) error {
 	c.opts.Prefs.SetString(PrefLastWorkspace, path)
 	c.opts.Prefs.SetBool(PrefLastIsSample, false)
 	c.addRecent(path)
+	if oldPath != path {
+		c.Server.restartFunctions() // code paths are relative to the file
+	}
 	c.notice = "Saved " + path + " at " + time.Now().Format("15:04:05")
 	c.changed(ChangeTitle | ChangeStatus | ChangeMenu)
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/samplebackend"
 	"wsworkbench/emulator/tlscert"
@@ -31,6 +32,9 @@ type Server struct {
 	tls        *tlsState // set while the gateway serves wss://
 	restarting bool
 	chat       *samplebackend.Server // the chat sample backend while it runs
+	runner     *localfn.Runner       // the workspace's local functions, or nil
+	fnNote     string                // why they do not run (see FunctionsNote)
+	fns        localFunctions        // every gateway's Functions: runner, for its goroutines
 
 	mu   sync.Mutex
 	next *emulator.Gateway // a restart's new gateway, until the owner takes it
@@ -67,13 +71,13 @@ func (s *Server) ClientRoots() *x509.CertPool {
 // starts on the built-in sample and the compile error is returned; when
 // addr is taken it listens on any free port.
 func (s *Server) start(api *model.API, addr string) (compileErr, err error) {
-	gw, compileErr := emulator.New(api, emulator.Options{Addr: addr})
+	gw, compileErr := emulator.New(api, emulator.Options{Addr: addr, Functions: &s.fns})
 	if compileErr != nil {
 		sample, err := sampleWorkspace()
 		if err != nil {
 			return nil, err
 		}
-		if gw, err = emulator.New(sample.API, emulator.Options{Addr: addr}); err != nil {
+		if gw, err = emulator.New(sample.API, emulator.Options{Addr: addr, Functions: &s.fns}); err != nil {
 			return nil, fmt.Errorf("built-in sample: %w", err)
 		}
 	}
@@ -82,7 +86,7 @@ func (s *Server) start(api *model.API, addr string) (compileErr, err error) {
 		// free port on loopback will do; the window shows the URL.
 		snapAPI := gw.API()
 		_ = gw.Close(context.Background())
-		if gw, err = emulator.New(snapAPI, emulator.Options{Addr: "127.0.0.1:0"}); err != nil {
+		if gw, err = emulator.New(snapAPI, emulator.Options{Addr: "127.0.0.1:0", Functions: &s.fns}); err != nil {
 			return nil, err
 		}
 		if err := gw.Open(); err != nil {
@@ -144,7 +148,7 @@ func (s *Server) replace(old *emulator.Gateway, st *tlsState) (*emulator.Gateway
 		cfg = st.cert.ServerConfig()
 	}
 	newGateway := func(addr string) (*emulator.Gateway, error) {
-		gw, err := emulator.New(api, emulator.Options{Addr: addr, TLS: cfg})
+		gw, err := emulator.New(api, emulator.Options{Addr: addr, TLS: cfg, Functions: &s.fns})
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +240,8 @@ func (s *Server) finishRestart(on bool, st *tlsState, err error, done func(error
 	}
 	s.gw, s.tls = gw, st
 	c.opts.Prefs.SetBool(PrefTLS, on)
-	c.Apply() // the draft, when it compiles, on the new gateway
+	c.Apply()            // the draft, when it compiles, on the new gateway
+	s.restartFunctions() // trusting the new certificate, or none
 	chatErr := s.restartChat()
 	if on {
 		c.notice = "Serving wss:// with the certificate " + st.cert.CertPath + " (trust it with NODE_EXTRA_CA_CERTS, wscat --ca, curl --cacert)."
