@@ -365,6 +365,9 @@ func lambdaLines(l *emulator.LambdaCall) []Line {
 	if l.FunctionError != "" {
 		lines = append(lines, Line{Label: "function error", Text: l.FunctionError})
 	}
+	if l.Log != "" { // the workbench ran the function: its output, START to REPORT
+		lines = append(lines, Line{Label: "function log", Text: strings.TrimRight(l.Log, "\n"), Code: true, Fold: FoldOpen})
+	}
 	return lines
 }
 
