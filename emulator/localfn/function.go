@@ -23,6 +23,9 @@ type function struct {
 	all    map[*instance]bool
 	gen    int // bumped by restart; instances of an older generation are not reused
 	closed bool
+	recent []Invocation // the last MaxRecent invocations, oldest first
+	// restarted is when restart last ran: a failure before it is no crash.
+	restarted time.Time
 
 	watch codeState // owned by the runner's watch goroutine
 }
@@ -88,6 +91,7 @@ func (f *function) put(in *instance) {
 func (f *function) restart() {
 	f.mu.Lock()
 	f.gen++
+	f.restarted = time.Now()
 	idle := f.idle
 	f.idle = nil
 	for _, in := range idle {
@@ -120,7 +124,7 @@ func (f *function) close() {
 func (f *function) invoke(payload []byte) Invocation {
 	id := newRequestID()
 	for {
-		res, err := f.invokeOnce(Invocation{Function: f.cfg.Name, RequestID: id, MemoryMB: f.cfg.MemoryMB}, payload)
+		res, err := f.invokeOnce(Invocation{Function: f.cfg.Name, RequestID: id, Start: time.Now(), MemoryMB: f.cfg.MemoryMB}, payload)
 		if !errors.Is(err, errGone) {
 			return res
 		}

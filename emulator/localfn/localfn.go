@@ -74,6 +74,8 @@ type Options struct {
 type Invocation struct {
 	Function  string
 	RequestID string
+	// Start is when the call was handed to the function.
+	Start time.Time
 	// Cold reports whether the call started a new instance.
 	Cold bool
 	// InitDuration is how long the new instance took to ask for its first
@@ -207,6 +209,7 @@ func (r *Runner) Invoke(ctx context.Context, function string, payload []byte) (r
 	go func() {
 		defer r.wg.Done()
 		inv := f.invoke(payload)
+		f.record(inv)
 		f.release()
 		done <- inv
 	}()
