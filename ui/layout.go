@@ -130,6 +130,9 @@ func (b *body) arrange(a arrangement) {
 	switch a {
 	case arrangeWide:
 		wb.inspSplit.Leading, wb.inspSplit.Trailing = wb.conns.Object(), wb.tracer.Object()
+		if wb.hasFunctions {
+			wb.inspSplit.Trailing = wb.traceAndFunctions()
+		}
 		wb.inspSplit.Refresh()
 		var right fyne.CanvasObject = wb.middleBox
 		if wb.showInspect {
@@ -155,6 +158,9 @@ func (b *body) arrange(a arrangement) {
 			items = append(items,
 				container.NewTabItem(sideConnections, wb.conns.Object()),
 				container.NewTabItem(sideTrace, wb.tracer.Object()))
+			if wb.hasFunctions {
+				items = append(items, container.NewTabItem(sideFunctions, wb.functions.Object()))
+			}
 		}
 		switch {
 		case a == arrangeSingle:

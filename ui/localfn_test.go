@@ -4,6 +4,10 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"wsworkbench/assets"
 )
 
 // localFnWorkspace is the controller's test workspace: a Node.js function
@@ -34,6 +38,47 @@ func TestTabGetsLocalFunctionsAnswerAndTraceShowsItsLog(t *testing.T) {
 	for _, want := range []string{"EchoFunction", "function log (", "START RequestId:", "REPORT RequestId:"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the trace does not show %q; it shows:\n%s", want, shown)
+		}
+	}
+}
+
+// TestFunctionsPanelInWindow: at 1024x768 a workspace with local functions
+// has a Functions tab beside the trace; after a tab's message it lists the
+// Node.js function as warm with its call, a cold start, and the call's log;
+// the sample has no such tab.
+func TestFunctionsPanelInWindow(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatalf("node is needed (scripts/setup.sh installs it): %v", err)
+	}
+	certDir := t.TempDir()
+	tb := newTestBench(t, withFile(localFnWorkspace), func(o *options) { o.certDir = certDir })
+	tb.win.Resize(fyne.NewSize(1024, 768))
+	tb.waitConnected(0)
+	seq := tb.lastSeq(0)
+	tb.send(0, `{"action":"hi"}`)
+	tb.waitEntry(0, "the function's answer", receivedAfter(seq, `node: {"action":"hi"} no-ca`))
+	tb.wb.onShowFunctions()
+	if tb.wb.body.side == nil || tb.wb.body.side.Selected() == nil || tb.wb.body.side.Selected().Text != sideFunctions {
+		t.Fatal("View > Functions does not show the Functions tab at 1024x768")
+	}
+	var shown string
+	tb.waitFor("the call in the Functions panel", func() bool {
+		tb.wb.functions.Update()
+		shown = strings.Join(labelsIn(tb.wb.functions.Object()), "\n")
+		return strings.Contains(shown, `node got {"action":"hi"}`)
+	})
+	for _, want := range []string{"EchoFunction", "nodejs20.x · app.handler · warm (1 instance)", "PyFunction", "python3.11 · app.handler · cold", "cold (init "} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the Functions panel does not show %q; it shows:\n%s", want, shown)
+		}
+	}
+	if err := tb.wb.ctl.OpenSample("sample.yaml", assets.SampleAPI, true); err != nil {
+		t.Fatal(err)
+	}
+	tb.drain()
+	for _, it := range tb.wb.body.side.Items {
+		if it.Text == sideFunctions {
+			t.Error("the sample still has a Functions tab")
 		}
 	}
 }

@@ -52,6 +52,7 @@ var shortcutHelp = [][2]string{
 	{"Ctrl+1", "Show or hide the API editor"},
 	{"Ctrl+2", "Show or hide connections and trace"},
 	{"Ctrl+3", "Clients side by side (tiles) or as tabs"},
+	{"Ctrl+4", "Show the Functions panel (local Lambda functions)"},
 	{"Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (for projectors)"},
 }
 
@@ -107,6 +108,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	view := fyne.NewMenu("View",
 		item("API Editor", shortcut(fyne.Key1, false), wb.onToggleEditor),
 		item("Connections and Trace", shortcut(fyne.Key2, false), wb.onToggleInspector),
+		item("Functions", shortcut(fyne.Key4, false), wb.onShowFunctions),
 		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.onToggleTiles),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.look.onZoomIn),

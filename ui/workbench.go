@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 	"wsworkbench/ui/connections"
+	"wsworkbench/ui/functions"
 	"wsworkbench/ui/trace"
 
 	"fyne.io/fyne/v2"
@@ -105,6 +106,12 @@ type workbench struct {
 	clients *clientTabs
 	conns   *connections.Panel
 	tracer  *trace.Panel
+	// functions is the Functions panel, a tab beside the trace while
+	// hasFunctions (functionsview.go); wideTabs holds that tab in the wide
+	// arrangement.
+	functions    *functions.Panel
+	hasFunctions bool
+	wideTabs     *container.AppTabs
 
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
@@ -174,6 +181,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.clients = newClientTabs(wb)
 	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
+	wb.functions = functions.New(functionsSource{wb})
+	wb.hasFunctions = wb.functionsShown()
+	wb.functions.Update()
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
 	ctl.OnChange = wb.onChange
@@ -207,6 +217,9 @@ func (wb *workbench) onChange(ch controller.Change) {
 	}
 	if ch&controller.ChangeMenu != 0 {
 		wb.win.SetMainMenu(wb.buildMenu())
+	}
+	if ch&controller.ChangeFunctions != 0 {
+		wb.functionsChanged()
 	}
 }
 
@@ -312,6 +325,9 @@ func (wb *workbench) refresh(d dirt) {
 	}
 	if d&dirtyTrace != 0 {
 		wb.tracer.Refresh()
+		if wb.hasFunctions { // a call may have run a local function
+			wb.functions.Update()
+		}
 	} else if d&dirtyConns != 0 {
 		wb.tracer.CheckGone()
 	}
