@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/assets"
 )
@@ -65,9 +66,14 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 	tb.waitFor("the call in the Functions panel", func() bool {
 		tb.wb.functions.Update()
 		shown = strings.Join(labelsIn(tb.wb.functions.Object()), "\n")
+		walkRendered(tb.wb.functions.Object(), func(p placed) { // the log
+			if g, ok := p.obj.(*widget.TextGrid); ok {
+				shown += "\n" + g.Text()
+			}
+		})
 		return strings.Contains(shown, `node got {"action":"hi"}`)
 	})
-	for _, want := range []string{"EchoFunction", "nodejs20.x · app.handler · warm (1 instance)", "PyFunction", "python3.11 · app.handler · cold", "cold (init "} {
+	for _, want := range []string{"EchoFunction", "nodejs20.x · app.handler · warm (1 instance)", "PyFunction", "python3.11 · app.handler · cold", " ms  cold"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the Functions panel does not show %q; it shows:\n%s", want, shown)
 		}

@@ -43,14 +43,16 @@ type Panel struct {
 	selFn   string // the selected function's name
 	selReq  string // the selected invocation's request ID
 	invs    []localfn.Invocation
-	logRows []string
 
 	title   *widget.Label
 	note    *widget.Label
 	fnList  *widget.List
 	invList *widget.List
 	logHead *widget.Label
-	logList *widget.List
+	// logText is the selected invocation's log: a TextGrid scrolls long
+	// lines sideways (a print after Node's timestamp and request ID) where
+	// a list of labels would cut them.
+	logText *widget.TextGrid
 	content fyne.CanvasObject
 	syncing bool // selecting rows from Update, not from a person
 }
@@ -70,11 +72,9 @@ func New(src Source) *Panel {
 	p.logHead = widget.NewLabel("")
 	p.logHead.TextStyle = fyne.TextStyle{Bold: true}
 	p.logHead.Truncation = fyne.TextTruncateEllipsis
-	p.logList = widget.NewList(func() int { return len(p.logRows) }, newLogRow, func(i widget.ListItemID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(p.logRows[i])
-	})
+	p.logText = widget.NewTextGrid()
 	invs := container.NewBorder(widget.NewLabel("Recent invocations"), nil, nil, nil, p.invList)
-	logs := container.NewBorder(p.logHead, nil, nil, nil, p.logList)
+	logs := container.NewBorder(p.logHead, nil, nil, nil, container.NewScroll(p.logText))
 	lower := container.NewVSplit(invs, logs)
 	lower.Offset = 0.4
 	split := container.NewVSplit(p.fnList, lower)
@@ -149,12 +149,11 @@ func (p *Panel) selectInvocation() {
 func (p *Panel) showLog(inv *localfn.Invocation) {
 	if inv == nil {
 		p.logHead.SetText("Log")
-		p.logRows = nil
-	} else {
-		p.logHead.SetText("Log of " + inv.RequestID)
-		p.logRows = strings.Split(strings.TrimRight(inv.Log, "\n"), "\n")
+		p.logText.SetText("")
+		return
 	}
-	p.logList.Refresh()
+	p.logHead.SetText("Log of " + inv.RequestID)
+	p.logText.SetText(strings.TrimRight(inv.Log, "\n"))
 }
 
 func (p *Panel) onSelectFunction(i widget.ListItemID) {
@@ -263,11 +262,11 @@ func (p *Panel) updateInvRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // InvocationLine is an invocation's row: "22:31:05.123  12.5 ms  cold
-// error: TypeError: bad thing".
+// error: TypeError: bad thing" (cold marks a cold start).
 func InvocationLine(inv localfn.Invocation) string {
 	s := inv.Start.Format("15:04:05.000") + "  " + format.Duration(inv.Duration)
-	if inv.Cold {
-		s += "  cold (init " + format.Duration(inv.InitDuration) + ")"
+	if inv.Cold { // the init duration is in the log's REPORT line
+		s += "  cold"
 	}
 	if inv.FunctionError != "" {
 		s += "  error: " + errorSummary(inv.Payload)
@@ -288,11 +287,4 @@ func errorSummary(payload []byte) string {
 		return e.Msg
 	}
 	return e.Type + ": " + e.Msg
-}
-
-func newLogRow() fyne.CanvasObject {
-	l := widget.NewLabel("")
-	l.TextStyle = fyne.TextStyle{Monospace: true}
-	l.Truncation = fyne.TextTruncateEllipsis
-	return l
 }

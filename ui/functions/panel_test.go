@@ -75,6 +75,11 @@ func shown(p *Panel) (labels []string, buttons []*widget.Button) {
 			}
 		case *widget.Button:
 			buttons = append(buttons, x)
+		case *widget.TextGrid:
+			for _, line := range strings.Split(x.Text(), "\n") {
+				rows = append(rows, at{pos.Y, line})
+			}
+			return
 		}
 		switch x := o.(type) {
 		case fyne.Widget:
@@ -129,7 +134,7 @@ func TestPanelShowsInvocationsAndRestart(t *testing.T) {
 			invRows = append(invRows, l)
 		}
 	}
-	if len(invRows) != 2 || strings.Contains(invRows[0], "cold") || !strings.Contains(invRows[1], "cold (init ") {
+	if len(invRows) != 2 || strings.Contains(invRows[0], "cold") || !strings.HasSuffix(invRows[1], "  cold") {
 		t.Errorf("invocation rows (newest first, the older cold):\n%s", strings.Join(invRows, "\n"))
 	}
 	if len(containing(labels, "hello number 2")) != 1 || len(containing(labels, "hello number 1")) != 0 {
@@ -161,7 +166,7 @@ func TestPanelShowsInvocationsAndRestart(t *testing.T) {
 	p.Update()
 	labels, _ = shown(p)
 	newest := containing(labels, "error: TypeError: bad 3")
-	if len(newest) != 1 || !strings.Contains(newest[0], "cold (init ") {
+	if len(newest) != 1 || !strings.Contains(newest[0], "  cold  error:") {
 		t.Errorf("the call after Restart is not a cold start with its error:\n%s", strings.Join(labels, "\n"))
 	}
 }
