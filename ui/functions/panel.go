@@ -39,10 +39,10 @@ type Source interface {
 type Panel struct {
 	src Source
 
-	fns     []localfn.FunctionStatus
-	selFn   string // the selected function's name
-	selReq  string // the selected invocation's request ID
-	invs    []localfn.Invocation
+	fns    []localfn.FunctionStatus
+	selFn  string // the selected function's name
+	selReq string // the selected invocation's request ID
+	invs   []localfn.Invocation
 
 	title   *widget.Label
 	note    *widget.Label
