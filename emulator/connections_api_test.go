@@ -391,3 +391,22 @@ func TestTLS(t *testing.T) {
 		t.Errorf("close %d over TLS", code)
 	}
 }
+
+// TestFramesOutCountedBeforeDelivery checks that a frame a client has
+// received is already in FramesOut and BytesOut: the counters were bumped
+// after WriteMessage returned, so a client could read a frame before it was
+// counted (TestPostToConnection failed about 1 run in 11 on that).
+func TestFramesOutCountedBeforeDelivery(t *testing.T) {
+	g := start(t, seedAPI())
+	ws := dial(t, g)
+	id := connectionID(t, g, ws)
+	for i := 1; i <= 300; i++ {
+		if err := g.PostToConnection(id, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, ws)
+		if info, _ := g.Connection(id); info.FramesOut != uint64(i) || info.BytesOut != uint64(i) {
+			t.Fatalf("after frame %d reached the client: FramesOut %d, BytesOut %d", i, info.FramesOut, info.BytesOut)
+		}
+	}
+}
