@@ -579,20 +579,24 @@ func compareNumbers(a, b value) int {
 }
 
 // velocityEquals is Velocity 1.7's "==": numbers compare by value, values
-// of the same type with equals, anything else by their string forms; null
-// equals only null.
+// of the same type with equals, anything else by their string forms. A null
+// equals null and, as on API Gateway, the empty string (a null renders as
+// "" there, and `$input.path('$.missing') == ""` is true on AWS).
 func (r *renderer) velocityEquals(a, b value) bool {
 	if a.isNumber() && b.isNumber() {
 		return compareNumbers(a, b) == 0
 	}
 	if a.isNull() || b.isNull() {
-		return a.isNull() && b.isNull()
+		return nullOrEmpty(a) && nullOrEmpty(b)
 	}
 	if a.k == b.k || (a.k == kGoMap && b.k == kMap) || (a.k == kMap && b.k == kGoMap) {
 		return javaEquals(a, b)
 	}
 	return r.toString(a) == r.toString(b)
 }
+
+// nullOrEmpty reports whether v is null or the empty string.
+func nullOrEmpty(v value) bool { return v.isNull() || v.k == kString && v.s == "" }
 
 // arith applies an arithmetic operator to two numbers the way Velocity's
 // MathUtils does: integers stay integers (widening instead of overflowing;
