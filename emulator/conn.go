@@ -414,8 +414,11 @@ func (c *conn) finish(err error) {
 func closeCause(err error) (int, string) {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
-		if ce.Code == closeAbnormal {
+		switch ce.Code {
+		case closeAbnormal:
 			return closeAbnormal, "" // gorilla's "unexpected EOF": the TCP connection dropped
+		case websocket.CloseNoStatusReceived:
+			return ce.Code, reasonNoStatus // a close frame without a status code
 		}
 		return ce.Code, ce.Text
 	}

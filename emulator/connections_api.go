@@ -112,34 +112,47 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, rest 
 			return
 		}
 		if len(data) > max {
-			writeConnectionsError(w, fmt.Errorf("%w: the limit is %d bytes", ErrPayloadTooLarge, max))
+			g.writeConnectionsError(w, r, id, fmt.Errorf("%w: the limit is %d bytes", ErrPayloadTooLarge, max))
 			return
 		}
 		if err := g.PostToConnection(id, data); err != nil {
-			writeConnectionsError(w, err)
+			g.writeConnectionsError(w, r, id, err)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	case http.MethodGet:
 		if _, err := g.find(id); err != nil {
-			writeConnectionsError(w, err)
+			g.writeConnectionsError(w, r, id, err)
 			return
 		}
 		info, ok := g.Connection(id)
 		if !ok {
-			writeConnectionsError(w, ErrGone)
+			g.writeConnectionsError(w, r, id, ErrGone)
 			return
 		}
 		writeJSON(w, http.StatusOK, newGetConnectionOutput(info))
 	case http.MethodDelete:
 		if err := g.DeleteConnection(id); err != nil {
-			writeConnectionsError(w, err)
+			g.writeConnectionsError(w, r, id, err)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		noMethod(w, r)
 	}
+}
+
+// refuseWithoutStage answers an @connections path that lacks the stage
+// (/@connections/{id}) as AWS does: 403 {"message":"Forbidden"}. A backend
+// that builds its endpoint without the stage has this bug; the log says so,
+// since the 403 alone does not.
+func (g *Gateway) refuseWithoutStage(w http.ResponseWriter, r *http.Request) {
+	writeMessage(w, http.StatusForbidden, "Forbidden")
+	g.events.publish(Event{
+		Kind: EventError, Status: http.StatusForbidden, Outcome: "@connections",
+		Error: r.Method + " " + r.URL.Path + " has no stage, so AWS answers 403 Forbidden: the endpoint is " +
+			g.ConnectionsURL() + " (an SDK's endpoint ends with the stage)",
+	})
 }
 
 // getConnectionOutput is GetConnection's JSON body.
@@ -151,7 +164,7 @@ type getConnectionOutput struct {
 
 type getIdentity struct {
 	SourceIP  string  `json:"sourceIp"`
-	UserAgent *string `json:"userAgent"` // null when the client sent none, as AWS shows for wscat
+	UserAgent *string `json:"userAgent,omitempty"` // absent when the client sent none, as in the client's events
 }
 
 // iso8601 is the timestamp format of GetConnection, with milliseconds.
@@ -172,13 +185,19 @@ func newGetConnectionOutput(info ConnectionInfo) getConnectionOutput {
 
 // writeConnectionsError maps the management API's errors to AWS's wire
 // format: the status, the error code in x-amzn-ErrorType (where SDKs look
-// first) and a small JSON body.
-func writeConnectionsError(w http.ResponseWriter, err error) {
+// first) and a small JSON body. A 410 has an empty body, as on AWS, so it
+// is explained in the log instead.
+func (g *Gateway) writeConnectionsError(w http.ResponseWriter, r *http.Request, id string, err error) {
 	switch {
 	case errors.Is(err, ErrBadConnectionID):
 		writeAWSError(w, http.StatusBadRequest, "BadRequestException", "Invalid connectionId: "+strings.TrimPrefix(err.Error(), ErrBadConnectionID.Error()+": "))
 	case errors.Is(err, ErrGone):
-		writeAWSError(w, http.StatusGone, "GoneException", "The connection with the provided id no longer exists.")
+		w.Header()["x-amzn-ErrorType"] = []string{"GoneException"}
+		w.WriteHeader(http.StatusGone)
+		g.events.publish(Event{
+			Kind: EventError, ConnectionID: id, Status: http.StatusGone, Outcome: "@connections",
+			Error: r.Method + " @connections: GoneException, no open connection has this ID (it closed, or never connected); AWS sends the 410 with an empty body",
+		})
 	case errors.Is(err, ErrPayloadTooLarge):
 		writeAWSError(w, http.StatusRequestEntityTooLarge, "PayloadTooLargeException", "Request entity too large: "+err.Error())
 	case errors.Is(err, ErrLimitExceeded):

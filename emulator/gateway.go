@@ -355,8 +355,8 @@ func (g *Gateway) lookup(id string) *conn {
 }
 
 // ServeHTTP serves the WebSocket endpoint /{stage} and the @connections API
-// (/{stage}/@connections/{id} and /@connections/{id}); any other path is
-// API Gateway's 403 {"message":"Forbidden"}.
+// (/{stage}/@connections/{id}); any other path, /@connections/{id} without
+// the stage too, is API Gateway's 403 {"message":"Forbidden"}.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap := g.snap.Load()
 	segs, ok := pathSegments(r.URL)
@@ -371,7 +371,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(segs) == 1 && segs[0] == snap.stage:
 		g.serveWebSocket(w, r, snap)
 	case len(segs) >= 1 && segs[0] == "@connections":
-		g.serveConnections(w, r, segs[1:])
+		g.refuseWithoutStage(w, r)
 	case len(segs) >= 2 && segs[0] == snap.stage && segs[1] == "@connections":
 		g.serveConnections(w, r, segs[2:])
 	default:
