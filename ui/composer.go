@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/emulator/model"
 )
 
 // composer is where a tab's messages are written: a multi-line monospace
@@ -157,7 +158,7 @@ func (c *composer) onSaveMessage() {
 // saveAs saves the composer's text under name.
 func (c *composer) saveAs(name string) {
 	wb := c.tab.wb
-	list, err := client.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
+	list, err := model.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
 	if err != nil {
 		wb.showError(err)
 		return
@@ -168,7 +169,7 @@ func (c *composer) saveAs(name string) {
 
 func (c *composer) deleteSaved(name string) {
 	wb := c.tab.wb
-	wb.ws.API.SavedMessages = client.DeleteMessage(wb.ws.API.SavedMessages, name)
+	wb.ws.API.SavedMessages = model.DeleteMessage(wb.ws.API.SavedMessages, name)
 	wb.touched()
 }
 
