@@ -38,6 +38,7 @@ type renderer struct {
 	out   []byte
 	base  int // len(out) when the render started
 	vars  []value
+	args  []value // the arguments of the method calls being evaluated, a stack (evalN)
 	loop  *loopState
 	steps int
 	mem   int
@@ -675,7 +676,6 @@ func (e *refExpr) eval(r *renderer) (value, error) { return e.evalN(r, len(e.seg
 // anywhere along the way makes the whole reference null, as in Velocity.
 func (e *refExpr) evalN(r *renderer, n int) (value, error) {
 	v := r.root(e)
-	var argBuf [4]value
 	for i := 0; i < n; i++ {
 		if v.isNull() {
 			return nullValue, nil
@@ -696,24 +696,32 @@ func (e *refExpr) evalN(r *renderer, n int) (value, error) {
 			if err := r.step(s.pos); err != nil {
 				return nullValue, err
 			}
-			args := argBuf[:0]
-			if len(s.args) > len(argBuf) {
-				args = make([]value, 0, len(s.args))
-			}
+			// The arguments go onto r.args; those of calls nested in them
+			// go above and are gone before these are complete, so one
+			// buffer per render serves every call.
+			base := len(r.args)
 			for _, a := range s.args {
 				av, err := a.eval(r)
 				if err != nil {
+					r.popArgs(base)
 					return nullValue, err
 				}
-				args = append(args, av)
+				r.args = append(r.args, av)
 			}
-			v, err = r.call(v, s, args)
+			v, err = r.call(v, s, r.args[base:len(r.args):len(r.args)])
+			r.popArgs(base)
 		}
 		if err != nil {
 			return nullValue, err
 		}
 	}
 	return v, nil
+}
+
+// popArgs drops the method arguments above base (see renderer.args).
+func (r *renderer) popArgs(base int) {
+	clear(r.args[base:])
+	r.args = r.args[:base]
 }
 
 var emptyContext = map[string]any{}

@@ -13,11 +13,17 @@ import (
 func (r *renderer) call(v value, s *segment, args []value) (value, error) {
 	switch v.k {
 	case kString:
-		return invoke(stringMethods, r, v.s, s, args)
+		if m := s.str; m.fits(args) {
+			return m.fn(methodCall[string]{r, v.s, s, args})
+		}
 	case kList:
-		return invoke(listMethods, r, v.ref.(*list), s, args)
+		if m := s.list; m.fits(args) {
+			return m.fn(methodCall[*list]{r, v.ref.(*list), s, args})
+		}
 	case kMap:
-		return invoke(mapMethods, r, v.ref.(*vmap), s, args)
+		if m := s.mp; m.fits(args) {
+			return m.fn(methodCall[*vmap]{r, v.ref.(*vmap), s, args})
+		}
 	case kGoMap:
 		return r.goMapMethod(v, s, args)
 	case kInt, kFloat, kBigInt:
@@ -52,34 +58,26 @@ type method[T any] struct {
 const anyArgs = 1 << 30
 
 // methodCall is one call of a method on recv: the call's segment (its name
-// and position) and its arguments. No method takes more than two, so they
-// travel in an array: a methodCall is passed by value through the method
-// tables, which keeps the caller's argument buffer on its stack.
+// and position) and its arguments.
 type methodCall[T any] struct {
 	r    *renderer
 	recv T
 	s    *segment
-	a    [2]value
-	n    int // the number of arguments, which may exceed len(a) (see anyArgs)
+	args []value
 }
 
-// invoke looks the segment's method up in table and calls it on recv.
-func invoke[T any](table map[string]method[T], r *renderer, recv T, s *segment, args []value) (value, error) {
-	m, ok := table[s.name]
-	if !ok || len(args) < m.min || len(args) > m.max {
-		return nullValue, nil
-	}
-	c := methodCall[T]{r: r, recv: recv, s: s, n: len(args)}
-	copy(c.a[:], args)
-	return m.fn(c)
+// fits reports whether m, a segment's method (nil when the type has none),
+// takes that many arguments.
+func (m *method[T]) fits(args []value) bool {
+	return m != nil && len(args) >= m.min && len(args) <= m.max
 }
 
 // arg returns argument i, or null when there is none.
 func (c methodCall[T]) arg(i int) value {
-	if i >= c.n || i >= len(c.a) {
+	if i >= len(c.args) {
 		return nullValue
 	}
-	return c.a[i]
+	return c.args[i]
 }
 
 // str returns argument i when it is a string.
@@ -257,7 +255,7 @@ func javaHash(s string) int32 {
 
 // stringMethods are java.lang.String's methods, in UTF-16 units where Java
 // counts them.
-var stringMethods = map[string]method[string]{
+var stringMethods = map[string]*method[string]{
 	"length":              {0, 0, func(c methodCall[string]) (value, error) { return intValue(int64(javaLen(c.recv))), nil }},
 	"isEmpty":             {0, 0, func(c methodCall[string]) (value, error) { return boolValue(c.recv == ""), nil }},
 	"isBlank":             {0, 0, func(c methodCall[string]) (value, error) { return boolValue(strings.TrimSpace(c.recv) == ""), nil }},
@@ -314,7 +312,7 @@ func strStartsWith(c methodCall[string]) (value, error) {
 	if !ok {
 		return nullValue, nil
 	}
-	if c.n == 1 {
+	if len(c.args) == 1 {
 		return boolValue(strings.HasPrefix(c.recv, o)), nil
 	}
 	off, ok := c.int(1)
@@ -343,7 +341,7 @@ func strIndexOf(c methodCall[string]) (value, error) {
 		return nullValue, nil
 	}
 	from := 0
-	if c.n == 2 {
+	if len(c.args) == 2 {
 		if from, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
@@ -358,7 +356,7 @@ func strLastIndexOf(c methodCall[string]) (value, error) {
 		return nullValue, nil
 	}
 	from := javaLen(c.recv)
-	if c.n == 2 {
+	if len(c.args) == 2 {
 		if from, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
@@ -388,7 +386,7 @@ func strSubstring(c methodCall[string]) (value, error) {
 		return nullValue, nil
 	}
 	e := javaLen(c.recv)
-	if c.n == 2 {
+	if len(c.args) == 2 {
 		if e, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
@@ -472,7 +470,7 @@ func strSplit(c methodCall[string]) (value, error) {
 		return nullValue, nil
 	}
 	limit := 0
-	if c.n == 2 {
+	if len(c.args) == 2 {
 		if limit, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
@@ -583,7 +581,7 @@ func (r *renderer) numberMethod(v value, name string, args []value) (value, erro
 // ---- lists ----
 
 // listMethods are java.util.List's methods.
-var listMethods = map[string]method[*list]{
+var listMethods = map[string]*method[*list]{
 	"size":        {0, 0, func(c methodCall[*list]) (value, error) { return intValue(int64(len(c.recv.items))), nil }},
 	"isEmpty":     {0, 0, func(c methodCall[*list]) (value, error) { return boolValue(len(c.recv.items) == 0), nil }},
 	"get":         {1, 1, listGet},
@@ -641,7 +639,7 @@ func listAdd(c methodCall[*list]) (value, error) {
 		return nullValue, err
 	}
 	l := c.recv
-	switch c.n {
+	switch len(c.args) {
 	case 1:
 		l.items = append(l.items, c.arg(0))
 		return trueValue, nil
@@ -736,7 +734,7 @@ func indexOf(items []value, x value) int {
 
 // mapMethods are java.util.Map's methods; keys are strings (a key of
 // another type is its toString).
-var mapMethods = map[string]method[*vmap]{
+var mapMethods = map[string]*method[*vmap]{
 	"get":           {1, 1, mapGet},
 	"getOrDefault":  {2, 2, mapGetOrDefault},
 	"containsKey":   {1, 1, mapContainsKey},
@@ -847,5 +845,8 @@ func (r *renderer) goMapMethod(v value, s *segment, args []value) (value, error)
 	case s.name == "isEmpty" && len(args) == 0:
 		return boolValue(goMapLen(v.ref) == 0), nil
 	}
-	return invoke(mapMethods, r, materialize(v.ref), s, args)
+	if m := s.mp; m.fits(args) {
+		return m.fn(methodCall[*vmap]{r, materialize(v.ref), s, args})
+	}
+	return nullValue, nil
 }
