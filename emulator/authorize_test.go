@@ -108,8 +108,9 @@ func TestLambdaAuthorizer(t *testing.T) {
 	for !traced {
 		select {
 		case e := <-sub.C():
-			traced = e.Kind == EventIntegration && strings.Contains(e.Detail, "authorizer AuthFunction") &&
-				strings.Contains(e.Error, "denies") && e.Duration > 0
+			traced = e.Kind == EventAuthorizer && e.Authorizer.Name == "AuthFunction" && !e.Authorizer.Allowed &&
+				e.Status == 403 && strings.Contains(e.Authorizer.Reason, "denies") && e.Duration > 0 &&
+				e.Lambda != nil && strings.Contains(e.Lambda.Event, `"type":"REQUEST"`)
 		case <-timeout:
 			t.Fatal("no trace event for the denied connection")
 		}
@@ -225,7 +226,7 @@ func TestAuthorizerMissingIdentityLoggedOnce(t *testing.T) {
 	if _, resp, err := tryDial(g.URL()); err == nil || resp == nil || resp.StatusCode != 401 {
 		t.Fatalf("dial without the identity: %v %v, want 401", err, resp)
 	}
-	events := collect(t, sub, func(e Event) bool { return e.Kind == EventIntegration })
+	events := collect(t, sub, func(e Event) bool { return e.Kind == EventConnect })
 	e := events[len(events)-1]
 	if n := strings.Count(e.Error, "is missing"); n != 1 {
 		t.Errorf("error %q says it %d times, want once", e.Error, n)

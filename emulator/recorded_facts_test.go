@@ -280,8 +280,8 @@ func factGoneEmptyBody(t *testing.T) {
 		t.Errorf("got %d %q %q, want 410 GoneException and no body", r.status, r.errorType, r.body)
 	}
 	// The log says what the empty body does not.
-	events := collect(t, sub, func(e Event) bool { return e.Kind == EventError })
-	if e := events[len(events)-1]; e.Status != http.StatusGone || e.ConnectionID != gone || !strings.Contains(e.Error, "GoneException") {
+	events := collect(t, sub, func(e Event) bool { return e.Kind == EventConnections })
+	if e := events[len(events)-1]; e.Status != http.StatusGone || e.ConnectionID != gone || e.Code != CodeGone || !strings.Contains(e.Error, "empty body") {
 		t.Errorf("log: %v", e)
 	}
 }
@@ -296,7 +296,7 @@ func factNoStageForbidden(t *testing.T) {
 		if r.status != http.StatusForbidden || r.body != `{"message":"Forbidden"}` {
 			t.Errorf("POST %s: %d %s, want 403 {\"message\":\"Forbidden\"}", path, r.status, r.body)
 		}
-		events := collect(t, sub, func(e Event) bool { return e.Kind == EventError })
+		events := collect(t, sub, func(e Event) bool { return e.Kind == EventConnections })
 		if e := events[len(events)-1]; e.Status != http.StatusForbidden || !strings.Contains(e.Error, "has no stage") || !strings.Contains(e.Error, g.ConnectionsURL()) {
 			t.Errorf("log for %s: %v", path, e)
 		}

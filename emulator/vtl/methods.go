@@ -11,6 +11,9 @@ import (
 // for the value, or whose arguments do not fit, yields null; a method that
 // fails (an index out of range, a bad regular expression) is an error.
 func (r *renderer) call(v value, s *segment, args []value) (value, error) {
+	if err := r.pollBig(s.pos, v, args); err != nil {
+		return nullValue, err
+	}
 	switch v.k {
 	case kString:
 		if m := s.str; m.fits(args) {
@@ -261,8 +264,8 @@ var stringMethods = map[string]*method[string]{
 	"isBlank":             {0, 0, func(c methodCall[string]) (value, error) { return boolValue(strings.TrimSpace(c.recv) == ""), nil }},
 	"toString":            {0, 0, strSelf},
 	"intern":              {0, 0, strSelf},
-	"toLowerCase":         {0, 0, func(c methodCall[string]) (value, error) { return strValue(strings.ToLower(c.recv)), nil }},
-	"toUpperCase":         {0, 0, func(c methodCall[string]) (value, error) { return strValue(strings.ToUpper(c.recv)), nil }},
+	"toLowerCase":         {0, 0, func(c methodCall[string]) (value, error) { return c.r.newString(c.s, strings.ToLower(c.recv)) }},
+	"toUpperCase":         {0, 0, func(c methodCall[string]) (value, error) { return c.r.newString(c.s, strings.ToUpper(c.recv)) }},
 	"trim":                {0, 0, func(c methodCall[string]) (value, error) { return strValue(javaTrim(c.recv)), nil }},
 	"strip":               {0, 0, func(c methodCall[string]) (value, error) { return strValue(strings.TrimSpace(c.recv)), nil }},
 	"hashCode":            {0, 0, func(c methodCall[string]) (value, error) { return intValue(int64(javaHash(c.recv))), nil }},
