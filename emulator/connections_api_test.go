@@ -358,44 +358,6 @@ func postUntilRefused(t *testing.T, g *Gateway, id string) int {
 	return 0
 }
 
-// TestSlowClientOwnReplies checks the read loop's own writes: a client
-// that sends messages but stops reading their (large) replies stalls only
-// itself, and is dropped once a reply stays blocked for WriteTimeout.
-func TestSlowClientOwnReplies(t *testing.T) {
-	api := seedAPI()
-	big := "#foreach($i in [1..1000])" + strings.Repeat("y", 100) + "#end"
-	api.Integrations[1].Responses[0].ResponseTemplates["3"] = big
-	rec := withDisconnectRecorder(t, api)
-	g := start(t, api, Options{WriteTimeout: 300 * time.Millisecond})
-	slow := dial(t, g)
-	fast := dial(t, g)
-
-	sent := make(chan struct{})
-	go func() { // the client's own writes block too once the gateway stops reading
-		defer close(sent)
-		slow.SetWriteDeadline(time.Now().Add(10 * time.Second))
-		for i := 0; i < 1000; i++ {
-			if slow.WriteMessage(websocket.TextMessage, []byte(`{"action":"message","messageId":3}`)) != nil {
-				return
-			}
-		}
-	}()
-	// The other client is answered all the while the slow one is stuck,
-	// until the slow one is dropped.
-	for deadline := time.Now().Add(10 * time.Second); len(rec.requests()) == 0 && time.Now().Before(deadline); {
-		send(t, fast, `{"action":"message","messageId":2}`)
-		if got := recv(t, fast); got != `{"message": "Hi!"}` {
-			t.Fatalf("fast client got %q", got)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if code, _ := disconnectCause(t, rec); code != 1006 {
-		t.Errorf("$disconnect code %d, want 1006", code)
-	}
-	slow.Close()
-	<-sent
-}
-
 // TestTLS checks wss:// and https:// with the workbench's certificate.
 func TestTLS(t *testing.T) {
 	cert, err := tlscert.Ensure(t.TempDir())

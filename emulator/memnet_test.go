@@ -24,24 +24,30 @@ import (
 // WebSocket (a pong written while the peer writes); these pipes buffer.
 
 // memHalf is what one side of a memConn reads: bytes the other side wrote.
+// With a capacity, a writer waits while that many bytes are unread, as a
+// peer that stops reading makes a TCP write block.
 type memHalf struct {
 	mu     sync.Mutex
 	buf    []byte
+	cap    int           // 0: unbounded
 	eof    bool          // the writer closed
 	signal chan struct{} // capacity 1: data arrived or eof
+	space  chan struct{} // capacity 1: the reader took data
 }
 
-func newMemHalf() *memHalf { return &memHalf{signal: make(chan struct{}, 1)} }
+func newMemHalf(capacity int) *memHalf {
+	return &memHalf{cap: capacity, signal: make(chan struct{}, 1), space: make(chan struct{}, 1)}
+}
 
-func (h *memHalf) wake() {
+func wake(c chan struct{}) {
 	select {
-	case h.signal <- struct{}{}:
+	case c <- struct{}{}:
 	default:
 	}
 }
 
 // memConn is one end of an in-memory connection with read and write
-// deadlines. Writes never block: the buffer grows.
+// deadlines.
 type memConn struct {
 	in, out       *memHalf
 	local, remote net.Addr
@@ -51,12 +57,13 @@ type memConn struct {
 	mu            sync.Mutex
 	readDeadline  time.Time
 	writeDeadline time.Time
-	deadlineMoved chan struct{} // closed and replaced when the read deadline changes
+	deadlineMoved chan struct{} // closed and replaced when a deadline changes
 }
 
-// memPipe returns the two ends of a connection between the addresses a and b.
-func memPipe(a, b net.Addr) (*memConn, *memConn) {
-	ab, ba := newMemHalf(), newMemHalf()
+// memPipe returns the two ends of a connection between the addresses a and
+// b; each direction buffers up to capacity unread bytes (0: any number).
+func memPipe(a, b net.Addr, capacity int) (*memConn, *memConn) {
+	ab, ba := newMemHalf(capacity), newMemHalf(capacity)
 	x := &memConn{in: ba, out: ab, local: a, remote: b, done: make(chan struct{}), deadlineMoved: make(chan struct{})}
 	y := &memConn{in: ab, out: ba, local: b, remote: a, done: make(chan struct{}), deadlineMoved: make(chan struct{})}
 	return x, y
@@ -72,6 +79,7 @@ func (c *memConn) Read(p []byte) (int, error) {
 			n := copy(p, c.in.buf)
 			c.in.buf = c.in.buf[n:]
 			c.in.mu.Unlock()
+			wake(c.in.space)
 			return n, nil
 		}
 		eof := c.in.eof
@@ -82,15 +90,15 @@ func (c *memConn) Read(p []byte) (int, error) {
 		c.mu.Lock()
 		deadline, moved := c.readDeadline, c.deadlineMoved
 		c.mu.Unlock()
-		if err := c.wait(deadline, moved); err != nil {
+		if err := c.wait(c.in.signal, deadline, moved); err != nil {
 			return 0, err
 		}
 	}
 }
 
-// wait blocks until data or EOF may have arrived, the read deadline moved,
-// the connection closed, or the deadline passed (an error).
-func (c *memConn) wait(deadline time.Time, moved <-chan struct{}) error {
+// wait blocks until ready fires, a deadline moved, the connection closed,
+// or deadline passed (an error).
+func (c *memConn) wait(ready <-chan struct{}, deadline time.Time, moved <-chan struct{}) error {
 	var expired <-chan time.Time
 	if !deadline.IsZero() {
 		d := time.Until(deadline)
@@ -102,7 +110,7 @@ func (c *memConn) wait(deadline time.Time, moved <-chan struct{}) error {
 		expired = timer.C
 	}
 	select {
-	case <-c.in.signal:
+	case <-ready:
 	case <-moved:
 	case <-c.done:
 	case <-expired:
@@ -111,24 +119,35 @@ func (c *memConn) wait(deadline time.Time, moved <-chan struct{}) error {
 	return nil
 }
 
+// Write appends p to what the peer reads, once fewer than the capacity's
+// bytes are unread there.
 func (c *memConn) Write(p []byte) (int, error) {
-	if c.closed.Load() {
-		return 0, net.ErrClosed
+	for {
+		if c.closed.Load() {
+			return 0, net.ErrClosed
+		}
+		c.mu.Lock()
+		deadline, moved := c.writeDeadline, c.deadlineMoved
+		c.mu.Unlock()
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			return 0, os.ErrDeadlineExceeded
+		}
+		c.out.mu.Lock()
+		if c.out.eof {
+			c.out.mu.Unlock()
+			return 0, errors.New("memConn: the peer closed")
+		}
+		if c.out.cap == 0 || len(c.out.buf) < c.out.cap {
+			c.out.buf = append(c.out.buf, p...)
+			c.out.mu.Unlock()
+			wake(c.out.signal)
+			return len(p), nil
+		}
+		c.out.mu.Unlock()
+		if err := c.wait(c.out.space, deadline, moved); err != nil {
+			return 0, err
+		}
 	}
-	c.mu.Lock()
-	deadline := c.writeDeadline
-	c.mu.Unlock()
-	if !deadline.IsZero() && !time.Now().Before(deadline) {
-		return 0, os.ErrDeadlineExceeded
-	}
-	c.out.mu.Lock()
-	defer c.out.mu.Unlock()
-	if c.out.eof {
-		return 0, errors.New("memConn: the peer closed")
-	}
-	c.out.buf = append(c.out.buf, p...)
-	c.out.wake()
-	return len(p), nil
 }
 
 // Close ends both directions: the peer reads what was written, then EOF.
@@ -141,7 +160,8 @@ func (c *memConn) Close() error {
 		h.mu.Lock()
 		h.eof = true
 		h.mu.Unlock()
-		h.wake()
+		wake(h.signal)
+		wake(h.space)
 	}
 	return nil
 }
@@ -166,6 +186,8 @@ func (c *memConn) SetReadDeadline(t time.Time) error {
 func (c *memConn) SetWriteDeadline(t time.Time) error {
 	c.mu.Lock()
 	c.writeDeadline = t
+	close(c.deadlineMoved)
+	c.deadlineMoved = make(chan struct{})
 	c.mu.Unlock()
 	return nil
 }
@@ -173,11 +195,13 @@ func (c *memConn) SetWriteDeadline(t time.Time) error {
 var _ net.Conn = (*memConn)(nil)
 
 // memListener hands the server ends of dialed memConns to an http.Server.
+// capacity bounds each direction's unread bytes (0: unbounded).
 type memListener struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-	port  atomic.Int32
+	conns    chan net.Conn
+	done     chan struct{}
+	once     sync.Once
+	port     atomic.Int32
+	capacity int
 }
 
 var memServerAddr = &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 443}
@@ -205,7 +229,7 @@ func (l *memListener) Addr() net.Addr { return memServerAddr }
 // dial connects a new client end, from its own 127.0.0.1 port.
 func (l *memListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
 	client := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000 + int(l.port.Add(1))}
-	c, s := memPipe(client, memServerAddr)
+	c, s := memPipe(client, memServerAddr, l.capacity)
 	select {
 	case l.conns <- s:
 		return c, nil
@@ -224,13 +248,15 @@ type memGateway struct {
 
 // startMem serves api's gateway over in-memory connections until the test
 // ends; inside a synctest bubble, its timers run on the bubble's clock.
-func startMem(t *testing.T, api *model.API) *memGateway {
+// capacity bounds each direction's unread bytes (0: unbounded).
+func startMem(t *testing.T, api *model.API, opts Options, capacity int) *memGateway {
 	t.Helper()
-	g, err := New(api, Options{})
+	g, err := New(api, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ln := newMemListener()
+	ln.capacity = capacity
 	srv := &http.Server{Handler: g}
 	served := make(chan struct{})
 	go func() {

@@ -4,6 +4,7 @@ package emulator
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -39,7 +40,7 @@ func TestIdleTimeoutFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := seedAPI()
 		rec := withDisconnectRecorder(t, api)
-		g := startMem(t, api)
+		g := startMem(t, api, Options{}, 0)
 		ws := g.dial(t)
 		connected := time.Now()
 		for i := 0; i < 8; i++ { // activity every 5 minutes, the last at 35 minutes
@@ -73,7 +74,7 @@ func TestMaxConnectionTimeFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := seedAPI()
 		rec := withDisconnectRecorder(t, api)
-		g := startMem(t, api)
+		g := startMem(t, api, Options{}, 0)
 		ws := g.dial(t)
 		connected := time.Now()
 		done := make(chan struct{})
@@ -104,7 +105,7 @@ func TestTimeScaleFakeTime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		api := seedAPI()
 		api.Settings.TimeScale = 60
-		g := startMem(t, api)
+		g := startMem(t, api, Options{}, 0)
 		ws := g.dial(t)
 		connected := time.Now()
 		if code, _ := readClose(t, ws, time.Minute); code != 1001 {
@@ -113,5 +114,51 @@ func TestTimeScaleFakeTime(t *testing.T) {
 		if elapsed := time.Since(connected); elapsed != 10*time.Second {
 			t.Errorf("closed after %v, want 10s", elapsed)
 		}
+	})
+}
+
+// TestSlowClientOwnRepliesFakeTime checks the read loop's own writes: a
+// client that sends messages but stops reading their (large) replies stalls
+// only itself, and is dropped once a reply stays blocked for WriteTimeout.
+// Each direction buffers 64 KB, as a socket would; in the bubble a loaded
+// machine cannot make the other client's small reply outlast the 300 ms
+// timeout, which it did over TCP (4 runs in 200 under load).
+func TestSlowClientOwnRepliesFakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		api := seedAPI()
+		api.Integrations[1].Responses[0].ResponseTemplates["3"] = "#foreach($i in [1..1000])" + strings.Repeat("y", 100) + "#end"
+		rec := withDisconnectRecorder(t, api)
+		g := startMem(t, api, Options{WriteTimeout: 300 * time.Millisecond}, 64<<10)
+		slow := g.dial(t)
+		fast := g.dial(t)
+
+		sent := make(chan struct{})
+		go func() { // the client's own writes block too once the gateway stops reading
+			defer close(sent)
+			slow.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			for i := 0; i < 1000; i++ {
+				if slow.WriteMessage(websocket.TextMessage, []byte(`{"action":"message","messageId":3}`)) != nil {
+					return
+				}
+			}
+		}()
+		// The other client is answered all the while the slow one is
+		// stuck, until the slow one is dropped.
+		start := time.Now()
+		for len(rec.requests()) == 0 {
+			send(t, fast, `{"action":"message","messageId":2}`)
+			if got := recv(t, fast); got != `{"message": "Hi!"}` {
+				t.Fatalf("fast client got %q", got)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if code, _ := disconnectCause(t, rec); code != 1006 {
+			t.Errorf("$disconnect code %d, want 1006", code)
+		}
+		if took := time.Since(start); took < 300*time.Millisecond || took > 400*time.Millisecond {
+			t.Errorf("dropped after %v, want WriteTimeout (300ms) after the reply blocked", took)
+		}
+		slow.Close()
+		<-sent
 	})
 }
