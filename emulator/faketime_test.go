@@ -3,6 +3,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator/model"
 )
 
 // These tests run the gateway's timeouts at AWS's real durations (10
@@ -160,5 +163,40 @@ func TestSlowClientOwnRepliesFakeTime(t *testing.T) {
 		}
 		slow.Close()
 		<-sent
+	})
+}
+
+// TestCloseCutsOffAtDeadlineFakeTime: a $disconnect whose backend never
+// answers is cut off near Close's deadline; Close returns by the deadline
+// with an error wrapping context.DeadlineExceeded. In the bubble "by the
+// deadline" is exact: over TCP a loaded machine made Close 200 ms late (4
+// runs in 200).
+func TestCloseCutsOffAtDeadlineFakeTime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ti, uri := newTestIntegration(t, 200)
+		ti.delay = time.Hour
+		api := seedAPI()
+		api.Routes = append(api.Routes, model.Route{ID: "Disc", Key: model.RouteDisconnect, IntegrationID: "Slow"})
+		api.Integrations = append(api.Integrations, model.Integration{ID: "Slow", Type: typeTestBlocking, URI: uri})
+		g := startMem(t, api, Options{}, 0)
+		ws := g.dial(t)
+		go func() {
+			for {
+				if _, _, err := ws.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}()
+		const deadline = 500 * time.Millisecond
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		defer cancel()
+		start := time.Now()
+		err := g.Close(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Close: %v, want an error wrapping DeadlineExceeded", err)
+		}
+		if took := time.Since(start); took > deadline {
+			t.Errorf("Close took %v with a %v deadline", took, deadline)
+		}
 	})
 }
