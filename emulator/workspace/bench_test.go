@@ -46,3 +46,14 @@ func BenchmarkMarshal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadFanOut loads issue 9's fan-out serverless.yml (7^10 lookups
+// when each ${self:...} is expanded every time it is used).
+func BenchmarkLoadFanOut(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load("testdata/fanout.serverless.yml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -60,6 +61,7 @@ var integrationTypes = []string{model.TypeMock, model.TypeAWSProxy, model.TypeAW
 
 // loader turns a CloudFormation template into a model.
 type loader struct {
+	ctx      context.Context
 	src      *source
 	root     *yaml.Node
 	e        *evaluator
@@ -89,9 +91,9 @@ func hasSAMTransform(root *yaml.Node) bool {
 }
 
 // loadTemplate loads a CloudFormation or SAM template.
-func loadTemplate(src *source, doc *yaml.Node) (*Workspace, error) {
+func loadTemplate(ctx context.Context, src *source, doc *yaml.Node) (*Workspace, error) {
 	root := doc.Content[0]
-	l := &loader{src: src, root: root, derived: map[string]string{}, nodes: map[string]*yaml.Node{}}
+	l := &loader{ctx: ctx, src: src, root: root, derived: map[string]string{}, nodes: map[string]*yaml.Node{}}
 	if err := l.index(); err != nil {
 		return nil, err
 	}
@@ -159,6 +161,7 @@ func locateIn(src *source, nodes map[string]*yaml.Node, path string, line, col i
 // index reads Parameters, Conditions, Mappings and Resources.
 func (l *loader) index() error {
 	l.e = &evaluator{
+		ctx:        l.ctx,
 		src:        l.src,
 		params:     map[string]*yaml.Node{},
 		resources:  map[string]*resource{},

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,7 @@ const (
 // slsImporter builds a model from a serverless.yml the way the Framework
 // compiles its websocket events into ApiGatewayV2 resources.
 type slsImporter struct {
+	ctx      context.Context
 	src      *source
 	root     *yaml.Node
 	service  string
@@ -32,10 +34,17 @@ type slsImporter struct {
 	warnings []string
 	nodes    map[string]*yaml.Node
 	ids      map[string]bool
+	vars     *slsVars
 }
 
-func loadServerless(src *source, root *yaml.Node) (*Workspace, error) {
-	s := &slsImporter{src: src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+func newSLSImporter(ctx context.Context, src *source, root *yaml.Node) *slsImporter {
+	s := &slsImporter{ctx: ctx, src: src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+	s.vars = newSLSVars(s)
+	return s
+}
+
+func loadServerless(ctx context.Context, src *source, root *yaml.Node) (*Workspace, error) {
+	s := newSLSImporter(ctx, src, root)
 	api, err := s.build()
 	if err != nil {
 		return nil, err
@@ -81,7 +90,7 @@ func (s *slsImporter) str(n *yaml.Node, what string) (string, error) {
 	if n.ShortTag() == "!!null" {
 		return "", nil
 	}
-	return s.vars(n.Value, 0), nil
+	return s.vars.resolve(n)
 }
 
 func (s *slsImporter) build() (*model.API, error) {
@@ -112,6 +121,7 @@ func (s *slsImporter) build() (*model.API, error) {
 	} else if r != "" {
 		s.region = r
 	}
+	s.vars.reset()
 	gw := mapGet(provider, "apiGateway")
 	if gw != nil && gw.Kind != yaml.MappingNode {
 		gw = nil
@@ -402,154 +412,4 @@ func keepAlnum(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// vars resolves the Framework variables the workbench can know in s:
-// ${self:path}, ${sls:stage}, ${opt:...} and ${env:...} through their
-// fallbacks, ${aws:region} and ${aws:accountId}. What it cannot resolve stays
-// as written.
-func (s *slsImporter) vars(str string, depth int) string {
-	if depth > 10 || !strings.Contains(str, "${") {
-		return str
-	}
-	var b strings.Builder
-	rest := str
-	for {
-		i := strings.Index(rest, "${")
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		b.WriteString(rest[:i])
-		end := matchBrace(rest, i+2)
-		if end < 0 {
-			b.WriteString(rest[i:])
-			break
-		}
-		inner := rest[i+2 : end]
-		if v, ok := s.variable(inner, depth+1); ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(rest[i : end+1])
-		}
-		if b.Len() > maxEvalString {
-			return str
-		}
-		rest = rest[end+1:]
-	}
-	return b.String()
-}
-
-// matchBrace returns the index of the } closing a ${ whose body starts at from.
-func matchBrace(s string, from int) int {
-	depth := 1
-	for j := from; j < len(s); j++ {
-		switch {
-		case s[j] == '$' && j+1 < len(s) && s[j+1] == '{':
-			depth++
-			j++
-		case s[j] == '}':
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// variable resolves one variable body, "source[, fallback]".
-func (s *slsImporter) variable(body string, depth int) (string, bool) {
-	ref, fallback, hasFallback := splitTopComma(body)
-	ref = strings.TrimSpace(ref)
-	if v, ok := s.source(ref, depth); ok {
-		return v, true
-	}
-	if !hasFallback {
-		return "", false
-	}
-	fallback = strings.TrimSpace(fallback)
-	if len(fallback) >= 2 && (fallback[0] == '\'' || fallback[0] == '"') && fallback[len(fallback)-1] == fallback[0] {
-		return fallback[1 : len(fallback)-1], true
-	}
-	if strings.HasPrefix(fallback, "${") {
-		v := s.vars(fallback, depth)
-		return v, !strings.Contains(v, "${")
-	}
-	if v, ok := s.source(fallback, depth); ok {
-		return v, true
-	}
-	if fallback != "" && !strings.Contains(fallback, ":") {
-		return fallback, true // a bare literal like 10 or dev
-	}
-	return "", false
-}
-
-func splitTopComma(s string) (string, string, bool) {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-		case ',':
-			if depth == 0 {
-				return s[:i], s[i+1:], true
-			}
-		}
-	}
-	return s, "", false
-}
-
-// source resolves a variable source such as self:provider.stage.
-func (s *slsImporter) source(ref string, depth int) (string, bool) {
-	if strings.HasPrefix(ref, "${") {
-		v := s.vars(ref, depth)
-		return v, !strings.Contains(v, "${")
-	}
-	kind, path, ok := strings.Cut(ref, ":")
-	if !ok {
-		return "", false
-	}
-	switch kind {
-	case "self":
-		n := s.root
-		for _, part := range strings.Split(path, ".") {
-			if part == "" {
-				continue
-			}
-			if n.Kind == yaml.AliasNode && n.Alias != nil {
-				n = n.Alias
-			}
-			if n = mapGet(n, part); n == nil {
-				return "", false
-			}
-		}
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		if n.Kind != yaml.ScalarNode {
-			return "", false
-		}
-		if path == "provider.stage" && n.Value == "" {
-			return s.stage, true
-		}
-		v := s.vars(n.Value, depth)
-		return v, !strings.Contains(v, "${")
-	case "sls":
-		if path == "stage" && s.stage != "" {
-			return s.stage, true
-		}
-	case "aws":
-		switch path {
-		case "region":
-			if s.region != "" {
-				return s.region, true
-			}
-		case "accountId":
-			return pseudoAccountID, true
-		}
-	}
-	return "", false
 }

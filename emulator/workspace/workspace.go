@@ -15,11 +15,11 @@
 package workspace
 
 import (
-	"errors"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -101,13 +101,21 @@ func (e *Error) Error() string {
 }
 
 // Load reads a CloudFormation template (YAML or JSON), a SAM template, or a
-// serverless.yml.
+// serverless.yml. It is LoadContext without a way to stop it.
 func Load(path string) (*Workspace, error) {
-	data, err := os.ReadFile(path)
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load that stops when ctx is done, returning ctx's error.
+// A file over MaxFileSize is refused before it is read. Loading is bounded in
+// time and memory whatever the file holds, so ctx is for a caller that loads
+// off its UI goroutine and lets the user cancel.
+func LoadContext(ctx context.Context, path string) (*Workspace, error) {
+	data, err := readLimited(path)
 	if err != nil {
 		return nil, err
 	}
-	w, err := Parse(path, data)
+	w, err := ParseContext(ctx, path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +127,48 @@ func Load(path string) (*Workspace, error) {
 	return w, nil
 }
 
+// readLimited reads path, refusing a file over MaxFileSize before reading it
+// (and one that grows past it while being read).
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &Error{File: path, Msg: "is a directory, not a workspace file"}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, tooLarge(path, st.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path, int64(len(data)))
+	}
+	return data, nil
+}
+
 // Parse is Load for bytes already read; name is used in errors. The returned
 // workspace has no Path.
 func Parse(name string, data []byte) (*Workspace, error) {
+	return ParseContext(context.Background(), name, data)
+}
+
+// ParseContext is Parse that stops when ctx is done, returning ctx's error.
+func ParseContext(ctx context.Context, name string, data []byte) (*Workspace, error) {
 	doc, err := parseYAML(name, data)
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -132,12 +176,12 @@ func Parse(name string, data []byte) (*Workspace, error) {
 	}
 	src := newSource(name, data)
 	if mapGet(root, "service") != nil && mapGet(root, "provider") != nil && mapGet(root, "Resources") == nil {
-		return loadServerless(src, root)
+		return loadServerless(ctx, src, root)
 	}
 	if mapGet(root, "Resources") == nil {
 		return nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "not a CloudFormation template (no Resources) or serverless.yml (no service and provider)"}
 	}
-	return loadTemplate(src, doc)
+	return loadTemplate(ctx, src, doc)
 }
 
 // New returns a workspace for api with no file yet. Marshal writes a new
@@ -259,48 +303,6 @@ func flowNulls(n *yaml.Node, inFlow bool, seen map[*yaml.Node]bool) {
 	for _, c := range n.Content {
 		flowNulls(c, inFlow, seen)
 	}
-}
-
-var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// parseYAML parses data into a document node with one mapping or scalar under it.
-func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
-	defer func() {
-		// yaml.v3 has panicked on malformed input before; a bad file must
-		// never take the workbench down.
-		if r := recover(); r != nil {
-			doc, err = nil, &Error{File: name, Msg: fmt.Sprintf("invalid YAML: %v", r)}
-		}
-	}()
-	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		return nil, yamlError(name, err)
-	}
-	if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
-		return nil, &Error{File: name, Line: 1, Msg: "empty file"}
-	}
-	return &n, nil
-}
-
-// yamlError turns a yaml.v3 error into an *Error with its line.
-func yamlError(name string, err error) *Error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		err = errors.New(te.Errors[0])
-	}
-	msg := err.Error()
-	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: line, Msg: "invalid YAML: " + m[2]}
-	}
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			if line, err := strconv.Atoi(rest[:i]); err == nil {
-				return &Error{File: name, Line: line, Msg: rest[i+2:]}
-			}
-		}
-	}
-	return &Error{File: name, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
 func encodeDoc(doc *yaml.Node) ([]byte, error) {
