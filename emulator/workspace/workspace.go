@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -190,18 +189,34 @@ func New(api *model.API) *Workspace {
 	return &Workspace{Format: CloudFormation, API: api, doc: emptyTemplate(""), derived: map[string]string{}}
 }
 
-// Save writes Marshal's output to path atomically (a temporary file in the same
-// directory, fsync, rename) and sets w.Path. A workspace imported from a
-// serverless.yml becomes a CloudFormation workspace.
+// SaveOptions change what Save may do.
+type SaveOptions struct {
+	// ReplaceReadOnly replaces a read-only file (keeping it read-only),
+	// after the user agreed; without it Save refuses with ErrReadOnly.
+	ReplaceReadOnly bool
+}
+
+// Save writes Marshal's output to path atomically (a temporary file in the
+// same directory, fsync, rename, fsync of the directory) and sets w.Path. It
+// writes through a symbolic link, keeps an existing file's permission bits,
+// and refuses a read-only file (ErrReadOnly) and the serverless.yml w was
+// imported from (ErrImportSource). Nothing is written when the workspace
+// does not marshal. A workspace imported from a serverless.yml becomes a
+// CloudFormation workspace.
 func (w *Workspace) Save(path string) error {
+	return w.SaveWith(path, SaveOptions{})
+}
+
+// SaveWith is Save with options.
+func (w *Workspace) SaveWith(path string, opt SaveOptions) error {
 	if w.Format == Serverless && w.imported != "" && sameFile(path, w.imported) {
-		return fmt.Errorf("save %s: this is the serverless.yml the workspace was imported from; save the CloudFormation template to a new file", path)
+		return fmt.Errorf("save %s: %w", path, ErrImportSource)
 	}
 	data, back, err := w.marshal(path)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := writeAtomic(path, data, opt.ReplaceReadOnly); err != nil {
 		return err
 	}
 	// What is on disk is now what the next save compares against.
@@ -241,52 +256,6 @@ func (w *Workspace) marshal(name string) ([]byte, *Workspace, error) {
 		return nil, nil, fmt.Errorf("the saved template would not load back: %w", err)
 	}
 	return data, back, nil
-}
-
-// sameFile reports whether a and b name the same file.
-func sameFile(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: make the rename itself durable
-		d.Close()
-	}
-	return nil
 }
 
 // flowNulls spells out the empty nulls inside flow collections ({a: } or
