@@ -173,7 +173,7 @@ func (s *slsImporter) build() (*model.API, error) {
 	if fns != nil && fns.Kind != yaml.MappingNode {
 		return nil, s.src.errAt(fns, "serverless.yml: functions must be a mapping")
 	}
-	routeAt := map[string]int{}
+	routeAt := map[string]routeDecl{}
 	for i := 0; fns != nil && i+1 < len(fns.Content); i += 2 {
 		if err := s.function(api, fns.Content[i], fns.Content[i+1], routeAt); err != nil {
 			return nil, err
@@ -190,7 +190,7 @@ func (s *slsImporter) build() (*model.API, error) {
 }
 
 // function imports one function's websocket events.
-func (s *slsImporter) function(api *model.API, key, def *yaml.Node, routeAt map[string]int) error {
+func (s *slsImporter) function(api *model.API, key, def *yaml.Node, routeAt map[string]routeDecl) error {
 	name := key.Value
 	if def.Kind == yaml.AliasNode && def.Alias != nil {
 		def = def.Alias
@@ -245,9 +245,17 @@ func (s *slsImporter) invokeURI(functionArn string) string {
 	return "arn:aws:apigateway:" + s.region + ":lambda:path/2015-03-31/functions/" + functionArn + "/invocations"
 }
 
+// routeDecl is where a route was declared: its index in api.Routes, the
+// function and the node of its route key.
+type routeDecl struct {
+	index int
+	fn    string
+	at    *yaml.Node
+}
+
 // route imports one websocket event: "websocket: $default" or
 // "websocket: {route, routeResponseSelectionExpression, authorizer}".
-func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, routeAt map[string]int) error {
+func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, routeAt map[string]routeDecl) error {
 	if ws.Kind == yaml.AliasNode && ws.Alias != nil {
 		ws = ws.Alias
 	}
@@ -269,34 +277,81 @@ func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, r
 	if rt.Key == "" {
 		return s.src.errAt(ws, fmt.Sprintf("function %s: websocket event has no route", fn))
 	}
-	if line, dup := routeAt[rt.Key]; dup {
-		return s.src.errAt(routeNode, fmt.Sprintf("function %s: route %q is already defined at line %d", fn, rt.Key, line))
+	// The Framework names the Route resource after the route key and
+	// merges resources of the same name: see mergeRoute.
+	logicalID := slsRouteName(rt.Key) + "WebsocketsRoute"
+	prev, dup := routeAt[logicalID]
+	if !dup {
+		rt.ID = s.uniqueID(logicalID)
+	} else {
+		rt.ID = api.Routes[prev.index].ID
 	}
-	routeAt[rt.Key] = routeNode.Line
-	rt.ID = s.uniqueID(slsRouteName(rt.Key) + "WebsocketsRoute")
 	if ws.Kind == yaml.MappingNode {
-		rrse := mapGet(ws, "routeResponseSelectionExpression")
-		if rt.RouteResponseSelectionExpression, err = s.str(rrse, "routeResponseSelectionExpression"); err != nil {
+		if err := s.routeOptions(api, fn, &rt, ws); err != nil {
 			return err
 		}
-		if rt.RouteResponseSelectionExpression != "" {
-			s.nodes[pathKey(kindRoute, rt.ID, "RouteResponseSelectionExpression")] = rrse
-			rt.RouteResponse = &model.RouteResponse{ID: s.uniqueID(rt.ID + "Response"), Key: model.RouteDefault}
-		}
-		if a := mapGet(ws, "authorizer"); a != nil {
-			if rt.Key != model.RouteConnect {
-				s.warn(a, fmt.Sprintf("function %s: only the $connect route can have an authorizer; ignored on %s", fn, rt.Key))
-			} else {
-				id, err := s.authorizer(api, a)
-				if err != nil {
-					return err
-				}
-				rt.AuthorizationType, rt.AuthorizerID = "CUSTOM", id
-			}
-		}
 	}
+	if dup {
+		s.mergeRoute(api, prev, fn, routeNode, rt)
+		return nil
+	}
+	if rt.RouteResponse != nil {
+		rt.RouteResponse.ID = s.uniqueID(rt.ID + "Response")
+	}
+	routeAt[logicalID] = routeDecl{index: len(api.Routes), fn: fn, at: routeNode}
 	api.Routes = append(api.Routes, rt)
 	return nil
+}
+
+// routeOptions reads an event mapping's routeResponseSelectionExpression and
+// authorizer into rt.
+func (s *slsImporter) routeOptions(api *model.API, fn string, rt *model.Route, ws *yaml.Node) error {
+	rrse := mapGet(ws, "routeResponseSelectionExpression")
+	var err error
+	if rt.RouteResponseSelectionExpression, err = s.str(rrse, "routeResponseSelectionExpression"); err != nil {
+		return err
+	}
+	if rt.RouteResponseSelectionExpression != "" {
+		s.nodes[pathKey(kindRoute, rt.ID, "RouteResponseSelectionExpression")] = rrse
+		rt.RouteResponse = &model.RouteResponse{Key: model.RouteDefault} // its ID comes with the route's place
+	}
+	a := mapGet(ws, "authorizer")
+	if a == nil {
+		return nil
+	}
+	if rt.Key != model.RouteConnect {
+		s.warn(a, fmt.Sprintf("function %s: only the $connect route can have an authorizer; ignored on %s", fn, rt.Key))
+		return nil
+	}
+	id, err := s.authorizer(api, a)
+	if err != nil {
+		return err
+	}
+	rt.AuthorizationType, rt.AuthorizerID = "CUSTOM", id
+	return nil
+}
+
+// mergeRoute folds a second declaration of a route (the same route key, or
+// one the Framework's naming turns into the same logical ID) into the
+// first, as the Framework's _.merge of the compiled resources does: the
+// later event's key, integration and authorization win; a route response
+// selection expression (and the route response) stays when the later event
+// has none. The warning names both places.
+func (s *slsImporter) mergeRoute(api *model.API, prev routeDecl, fn string, at *yaml.Node, rt model.Route) {
+	old := &api.Routes[prev.index]
+	s.warn(at, fmt.Sprintf("function %s: route %q is also declared by function %s at %s; the Framework merges the two and the last declaration wins: %s calls %s",
+		fn, rt.Key, prev.fn, s.src.pos(prev.at), rt.Key, fn))
+	old.Key = rt.Key
+	old.IntegrationID = rt.IntegrationID
+	// _.merge would keep an earlier AuthorizerId beside the later NONE; no
+	// authorizer runs on a NONE route, so the ID is dropped.
+	old.AuthorizationType, old.AuthorizerID = rt.AuthorizationType, rt.AuthorizerID
+	if rt.RouteResponseSelectionExpression != "" {
+		old.RouteResponseSelectionExpression = rt.RouteResponseSelectionExpression
+		if old.RouteResponse == nil {
+			old.RouteResponse = &model.RouteResponse{ID: s.uniqueID(old.ID + "Response"), Key: model.RouteDefault}
+		}
+	}
 }
 
 // authorizer imports an event's authorizer (a function name, an ARN, or
