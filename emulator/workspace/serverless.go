@@ -290,6 +290,9 @@ func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, r
 		if err := s.routeOptions(api, fn, &rt, ws); err != nil {
 			return err
 		}
+		if req := mapGet(ws, "request"); req != nil {
+			s.warn(req, fmt.Sprintf("function %s: request schemas (AWS::ApiGatewayV2::Model) are not validated by the workbench", fn))
+		}
 	}
 	if dup {
 		s.mergeRoute(api, prev, fn, routeNode, rt)
@@ -375,10 +378,20 @@ func (s *slsImporter) authorizer(api *model.API, a *yaml.Node) (string, error) {
 			name = v
 		}
 	case yaml.MappingNode:
-		if arn, err = s.str(mapGet(a, "arn"), "authorizer.arn"); err != nil {
+		if name, err = s.str(mapGet(a, "name"), "authorizer.name"); err != nil {
 			return "", err
 		}
-		if name, err = s.str(mapGet(a, "name"), "authorizer.name"); err != nil {
+		arnNode := mapGet(a, "arn")
+		if arnNode != nil && arnNode.Kind != yaml.ScalarNode && arnNode.Kind != yaml.AliasNode {
+			// An intrinsic function (Fn::GetAtt, Fn::ImportValue...): the
+			// Framework requires a name beside it, and so do we.
+			if name == "" {
+				return "", s.src.errAt(arnNode, `authorizer: an arn that is not a string needs a name (the Framework requires it too)`)
+			}
+			s.warn(arnNode, fmt.Sprintf("authorizer %s: its arn is not a string; the workbench calls the local function %s", name, name))
+			arnNode = nil
+		}
+		if arn, err = s.str(arnNode, "authorizer.arn"); err != nil {
 			return "", err
 		}
 		if ids := mapGet(a, "identitySource"); ids != nil {

@@ -269,3 +269,30 @@ func TestServerlessRouteMerge(t *testing.T) {
 		})
 	}
 }
+
+// TestServerlessFrameworkDifferences pins what the websocket compile code of
+// the Framework does where the import used to differ.
+func TestServerlessFrameworkDifferences(t *testing.T) {
+	t.Run("authorizer arn as an intrinsic function, with a name", func(t *testing.T) {
+		w := mustParse(t, "serverless.yml", slsDoc("", "  c:\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            name: auth\n            arn: {Fn::GetAtt: [AuthLambdaFunction, Arn]}\n  auth:\n    handler: h.a\n"))
+		au := w.API.Authorizers[0]
+		if au.Name != "auth" || au.FunctionName != "auth" {
+			t.Errorf("authorizer = %+v", au)
+		}
+		if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "serverless.yml:15:18: authorizer auth: its arn is not a string") {
+			t.Errorf("warnings = %q", w.Warnings)
+		}
+	})
+	t.Run("authorizer arn as an intrinsic function, without a name", func(t *testing.T) {
+		_, err := Parse("serverless.yml", []byte(slsDoc("", "  c:\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            arn: {Fn::ImportValue: shared-auth}\n")))
+		if want := "serverless.yml:14:18: authorizer: an arn that is not a string needs a name (the Framework requires it too)"; err == nil || err.Error() != want {
+			t.Errorf("err = %v, want %s", err, want)
+		}
+	})
+	t.Run("request schema", func(t *testing.T) {
+		w := mustParse(t, "serverless.yml", slsDoc("", "  c:\n    events:\n      - websocket:\n          route: send\n          request:\n            schema:\n              application/json: {type: object}\n"))
+		if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "request schemas (AWS::ApiGatewayV2::Model) are not validated") {
+			t.Errorf("warnings = %q", w.Warnings)
+		}
+	})
+}
