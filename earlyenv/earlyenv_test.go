@@ -29,3 +29,19 @@ func TestFallbackLanguage(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFallbackLanguage: whatever the environment holds, the answer is "en"
+// exactly when the effective locale is a C or POSIX one with a suffix and
+// LANGUAGE is unset.
+func FuzzFallbackLanguage(f *testing.F) {
+	f.Add("", "", "C.UTF-8", "")
+	f.Add("C.utf8", "", "de_DE", "")
+	f.Add("", "POSIX@euro", "", "fr")
+	f.Fuzz(func(t *testing.T, lcAll, lcMessages, lang, language string) {
+		env := map[string]string{"LC_ALL": lcAll, "LC_MESSAGES": lcMessages, "LANG": lang, "LANGUAGE": language}
+		got, ok := fallbackLanguage(func(k string) string { return env[k] })
+		if ok != (got == "en") || ok && language != "" {
+			t.Fatalf("fallbackLanguage = %q, %v for %q", got, ok, env)
+		}
+	})
+}
