@@ -162,11 +162,14 @@ func Parse(name string, data []byte) (*Workspace, error) {
 
 // ParseContext is Parse that stops when ctx is done, returning ctx's error.
 func ParseContext(ctx context.Context, name string, data []byte) (*Workspace, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
 	doc, err := parseYAML(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil { // parsing cannot be stopped; what follows can
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	root := doc.Content[0]
