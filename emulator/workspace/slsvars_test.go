@@ -108,3 +108,33 @@ func TestParseContextCancelled(t *testing.T) {
 		}
 	}
 }
+
+// cancelAfter is a context whose Err turns to Canceled after n calls, to
+// cancel a load in the middle of its work.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestParseContextCancelledMidway cancels once parsing is done: the
+// variable resolver and the intrinsic evaluator notice within 1,024 steps.
+func TestParseContextCancelledMidway(t *testing.T) {
+	sls := "service: s\nprovider:\n  name: aws\n  websocketsDescription: " + strings.Repeat("${self:custom.v}", 5000) + "\ncustom:\n  v: x\nfunctions:\n  f:\n    events:\n      - websocket: $default\n"
+	cfn := "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action, Name: !Join ['', [" + strings.Repeat("!Ref AWS::Region, ", 5000) + "x]]}\n"
+	for name, src := range map[string]string{"serverless.yml": sls, "template.yaml": cfn} {
+		if _, err := Parse(name, []byte(src)); err != nil {
+			t.Fatalf("%s does not load: %v", name, err)
+		}
+		_, err := ParseContext(&cancelAfter{Context: context.Background(), n: 2}, name, []byte(src))
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: err = %v, want context.Canceled", name, err)
+		}
+	}
+}
