@@ -134,7 +134,8 @@ func sameFile(a, b string) bool {
 // temporary file in the target's directory, fsync, rename over the target,
 // fsync of the directory. A symbolic link is written through (its target is
 // replaced, the link stays). An existing file keeps its permission bits; a
-// new one gets 0666 less the umask, as any editor's. A read-only target is
+// new one gets 0666 less the umask, as any editor's; the owner and group are
+// kept where the system allows. A read-only target is
 // refused unless replaceReadOnly.
 func writeAtomic(path string, data []byte, replaceReadOnly bool) error {
 	target, err := resolveLinks(path)
@@ -142,7 +143,8 @@ func writeAtomic(path string, data []byte, replaceReadOnly bool) error {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	perm, keep := fs.FileMode(0o666), false
-	switch st, err := os.Stat(target); {
+	st, err := os.Stat(target)
+	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return fmt.Errorf("save %s: %w", path, err)
@@ -169,7 +171,9 @@ func writeAtomic(path string, data []byte, replaceReadOnly bool) error {
 		return fail(err)
 	}
 	if keep {
-		// The exact bits, whatever the umask took from them at creation.
+		keepOwner(f, st)
+		// The exact bits, whatever the umask took from them at creation
+		// (and after chown, which may clear set-id bits).
 		if err := f.Chmod(perm); err != nil {
 			return fail(err)
 		}

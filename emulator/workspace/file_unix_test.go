@@ -3,6 +3,7 @@
 package workspace
 
 import (
+	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -20,5 +21,27 @@ func TestSaveNewFileUmask(t *testing.T) {
 	}
 	if got := fileMode(t, path); got != 0o600 {
 		t.Errorf("mode = %v, want 0600 under umask 077", got)
+	}
+}
+
+// TestSaveKeepsOwner: when root saves another user's file, the file stays
+// that user's (the new file would otherwise belong to root).
+func TestSaveKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root can give a file to another user")
+	}
+	path, w := writeSeed(t, t.TempDir(), "api.yaml", 0o644)
+	if err := os.Chown(path, 4242, 4343); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := st.Sys().(*syscall.Stat_t); s.Uid != 4242 || s.Gid != 4343 {
+		t.Errorf("owner %d:%d, want 4242:4343", s.Uid, s.Gid)
 	}
 }
