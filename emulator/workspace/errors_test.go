@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // errorBase is a valid template; each error case replaces one piece of it.
@@ -387,5 +389,25 @@ func TestErrorText(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTextCheckMatchesYAML: the text check refuses exactly the characters
+// yaml.v3's reader refuses (so it only adds a position, never refuses a file
+// that loaded before).
+func TestTextCheckMatchesYAML(t *testing.T) {
+	var runes []rune
+	for r := rune(0); r < 0x200; r++ {
+		runes = append(runes, r)
+	}
+	runes = append(runes, 0x2028, 0xD7FF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF)
+	for _, r := range runes {
+		src := "a: x" + string(r) + "y\n"
+		var n yaml.Node
+		yerr := yaml.Unmarshal([]byte(src), &n)
+		refused := yerr != nil && yerr.Error() == "yaml: control characters are not allowed"
+		if err := checkText("f", []byte(src)); (err != nil) != refused {
+			t.Errorf("U+%04X: text check %v, yaml.v3 %v", r, err, yerr)
+		}
 	}
 }

@@ -71,8 +71,9 @@ func tooLarge(name string, size int64) *Error {
 }
 
 // checkText reports the first byte sequence YAML does not allow in a file:
-// invalid UTF-8, NUL and other control characters. yaml.v3 rejects them too,
-// but without saying where. A UTF-16 file (it starts with a byte order mark)
+// invalid UTF-8, NUL and other control characters. It rejects exactly what
+// yaml.v3's reader rejects ("control characters are not allowed", without
+// saying where), so no file that loaded before is refused. A UTF-16 file (it starts with a byte order mark)
 // is left to yaml.v3, which decodes it.
 func checkText(name string, data []byte) error {
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
@@ -88,8 +89,7 @@ func checkText(name string, data []byte) error {
 			msg = "NUL byte (U+0000): workspace files are text"
 		case r < 0x20 && r != '\t' && r != '\n' && r != '\r',
 			r >= 0x7F && r <= 0x9F && r != 0x85,
-			r == 0xFFFE || r == 0xFFFF,
-			r == 0xFEFF && off > 0:
+			r == 0xFFFE || r == 0xFFFF:
 			msg = fmt.Sprintf("control character U+%04X is not allowed in YAML", r)
 		}
 		if msg != "" {
