@@ -59,7 +59,7 @@ func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
 	default:
 		return nil, &Error{File: name, Line: extra.Line, Col: extra.Column, Msg: "a second YAML document: a workspace file holds one template"}
 	}
-	if err := checkDuplicateKeys(name, n.Content[0], map[*yaml.Node]bool{}); err != nil {
+	if err := checkDuplicateKeys(name, n.Content[0]); err != nil {
 		return nil, err
 	}
 	return &n, nil
@@ -152,12 +152,9 @@ func yamlError(name string, err error) *Error {
 
 // checkDuplicateKeys reports a mapping key given twice, as CloudFormation,
 // SAM and the Serverless Framework's YAML parser do (yaml.v3 keeps both when
-// it decodes into nodes). Merge keys (<<) may repeat.
-func checkDuplicateKeys(name string, n *yaml.Node, seen map[*yaml.Node]bool) error {
-	if n == nil || seen[n] {
-		return nil
-	}
-	seen[n] = true
+// it decodes into nodes). Merge keys (<<) may repeat. An alias is not
+// followed (its anchor is checked where it stands), so the walk is a tree.
+func checkDuplicateKeys(name string, n *yaml.Node) error {
 	if n.Kind == yaml.MappingNode {
 		first := map[string]*yaml.Node{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -173,7 +170,7 @@ func checkDuplicateKeys(name string, n *yaml.Node, seen map[*yaml.Node]bool) err
 		}
 	}
 	for _, c := range n.Content {
-		if err := checkDuplicateKeys(name, c, seen); err != nil {
+		if err := checkDuplicateKeys(name, c); err != nil {
 			return err
 		}
 	}
