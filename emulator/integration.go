@@ -39,6 +39,9 @@ type IntegrationRequest struct {
 	StageVariables map[string]string
 	// Context is the request's $context / requestContext.
 	Context *RequestContext
+	// Lambda, when not nil, is where a Lambda integration records its
+	// call for the trace.
+	Lambda *LambdaCall
 }
 
 // IntegrationResult is what an integration answered.

@@ -34,8 +34,10 @@ func init() {
 }
 
 // serveShutdownTimeout bounds the close of every connection (and their
-// $disconnect routes) at exit.
-const serveShutdownTimeout = 30 * time.Second
+// $disconnect routes) at exit; a second SIGINT or SIGTERM ends serve at
+// once. Messages in flight are stopped at the first signal: nobody could
+// get their answers.
+const serveShutdownTimeout = 5 * time.Second
 
 // runServe loads FILE, serves it until SIGINT or SIGTERM, and logs what the
 // gateway does. Its first two lines on stdout are stable, for scripts:
@@ -50,6 +52,7 @@ func runServe(args []string, stdio Stdio) int {
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	faults := addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -90,6 +93,13 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
+	if err := faults.apply(api); err != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
+		return ExitUsage
+	}
+	if line := describeFaults(api.Settings.Faults); line != "" {
+		fmt.Fprintln(stdio.Err, line)
+	}
 	if *timeScale > 0 {
 		api.Settings.TimeScale = *timeScale
 	}
@@ -158,7 +168,8 @@ func runServe(args []string, stdio Stdio) int {
 	}
 
 	<-ctx.Done()
-	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
+	stop() // a second signal now ends the process at once
+	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect (signal again to quit at once)")
 	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	closeErr := g.Close(sctx)
@@ -167,8 +178,9 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "%d events were not logged: the log could not keep up\n", n)
 	}
 	if closeErr != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown: %v\n", closeErr)
-		return ExitError
+		// serve was asked to stop and has stopped: what was cut off is
+		// worth a line, not a failure.
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown after %v: %v\n", serveShutdownTimeout, closeErr)
 	}
 	return ExitOK
 }
