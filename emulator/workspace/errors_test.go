@@ -281,6 +281,8 @@ Resources:
 		// Hostile or broken bytes (issue 9 item 10): each names its line and column.
 		{"JSON syntax error", "{\n  \"Resources\": {\n    \"Api\": {\"Type\": \"AWS::ApiGatewayV2::Api\" \"Properties\": {}}\n  }\n}\n",
 			"api.yaml:3:46: invalid JSON: invalid character '\"' after object key:value pair"},
+		{"JSON with a byte order mark", "\ufeff{\"Resources\": {\"a\": 1 \"b\": 2}}\n",
+			"api.yaml:1:23: invalid JSON: invalid character '\"' after object key:value pair"},
 		{"JSON with text after it", "{\"Resources\": {}}\n}\n",
 			"api.yaml:2:1: invalid JSON: invalid character '}' after top-level value"},
 		{"invalid UTF-8", "Resources:\n  Api: caf\xe9\n", "api.yaml:2:11: invalid UTF-8 (byte 0xE9): workspace files are UTF-8 text"},

@@ -15,9 +15,9 @@ import (
 )
 
 // MaxFileSize is the largest workspace file Load and Parse accept: four times
-// the largest template CloudFormation itself takes (1 MB, from S3). A YAML
-// document costs about 35 times its size in memory once parsed, so the cap
-// keeps a mistaken pick (a log file, a data dump) from taking gigabytes.
+// the largest template CloudFormation itself takes (1 MB, from S3). Loading
+// a YAML document allocates about 27 times its size, so the cap keeps a
+// mistaken pick (a log file, a data dump) from taking gigabytes.
 const MaxFileSize = 4 << 20
 
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -73,8 +73,8 @@ func tooLarge(name string, size int64) *Error {
 // checkText reports the first byte sequence YAML does not allow in a file:
 // invalid UTF-8, NUL and other control characters. It rejects exactly what
 // yaml.v3's reader rejects ("control characters are not allowed", without
-// saying where), so no file that loaded before is refused. A UTF-16 file (it starts with a byte order mark)
-// is left to yaml.v3, which decodes it.
+// saying where), so no file that loaded before is refused. A UTF-16 file
+// (it starts with a byte order mark) is left to yaml.v3, which decodes it.
 func checkText(name string, data []byte) error {
 	if bytes.HasPrefix(data, []byte{0xFE, 0xFF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) {
 		return nil
@@ -101,14 +101,16 @@ func checkText(name string, data []byte) error {
 	return nil
 }
 
-// offsetPos returns the 1-based line and column (in characters) of byte
-// offset off in data.
+// offsetPos returns the 1-based line and column (in characters, a leading
+// byte order mark not counted) of byte offset off in data.
 func offsetPos(data []byte, off int) (line, col int) {
 	off = min(max(off, 0), len(data))
 	before := data[:off]
 	line = bytes.Count(before, []byte{'\n'}) + 1
 	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
 		before = before[i+1:]
+	} else {
+		before = bytes.TrimPrefix(before, []byte("\ufeff")) // editors do not show it
 	}
 	return line, utf8.RuneCount(before) + 1
 }
@@ -118,11 +120,15 @@ func offsetPos(data []byte, off int) (line, col int) {
 // decoder's offset gives the exact line and column, which yaml.v3's messages
 // often lack (or give as line 1 for a whole flow mapping).
 func syntaxError(name string, data []byte, err error) *Error {
-	if trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff"); len(trimmed) > 0 && trimmed[0] == '{' {
+	body, bom := data, 0
+	if b, ok := bytes.CutPrefix(data, []byte("\ufeff")); ok {
+		body, bom = b, len(data)-len(b) // the JSON decoder refuses a byte order mark
+	}
+	if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
 		var v any
 		var se *json.SyntaxError
-		if jerr := json.Unmarshal(data, &v); errors.As(jerr, &se) {
-			line, col := offsetPos(data, int(se.Offset)-1)
+		if jerr := json.Unmarshal(body, &v); errors.As(jerr, &se) {
+			line, col := offsetPos(data, bom+int(se.Offset)-1)
 			return &Error{File: name, Line: line, Col: col, Msg: "invalid JSON: " + se.Error()}
 		}
 	}
