@@ -62,7 +62,7 @@ func TestServePrintsImportWarnings(t *testing.T) {
 	if err := <-s.wait; err != nil { // stderr is complete once serve has exited
 		t.Fatalf("serve: %v\n%s", err, s.stderr)
 	}
-	if want := `function echoAgain: route "echo" is also declared by function echo at ../workspace/testdata/duplicate-route.serverless.yml:19:18; the Framework merges the two and the last declaration wins`; !strings.Contains(s.stderr.String(), want) {
+	if want := `function multiCall2: route "makeMultiCalls" is also declared by function multiCall1 at ../workspace/testdata/duplicate-route.serverless.yml:25:18; the Framework merges the two and the last declaration wins`; !strings.Contains(s.stderr.String(), want) {
 		t.Errorf("stderr lacks the merge warning:\n%s", s.stderr.String())
 	}
 }

@@ -204,20 +204,20 @@ func TestServerlessAuthorizerOnlyOnConnect(t *testing.T) {
 // used to refuse the whole file).
 func TestServerlessDuplicateRoute(t *testing.T) {
 	w := mustLoad(t, "duplicate-route.serverless.yml")
-	var echo []model.Route
+	var multi []model.Route
 	for _, r := range w.API.Routes {
-		if r.Key == "echo" {
-			echo = append(echo, r)
+		if r.Key == "makeMultiCalls" {
+			multi = append(multi, r)
 		}
 	}
-	if len(echo) != 1 {
-		t.Fatalf("%d echo routes, want 1: %+v", len(echo), w.API.Routes)
+	if len(multi) != 1 {
+		t.Fatalf("%d makeMultiCalls routes, want 1: %+v", len(multi), w.API.Routes)
 	}
-	r := echo[0]
-	if r.ID != "echoWebsocketsRoute" || r.IntegrationID != "EchoAgainWebsocketsIntegration" || r.RouteResponseSelectionExpression != "$default" || r.RouteResponse == nil {
+	r := multi[0]
+	if r.ID != "makeMultiCallsWebsocketsRoute" || r.IntegrationID != "MultiCall2WebsocketsIntegration" || r.RouteResponseSelectionExpression != "$default" || r.RouteResponse == nil {
 		t.Errorf("route = %+v (response %+v)", r, r.RouteResponse)
 	}
-	want := []string{`testdata/duplicate-route.serverless.yml:25:18: function echoAgain: route "echo" is also declared by function echo at testdata/duplicate-route.serverless.yml:19:18; the Framework merges the two and the last declaration wins: echo calls echoAgain`}
+	want := []string{`testdata/duplicate-route.serverless.yml:31:18: function multiCall2: route "makeMultiCalls" is also declared by function multiCall1 at testdata/duplicate-route.serverless.yml:25:18; the Framework merges the two and the last declaration wins: makeMultiCalls calls multiCall2`}
 	if !reflect.DeepEqual(w.Warnings, want) {
 		t.Errorf("warnings\n got: %q\nwant: %q", w.Warnings, want)
 	}
