@@ -7,6 +7,7 @@ require (
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/gorilla/websocket v1.5.3
 	github.com/tidwall/gjson v1.20.0
+	go.uber.org/goleak v1.3.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 

@@ -8,57 +8,31 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"runtime"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
 
 	"wsworkbench/emulator/model"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-// TestMain fails the run when goroutines the gateway started outlive the
-// tests: every test closes its gateway, so none may remain.
+// TestMain fails the run when goroutines outlive the tests: every test
+// closes its gateway (and with it the gateway's Lambda clients and their
+// connections), so none may remain.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	http.DefaultClient.CloseIdleConnections()
 	if code == 0 {
-		if leaked := leakedGoroutines(5 * time.Second); len(leaked) > 0 {
-			fmt.Fprintf(os.Stderr, "leaked goroutines:\n%s\n", strings.Join(leaked, "\n\n"))
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
 			code = 1
 		}
 	}
 	os.Exit(code)
-}
-
-// leakedGoroutines waits up to d for the gateway's goroutines to end and
-// returns the stacks of those that did not.
-func leakedGoroutines(d time.Duration) []string {
-	deadline := time.Now().Add(d)
-	for {
-		var leaked []string
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "leakedGoroutines") || strings.Contains(g, "testing.(*M)") {
-				continue
-			}
-			if strings.Contains(g, "wsworkbench/emulator.") || strings.Contains(g, "gorilla/websocket") ||
-				strings.Contains(g, "net/http.(*conn).serve") || strings.Contains(g, "net/http.(*Server).Serve") {
-				leaked = append(leaked, g)
-			}
-		}
-		if len(leaked) == 0 || time.Now().After(deadline) {
-			sort.Strings(leaked)
-			return leaked
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // seedAPI is fixtures/seeds/mock-integration.cfn.yaml as a model: a MOCK
