@@ -21,7 +21,7 @@ const DefaultLambdaEndpoint = "http://127.0.0.1:3001"
 // the whole process: an endpoint that takes one call at a time (the Runtime
 // Interface Emulator) needs one queue however many snapshots and gateways
 // call it.
-var lambdaClients = lambda.NewPool(nil)
+var lambdaClients = lambda.NewPool(0)
 
 // lambdaIntegration is an AWS_PROXY (Lambda proxy) or AWS (Lambda custom)
 // integration: it calls a function through the Lambda Invoke API.
