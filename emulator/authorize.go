@@ -62,7 +62,7 @@ func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorize
 
 // authorize runs the authorizer for a $connect.
 func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authorizer.Outcome {
-	client, err := lambdaClients.Client(a.endpoint, a.mode)
+	client, err := req.g.lambda.Client(a.endpoint, a.mode)
 	if err != nil {
 		return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
 )
 
@@ -100,6 +101,11 @@ type Gateway struct {
 	upgrader websocket.Upgrader
 	sem      chan struct{} // bounds blocking message handlers
 
+	// lambda holds one Invoke API client per endpoint and call mode, shared
+	// by every snapshot (an endpoint that takes one call at a time needs one
+	// queue); Close closes it.
+	lambda *lambda.Pool
+
 	// ctx is the parent of every integration call; Close cancels it only
 	// when its deadline passes before the connections have finished.
 	ctx    context.Context
@@ -126,6 +132,7 @@ func New(api *model.API, opts Options) (*Gateway, error) {
 		opts:   opts,
 		ids:    newIDGen(),
 		sem:    make(chan struct{}, opts.MaxConcurrentRequests),
+		lambda: lambda.NewPool(opts.MaxConcurrentRequests),
 		ctx:    ctx,
 		cancel: cancel,
 		conns:  map[string]*conn{},
@@ -298,6 +305,9 @@ func (g *Gateway) Close(ctx context.Context) error {
 		<-done
 	}
 	g.cancel()
+	// No handler is left to call Lambda; end the calls a serial endpoint
+	// still holds for callers that gave up, and close the connections.
+	g.lambda.Close()
 	if served != nil {
 		_ = srv.Close()
 		<-served

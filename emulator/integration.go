@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
 )
 
@@ -39,6 +40,10 @@ type IntegrationRequest struct {
 	StageVariables map[string]string
 	// Context is the request's $context / requestContext.
 	Context *RequestContext
+
+	// lambda is the gateway's Lambda Invoke API clients, which the gateway
+	// closes when it stops.
+	lambda *lambda.Pool
 }
 
 // IntegrationResult is what an integration answered.

@@ -186,6 +186,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		QueryString:    r.query,
 		StageVariables: r.snap.api.Stage.Variables,
 		Context:        &r.rc,
+		lambda:         r.g.lambda,
 	}
 	if !ci.typ.proxy {
 		body, templated, err := r.requestBody(ci)
