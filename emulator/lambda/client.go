@@ -122,11 +122,18 @@ type Client struct {
 
 // NewClient returns a client for the Invoke API at endpoint, e.g.
 // http://127.0.0.1:3001. A nil httpClient means one of the client's own
-// that keeps up to maxIdle idle connections to the endpoint; give maxIdle
-// at least the number of calls that may be in flight at once, or the
-// connections beyond it are closed after each call, and under load their
-// TIME_WAIT sockets exhaust the local ports (0 means DefaultMaxIdle).
-func NewClient(endpoint string, mode Mode, httpClient *http.Client, maxIdle int) (*Client, error) {
+// that keeps up to DefaultMaxIdle idle connections to the endpoint (a Pool
+// sizes it for the calls it expects in flight).
+func NewClient(endpoint string, mode Mode, httpClient *http.Client) (*Client, error) {
+	return newClient(endpoint, mode, httpClient, DefaultMaxIdle)
+}
+
+// newClient is NewClient whose own HTTP client (when httpClient is nil)
+// keeps up to maxIdle idle connections. Give maxIdle at least the number of
+// calls that may be in flight at once: the connections beyond it are closed
+// after each call, and under load their TIME_WAIT sockets use up the local
+// ports.
+func newClient(endpoint string, mode Mode, httpClient *http.Client, maxIdle int) (*Client, error) {
 	u, err := ParseEndpoint(endpoint)
 	if err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ func startFake(t *testing.T, f *fakeLambda) string {
 
 func newTestClient(t *testing.T, url string, mode Mode) *Client {
 	t.Helper()
-	c, err := NewClient(url, mode, nil, 0)
+	c, err := NewClient(url, mode, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestAutoRefusalIsBoundedAndHoldsNobody(t *testing.T) {
 		"odd":  refuse(&refused),
 		"echo": echo,
 	}}
-	c, err := NewClient(startFake(t, f), ModeAuto, nil, 0)
+	c, err := NewClient(startFake(t, f), ModeAuto, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +454,7 @@ func TestIdleConnectionsCoverConcurrency(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	c, err := NewClient(srv.URL, ModeConcurrent, nil, n)
+	c, err := newClient(srv.URL, ModeConcurrent, nil, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +500,7 @@ func TestCloseCancelsQueuedCalls(t *testing.T) {
 	}}
 	url := startFake(t, f)
 	defer close(block)
-	c, err := NewClient(url, ModeSerial, nil, 0)
+	c, err := NewClient(url, ModeSerial, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,7 +526,7 @@ func TestCloseCancelsQueuedCalls(t *testing.T) {
 
 func TestNewClientRejectsBadEndpoints(t *testing.T) {
 	for _, ep := range []string{"", "127.0.0.1:3001", "ftp://x", "http://", "://"} {
-		if _, err := NewClient(ep, ModeAuto, nil, 0); err == nil {
+		if _, err := NewClient(ep, ModeAuto, nil); err == nil {
 			t.Errorf("NewClient(%q) succeeded", ep)
 		}
 	}

@@ -21,7 +21,7 @@ type poolKey struct {
 
 // NewPool returns an empty pool whose clients each keep up to maxIdle idle
 // connections to their endpoint: give it the number of calls that may be in
-// flight at once (see NewClient; 0 means DefaultMaxIdle).
+// flight at once (see newClient; 0 means DefaultMaxIdle).
 func NewPool(maxIdle int) *Pool {
 	return &Pool{maxIdle: maxIdle, clients: map[poolKey]*Client{}}
 }
@@ -38,7 +38,7 @@ func (p *Pool) Client(endpoint string, mode Mode) (*Client, error) {
 	if c, ok := p.clients[k]; ok {
 		return c, nil
 	}
-	c, err := NewClient(endpoint, mode, nil, p.maxIdle)
+	c, err := newClient(endpoint, mode, nil, p.maxIdle)
 	if err != nil {
 		return nil, err
 	}
