@@ -52,6 +52,12 @@ type Options struct {
 	// TLS, when set, serves wss:// and https:// with this configuration
 	// (see package tlscert for the workbench's certificate).
 	TLS *tls.Config
+	// DomainName, when set, is $context.domainName and requestContext.domainName
+	// (host or host:port): the name backends reach the gateway by, e.g.
+	// "host.docker.internal:8080" for a backend in a container. Default: the
+	// gateway's own address on each client's connection. Never taken from
+	// the client's Host header.
+	DomainName string
 	// MaxConcurrentRequests bounds the messages being handled at once by
 	// integrations that wait on the network; a client that sends faster
 	// waits. Default 1024.
