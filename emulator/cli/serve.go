@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +50,7 @@ func runServe(args []string, stdio Stdio) int {
 	timeScale := fs.Float64("time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
+	domainName := fs.String("domain-name", "", "the host[:port] backends reach the gateway by, as requestContext.domainName (default: the gateway's own address), e.g. host.docker.internal:8080")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
 	flagUsage := fs.Usage
 	fs.Usage = func() {
@@ -111,7 +113,7 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
 	}
 
-	opts := emulator.Options{Addr: *listen}
+	opts := emulator.Options{Addr: *listen, DomainName: *domainName}
 	if *useTLS {
 		cert, err := ensureCert()
 		if err != nil {
@@ -147,6 +149,10 @@ func runServe(args []string, stdio Stdio) int {
 
 	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
 	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+	ifaces, _ := net.InterfaceAddrs()
+	if w := networkWarning(g.Addr(), g.URL(), ifaces); w != "" {
+		fmt.Fprintln(stdio.Err, w)
+	}
 
 	var logged sync.WaitGroup
 	if sub != nil {
