@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"net/http"
 	"testing"
 
@@ -44,4 +45,72 @@ func TestDomainNameIsTheGatewaysOwn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConnectionIDsCannotBeGuessed is issue 9 item 6: a connection ID is
+// all @connections asks for, and IDs were an invertible counter plus 16
+// random bits. Every bit of a connection ID but the kind must vary, and
+// knowing one ID (and the generator's constants) must not give the next.
+func TestConnectionIDsCannotBeGuessed(t *testing.T) {
+	g := newIDGen()
+	decode := func(id string) [11]byte {
+		var b [11]byte
+		if _, err := base64.URLEncoding.Decode(b[:], []byte(id)); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var ones, zeros [11]byte // bits seen set, bits seen clear
+	prev, _ := g.connectionID()
+	for range 2000 {
+		id, tail := g.connectionID()
+		if !validConnectionID(id) || id[11] != 'C' {
+			t.Fatalf("%q is not a connection ID", id)
+		}
+		b := decode(id)
+		if [2]byte{b[9], b[10]} != tail {
+			t.Fatalf("the tail of %q is not %x", id, tail)
+		}
+		for i := range b {
+			ones[i] |= b[i]
+			zeros[i] |= ^b[i]
+		}
+		// The attack on the old generator: undo the multiplication to get
+		// the counter, and the next ID's first six bytes follow.
+		p := decode(prev)
+		var n uint64
+		for _, c := range p[:6] {
+			n = n<<8 | uint64(c)
+		}
+		next := ((n*inverse48(idScramble) + 1) * idScramble) & (1<<48 - 1)
+		var guess [6]byte
+		for i := range guess {
+			guess[i] = byte(next >> (40 - 8*i))
+		}
+		if [6]byte(b[:6]) == guess {
+			t.Fatalf("%q follows from the previous connection ID %q", id, prev)
+		}
+		prev = id
+	}
+	if id, tail := g.connectionID(); g.messageID(tail)[12:] != id[12:] {
+		t.Errorf("a message ID does not end like its connection's %q", id)
+	}
+	for i := range ones {
+		fixed := ^(ones[i] & zeros[i])
+		if i == 8 {
+			fixed &^= 0x3F // the kind
+		}
+		if fixed != 0 {
+			t.Errorf("byte %d: bits %08b are the same in every connection ID", i, fixed)
+		}
+	}
+}
+
+// inverse48 returns the inverse of the odd number a modulo 2^48.
+func inverse48(a uint64) uint64 {
+	x := a // Newton's iteration: each step doubles the correct low bits
+	for range 6 {
+		x *= 2 - a*x
+	}
+	return x & (1<<48 - 1)
 }
