@@ -415,6 +415,49 @@ func TestLambdaSerialEndpointLosesNoCall(t *testing.T) {
 	}
 }
 
+// TestLambdaRefusalsDoNotBlockOtherRoutes is issue 9 item 3 through the
+// gateway: a function whose calls the endpoint always refuses with 400 and
+// an empty body once switched the endpoint to serial and held its queue for
+// 15 minutes, so every other route's calls timed out. Each refused message
+// must now fail with an error frame after a few resends, and another
+// route's message must be answered.
+func TestLambdaRefusalsDoNotBlockOtherRoutes(t *testing.T) {
+	fl := startLambda(t, map[string]lambdaFunc{
+		"odd":  func(w http.ResponseWriter, _ []byte) { w.WriteHeader(http.StatusBadRequest) },
+		"echo": echoBody,
+	})
+	api := lambdaAPI(fl.url, map[string]string{"odd": "odd", "echo": "echo"}, "odd", "echo")
+	g := start(t, api)
+	ws := dial(t, g)
+	const odd = 4
+	for range odd {
+		send(t, ws, `{"action":"odd"}`)
+	}
+	send(t, ws, `{"action":"echo"}`)
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var failed, echoed int
+	for range odd + 1 {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d error frames and %d echoes: %v", failed, echoed, err)
+		}
+		switch {
+		case strings.HasPrefix(string(data), frameRE("Internal server error")):
+			failed++
+		case string(data) == `echo: {"action":"echo"}`:
+			echoed++
+		default:
+			t.Fatalf("unexpected frame %q", data)
+		}
+	}
+	if failed != odd || echoed != 1 {
+		t.Fatalf("%d error frames and %d echoes, want %d and 1", failed, echoed, odd)
+	}
+	if n := len(fl.eventsOf("odd")); n > odd*5 {
+		t.Fatalf("the endpoint got %d calls for %d messages", n, odd)
+	}
+}
+
 // TestGatewayCloseEndsLambdaCalls is issue 10's shutdown item: the gateway
 // owns its Lambda clients. A serial endpoint holds a call after its caller
 // gave up (so the next call cannot overlap it); Close must end that call,
