@@ -60,8 +60,9 @@ func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorize
 	}, nil
 }
 
-// authorize runs the authorizer for a $connect.
-func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authorizer.Outcome {
+// authorize runs the authorizer for a $connect. When call is not nil it
+// records the Lambda call, if one is made.
+func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request, call *LambdaCall) authorizer.Outcome {
 	client, err := req.g.lambda.Client(a.endpoint, a.mode)
 	if err != nil {
 		return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
@@ -75,7 +76,25 @@ func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request) authoriz
 		Connection:     lambdaConnection(rc, req.snap.api.Stage.Variables),
 		Request:        lambdaRequest(rc),
 	}
-	return authorizer.Authorize(ctx, client, a.cfg, ar, a.cache)
+	var inv authorizer.Invoker = client
+	if call != nil {
+		inv = recordingInvoker{inv: client, call: call}
+	}
+	return authorizer.Authorize(ctx, inv, a.cfg, ar, a.cache)
+}
+
+// recordingInvoker records the call it makes in call, for the trace.
+type recordingInvoker struct {
+	inv  authorizer.Invoker
+	call *LambdaCall
+}
+
+// Invoke calls the function and records what was sent and received.
+func (r recordingInvoker) Invoke(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
+	start := time.Now()
+	res, fnErr, err := r.inv.Invoke(ctx, function, payload)
+	r.call.record(function, payload, res, fnErr, err, time.Since(start))
+	return res, fnErr, err
 }
 
 // lambdaTarget returns the Lambda endpoint and call mode the API's settings

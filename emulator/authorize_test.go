@@ -108,8 +108,9 @@ func TestLambdaAuthorizer(t *testing.T) {
 	for !traced {
 		select {
 		case e := <-sub.C():
-			traced = e.Kind == EventIntegration && strings.Contains(e.Detail, "authorizer AuthFunction") &&
-				strings.Contains(e.Error, "denies") && e.Duration > 0
+			traced = e.Kind == EventAuthorizer && e.Authorizer.Name == "AuthFunction" && !e.Authorizer.Allowed &&
+				e.Status == 403 && strings.Contains(e.Authorizer.Reason, "denies") && e.Duration > 0 &&
+				e.Lambda != nil && strings.Contains(e.Lambda.Event, `"type":"REQUEST"`)
 		case <-timeout:
 			t.Fatal("no trace event for the denied connection")
 		}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -22,9 +23,9 @@ import (
 // goroutine may queue a frame with send or start a close with closeWith.
 //
 // Writes: one goroutine at a time holds the write turn (writing). The read
-// loop writes its own replies directly when nobody holds it (reply); frames
-// from other goroutines (send) queue under mu, and a writer goroutine exists
-// only while the queue is non-empty (writeLoop). An idle connection
+// loop writes its own replies directly when nobody holds it (takeTurn,
+// writeReply); frames from other goroutines (send) queue under mu, and a
+// writer goroutine exists only while the queue is non-empty (writeLoop). An idle connection
 // therefore parks one goroutine (the reader) instead of two, which saves a
 // goroutine stack per connection, and a reply costs no goroutine hand-off.
 // A client that stops reading still blocks only its own writer or read
@@ -46,6 +47,16 @@ type conn struct {
 	connectedAt time.Time
 	apiKey      string
 	authorizer  map[string]string
+
+	// ctx ends when the connection starts closing or drops (cancel): the
+	// renders and integration calls of its messages stop then, as nobody
+	// is left to answer. It is a child of the gateway's message context.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// inflight holds a token for each of the connection's messages whose
+	// integration runs in a goroutine (MaxInflightPerConnection).
+	inflight chan struct{}
 
 	lastActive atomic.Int64 // unix nanoseconds of the last frame or ping from the client
 	framesIn   atomic.Uint64
@@ -84,7 +95,9 @@ func newConn(g *Gateway, ws *websocket.Conn, lim *limitConn, req *request, tail 
 		connectedAt: req.rc.ConnectedAt,
 		apiKey:      req.rc.APIKey,
 		authorizer:  req.rc.Authorizer,
+		inflight:    make(chan struct{}, g.opts.MaxInflightPerConnection),
 	}
+	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.lastActive.Store(c.connectedAt.UnixNano())
 	ws.SetPingHandler(c.onPing)
 	ws.SetPongHandler(func(string) error { c.touch(); return nil })
@@ -146,7 +159,7 @@ func scaleNote(scale float64) string {
 // limit publishes a limit event and closes the connection with code.
 func (c *conn) limit(code int, reason, detail string) {
 	if c.closeWith(code, reason) {
-		c.g.events.publish(Event{Kind: EventLimit, ConnectionID: c.id, Code: code, Reason: reason, Error: detail})
+		c.g.events.publish(Event{Kind: EventLimit, ConnectionID: c.id, Close: &CloseInfo{Code: code, Reason: reason}, Error: detail})
 	}
 }
 
@@ -359,6 +372,7 @@ func (c *conn) closeWith(code int, reason string) bool {
 	c.closing = true
 	c.closed.Store(true)
 	c.closeCode, c.closeReason = code, reason
+	c.cancel() // the answers of messages in flight can no longer be sent
 	if c.writing {
 		c.closeQueued = true
 		c.mu.Unlock()
@@ -380,8 +394,12 @@ func (c *conn) sendClose(code int, reason string) {
 	}
 }
 
-// abort drops the TCP connection; the read loop then finishes.
-func (c *conn) abort() { _ = c.lim.Conn.Close() }
+// abort drops the TCP connection and stops the work of its messages; the
+// read loop then finishes.
+func (c *conn) abort() {
+	c.cancel()
+	_ = c.lim.Conn.Close()
+}
 
 // finish ends the connection: the read loop's last act.
 func (c *conn) finish(err error) {
@@ -389,6 +407,9 @@ func (c *conn) finish(err error) {
 	if errors.As(err, &le) {
 		c.limit(closeMessageTooBig, reasonTooBig, le.Error())
 		c.lim.drainUntilClose(time.Now().Add(c.g.opts.CloseTimeout))
+	}
+	if err == errShortClose {
+		c.limit(closeProtocolError, "", err.Error()) // the client has closed: nothing to wait for
 	}
 	c.mu.Lock()
 	if !c.closing {

@@ -3,10 +3,11 @@ package emulator
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"wsworkbench/emulator/authorizer"
 	"wsworkbench/emulator/model"
@@ -24,6 +25,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		head:  r.Header,
 		query: r.URL.Query(),
 		trace: g.events.active(),
+		done:  g.ctx.Done(),
 		rc: RequestContext{
 			APIID:        snap.apiID,
 			Stage:        snap.stage,
@@ -45,11 +47,10 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		err = configError("the $connect integration answered %d, which cannot answer an upgrade", status)
 	}
 	if err != nil || status > 299 {
-		e := Event{Kind: EventConnect, Outcome: ConnectRejected, Status: status, RemoteAddr: r.RemoteAddr}
+		e := Event{Kind: EventConnect, Status: status, Connect: req.connectRequest(r, ConnectRejected, respHeader)}
 		if err != nil {
 			ce := classify(err)
-			e.Status = ce.Code.Status()
-			e.Error = ce.Error()
+			e.Status, e.Code, e.Error = ce.Code.Status(), ce.Code, ce.Error()
 			req.publish(e)
 			writeMessage(w, ce.Code.Status(), ce.Code.Message())
 			return
@@ -67,12 +68,12 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 	ws, err := g.upgrader.Upgrade(tap, r, respHeader)
 	if err != nil {
 		// gorilla has answered the client already.
-		req.publish(Event{Kind: EventConnect, Outcome: ConnectRejected, Status: http.StatusBadRequest, Error: err.Error(), RemoteAddr: r.RemoteAddr})
+		req.publish(Event{Kind: EventConnect, Status: http.StatusBadRequest, Error: err.Error(), Connect: req.connectRequest(r, ConnectRejected, respHeader)})
 		return
 	}
 	c := newConn(g, ws, lim, req, tail, r.RemoteAddr)
 	g.register(c)
-	req.publish(Event{Kind: EventConnect, Outcome: ConnectAccepted, Status: status, RemoteAddr: r.RemoteAddr})
+	req.publish(Event{Kind: EventConnect, Status: status, Connect: req.connectRequest(r, ConnectAccepted, respHeader)})
 	// Only now does the client get its 101: by the time it knows it is
 	// connected, Connections and @connections know it too.
 	if err := lim.release(time.Now().Add(g.opts.WriteTimeout)); err != nil {
@@ -92,30 +93,28 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 	usageKey := ""
 	if ma := snap.settings.MockAuthorizer; ma.Enabled {
 		o := authorizer.Mock(ma, authorizer.Request{Header: req.head, Query: req.query})
+		req.publishAuthorizer(o, &AuthorizerDecision{Name: "mock", Mock: true}, nil, 0)
 		if !o.Allowed() {
-			return 0, nil, &Error{Code: codeForStatus(o.Status), Detail: o.Reason, Err: o.Err}
+			return 0, nil, &Error{Code: codeForStatus(o.Status), Detail: o.Reason, Err: authorizerErr(o)}
 		}
 		req.rc.Authorizer = o.AuthorizerMap()
 		usageKey = o.UsageIdentifierKey
-		req.publish(Event{Kind: EventConnect, Outcome: ConnectAuthorized, Detail: o.Reason})
 	} else if route != nil && route.authorizer != nil {
 		ctx, cancel := context.WithTimeout(g.ctx, snap.scaled(snap.settings.IntegrationTimeout))
 		start := time.Now()
-		o := route.authorizer.authorize(ctx, req)
+		var call *LambdaCall
+		if req.trace {
+			call = &LambdaCall{Function: route.authorizer.cfg.Function}
+		}
+		o := route.authorizer.authorize(ctx, req, call)
 		took := time.Since(start)
 		cancel()
+		req.publishAuthorizer(o, &AuthorizerDecision{Name: route.authorizer.cfg.Function}, call, took)
 		if !o.Allowed() {
-			e := &Error{Code: codeForStatus(o.Status), Detail: "authorizer: " + o.Reason, Err: o.Err}
-			req.publish(Event{Kind: EventIntegration, Status: o.Status, Detail: "authorizer " + route.authorizer.cfg.Function, Error: e.Error(), Duration: took})
-			return 0, nil, e
+			return 0, nil, &Error{Code: codeForStatus(o.Status), Detail: "authorizer: " + o.Reason, Err: authorizerErr(o)}
 		}
 		req.rc.Authorizer = o.AuthorizerMap()
 		usageKey = o.UsageIdentifierKey
-		how := "called"
-		if o.Cached {
-			how = "cached"
-		}
-		req.publish(Event{Kind: EventConnect, Outcome: ConnectAuthorized, Detail: fmt.Sprintf("authorizer %s (%s): %s", route.authorizer.cfg.Function, how, o.Reason), Duration: took})
 	}
 
 	// API key, after the authorizer (whose usageIdentifierKey may be the
@@ -141,6 +140,52 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 		h = http.Header{"Sec-Websocket-Protocol": {p}}
 	}
 	return out.status, h, nil
+}
+
+// publishAuthorizer publishes an authorizer's decision o, described by d
+// (its name), with the Lambda call it made, if any.
+func (r *request) publishAuthorizer(o authorizer.Outcome, d *AuthorizerDecision, call *LambdaCall, took time.Duration) {
+	if !r.trace {
+		return
+	}
+	d.Allowed, d.Cached, d.Reason = o.Allowed(), o.Cached, o.Reason
+	if d.Allowed {
+		d.Principal, d.Context = o.PrincipalID, o.Context
+	}
+	e := Event{Kind: EventAuthorizer, Status: o.Status, Duration: took, Authorizer: d}
+	if err := authorizerErr(o); err != nil {
+		e.Error = err.Error()
+	}
+	if call != nil && o.Called {
+		e.Lambda = call
+	}
+	r.publish(e)
+}
+
+// authorizerErr returns the error under an authorizer's decision, unless
+// its reason says the same already ("identity source ... is missing"), so a
+// log line says it once.
+func authorizerErr(o authorizer.Outcome) error {
+	if o.Err == nil || o.Err.Error() == o.Reason {
+		return nil
+	}
+	return o.Err
+}
+
+// connectRequest describes the upgrade request r and the answer's
+// subprotocol, for a connect event; nil when nobody listens.
+func (r *request) connectRequest(hr *http.Request, outcome ConnectOutcome, respHeader http.Header) *ConnectRequest {
+	if !r.trace {
+		return nil
+	}
+	return &ConnectRequest{
+		Outcome:      outcome,
+		RemoteAddr:   hr.RemoteAddr,
+		Header:       hr.Header.Clone(),
+		Query:        r.query,
+		Subprotocols: websocket.Subprotocols(hr),
+		Subprotocol:  respHeader.Get("Sec-Websocket-Protocol"),
+	}
 }
 
 // codeForStatus maps an authorization status to the gateway's code.

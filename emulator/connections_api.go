@@ -20,33 +20,36 @@ import (
 // ErrBadConnectionID, ErrGone, ErrPayloadTooLarge (over MaxMessageBytes) or
 // ErrLimitExceeded (the client is not reading and its queue is full).
 func (g *Gateway) PostToConnection(id string, data []byte) error {
+	err := g.postToConnection(id, data)
+	g.publishCall(callInfo{method: http.MethodPost, target: id, data: data}, err)
+	return err
+}
+
+func (g *Gateway) postToConnection(id string, data []byte) error {
 	c, err := g.find(id)
 	if err != nil {
 		return err
 	}
 	if max := g.snap.Load().settings.MaxMessageBytes; len(data) > max {
-		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrPayloadTooLarge, len(data), max)
+		return &Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("Request entity too large: %d bytes, the limit is %d", len(data), max)}
 	}
 	typ := websocket.TextMessage
 	if !utf8.Valid(data) {
 		typ = websocket.BinaryMessage
 	}
 	data = append([]byte(nil), data...) // the caller may reuse its buffer
-	if err := c.send(typ, data); err != nil {
-		if err == ErrLimitExceeded {
-			g.events.publish(Event{Kind: EventLimit, ConnectionID: id, Error: "PostToConnection: send queue full", Size: len(data)})
-		}
-		return err
-	}
-	if g.events.active() {
-		g.events.publish(Event{Kind: EventFrameOut, ConnectionID: id, Outcome: "@connections", Data: string(data), Size: len(data)})
-	}
-	return nil
+	return c.send(typ, data)
 }
 
 // DeleteConnection closes the connection with 1000 "Connection Closed
 // Normally", the code and reason its $disconnect sees, as on AWS.
 func (g *Gateway) DeleteConnection(id string) error {
+	err := g.deleteConnection(id)
+	g.publishCall(callInfo{method: http.MethodDelete, target: id}, err)
+	return err
+}
+
+func (g *Gateway) deleteConnection(id string) error {
 	c, err := g.find(id)
 	if err != nil {
 		return err
@@ -55,6 +58,42 @@ func (g *Gateway) DeleteConnection(id string) error {
 		return ErrGone
 	}
 	return nil
+}
+
+// callInfo describes one @connections call for its event.
+type callInfo struct {
+	method, target string
+	data           []byte // what a POST sent
+	apiRequestID   string // x-amzn-RequestId; "" for a call through the Go API
+}
+
+// publishCall publishes an @connections call and its result. A call over
+// HTTP made while exactly one integration call was in flight is attributed
+// to that request (see inFlight); a call through the Go API never is: it
+// comes from the program, not a backend.
+func (g *Gateway) publishCall(ci callInfo, err error) {
+	if !g.events.active() {
+		return
+	}
+	call := &ConnectionsCall{Method: ci.method, Target: ci.target, APIRequestID: ci.apiRequestID}
+	if ci.apiRequestID != "" {
+		call.DuringRequest, call.DuringConnection = g.calls.during()
+	}
+	e := Event{Kind: EventConnections, ConnectionID: ci.target, RequestID: call.DuringRequest, Connections: call, Status: http.StatusOK, Size: len(ci.data)}
+	if e.RequestID == "" {
+		e.RequestID = ci.apiRequestID
+	}
+	if ci.method == http.MethodPost {
+		e.Data = string(ci.data)
+	}
+	if ci.method == http.MethodDelete {
+		e.Status = http.StatusNoContent
+	}
+	if err != nil {
+		ce := connectionsError(err)
+		e.Status, e.Code, e.Error = ce.Code.Status(), ce.Code, ce.Error()
+	}
+	g.events.publish(e)
 }
 
 // Connection returns an open connection's description.
@@ -81,7 +120,7 @@ func (g *Gateway) Connections() []ConnectionInfo {
 
 func (g *Gateway) find(id string) (*conn, error) {
 	if !validConnectionID(id) {
-		return nil, fmt.Errorf("%w: %s", ErrBadConnectionID, id)
+		return nil, &Error{Code: CodeBadRequest, Detail: "Invalid connectionId: " + id}
 	}
 	c := g.lookup(id)
 	if c == nil {
@@ -97,49 +136,68 @@ func (g *Gateway) find(id string) (*conn, error) {
 func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, rest []string) {
 	// AWS spells these headers this way; assigning the map keeps the
 	// spelling (Set would canonicalise it to X-Amzn-Requestid).
-	w.Header()["x-amzn-RequestId"] = []string{newUUID()}
+	ci := callInfo{method: r.Method, apiRequestID: newUUID()}
+	w.Header()["x-amzn-RequestId"] = []string{ci.apiRequestID}
 	if len(rest) != 1 || rest[0] == "" {
-		noMethod(w, r)
+		g.failCall(w, ci, noMethod(r))
 		return
 	}
-	id := rest[0]
+	ci.target = rest[0]
 	switch r.Method {
 	case http.MethodPost:
 		max := g.snap.Load().settings.MaxMessageBytes
 		data, err := io.ReadAll(io.LimitReader(r.Body, int64(max)+1))
+		ci.data = data
 		if err != nil {
-			writeAWSError(w, http.StatusBadRequest, "BadRequestException", "could not read the request body: "+err.Error())
+			g.failCall(w, ci, &Error{Code: CodeBadRequest, Detail: "could not read the request body", Err: err})
 			return
 		}
 		if len(data) > max {
-			writeConnectionsError(w, fmt.Errorf("%w: the limit is %d bytes", ErrPayloadTooLarge, max))
+			g.failCall(w, ci, &Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("Request entity too large: the limit is %d bytes", max)})
 			return
 		}
-		if err := g.PostToConnection(id, data); err != nil {
-			writeConnectionsError(w, err)
+		if err := g.postToConnection(ci.target, data); err != nil {
+			g.failCall(w, ci, err)
 			return
 		}
+		g.publishCall(ci, nil)
 		w.WriteHeader(http.StatusOK)
 	case http.MethodGet:
-		if _, err := g.find(id); err != nil {
-			writeConnectionsError(w, err)
+		info, err := g.getConnection(ci.target)
+		if err != nil {
+			g.failCall(w, ci, err)
 			return
 		}
-		info, ok := g.Connection(id)
-		if !ok {
-			writeConnectionsError(w, ErrGone)
-			return
-		}
+		g.publishCall(ci, nil)
 		writeJSON(w, http.StatusOK, newGetConnectionOutput(info))
 	case http.MethodDelete:
-		if err := g.DeleteConnection(id); err != nil {
-			writeConnectionsError(w, err)
+		if err := g.deleteConnection(ci.target); err != nil {
+			g.failCall(w, ci, err)
 			return
 		}
+		g.publishCall(ci, nil)
 		w.WriteHeader(http.StatusNoContent)
 	default:
-		noMethod(w, r)
+		g.failCall(w, ci, noMethod(r))
 	}
+}
+
+// getConnection is GET @connections/{id}.
+func (g *Gateway) getConnection(id string) (ConnectionInfo, error) {
+	if _, err := g.find(id); err != nil {
+		return ConnectionInfo{}, err
+	}
+	info, ok := g.Connection(id)
+	if !ok {
+		return ConnectionInfo{}, ErrGone
+	}
+	return info, nil
+}
+
+// failCall answers a failed @connections call and publishes it.
+func (g *Gateway) failCall(w http.ResponseWriter, ci callInfo, err error) {
+	g.publishCall(ci, err)
+	writeConnectionsError(w, err)
 }
 
 // getConnectionOutput is GetConnection's JSON body.
@@ -170,41 +228,36 @@ func newGetConnectionOutput(info ConnectionInfo) getConnectionOutput {
 	return out
 }
 
-// writeConnectionsError maps the management API's errors to AWS's wire
-// format: the status, the error code in x-amzn-ErrorType (where SDKs look
-// first) and a small JSON body.
-func writeConnectionsError(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, ErrBadConnectionID):
-		writeAWSError(w, http.StatusBadRequest, "BadRequestException", "Invalid connectionId: "+strings.TrimPrefix(err.Error(), ErrBadConnectionID.Error()+": "))
-	case errors.Is(err, ErrGone):
-		writeAWSError(w, http.StatusGone, "GoneException", "The connection with the provided id no longer exists.")
-	case errors.Is(err, ErrPayloadTooLarge):
-		writeAWSError(w, http.StatusRequestEntityTooLarge, "PayloadTooLargeException", "Request entity too large: "+err.Error())
-	case errors.Is(err, ErrLimitExceeded):
-		writeAWSError(w, http.StatusTooManyRequests, "LimitExceededException", "The WebSocket client side buffer is full.")
-	default:
-		writeAWSError(w, http.StatusInternalServerError, "InternalServerErrorException", err.Error())
+// connectionsError returns err as an @connections error: an *Error with
+// one of the management API's codes, or CodeManagementInternal.
+func connectionsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && e.Code >= CodeBadRequest {
+		return e
 	}
+	return &Error{Code: CodeManagementInternal, Detail: err.Error()}
 }
 
-func writeAWSError(w http.ResponseWriter, status int, code, message string) {
-	w.Header()["x-amzn-ErrorType"] = []string{code}
-	writeMessage(w, status, message)
+// writeConnectionsError writes err in AWS's wire format: the code's status,
+// its exception in x-amzn-ErrorType (where SDKs look first) and a small JSON
+// body (see codeTable).
+func writeConnectionsError(w http.ResponseWriter, err error) {
+	e := connectionsError(err)
+	w.Header()["x-amzn-ErrorType"] = []string{e.Code.String()}
+	writeMessage(w, e.Code.Status(), e.wireMessage())
 }
 
-// noMethod answers a path or method the management API does not have, in
-// the words API Gateway uses.
-func noMethod(w http.ResponseWriter, r *http.Request) {
+// noMethod is the error for a path or method the management API does not
+// have, in the words API Gateway uses.
+func noMethod(r *http.Request) *Error {
 	route := strings.TrimPrefix(r.URL.Path, "/")
-	writeAWSError(w, http.StatusNotFound, "UnknownOperationException",
-		fmt.Sprintf("No method found matching route %s for http method %s.", route, r.Method))
+	return &Error{Code: CodeUnknownOperation, Detail: fmt.Sprintf("No method found matching route %s for http method %s.", route, r.Method)}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		writeAWSError(w, http.StatusInternalServerError, "InternalServerErrorException", err.Error())
+		writeConnectionsError(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

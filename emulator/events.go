@@ -1,151 +1,326 @@
 package emulator
 
 import (
+	"errors"
+	"net/http"
+	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // EventKind says what happened.
-type EventKind string
+type EventKind uint8
 
-// The kinds of event the gateway publishes, in the order a message's trace
-// shows them.
+// The kinds of event the gateway publishes, in the order a trace shows them.
+// The details each kind carries are listed with Event.
 const (
-	EventConnect     EventKind = "connect"     // $connect ran; Status is the upgrade's answer, Outcome accepted/rejected
-	EventFrameIn     EventKind = "frame-in"    // a data frame arrived from a client
-	EventRoute       EventKind = "route"       // the route was chosen; see Expression, Value, Outcome
-	EventTemplate    EventKind = "template"    // a mapping template rendered; see Template, Value, Input, Output
-	EventIntegration EventKind = "integration" // the integration answered; see Status, Response
-	EventFrameOut    EventKind = "frame-out"   // a frame was queued to a client
-	EventError       EventKind = "error"       // the request failed; Code and Detail say how
-	EventLimit       EventKind = "limit"       // a limit was hit (frame/message size, binary, idle, max duration, send queue)
-	EventDisconnect  EventKind = "disconnect"  // the connection closed and $disconnect ran; Code, Reason
-	EventConfig      EventKind = "config"      // Update applied (Outcome "applied") or refused ("rejected")
+	EventConnect     EventKind = iota + 1 // $connect ran and the upgrade was answered
+	EventAuthorizer                       // a $connect authorizer decided
+	EventFrameIn                          // a data frame arrived from a client
+	EventRoute                            // the route was chosen
+	EventTemplate                         // a mapping template rendered
+	EventIntegration                      // the integration answered (or failed)
+	EventFrameOut                         // a frame the gateway answers with was sent or queued to a client
+	EventConnections                      // an @connections call (POST, GET, DELETE) was answered
+	EventError                            // the request failed with Code: the client got an error frame or status
+	EventLimit                            // a limit was hit (frame/message size, binary, idle, max duration, send queue)
+	EventDisconnect                       // the connection closed and $disconnect ran
+	EventConfig                           // Update applied or refused a configuration
 )
 
-// Route outcomes (Event.Outcome on EventRoute).
+var eventKindNames = [...]string{
+	EventConnect:     "connect",
+	EventAuthorizer:  "authorizer",
+	EventFrameIn:     "frame-in",
+	EventRoute:       "route",
+	EventTemplate:    "template",
+	EventIntegration: "integration",
+	EventFrameOut:    "frame-out",
+	EventConnections: "connections",
+	EventError:       "error",
+	EventLimit:       "limit",
+	EventDisconnect:  "disconnect",
+	EventConfig:      "config",
+}
+
+// String returns the kind's name, as logs show it.
+func (k EventKind) String() string { return enumName(eventKindNames[:], int(k)) }
+
+// MarshalText encodes the kind as its name.
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText decodes a kind's name.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	return unmarshalEnum(eventKindNames[:], b, "event kind", func(i int) { *k = EventKind(i) })
+}
+
+// RouteOutcome says how route selection ended.
+type RouteOutcome uint8
+
+// Route outcomes (RouteChoice.Outcome).
 const (
-	RouteMatched   = "matched"   // the expression's value is a route key
-	RouteFallback  = "fallback"  // no route has that key; $default took it
-	RouteDefault   = "$default"  // the expression could not be evaluated (e.g. not JSON); $default took it
-	RouteForbidden = "forbidden" // nothing matched and there is no $default: the Forbidden frame
+	RouteMatched   RouteOutcome = iota + 1 // the expression's value is a route key
+	RouteFallback                          // no route has that key; $default took it
+	RouteDefault                           // the expression could not be evaluated (e.g. not JSON); $default took it
+	RouteForbidden                         // nothing matched and there is no $default: the Forbidden frame
 )
 
-// Connect outcomes (Event.Outcome on EventConnect).
+var routeOutcomeNames = [...]string{RouteMatched: "matched", RouteFallback: "fallback", RouteDefault: "$default", RouteForbidden: "forbidden"}
+
+func (o RouteOutcome) String() string               { return enumName(routeOutcomeNames[:], int(o)) }
+func (o RouteOutcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o *RouteOutcome) UnmarshalText(b []byte) error {
+	return unmarshalEnum(routeOutcomeNames[:], b, "route outcome", func(i int) { *o = RouteOutcome(i) })
+}
+
+// ConnectOutcome says how a $connect ended.
+type ConnectOutcome uint8
+
+// Connect outcomes (ConnectRequest.Outcome).
 const (
-	ConnectAccepted   = "accepted"   // the upgrade succeeded
-	ConnectRejected   = "rejected"   // the upgrade was refused with Status
-	ConnectAuthorized = "authorized" // the mock authorizer allowed the identity; Detail says how
+	ConnectAccepted ConnectOutcome = iota + 1 // the upgrade succeeded
+	ConnectRejected                           // the upgrade was refused with Event.Status
 )
 
-// Event is one thing that happened in the gateway. Time and ConnectionID are
-// always set; RequestID (and MessageID for messages) tie the events of one
-// request together into a trace. The other fields are set by the kinds that
-// use them.
+var connectOutcomeNames = [...]string{ConnectAccepted: "accepted", ConnectRejected: "rejected"}
+
+func (o ConnectOutcome) String() string               { return enumName(connectOutcomeNames[:], int(o)) }
+func (o ConnectOutcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o *ConnectOutcome) UnmarshalText(b []byte) error {
+	return unmarshalEnum(connectOutcomeNames[:], b, "connect outcome", func(i int) { *o = ConnectOutcome(i) })
+}
+
+// ConfigOutcome says what Update did.
+type ConfigOutcome uint8
+
+// Config outcomes (Event.Config).
+const (
+	ConfigApplied  ConfigOutcome = iota + 1 // the configuration compiled and is in use
+	ConfigRejected                          // it did not compile (Event.Error says why); the previous one stays
+)
+
+var configOutcomeNames = [...]string{ConfigApplied: "applied", ConfigRejected: "rejected"}
+
+func (o ConfigOutcome) String() string               { return enumName(configOutcomeNames[:], int(o)) }
+func (o ConfigOutcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+func (o *ConfigOutcome) UnmarshalText(b []byte) error {
+	return unmarshalEnum(configOutcomeNames[:], b, "config outcome", func(i int) { *o = ConfigOutcome(i) })
+}
+
+// TemplateSide says which mapping template rendered.
+type TemplateSide uint8
+
+// Template sides (TemplateRender.Side).
+const (
+	TemplateRequest  TemplateSide = iota + 1 // the integration request template
+	TemplateResponse                         // the integration response template: the frame of a two-way route
+)
+
+var templateSideNames = [...]string{TemplateRequest: "request", TemplateResponse: "response"}
+
+func (s TemplateSide) String() string               { return enumName(templateSideNames[:], int(s)) }
+func (s TemplateSide) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+func (s *TemplateSide) UnmarshalText(b []byte) error {
+	return unmarshalEnum(templateSideNames[:], b, "template side", func(i int) { *s = TemplateSide(i) })
+}
+
+// ResponseSelection says how the integration's answer became (or did not
+// become) what the client gets.
+type ResponseSelection uint8
+
+// Response selections (IntegrationAnswer.Selection).
+const (
+	// ResponseMatched: an integration response matched the status (or the
+	// Lambda error); IntegrationAnswer.Response is its key.
+	ResponseMatched ResponseSelection = iota + 1
+	// ResponseNoMatch: no integration response matched and there is no
+	// default: a configuration error.
+	ResponseNoMatch
+	// ResponseProxy: a proxy integration (AWS_PROXY, HTTP_PROXY) has no
+	// integration responses; its answer's body is the frame, as on AWS.
+	ResponseProxy
+	// ResponseUnused: a one-way route, $connect or $disconnect, which send
+	// no frame: only the status counts.
+	ResponseUnused
+)
+
+var responseSelectionNames = [...]string{ResponseMatched: "matched", ResponseNoMatch: "no-match", ResponseProxy: "proxy", ResponseUnused: "unused"}
+
+func (s ResponseSelection) String() string { return enumName(responseSelectionNames[:], int(s)) }
+func (s ResponseSelection) MarshalText() ([]byte, error) {
+	return []byte(s.String()), nil
+}
+func (s *ResponseSelection) UnmarshalText(b []byte) error {
+	return unmarshalEnum(responseSelectionNames[:], b, "response selection", func(i int) { *s = ResponseSelection(i) })
+}
+
+// Event is one thing that happened in the gateway. Time and Kind are always
+// set, ConnectionID nearly always; RequestID (and MessageID for messages)
+// tie the events of one request together into a trace.
+//
+// Status, Code, Error and Duration are the outcome of the step, for every
+// kind that has one. Data and Size are a frame's or a posted payload's text
+// and length. The pointer fields are the details of one kind each, nil on the
+// others:
+//
+//	EventConnect      Connect (and Status: the upgrade's answer; Code and Error when refused)
+//	EventAuthorizer   Authorizer (Lambda when a function was called; Status when denied)
+//	EventFrameIn      Data, Size
+//	EventRoute        Route
+//	EventTemplate     Template (Error when it failed)
+//	EventIntegration  Integration (Lambda for Lambda integrations; Status; Error when it failed)
+//	EventFrameOut     Data, Size
+//	EventConnections  Connections, Data and Size of a POST, Status; Code and Error when refused
+//	EventError        Code, Status (the code's), Error
+//	EventLimit        Error (what the limit is), Close when it closed the connection, Size of a dropped frame
+//	EventDisconnect   Close
+//	EventConfig       Config, Error when rejected
+//
+// Consumers must not change an event: subscribers share its maps and
+// details.
 type Event struct {
-	Time         time.Time     `json:"time"`
-	Kind         EventKind     `json:"kind"`
-	ConnectionID string        `json:"connectionId,omitempty"`
-	RequestID    string        `json:"requestId,omitempty"`
-	MessageID    string        `json:"messageId,omitempty"`
-	RouteKey     string        `json:"routeKey,omitempty"`
-	Outcome      string        `json:"outcome,omitempty"`    // see the Route* constants; "accepted"/"rejected" on connect
-	Expression   string        `json:"expression,omitempty"` // the selection expression evaluated
-	Value        string        `json:"value,omitempty"`      // what it evaluated to
-	Template     string        `json:"template,omitempty"`   // "request" or "response" and the template's key, e.g. `request "$default"`
-	Input        string        `json:"input,omitempty"`      // the template's input body
-	Output       string        `json:"output,omitempty"`     // the template's output
-	Status       int           `json:"status,omitempty"`     // integration status, upgrade status
-	Response     string        `json:"response,omitempty"`   // the integration response key chosen
-	Data         string        `json:"data,omitempty"`       // a frame's text
-	Size         int           `json:"size,omitempty"`       // a frame's size in bytes
-	Code         int           `json:"code,omitempty"`       // close code
-	Reason       string        `json:"reason,omitempty"`     // close reason
-	Error        string        `json:"error,omitempty"`      // what went wrong, for people
-	Detail       string        `json:"detail,omitempty"`     // a note for people, e.g. why an authorizer allowed
-	Duration     time.Duration `json:"durationNs,omitempty"`
-	RemoteAddr   string        `json:"remoteAddr,omitempty"`
+	Time         time.Time `json:"time"`
+	Kind         EventKind `json:"kind"`
+	ConnectionID string    `json:"connectionId,omitempty"`
+	RequestID    string    `json:"requestId,omitempty"`
+	MessageID    string    `json:"messageId,omitempty"`
+	RouteKey     string    `json:"routeKey,omitempty"`
+
+	Data     string        `json:"data,omitempty"`
+	Size     int           `json:"size,omitempty"`
+	Status   int           `json:"status,omitempty"`
+	Code     Code          `json:"errorCode,omitempty"`
+	Error    string        `json:"error,omitempty"` // what went wrong, for people
+	Duration time.Duration `json:"durationNs,omitempty"`
+
+	Connect     *ConnectRequest     `json:"connect,omitempty"`
+	Authorizer  *AuthorizerDecision `json:"authorizer,omitempty"`
+	Route       *RouteChoice        `json:"route,omitempty"`
+	Template    *TemplateRender     `json:"template,omitempty"`
+	Integration *IntegrationAnswer  `json:"integration,omitempty"`
+	Lambda      *LambdaCall         `json:"lambda,omitempty"`
+	Connections *ConnectionsCall    `json:"connections,omitempty"`
+	Close       *CloseInfo          `json:"close,omitempty"`
+	Config      ConfigOutcome       `json:"config,omitempty"`
 }
 
-// String renders the event on one line for a text log.
-func (e Event) String() string {
-	var b strings.Builder
-	b.Grow(128)
-	var ts [len("15:04:05.000")]byte
-	b.Write(e.Time.AppendFormat(ts[:0], "15:04:05.000"))
-	b.WriteByte(' ')
-	b.WriteString(string(e.Kind))
-	for n := len(e.Kind); n < 11; n++ { // the kind padded to the longest, "integration"
-		b.WriteByte(' ')
-	}
-	if e.ConnectionID != "" {
-		b.WriteString(" conn=")
-		b.WriteString(e.ConnectionID)
-	}
-	if e.RequestID != "" {
-		b.WriteString(" req=")
-		b.WriteString(e.RequestID)
-	}
-	add := func(k, v string) {
-		if v == "" {
-			return
-		}
-		b.WriteByte(' ')
-		b.WriteString(k)
-		b.WriteByte('=')
-		writeQuotedIfNeeded(&b, v)
-	}
-	add("route", e.RouteKey)
-	add("outcome", e.Outcome)
-	add("expr", e.Expression)
-	if e.Kind == EventRoute || e.Kind == EventTemplate {
-		add("value", e.Value)
-	}
-	add("template", e.Template)
-	if e.Status != 0 {
-		add("status", strconv.Itoa(e.Status))
-	}
-	add("response", e.Response)
-	if e.Code != 0 {
-		add("code", strconv.Itoa(e.Code))
-	}
-	add("reason", e.Reason)
-	add("remote", e.RemoteAddr)
-	if e.Kind == EventTemplate {
-		add("out", e.Output)
-	}
-	add("data", e.Data)
-	add("error", e.Error)
-	add("detail", e.Detail)
-	if e.Duration > 0 {
-		add("took", e.Duration.String())
-	}
-	return b.String()
+// ConnectRequest is what a client asked for in its upgrade request and how
+// the gateway answered.
+type ConnectRequest struct {
+	Outcome    ConnectOutcome `json:"outcome"`
+	RemoteAddr string         `json:"remoteAddr,omitempty"`
+	Header     http.Header    `json:"header,omitempty"`
+	Query      url.Values     `json:"query,omitempty"`
+	// Subprotocols are the ones the client offered (Sec-WebSocket-Protocol),
+	// in its order; Subprotocol is the one the $connect integration chose
+	// (empty when none). A browser fails the handshake when it offered some
+	// and none was chosen: see SubprotocolMissing.
+	Subprotocols []string `json:"subprotocols,omitempty"`
+	Subprotocol  string   `json:"subprotocol,omitempty"`
 }
 
-// writeQuotedIfNeeded writes s, cut to 200 bytes, quoted when it is empty
-// or holds white space, a quote or "=".
-func writeQuotedIfNeeded(b *strings.Builder, s string) {
-	const max = 200
-	cut := len(s) > max
-	if cut {
-		s = s[:max]
+// SubprotocolMissing reports whether the client offered subprotocols and
+// the gateway accepted the upgrade without choosing one, which browsers
+// treat as a failed handshake.
+func (c *ConnectRequest) SubprotocolMissing() bool {
+	return c.Outcome == ConnectAccepted && len(c.Subprotocols) > 0 && c.Subprotocol == ""
+}
+
+// AuthorizerDecision is a $connect authorizer's decision.
+type AuthorizerDecision struct {
+	// Name is the Lambda authorizer's function, or "mock" for the built-in
+	// mock authorizer (Mock true).
+	Name    string `json:"name"`
+	Mock    bool   `json:"mock,omitempty"`
+	Allowed bool   `json:"allowed"`
+	// Cached says the decision came from the authorizer cache, without a
+	// call.
+	Cached    bool              `json:"cached,omitempty"`
+	Principal string            `json:"principalId,omitempty"`
+	Context   map[string]string `json:"context,omitempty"`
+	Reason    string            `json:"reason,omitempty"` // why, for people
+}
+
+// RouteChoice is how route selection chose the route (Event.RouteKey).
+type RouteChoice struct {
+	Expression string       `json:"expression"` // the route selection expression
+	Value      string       `json:"value"`      // what it evaluated to
+	Outcome    RouteOutcome `json:"outcome"`
+}
+
+// TemplateRender is one mapping template's rendering.
+type TemplateRender struct {
+	Side   TemplateSide `json:"side"`
+	Key    string       `json:"key"`   // the template's content-type key, e.g. "$default"
+	Value  string       `json:"value"` // what template selection evaluated to
+	Input  string       `json:"input"`
+	Output string       `json:"output"`
+}
+
+// IntegrationAnswer is how the route's integration answered.
+type IntegrationAnswer struct {
+	Type      string            `json:"type"` // model.TypeMock, TypeAWSProxy, ...
+	Selection ResponseSelection `json:"selection,omitempty"`
+	Response  string            `json:"response,omitempty"` // the integration response's key, when Selection is ResponseMatched
+}
+
+// LambdaCall is one call of a Lambda function through the Invoke API: an
+// integration's or an authorizer's.
+type LambdaCall struct {
+	Function string `json:"function"`
+	Event    string `json:"event"`            // the JSON sent
+	Result   string `json:"result,omitempty"` // the JSON received
+	// Status is a proxy result's statusCode (0 for other calls).
+	Status int `json:"status,omitempty"`
+	// FunctionError is the Invoke API's X-Amz-Function-Error ("Unhandled")
+	// when the function failed; Error says why a call failed, for people.
+	FunctionError string        `json:"functionError,omitempty"`
+	Error         string        `json:"error,omitempty"`
+	Duration      time.Duration `json:"durationNs,omitempty"`
+}
+
+// ConnectionsCall is one call of the @connections management API, over HTTP
+// or through Gateway.PostToConnection / DeleteConnection. The event's
+// ConnectionID is Target; its RequestID is the request the call is
+// attributed to (see DuringRequest), else the call's own x-amzn-RequestId.
+type ConnectionsCall struct {
+	Method string `json:"method"` // POST, GET or DELETE (or what an unknown call used)
+	Target string `json:"target"` // the connection ID in the path
+	// APIRequestID is the call's x-amzn-RequestId ("" for calls through
+	// the Go API).
+	APIRequestID string `json:"apiRequestId,omitempty"`
+	// DuringRequest is the request ID of the integration call that was in
+	// flight when the call arrived, when exactly one was: the call is then
+	// part of that request's trace. DuringConnection is that request's
+	// connection. See docs/DECISIONS.md, "@connections calls in traces".
+	DuringRequest    string `json:"duringRequest,omitempty"`
+	DuringConnection string `json:"duringConnection,omitempty"`
+}
+
+// CloseInfo is a close code and reason.
+type CloseInfo struct {
+	Code   int    `json:"code"`
+	Reason string `json:"reason"`
+}
+
+// enumName returns names[i], or "?" for a value out of range.
+func enumName(names []string, i int) string {
+	if i <= 0 || i >= len(names) {
+		return "?"
 	}
-	if s == "" || strings.ContainsAny(s, " \t\n\r\"=") {
-		if cut {
-			s += "…"
+	return names[i]
+}
+
+func unmarshalEnum(names []string, b []byte, what string, set func(int)) error {
+	for i, n := range names {
+		if i > 0 && n == string(b) {
+			set(i)
+			return nil
 		}
-		var buf [2 * max]byte
-		b.Write(strconv.AppendQuote(buf[:0], s))
-		return
 	}
-	b.WriteString(s)
-	if cut {
-		b.WriteString("…")
-	}
+	return errors.New("unknown " + what + " " + strconv.Quote(string(b)))
 }
 
 // Subscription receives the gateway's events. It is safe for concurrent use;
@@ -255,4 +430,12 @@ func (b *bus) close() {
 	}
 	empty := []*Subscription{}
 	b.subs.Store(&empty)
+}
+
+// record fills c with one finished call of function.
+func (c *LambdaCall) record(function string, event, result []byte, fnErr string, err error, took time.Duration) {
+	c.Function, c.Event, c.Result, c.FunctionError, c.Duration = function, string(event), string(result), fnErr, took
+	if err != nil {
+		c.Error = err.Error()
+	}
 }

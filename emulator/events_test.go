@@ -35,7 +35,11 @@ func collect(t *testing.T, sub *Subscription, stop func(Event) bool) []Event {
 func traceLine(e Event, seen map[string]string) string {
 	e.Time = time.Time{}
 	e.Duration = 0
-	e.RemoteAddr = ""
+	if e.Connect != nil {
+		c := *e.Connect
+		c.RemoteAddr, c.Header = "", nil
+		e.Connect = &c
+	}
 	b, _ := json.Marshal(e)
 	s := strings.Replace(string(b), `"time":"0001-01-01T00:00:00Z",`, "", 1)
 	return normalize(s, seen)
@@ -141,7 +145,7 @@ func TestSubscriptionEndsWithGateway(t *testing.T) {
 // TestEventString checks the text log line of an event.
 func TestEventString(t *testing.T) {
 	e := Event{Time: time.Date(2024, 1, 2, 3, 4, 5, 6e6, time.UTC), Kind: EventRoute, ConnectionID: "R1kmxc2VNjMCFIA=", RequestID: "R1knPH17NjMFftw=",
-		RouteKey: "message", Outcome: RouteMatched, Expression: "$request.body.action", Value: "message"}
+		RouteKey: "message", Route: &RouteChoice{Outcome: RouteMatched, Expression: "$request.body.action", Value: "message"}}
 	want := `03:04:05.006 route       conn=R1kmxc2VNjMCFIA= req=R1knPH17NjMFftw= route=message outcome=matched expr=$request.body.action value=message`
 	if got := e.String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)

@@ -40,6 +40,9 @@ type IntegrationRequest struct {
 	StageVariables map[string]string
 	// Context is the request's $context / requestContext.
 	Context *RequestContext
+	// Lambda, when not nil, is where a Lambda integration records its
+	// call for the trace.
+	Lambda *LambdaCall
 
 	// lambda is the gateway's Lambda Invoke API clients, which the gateway
 	// closes when it stops.

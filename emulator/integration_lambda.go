@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
@@ -79,7 +80,11 @@ func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest)
 			return nil, err
 		}
 	}
+	start := time.Now()
 	res, fnErr, err := client.Invoke(ctx, l.function, payload)
+	if req.Lambda != nil {
+		req.Lambda.record(l.function, payload, res, fnErr, err, time.Since(start))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("calling Lambda function %s at %s: %w", l.function, l.endpoint, err)
 	}
@@ -102,6 +107,9 @@ func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest)
 	status := r.StatusCode
 	if status == 0 {
 		status = http.StatusOK
+	}
+	if req.Lambda != nil {
+		req.Lambda.Status = status
 	}
 	return &IntegrationResult{StatusCode: status, Headers: r.HTTPHeader(), Body: r.BodyBytes()}, nil
 }

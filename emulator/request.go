@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/selection"
 	"wsworkbench/emulator/vtl"
 )
@@ -30,6 +30,12 @@ type request struct {
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
 	query url.Values
 	trace bool // someone subscribes to events
+
+	// done stops the request's renders when it closes: the connection's
+	// context for a message (the client left, the gateway closes). budget
+	// is the time each render may take: the integration timeout, scaled.
+	done   <-chan struct{}
+	budget time.Duration
 
 	ctxMap  map[string]any    // $context for templates, built on first use
 	ctxFlat map[string]string // $context for selection expressions, built on first use
@@ -70,6 +76,26 @@ func (r *request) publish(e Event) {
 		e.RouteKey = r.rc.RouteKey
 	}
 	r.g.events.publish(e)
+}
+
+// publishIntegration publishes the integration's answer: e with the
+// integration's type, how its answer was used (sel, and the integration
+// response key when one matched) and the Lambda call it made, if any.
+func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel ResponseSelection, response string) {
+	if !r.trace {
+		return
+	}
+	e.Kind = EventIntegration
+	e.Integration = &IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	if l := r.ireq.Lambda; l != nil && l.Function != "" {
+		e.Lambda = l
+	}
+	r.publish(e)
+}
+
+// publishError publishes the error the request failed with.
+func (r *request) publishError(e *Error) {
+	r.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
 }
 
 // contextMap returns $context for a template.
@@ -188,6 +214,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		Context:        &r.rc,
 		lambda:         r.g.lambda,
 	}
+	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {
 		body, templated, err := r.requestBody(ci)
 		if err != nil {
@@ -199,11 +226,21 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 	var start time.Time
 	if r.trace {
 		start = time.Now()
+		if t := ci.model.Type; t == model.TypeAWSProxy || t == model.TypeAWS {
+			ireq.Lambda = new(LambdaCall)
+		}
 	}
 	var res *IntegrationResult
 	if ci.typ.blocking {
 		ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
+		var token uint64
+		if r.trace {
+			token = r.g.calls.begin(r)
+		}
 		res, err = ci.impl.Invoke(ictx, ireq)
+		if r.trace {
+			r.g.calls.end(token)
+		}
 		cancel()
 	} else {
 		// MOCK cannot block: its timeout would only cost a timer per message.
@@ -217,7 +254,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		err = fmt.Errorf("integration %s returned no result", ci.model.ID)
 	}
 	if err != nil {
-		r.publish(Event{Kind: EventIntegration, Error: err.Error(), Duration: took})
+		r.publishIntegration(ci, Event{Error: err.Error(), Duration: took}, 0, "")
 		return outcome{}, err
 	}
 	out = outcome{status: res.StatusCode, headers: res.Headers}
@@ -225,10 +262,12 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		// Proxy: the backend's body is the payload. One-way routes,
 		// $connect and $disconnect never send a frame, so AWS's
 		// integration response has nothing to do.
-		r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Duration: took})
+		sel := ResponseUnused
 		if ci.typ.proxy {
+			sel = ResponseProxy
 			out.payload = res.Body
 		}
+		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, sel, "")
 		return out, nil
 	}
 	payload, err := r.responseBody(ci, res, took)
@@ -260,7 +299,7 @@ func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated b
 		}
 		return body, false, nil
 	}
-	out, err := r.render("request", t, value, r.body)
+	out, err := r.render(TemplateRequest, t, value, r.body, r.rc.RequestTime.Add(r.budget))
 	if err != nil {
 		return nil, false, err
 	}
@@ -283,11 +322,11 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 	}
 	if idx < 0 {
 		err := configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: %d", res.StatusCode)
-		r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Duration: took, Error: err.Error()})
+		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took, Error: err.Error()}, ResponseNoMatch, "")
 		return nil, err
 	}
 	resp := ci.responses[idx]
-	r.publish(Event{Kind: EventIntegration, Status: res.StatusCode, Response: resp.model.Key, Duration: took})
+	r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, ResponseMatched, resp.model.Key)
 
 	r.rc.Status = res.StatusCode
 	if r.ctxMap != nil {
@@ -301,7 +340,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 		}
 		return body, nil
 	}
-	return r.render("response", t, value, res.Body)
+	return r.render(TemplateResponse, t, value, res.Body, time.Now().Add(r.budget))
 }
 
 // pickTemplate chooses a template: by the selection expression when there
@@ -335,10 +374,13 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // does not stay in memory.
 const maxPooledRender = 64 << 10
 
-// render renders t with body as $input, publishing the result. A request
-// template that reads a message starting like JSON but not valid JSON is
-// CodeBadPayload; any other failure is a configuration error.
-func (r *request) render(which string, t *compiledTemplate, value string, body []byte) ([]byte, error) {
+// render renders t with body as $input by deadline, publishing the result.
+// A request template that reads a message starting like JSON but not valid
+// JSON is CodeBadPayload; a render past its deadline is CodeTimeout (the
+// client gets "Endpoint request timed out", as when a backend is too slow);
+// a render stopped because the connection closed is CodeCanceled; any other
+// failure is a configuration error.
+func (r *request) render(side TemplateSide, t *compiledTemplate, value string, body []byte, deadline time.Time) ([]byte, error) {
 	buf := renderBufs.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooledRender {
@@ -350,25 +392,32 @@ func (r *request) render(which string, t *compiledTemplate, value string, body [
 	if r.trace {
 		start = time.Now()
 	}
-	err := t.tpl.RenderTo(buf, r.input(t, body))
+	in := r.input(t, body)
+	in.Deadline, in.Done = deadline, r.done
+	err := t.tpl.RenderTo(buf, in)
 	if r.trace {
 		took := time.Since(start)
-		e := Event{Kind: EventTemplate, Template: which + " " + strconv.Quote(t.key), Value: value, Input: string(body), Output: buf.String(), Duration: took}
+		e := Event{Kind: EventTemplate, Duration: took,
+			Template: &TemplateRender{Side: side, Key: t.key, Value: value, Input: string(body), Output: buf.String()}}
 		if err != nil {
 			e.Error = err.Error()
 		}
 		r.publish(e)
 	}
 	switch {
-	case err != nil && which == "request" && errors.Is(err, vtl.ErrPayload):
+	case err != nil && side == TemplateRequest && errors.Is(err, vtl.ErrPayload):
 		return nil, &Error{Code: CodeBadPayload, Detail: "Could not process payload", Err: err}
+	case errors.Is(err, vtl.ErrTimeout):
+		return nil, &Error{Code: CodeTimeout, Detail: fmt.Sprintf("Execution failed due to a timeout error: the %s template ran past the integration timeout (%v)", side, r.budget), Err: err}
+	case errors.Is(err, vtl.ErrCanceled):
+		return nil, &Error{Code: CodeCanceled, Detail: fmt.Sprintf("the %s template was stopped: the connection closed", side), Err: err}
 	case err != nil:
-		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", which), Err: err}
+		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 	}
 	// The output lives as long as the request: the integration request
 	// body, or the frame, which sendFrame copies if it has to queue it.
 	i := 0
-	if which == "response" {
+	if side == TemplateResponse {
 		i = 1
 	}
 	r.rendered[i] = append(r.rendered[i][:0], buf.Bytes()...)

@@ -79,8 +79,8 @@ func TestBadPayload(t *testing.T) {
 			}
 			events := collect(t, sub, func(e Event) bool { return e.Kind == EventError })
 			e := events[len(events)-1]
-			if e.Status != tt.wantStatus || e.Outcome != tt.wantCode {
-				t.Errorf("error event: status %d outcome %q (%s), want %d %q", e.Status, e.Outcome, e.Error, tt.wantStatus, tt.wantCode)
+			if e.Status != tt.wantStatus || e.Code.String() != tt.wantCode {
+				t.Errorf("error event: status %d code %s (%s), want %d %q", e.Status, e.Code, e.Error, tt.wantStatus, tt.wantCode)
 			}
 			if !strings.Contains(e.Error, "not valid JSON") {
 				t.Errorf("error event %q does not say the body is not valid JSON", e.Error)

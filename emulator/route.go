@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -11,18 +12,19 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// handleMessage handles one text message from c on the current snapshot:
-// route selection, then the route's integration, then (for a two-way route)
-// the answer. Called on c's read loop.
+// handleMessage is handleMessageAt for a message that arrives now (tests and
+// benchmarks call it).
 func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, data, time.Now()) }
 
-// handleMessageAt is handleMessage for a message that arrived at now, the
-// read loop's clock reading: $context.requestTime and the reply's write
-// deadline.
+// handleMessageAt handles one text message from c on the current snapshot:
+// route selection, then the route's integration, then (for a two-way route)
+// the answer. c's read loop calls it with now, its clock reading when the
+// message arrived: $context.requestTime and the reply's write deadline.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
 	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
+	req.done = c.ctx.Done()
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
@@ -38,20 +40,43 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	}
 	req.rc.RouteKey = route.key
 	if route.integ != nil && route.integ.typ.blocking {
-		// The request now belongs to the goroutine and is not recycled:
-		// the integration may still hold it when a timeout ends the call.
-		// The read loop holds a WaitGroup count, so this Add is safe.
-		g.sem <- struct{}{}
-		g.wg.Add(1)
-		go func() {
-			defer g.wg.Done()
-			defer func() { <-g.sem }()
-			g.runMessage(c, req, route, false)
-		}()
+		g.startMessage(c, req, route)
 		return
 	}
 	g.runMessage(c, req, route, true)
 	recycle(req)
+}
+
+// startMessage runs a message whose integration waits on the network in a
+// goroutine of its own. The read loop waits only for its own connection's
+// bound (MaxInflightPerConnection), never for others' work: when the
+// gateway-wide bound is reached the message is answered at once with the
+// "Too Many Requests" frame. The request now belongs to the goroutine and
+// is not recycled: the integration may still hold it when a timeout ends
+// the call.
+func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
+	select {
+	case c.inflight <- struct{}{}:
+	case <-c.ctx.Done():
+		return // the connection is closing: nobody would get the answer
+	}
+	select {
+	case g.sem <- struct{}{}:
+	default:
+		<-c.inflight
+		e := &Error{Code: CodeThrottled, Detail: fmt.Sprintf("the gateway already runs %d integration calls (MaxConcurrentRequests); the message was not sent to the backend", cap(g.sem))}
+		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), true)
+		recycle(req)
+		return
+	}
+	// The read loop holds a WaitGroup count, so this Add is safe.
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer func() { <-g.sem; <-c.inflight }()
+		g.runMessage(c, req, route, false)
+	}()
 }
 
 // requests recycles the requests of messages handled on the read loop (a
@@ -95,7 +120,7 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 		}
 	}
 	if req.trace {
-		e := Event{Kind: EventRoute, Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}}
 		if route != nil {
 			e.RouteKey = route.key
 		}
@@ -108,16 +133,27 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 // the route response of a two-way route, or AWS's error frame. onReadLoop
 // says whether it runs on c's read loop, which may write the frame itself.
 func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onReadLoop bool) {
-	out, err := req.run(g.ctx, route)
+	out, err := req.run(g.msgCtx, route)
+	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
+		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
+	}
 	if err != nil {
 		e := classify(err)
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+		req.publishError(e)
 		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), onReadLoop)
 		return
 	}
 	if route.twoWay && len(out.payload) > 0 {
 		c.sendFrame(req, out.payload, onReadLoop)
 	}
+}
+
+// oversizedAnswer is the error for a route response over API Gateway's
+// message limit (128 KB): a WebSocket message cannot be larger, so the
+// client gets the "Internal server error" frame instead (docs/DECISIONS.md,
+// Gateway) and the log says why.
+func oversizedAnswer(size, limit int) *Error {
+	return &Error{Code: CodeIntegrationFailure, Detail: fmt.Sprintf("Execution failed: the route response is %d bytes, over the %d-byte message limit; the client gets the error frame instead", size, limit)}
 }
 
 // sendFrame sends a frame the gateway itself answers with (a route
@@ -140,7 +176,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 	if err := c.send(websocket.TextMessage, frame); err != nil {
 		if err == ErrLimitExceeded {
-			req.publish(Event{Kind: EventLimit, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
+			req.publish(Event{Kind: EventLimit, Code: CodeLimitExceeded, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
 		}
 		return
 	}
@@ -175,7 +211,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string, now ti
 // $disconnect backend gets GoneException, as on AWS.
 func (g *Gateway) disconnect(c *conn, code int, reason string) {
 	snap := g.snap.Load()
-	req := &request{g: g, snap: snap, trace: g.events.active()}
+	req := &request{g: g, snap: snap, trace: g.events.active(), done: g.ctx.Done()}
 	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect, time.Now(), g.ids.requestID())
 	req.rc.DisconnectStatusCode = code
 	req.rc.DisconnectReason = reason
@@ -185,13 +221,13 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Forwarded-For": {c.sourceIP},
 		"X-Restapi":       {""},
 	}
-	req.publish(Event{Kind: EventDisconnect, Code: code, Reason: reason, RemoteAddr: c.remoteAddr})
+	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return
 	}
 	if _, err := req.run(g.ctx, route); err != nil {
 		e := classify(err)
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Outcome: e.Code.String(), Error: e.Error()})
+		req.publishError(e)
 	}
 }

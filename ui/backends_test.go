@@ -439,18 +439,20 @@ func TestFailingBackendInTrace(t *testing.T) {
 	}
 }
 
-// TestAuthorizerStepsInTrace: an authorizer's refusal (an integration event
-// naming the authorizer) and its allowance (a $connect event) read as such.
+// TestAuthorizerStepsInTrace: an authorizer's refusal and its allowance
+// read as such, with the principal and context of an allowance.
 func TestAuthorizerStepsInTrace(t *testing.T) {
 	tr := trace{kind: traceConnect, events: []emulator.Event{
-		{Kind: emulator.EventIntegration, Status: 403, Detail: "authorizer auth", Error: "Forbidden: authorizer: policy denies", Duration: 3e6},
-		{Kind: emulator.EventConnect, Outcome: emulator.ConnectAuthorized, Detail: "authorizer auth (called): allowed by policy", Duration: 2e6},
+		{Kind: emulator.EventAuthorizer, Status: 403, Duration: 3e6,
+			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Reason: "the policy denies arn"}},
+		{Kind: emulator.EventAuthorizer, Duration: 2e6,
+			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Allowed: true, Cached: true, Principal: "me", Context: map[string]string{"role": "admin"}, Reason: "the policy allows arn"}},
 	}}
 	steps := traceSteps(tr)
-	if steps[0].title != "Authorizer auth: status 403" || !steps[0].failed || !hasLine(steps[0], "error", "Forbidden: authorizer: policy denies") {
+	if steps[0].title != "Authorizer auth: denied (403)" || !steps[0].failed || !hasLine(steps[0], "why", "the policy denies arn") {
 		t.Errorf("refusal step %+v", steps[0])
 	}
-	if steps[1].title != "$connect authorized" || steps[1].failed || !hasLine(steps[1], "how", "authorizer auth (called): allowed by policy") {
+	if steps[1].title != "Authorizer auth: allowed (cached)" || steps[1].failed || !hasLine(steps[1], "principal", "me") || !hasLine(steps[1], "context.role", "admin") {
 		t.Errorf("allowance step %+v", steps[1])
 	}
 	if !strings.Contains(stepTiming(steps[0]), "took") {
@@ -624,8 +626,19 @@ func (tb *testBench) waitTabState(name string, header http.Header, want string) 
 	return tab
 }
 
+// hasLineContaining reports whether step s has a line labelled label whose
+// text contains text.
+func hasLineContaining(s traceStep, label, text string) bool {
+	for _, l := range s.lines {
+		if l.label == label && strings.Contains(l.text, text) {
+			return true
+		}
+	}
+	return false
+}
+
 // waitConnectAuthorized waits until the $connect trace of connID has an
-// "$connect authorized" step whose first line contains text.
+// authorizer step that allowed it, naming text in its title or reason.
 func (tb *testBench) waitConnectAuthorized(connID, what, text string) {
 	tb.t.Helper()
 	tb.waitFor(what, func() bool {
@@ -635,7 +648,8 @@ func (tb *testBench) waitConnectAuthorized(connID, what, text string) {
 		}
 		tr, _ := tb.wb.traces.get(id)
 		for _, s := range traceSteps(tr) {
-			if s.title == "$connect authorized" && len(s.lines) > 0 && strings.Contains(s.lines[0].text, text) {
+			if strings.HasPrefix(s.title, "Authorizer ") && strings.Contains(s.title, ": allowed") &&
+				(strings.Contains(s.title, text) || hasLineContaining(s, "why", text)) {
 				return true
 			}
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -291,8 +292,8 @@ func (b *bridge) handle(e emulator.Event) {
 	}
 	switch e.Kind {
 	case emulator.EventConnect:
-		if e.Outcome == emulator.ConnectAccepted {
-			if tab := b.tabs.byAddr(e.RemoteAddr); tab != nil {
+		if c := e.Connect; c != nil && c.Outcome == emulator.ConnectAccepted {
+			if tab := b.tabs.byAddr(c.RemoteAddr); tab != nil {
 				tab.setConnect(e.ConnectionID, e.RequestID)
 			}
 		}
@@ -304,15 +305,21 @@ func (b *bridge) handle(e emulator.Event) {
 			b.note(pendingNote{connID: e.ConnectionID, dir: client.Sent, text: *t.data, route: t.route, reqID: t.id})
 		}
 	case emulator.EventFrameOut:
-		route := "@connections"
-		if t != nil && t.kind == traceMessage {
-			route = t.route
-		}
-		id := ""
+		route, id := "", ""
 		if t != nil {
 			id = t.id
+			if t.kind == traceMessage {
+				route = t.route
+			}
 		}
 		b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: route, reqID: id})
+	case emulator.EventConnections:
+		// A frame posted through @connections: the receiving tab's entry
+		// links to the trace the post belongs to (the message whose
+		// backend posted it, when attributed).
+		if c := e.Connections; c != nil && c.Method == http.MethodPost && e.Code == 0 && t != nil {
+			b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: "@connections", reqID: t.id})
+		}
 	case emulator.EventConfig:
 		d |= dirtyStatus
 	}

@@ -51,10 +51,10 @@ func sampleTrace() trace {
 	msg := `{"action":"message","messageId":1}`
 	events := []emulator.Event{
 		{Time: at(0), Kind: emulator.EventFrameIn, Data: msg, Size: len(msg)},
-		{Time: at(12), Kind: emulator.EventRoute, Expression: "$request.body.action", Value: "message", Outcome: emulator.RouteMatched, RouteKey: "message"},
-		{Time: at(40), Kind: emulator.EventTemplate, Template: `request "$default"`, Value: "$default", Input: msg, Output: `{"statusCode": 200, "messageId": 1}`, Duration: 21 * time.Microsecond},
-		{Time: at(55), Kind: emulator.EventIntegration, Status: 200, Response: "/200/", Duration: 9 * time.Microsecond},
-		{Time: at(70), Kind: emulator.EventTemplate, Template: `response "1"`, Value: "1", Input: "", Output: `{"message": "Hello World"}`, Duration: 8 * time.Microsecond},
+		{Time: at(12), Kind: emulator.EventRoute, Route: &emulator.RouteChoice{Expression: "$request.body.action", Value: "message", Outcome: emulator.RouteMatched}, RouteKey: "message"},
+		{Time: at(40), Kind: emulator.EventTemplate, Template: &emulator.TemplateRender{Side: emulator.TemplateRequest, Key: "$default", Value: "$default", Input: msg, Output: `{"statusCode": 200, "messageId": 1}`}, Duration: 21 * time.Microsecond},
+		{Time: at(55), Kind: emulator.EventIntegration, Status: 200, Integration: &emulator.IntegrationAnswer{Selection: emulator.ResponseMatched, Response: "/200/"}, Duration: 9 * time.Microsecond},
+		{Time: at(70), Kind: emulator.EventTemplate, Template: &emulator.TemplateRender{Side: emulator.TemplateResponse, Key: "1", Value: "1", Output: `{"message": "Hello World"}`}, Duration: 8 * time.Microsecond},
 		{Time: at(80), Kind: emulator.EventFrameOut, Data: `{"message": "Hello World"}`, Size: 26},
 	}
 	return trace{id: "req-1", connID: "Mg_ugfpqPHcCIVA=", kind: traceMessage, start: t0, events: events, data: &msg, route: "message"}
@@ -74,7 +74,7 @@ func TestGoldenTracePanelForbidden(t *testing.T) {
 	tr := trace{id: "req-2", connID: "Mg_ugfpqPHcCIVA=", kind: traceMessage, start: t0, data: &msg, route: "Forbidden", failed: true,
 		events: []emulator.Event{
 			{Time: t0, Kind: emulator.EventFrameIn, Data: msg, Size: len(msg)},
-			{Time: t0.Add(9 * time.Microsecond), Kind: emulator.EventRoute, Expression: "$request.body.action", Value: "nosuchroute", Outcome: emulator.RouteForbidden},
+			{Time: t0.Add(9 * time.Microsecond), Kind: emulator.EventRoute, Route: &emulator.RouteChoice{Expression: "$request.body.action", Value: "nosuchroute", Outcome: emulator.RouteForbidden}},
 			{Time: t0.Add(20 * time.Microsecond), Kind: emulator.EventFrameOut, Data: `{"message": "Forbidden", "connectionId":"Mg_ugfpqPHcCIVA=", "requestId":"Mg_uhEpqvHcF3xQ="}`, Size: 94},
 		}}
 	p := newTracePanel(nil)

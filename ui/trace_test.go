@@ -171,7 +171,7 @@ func hasLine(s traceStep, label, text string) bool {
 func TestTraceStoreBounded(t *testing.T) {
 	s := newTraceStore(3)
 	now := time.Now()
-	s.add(emulator.Event{Kind: emulator.EventConnect, ConnectionID: "c1", RequestID: "r0", Outcome: "accepted", Time: now})
+	s.add(emulator.Event{Kind: emulator.EventConnect, ConnectionID: "c1", RequestID: "r0", Connect: &emulator.ConnectRequest{Outcome: emulator.ConnectAccepted}, Time: now})
 	for _, id := range []string{"r1", "r2", "r3"} {
 		s.add(emulator.Event{Kind: emulator.EventFrameIn, ConnectionID: "c1", RequestID: id, Data: id, Time: now})
 	}

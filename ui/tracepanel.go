@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -161,7 +162,7 @@ func traceTitle(t trace) string {
 	case traceDisconnect:
 		return "Trace: $disconnect of " + t.connID
 	case tracePost:
-		return "Trace: @connections POST to " + t.connID
+		return "Trace: @connections call on " + t.connID
 	case traceMessage:
 		return "Trace: message on route " + t.route
 	}
@@ -196,109 +197,211 @@ func traceSteps(t trace) []traceStep {
 		case emulator.EventRoute:
 			s.title, s.lines, s.failed = routeStep(e)
 		case emulator.EventTemplate:
-			s.title = capitalize(e.Template) + " template"
-			if e.Value != "" {
-				s.lines = append(s.lines, stepLine{label: "chosen by", text: strconv.Quote(e.Value)})
-			}
-			s.lines = append(s.lines,
-				stepLine{label: "input", text: e.Input, code: true},
-				stepLine{label: "output", text: e.Output, code: true})
-			if e.Error != "" {
-				s.failed = true
-				s.lines = append(s.lines, stepLine{label: "error", text: e.Error})
-			}
+			s.title, s.lines = templateStep(e)
 		case emulator.EventIntegration:
-			s.title = "Integration"
-			if strings.HasPrefix(e.Detail, "authorizer ") {
-				s.title = "Authorizer " + strings.TrimPrefix(e.Detail, "authorizer ")
-			}
-			if e.Status != 0 {
-				s.title += fmt.Sprintf(": status %d", e.Status)
-			}
-			if e.Response != "" {
-				s.lines = append(s.lines, stepLine{label: "integration response", text: e.Response, code: true})
-			} else if e.Error == "" && e.Status != 0 {
-				s.lines = append(s.lines, stepLine{label: "integration response", text: "none matched the status"})
-			}
-			if e.Error != "" {
-				s.failed = true
-				s.lines = append(s.lines, stepLine{label: "error", text: e.Error})
-			}
+			s.title, s.lines = integrationStep(e)
+		case emulator.EventAuthorizer:
+			s.title, s.lines = authorizerStep(e)
 		case emulator.EventFrameOut:
 			s.title = fmt.Sprintf("Frame out (%s)", formatSize(e.Size))
-			if e.Outcome == "@connections" {
-				s.title += " via @connections"
-			}
 			s.lines = []stepLine{{text: e.Data, code: true}}
+		case emulator.EventConnections:
+			s.title, s.lines = connectionsStep(e)
 		case emulator.EventError:
-			s.failed = true
 			s.title = "Error"
-			if e.Outcome != "" {
-				s.title += ": " + e.Outcome
+			if e.Code != 0 {
+				s.title += ": " + e.Code.String()
 			}
 			if e.Status != 0 {
 				s.title += fmt.Sprintf(" (%d)", e.Status)
 			}
 			s.lines = []stepLine{{text: e.Error}}
 		case emulator.EventLimit:
-			s.failed = true
 			s.title = "Limit"
-			if e.Code != 0 {
-				s.title += fmt.Sprintf(": close %d %s", e.Code, e.Reason)
+			if c := e.Close; c != nil {
+				s.title += fmt.Sprintf(": close %d %s", c.Code, c.Reason)
 			}
 			s.lines = []stepLine{{text: e.Error}}
 		case emulator.EventConnect:
-			s.title = "$connect " + e.Outcome
-			if e.Status != 0 {
-				s.title += fmt.Sprintf(" (HTTP %d)", e.Status)
-			}
-			s.failed = e.Outcome == emulator.ConnectRejected
-			if e.Detail != "" {
-				s.lines = append(s.lines, stepLine{label: "how", text: e.Detail})
-			}
-			if e.RemoteAddr != "" {
-				s.lines = append(s.lines, stepLine{label: "from", text: e.RemoteAddr})
-			}
-			if e.Error != "" {
-				s.lines = append(s.lines, stepLine{label: "error", text: e.Error})
-			}
+			s.title, s.lines = connectStep(e)
 		case emulator.EventDisconnect:
-			s.title = fmt.Sprintf("$disconnect: close %d %s", e.Code, e.Reason)
-			if e.Error != "" {
-				s.failed = true
-				s.lines = append(s.lines, stepLine{label: "error", text: e.Error})
+			s.title = "$disconnect"
+			if c := e.Close; c != nil {
+				s.title += fmt.Sprintf(": close %d %s", c.Code, c.Reason)
 			}
 		default:
-			s.title = string(e.Kind)
-			if e.Error != "" {
-				s.failed = true
-				s.lines = append(s.lines, stepLine{text: e.Error})
-			}
+			s.title = e.Kind.String()
 		}
+		if e.Error != "" && e.Kind != emulator.EventError && e.Kind != emulator.EventLimit {
+			s.lines = append(s.lines, stepLine{label: "error", text: e.Error})
+		}
+		s.failed = s.failed || e.Error != "" || e.Kind == emulator.EventError || e.Kind == emulator.EventLimit ||
+			e.Kind == emulator.EventConnect && e.Connect != nil && e.Connect.Outcome == emulator.ConnectRejected ||
+			e.Kind == emulator.EventAuthorizer && e.Authorizer != nil && !e.Authorizer.Allowed ||
+			e.Kind == emulator.EventConnections && e.Code != 0
 		steps = append(steps, s)
 	}
 	return steps
 }
 
+func templateStep(e emulator.Event) (string, []stepLine) {
+	tr := e.Template
+	if tr == nil {
+		return "Template", nil
+	}
+	title := capitalize(tr.Side.String()+" "+strconv.Quote(tr.Key)) + " template"
+	var lines []stepLine
+	if tr.Value != "" {
+		lines = append(lines, stepLine{label: "chosen by", text: strconv.Quote(tr.Value)})
+	}
+	return title, append(lines,
+		stepLine{label: "input", text: tr.Input, code: true},
+		stepLine{label: "output", text: tr.Output, code: true})
+}
+
+func integrationStep(e emulator.Event) (string, []stepLine) {
+	title := "Integration"
+	var lines []stepLine
+	if in := e.Integration; in != nil {
+		if in.Type != "" {
+			lines = append(lines, stepLine{label: "type", text: in.Type})
+		}
+		switch in.Selection {
+		case emulator.ResponseMatched:
+			lines = append(lines, stepLine{label: "integration response", text: in.Response, code: true})
+		case emulator.ResponseNoMatch:
+			lines = append(lines, stepLine{label: "integration response", text: "none matched the status"})
+		case emulator.ResponseProxy:
+			lines = append(lines, stepLine{label: "answer", text: "a proxy integration has no integration responses: the backend's body is the frame"})
+		}
+	}
+	if e.Status != 0 {
+		title += fmt.Sprintf(": status %d", e.Status)
+	}
+	return title, append(lines, lambdaLines(e.Lambda)...)
+}
+
+func lambdaLines(l *emulator.LambdaCall) []stepLine {
+	if l == nil {
+		return nil
+	}
+	lines := []stepLine{{label: "function", text: l.Function}, {label: "event sent", text: l.Event, code: true}}
+	if l.Result != "" {
+		lines = append(lines, stepLine{label: "result", text: l.Result, code: true})
+	}
+	if l.FunctionError != "" {
+		lines = append(lines, stepLine{label: "function error", text: l.FunctionError})
+	}
+	return lines
+}
+
+func authorizerStep(e emulator.Event) (string, []stepLine) {
+	a := e.Authorizer
+	if a == nil {
+		return "Authorizer", nil
+	}
+	title := "Authorizer " + a.Name + ": "
+	switch {
+	case a.Allowed:
+		title += "allowed"
+	default:
+		title += fmt.Sprintf("denied (%d)", e.Status)
+	}
+	if a.Cached {
+		title += " (cached)"
+	}
+	lines := []stepLine{{label: "why", text: a.Reason}}
+	if a.Principal != "" {
+		lines = append(lines, stepLine{label: "principal", text: a.Principal, code: true})
+	}
+	for _, k := range sortedKeys(a.Context) {
+		lines = append(lines, stepLine{label: "context." + k, text: a.Context[k], code: true})
+	}
+	return title, append(lines, lambdaLines(e.Lambda)...)
+}
+
+func connectStep(e emulator.Event) (string, []stepLine) {
+	c := e.Connect
+	if c == nil {
+		return "$connect", nil
+	}
+	title := "$connect " + c.Outcome.String()
+	if e.Status != 0 {
+		title += fmt.Sprintf(" (HTTP %d)", e.Status)
+	}
+	var lines []stepLine
+	if c.RemoteAddr != "" {
+		lines = append(lines, stepLine{label: "from", text: c.RemoteAddr})
+	}
+	if len(c.Query) > 0 {
+		lines = append(lines, stepLine{label: "query string", text: c.Query.Encode(), code: true})
+	}
+	if len(c.Subprotocols) > 0 {
+		lines = append(lines, stepLine{label: "subprotocols requested", text: strings.Join(c.Subprotocols, ", "), code: true})
+		chosen := c.Subprotocol
+		if chosen == "" {
+			chosen = "none"
+		}
+		lines = append(lines, stepLine{label: "subprotocol selected", text: chosen, code: true})
+		if c.SubprotocolMissing() {
+			lines = append(lines, stepLine{label: "warning", text: "the client asked for a subprotocol and none was selected: browsers fail this handshake (the $connect integration must answer a Sec-WebSocket-Protocol header)"})
+		}
+	}
+	for _, k := range sortedKeys(c.Header) {
+		lines = append(lines, stepLine{label: k, text: strings.Join(c.Header[k], ", "), code: true})
+	}
+	return title, lines
+}
+
+func connectionsStep(e emulator.Event) (string, []stepLine) {
+	c := e.Connections
+	if c == nil {
+		return "@connections", nil
+	}
+	title := fmt.Sprintf("@connections %s %s: %d", c.Method, c.Target, e.Status)
+	if e.Code != 0 {
+		title += " " + e.Code.String()
+	}
+	var lines []stepLine
+	if c.Method == "POST" {
+		lines = append(lines, stepLine{label: formatSize(e.Size), text: e.Data, code: true})
+	}
+	return title, lines
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // routeStep explains route selection: the expression, its value, and the
 // route chosen, or why $default, or why Forbidden.
 func routeStep(e emulator.Event) (string, []stepLine, bool) {
-	lines := []stepLine{{label: "expression", text: e.Expression, code: true}}
-	switch e.Outcome {
+	r := e.Route
+	if r == nil {
+		return "Route: " + e.RouteKey, nil, false
+	}
+	lines := []stepLine{{label: "expression", text: r.Expression, code: true}}
+	switch r.Outcome {
 	case emulator.RouteMatched:
-		lines = append(lines, stepLine{label: "value", text: strconv.Quote(e.Value), code: true})
+		lines = append(lines, stepLine{label: "value", text: strconv.Quote(r.Value), code: true})
 		return "Route: " + e.RouteKey, lines, false
 	case emulator.RouteFallback:
 		lines = append(lines,
-			stepLine{label: "value", text: strconv.Quote(e.Value), code: true},
-			stepLine{label: "why $default", text: "no route has the key " + strconv.Quote(e.Value)})
+			stepLine{label: "value", text: strconv.Quote(r.Value), code: true},
+			stepLine{label: "why $default", text: "no route has the key " + strconv.Quote(r.Value)})
 		return "Route: $default", lines, false
 	case emulator.RouteDefault:
 		lines = append(lines, stepLine{label: "why $default", text: "the expression cannot be evaluated against this message (it is not JSON, or the field is missing)"})
 		return "Route: $default", lines, false
 	case emulator.RouteForbidden:
-		if e.Value != "" {
-			lines = append(lines, stepLine{label: "value", text: strconv.Quote(e.Value), code: true})
+		if r.Value != "" {
+			lines = append(lines, stepLine{label: "value", text: strconv.Quote(r.Value), code: true})
 		}
 		lines = append(lines, stepLine{label: "why Forbidden", text: "no route matched and the API has no $default route"})
 		return "Route: none (Forbidden)", lines, true

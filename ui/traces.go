@@ -15,7 +15,7 @@ const (
 	traceMessage    traceKind = iota + 1 // a client's message through route selection and the integration
 	traceConnect                         // $connect and the upgrade
 	traceDisconnect                      // the end of a connection and $disconnect
-	tracePost                            // a frame sent through @connections
+	tracePost                            // an @connections call not attributed to a request
 	traceOther                           // a limit or error outside any request
 )
 
@@ -152,7 +152,7 @@ func traceKindOf(e emulator.Event) traceKind {
 		return traceConnect
 	case e.Kind == emulator.EventDisconnect || e.RouteKey == "$disconnect":
 		return traceDisconnect
-	case e.Kind == emulator.EventFrameOut && e.Outcome == "@connections":
+	case e.Kind == emulator.EventConnections:
 		return tracePost
 	case e.Kind == emulator.EventFrameIn, e.Kind == emulator.EventRoute,
 		e.Kind == emulator.EventTemplate, e.Kind == emulator.EventIntegration:
@@ -163,7 +163,7 @@ func traceKindOf(e emulator.Event) traceKind {
 
 // routeLabel is what a log line shows as the route of a message.
 func routeLabel(e emulator.Event) string {
-	if e.Outcome == emulator.RouteForbidden || e.RouteKey == "" {
+	if e.Route == nil || e.Route.Outcome == emulator.RouteForbidden || e.RouteKey == "" {
 		return "Forbidden"
 	}
 	return e.RouteKey

@@ -90,9 +90,14 @@ var (
 	buildErr  error
 )
 
-// wsworkbench builds the real binary once per test run.
+// wsworkbench builds the real binary once per test run, or returns
+// $WSWORKBENCH_BIN when set (to measure another build, as
+// docs/PERFORMANCE.md does for the shutdown times).
 func wsworkbench(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("WSWORKBENCH_BIN"); bin != "" {
+		return bin
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wsworkbench-serve-test")
 		if err != nil {
@@ -261,7 +266,8 @@ func TestServe(t *testing.T) {
 	}
 	var sawDisconnect, ranDisconnect bool
 	for _, e := range events {
-		if e["kind"] == "disconnect" && e["code"] == 1001.0 && e["reason"] == "Going away" && e["connectionId"] == id[1] {
+		cl, _ := e["close"].(map[string]any)
+		if e["kind"] == "disconnect" && cl["code"] == 1001.0 && cl["reason"] == "Going away" && e["connectionId"] == id[1] {
 			sawDisconnect = true
 		}
 		if e["kind"] == "integration" && e["routeKey"] == "$disconnect" && e["status"] == 200.0 {
