@@ -26,12 +26,12 @@ func TestNetworkWarning(t *testing.T) {
 		{name: "loopback", addr: "127.0.0.1:8080", ifaces: ifaces},
 		{name: "IPv6 loopback", addr: "[::1]:8080", ifaces: ifaces},
 		{name: "IPv4 any", addr: "0.0.0.0:8080", ifaces: ifaces,
-			want: []string{"warning: listening on 0.0.0.0:8080", "@connections API, which has no authentication", "all interfaces:", "ws://192.168.1.5:8080/production"},
-			not:  []string{"127.0.0.1", "2001:db8::5", "fe80"}},
+			want: []string{"warning: listening on all interfaces, port 8080", "@connections API, which has no authentication", "its addresses:", "ws://192.168.1.5:8080/production", "ws://[2001:db8::5]:8080/production"},
+			not:  []string{"127.0.0.1", "fe80"}},
 		{name: "IPv6 any", addr: "[::]:8080", ifaces: ifaces,
-			want: []string{"warning", "ws://192.168.1.5:8080/production", "ws://[2001:db8::5]:8080/production"}, not: []string{"fe80"}},
-		{name: "any, no address to name", addr: "0.0.0.0:8080", ifaces: nil, want: []string{"warning", "listening on all interfaces"}},
-		{name: "one interface", addr: "192.168.1.5:8080", ifaces: ifaces, want: []string{"warning: listening on 192.168.1.5:8080"}, not: []string{"all interfaces"}},
+			want: []string{"warning: listening on all interfaces", "ws://192.168.1.5:8080/production", "ws://[2001:db8::5]:8080/production"}, not: []string{"fe80"}},
+		{name: "any, no address to name", addr: "0.0.0.0:8080", ifaces: nil, want: []string{"warning: listening on all interfaces"}, not: []string{"its addresses"}},
+		{name: "one interface", addr: "192.168.1.5:8080", ifaces: ifaces, want: []string{"warning: listening on 192.168.1.5:8080, reachable"}, not: []string{"all interfaces"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
