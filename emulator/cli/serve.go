@@ -76,6 +76,10 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "wsworkbench serve: --time-scale must not be negative")
 		return ExitUsage
 	}
+	if strings.ContainsAny(*domainName, "/?#@ \t\r\n") {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: --domain-name %q: want host or host:port, as backends put it in https://{domainName}/{stage}\n", *domainName)
+		return ExitUsage
+	}
 
 	if *lambdaMode != "" {
 		if _, err := lambda.ParseMode(*lambdaMode); err != nil {
