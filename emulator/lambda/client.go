@@ -82,8 +82,8 @@ const maxPayload = 6 << 20
 // Resending a refused call: at most maxAttempts calls in all, waiting
 // between half and all of backoffBase·2^(n-1) (at most backoffMax) before
 // the n-th resend, and never past the caller's deadline. The waits add up to
-// at most 750 ms, so a refusal that does not go away ends in
-// a clear error long before API Gateway's 29 s integration timeout.
+// at most 750 ms, so a refusal that does not go away ends in a clear error
+// long before API Gateway's 29 s integration timeout.
 const (
 	maxAttempts = 5
 	backoffBase = 50 * time.Millisecond
@@ -106,10 +106,10 @@ const DefaultMaxIdle = 64
 type Client struct {
 	endpoint *url.URL
 	http     *http.Client
-	ownHTTP  bool // http was made by NewClient: Close closes its connections
+	ownHTTP  bool // http is the client's own: Close closes its connections
+	mode     Mode // never changes
 
 	mu     sync.Mutex
-	mode   Mode
 	serial bool // calls go through queue; set by ModeSerial or by detection
 	queue  fifo
 
@@ -497,7 +497,7 @@ func (q *fifo) acquire(ctx, stop context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-stop.Done():
-		err = errors.New("client closed")
+		err = errClosed
 	}
 	q.mu.Lock()
 	for i, w := range q.waiters {
