@@ -111,13 +111,14 @@ type Client struct {
 
 	mu     sync.Mutex
 	serial bool // calls go through queue; set by ModeSerial or by detection
+	closed bool // Close has begun: no call may start
 	queue  fifo
 
 	inflight atomic.Int32 // HTTP calls in flight, for detecting refusals caused by concurrency
 
 	ctx    context.Context // cancelled by Close; parent of detached calls
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // detached calls in flight
+	wg     sync.WaitGroup // Invoke calls and detached calls in flight
 }
 
 // NewClient returns a client for the Invoke API at endpoint, e.g.
@@ -188,8 +189,11 @@ func (c *Client) Serial() bool {
 }
 
 // Close cancels calls still queued or in flight, waits for them, and closes
-// the client's idle connections.
+// the client's idle connections. Calls made afterwards fail.
 func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
 	if c.ownHTTP {
@@ -245,6 +249,14 @@ func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (r
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
+	if !c.begin() {
+		return nil, "", fmt.Errorf("lambda invoke %s: %w", function, errClosed)
+	}
+	defer c.wg.Done()
+	// Close cancels the call too.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)()
 	alone := 0 // refusals of this call while no other call was in flight
 	for attempt := 1; ; attempt++ {
 		if c.Serial() {
@@ -267,10 +279,22 @@ func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (r
 			return nil, "", &ServiceError{Status: http.StatusBadRequest,
 				Message: fmt.Sprintf("endpoint refused the call %d times with an empty body (busy with another call?)", attempt)}
 		}
-		if err := c.wait(ctx, backoff(attempt)); err != nil {
+		if err := wait(ctx, backoff(attempt)); err != nil {
 			return nil, "", fmt.Errorf("lambda invoke %s: waiting to resend a refused call: %w", function, err)
 		}
 	}
+}
+
+// begin counts a call in c.wg; it fails once Close has begun, so Close's
+// Wait never races an Add from zero.
+func (c *Client) begin() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.wg.Add(1)
+	return true
 }
 
 // noteRefusal adjusts ModeAuto's choice after a refused call. A refusal
@@ -305,8 +329,9 @@ func backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2)
 }
 
-// wait waits for d, or until ctx ends or the client closes.
-func (c *Client) wait(ctx context.Context, d time.Duration) error {
+// wait waits for d, or until ctx ends (Invoke's ctx ends when the client
+// closes).
+func wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -314,8 +339,6 @@ func (c *Client) wait(ctx context.Context, d time.Duration) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-c.ctx.Done():
-		return errClosed
 	}
 }
 
@@ -336,7 +359,7 @@ func (c *Client) invokeQueued(ctx context.Context, function string, payload []by
 		err    error
 	}
 	done := make(chan answer, 1)
-	c.wg.Add(1)
+	c.wg.Add(1) // Invoke's own count keeps the counter above zero
 	go func() {
 		defer c.wg.Done()
 		defer c.queue.release()

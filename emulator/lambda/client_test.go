@@ -524,6 +524,41 @@ func TestCloseCancelsQueuedCalls(t *testing.T) {
 	}
 }
 
+// TestCloseEndsCallsInFlight checks that Close ends a concurrent call still
+// waiting for its function, not only queued ones, so no connection is left
+// to return to the idle pool after Close closed it (goleak in TestMain
+// would find its goroutines), and that calls after Close fail.
+func TestCloseEndsCallsInFlight(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	f := &fakeLambda{funcs: map[string]func(http.ResponseWriter, []byte){
+		"fn": func(w http.ResponseWriter, body []byte) { <-stop },
+	}}
+	url := startFake(t, f)
+	c, err := NewClient(url, ModeConcurrent, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 1)
+	go func() {
+		_, _, err := c.Invoke(context.Background(), "fn", nil)
+		errs <- err
+	}()
+	waitFor(t, func() bool { _, _, o := f.stats(); return len(o) == 1 })
+	c.Close()
+	select {
+	case err := <-errs:
+		if err == nil {
+			t.Fatal("a call in flight survived Close")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close left a call in flight")
+	}
+	if _, _, err := c.Invoke(context.Background(), "fn", nil); !errors.Is(err, errClosed) {
+		t.Fatalf("a call after Close: %v, want errClosed", err)
+	}
+}
+
 func TestNewClientRejectsBadEndpoints(t *testing.T) {
 	for _, ep := range []string{"", "127.0.0.1:3001", "ftp://x", "http://", "://"} {
 		if _, err := NewClient(ep, ModeAuto, nil); err == nil {
