@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"encoding/base64"
+	"io"
+	"net"
 	"net/http"
 	"testing"
 
@@ -113,4 +115,37 @@ func inverse48(a uint64) uint64 {
 		x *= 2 - a*x
 	}
 	return x & (1<<48 - 1)
+}
+
+// TestInspectRefusesForeignHosts: GET /@wsworkbench/connections hands out
+// every connection ID. A web page that points its own name at 127.0.0.1
+// (DNS rebinding) may read what it fetches from "its" origin, so the list
+// answers only requests addressed to an IP, localhost or the configured name.
+func TestInspectRefusesForeignHosts(t *testing.T) {
+	g := start(t, seedAPI(), Options{DomainName: "gw.test:8443"})
+	_, port, _ := net.SplitHostPort(g.Addr())
+	for _, tt := range []struct {
+		host   string
+		status int
+	}{
+		{g.Addr(), http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"LOCALHOST", http.StatusOK},
+		{"[::1]:" + port, http.StatusOK},
+		{"gw.test:" + port, http.StatusOK},
+		{"attacker.example:" + port, http.StatusForbidden},
+		{"localhost.attacker.example:" + port, http.StatusForbidden},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+g.Addr()+"/@wsworkbench/connections", nil)
+		req.Host = tt.host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("Host %q: %d, want %d", tt.host, resp.StatusCode, tt.status)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -26,8 +28,13 @@ type inspectConnection struct {
 //	                                address each came from (so a test runner
 //	                                learns the connection ID its client got)
 //
-// Anything else under the prefix is 404.
+// Anything else under the prefix is 404. A request whose Host is not the
+// gateway's (see localHost) is 403.
 func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []string) {
+	if !g.localHost(r.Host) {
+		writeMessage(w, http.StatusForbidden, "Forbidden: Host "+r.Host+" is not this gateway's (an IP address, localhost or serve --domain-name)")
+		return
+	}
 	if len(rest) != 1 || rest[0] != "connections" {
 		writeMessage(w, http.StatusNotFound, "Not Found")
 		return
@@ -44,4 +51,26 @@ func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []st
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// localHost reports whether host (a request's Host) names the gateway the
+// way a local tool or a backend does: an IP address, localhost, or
+// Options.DomainName. The connection list hands out every connection ID,
+// which is all @connections asks for: a web page that points its own name
+// at 127.0.0.1 (DNS rebinding) could read it, but the browser then sends the
+// page's name as Host.
+func (g *Gateway) localHost(host string) bool {
+	name := hostOnly(host)
+	if net.ParseIP(name) != nil || strings.EqualFold(name, "localhost") {
+		return true
+	}
+	return g.opts.DomainName != "" && strings.EqualFold(name, hostOnly(g.opts.DomainName))
+}
+
+// hostOnly returns host without its port and IPv6 brackets.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
 }
