@@ -20,7 +20,7 @@ import (
 //
 // A connection ID is a capability: whoever knows it can post to, read and
 // close the connection through @connections. So every other bit of it (82
-// bits) comes from crypto/rand, and no ID the gateway shows reveals another.
+// bits) comes from crypto/rand; its message IDs share only its last 16 bits.
 // Message and request IDs only have to be unique, and follow AWS's look
 // more closely:
 //
