@@ -42,6 +42,8 @@ type Panel struct {
 	fns    []localfn.FunctionStatus
 	selFn  string // the selected function's name
 	selReq string // the selected invocation's request ID
+	// pinned: a person picked selReq; until then the newest call shows.
+	pinned bool
 	invs   []localfn.Invocation
 
 	title   *widget.Label
@@ -128,7 +130,7 @@ func (p *Panel) Update() {
 func (p *Panel) selectInvocation() {
 	idx := -1
 	for i, inv := range p.invs {
-		if inv.RequestID == p.selReq {
+		if p.pinned && inv.RequestID == p.selReq {
 			idx = i
 		}
 	}
@@ -161,7 +163,7 @@ func (p *Panel) onSelectFunction(i widget.ListItemID) {
 		return
 	}
 	if p.fns[i].Name != p.selFn {
-		p.selFn, p.selReq = p.fns[i].Name, ""
+		p.selFn, p.selReq, p.pinned = p.fns[i].Name, "", false
 		p.Update()
 	}
 }
@@ -170,7 +172,7 @@ func (p *Panel) onSelectInvocation(i widget.ListItemID) {
 	if p.syncing || i >= len(p.invs) {
 		return
 	}
-	p.selReq = p.invs[i].RequestID
+	p.selReq, p.pinned = p.invs[i].RequestID, true
 	p.showLog(&p.invs[i])
 }
 

@@ -122,6 +122,7 @@ func TestPanelShowsInvocationsAndRestart(t *testing.T) {
 	w.Resize(fyne.NewSize(420, 700)) // the side column at 1024x768
 
 	call(t, r, `{"n":1}`)
+	p.Update() // the panel follows the newest call until a person picks one
 	call(t, r, `{"n":2}`)
 	p.Update()
 	labels, buttons := shown(p)
@@ -147,6 +148,10 @@ func TestPanelShowsInvocationsAndRestart(t *testing.T) {
 	p.invList.Select(1)
 	if labels, _ = shown(p); len(containing(labels, "hello number 1")) != 1 {
 		t.Errorf("picking the older call does not show its log:\n%s", strings.Join(labels, "\n"))
+	}
+	p.Update() // a picked call stays picked
+	if labels, _ = shown(p); len(containing(labels, "hello number 1")) != 1 {
+		t.Errorf("an update lost the picked call:\n%s", strings.Join(labels, "\n"))
 	}
 
 	var restart *widget.Button
