@@ -43,6 +43,9 @@ type IntegrationRequest struct {
 	// Lambda, when not nil, is where a Lambda integration records its
 	// call for the trace.
 	Lambda *LambdaCall
+	// Functions, when not nil, runs Lambda functions with local code (see
+	// Functions).
+	Functions Functions
 
 	// lambda is the gateway's Lambda Invoke API clients, which the gateway
 	// closes when it stops.
