@@ -306,14 +306,14 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			return "", false
 		}
 		if name, _ := intrinsicName(n); name == "" && n.Kind == yaml.ScalarNode {
-			return s.vars(n.Value, 0), true
+			return s.vars.expand(n.Value, 0), true
 		}
 		v, err := e.eval(n)
 		if err != nil {
 			fl.warn(n, fmt.Sprintf("%s left out: %v", what, errMsg(err)))
 			return "", false
 		}
-		return s.vars(scalarString(v), 0), true
+		return s.vars.expand(scalarString(v), 0), true
 	}
 	number := func(n *yaml.Node, what string, def int) int {
 		v, ok := value(n, what)
