@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -275,7 +276,7 @@ func errMsg(err error) string {
 // serverless reads a serverless.yml's functions: each runs from the
 // service directory with its handler "dir/file.export".
 func (fl *functionLoader) serverless(root *yaml.Node) error {
-	s := &slsImporter{src: fl.src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+	s := newSLSImporter(context.Background(), fl.src, root)
 	if _, err := s.build(); err != nil {
 		return err
 	}
