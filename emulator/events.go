@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -179,7 +180,8 @@ func (s *ResponseSelection) UnmarshalText(b []byte) error {
 //	EventConfig       Config, Error when rejected
 //
 // Consumers must not change an event: subscribers share its maps and
-// details.
+// details. An event from Subscription.C is the subscriber's to keep; one
+// handed to a SubscribeFunc callback is valid only during the call.
 type Event struct {
 	Time         time.Time `json:"time"`
 	Kind         EventKind `json:"kind"`
@@ -326,14 +328,26 @@ func unmarshalEnum(names []string, b []byte, what string, set func(int)) error {
 // Subscription receives the gateway's events. It is safe for concurrent use;
 // C is read by one goroutine.
 type Subscription struct {
-	c       chan Event
+	c       chan Event   // nil for a SubscribeFunc subscription
+	fn      func(*Event) // nil for a channel subscription
 	dropped atomic.Uint64
 	bus     *bus
 	once    sync.Once
 }
 
+// SubscribeFunc calls fn with every event, on the goroutine that publishes
+// it (a connection's read loop, an integration call, an HTTP handler), until
+// the subscription is closed or the gateway closes. It costs no channel send
+// and no goroutine hand-off per event, for a log that formats every event.
+// fn must return quickly and never block, since it delays the request that
+// published the event, and must not keep e or change it (other subscribers
+// share its details). fn may run concurrently with itself.
+func (g *Gateway) SubscribeFunc(fn func(e *Event)) *Subscription {
+	return g.events.add(&Subscription{fn: fn, bus: &g.events})
+}
+
 // C returns the channel events arrive on. It is closed by Close or when the
-// gateway closes.
+// gateway closes; it is nil for a SubscribeFunc subscription.
 func (s *Subscription) C() <-chan Event { return s.c }
 
 // Dropped returns how many events this subscriber lost because its buffer
@@ -364,12 +378,15 @@ func (b *bus) subscribe(buffer int) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	s := &Subscription{c: make(chan Event, buffer), bus: b}
+	return b.add(&Subscription{c: make(chan Event, buffer), bus: b})
+}
+
+// add adds s, or ends it at once when the bus is closed.
+func (b *bus) add(s *Subscription) *Subscription {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		close(s.c)
-		s.once.Do(func() {})
+		s.once.Do(s.end)
 		return s
 	}
 	var subs []*Subscription
@@ -393,7 +410,14 @@ func (b *bus) remove(s *Subscription) {
 		}
 		b.subs.Store(&subs)
 	}
-	s.once.Do(func() { close(s.c) })
+	s.once.Do(s.end)
+}
+
+// end closes a channel subscription's channel. It runs once, under b.mu.
+func (s *Subscription) end() {
+	if s.c != nil {
+		close(s.c)
+	}
 }
 
 func (b *bus) publish(e Event) {
@@ -409,14 +433,60 @@ func (b *bus) publish(e Event) {
 	if p == nil {
 		return
 	}
+	var shared *Event // for SubscribeFunc subscribers, who must not keep it
+	owned := false    // e owns its strings and details, for channel subscribers
 	for _, s := range *p {
+		if s.fn != nil {
+			if shared == nil {
+				shared = sharedEvents.Get().(*Event)
+				*shared = e
+			}
+			s.fn(shared)
+			continue
+		}
+		if !owned {
+			e, owned = e.clone(), true
+		}
 		select {
 		case s.c <- e:
 		default:
 			s.dropped.Add(1)
 		}
 	}
+	if shared != nil {
+		*shared = Event{}
+		sharedEvents.Put(shared)
+	}
 }
+
+// clone returns a copy of e that owns what a publisher may lend for the
+// call only: Data, and the strings and details of Route, Template and
+// Integration (a request keeps those in its own memory, see request.lent).
+// The other details and strings are never changed after publishing and
+// are shared.
+func (e Event) clone() Event {
+	e.Data = strings.Clone(e.Data)
+	if e.Route != nil {
+		r := *e.Route
+		r.Value = strings.Clone(r.Value)
+		e.Route = &r
+	}
+	if e.Template != nil {
+		t := *e.Template
+		t.Value, t.Input, t.Output = strings.Clone(t.Value), strings.Clone(t.Input), strings.Clone(t.Output)
+		e.Template = &t
+	}
+	if e.Integration != nil {
+		i := *e.Integration
+		e.Integration = &i
+	}
+	return e
+}
+
+// sharedEvents recycles the events handed to SubscribeFunc subscribers, so
+// publishing to them allocates no event (a pointer handed to a function
+// value would otherwise move every event to the heap).
+var sharedEvents = sync.Pool{New: func() any { return new(Event) }}
 
 // close closes every subscription.
 func (b *bus) close() {
@@ -425,7 +495,7 @@ func (b *bus) close() {
 	b.closed = true
 	if p := b.subs.Load(); p != nil {
 		for _, s := range *p {
-			s.once.Do(func() { close(s.c) })
+			s.once.Do(s.end)
 		}
 	}
 	empty := []*Subscription{}

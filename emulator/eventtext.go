@@ -2,8 +2,8 @@ package emulator
 
 import (
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // String renders the event on one line for a text log.
@@ -15,7 +15,7 @@ func (e *Event) String() string { return string(e.AppendLine(make([]byte, 0, 160
 // empty or holds white space, a quote or "=". It allocates nothing when b
 // has room, so a log can format into one reused buffer.
 func (e *Event) AppendLine(b []byte) []byte {
-	b = e.Time.AppendFormat(b, "15:04:05.000")
+	b = appendClock(b, e.Time)
 	b = append(b, ' ')
 	kind := e.Kind.String()
 	b = append(b, kind...)
@@ -186,25 +186,92 @@ func appendInt(b []byte, key string, v int) []byte {
 const maxLogValue = 200
 
 // appendQuoted appends s, cut to maxLogValue bytes (and marked "…"),
-// quoted when it is empty or holds white space, a quote or "=".
+// quoted as strconv.Quote does when it is empty or holds white space, a
+// quote, "=" or a control character. Printable ASCII is quoted here, in one
+// pass; anything else goes through strconv.AppendQuote.
 func appendQuoted(b []byte, s string) []byte {
 	cut := len(s) > maxLogValue
 	if cut {
 		s = s[:maxLogValue]
 	}
-	if s != "" && !strings.ContainsAny(s, " \t\n\r\"=") {
+	quote, ascii := s == "", true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		quote = quote || logQuote[c]
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	switch {
+	case !quote:
 		b = append(b, s...)
-		if cut {
-			b = append(b, "…"...)
-		}
-		return b
+	case ascii:
+		b = appendQuotedASCII(b, s)
+	default:
+		b = strconv.AppendQuote(b, s)
 	}
 	if !cut {
-		return strconv.AppendQuote(b, s)
+		return b
 	}
-	b = strconv.AppendQuote(b, s)
-	b = b[:len(b)-1] // reopen the quote for the mark
-	return append(b, `…"`...)
+	if quote {
+		return append(b[:len(b)-1], `…"`...) // the mark inside the quotes
+	}
+	return append(b, "…"...)
+}
+
+// logQuote marks the bytes that make a value quoted: white space, '"', '='
+// and control characters.
+var logQuote = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for _, c := range " \"=\x7f" {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendQuotedASCII is strconv.AppendQuote for a string of ASCII bytes.
+func appendQuotedASCII(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\v':
+			b = append(b, '\\', 'v')
+		default:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+		}
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendClock appends t's wall clock as 15:04:05.000.
+func appendClock(b []byte, t time.Time) []byte {
+	h, m, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
 
 // appendDuration appends d in the unit that suits it, with at most three

@@ -27,7 +27,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
 	if req.trace {
-		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
+		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
 
 	route := g.selectRoute(req)
@@ -95,7 +95,8 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 		}
 	}
 	if req.trace {
-		e := Event{Kind: EventRoute, Route: &RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}}
+		req.lent.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &req.lent.route}
 		if route != nil {
 			e.RouteKey = route.key
 		}
@@ -129,7 +130,7 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
 		if req.trace {
-			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
@@ -145,7 +146,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		return
 	}
 	if req.trace {
-		req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+		req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 	}
 }
 

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bufio"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"wsworkbench/assets"
@@ -37,135 +35,176 @@ func init() {
 // $disconnect routes) at exit.
 const serveShutdownTimeout = 30 * time.Second
 
+// serveOptions are serve's command line.
+type serveOptions struct {
+	file           string
+	listen         string
+	log            string // text, json or none
+	timeScale      float64
+	lambdaEndpoint string
+	lambdaMode     string
+	tls            bool
+}
+
 // runServe loads FILE, serves it until SIGINT or SIGTERM, and logs what the
 // gateway does. Its first two lines on stdout are stable, for scripts:
 //
 //	WebSocket: ws://127.0.0.1:8080/production
 //	@connections: http://127.0.0.1:8080/production/@connections
 func runServe(args []string, stdio Stdio) int {
+	opts, err := parseServeArgs(args, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
+	}
+	api, err := loadServeAPI(opts, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
+	}
+	g, err := newServeGateway(opts, api, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
+	}
+	log := startEventLog(g, opts.log, stdio.Out)
+	if err := g.Open(); err != nil {
+		_ = g.Close(context.Background())
+		log.stopAndReport(stdio)
+		return exitCode(failf(ExitError, "wsworkbench serve: %v", err), stdio)
+	}
+	ctx, stop := stopContext()
+	defer stop()
+	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
+	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+	<-ctx.Done()
+	return shutdownServe(g, log, stdio)
+}
+
+// parseServeArgs reads serve's command line.
+func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
+	var o serveOptions
 	fs := newFlags("serve", stdio)
-	listen := fs.String("listen", DefaultServeAddr, "the address to listen on (host:port; port 0 picks a free one)")
-	logFormat := fs.String("log", "text", "how to log what happens: text (one readable line per event), json (one JSON object per line) or none")
-	timeScale := fs.Float64("time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
-	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
-	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
-	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	fs.StringVar(&o.listen, "listen", DefaultServeAddr, "the address to listen on (host:port; port 0 picks a free one)")
+	fs.StringVar(&o.log, "log", "text", "how to log what happens: text (one readable line per event), json (one JSON object per line) or none")
+	fs.Float64Var(&o.timeScale, "time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
+	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
+	fs.StringVar(&o.lambdaMode, "lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
+	fs.BoolVar(&o.tls, "tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
 		fmt.Fprint(fs.Output(), serveHelp)
 	}
 	if code, done := parseFlags(fs, args, stdio); done {
-		return code
+		return o, failf(code, "")
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stdio.Err, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
-		return ExitUsage
+	switch {
+	case fs.NArg() != 1:
+		return o, failf(ExitUsage, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
+	case o.log != "text" && o.log != "json" && o.log != "none":
+		return o, failf(ExitUsage, "wsworkbench serve: --log %q: want text, json or none", o.log)
+	case o.timeScale < 0:
+		return o, failf(ExitUsage, "wsworkbench serve: --time-scale must not be negative")
 	}
-	switch *logFormat {
-	case "text", "json", "none":
-	default:
-		fmt.Fprintf(stdio.Err, "wsworkbench serve: --log %q: want text, json or none\n", *logFormat)
-		return ExitUsage
-	}
-	if *timeScale < 0 {
-		fmt.Fprintln(stdio.Err, "wsworkbench serve: --time-scale must not be negative")
-		return ExitUsage
-	}
-
-	if *lambdaMode != "" {
-		if _, err := lambda.ParseMode(*lambdaMode); err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench serve: --lambda-mode: %v\n", err)
-			return ExitUsage
+	if o.lambdaMode != "" {
+		if _, err := lambda.ParseMode(o.lambdaMode); err != nil {
+			return o, failf(ExitUsage, "wsworkbench serve: --lambda-mode: %v", err)
 		}
 	}
+	o.file = fs.Arg(0)
+	return o, nil
+}
 
-	file := fs.Arg(0)
-	ws, err := loadWorkspace(file)
+// loadServeAPI loads the workspace, prints its warnings and applies the
+// command line's overrides to its API.
+func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
+	ws, err := loadWorkspace(o.file)
 	if err != nil {
-		fmt.Fprintln(stdio.Err, err)
-		return ExitError
+		return nil, failf(ExitError, "%v", err)
 	}
 	for _, w := range ws.Warnings {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
-	if *timeScale > 0 {
-		api.Settings.TimeScale = *timeScale
+	if o.timeScale > 0 {
+		api.Settings.TimeScale = o.timeScale
 	}
-	if *lambdaEndpoint != "" {
-		api.Settings.LambdaEndpoint = *lambdaEndpoint
+	if o.lambdaEndpoint != "" {
+		api.Settings.LambdaEndpoint = o.lambdaEndpoint
 	}
-	if *lambdaMode != "" {
-		api.Settings.LambdaMode = *lambdaMode
+	if o.lambdaMode != "" {
+		api.Settings.LambdaMode = o.lambdaMode
 	}
 	if usesLambda(api) {
-		endpoint := api.Settings.LambdaEndpoint
-		if endpoint == "" {
-			endpoint = emulator.DefaultLambdaEndpoint
-		}
-		mode := api.Settings.LambdaMode
-		if mode == "" {
-			mode = "auto"
-		}
-		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
+		endpoint := cmp.Or(api.Settings.LambdaEndpoint, emulator.DefaultLambdaEndpoint)
+		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, cmp.Or(api.Settings.LambdaMode, "auto"))
 	}
+	return api, nil
+}
 
-	opts := emulator.Options{Addr: *listen}
-	if *useTLS {
+// newServeGateway compiles api into a gateway that is not listening yet,
+// with TLS when asked.
+func newServeGateway(o serveOptions, api *model.API, stdio Stdio) (*emulator.Gateway, error) {
+	opts := emulator.Options{Addr: o.listen}
+	if o.tls {
 		cert, err := ensureCert()
 		if err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
-			return ExitError
+			return nil, failf(ExitError, "wsworkbench serve: --tls: %v", err)
 		}
 		opts.TLS = cert.ServerConfig()
 		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
 	}
 	g, err := emulator.New(api, opts)
 	if err != nil {
-		name := file
-		if file == "sample" {
+		name := o.file
+		if o.file == "sample" {
 			name = assets.SampleName
 		}
-		for _, line := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintf(stdio.Err, "%s: %s\n", name, line)
+		var b strings.Builder
+		for i, line := range strings.Split(err.Error(), "\n") {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			fmt.Fprintf(&b, "%s: %s", name, line)
 		}
-		return ExitError
+		return nil, failf(ExitError, "%s", b.String())
 	}
-	// With --log none nobody subscribes, so the gateway builds no events.
-	var sub *emulator.Subscription
-	if *logFormat != "none" {
-		sub = g.Subscribe(4096)
-	}
-	if err := g.Open(); err != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
-		_ = g.Close(context.Background())
-		return ExitError
-	}
-	ctx, stop := stopContext()
-	defer stop()
+	return g, nil
+}
 
-	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
-	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+// serveLog is serve's event log while it runs; nil with --log none.
+type serveLog struct{ *eventLog }
 
-	var logged sync.WaitGroup
-	if sub != nil {
-		logged.Add(1)
-		go func() {
-			defer logged.Done()
-			logEvents(sub, *logFormat, stdio.Out)
-		}()
+// startEventLog subscribes a log of g's events in format to out. With
+// --log none nobody subscribes, so the gateway builds no events.
+func startEventLog(g *emulator.Gateway, format string, out io.Writer) serveLog {
+	if format == "none" {
+		return serveLog{}
 	}
+	l := newEventLog(out, format == "json", logMaxPending)
+	g.SubscribeFunc(l.add)
+	go l.run()
+	return serveLog{l}
+}
 
-	<-ctx.Done()
+// stopAndReport writes what the log still holds and says on stderr how
+// many lines it dropped. Call it after the gateway has closed.
+func (l serveLog) stopAndReport(stdio Stdio) {
+	if l.eventLog == nil {
+		return
+	}
+	l.close()
+	if n := l.droppedTotal(); n > 0 {
+		fmt.Fprintf(stdio.Err, "%d log lines were dropped: the log's reader did not keep up\n", n)
+	}
+}
+
+// shutdownServe closes every connection, running their $disconnect routes,
+// and flushes the log.
+func shutdownServe(g *emulator.Gateway, log serveLog, stdio Stdio) int {
 	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
-	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
-	closeErr := g.Close(sctx)
-	logged.Wait()
-	if n := dropped(sub); n > 0 {
-		fmt.Fprintf(stdio.Err, "%d events were not logged: the log could not keep up\n", n)
-	}
+	closeErr := g.Close(ctx)
+	log.stopAndReport(stdio)
 	if closeErr != nil {
 		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown: %v\n", closeErr)
 		return ExitError
@@ -206,38 +245,6 @@ func ensureCert() (*tlscert.Cert, error) {
 		return nil, err
 	}
 	return tlscert.Ensure(dir)
-}
-
-// dropped returns how many events sub lost; 0 without a subscription.
-func dropped(sub *emulator.Subscription) uint64 {
-	if sub == nil {
-		return 0
-	}
-	return sub.Dropped()
-}
-
-// logEvents writes each event until the gateway closes the subscription.
-// Lines go through a buffer that is flushed whenever no further event is
-// waiting, so a busy gateway costs one write call per burst of events
-// rather than one per event, and an idle one shows every line at once.
-func logEvents(sub *emulator.Subscription, format string, out io.Writer) {
-	w := bufio.NewWriterSize(out, 32<<10)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	events := sub.C()
-	for e := range events {
-		switch format {
-		case "text":
-			_, _ = w.WriteString(e.String())
-			_ = w.WriteByte('\n')
-		case "json":
-			_ = enc.Encode(e)
-		}
-		if len(events) == 0 {
-			_ = w.Flush()
-		}
-	}
-	_ = w.Flush()
 }
 
 // serveHelp follows the flags in serve's --help.

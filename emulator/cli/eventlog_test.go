@@ -1,0 +1,180 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator"
+)
+
+// sampleEvent is a typical message event: a rendered request template.
+func sampleEvent() *emulator.Event {
+	return &emulator.Event{
+		Time: time.Date(2026, 12, 6, 21, 0, 0, 0, time.UTC), Kind: emulator.EventTemplate,
+		ConnectionID: "R1kmxc2VNjMCFIA=", RequestID: "R1knPH17NjMFftw=", MessageID: "R1knPH17NjMFftx=", RouteKey: "message",
+		Duration: 21 * time.Microsecond,
+		Template: &emulator.TemplateRender{Side: emulator.TemplateRequest, Key: "$default", Value: "application/json",
+			Input: `{"action":"message","messageId":1}`, Output: `{"statusCode": 200, "messageId": 1}`},
+	}
+}
+
+// blockedWriter blocks every Write until released, like a pipe nobody
+// reads, then records what it is given.
+type blockedWriter struct {
+	release chan struct{}
+	mu      sync.Mutex
+	buf     bytes.Buffer
+}
+
+func (w *blockedWriter) Write(p []byte) (int, error) {
+	<-w.release
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *blockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestEventLogBoundedWhenNotRead: when stdout is not read, the log keeps at
+// most its pending bound (it never blocks the caller), counts the lines it
+// drops, and says how many once stdout takes bytes again (issue 9, item 10).
+func TestEventLogBoundedWhenNotRead(t *testing.T) {
+	w := &blockedWriter{release: make(chan struct{})}
+	line := len(sampleEvent().AppendLine(nil)) + 1
+	l := newEventLog(w, false, 10*line)
+	go l.run()
+	const n = 1000
+	done := make(chan struct{})
+	go func() {
+		for range n {
+			l.add(sampleEvent()) // must never wait for the writer
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("add blocked on a writer nobody reads")
+	}
+	l.mu.Lock()
+	pending := len(l.pending)
+	l.mu.Unlock()
+	if pending > 10*line {
+		t.Errorf("%d bytes pending, the bound is %d", pending, 10*line)
+	}
+	close(w.release)
+	l.close()
+	out := w.String()
+	lines := strings.Count(out, "\n")
+	written := strings.Count(out, " template ")
+	dropped := l.droppedTotal()
+	if written+int(dropped) != n || dropped == 0 || written > 20 {
+		t.Errorf("%d lines written, %d dropped, of %d", written, dropped, n)
+	}
+	if !strings.Contains(out, " log lines dropped: the log's reader (stdout) did not keep up\n") || lines != written+1 {
+		t.Errorf("no drop report in %d lines:\n%s", lines, out)
+	}
+}
+
+// TestEventLogWritesAllWhenRead: a log that is read loses nothing and
+// writes everything by close, in order.
+func TestEventLogWritesAllWhenRead(t *testing.T) {
+	var buf bytes.Buffer
+	l := newEventLog(&buf, false, logMaxPending)
+	go l.run()
+	for i := range 3 {
+		e := sampleEvent()
+		e.Size = i + 1
+		l.add(e)
+	}
+	l.close()
+	got := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(got) != 3 || l.droppedTotal() != 0 {
+		t.Fatalf("lines %q", got)
+	}
+	for i, g := range got {
+		if !strings.Contains(g, " size="+string(rune('1'+i))+" ") {
+			t.Errorf("line %d out of order: %s", i, g)
+		}
+	}
+}
+
+// BenchmarkEventLogAdd measures logging one event as serve's default text
+// log does: formatting into a pooled buffer and appending under the lock.
+func BenchmarkEventLogAdd(b *testing.B) {
+	l := newEventLog(io.Discard, false, logMaxPending)
+	e := sampleEvent()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		l.add(e)
+		if i%4096 == 0 {
+			l.flush()
+		}
+	}
+}
+
+// BenchmarkServeLogRoundTrip measures messages through a real gateway on
+// loopback from many clients at once, with serve's text log writing to a
+// pipe that a goroutine drains (log) or with no log (none): the difference
+// is what the default log costs a message.
+func BenchmarkServeLogRoundTrip(b *testing.B) {
+	for _, logged := range []bool{false, true} {
+		name := "none"
+		if logged {
+			name = "text"
+		}
+		b.Run(name, func(b *testing.B) {
+			ws, err := loadWorkspace("sample")
+			if err != nil {
+				b.Fatal(err)
+			}
+			g, err := emulator.New(ws.API, emulator.Options{Addr: "127.0.0.1:0"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if logged {
+				r, w := io.Pipe()
+				go io.Copy(io.Discard, r)
+				l := newEventLog(w, false, logMaxPending)
+				g.SubscribeFunc(l.add)
+				go l.run()
+				defer func() { l.close(); w.Close() }()
+			}
+			if err := g.Open(); err != nil {
+				b.Fatal(err)
+			}
+			defer g.Close(b.Context())
+			b.SetParallelism(25)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				c, _, err := websocket.DefaultDialer.Dial(g.URL(), nil)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				defer c.Close()
+				msg := []byte(`{"action":"message","messageId":1}`)
+				for pb.Next() {
+					if err := c.WriteMessage(websocket.TextMessage, msg); err != nil {
+						b.Error(err)
+						return
+					}
+					if _, _, err := c.ReadMessage(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
