@@ -25,11 +25,28 @@ func (e *Event) AppendLine(b []byte) []byte {
 	b = appendRaw(b, "conn", e.ConnectionID)
 	b = appendRaw(b, "req", e.RequestID)
 	b = appendField(b, "route", e.RouteKey)
+	b = e.appendDetails(b)
+	if e.Size > 0 {
+		b = appendInt(b, "size", e.Size)
+	}
+	b = appendField(b, "data", e.Data)
+	b = appendField(b, "error", e.Error)
+	if e.Duration > 0 {
+		b = append(b, " took="...)
+		b = appendDuration(b, e.Duration)
+	}
+	return b
+}
+
+// appendDetails appends what the event's kind carries.
+func (e *Event) appendDetails(b []byte) []byte {
 	switch e.Kind {
 	case EventConnect:
-		b = e.appendConnect(b)
+		return e.appendConnect(b)
 	case EventAuthorizer:
-		b = e.appendAuthorizer(b)
+		return e.appendAuthorizer(b)
+	case EventIntegration:
+		return e.appendIntegration(b)
 	case EventRoute:
 		if r := e.Route; r != nil {
 			b = appendField(b, "outcome", r.Outcome.String())
@@ -43,21 +60,15 @@ func (e *Event) AppendLine(b []byte) []byte {
 			b = appendValue(b, "value", t.Value)
 			b = appendValue(b, "out", t.Output)
 		}
-	case EventIntegration:
-		b = e.appendIntegration(b)
 	case EventConnections:
 		if c := e.Connections; c != nil {
 			b = appendField(b, "method", c.Method)
 			b = appendInt(b, "status", e.Status)
-			if e.Code != 0 {
-				b = appendField(b, "code", e.Code.String())
-			}
+			b = appendCode(b, e.Code)
 			b = appendField(b, "during", c.DuringRequest)
 		}
 	case EventError:
-		if e.Code != 0 {
-			b = appendField(b, "code", e.Code.String())
-		}
+		b = appendCode(b, e.Code)
 		b = appendInt(b, "status", e.Status)
 	case EventLimit, EventDisconnect:
 		if c := e.Close; c != nil {
@@ -66,15 +77,6 @@ func (e *Event) AppendLine(b []byte) []byte {
 		}
 	case EventConfig:
 		b = appendField(b, "outcome", e.Config.String())
-	}
-	if e.Size > 0 {
-		b = appendInt(b, "size", e.Size)
-	}
-	b = appendField(b, "data", e.Data)
-	b = appendField(b, "error", e.Error)
-	if e.Duration > 0 {
-		b = append(b, " took="...)
-		b = appendDuration(b, e.Duration)
 	}
 	return b
 }
@@ -86,9 +88,7 @@ func (e *Event) appendConnect(b []byte) []byte {
 	}
 	b = appendField(b, "outcome", c.Outcome.String())
 	b = appendInt(b, "status", e.Status)
-	if e.Code != 0 {
-		b = appendField(b, "code", e.Code.String())
-	}
+	b = appendCode(b, e.Code)
 	b = appendField(b, "remote", c.RemoteAddr)
 	if len(c.Subprotocols) > 0 {
 		b = append(b, " protocols="...)
@@ -170,6 +170,14 @@ func appendValue(b []byte, key, value string) []byte {
 	b = append(b, key...)
 	b = append(b, '=')
 	return appendQuoted(b, value)
+}
+
+// appendCode appends " code=Name", nothing for no code.
+func appendCode(b []byte, c Code) []byte {
+	if c == 0 {
+		return b
+	}
+	return appendField(b, "code", c.String())
 }
 
 func appendInt(b []byte, key string, v int) []byte {
