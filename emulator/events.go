@@ -341,7 +341,8 @@ type Subscription struct {
 // and no goroutine hand-off per event, for a log that formats every event.
 // fn must return quickly and never block, since it delays the request that
 // published the event, and must not keep e or change it (other subscribers
-// share its details). fn may run concurrently with itself.
+// share its details). fn may run concurrently with itself, and publishes
+// already under way may still call it briefly after Close.
 func (g *Gateway) SubscribeFunc(fn func(e *Event)) *Subscription {
 	return g.events.add(&Subscription{fn: fn, bus: &g.events})
 }
@@ -360,8 +361,8 @@ func (s *Subscription) Close() { s.bus.remove(s) }
 // bus fans events out to subscribers. Publish never blocks: the subscriber
 // list is an immutable slice swapped under mu, read without a lock, and a
 // full subscriber channel drops the event and counts it. Channels are
-// closed only under mu, and publish holds the read lock while sending, so a
-// send never races a close.
+// closed only under mu, and send holds the read lock while sending, so a
+// send never races a close. SubscribeFunc callbacks run without the lock.
 type bus struct {
 	mu     sync.RWMutex
 	subs   atomic.Pointer[[]*Subscription]
@@ -424,38 +425,53 @@ func (b *bus) publish(e Event) {
 	if !b.active() {
 		return
 	}
+	lent := sharedEvents.Get().(*Event)
+	*lent = e
+	b.publishLent(lent)
+	*lent = Event{}
+	sharedEvents.Put(lent)
+}
+
+// publishLent publishes *e, which the caller lends for the call: its memory
+// may be reused afterwards (see Event.clone).
+func (b *bus) publishLent(e *Event) {
+	p := b.subs.Load()
+	if p == nil || len(*p) == 0 {
+		return
+	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	p := b.subs.Load()
-	if p == nil {
-		return
-	}
-	var shared *Event // for SubscribeFunc subscribers, who must not keep it
-	owned := false    // e owns its strings and details, for channel subscribers
+	// SubscribeFunc subscribers first, without the lock: there is no
+	// channel to race a close, and a lock taken per event by every
+	// connection's goroutine would cost more than the log itself.
+	chans := false
 	for _, s := range *p {
-		if s.fn != nil {
-			if shared == nil {
-				shared = sharedEvents.Get().(*Event)
-				*shared = e
-			}
-			s.fn(shared)
+		if s.fn == nil {
+			chans = true
 			continue
 		}
-		if !owned {
-			e, owned = e.clone(), true
+		s.fn(e)
+	}
+	if chans {
+		b.send(e.clone())
+	}
+}
+
+// send sends e to the channel subscribers, dropping (and counting) it for
+// those whose buffer is full.
+func (b *bus) send(e Event) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, s := range *b.subs.Load() {
+		if s.c == nil {
+			continue
 		}
 		select {
 		case s.c <- e:
 		default:
 			s.dropped.Add(1)
 		}
-	}
-	if shared != nil {
-		*shared = Event{}
-		sharedEvents.Put(shared)
 	}
 }
 
@@ -483,9 +499,10 @@ func (e Event) clone() Event {
 	return e
 }
 
-// sharedEvents recycles the events handed to SubscribeFunc subscribers, so
-// publishing to them allocates no event (a pointer handed to a function
-// value would otherwise move every event to the heap).
+// sharedEvents recycles the events publish lends to subscribers, so
+// publishing allocates no event (a pointer handed to a function value
+// would otherwise move every event to the heap). A request lends its own
+// (request.lent.event).
 var sharedEvents = sync.Pool{New: func() any { return new(Event) }}
 
 // close closes every subscription.

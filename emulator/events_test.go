@@ -217,3 +217,18 @@ func TestAppendQuoted(t *testing.T) {
 		t.Errorf("appendClock: %s", got)
 	}
 }
+
+// TestAppendDuration checks the text log's durations.
+func TestAppendDuration(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{850, "850ns"}, {21_340, "21.3µs"}, {21_360, "21.4µs"}, {999_960, "1000.0µs"},
+		{1_254_000, "1.25ms"}, {1_255_000, "1.26ms"}, {2_500_000_000, "2.500s"}, {61_000_000_000, "61.000s"},
+	} {
+		if got := string(appendDuration(nil, tc.d)); got != tc.want {
+			t.Errorf("%d: %s, want %s", tc.d, got, tc.want)
+		}
+	}
+}

@@ -202,27 +202,35 @@ func appendQuoted(b []byte, s string) []byte {
 	if cut {
 		s = s[:maxLogValue]
 	}
-	quote, ascii := s == "", true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		quote = quote || logQuote[c]
-		ascii = ascii && c < utf8.RuneSelf
+	i, high := 0, byte(0)
+	for i < len(s) && !logQuote[s[i]] {
+		high |= s[i]
+		i++
 	}
 	switch {
-	case !quote:
+	case s != "" && i == len(s):
 		b = append(b, s...)
-	case ascii:
-		b = appendQuotedASCII(b, s)
+		if cut {
+			b = append(b, "…"...)
+		}
+		return b
+	case high < utf8.RuneSelf:
+		start := len(b)
+		b = append(b, '"')
+		b = append(b, s[:i]...) // nothing to escape up to i
+		var ascii bool
+		if b, ascii = appendEscapedASCII(b, s[i:]); ascii {
+			b = append(b, '"')
+			break
+		}
+		b = strconv.AppendQuote(b[:start], s)
 	default:
 		b = strconv.AppendQuote(b, s)
 	}
-	if !cut {
-		return b
+	if cut {
+		b = append(b[:len(b)-1], `…"`...) // the mark inside the quotes
 	}
-	if quote {
-		return append(b[:len(b)-1], `…"`...) // the mark inside the quotes
-	}
-	return append(b, "…"...)
+	return b
 }
 
 // logQuote marks the bytes that make a value quoted: white space, '"', '='
@@ -237,15 +245,19 @@ var logQuote = func() (t [256]bool) {
 	return t
 }()
 
-// appendQuotedASCII is strconv.AppendQuote for a string of ASCII bytes.
-func appendQuotedASCII(b []byte, s string) []byte {
+// appendEscapedASCII appends s escaped as strconv.Quote escapes it, without
+// the quotes; it reports false (having appended part of it) when s is not
+// all ASCII.
+func appendEscapedASCII(b []byte, s string) ([]byte, bool) {
 	const hex = "0123456789abcdef"
-	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
+		if c >= 0x20 && c != '"' && c != '\\' && c < 0x7f {
 			continue
+		}
+		if c >= utf8.RuneSelf {
+			return b, false
 		}
 		b = append(b, s[start:i]...)
 		start = i + 1
@@ -270,8 +282,7 @@ func appendQuotedASCII(b []byte, s string) []byte {
 			b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
 		}
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...), true
 }
 
 // appendClock appends t's wall clock as 15:04:05.000.
@@ -282,20 +293,35 @@ func appendClock(b []byte, t time.Time) []byte {
 		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 }
 
-// appendDuration appends d in the unit that suits it, with at most three
-// significant decimals: 850ns, 21.3µs, 1.25ms, 2.5s.
+// appendDuration appends d in the unit that suits it, rounded to three
+// significant decimals at most: 850ns, 21.3µs, 1.25ms, 2.500s.
 func appendDuration(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Microsecond:
 		b = strconv.AppendInt(b, int64(d), 10)
 		return append(b, "ns"...)
 	case d < time.Millisecond:
-		b = strconv.AppendFloat(b, float64(d)/1e3, 'f', 1, 64)
-		return append(b, "µs"...)
+		return append(appendFixed(b, int64(d), 100, 1), "µs"...)
 	case d < time.Second:
-		b = strconv.AppendFloat(b, float64(d)/1e6, 'f', 2, 64)
-		return append(b, "ms"...)
+		return append(appendFixed(b, int64(d), 10_000, 2), "ms"...)
 	}
-	b = strconv.AppendFloat(b, d.Seconds(), 'f', 3, 64)
-	return append(b, 's')
+	return append(appendFixed(b, int64(d), 1_000_000, 3), 's')
+}
+
+// appendFixed appends n/unit (rounded) with decimals digits after the
+// point, where unit is 10^decimals times smaller than the printed unit.
+func appendFixed(b []byte, n, unit int64, decimals int) []byte {
+	v := (n + unit/2) / unit
+	scale := int64(1)
+	for range decimals {
+		scale *= 10
+	}
+	b = strconv.AppendInt(b, v/scale, 10)
+	b = append(b, '.')
+	frac := v % scale
+	for scale /= 10; scale > 0; scale /= 10 {
+		b = append(b, byte('0'+frac/scale))
+		frac %= scale
+	}
+	return b
 }

@@ -56,6 +56,7 @@ type request struct {
 	// the call and gives a channel subscriber its own copy (Event.clone).
 	// So an event costs a log no allocation.
 	lent struct {
+		event    Event
 		route    RouteChoice
 		template [2]TemplateRender
 		integ    IntegrationAnswer
@@ -83,7 +84,9 @@ func (r *request) publish(e Event) {
 	if e.RouteKey == "" {
 		e.RouteKey = r.rc.RouteKey
 	}
-	r.g.events.publish(e)
+	r.lent.event = e
+	r.g.events.publishLent(&r.lent.event)
+	r.lent.event = Event{}
 }
 
 // publishIntegration publishes the integration's answer: e with the

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"hash/maphash"
 	"io"
 	"strconv"
 	"sync"
@@ -15,37 +17,53 @@ const (
 	logFlushEvery = 50 * time.Millisecond // how long a line waits at most before it is written
 	logFlushAt    = 256 << 10             // pending bytes that wake the writer before its time
 	logMaxPending = 8 << 20               // pending bytes past which lines are dropped (and counted)
+	logShards     = 8                     // pending buffers, each with its own lock
 )
 
 // eventLog is serve's log of gateway events. Lines are formatted on the
 // goroutine that publishes the event, into a pooled buffer, and appended to
-// one pending buffer under a short lock; a writer goroutine writes the
-// pending bytes to out every logFlushEvery (sooner once logFlushAt bytes
-// wait) and when the log closes. So an event costs no allocation, no
-// channel send and no goroutine hand-off, and a burst of events costs one
-// write call.
+// a pending buffer under a short lock; a writer goroutine writes the pending
+// lines to out every logFlushEvery (sooner once logFlushAt bytes wait) and
+// when the log closes. So an event costs no allocation, no channel send and
+// no goroutine hand-off, and a burst of events costs one write call.
+//
+// The pending lines are split over logShards buffers by connection, so the
+// connections' goroutines rarely wait for one another's lock; the writer
+// merges the buffers by event time, so the log reads in time order and
+// each connection's lines keep the order they were published in.
 //
 // When out is not read (a serve whose stdout nobody reads), the writer
 // blocks in Write and the pending bytes stop at maxPending: later lines are
 // dropped and counted, and once out takes bytes again the log says how many
-// were dropped. Memory stays bounded by two buffers of maxPending.
+// were dropped. Memory stays bounded by about three times maxPending.
 type eventLog struct {
 	out        io.Writer
 	json       bool
-	maxPending int
+	maxPending int // over all shards
 
-	bufs sync.Pool // *[]byte, one line's formatting buffer
+	bufs   sync.Pool // *[]byte, one line's formatting buffer
+	seed   maphash.Seed
+	shards [logShards]logShard
 
+	// The writer's own: what it last wrote, reused, and the merge buffer.
+	spares [logShards][]byte
+	merged []byte
+	kick   chan struct{} // wakes the writer before its time
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+// logShard is one pending buffer: records of an 8-byte event time, a 4-byte
+// length and the line.
+type logShard struct {
 	mu      sync.Mutex
 	pending []byte
 	dropped uint64 // lines dropped since the last report
 	total   uint64 // lines dropped in all
-
-	spare []byte        // the buffer the writer last wrote, reused as pending
-	kick  chan struct{} // wakes the writer before its time
-	stop  chan struct{}
-	done  chan struct{}
+	_       [64]byte
 }
+
+const recordHeader = 12
 
 // newEventLog returns a log writing text (or JSON) lines to out; start its
 // writer with run and end it with close.
@@ -53,6 +71,7 @@ func newEventLog(out io.Writer, asJSON bool, maxPending int) *eventLog {
 	return &eventLog{
 		out: out, json: asJSON, maxPending: maxPending,
 		bufs: sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }},
+		seed: maphash.MakeSeed(),
 		kick: make(chan struct{}, 1),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
@@ -63,17 +82,20 @@ func newEventLog(out io.Writer, asJSON bool, maxPending int) *eventLog {
 // callback: it never blocks on out.
 func (l *eventLog) add(e *emulator.Event) {
 	bp := l.bufs.Get().(*[]byte)
-	b := l.format((*bp)[:0], e)
-	l.mu.Lock()
-	full := len(l.pending)+len(b) > l.maxPending
-	if full {
-		l.dropped++
-		l.total++
+	b := append((*bp)[:0], make([]byte, recordHeader)...)
+	b = l.format(b, e)
+	binary.LittleEndian.PutUint64(b, uint64(e.Time.UnixNano()))
+	binary.LittleEndian.PutUint32(b[8:], uint32(len(b)-recordHeader))
+	s := &l.shards[maphash.String(l.seed, e.ConnectionID)%logShards]
+	s.mu.Lock()
+	if len(s.pending)+len(b) > l.maxPending/logShards {
+		s.dropped++
+		s.total++
 	} else {
-		l.pending = append(l.pending, b...)
+		s.pending = append(s.pending, b...)
 	}
-	kick := len(l.pending) >= logFlushAt
-	l.mu.Unlock()
+	kick := len(s.pending) >= logFlushAt/logShards
+	s.mu.Unlock()
 	if cap(b) <= 64<<10 { // a huge line's buffer is not kept
 		*bp = b
 		l.bufs.Put(bp)
@@ -115,29 +137,67 @@ func (l *eventLog) run() {
 	}
 }
 
-// flush writes what is pending, then how many lines were dropped, if any.
+// flush writes what is pending, in time order, then how many lines were
+// dropped, if any.
 func (l *eventLog) flush() {
-	l.mu.Lock()
-	buf, dropped := l.pending, l.dropped
-	l.pending, l.dropped = l.spare[:0], 0
-	l.mu.Unlock()
-	if len(buf) > 0 {
-		_, _ = l.out.Write(buf)
+	var bufs [logShards][]byte
+	var dropped uint64
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		bufs[i], s.pending = s.pending, l.spares[i][:0]
+		dropped += s.dropped
+		s.dropped = 0
+		s.mu.Unlock()
 	}
+	l.merged = mergeRecords(l.merged[:0], &bufs)
 	if dropped > 0 {
-		msg := strconv.AppendUint(buf[:0], dropped, 10)
-		msg = append(msg, " log lines dropped: the log's reader (stdout) did not keep up\n"...)
-		_, _ = l.out.Write(msg)
-		buf = msg
+		l.merged = strconv.AppendUint(l.merged, dropped, 10)
+		l.merged = append(l.merged, " log lines dropped: the log's reader (stdout) did not keep up\n"...)
 	}
-	l.spare = buf[:0]
+	if len(l.merged) > 0 {
+		_, _ = l.out.Write(l.merged)
+	}
+	for i := range bufs {
+		l.spares[i] = bufs[i][:0]
+	}
+}
+
+// mergeRecords appends the lines of the shards' records to out, the
+// earliest event first; each shard's records are in the order they were
+// added.
+func mergeRecords(out []byte, bufs *[logShards][]byte) []byte {
+	var at [logShards]int
+	for {
+		best, bestTime := -1, uint64(0)
+		for i, b := range bufs {
+			if at[i] >= len(b) {
+				continue
+			}
+			if t := binary.LittleEndian.Uint64(b[at[i]:]); best < 0 || t < bestTime {
+				best, bestTime = i, t
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		b, i := bufs[best], at[best]
+		n := int(binary.LittleEndian.Uint32(b[i+8:]))
+		out = append(out, b[i+recordHeader:i+recordHeader+n]...)
+		at[best] = i + recordHeader + n
+	}
 }
 
 // droppedTotal returns how many lines were dropped in all.
 func (l *eventLog) droppedTotal() uint64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.total
+	var n uint64
+	for i := range l.shards {
+		s := &l.shards[i]
+		s.mu.Lock()
+		n += s.total
+		s.mu.Unlock()
+	}
+	return n
 }
 
 // close writes what is still pending and stops the writer. Call it once no

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -66,9 +68,12 @@ func TestEventLogBoundedWhenNotRead(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("add blocked on a writer nobody reads")
 	}
-	l.mu.Lock()
-	pending := len(l.pending)
-	l.mu.Unlock()
+	pending := 0
+	for i := range l.shards {
+		l.shards[i].mu.Lock()
+		pending += len(l.shards[i].pending)
+		l.shards[i].mu.Unlock()
+	}
 	if pending > 10*line {
 		t.Errorf("%d bytes pending, the bound is %d", pending, 10*line)
 	}
@@ -87,25 +92,40 @@ func TestEventLogBoundedWhenNotRead(t *testing.T) {
 }
 
 // TestEventLogWritesAllWhenRead: a log that is read loses nothing and
-// writes everything by close, in order.
+// writes everything by close, in time order across connections (which go
+// to different pending buffers) and in publishing order within one.
 func TestEventLogWritesAllWhenRead(t *testing.T) {
 	var buf bytes.Buffer
 	l := newEventLog(&buf, false, logMaxPending)
 	go l.run()
-	for i := range 3 {
+	t0 := sampleEvent().Time
+	const n = 200
+	for i := range n {
 		e := sampleEvent()
+		e.ConnectionID = strconv.Itoa(i % 7)
+		e.Time = t0.Add(time.Duration(i/2) * time.Millisecond) // pairs share a time
 		e.Size = i + 1
 		l.add(e)
 	}
 	l.close()
 	got := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	if len(got) != 3 || l.droppedTotal() != 0 {
-		t.Fatalf("lines %q", got)
+	if len(got) != n || l.droppedTotal() != 0 {
+		t.Fatalf("%d lines, %d dropped", len(got), l.droppedTotal())
 	}
+	last := map[string]int{}
+	prev := ""
 	for i, g := range got {
-		if !strings.Contains(g, " size="+string(rune('1'+i))+" ") {
-			t.Errorf("line %d out of order: %s", i, g)
+		ts := g[:len("15:04:05.000")]
+		if ts < prev {
+			t.Errorf("line %d out of time order: %s after %s", i, ts, prev)
 		}
+		prev = ts
+		m := regexp.MustCompile(` conn=(\d+) .* size=(\d+) `).FindStringSubmatch(g)
+		size, _ := strconv.Atoi(m[2])
+		if size <= last[m[1]] {
+			t.Errorf("connection %s: size %d after %d", m[1], size, last[m[1]])
+		}
+		last[m[1]] = size
 	}
 }
 
