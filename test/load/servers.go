@@ -215,9 +215,6 @@ func startProcess(name string, wantStats bool, path string, args ...string) (*pr
 			line := sc.Bytes()
 			p.log.Write(line)
 			p.log.Write(newline)
-			if signalled && !wantStats {
-				continue // serve's event log: kept for error reports, not parsed
-			}
 			if m := childURL.FindSubmatch(line); m != nil && p.URL == "" {
 				p.URL = string(m[1])
 			} else if m := childStats.FindSubmatch(line); m != nil {
@@ -228,8 +225,15 @@ func startProcess(name string, wantStats bool, path string, args ...string) (*pr
 			if !signalled && p.URL != "" && (p.Stats != "" || !wantStats) {
 				signalled = true
 				close(found)
+				if !wantStats {
+					break // the rest is serve's event log
+				}
 			}
 		}
+		// serve's event log: kept (the tail) for error reports, copied in
+		// large reads rather than scanned line by line, so the harness
+		// costs the shared CPUs little however much serve logs.
+		_, _ = io.Copy(p.log, stdout)
 		_ = cmd.Wait()
 		close(p.done)
 	}()
