@@ -1,6 +1,7 @@
 package client
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -8,6 +9,14 @@ import (
 
 // DefaultLogCapacity is how many entries a Log keeps when no capacity is given.
 const DefaultLogCapacity = 10000
+
+// DefaultLogBytes bounds the memory of a Log's entries (their texts and
+// notes, plus entryOverhead each), whatever their count: 10 000 entries of
+// 128 KB frames would otherwise hold 1.3 GB.
+const DefaultLogBytes = 32 << 20
+
+// entryOverhead is what an Entry costs beside its strings.
+const entryOverhead = 128
 
 // Dir says what an Entry records: a frame this client sent, a frame it
 // received, or an event of the connection (connected, closed, an error).
@@ -61,8 +70,10 @@ type Entry struct {
 	Note string
 }
 
-// Log is a bounded ring buffer of entries, oldest first. When it is full, each
-// new entry drops the oldest one and Dropped counts it.
+// Log is a bounded ring buffer of entries, oldest first. When it holds its
+// capacity in entries, or more than its byte bound (DefaultLogBytes), each
+// new entry drops the oldest ones and Dropped counts them. The newest entry
+// is always kept, however large.
 //
 // Log is safe for concurrent use: a client's reader goroutine appends while the
 // window reads. Len and At are O(1), so a widget.List can show a Log directly.
@@ -73,14 +84,16 @@ type Entry struct {
 // BySeq is O(1) as well: a filtered view can hold sequence numbers, which stay
 // valid while the ring wraps, instead of indices, which shift.
 type Log struct {
-	mu      sync.RWMutex
-	buf     []Entry // grows up to cap, then wraps
-	cap     int
-	head    int // index in buf of the oldest entry
-	n       int // entries held
-	nextSeq uint64
-	dropped uint64
-	gen     atomic.Uint64
+	mu       sync.RWMutex
+	buf      []Entry // grows up to cap, then wraps
+	cap      int
+	maxBytes int
+	bytes    int // entrySize of the entries held
+	head     int // index in buf of the oldest entry
+	n        int // entries held
+	nextSeq  uint64
+	dropped  uint64
+	gen      atomic.Uint64
 	// matchFrom[dir] is where AnnotateMatch starts looking for entries of
 	// that direction: every earlier one is routed or older than
 	// MatchWindow. It only moves forward, so a flood costs O(1) per match
@@ -100,8 +113,21 @@ func NewLog(capacity int) *Log {
 	if capacity <= 0 {
 		capacity = DefaultLogCapacity
 	}
-	return &Log{cap: capacity, nextSeq: 1}
+	return &Log{cap: capacity, maxBytes: DefaultLogBytes, nextSeq: 1}
 }
+
+// LimitBytes sets the log's byte bound (DefaultLogBytes when n <= 0) and
+// returns the log. Call it before the log is shared.
+func (l *Log) LimitBytes(n int) *Log {
+	if n <= 0 {
+		n = DefaultLogBytes
+	}
+	l.maxBytes = n
+	return l
+}
+
+// entrySize is what an entry counts against the byte bound.
+func entrySize(e *Entry) int { return len(e.Text) + len(e.Note) + entryOverhead }
 
 // Capacity returns the most entries the log keeps.
 func (l *Log) Capacity() int { return l.cap }
@@ -115,18 +141,32 @@ func (l *Log) Append(e Entry) uint64 {
 	l.mu.Lock()
 	e.Seq = l.nextSeq
 	l.nextSeq++
+	l.bytes += entrySize(&e)
 	switch {
 	case l.n < len(l.buf):
-		// Room left after a Clear.
+		// Room left after a Clear or a drop for size.
 		l.buf[(l.head+l.n)%len(l.buf)] = e
 		l.n++
 	case len(l.buf) < l.cap:
-		// Still growing: the entries are buf[0:n] in order, head is 0.
+		// Still growing: the entries are buf[0:n] in order, head is 0
+		// (after drops for size, rotated to be so again).
+		if l.head != 0 {
+			l.buf = slices.Concat(l.buf[l.head:], l.buf[:l.head])
+			l.head = 0
+		}
 		l.buf = append(l.buf, e)
 		l.n++
 	default:
+		l.bytes -= entrySize(&l.buf[l.head])
 		l.buf[l.head] = e
 		l.head = (l.head + 1) % len(l.buf)
+		l.dropped++
+	}
+	for l.bytes > l.maxBytes && l.n > 1 {
+		l.bytes -= entrySize(&l.buf[l.head])
+		l.buf[l.head] = Entry{} // let its text be collected
+		l.head = (l.head + 1) % len(l.buf)
+		l.n--
 		l.dropped++
 	}
 	l.mu.Unlock()
@@ -194,7 +234,7 @@ func (l *Log) Dropped() uint64 {
 func (l *Log) Clear() {
 	l.mu.Lock()
 	clear(l.buf) // let the texts be collected
-	l.head, l.n, l.dropped = 0, 0, 0
+	l.head, l.n, l.dropped, l.bytes = 0, 0, 0, 0
 	l.mu.Unlock()
 	l.gen.Add(1)
 }

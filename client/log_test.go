@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +396,41 @@ func TestLogAnnotateMatchSkipsStaleEntries(t *testing.T) {
 	}
 	if seq, ok := l.AnnotateMatch(Sent, "y", "route"); !ok || seq != a+1 {
 		t.Errorf("AnnotateMatch(y) = %d, %v; want %d", seq, ok, a+1)
+	}
+}
+
+// TestLogBoundedByBytes: a log is bounded by the bytes of its entries as
+// well as their count (issue 9 item 10): big frames push out the oldest
+// entries, Dropped counts them, the newest entry is always kept, and the
+// entries stay in order as the log grows again.
+func TestLogBoundedByBytes(t *testing.T) {
+	l := NewLog(100).LimitBytes(10 * (1000 + 2 + entryOverhead))
+	big := strings.Repeat("x", 1000)
+	for i := 0; i < 25; i++ {
+		l.Append(Entry{Dir: Received, Text: big, Note: strconv.Itoa(i)})
+	}
+	if l.Len() != 10 || l.Dropped() != 15 {
+		t.Fatalf("Len %d Dropped %d, want 10 and 15", l.Len(), l.Dropped())
+	}
+	// Small entries: the log grows past 10 entries again, in order.
+	for i := 25; i < 60; i++ {
+		l.Append(Entry{Dir: Received, Note: strconv.Itoa(i)})
+	}
+	for i := 0; i < l.Len(); i++ {
+		e := l.At(i)
+		if i > 0 && e.Seq != l.At(i-1).Seq+1 {
+			t.Fatalf("entry %d has Seq %d after %d", i, e.Seq, l.At(i-1).Seq)
+		}
+		if got, ok := l.BySeq(e.Seq); !ok || got.Note != e.Note {
+			t.Fatalf("BySeq(%d) = %+v, %v", e.Seq, got, ok)
+		}
+	}
+	if last := l.At(l.Len() - 1); last.Note != "59" {
+		t.Errorf("newest entry %q, want 59", last.Note)
+	}
+	// One entry larger than the whole bound is kept.
+	l.Append(Entry{Dir: Received, Text: strings.Repeat("y", 50000)})
+	if l.Len() != 1 || len(l.At(0).Text) != 50000 {
+		t.Errorf("Len %d after a huge entry, want just it", l.Len())
 	}
 }

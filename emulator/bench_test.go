@@ -170,6 +170,7 @@ func BenchmarkHandleMessage(b *testing.B) {
 		b.Fatal(err)
 	}
 	c := &conn{g: g, id: "R1kmxc2VNjMCFIA=", connectedAt: time.Now(), domainName: "127.0.0.1:8080", sourceIP: "127.0.0.1"}
+	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.writing = true // no writer goroutine: frames stay queued
 	msg := []byte(`{"action":"message","messageId":1}`)
 	b.ReportAllocs()

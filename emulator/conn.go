@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -47,6 +48,16 @@ type conn struct {
 	apiKey      string
 	authorizer  map[string]string
 
+	// ctx ends when the connection starts closing or drops (cancel): the
+	// renders and integration calls of its messages stop then, as nobody
+	// is left to answer. It is a child of the gateway's message context.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	// inflight holds a token for each of the connection's messages whose
+	// integration runs in a goroutine (MaxInflightPerConnection).
+	inflight chan struct{}
+
 	lastActive atomic.Int64 // unix nanoseconds of the last frame or ping from the client
 	framesIn   atomic.Uint64
 	framesOut  atomic.Uint64
@@ -63,6 +74,12 @@ type conn struct {
 	closeQueued bool        // the writer sends the close frame once the queue is written
 	closeCode   int
 	closeReason string
+	faultTimers []*time.Timer // close faults that fire a time after the connect
+
+	hist        *history // what happened on the connection, bounded (history.go)
+	origin      string
+	subprotocol string
+	query       string
 }
 
 type outFrame struct {
@@ -84,7 +101,18 @@ func newConn(g *Gateway, ws *websocket.Conn, lim *limitConn, req *request, tail 
 		connectedAt: req.rc.ConnectedAt,
 		apiKey:      req.rc.APIKey,
 		authorizer:  req.rc.Authorizer,
+		inflight:    make(chan struct{}, g.opts.MaxInflightPerConnection),
+		hist:        &history{},
+		origin:      req.head.Get("Origin"),
+		subprotocol: ws.Subprotocol(),
+		query:       req.query.Encode(),
 	}
+	note := "connected"
+	if c.subprotocol != "" {
+		note += " (subprotocol " + c.subprotocol + ")"
+	}
+	c.hist.add(HistoryEvent, nil, 0, req.rc.RequestID, note)
+	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.lastActive.Store(c.connectedAt.UnixNano())
 	ws.SetPingHandler(c.onPing)
 	ws.SetPongHandler(func(string) error { c.touch(); return nil })
@@ -359,6 +387,7 @@ func (c *conn) closeWith(code int, reason string) bool {
 	c.closing = true
 	c.closed.Store(true)
 	c.closeCode, c.closeReason = code, reason
+	c.cancel() // the answers of messages in flight can no longer be sent
 	if c.writing {
 		c.closeQueued = true
 		c.mu.Unlock()
@@ -380,8 +409,12 @@ func (c *conn) sendClose(code int, reason string) {
 	}
 }
 
-// abort drops the TCP connection; the read loop then finishes.
-func (c *conn) abort() { _ = c.lim.Conn.Close() }
+// abort drops the TCP connection and stops the work of its messages; the
+// read loop then finishes.
+func (c *conn) abort() {
+	c.cancel()
+	_ = c.lim.Conn.Close()
+}
 
 // finish ends the connection: the read loop's last act.
 func (c *conn) finish(err error) {
@@ -390,12 +423,19 @@ func (c *conn) finish(err error) {
 		c.limit(closeMessageTooBig, reasonTooBig, le.Error())
 		c.lim.drainUntilClose(time.Now().Add(c.g.opts.CloseTimeout))
 	}
+	if err == errShortClose {
+		c.limit(closeProtocolError, "", err.Error()) // the client has closed: nothing to wait for
+	}
 	c.mu.Lock()
 	if !c.closing {
 		c.closing = true
 		c.closed.Store(true)
 		c.closeCode, c.closeReason = closeCause(err)
 	}
+	for _, t := range c.faultTimers {
+		t.Stop()
+	}
+	c.faultTimers = nil
 	code, reason := c.closeCode, c.closeReason
 	c.queue, c.queued = nil, 0
 	c.timer.Stop()
@@ -438,6 +478,9 @@ func (c *conn) info() ConnectionInfo {
 		FramesOut:    c.framesOut.Load(),
 		BytesIn:      c.bytesIn.Load(),
 		BytesOut:     c.bytesOut.Load(),
+		Origin:       c.origin,
+		Subprotocol:  c.subprotocol,
+		Query:        c.query,
 	}
 }
 
@@ -453,4 +496,7 @@ type ConnectionInfo struct {
 	FramesOut    uint64    // data frames written
 	BytesIn      uint64
 	BytesOut     uint64
+	Origin       string // the upgrade request's Origin header (a browser's page)
+	Subprotocol  string // the subprotocol the gateway selected, if any
+	Query        string // the upgrade request's query string, encoded
 }

@@ -44,6 +44,14 @@ const (
 	// process payload"; a WebSocket client gets the "Internal server error"
 	// frame, like other failures (docs/DECISIONS.md, Gateway).
 	CodeBadPayload
+	// CodeThrottled: the gateway already runs MaxConcurrentRequests
+	// integration calls: 429 on $connect, "Too Many Requests" on a message
+	// (docs/DECISIONS.md, Gateway).
+	CodeThrottled
+	// CodeCanceled: the work stopped because its connection closed or the
+	// gateway is closing; nobody is left to answer (500 if it ever reaches
+	// an upgrade).
+	CodeCanceled
 )
 
 // The codes of the @connections management API, named after the exception
@@ -88,6 +96,8 @@ var codeTable = map[Code]codeWire{
 	CodeUnsupportedMediaType: {"UnsupportedMediaType", http.StatusUnsupportedMediaType, "Unsupported Media Type", false},
 	CodeUnauthorized:         {"Unauthorized", http.StatusUnauthorized, "Unauthorized", false},
 	CodeBadPayload:           {"BadPayload", http.StatusBadRequest, "Internal server error", false},
+	CodeThrottled:            {"Throttled", http.StatusTooManyRequests, "Too Many Requests", false},
+	CodeCanceled:             {"Canceled", http.StatusInternalServerError, "Internal server error", false},
 
 	CodeBadRequest:         {"BadRequestException", http.StatusBadRequest, "Bad request", true},
 	CodeGone:               {"GoneException", http.StatusGone, "The connection with the provided id no longer exists.", false},
@@ -181,6 +191,9 @@ func classify(err error) *Error {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Code: CodeTimeout, Detail: "Execution failed due to a timeout error", Err: err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Code: CodeCanceled, Detail: "the integration call was stopped: the connection closed or the gateway is closing", Err: err}
 	}
 	return &Error{Code: CodeIntegrationFailure, Detail: "Execution failed due to an integration error", Err: err}
 }

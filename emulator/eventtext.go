@@ -77,6 +77,11 @@ func (e *Event) appendDetails(b []byte) []byte {
 		}
 	case EventConfig:
 		b = appendField(b, "outcome", e.Config.String())
+	case EventFault:
+		if f := e.Fault; f != nil {
+			b = appendField(b, "fault", f.Kind.String())
+			b = appendValue(b, "detail", f.Detail)
+		}
 	}
 	return b
 }

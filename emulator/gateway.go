@@ -51,10 +51,20 @@ type Options struct {
 	// TLS, when set, serves wss:// and https:// with this configuration
 	// (see package tlscert for the workbench's certificate).
 	TLS *tls.Config
-	// MaxConcurrentRequests bounds the messages being handled at once by
-	// integrations that wait on the network; a client that sends faster
-	// waits. Default 1024.
+	// MaxConcurrentRequests bounds the messages being handled at once, by
+	// the whole gateway, by integrations that wait on the network. A
+	// message beyond it is answered at once with the "Too Many Requests"
+	// error frame; no read loop ever waits for another connection's work.
+	// Default 1024.
 	MaxConcurrentRequests int
+	// MaxInflightPerConnection bounds one connection's messages in such
+	// integrations; a client that sends faster waits (its own read loop
+	// stops reading until one finishes), and nobody else does. Default 64.
+	MaxInflightPerConnection int
+	// HTTPIdleTimeout closes an HTTP keep-alive connection (an
+	// @connections client's) that sends no request for this long. Default
+	// 60 s.
+	HTTPIdleTimeout time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -76,6 +86,12 @@ func (o Options) withDefaults() Options {
 	if o.MaxConcurrentRequests <= 0 {
 		o.MaxConcurrentRequests = 1024
 	}
+	if o.MaxInflightPerConnection <= 0 {
+		o.MaxInflightPerConnection = 64
+	}
+	if o.HTTPIdleTimeout <= 0 {
+		o.HTTPIdleTimeout = 60 * time.Second
+	}
 	return o
 }
 
@@ -91,7 +107,8 @@ const readBufferSize = 1024
 // Goroutines: Open starts the HTTP server's goroutine; each connection has a
 // read loop goroutine for its whole life and a writer goroutine only while it
 // has frames queued; messages for integrations that wait on the network run
-// in goroutines of their own. Close waits for all of them.
+// in goroutines of their own. Close stops them all, and waits for them until
+// its deadline is near, never past it.
 type Gateway struct {
 	opts     Options
 	snap     atomic.Pointer[Snapshot]
@@ -99,20 +116,28 @@ type Gateway struct {
 	events   bus
 	calls    inFlight // integration calls in flight, for @connections attribution
 	upgrader websocket.Upgrader
-	sem      chan struct{} // bounds blocking message handlers
+	sem      chan struct{} // bounds blocking message handlers, gateway-wide
 
-	// ctx is the parent of every integration call; Close cancels it only
-	// when its deadline passes before the connections have finished.
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // connection goroutines, message handlers, upgrade handlers
+	// msgCtx is the parent of every message's work (each connection's ctx,
+	// and the integration calls of messages); Close cancels it first, as
+	// no answer can reach a client any more. ctx is the parent of $connect,
+	// the authorizer and $disconnect, which Close lets finish until its
+	// deadline is near.
+	msgCtx     context.Context
+	cancelMsgs context.CancelFunc
+	ctx        context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup // connection goroutines, message handlers, upgrade handlers
 
-	mu     sync.Mutex
-	conns  map[string]*conn
-	closed bool
-	ln     net.Listener
-	srv    *http.Server
-	served chan struct{} // closed when the HTTP server's goroutine returns
+	mu    sync.Mutex
+	conns map[string]*conn
+
+	histMu     sync.Mutex
+	closedHist []closedHistory // the last closed connections' histories (history.go)
+	closed     bool
+	ln         net.Listener
+	srv        *http.Server
+	served     chan struct{} // closed when the HTTP server's goroutine returns
 }
 
 // New compiles api and returns a gateway that is not listening yet.
@@ -131,6 +156,7 @@ func New(api *model.API, opts Options) (*Gateway, error) {
 		cancel: cancel,
 		conns:  map[string]*conn{},
 	}
+	g.msgCtx, g.cancelMsgs = context.WithCancel(ctx)
 	g.snap.Store(snap)
 	g.upgrader = websocket.Upgrader{
 		ReadBufferSize:   readBufferSize,
@@ -170,6 +196,7 @@ func (g *Gateway) Open() error {
 	g.srv = &http.Server{
 		Handler:           g,
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       g.opts.HTTPIdleTimeout,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
 	g.served = make(chan struct{})
@@ -241,6 +268,11 @@ func (g *Gateway) Update(api *model.API) error {
 			c.onTimer() // re-arm (or close) with the new timeouts now
 		}
 	}
+	if old.faults != nil || snap.faults != nil {
+		for _, c := range g.connList() {
+			g.armCloseFaults(c, snap) // close faults that fire a time after the connect
+		}
+	}
 	g.events.publish(Event{Kind: EventConfig, Config: ConfigApplied})
 	return nil
 }
@@ -260,10 +292,24 @@ func (g *Gateway) Snapshot() *Snapshot { return g.snap.Load() }
 // Subscription.Dropped) rather than slowing the gateway.
 func (g *Gateway) Subscribe(buffer int) *Subscription { return g.events.subscribe(buffer) }
 
-// Close closes every connection with 1001 "Going away", runs $disconnect for
-// each, and waits for every goroutine the gateway started. When ctx ends
-// first, it drops the remaining connections, cancels running integrations,
-// and returns ctx's error once they have stopped.
+// forceMargin is how long before ctx's deadline Close stops waiting
+// politely and cuts off what still runs, so that it returns by the
+// deadline (a quarter of the time left when that is shorter).
+const forceMargin = 250 * time.Millisecond
+
+// Close stops listening, stops the work of messages in flight (nobody could
+// get their answers), closes every connection with 1001 "Going away", runs
+// $disconnect for each, and waits for the gateway's goroutines. HTTP
+// connections with no request in flight (an idle keep-alive, a client that
+// never sent one, an @connections request still sending its body) are
+// closed at once; nothing waits for them.
+//
+// Close returns by ctx's deadline whatever is running: when the deadline
+// is near (forceMargin) or ctx is canceled, it cancels $connect, $disconnect
+// and authorizer calls, drops the remaining connections and returns an
+// error wrapping ctx's error. A goroutine that has not stopped by the
+// deadline (a Lambda call that ignores cancellation) is left to end on its
+// own; Close does not wait for it.
 func (g *Gateway) Close(ctx context.Context) error {
 	g.mu.Lock()
 	if g.closed {
@@ -271,14 +317,13 @@ func (g *Gateway) Close(ctx context.Context) error {
 		return nil
 	}
 	g.closed = true
-	srv, served := g.srv, g.served
+	ln, srv, served := g.ln, g.srv, g.served
 	g.mu.Unlock()
 
-	var err error
+	g.cancelMsgs()
 	if srv != nil {
-		// Stops listening and waits for requests in flight: @connections
-		// calls and upgrades whose $connect is running.
-		err = srv.Shutdown(ctx)
+		srv.SetKeepAlivesEnabled(false) // also closes idle keep-alive connections
+		_ = ln.Close()                  // Serve returns; upgrades and requests in flight go on
 	}
 	for _, c := range g.connList() {
 		c.closeWith(closeGoingAway, reasonGoingAway)
@@ -288,23 +333,54 @@ func (g *Gateway) Close(ctx context.Context) error {
 		g.wg.Wait()
 		close(done)
 	}()
+	grace := ctx
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		grace, cancel = context.WithDeadline(ctx, d.Add(-min(time.Until(d)/4, forceMargin)))
+		defer cancel()
+	}
+	var err error
 	select {
 	case <-done:
-	case <-ctx.Done():
-		err = ctx.Err()
-		g.cancel()
-		for _, c := range g.connList() {
-			c.abort()
-		}
-		<-done
+	case <-grace.Done():
+		err = g.force(ctx, srv, done)
 	}
 	g.cancel()
-	if served != nil {
+	if srv != nil {
+		// Every connection with a request in flight has finished: close
+		// the rest (no request yet, a body half sent, TLS handshakes).
 		_ = srv.Close()
-		<-served
+		select {
+		case <-served:
+		case <-ctx.Done():
+		}
 	}
 	g.events.close()
 	return err
+}
+
+// force cuts off what Close found still running when its deadline neared:
+// it cancels every call, drops every connection and the HTTP server's
+// connections, and waits for the goroutines until ctx's deadline. The
+// error says how many goroutines were still running, if any.
+func (g *Gateway) force(ctx context.Context, srv *http.Server, done <-chan struct{}) error {
+	g.cancel()
+	for _, c := range g.connList() {
+		c.abort()
+	}
+	if srv != nil {
+		_ = srv.Close()
+	}
+	cause := ctx.Err()
+	if cause == nil {
+		cause = context.DeadlineExceeded
+	}
+	select {
+	case <-done:
+		return fmt.Errorf("close: cut off connections and calls still running near the deadline: %w", cause)
+	case <-ctx.Done():
+		return fmt.Errorf("close: returned at the deadline with work still stopping: %w", cause)
+	}
 }
 
 func (g *Gateway) connList() []*conn {
@@ -356,8 +432,9 @@ func (g *Gateway) lookup(id string) *conn {
 }
 
 // ServeHTTP serves the WebSocket endpoint /{stage} and the @connections API
-// (/{stage}/@connections/{id} and /@connections/{id}); any other path is
-// API Gateway's 403 {"message":"Forbidden"}.
+// (/{stage}/@connections/{id} and /@connections/{id}), and wsworkbench's own
+// endpoints under /@wsworkbench/ (see serveInspect); any other path is API
+// Gateway's 403 {"message":"Forbidden"}.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap := g.snap.Load()
 	segs, ok := pathSegments(r.URL)
@@ -375,6 +452,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.serveConnections(w, r, segs[1:])
 	case len(segs) >= 2 && segs[0] == snap.stage && segs[1] == "@connections":
 		g.serveConnections(w, r, segs[2:])
+	case len(segs) >= 1 && segs[0] == InspectPrefix:
+		g.serveInspect(w, r, segs[1:])
 	default:
 		writeMessage(w, http.StatusForbidden, "Forbidden")
 	}

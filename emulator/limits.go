@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -37,6 +38,12 @@ type limitError struct {
 func (e *limitError) Error() string {
 	return fmt.Sprintf("%s of %d bytes is over the %d-byte limit", e.what, e.size, e.limit)
 }
+
+// errShortClose is a close frame whose payload is one byte. RFC 6455
+// section 5.5.1: a close frame's body, when present, starts with a 2-byte
+// status code, so one byte is a protocol error (1002). gorilla reads it as
+// a close without a status and would answer with an empty close frame.
+var errShortClose = errors.New("the client sent a close frame with a 1-byte payload; RFC 6455 requires none or a 2-byte status code first")
 
 // limitConn watches the WebSocket frame headers in the bytes a client sends,
 // before gorilla parses them, because gorilla can limit a message but not a
@@ -227,6 +234,9 @@ func (l *limitConn) scan(p []byte) (off, end int, err error) {
 		opcode := l.hdr[0] & 0x0f
 		if opcode == 8 {
 			l.closeSeen = true
+			if size == 1 && !l.lingering {
+				return start, i, errShortClose
+			}
 		}
 		if opcode >= 8 || l.lingering {
 			continue // control frames: gorilla checks them

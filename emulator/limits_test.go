@@ -347,3 +347,17 @@ func TestOpenPortInUse(t *testing.T) {
 	}
 	g2.Close(t.Context())
 }
+
+// TestCloseFrameOneBytePayload: a close frame with a 1-byte payload is a
+// protocol error (RFC 6455 section 5.5.1): the gateway answers with close
+// 1002, not an empty close frame (issue 9 item 10).
+func TestCloseFrameOneBytePayload(t *testing.T) {
+	g := start(t, seedAPI())
+	ws := dial(t, g)
+	if err := ws.WriteControl(websocket.CloseMessage, []byte{0x03}, time.Now().Add(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := expectClose(t, ws); code != closeProtocolError {
+		t.Errorf("close code %d, want 1002", code)
+	}
+}

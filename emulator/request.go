@@ -25,11 +25,18 @@ import (
 type request struct {
 	g     *Gateway
 	snap  *Snapshot
+	fault *model.MessageFault // the message fault that applies, if any
 	rc    RequestContext
 	body  []byte      // the message; nil on $connect and $disconnect
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
 	query url.Values
 	trace bool // someone subscribes to events
+
+	// done stops the request's renders when it closes: the connection's
+	// context for a message (the client left, the gateway closes). budget
+	// is the time each render may take: the integration timeout, scaled.
+	done   <-chan struct{}
+	budget time.Duration
 
 	ctxMap  map[string]any    // $context for templates, built on first use
 	ctxFlat map[string]string // $context for selection expressions, built on first use
@@ -225,6 +232,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		StageVariables: r.snap.api.Stage.Variables,
 		Context:        &r.rc,
 	}
+	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {
 		body, templated, err := r.requestBody(ci)
 		if err != nil {
@@ -309,7 +317,7 @@ func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated b
 		}
 		return body, false, nil
 	}
-	out, err := r.render(TemplateRequest, t, value, r.body)
+	out, err := r.render(TemplateRequest, t, value, r.body, r.rc.RequestTime.Add(r.budget))
 	if err != nil {
 		return nil, false, err
 	}
@@ -350,7 +358,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 		}
 		return body, nil
 	}
-	return r.render(TemplateResponse, t, value, res.Body)
+	return r.render(TemplateResponse, t, value, res.Body, time.Now().Add(r.budget))
 }
 
 // pickTemplate chooses a template: by the selection expression when there
@@ -384,10 +392,13 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // does not stay in memory.
 const maxPooledRender = 64 << 10
 
-// render renders t with body as $input, publishing the result. A request
-// template that reads a message starting like JSON but not valid JSON is
-// CodeBadPayload; any other failure is a configuration error.
-func (r *request) render(side TemplateSide, t *compiledTemplate, value string, body []byte) ([]byte, error) {
+// render renders t with body as $input by deadline, publishing the result.
+// A request template that reads a message starting like JSON but not valid
+// JSON is CodeBadPayload; a render past its deadline is CodeTimeout (the
+// client gets "Endpoint request timed out", as when a backend is too slow);
+// a render stopped because the connection closed is CodeCanceled; any other
+// failure is a configuration error.
+func (r *request) render(side TemplateSide, t *compiledTemplate, value string, body []byte, deadline time.Time) ([]byte, error) {
 	buf := renderBufs.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooledRender {
@@ -399,7 +410,9 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	if r.trace {
 		start = time.Now()
 	}
-	err := t.tpl.RenderTo(buf, r.input(t, body))
+	in := r.input(t, body)
+	in.Deadline, in.Done = deadline, r.done
+	err := t.tpl.RenderTo(buf, in)
 	if r.trace {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
@@ -413,6 +426,10 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	switch {
 	case err != nil && side == TemplateRequest && errors.Is(err, vtl.ErrPayload):
 		return nil, &Error{Code: CodeBadPayload, Detail: "Could not process payload", Err: err}
+	case errors.Is(err, vtl.ErrTimeout):
+		return nil, &Error{Code: CodeTimeout, Detail: fmt.Sprintf("Execution failed due to a timeout error: the %s template ran past the integration timeout (%v)", side, r.budget), Err: err}
+	case errors.Is(err, vtl.ErrCanceled):
+		return nil, &Error{Code: CodeCanceled, Detail: fmt.Sprintf("the %s template was stopped: the connection closed", side), Err: err}
 	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 	}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -23,11 +24,19 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
 	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
+	req.done = c.ctx.Done()
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
+	c.hist.add(HistoryIn, data, len(data), requestID, "")
 	if req.trace {
 		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
+	}
+	if snap.faults != nil {
+		defer c.closeAfterMessages(snap, c.framesIn.Load())
+		if g.faultBeforeRouting(c, req) {
+			return
+		}
 	}
 
 	route := g.selectRoute(req)
@@ -37,21 +46,47 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		return
 	}
 	req.rc.RouteKey = route.key
-	if route.integ != nil && route.integ.typ.blocking {
-		// The request now belongs to the goroutine and is not recycled:
-		// the integration may still hold it when a timeout ends the call.
-		// The read loop holds a WaitGroup count, so this Add is safe.
-		g.sem <- struct{}{}
-		g.wg.Add(1)
-		go func() {
-			defer g.wg.Done()
-			defer func() { <-g.sem }()
-			g.runMessage(c, req, route, false)
-		}()
+	if snap.faults != nil {
+		req.fault = snap.faults.messageFault(route.key, c.id)
+	}
+	if req.fault != nil || route.integ != nil && route.integ.typ.blocking {
+		g.startMessage(c, req, route)
 		return
 	}
 	g.runMessage(c, req, route, true)
 	recycle(req)
+}
+
+// startMessage runs a message whose integration waits on the network in a
+// goroutine of its own. The read loop waits only for its own connection's
+// bound (MaxInflightPerConnection), never for others' work: when the
+// gateway-wide bound is reached the message is answered at once with the
+// "Too Many Requests" frame. The request now belongs to the goroutine and
+// is not recycled: the integration may still hold it when a timeout ends
+// the call.
+func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
+	select {
+	case c.inflight <- struct{}{}:
+	case <-c.ctx.Done():
+		return // the connection is closing: nobody would get the answer
+	}
+	select {
+	case g.sem <- struct{}{}:
+	default:
+		<-c.inflight
+		e := &Error{Code: CodeThrottled, Detail: fmt.Sprintf("the gateway already runs %d integration calls (MaxConcurrentRequests); the message was not sent to the backend", cap(g.sem))}
+		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), true)
+		recycle(req)
+		return
+	}
+	// The read loop holds a WaitGroup count, so this Add is safe.
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer func() { <-g.sem; <-c.inflight }()
+		g.runMessage(c, req, route, false)
+	}()
 }
 
 // requests recycles the requests of messages handled on the read loop (a
@@ -109,7 +144,14 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 // the route response of a two-way route, or AWS's error frame. onReadLoop
 // says whether it runs on c's read loop, which may write the frame itself.
 func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onReadLoop bool) {
-	out, err := req.run(g.ctx, route)
+	if req.fault != nil {
+		g.runFaultyMessage(c, req, route)
+		return
+	}
+	out, err := req.run(g.msgCtx, route)
+	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
+		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
+	}
 	if err != nil {
 		e := classify(err)
 		req.publishError(e)
@@ -121,6 +163,14 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 	}
 }
 
+// oversizedAnswer is the error for a route response over API Gateway's
+// message limit (128 KB): a WebSocket message cannot be larger, so the
+// client gets the "Internal server error" frame instead (docs/DECISIONS.md,
+// Gateway) and the log says why.
+func oversizedAnswer(size, limit int) *Error {
+	return &Error{Code: CodeIntegrationFailure, Detail: fmt.Sprintf("Execution failed: the route response is %d bytes, over the %d-byte message limit; the client gets the error frame instead", size, limit)}
+}
+
 // sendFrame sends a frame the gateway itself answers with (a route
 // response or an error frame): written at once from the read loop when no
 // write is in progress (onReadLoop), queued otherwise. data may belong to
@@ -129,6 +179,7 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 // and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
+		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 		if req.trace {
 			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
@@ -145,6 +196,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		}
 		return
 	}
+	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 	if req.trace {
 		req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 	}
@@ -176,7 +228,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string, now ti
 // $disconnect backend gets GoneException, as on AWS.
 func (g *Gateway) disconnect(c *conn, code int, reason string) {
 	snap := g.snap.Load()
-	req := &request{g: g, snap: snap, trace: g.events.active()}
+	req := &request{g: g, snap: snap, trace: g.events.active(), done: g.ctx.Done()}
 	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect, time.Now(), g.ids.requestID())
 	req.rc.DisconnectStatusCode = code
 	req.rc.DisconnectReason = reason
@@ -187,6 +239,7 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Restapi":       {""},
 	}
 	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
+	g.keepHistory(c, closeNote(code, reason))
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return

@@ -287,6 +287,8 @@ func TestCodeTable(t *testing.T) {
 		{CodeUnsupportedMediaType, "UnsupportedMediaType", 415, "Unsupported Media Type"},
 		{CodeUnauthorized, "Unauthorized", 401, "Unauthorized"},
 		{CodeBadPayload, "BadPayload", 400, "Internal server error"},
+		{CodeThrottled, "Throttled", 429, "Too Many Requests"},
+		{CodeCanceled, "Canceled", 500, "Internal server error"},
 		{CodeBadRequest, "BadRequestException", 400, "Bad request"},
 		{CodeGone, "GoneException", 410, "The connection with the provided id no longer exists."},
 		{CodePayloadTooLarge, "PayloadTooLargeException", 413, "Request entity too large"},

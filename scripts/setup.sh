@@ -15,7 +15,7 @@ want=app
 
 app_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xauth imagemagick xdotool chromium awscli)
+test_pkgs=(xvfb xauth imagemagick xdotool chromium awscli libxml2-utils)
 
 pkgs=("${app_pkgs[@]}")
 [ "$want" = all ] && pkgs+=("${test_pkgs[@]}")

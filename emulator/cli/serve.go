@@ -32,8 +32,10 @@ func init() {
 }
 
 // serveShutdownTimeout bounds the close of every connection (and their
-// $disconnect routes) at exit.
-const serveShutdownTimeout = 30 * time.Second
+// $disconnect routes) at exit; a second SIGINT or SIGTERM ends serve at
+// once. Messages in flight are stopped at the first signal: nobody could
+// get their answers.
+const serveShutdownTimeout = 5 * time.Second
 
 // serveOptions are serve's command line.
 type serveOptions struct {
@@ -44,6 +46,7 @@ type serveOptions struct {
 	lambdaEndpoint string
 	lambdaMode     string
 	tls            bool
+	faults         *faultFlags
 }
 
 // runServe loads FILE, serves it until SIGINT or SIGTERM, and logs what the
@@ -75,6 +78,7 @@ func runServe(args []string, stdio Stdio) int {
 	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
 	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
 	<-ctx.Done()
+	stop() // a second signal now ends the process at once
 	return shutdownServe(g, log, stdio)
 }
 
@@ -88,6 +92,7 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	fs.StringVar(&o.lambdaMode, "lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	fs.BoolVar(&o.tls, "tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	o.faults = addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -124,6 +129,12 @@ func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
+	if err := o.faults.apply(api); err != nil {
+		return nil, failf(ExitUsage, "wsworkbench serve: %v", err)
+	}
+	if line := describeFaults(api.Settings.Faults); line != "" {
+		fmt.Fprintln(stdio.Err, line)
+	}
 	if o.timeScale > 0 {
 		api.Settings.TimeScale = o.timeScale
 	}
@@ -200,14 +211,15 @@ func (l serveLog) stopAndReport(stdio Stdio) {
 // shutdownServe closes every connection, running their $disconnect routes,
 // and flushes the log.
 func shutdownServe(g *emulator.Gateway, log serveLog, stdio Stdio) int {
-	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect")
+	fmt.Fprintln(stdio.Err, "shutting down: closing connections (1001 Going away) and running $disconnect (signal again to quit at once)")
 	ctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	closeErr := g.Close(ctx)
 	log.stopAndReport(stdio)
 	if closeErr != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown: %v\n", closeErr)
-		return ExitError
+		// serve was asked to stop and has stopped: what was cut off is
+		// worth a line, not a failure.
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: shutdown after %v: %v\n", serveShutdownTimeout, closeErr)
 	}
 	return ExitOK
 }

@@ -90,9 +90,14 @@ var (
 	buildErr  error
 )
 
-// wsworkbench builds the real binary once per test run.
+// wsworkbench builds the real binary once per test run, or returns
+// $WSWORKBENCH_BIN when set (to measure another build, as
+// docs/PERFORMANCE.md does for the shutdown times).
 func wsworkbench(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("WSWORKBENCH_BIN"); bin != "" {
+		return bin
+	}
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wsworkbench-serve-test")
 		if err != nil {

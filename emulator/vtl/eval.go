@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"time"
 )
 
 // errBreak and errStop carry #break and #stop up to the loop or the
@@ -42,6 +43,9 @@ type renderer struct {
 	steps int
 	mem   int
 
+	deadline time.Time       // when the render gives up (startClock)
+	done     <-chan struct{} // Input.Done
+
 	macroDepth int
 
 	mode    bodyMode
@@ -61,6 +65,9 @@ func (r *renderer) step(pos int) error {
 	r.steps++
 	if r.steps > r.lim.MaxSteps {
 		return r.errAt(pos, "template did too much work (more than "+strconv.Itoa(r.lim.MaxSteps)+" steps); is a loop running away?")
+	}
+	if r.steps%pollEvery == 0 {
+		return r.poll(pos)
 	}
 	return nil
 }

@@ -11,6 +11,9 @@ import (
 // for the value, or whose arguments do not fit, yields null; a method that
 // fails (an index out of range, a bad regular expression) is an error.
 func (r *renderer) call(v value, s *segment, args []value) (value, error) {
+	if err := r.pollBig(s.pos, v, args); err != nil {
+		return nullValue, err
+	}
 	switch v.k {
 	case kString:
 		return r.stringMethod(v.s, s, args)
@@ -214,11 +217,11 @@ func (r *renderer) stringMethod(str string, s *segment, args []value) (value, er
 		}
 	case "toLowerCase":
 		if n == 0 {
-			return strValue(strings.ToLower(str)), nil
+			return r.newString(s, strings.ToLower(str))
 		}
 	case "toUpperCase":
 		if n == 0 {
-			return strValue(strings.ToUpper(str)), nil
+			return r.newString(s, strings.ToUpper(str))
 		}
 	case "trim":
 		if n == 0 {

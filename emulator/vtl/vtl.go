@@ -13,8 +13,9 @@
 // the AWS documentation leaves open.
 //
 // Rendering never panics and is bounded: a #foreach runs at most 1000 times
-// (API Gateway's quota), and the output, the work done and the values built
-// are capped (see Limits). Hitting a cap is an *Error with the position of
+// (API Gateway's quota), and the output, the work done, the values built and
+// the time taken are capped (see Limits); a caller can also stop a render
+// (Input.Done). Hitting a cap is an *Error with the position of
 // the construct that hit it.
 package vtl
 
@@ -22,6 +23,7 @@ import (
 	"bytes"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // MaxTemplateSize is API Gateway's limit on the size of a mapping template
@@ -56,6 +58,15 @@ type Input struct {
 	// (gjson.ValidBytes) and BodyValid holds the answer, so a render that
 	// reads the body does not validate it again.
 	BodyChecked, BodyValid bool
+
+	// Deadline, when set and earlier than Limits.MaxTime from the start of
+	// the render, is when the render gives up with an *Error wrapping
+	// ErrTimeout.
+	Deadline time.Time
+	// Done, when set, stops the render with an *Error wrapping ErrCanceled
+	// once it is closed (a context's Done: the client left, the gateway
+	// closes).
+	Done <-chan struct{}
 }
 
 // Limits bound one render.
@@ -75,20 +86,26 @@ type Limits struct {
 	MaxSteps int
 	// MaxMemory bounds the bytes of strings, lists and maps a render builds.
 	MaxMemory int
+	// MaxTime bounds how long a render may run. The clock and Input.Done
+	// are checked every few hundred steps and before a method works on a
+	// big string, so a render stops within about a millisecond of it.
+	MaxTime time.Duration
 }
 
 // DefaultLimits returns the limits Render uses: 1000 iterations per
 // #foreach (API Gateway's quota), 1 MiB of output (eight times the largest
 // WebSocket message API Gateway accepts, 128 KB; a larger integration
 // request is almost certainly a runaway loop), two million steps (a
-// thousand-by-thousand nested loop with room to spare) and 64 MiB of
-// values.
+// thousand-by-thousand nested loop with room to spare), 64 MiB of
+// values and 29 s (API Gateway's integration timeout, the longest a client
+// waits for an answer).
 func DefaultLimits() Limits {
 	return Limits{
 		MaxForeach: 1000,
 		MaxOutput:  1 << 20,
 		MaxSteps:   2_000_000,
 		MaxMemory:  64 << 20,
+		MaxTime:    29 * time.Second,
 	}
 }
 
@@ -165,6 +182,9 @@ func (t *Template) WithLimits(l Limits) *Template {
 	if l.MaxMemory <= 0 {
 		l.MaxMemory = d.MaxMemory
 	}
+	if l.MaxTime <= 0 {
+		l.MaxTime = d.MaxTime
+	}
 	c := *t
 	c.limits = l
 	return &c
@@ -206,6 +226,7 @@ func (r *renderer) release() {
 }
 
 func (r *renderer) run() error {
+	r.startClock()
 	err := r.execBlock(r.t.body)
 	if err == errStop || err == errBreak {
 		return nil

@@ -1,0 +1,107 @@
+package vtl
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// heavyMatches runs String.matches over a 1 MB string a thousand times:
+// tens of seconds of work, each step tens of milliseconds (issue 9 item 1).
+const heavyMatches = `#set($a = "ab")#set($s = $a.repeat(500000))#foreach($i in [1..1000])#if($s.matches("(a|b)*c"))x#end#end done`
+
+// cheapLoop is a million cheap steps: it stops on the clock checked every
+// pollEvery steps, not on a big string.
+const cheapLoop = `#foreach($i in [1..1000])#foreach($j in [1..1000])#set($x = $j)#end#end`
+
+func mustParse(t *testing.T, src string) *Template {
+	t.Helper()
+	tp, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
+}
+
+// TestRenderTimeBudget: a render that runs past Limits.MaxTime or
+// Input.Deadline stops with ErrTimeout, whether its steps are slow (one
+// String.matches over a megabyte) or many.
+func TestRenderTimeBudget(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		lim       Limits
+		deadline  time.Duration // Input.Deadline from the start, when set
+	}{
+		{"matches/MaxTime", heavyMatches, Limits{MaxTime: 100 * time.Millisecond}, 0},
+		{"matches/Deadline", heavyMatches, Limits{}, 100 * time.Millisecond},
+		{"steps/MaxTime", cheapLoop, Limits{MaxTime: time.Millisecond}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tp := mustParse(t, tt.src).WithLimits(tt.lim)
+			start := time.Now()
+			var in Input
+			if tt.deadline > 0 {
+				in.Deadline = start.Add(tt.deadline)
+			}
+			_, err := tp.Render(&in)
+			took := time.Since(start)
+			var ve *Error
+			if !errors.As(err, &ve) || !errors.Is(err, ErrTimeout) {
+				t.Fatalf("err = %v, want an *Error wrapping ErrTimeout", err)
+			}
+			if !strings.Contains(ve.Msg, "time budget") {
+				t.Errorf("message %q does not name the time budget", ve.Msg)
+			}
+			t.Logf("stopped after %v: %v", took, err)
+		})
+	}
+}
+
+// TestRenderCanceled: closing Input.Done stops a running render with
+// ErrCanceled (the client left; the gateway closes).
+func TestRenderCanceled(t *testing.T) {
+	done := make(chan struct{})
+	errc := make(chan error, 1)
+	tp := mustParse(t, heavyMatches)
+	go func() {
+		_, err := tp.Render(&Input{Done: done})
+		errc <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it start; the result is the same if it has not
+	close(done)
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrCanceled) {
+			t.Fatalf("err = %v, want ErrCanceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the render did not stop within 10 s of Done closing")
+	}
+}
+
+// TestRenderBudgetUnhurried: a render within its budget is not stopped,
+// and an open Done does nothing.
+func TestRenderBudgetUnhurried(t *testing.T) {
+	tp := mustParse(t, `#foreach($i in [1..300])#set($x = $i)#end$x`)
+	got, err := tp.Render(&Input{Done: make(chan struct{}), Deadline: time.Now().Add(time.Hour)})
+	if err != nil || got != "300" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+}
+
+// TestRenderMemoryBudgetStringMethods: strings built by String methods are
+// charged to the memory budget, so a loop that keeps upper-cased copies
+// of a big string stops at MaxMemory instead of growing without end.
+func TestRenderMemoryBudgetStringMethods(t *testing.T) {
+	for _, m := range []string{"toUpperCase", "toLowerCase"} {
+		t.Run(m, func(t *testing.T) {
+			src := `#set($a = "ab")#set($s = $a.repeat(50000))#set($l = [])#foreach($i in [1..1000])#set($d = $l.add($s.` + m + `()))#end`
+			tp := mustParse(t, src).WithLimits(Limits{MaxMemory: 10 << 20})
+			_, err := tp.Render(nil)
+			if err == nil || !strings.Contains(err.Error(), "bytes of values") {
+				t.Fatalf("err = %v, want the memory budget", err)
+			}
+		})
+	}
+}
