@@ -308,7 +308,8 @@ type IntegrationAnswer struct {
 	Response  string            `json:"response,omitempty"` // the integration response's key, when Selection is ResponseMatched
 }
 
-// LambdaCall is one call of a Lambda function through the Invoke API: an
+// LambdaCall is one call of a Lambda function (through the Invoke API, or
+// run by the workbench itself when it has the code; see Functions): an
 // integration's or an authorizer's.
 type LambdaCall struct {
 	Function string `json:"function"`
@@ -321,6 +322,9 @@ type LambdaCall struct {
 	FunctionError string        `json:"functionError,omitempty"`
 	Error         string        `json:"error,omitempty"`
 	Duration      time.Duration `json:"durationNs,omitempty"`
+	// Log is the invocation's output framed by START, END and REPORT lines,
+	// when the workbench ran the function itself (see Functions).
+	Log string `json:"log,omitempty"`
 }
 
 // ConnectionsCall is one call of the @connections management API, over HTTP

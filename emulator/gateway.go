@@ -65,6 +65,9 @@ type Options struct {
 	// @connections client's) that sends no request for this long. Default
 	// 60 s.
 	HTTPIdleTimeout time.Duration
+	// Functions, when set, runs Lambda functions that have local code
+	// whenever the workspace names no Lambda endpoint (see Functions).
+	Functions Functions
 }
 
 func (o Options) withDefaults() Options {

@@ -231,6 +231,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		QueryString:    r.query,
 		StageVariables: r.snap.api.Stage.Variables,
 		Context:        &r.rc,
+		Functions:      r.g.opts.Functions,
 	}
 	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {

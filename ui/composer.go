@@ -83,6 +83,14 @@ func (c *composer) onSend() {
 		return
 	}
 	cl := c.tab.model.Client()
+	if p := cl.State().Phase; p != client.Open {
+		// Nothing goes out: say so where the person looks, and how to
+		// go on.
+		c.status.SetText("Not sent: the connection is " + cl.State().String() + ". Reconnect (Ctrl+R) first.")
+		c.status.Importance = widget.DangerImportance
+		c.status.Refresh()
+		return
+	}
 	c.tab.wb.background(func() { _ = cl.Send(text) }) // a failure is logged
 }
 

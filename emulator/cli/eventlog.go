@@ -111,7 +111,11 @@ func (l *eventLog) add(e *emulator.Event) {
 // format appends e's line, with its newline, to b.
 func (l *eventLog) format(b []byte, e *emulator.Event) []byte {
 	if !l.json {
-		return append(e.AppendLine(b), '\n')
+		b = append(e.AppendLine(b), '\n')
+		if e.Lambda != nil && e.Lambda.Log != "" {
+			b = appendFunctionLog(b, e.Lambda.Log)
+		}
+		return b
 	}
 	j, err := json.Marshal(e)
 	if err != nil {

@@ -11,7 +11,9 @@ import (
 
 	"wsworkbench/assets"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
 	"wsworkbench/emulator/workspace"
@@ -46,6 +48,8 @@ type serveOptions struct {
 	lambdaEndpoint string
 	lambdaMode     string
 	tls            bool
+	dynamoEndpoint string
+	instances      int
 	faults         *faultFlags
 }
 
@@ -55,19 +59,29 @@ type serveOptions struct {
 //	WebSocket: ws://127.0.0.1:8080/production
 //	@connections: http://127.0.0.1:8080/production/@connections
 func runServe(args []string, stdio Stdio) int {
-	opts, err := parseServeArgs(args, stdio)
+	o, err := parseServeArgs(args, stdio)
 	if err != nil {
 		return exitCode(err, stdio)
 	}
-	api, err := loadServeAPI(opts, stdio)
+	api, err := loadServeAPI(o, stdio)
 	if err != nil {
 		return exitCode(err, stdio)
 	}
-	g, err := newServeGateway(opts, api, stdio)
+	opts, cert, err := serveListener(o, stdio)
 	if err != nil {
 		return exitCode(err, stdio)
 	}
-	log := startEventLog(g, opts.log, stdio.Out)
+	local, closeLocal, err := startLocalFunctions(o, api, cert, &opts, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
+	}
+	defer closeLocal()
+	describeLambda(api, local, cert, stdio)
+	g, err := newServeGateway(o, api, opts)
+	if err != nil {
+		return exitCode(err, stdio)
+	}
+	log := startEventLog(g, o.log, stdio.Out)
 	if err := g.Open(); err != nil {
 		_ = g.Close(context.Background())
 		log.stopAndReport(stdio)
@@ -92,6 +106,8 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	fs.StringVar(&o.lambdaMode, "lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	fs.BoolVar(&o.tls, "tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	fs.StringVar(&o.dynamoEndpoint, "dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
+	fs.IntVar(&o.instances, "lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
 	o.faults = addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
@@ -106,8 +122,15 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 		return o, failf(ExitUsage, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
 	case o.log != "text" && o.log != "json" && o.log != "none":
 		return o, failf(ExitUsage, "wsworkbench serve: --log %q: want text, json or none", o.log)
+	case o.instances < 1:
+		return o, failf(ExitUsage, "wsworkbench serve: --lambda-instances must be at least 1")
 	case o.timeScale < 0:
 		return o, failf(ExitUsage, "wsworkbench serve: --time-scale must not be negative")
+	}
+	if o.dynamoEndpoint != "" {
+		if err := dynamo.CheckEndpoint(o.dynamoEndpoint); err != nil {
+			return o, failf(ExitUsage, "wsworkbench serve: --dynamodb-endpoint: %v", err)
+		}
 	}
 	if o.lambdaMode != "" {
 		if _, err := lambda.ParseMode(o.lambdaMode); err != nil {
@@ -119,7 +142,7 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 }
 
 // loadServeAPI loads the workspace, prints its warnings and applies the
-// command line's overrides to its API.
+// command line's overrides (faults, time scale, Lambda) to its API.
 func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
 	ws, err := loadWorkspace(o.file)
 	if err != nil {
@@ -144,41 +167,110 @@ func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
 	if o.lambdaMode != "" {
 		api.Settings.LambdaMode = o.lambdaMode
 	}
-	if usesLambda(api) {
-		endpoint := cmp.Or(api.Settings.LambdaEndpoint, emulator.DefaultLambdaEndpoint)
-		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, cmp.Or(api.Settings.LambdaMode, "auto"))
-	}
 	return api, nil
 }
 
-// newServeGateway compiles api into a gateway that is not listening yet,
-// with TLS when asked.
-func newServeGateway(o serveOptions, api *model.API, stdio Stdio) (*emulator.Gateway, error) {
+// serveListener returns the gateway's options for where it listens, with
+// the workbench's certificate for --tls (nil without).
+func serveListener(o serveOptions, stdio Stdio) (emulator.Options, *tlscert.Cert, error) {
 	opts := emulator.Options{Addr: o.listen}
-	if o.tls {
-		cert, err := ensureCert()
-		if err != nil {
-			return nil, failf(ExitError, "wsworkbench serve: --tls: %v", err)
-		}
-		opts.TLS = cert.ServerConfig()
-		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+	if !o.tls {
+		return opts, nil, nil
 	}
-	g, err := emulator.New(api, opts)
+	cert, err := ensureCert()
 	if err != nil {
-		name := o.file
-		if o.file == "sample" {
-			name = assets.SampleName
-		}
-		var b strings.Builder
-		for i, line := range strings.Split(err.Error(), "\n") {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			fmt.Fprintf(&b, "%s: %s", name, line)
-		}
-		return nil, failf(ExitError, "%s", b.String())
+		return opts, nil, failf(ExitError, "wsworkbench serve: --tls: %v", err)
 	}
-	return g, nil
+	opts.TLS = cert.ServerConfig()
+	fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+	return opts, cert, nil
+}
+
+// startLocalFunctions creates the file's missing tables at
+// --dynamodb-endpoint and, with no Lambda endpoint, runs the functions whose
+// code the file has here (see package localfn), setting opts.Functions. It
+// returns those functions and what stops them.
+func startLocalFunctions(o serveOptions, api *model.API, cert *tlscert.Cert, opts *emulator.Options, stdio Stdio) ([]model.Function, func(), error) {
+	none := func() {}
+	runLocal := o.file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == ""
+	if !runLocal && o.dynamoEndpoint == "" {
+		return nil, none, nil
+	}
+	if o.file == "sample" {
+		return nil, none, failf(ExitUsage, "wsworkbench serve: --dynamodb-endpoint: the sample declares no tables")
+	}
+	code, err := workspace.LoadLocal(o.file)
+	if err != nil {
+		return nil, none, failf(ExitError, "%v", err)
+	}
+	for _, w := range code.Warnings {
+		fmt.Fprintln(stdio.Err, "warning:", w)
+	}
+	for _, m := range code.DropMissing() {
+		fmt.Fprintln(stdio.Err, "Lambda:", m)
+	}
+	if o.dynamoEndpoint != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := ensureTables(ctx, o.dynamoEndpoint, code.Tables, stdio.Err)
+		cancel()
+		if err != nil {
+			return nil, none, failf(ExitError, "wsworkbench serve: --dynamodb-endpoint: %v", err)
+		}
+	}
+	if !runLocal || len(code.Functions) == 0 {
+		return nil, none, nil
+	}
+	runner, err := localFunctions(code.Functions, o.instances, cert, o.dynamoEndpoint, o.log != "none", stdio.Err)
+	if err != nil {
+		return nil, none, failf(ExitError, "wsworkbench serve: local functions: %v", err)
+	}
+	opts.Functions = runner
+	return code.Functions, func() { runner.Close() }, nil
+}
+
+// describeLambda says on stderr where Lambda calls go: the functions that
+// run here, and the endpoint for the others.
+func describeLambda(api *model.API, local []model.Function, cert *tlscert.Cert, stdio Stdio) {
+	if !usesLambda(api) {
+		return
+	}
+	for _, fn := range local {
+		where := fn.CodeDir
+		if fn.InlineCode != "" {
+			where = "inline code"
+		}
+		fmt.Fprintf(stdio.Err, "Lambda: %s (%s, %s) runs here from %s\n", fn.Name, fn.Runtime, fn.Handler, where)
+	}
+	endpoint := cmp.Or(api.Settings.LambdaEndpoint, emulator.DefaultLambdaEndpoint)
+	mode := cmp.Or(api.Settings.LambdaMode, "auto")
+	if len(local) > 0 {
+		fmt.Fprintf(stdio.Err, "Lambda: other functions: %s (calls: %s)\n", endpoint, mode)
+	} else {
+		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
+	}
+	if len(local) > 0 && cert == nil {
+		fmt.Fprintln(stdio.Err, "Lambda: functions that post back with an AWS SDK build https://{domainName}/{stage}: serve with --tls so those calls reach the gateway")
+	}
+}
+
+// newServeGateway compiles api into a gateway that is not listening yet.
+func newServeGateway(o serveOptions, api *model.API, opts emulator.Options) (*emulator.Gateway, error) {
+	g, err := emulator.New(api, opts)
+	if err == nil {
+		return g, nil
+	}
+	name := o.file
+	if o.file == "sample" {
+		name = assets.SampleName
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(err.Error(), "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%s: %s", name, line)
+	}
+	return nil, failf(ExitError, "%s", b.String())
 }
 
 // serveLog is serve's event log while it runs; nil with --log none.
