@@ -205,3 +205,26 @@ func BenchmarkServeLogRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// TestEventLogFunctionLog: a local function's log goes under its event's
+// line in the text log, indented, and inside the event in JSON.
+func TestEventLogFunctionLog(t *testing.T) {
+	e := &emulator.Event{Time: sampleEvent().Time, Kind: emulator.EventIntegration, ConnectionID: "c", Status: 200,
+		Lambda: &emulator.LambdaCall{Function: "f", Log: "START\nhello\nEND\n"}}
+	for _, tc := range []struct {
+		json bool
+		want string
+	}{
+		{false, "21:00:00.000 integration conn=c status=200 function=f\n    START\n    hello\n    END\n"},
+		{true, `"log":"START\nhello\nEND\n"`},
+	} {
+		var buf bytes.Buffer
+		l := newEventLog(&buf, tc.json, logMaxPending)
+		go l.run()
+		l.add(e)
+		l.close()
+		if got := buf.String(); !strings.Contains(got, tc.want) {
+			t.Errorf("json=%v: %q, want %q in it", tc.json, got, tc.want)
+		}
+	}
+}
