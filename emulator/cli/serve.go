@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ type serveOptions struct {
 	tls            bool
 	dynamoEndpoint string
 	instances      int
+	domainName     string
 	faults         *faultFlags
 }
 
@@ -91,6 +93,10 @@ func runServe(args []string, stdio Stdio) int {
 	defer stop()
 	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
 	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+	ifaces, _ := net.InterfaceAddrs()
+	if w := networkWarning(g.Addr(), g.URL(), ifaces); w != "" {
+		fmt.Fprintln(stdio.Err, w)
+	}
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	return shutdownServe(g, log, stdio)
@@ -106,6 +112,7 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	fs.StringVar(&o.lambdaMode, "lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	fs.BoolVar(&o.tls, "tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	fs.StringVar(&o.domainName, "domain-name", "", "the host[:port] backends reach the gateway by, as requestContext.domainName (default: the gateway's own address), e.g. host.docker.internal:8080")
 	fs.StringVar(&o.dynamoEndpoint, "dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
 	fs.IntVar(&o.instances, "lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
 	o.faults = addFaultFlags(fs)
@@ -122,6 +129,8 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 		return o, failf(ExitUsage, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
 	case o.log != "text" && o.log != "json" && o.log != "none":
 		return o, failf(ExitUsage, "wsworkbench serve: --log %q: want text, json or none", o.log)
+	case strings.ContainsAny(o.domainName, "/?#@ \t\r\n"):
+		return o, failf(ExitUsage, "wsworkbench serve: --domain-name %q: want host or host:port, as backends put it in https://{domainName}/{stage}", o.domainName)
 	case o.instances < 1:
 		return o, failf(ExitUsage, "wsworkbench serve: --lambda-instances must be at least 1")
 	case o.timeScale < 0:
@@ -173,7 +182,7 @@ func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
 // serveListener returns the gateway's options for where it listens, with
 // the workbench's certificate for --tls (nil without).
 func serveListener(o serveOptions, stdio Stdio) (emulator.Options, *tlscert.Cert, error) {
-	opts := emulator.Options{Addr: o.listen}
+	opts := emulator.Options{Addr: o.listen, DomainName: o.domainName}
 	if !o.tls {
 		return opts, nil, nil
 	}
