@@ -377,6 +377,36 @@ type Subscription struct {
 	dropped atomic.Uint64
 	bus     *bus
 	once    sync.Once
+
+	// maxBytes, when > 0, bounds the payload bytes (Event.Bytes) of the
+	// events waiting in c: a subscriber that takes events calls Done for
+	// each, and an event that would go over the bound is dropped and
+	// counted like one that finds c full.
+	maxBytes int64
+	pending  atomic.Int64
+}
+
+// Done tells a subscription made with SubscribeBytes that the subscriber
+// has taken e from C, so its bytes no longer count against the bound.
+func (s *Subscription) Done(e *Event) {
+	if s.maxBytes > 0 {
+		s.pending.Add(-int64(e.Bytes()))
+	}
+}
+
+// Bytes is the size of the event's payloads: the frame, the template's
+// input and output, the Lambda call's event, result and log, the error.
+// It is what a subscriber keeping events holds on to beyond the fixed
+// fields.
+func (e *Event) Bytes() int {
+	n := len(e.Data) + len(e.Error)
+	if t := e.Template; t != nil {
+		n += len(t.Input) + len(t.Output)
+	}
+	if l := e.Lambda; l != nil {
+		n += len(l.Event) + len(l.Result) + len(l.Log)
+	}
+	return n
 }
 
 // SubscribeFunc calls fn with every event, on the goroutine that publishes
@@ -419,11 +449,11 @@ func (b *bus) active() bool {
 	return p != nil && len(*p) > 0
 }
 
-func (b *bus) subscribe(buffer int) *Subscription {
+func (b *bus) subscribe(buffer int, maxBytes int64) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	return b.add(&Subscription{c: make(chan Event, buffer), bus: b})
+	return b.add(&Subscription{c: make(chan Event, buffer), bus: b, maxBytes: maxBytes})
 }
 
 // add adds s, or ends it at once when the bus is closed.
@@ -509,6 +539,21 @@ func (b *bus) send(e Event) {
 	defer b.mu.RUnlock()
 	for _, s := range *b.subs.Load() {
 		if s.c == nil {
+			continue
+		}
+		if s.maxBytes > 0 {
+			size := int64(e.Bytes())
+			if s.pending.Add(size) > s.maxBytes && size > 0 {
+				s.pending.Add(-size)
+				s.dropped.Add(1)
+				continue
+			}
+			select {
+			case s.c <- e:
+			default:
+				s.pending.Add(-size)
+				s.dropped.Add(1)
+			}
 			continue
 		}
 		select {

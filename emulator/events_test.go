@@ -232,3 +232,24 @@ func TestAppendDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscribeBytesBound: a subscription bounded by bytes drops, and
+// counts, the events that would hold more payload than its bound, and takes
+// events again once the subscriber is done with earlier ones.
+func TestSubscribeBytesBound(t *testing.T) {
+	var b bus
+	s := b.subscribe(100, 1000)
+	big := strings.Repeat("x", 600)
+	b.publish(Event{Kind: EventFrameIn, Data: big})
+	b.publish(Event{Kind: EventFrameIn, Data: big}) // 1 200 bytes waiting: dropped
+	b.publish(Event{Kind: EventFrameIn, Data: "small"})
+	if s.Dropped() != 1 || len(s.C()) != 2 {
+		t.Fatalf("dropped %d, waiting %d; want 1 and 2", s.Dropped(), len(s.C()))
+	}
+	e := <-s.C()
+	s.Done(&e)
+	b.publish(Event{Kind: EventFrameIn, Data: big})
+	if s.Dropped() != 1 || len(s.C()) != 2 {
+		t.Fatalf("after Done: dropped %d, waiting %d; want 1 and 2", s.Dropped(), len(s.C()))
+	}
+}

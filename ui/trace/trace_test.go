@@ -2,6 +2,8 @@ package trace
 
 import (
 	"flag"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,4 +127,24 @@ func stepHas(s Step, label, text string) bool {
 		}
 	}
 	return false
+}
+
+// TestStoreBoundedByBytes: large traces push the oldest out before the
+// store holds more than its byte bound.
+func TestStoreBoundedByBytes(t *testing.T) {
+	s := NewStore(100)
+	s.maxBytes = 10_000
+	big := strings.Repeat("x", 3000)
+	for i := range 10 {
+		s.Add(emulator.Event{Kind: emulator.EventFrameIn, RequestID: fmt.Sprintf("r%d", i), Data: big})
+	}
+	if s.bytes > s.maxBytes || s.n != 3 {
+		t.Fatalf("%d traces, %d bytes; want 3 within %d", s.n, s.bytes, s.maxBytes)
+	}
+	if _, ok := s.byID["r9"]; !ok {
+		t.Error("the newest trace is gone")
+	}
+	if _, ok := s.byID["r6"]; ok {
+		t.Error("an old trace is still there")
+	}
 }
