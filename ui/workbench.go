@@ -120,6 +120,7 @@ type workbench struct {
 	showEditor  bool
 	showInspect bool
 	zoom        *zoomTheme
+	watches     map[string]*watchWindow // open watch views by connection ID (watchwin.go)
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -237,6 +238,7 @@ func (wb *workbench) shutdown() {
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
+	wb.closeWatches()
 	wb.clients.closeAll()
 	wb.bg.Wait()
 	wb.ctl.Close()
@@ -317,6 +319,9 @@ func (wb *workbench) refresh(d dirt) {
 	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()
+	}
+	if d&(dirtyWatch|dirtyConns) != 0 {
+		wb.pollWatches()
 	}
 }
 
