@@ -16,6 +16,7 @@ import (
 	"wsworkbench/emulator/workspace"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
+	"wsworkbench/ui/faults"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -121,6 +122,9 @@ type workbench struct {
 	showInspect bool
 	zoom        *zoomTheme
 	watches     map[string]*watchWindow // open watch views by connection ID (watchwin.go)
+	faultsBtn   *widget.Button          // opens the faults panel; "Faults on" (faultswin.go)
+	faults      *faults.Panel
+	faultsWin   fyne.Window
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -198,6 +202,9 @@ func (wb *workbench) onChange(ch controller.Change) {
 		wb.ws = wb.ctl.Workspace()
 		wb.editor.Reload()
 		wb.workspaceSwitched()
+		if wb.faults != nil {
+			wb.faults.Load()
+		}
 	}
 	if ch&controller.ChangeStatus != 0 {
 		wb.editor.ShowErrors(wb.ctl.Errors())
@@ -239,6 +246,7 @@ func (wb *workbench) shutdown() {
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
 	wb.closeWatches()
+	wb.closeFaults()
 	wb.clients.closeAll()
 	wb.bg.Wait()
 	wb.ctl.Close()
@@ -267,7 +275,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
 	// The status and the notice truncate rather than widen the window.
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
-	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
+	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.newFaultsButton(), wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
 	// The editor scrolls sideways when it is narrower than its content;
@@ -371,6 +379,7 @@ func (wb *workbench) updateStatus() {
 		wb.urlLabel.SetText(wb.gw.URL())
 	}
 	wb.noticeLabel.SetText(wb.ctl.Notice())
+	wb.updateFaultsButton()
 }
 
 // setNotice shows a short note in the toolbar.
