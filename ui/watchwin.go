@@ -21,8 +21,12 @@ var _ watch.Host = watchHost{}
 
 func (h watchHost) Gateway() watch.Gateway { return h.wb.gw }
 
-// ShowTrace shows a request's trace in the main window's trace panel.
-func (h watchHost) ShowTrace(requestID string) { h.wb.tracer.ShowID(requestID) }
+// ShowTrace shows a request's trace in the main window's trace panel (its
+// side tab in a narrow window, as a log row does).
+func (h watchHost) ShowTrace(requestID string) {
+	h.wb.tracer.ShowID(requestID)
+	h.wb.body.showSide(sideTrace)
+}
 
 // Watch opens the watch view of a connection, or brings its window to the
 // front when it is open.
