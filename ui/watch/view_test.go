@@ -72,7 +72,7 @@ func renderedRows(l *widget.List) []string {
 // waitFor polls the view until cond holds on what it renders.
 func waitFor(t *testing.T, v *View, what string, cond func([]string) bool) []string {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		v.Poll()
 		rows := renderedRows(v.list)
@@ -111,7 +111,7 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id string
-	for deadline := time.Now().Add(5 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if infos := gw.Connections(); len(infos) == 1 {
 			id = infos[0].ID
 		}
@@ -149,7 +149,7 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	if !strings.HasPrefix(v.result.Text, "Sent") {
 		t.Fatalf("push: %q", v.result.Text)
 	}
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = c.SetReadDeadline(time.Now().Add(15 * time.Second))
 	var closeErr *websocket.CloseError
 	gotPush := false
 	// Close with 1011 once the push arrived.
@@ -177,6 +177,11 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	rows = waitFor(t, v, "the close", func(r []string) bool { return has(r, "1011") })
 	if !has(rows, `← {"pushed":true}`) {
 		t.Errorf("no pushed row: %q", rows)
+	}
+	// The gateway marks the history closed just after it records the
+	// close; a later poll sees it.
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(v.title.Text, "closed") && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		v.Poll()
 	}
 	if !strings.Contains(v.title.Text, "closed") || !v.sendBtn.Disabled() {
 		t.Errorf("after the close: title %q, send disabled %v", v.title.Text, v.sendBtn.Disabled())
