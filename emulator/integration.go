@@ -42,6 +42,9 @@ type IntegrationRequest struct {
 	// Lambda, when not nil, is where a Lambda integration records its
 	// call for the trace.
 	Lambda *LambdaCall
+	// Functions, when not nil, runs Lambda functions with local code (see
+	// Functions).
+	Functions Functions
 }
 
 // IntegrationResult is what an integration answered.

@@ -25,6 +25,7 @@ import (
 type request struct {
 	g     *Gateway
 	snap  *Snapshot
+	fault *model.MessageFault // the message fault that applies, if any
 	rc    RequestContext
 	body  []byte      // the message; nil on $connect and $disconnect
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
@@ -212,6 +213,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		QueryString:    r.query,
 		StageVariables: r.snap.api.Stage.Variables,
 		Context:        &r.rc,
+		Functions:      r.g.opts.Functions,
 	}
 	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {

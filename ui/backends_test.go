@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -25,6 +27,7 @@ import (
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/trace"
 )
 
 // The tests in this file are the window's part of the "Backends" issue, end
@@ -41,10 +44,8 @@ const (
 // whose certificate lives in a temporary directory.
 func newBackendBench(t *testing.T) *testBench {
 	t.Helper()
-	tb := newTestBench(t)
-	tb.wb.backends.chatAddr = "127.0.0.1:0"
-	tb.wb.backends.certDir = t.TempDir()
-	return tb
+	certDir := t.TempDir()
+	return newTestBench(t, func(o *options) { o.chatAddr, o.certDir = "127.0.0.1:0", certDir })
 }
 
 // TestChatSampleInWindow: each seed chat project, loaded unchanged (as a file,
@@ -59,25 +60,25 @@ func TestChatSampleInWindow(t *testing.T) {
 		open func(tb *testBench) error
 	}{
 		{"SAM template opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(samSeed)
-			return tb.wb.runChatWorkspace()
+			tb.openFile(samSeed)
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"serverless.yml opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(serverlessSeed)
-			return tb.wb.runChatWorkspace()
+			tb.openFile(serverlessSeed)
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"File > Open Sample > Chat (SAM)", false, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatSAMName)
+			return tb.wb.samples.openChatSample(assets.ChatSAMName)
 		}},
 		{"File > Open Sample > Chat (serverless.yml) over wss://", true, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatServerlessName)
+			return tb.wb.samples.openChatSample(assets.ChatServerlessName)
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := newBackendBench(t)
 			if tc.tls {
-				if err := tb.wb.setTLS(true); err != nil {
+				if err := tb.setTLS(true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -85,12 +86,12 @@ func TestChatSampleInWindow(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tb.wb.ws.API.Route("sendmessage") == nil {
-				t.Fatalf("the open workspace is %s, not the chat", tb.wb.workspaceName())
+				t.Fatalf("the open workspace is %s, not the chat", tb.wb.ctl.Name())
 			}
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.backends.chat
+			chat := tb.wb.ctl.Server.ChatServer()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}
@@ -117,7 +118,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "chat.yaml")
-			if err := tb.wb.saveTo(path); err != nil {
+			if err := tb.wb.ctl.SaveTo(path); err != nil {
 				t.Fatal(err)
 			}
 			back, err := workspace.Load(path)
@@ -158,10 +159,10 @@ func TestChatSamplesAreTheSeeds(t *testing.T) {
 
 // settingsEntry returns the API settings' entry whose placeholder starts
 // with prefix.
-func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func settingsEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	ed.selectRow(0)
-	for _, o := range objects(ed.detail) {
+	ed.SelectRow(0)
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -172,10 +173,10 @@ func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
 
 // setIntegrationType switches the selected route's integration type in the
 // route editor.
-func setIntegrationType(t *testing.T, ed *apiEditor, typ string) {
+func setIntegrationType(t *testing.T, ed *editor.Editor, typ string) {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, integrationTypes) {
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.IntegrationTypes) {
 			sel.SetSelected(typ)
 			return
 		}
@@ -191,9 +192,9 @@ func retype(e *widget.Entry, text string) {
 
 // routeEntry returns the route editor's entry whose placeholder starts with
 // prefix.
-func routeEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func routeEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -224,14 +225,14 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
 		retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeAWSProxy)
-		fn := ed.field("functionName")
+		fn := ed.Field("functionName")
 		if fn == nil {
 			t.Fatal("no function name field for AWS_PROXY")
 		}
-		retype(fn.entry, "echoFunction")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		retype(fn.Entry(), "echoFunction")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
@@ -255,66 +256,25 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		tb := newBackendBench(t)
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeHTTPProxy)
 		retype(routeEntry(t, ed, "https://backend.example.com"), backend.URL+"/ws")
-		for _, o := range objects(ed.detail) {
-			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, httpMethods) {
+		for _, o := range objects(ed.Detail()) {
+			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.HTTPMethods) {
 				sel.SetSelected("PUT")
 			}
 		}
-		params := ed.field("requestParameters")
+		params := ed.Field("requestParameters")
 		if params == nil {
 			t.Fatal("no request parameters field for HTTP_PROXY")
 		}
-		retype(params.entry, "integration.request.header.connectionId = context.connectionId")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		retype(params.Entry(), "integration.request.header.connectionId = context.connectionId")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
 		tb.waitEntry(0, "the backend's answer", receivedAfter(seq, `PUT `+id+` {"action":"message"}`))
 	})
-}
-
-// TestRequestParameterErrors: the request parameters field says where a
-// line is wrong, and the model keeps the last good value.
-func TestRequestParameterErrors(t *testing.T) {
-	tests := []struct {
-		name, text, wantErr string
-		want                map[string]string
-	}{
-		{"empty", "", "", nil},
-		{"two", "integration.request.header.a = context.connectionId\n\nintegration.request.querystring.b = 'x'", "",
-			map[string]string{"integration.request.header.a": "context.connectionId", "integration.request.querystring.b": "'x'"}},
-		{"no equals", "integration.request.header.a", "1:1", nil},
-		{"not a target", "header.a = 'x'", "1:1 the target starts with integration.request.", nil},
-		{"twice", "integration.request.header.a = 'x'\nintegration.request.header.a = 'y'", "2:1", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseParams(tc.text)
-			if tc.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
-					t.Fatalf("parseParams error %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-			for k, v := range tc.want {
-				if got[k] != v {
-					t.Errorf("%s = %q, want %q", k, got[k], v)
-				}
-			}
-			if back, _ := parseParams(formatParams(got)); len(back) != len(got) {
-				t.Errorf("format/parse round trip: %v", back)
-			}
-		})
-	}
 }
 
 // TestMockAuthorizerSettings: with the mock authorizer on (header
@@ -325,15 +285,15 @@ func TestMockAuthorizerSettings(t *testing.T) {
 	tb := newBackendBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	bs := ed.backend
+	ed.SelectRow(0)
+	bs := ed.Backend()
 	if bs == nil {
 		t.Fatal("the settings have no Backends section")
 	}
-	retype(bs.mockHeader, "Authorization")
-	retype(bs.mockValue, "Bearer right")
-	bs.mockOn.SetChecked(true)
-	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	retype(bs.MockHeader, "Authorization")
+	retype(bs.MockValue, "Bearer right")
+	bs.MockOn.SetChecked(true)
+	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	cases := []struct {
 		name   string
@@ -380,10 +340,10 @@ func TestFailingBackendInTrace(t *testing.T) {
 	tb.waitConnected(0)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), closed)
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
-	retype(ed.field("functionName").entry, "gone")
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	retype(ed.Field("functionName").Entry(), "gone")
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message"}`)
@@ -394,27 +354,27 @@ func TestFailingBackendInTrace(t *testing.T) {
 	})
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
-	var step traceStep
+	var step trace.Step
 	tb.waitFor("the failed integration step", func() bool {
-		tr, ok := tb.wb.traces.get(p.traceID)
-		if !ok || p.shown != len(tr.events) {
+		tr, ok := tb.wb.traces.Get(p.TraceID())
+		if !ok || p.Shown() != len(tr.Events) {
 			return false
 		}
-		for _, s := range traceSteps(tr) {
-			if s.title == "Integration" && s.failed {
+		for _, s := range trace.Steps(tr) {
+			if s.Title == "Integration" && s.Failed {
 				step = s
 				return true
 			}
 		}
 		return false
 	})
-	if step.took <= 0 {
+	if step.Took <= 0 {
 		t.Errorf("the failed call has no timing: %+v", step)
 	}
 	var errText string
-	for _, l := range step.lines {
-		if l.label == "error" {
-			errText = l.text
+	for _, l := range step.Lines {
+		if l.Label == "error" {
+			errText = l.Text
 		}
 	}
 	if errText == "" {
@@ -422,7 +382,7 @@ func TestFailingBackendInTrace(t *testing.T) {
 	}
 	// The panel draws the error in red and the timing beside the title.
 	red, timed := false, false
-	for _, o := range objects(p.steps) {
+	for _, o := range objects(p.StepsBox()) {
 		l, ok := o.(*widget.Label)
 		if !ok {
 			continue
@@ -430,33 +390,33 @@ func TestFailingBackendInTrace(t *testing.T) {
 		if l.Text == errText && l.Importance == widget.DangerImportance {
 			red = true
 		}
-		if l.Text == stepTiming(step) && strings.Contains(l.Text, "took") {
+		if l.Text == trace.StepTiming(step) && strings.Contains(l.Text, "took") {
 			timed = true
 		}
 	}
 	if !red || !timed {
-		t.Errorf("panel: error %q in red %v, timing %q shown %v", errText, red, stepTiming(step), timed)
+		t.Errorf("panel: error %q in red %v, timing %q shown %v", errText, red, trace.StepTiming(step), timed)
 	}
 }
 
 // TestAuthorizerStepsInTrace: an authorizer's refusal and its allowance
 // read as such, with the principal and context of an allowance.
 func TestAuthorizerStepsInTrace(t *testing.T) {
-	tr := trace{kind: traceConnect, events: []emulator.Event{
+	tr := trace.Trace{Kind: trace.Connect, Events: []emulator.Event{
 		{Kind: emulator.EventAuthorizer, Status: 403, Duration: 3e6,
 			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Reason: "the policy denies arn"}},
 		{Kind: emulator.EventAuthorizer, Duration: 2e6,
 			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Allowed: true, Cached: true, Principal: "me", Context: map[string]string{"role": "admin"}, Reason: "the policy allows arn"}},
 	}}
-	steps := traceSteps(tr)
-	if steps[0].title != "Authorizer auth: denied (403)" || !steps[0].failed || !hasLine(steps[0], "why", "the policy denies arn") {
+	steps := trace.Steps(tr)
+	if steps[0].Title != "Authorizer auth: denied (403)" || !steps[0].Failed || !hasLine(steps[0], "why", "the policy denies arn") {
 		t.Errorf("refusal step %+v", steps[0])
 	}
-	if steps[1].title != "Authorizer auth: allowed (cached)" || steps[1].failed || !hasLine(steps[1], "principal", "me") || !hasLine(steps[1], "context.role", "admin") {
+	if steps[1].Title != "Authorizer auth: allowed (cached)" || steps[1].Failed || !hasLine(steps[1], "principal", "me") || !hasLine(steps[1], "context.role", "admin") {
 		t.Errorf("allowance step %+v", steps[1])
 	}
-	if !strings.Contains(stepTiming(steps[0]), "took") {
-		t.Errorf("timing %q", stepTiming(steps[0]))
+	if !strings.Contains(trace.StepTiming(steps[0]), "took") {
+		t.Errorf("timing %q", trace.StepTiming(steps[0]))
 	}
 }
 
@@ -466,7 +426,7 @@ func TestAuthorizerStepsInTrace(t *testing.T) {
 func TestTLSToggle(t *testing.T) {
 	tb := newBackendBench(t)
 	before := tb.waitConnected(0)
-	if err := tb.wb.setTLS(true); err != nil {
+	if err := tb.setTLS(true); err != nil {
 		t.Fatal(err)
 	}
 	url := tb.wb.gw.URL()
@@ -481,22 +441,25 @@ func TestTLSToggle(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
-	if !tb.wb.prefs.Bool(prefTLS) {
+	if !tb.wb.prefs.Bool(controller.PrefTLS) {
 		t.Error("the TLS setting is not remembered")
 	}
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	if !ed.backend.tlsCheck.Checked || !strings.HasSuffix(ed.backend.certLabel.Text, "cert.pem") {
-		t.Errorf("settings: TLS %v, certificate %q", ed.backend.tlsCheck.Checked, ed.backend.certLabel.Text)
+	ed.SelectRow(0)
+	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
+		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
 	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
 		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
 	}
 
-	ed.backend.tlsCheck.SetChecked(false)
-	if !strings.HasPrefix(tb.wb.gw.URL(), "ws://") {
-		t.Fatalf("gateway URL %s after TLS off", tb.wb.gw.URL())
+	// The restart runs off the UI goroutine: the tick box returns at once
+	// and the status line says the gateway is restarting until it is back.
+	ed.Backend().TLSCheck.SetChecked(false)
+	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
+		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
 	}
+	tb.waitFor("the gateway to serve ws:// again", func() bool { return strings.HasPrefix(tb.wb.gw.URL(), "ws://") })
 	tb.waitFor("tab 0 to reconnect over ws://", func() bool {
 		c := tb.tab(0).model.Client()
 		return strings.HasPrefix(c.URL(), "ws://") && c.State().Phase == client.Open && c.ConnectionID() != ""
@@ -517,7 +480,7 @@ func TestTLSToggle(t *testing.T) {
 func TestTLSRememberedAtStart(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
-	a.Preferences().SetBool(prefTLS, true)
+	a.Preferences().SetBool(controller.PrefTLS, true)
 	tb := newTestBenchOn(t, a)
 	if !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 		t.Fatalf("gateway URL %s", tb.wb.gw.URL())
@@ -562,18 +525,18 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
-	src := ed.field("identitySource")
-	if src == nil || src.entry.Text != "route.request.header.Authorization" {
+	test.Tap(findButton(t, ed.Detail(), "New"))
+	src := ed.Field("identitySource")
+	if src == nil || src.Entry().Text != "route.request.header.Authorization" {
 		t.Fatalf("identity source field %+v", src)
 	}
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	r := tb.wb.ws.API.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || tb.wb.ws.API.Authorizer(r.AuthorizerID) == nil {
 		t.Fatalf("$connect authorization %q authorizer %q", r.AuthorizationType, r.AuthorizerID)
@@ -628,9 +591,9 @@ func (tb *testBench) waitTabState(name string, header http.Header, want string) 
 
 // hasLineContaining reports whether step s has a line labelled label whose
 // text contains text.
-func hasLineContaining(s traceStep, label, text string) bool {
-	for _, l := range s.lines {
-		if l.label == label && strings.Contains(l.text, text) {
+func hasLineContaining(s trace.Step, label, text string) bool {
+	for _, l := range s.Lines {
+		if l.Label == label && strings.Contains(l.Text, text) {
 			return true
 		}
 	}
@@ -642,14 +605,14 @@ func hasLineContaining(s traceStep, label, text string) bool {
 func (tb *testBench) waitConnectAuthorized(connID, what, text string) {
 	tb.t.Helper()
 	tb.waitFor(what, func() bool {
-		id, ok := tb.wb.traces.connectOf(connID)
+		id, ok := tb.wb.traces.ConnectOf(connID)
 		if !ok {
 			return false
 		}
-		tr, _ := tb.wb.traces.get(id)
-		for _, s := range traceSteps(tr) {
-			if strings.HasPrefix(s.title, "Authorizer ") && strings.Contains(s.title, ": allowed") &&
-				(strings.Contains(s.title, text) || hasLineContaining(s, "why", text)) {
+		tr, _ := tb.wb.traces.Get(id)
+		for _, s := range trace.Steps(tr) {
+			if strings.HasPrefix(s.Title, "Authorizer ") && strings.Contains(s.Title, ": allowed") &&
+				(strings.Contains(s.Title, text) || hasLineContaining(s, "why", text)) {
 				return true
 			}
 		}
@@ -668,10 +631,10 @@ func TestAPIKeyRequired(t *testing.T) {
 		t.Fatalf("the sample's key selection expression is %q, want empty", e)
 	}
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	check := findCheck(t, ed.detail, "API key required")
+	ed.SelectRoute("$connect")
+	check := findCheck(t, ed.Detail(), "API key required")
 	test.Tap(check)
-	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	if !tb.wb.ws.API.Route("$connect").APIKeyRequired {
 		t.Fatal("the tick did not reach the model")
 	}
@@ -679,9 +642,9 @@ func TestAPIKeyRequired(t *testing.T) {
 	tb.waitTabState("no key", nil, "403 Forbidden")
 	tb.waitConnectedTab(tb.waitTabState("a key", http.Header{"X-Api-Key": {"k1"}}, "open"))
 
-	test.Tap(findCheck(t, ed.detail, "API key required"))
+	test.Tap(findCheck(t, ed.Detail(), "API key required"))
 	tb.waitFor("the untick to go live", func() bool {
-		return tb.wb.live && len(tb.wb.errs) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
+		return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
 	})
 	tb.waitConnectedTab(tb.waitTabState("no key, not required", nil, "open"))
 }
@@ -728,11 +691,11 @@ func TestLambdaModeSetting(t *testing.T) {
 			tb := newBackendBench(t)
 			ed := tb.wb.editor
 			retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-			ed.backend.mode.SetSelected(tc.mode)
-			ed.selectRoute("message")
+			ed.Backend().Mode.SetSelected(tc.mode)
+			ed.SelectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
-			retype(ed.field("functionName").entry, "fn")
-			tb.waitFor("the edits to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+			retype(ed.Field("functionName").Entry(), "fn")
+			tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 			if got := tb.wb.ws.API.Settings.LambdaMode; got != tc.mode {
 				t.Fatalf("Lambda mode in the model %q", got)
 			}
@@ -766,20 +729,20 @@ func TestLambdaModeSetting(t *testing.T) {
 func TestDeleteAuthorizer(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
+	test.Tap(findButton(t, ed.Detail(), "New"))
 	api := tb.wb.ws.API
 	r := api.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || len(api.Authorizers) != 1 {
 		t.Fatalf("after New: %q, %d authorizers", r.AuthorizationType, len(api.Authorizers))
 	}
 	id := r.AuthorizerID
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitTabState("no header", nil, "401")
 
 	retype(routeEntry(t, ed, "authorizer name"), "tokens")
@@ -787,7 +750,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 		t.Fatalf("after rename: %+v", au)
 	}
 
-	test.Tap(findButton(t, ed.detail, "Delete"))
+	test.Tap(findButton(t, ed.Detail(), "Delete"))
 	d := tb.topDialog()
 	if !strings.Contains(fmt.Sprint(textsOf(d)), "goes back to authorization NONE") {
 		t.Errorf("the confirm dialog does not say what happens to the route: %v", textsOf(d))
@@ -796,7 +759,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 	if len(api.Authorizers) != 0 || r.AuthorizationType != "NONE" || r.AuthorizerID != "" {
 		t.Fatalf("after Delete: %d authorizers, $connect %q %q", len(api.Authorizers), r.AuthorizationType, r.AuthorizerID)
 	}
-	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitConnectedTab(tb.waitTabState("no header, no authorizer", nil, "open"))
 }
 

@@ -13,7 +13,9 @@ import (
 
 	"wsworkbench/assets"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/lambda"
+	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
 	"wsworkbench/emulator/workspace"
@@ -52,6 +54,9 @@ func runServe(args []string, stdio Stdio) int {
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	dynamoEndpoint := fs.String("dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
+	instances := fs.Int("lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
+	faults := addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -68,6 +73,16 @@ func runServe(args []string, stdio Stdio) int {
 	case "text", "json", "none":
 	default:
 		fmt.Fprintf(stdio.Err, "wsworkbench serve: --log %q: want text, json or none\n", *logFormat)
+		return ExitUsage
+	}
+	if *dynamoEndpoint != "" {
+		if err := dynamo.CheckEndpoint(*dynamoEndpoint); err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: %v\n", err)
+			return ExitUsage
+		}
+	}
+	if *instances < 1 {
+		fmt.Fprintln(stdio.Err, "wsworkbench serve: --lambda-instances must be at least 1")
 		return ExitUsage
 	}
 	if *timeScale < 0 {
@@ -92,6 +107,13 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
+	if err := faults.apply(api); err != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
+		return ExitUsage
+	}
+	if line := describeFaults(api.Settings.Faults); line != "" {
+		fmt.Fprintln(stdio.Err, line)
+	}
 	if *timeScale > 0 {
 		api.Settings.TimeScale = *timeScale
 	}
@@ -101,7 +123,64 @@ func runServe(args []string, stdio Stdio) int {
 	if *lambdaMode != "" {
 		api.Settings.LambdaMode = *lambdaMode
 	}
+	opts := emulator.Options{Addr: *listen}
+	var cert *tlscert.Cert
+	if *useTLS {
+		if cert, err = ensureCert(); err != nil {
+			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
+			return ExitError
+		}
+		opts.TLS = cert.ServerConfig()
+		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+	}
+	// With no Lambda endpoint, the functions whose code the file has run
+	// here (see package localfn).
+	runLocal := file != "sample" && usesLambda(api) && strings.TrimSpace(api.Settings.LambdaEndpoint) == ""
+	var local []model.Function
+	if runLocal || *dynamoEndpoint != "" {
+		if file == "sample" {
+			fmt.Fprintln(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: the sample declares no tables")
+			return ExitUsage
+		}
+		code, err := workspace.LoadLocal(file)
+		if err != nil {
+			fmt.Fprintln(stdio.Err, err)
+			return ExitError
+		}
+		for _, w := range code.Warnings {
+			fmt.Fprintln(stdio.Err, "warning:", w)
+		}
+		for _, m := range code.DropMissing() {
+			fmt.Fprintln(stdio.Err, "Lambda:", m)
+		}
+		if *dynamoEndpoint != "" {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			err := ensureTables(ctx, *dynamoEndpoint, code.Tables, stdio.Err)
+			cancel()
+			if err != nil {
+				fmt.Fprintf(stdio.Err, "wsworkbench serve: --dynamodb-endpoint: %v\n", err)
+				return ExitError
+			}
+		}
+		if runLocal && len(code.Functions) > 0 {
+			runner, err := localFunctions(code.Functions, *instances, cert, *dynamoEndpoint, *logFormat != "none", stdio.Err)
+			if err != nil {
+				fmt.Fprintf(stdio.Err, "wsworkbench serve: local functions: %v\n", err)
+				return ExitError
+			}
+			defer runner.Close()
+			opts.Functions = runner
+			local = code.Functions
+		}
+	}
 	if usesLambda(api) {
+		for _, fn := range local {
+			where := fn.CodeDir
+			if fn.InlineCode != "" {
+				where = "inline code"
+			}
+			fmt.Fprintf(stdio.Err, "Lambda: %s (%s, %s) runs here from %s\n", fn.Name, fn.Runtime, fn.Handler, where)
+		}
 		endpoint := api.Settings.LambdaEndpoint
 		if endpoint == "" {
 			endpoint = emulator.DefaultLambdaEndpoint
@@ -110,18 +189,14 @@ func runServe(args []string, stdio Stdio) int {
 		if mode == "" {
 			mode = "auto"
 		}
-		fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
-	}
-
-	opts := emulator.Options{Addr: *listen}
-	if *useTLS {
-		cert, err := ensureCert()
-		if err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench serve: --tls: %v\n", err)
-			return ExitError
+		if len(local) > 0 {
+			fmt.Fprintf(stdio.Err, "Lambda: other functions: %s (calls: %s)\n", endpoint, mode)
+		} else {
+			fmt.Fprintf(stdio.Err, "Lambda: %s (calls: %s)\n", endpoint, mode)
 		}
-		opts.TLS = cert.ServerConfig()
-		fmt.Fprintf(stdio.Err, "certificate: %s\n", cert.CertPath)
+		if len(local) > 0 && cert == nil {
+			fmt.Fprintln(stdio.Err, "Lambda: functions that post back with an AWS SDK build https://{domainName}/{stage}: serve with --tls so those calls reach the gateway")
+		}
 	}
 	g, err := emulator.New(api, opts)
 	if err != nil {
@@ -234,6 +309,9 @@ func logEvents(sub *emulator.Subscription, format string, out io.Writer) {
 		case "text":
 			_, _ = w.WriteString(e.String())
 			_ = w.WriteByte('\n')
+			if e.Lambda != nil && e.Lambda.Log != "" {
+				writeFunctionLog(w, e.Lambda.Log)
+			}
 		case "json":
 			_ = enc.Encode(e)
 		}

@@ -43,6 +43,9 @@ type evaluator struct {
 	// funcRefs collects the logical IDs of function resources whose Arn or
 	// name a value used; the loader reads it after evaluating a URI.
 	funcRefs []string
+	// naming holds the tables whose TableName is being resolved, so a name
+	// that refers back to its own table stops (see tableName).
+	naming map[string]bool
 }
 
 // resource is one entry of the template's Resources.
@@ -392,13 +395,38 @@ func (e *evaluator) ref(name string, n *yaml.Node) (any, error) {
 		}
 		// A resource's Ref is its physical ID. For ApiGatewayV2 resources the
 		// logical ID is what ties routes to integrations; for functions it is
-		// the name sam local gives them.
+		// the name sam local gives them; a table's is its TableName.
+		if name := e.tableName(r); name != "" {
+			return name, nil
+		}
 		return r.id, nil
 	}
 	if strings.HasPrefix(name, "AWS::") {
 		return nil, e.src.errAt(n, fmt.Sprintf("unknown pseudo parameter %q", name))
 	}
 	return nil, e.src.errAt(n, fmt.Sprintf("unknown reference %q: no parameter or resource has that name", name))
+}
+
+// tableName returns a DynamoDB table's TableName (SAM SimpleTable's
+// too) when it resolves to a string, else "".
+func (e *evaluator) tableName(r *resource) string {
+	if r.typ != "AWS::DynamoDB::Table" && r.typ != "AWS::Serverless::SimpleTable" {
+		return ""
+	}
+	n := mapGet(r.props, "TableName")
+	if n == nil || e.naming[r.id] {
+		return "" // no name, or a name that refers back to the table
+	}
+	if e.naming == nil {
+		e.naming = map[string]bool{}
+	}
+	e.naming[r.id] = true
+	defer delete(e.naming, r.id)
+	v, err := e.eval(n)
+	if s, ok := v.(string); ok && err == nil {
+		return s
+	}
+	return ""
 }
 
 // param returns parameter name's value: its Default (a list for list types).
