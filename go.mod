@@ -3,6 +3,7 @@ module wsworkbench
 go 1.24
 
 require (
+	earlyenv.wsworkbench.local v0.0.0
 	fyne.io/fyne/v2 v2.8.0
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -65,3 +66,7 @@ require (
 	golang.org/x/sys v0.30.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
 )
+
+// earlyenv is a module of its own so that it initialises before Fyne (see
+// earlyenv/earlyenv.go).
+replace earlyenv.wsworkbench.local => ./earlyenv

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ const (
 // Values are string, []any, map[string]any, or nil for "absent"
 // (AWS::NoValue, null).
 type evaluator struct {
+	ctx        context.Context // a cancelled load stops at its next check
 	src        *source
 	params     map[string]*yaml.Node // name → the parameter's definition
 	resources  map[string]*resource
@@ -96,6 +98,21 @@ func intrinsicName(n *yaml.Node) (name string, arg *yaml.Node) {
 // at the value being evaluated rather than wherever the budget ran out.
 var errTooComplex = errors.New("template too complex to evaluate")
 
+// step counts one step of evaluation against maxEvalSteps, and every 1024
+// steps checks whether the load was cancelled.
+func (e *evaluator) step() error {
+	e.steps++
+	if e.steps > maxEvalSteps {
+		return errTooComplex
+	}
+	if e.steps%1024 == 0 && e.ctx != nil {
+		if err := e.ctx.Err(); err != nil {
+			return fmt.Errorf("load %s: %w", e.src.name, err)
+		}
+	}
+	return nil
+}
+
 // eval resolves n.
 func (e *evaluator) eval(n *yaml.Node) (any, error) {
 	v, err := e.evalDepth(n, 0)
@@ -106,9 +123,8 @@ func (e *evaluator) eval(n *yaml.Node) (any, error) {
 }
 
 func (e *evaluator) evalDepth(n *yaml.Node, depth int) (any, error) {
-	e.steps++
-	if e.steps > maxEvalSteps {
-		return nil, errTooComplex
+	if err := e.step(); err != nil {
+		return nil, err
 	}
 	if depth > maxEvalDepth {
 		return nil, e.src.errAt(n, "nested too deeply")
@@ -659,9 +675,8 @@ func (e *evaluator) condition(name string, at *yaml.Node, depth int) (bool, erro
 
 // condExpr evaluates a condition function (Fn::Equals, Fn::And, ...).
 func (e *evaluator) condExpr(n *yaml.Node, depth int) (bool, error) {
-	e.steps++
-	if e.steps > maxEvalSteps {
-		return false, errTooComplex
+	if err := e.step(); err != nil {
+		return false, err
 	}
 	if depth > maxEvalDepth {
 		return false, e.src.errAt(n, "nested too deeply")
