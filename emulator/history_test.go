@@ -83,7 +83,7 @@ func TestHistoryKeepsEveryFrameInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close() // an unread, unclosed body kept its connection (and two goroutines) alive past the tests
+	resp.Body.Close() // an unread body keeps the connection's goroutines (goleak)
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown connection: %d", resp.StatusCode)
 	}
