@@ -44,6 +44,8 @@ type Snapshot struct {
 	deflt      *compiledRoute
 
 	integrations map[string]*compiledIntegration
+
+	faults *faultPlan // nil when no fault is active
 }
 
 // API returns the model the snapshot was compiled from. Callers must not
@@ -282,6 +284,11 @@ func Compile(api *model.API) (*Snapshot, error) {
 		c.fail(CompileError{Template: "stage"}, nil, "stage name %q must be 1-128 letters, digits, '-' or '_'", s.stage)
 	}
 	c.settings(api.Settings)
+	if f, err := compileFaults(api.Settings.Faults); err != nil {
+		c.fail(CompileError{Template: "faults"}, nil, "%v", err)
+	} else {
+		s.faults = f
+	}
 
 	if strings.TrimSpace(api.RouteSelectionExpression) == "" {
 		c.fail(CompileError{Template: "RouteSelectionExpression"}, nil, "the route selection expression is required (e.g. $request.body.action)")

@@ -74,6 +74,12 @@ type conn struct {
 	closeQueued bool        // the writer sends the close frame once the queue is written
 	closeCode   int
 	closeReason string
+	faultTimers []*time.Timer // close faults that fire a time after the connect
+
+	hist        *history // what happened on the connection, bounded (history.go)
+	origin      string
+	subprotocol string
+	query       string
 }
 
 type outFrame struct {
@@ -96,7 +102,16 @@ func newConn(g *Gateway, ws *websocket.Conn, lim *limitConn, req *request, tail 
 		apiKey:      req.rc.APIKey,
 		authorizer:  req.rc.Authorizer,
 		inflight:    make(chan struct{}, g.opts.MaxInflightPerConnection),
+		hist:        &history{},
+		origin:      req.head.Get("Origin"),
+		subprotocol: ws.Subprotocol(),
+		query:       req.query.Encode(),
 	}
+	note := "connected"
+	if c.subprotocol != "" {
+		note += " (subprotocol " + c.subprotocol + ")"
+	}
+	c.hist.add(HistoryEvent, nil, 0, req.rc.RequestID, note)
 	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.lastActive.Store(c.connectedAt.UnixNano())
 	ws.SetPingHandler(c.onPing)
@@ -417,6 +432,10 @@ func (c *conn) finish(err error) {
 		c.closed.Store(true)
 		c.closeCode, c.closeReason = closeCause(err)
 	}
+	for _, t := range c.faultTimers {
+		t.Stop()
+	}
+	c.faultTimers = nil
 	code, reason := c.closeCode, c.closeReason
 	c.queue, c.queued = nil, 0
 	c.timer.Stop()
@@ -459,6 +478,9 @@ func (c *conn) info() ConnectionInfo {
 		FramesOut:    c.framesOut.Load(),
 		BytesIn:      c.bytesIn.Load(),
 		BytesOut:     c.bytesOut.Load(),
+		Origin:       c.origin,
+		Subprotocol:  c.subprotocol,
+		Query:        c.query,
 	}
 }
 
@@ -474,4 +496,7 @@ type ConnectionInfo struct {
 	FramesOut    uint64    // data frames written
 	BytesIn      uint64
 	BytesOut     uint64
+	Origin       string // the upgrade request's Origin header (a browser's page)
+	Subprotocol  string // the subprotocol the gateway selected, if any
+	Query        string // the upgrade request's query string, encoded
 }

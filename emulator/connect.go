@@ -42,6 +42,9 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		},
 	}
 
+	if g.refuseByFault(w, req, r, snap) {
+		return
+	}
 	status, respHeader, err := g.runConnect(req)
 	if err == nil && status < 200 {
 		err = configError("the $connect integration answered %d, which cannot answer an upgrade", status)
@@ -73,6 +76,9 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 	}
 	c := newConn(g, ws, lim, req, tail, r.RemoteAddr)
 	g.register(c)
+	if snap.faults != nil {
+		g.armCloseFaults(c, snap)
+	}
 	req.publish(Event{Kind: EventConnect, Status: status, Connect: req.connectRequest(r, ConnectAccepted, respHeader)})
 	// Only now does the client get its 101: by the time it knows it is
 	// connected, Connections and @connections know it too.

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,7 +39,15 @@ func (g *Gateway) postToConnection(id string, data []byte) error {
 		typ = websocket.BinaryMessage
 	}
 	data = append([]byte(nil), data...) // the caller may reuse its buffer
-	return c.send(typ, data)
+	if err := c.send(typ, data); err != nil {
+		return err
+	}
+	if typ == websocket.BinaryMessage {
+		c.hist.add(HistoryOut, []byte(base64.StdEncoding.EncodeToString(data)), len(data), "", "@connections (binary, base64)")
+	} else {
+		c.hist.add(HistoryOut, data, len(data), "", "@connections")
+	}
+	return nil
 }
 
 // DeleteConnection closes the connection with 1000 "Connection Closed
@@ -143,6 +152,11 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, rest 
 		return
 	}
 	ci.target = rest[0]
+	if f := g.snap.Load().faults.managementFault(ci.target); f != nil {
+		g.events.publish(Event{Kind: EventFault, ConnectionID: ci.target, Fault: &FaultApplied{Kind: FaultManagement, Detail: fmt.Sprintf("%s @connections: %s", r.Method, f.Detail)}})
+		g.failCall(w, ci, f)
+		return
+	}
 	switch r.Method {
 	case http.MethodPost:
 		max := g.snap.Load().settings.MaxMessageBytes

@@ -28,6 +28,7 @@ const (
 	EventLimit                            // a limit was hit (frame/message size, binary, idle, max duration, send queue)
 	EventDisconnect                       // the connection closed and $disconnect ran
 	EventConfig                           // Update applied or refused a configuration
+	EventFault                            // a fault set on purpose acted (model.Faults); Fault says which
 )
 
 var eventKindNames = [...]string{
@@ -43,6 +44,7 @@ var eventKindNames = [...]string{
 	EventLimit:       "limit",
 	EventDisconnect:  "disconnect",
 	EventConfig:      "config",
+	EventFault:       "fault",
 }
 
 // String returns the kind's name, as logs show it.
@@ -204,6 +206,44 @@ type Event struct {
 	Connections *ConnectionsCall    `json:"connections,omitempty"`
 	Close       *CloseInfo          `json:"close,omitempty"`
 	Config      ConfigOutcome       `json:"config,omitempty"`
+	Fault       *FaultApplied       `json:"fault,omitempty"`
+}
+
+// FaultKind says which fault acted.
+type FaultKind uint8
+
+// The faults (model.Faults) as they act.
+const (
+	FaultLatency        FaultKind = iota + 1 // the integration was delayed
+	FaultAnswerLatency                       // the answer was delayed
+	FaultDropMessage                         // the message was lost before routing
+	FaultDropAnswer                          // the integration ran; its answer was not sent
+	FaultErrorFrame                          // an error frame answered instead of the integration
+	FaultConnectRefused                      // a connect was refused
+	FaultManagement                          // an @connections call failed on purpose
+	FaultClose                               // the connection was closed with a close frame
+	FaultDrop                                // the TCP connection was dropped without a close frame
+)
+
+var faultKindNames = [...]string{
+	FaultLatency: "latency", FaultAnswerLatency: "answer-latency", FaultDropMessage: "drop-message",
+	FaultDropAnswer: "drop-answer", FaultErrorFrame: "error-frame", FaultConnectRefused: "connect-refused",
+	FaultManagement: "management", FaultClose: "close", FaultDrop: "tcp-drop",
+}
+
+func (k FaultKind) String() string               { return enumName(faultKindNames[:], int(k)) }
+func (k FaultKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (k *FaultKind) UnmarshalText(b []byte) error {
+	return unmarshalEnum(faultKindNames[:], b, "fault kind", func(i int) { *k = FaultKind(i) })
+}
+
+// FaultApplied is a fault that acted on a message, a connect, an
+// @connections call or a connection.
+type FaultApplied struct {
+	Kind FaultKind `json:"kind"`
+	// Detail says what the fault did, for people ("waited 300ms before the
+	// integration").
+	Detail string `json:"detail"`
 }
 
 // ConnectRequest is what a client asked for in its upgrade request and how

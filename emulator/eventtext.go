@@ -66,6 +66,11 @@ func (e *Event) AppendLine(b []byte) []byte {
 		}
 	case EventConfig:
 		b = appendField(b, "outcome", e.Config.String())
+	case EventFault:
+		if f := e.Fault; f != nil {
+			b = appendField(b, "fault", f.Kind.String())
+			b = appendValue(b, "detail", f.Detail)
+		}
 	}
 	if e.Size > 0 {
 		b = appendInt(b, "size", e.Size)

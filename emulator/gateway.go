@@ -129,12 +129,15 @@ type Gateway struct {
 	cancel     context.CancelFunc
 	wg         sync.WaitGroup // connection goroutines, message handlers, upgrade handlers
 
-	mu     sync.Mutex
-	conns  map[string]*conn
-	closed bool
-	ln     net.Listener
-	srv    *http.Server
-	served chan struct{} // closed when the HTTP server's goroutine returns
+	mu    sync.Mutex
+	conns map[string]*conn
+
+	histMu     sync.Mutex
+	closedHist []closedHistory // the last closed connections' histories (history.go)
+	closed     bool
+	ln         net.Listener
+	srv        *http.Server
+	served     chan struct{} // closed when the HTTP server's goroutine returns
 }
 
 // New compiles api and returns a gateway that is not listening yet.
@@ -263,6 +266,11 @@ func (g *Gateway) Update(api *model.API) error {
 	if timeoutsChanged(old.settings, snap.settings) {
 		for _, c := range g.connList() {
 			c.onTimer() // re-arm (or close) with the new timeouts now
+		}
+	}
+	if old.faults != nil || snap.faults != nil {
+		for _, c := range g.connList() {
+			g.armCloseFaults(c, snap) // close faults that fire a time after the connect
 		}
 	}
 	g.events.publish(Event{Kind: EventConfig, Config: ConfigApplied})

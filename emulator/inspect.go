@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -17,6 +19,9 @@ type inspectConnection struct {
 	RemoteAddr   string    `json:"remoteAddr"`
 	SourceIP     string    `json:"sourceIp"`
 	UserAgent    string    `json:"userAgent,omitempty"`
+	Origin       string    `json:"origin,omitempty"`
+	Subprotocol  string    `json:"subprotocol,omitempty"`
+	Query        string    `json:"query,omitempty"`
 	ConnectedAt  time.Time `json:"connectedAt"`
 }
 
@@ -25,11 +30,21 @@ type inspectConnection struct {
 //	GET /@wsworkbench/connections   the open connections, with the client
 //	                                address each came from (so a test runner
 //	                                learns the connection ID its client got)
+//	GET /@wsworkbench/connections/{id}/transcript[?after=SEQ]
+//	                                the connection's history as JSON lines
+//	                                (open, or among the last closed ones)
+//
+//	POST /@wsworkbench/connections/{id}/close?code=N&reason=TEXT
+//	POST /@wsworkbench/connections/{id}/drop            (TCP, no close frame)
+//	POST /@wsworkbench/connections/{id}/idle            (the idle timeout, now)
+//	POST /@wsworkbench/connections/{id}/max-duration    (the 2-hour limit, now)
+//	                                what a tester does to one connection from
+//	                                the window, for a CI job (204, 404 unknown)
 //
 // Anything else under the prefix is 404.
 func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []string) {
-	if len(rest) != 1 || rest[0] != "connections" {
-		writeMessage(w, http.StatusNotFound, "Not Found")
+	if len(rest) == 3 && rest[0] == "connections" && r.Method == http.MethodPost {
+		g.serveConnectionAction(w, r, rest[1], rest[2])
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -37,11 +52,77 @@ func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []st
 		writeMessage(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 		return
 	}
+	if len(rest) == 3 && rest[0] == "connections" && rest[2] == "transcript" {
+		g.serveTranscript(w, r, rest[1])
+		return
+	}
+	if len(rest) != 1 || rest[0] != "connections" {
+		writeMessage(w, http.StatusNotFound, "Not Found")
+		return
+	}
 	infos := g.Connections()
 	out := make([]inspectConnection, len(infos))
 	for i, ci := range infos {
-		out[i] = inspectConnection{ConnectionID: ci.ID, RemoteAddr: ci.RemoteAddr, SourceIP: ci.SourceIP, UserAgent: ci.UserAgent, ConnectedAt: ci.ConnectedAt}
+		out[i] = inspectConnection{ConnectionID: ci.ID, RemoteAddr: ci.RemoteAddr, SourceIP: ci.SourceIP, UserAgent: ci.UserAgent,
+			Origin: ci.Origin, Subprotocol: ci.Subprotocol, Query: ci.Query, ConnectedAt: ci.ConnectedAt}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// serveTranscript writes a connection's history as JSON lines, one
+// HistoryEntry each, after the sequence number ?after= (0: all it keeps).
+// A first line {"dropped": N} says how many older entries the bounds let go.
+func (g *Gateway) serveTranscript(w http.ResponseWriter, r *http.Request, id string) {
+	after, err := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
+	if err != nil && r.URL.Query().Get("after") != "" {
+		writeMessage(w, http.StatusBadRequest, "after must be a sequence number")
+		return
+	}
+	h, ok := g.History(id, after)
+	if !ok {
+		writeMessage(w, http.StatusNotFound, "No such connection")
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	if h.Dropped > 0 {
+		_ = enc.Encode(map[string]uint64{"dropped": h.Dropped})
+	}
+	for _, e := range h.Entries {
+		_ = enc.Encode(e)
+	}
+}
+
+// serveConnectionAction closes, drops or times out one connection now.
+func (g *Gateway) serveConnectionAction(w http.ResponseWriter, r *http.Request, id, action string) {
+	var err error
+	switch action {
+	case "close":
+		code := 1000
+		if c := r.URL.Query().Get("code"); c != "" {
+			if code, err = strconv.Atoi(c); err != nil {
+				writeMessage(w, http.StatusBadRequest, "code must be a number")
+				return
+			}
+		}
+		err = g.CloseConnection(id, code, r.URL.Query().Get("reason"))
+	case "drop":
+		err = g.DropConnection(id)
+	case "idle":
+		err = g.ExpireIdle(id)
+	case "max-duration":
+		err = g.ExpireMaxDuration(id)
+	default:
+		writeMessage(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	switch {
+	case errors.Is(err, ErrGone):
+		writeMessage(w, http.StatusNotFound, "No such connection")
+	case err != nil:
+		writeMessage(w, http.StatusBadRequest, err.Error())
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
 }

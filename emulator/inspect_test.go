@@ -2,10 +2,14 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // TestInspectConnections: GET /@wsworkbench/connections lists each open
@@ -52,5 +56,49 @@ func TestInspectConnections(t *testing.T) {
 		if resp.StatusCode != tt.status {
 			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, resp.StatusCode, tt.status)
 		}
+	}
+}
+
+// TestInspectConnectionActions: a CI job closes (with a chosen code), drops
+// or times out one connection through POST /@wsworkbench/connections/{id}/...
+func TestInspectConnectionActions(t *testing.T) {
+	g := start(t, seedAPI())
+	post := func(id, action string) int {
+		resp, err := http.Post("http://"+g.Addr()+"/@wsworkbench/connections/"+id+"/"+action, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	ws := dial(t, g)
+	if s := post(connectionID(t, g, ws), "close?code=1011&reason=broken"); s != http.StatusNoContent {
+		t.Fatalf("close: %d", s)
+	}
+	if code, text := expectClose(t, ws); code != 1011 || text != "broken" {
+		t.Errorf("close %d %q", code, text)
+	}
+	ws = dial(t, g)
+	if s := post(connectionID(t, g, ws), "drop"); s != http.StatusNoContent {
+		t.Fatalf("drop: %d", s)
+	}
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var ce *websocket.CloseError
+	if _, _, err := ws.ReadMessage(); !errors.As(err, &ce) || ce.Code != websocket.CloseAbnormalClosure {
+		t.Errorf("after drop: %v", err)
+	}
+	ws = dial(t, g)
+	id := connectionID(t, g, ws)
+	if s := post(id, "close?code=1005"); s != http.StatusBadRequest {
+		t.Errorf("close 1005: %d", s)
+	}
+	if s := post(id, "idle"); s != http.StatusNoContent {
+		t.Fatalf("idle: %d", s)
+	}
+	if code, _ := expectClose(t, ws); code != 1001 {
+		t.Errorf("idle close %d", code)
+	}
+	if s := post("AAAAAAAAAAAAAAA=", "drop"); s != http.StatusNotFound {
+		t.Errorf("unknown: %d", s)
 	}
 }

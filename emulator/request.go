@@ -25,6 +25,7 @@ import (
 type request struct {
 	g     *Gateway
 	snap  *Snapshot
+	fault *model.MessageFault // the message fault that applies, if any
 	rc    RequestContext
 	body  []byte      // the message; nil on $connect and $disconnect
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set

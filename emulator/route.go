@@ -28,8 +28,15 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
+	c.hist.add(HistoryIn, data, len(data), requestID, "")
 	if req.trace {
 		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
+	}
+	if snap.faults != nil {
+		defer c.closeAfterMessages(snap, c.framesIn.Load())
+		if g.faultBeforeRouting(c, req) {
+			return
+		}
 	}
 
 	route := g.selectRoute(req)
@@ -39,7 +46,10 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		return
 	}
 	req.rc.RouteKey = route.key
-	if route.integ != nil && route.integ.typ.blocking {
+	if snap.faults != nil {
+		req.fault = snap.faults.messageFault(route.key, c.id)
+	}
+	if req.fault != nil || route.integ != nil && route.integ.typ.blocking {
 		g.startMessage(c, req, route)
 		return
 	}
@@ -133,6 +143,10 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 // the route response of a two-way route, or AWS's error frame. onReadLoop
 // says whether it runs on c's read loop, which may write the frame itself.
 func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onReadLoop bool) {
+	if req.fault != nil {
+		g.runFaultyMessage(c, req, route)
+		return
+	}
 	out, err := req.run(g.msgCtx, route)
 	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
 		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
@@ -164,6 +178,7 @@ func oversizedAnswer(size, limit int) *Error {
 // and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
+		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 		if req.trace {
 			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
 		}
@@ -180,6 +195,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		}
 		return
 	}
+	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 	if req.trace {
 		req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
 	}
@@ -222,6 +238,7 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Restapi":       {""},
 	}
 	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
+	g.keepHistory(c, closeNote(code, reason))
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return

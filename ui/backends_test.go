@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -42,10 +44,8 @@ const (
 // whose certificate lives in a temporary directory.
 func newBackendBench(t *testing.T) *testBench {
 	t.Helper()
-	tb := newTestBench(t)
-	tb.wb.backends.chatAddr = "127.0.0.1:0"
-	tb.wb.backends.certDir = t.TempDir()
-	return tb
+	certDir := t.TempDir()
+	return newTestBench(t, func(o *options) { o.chatAddr, o.certDir = "127.0.0.1:0", certDir })
 }
 
 // TestChatSampleInWindow: each seed chat project, loaded unchanged (as a file,
@@ -60,25 +60,25 @@ func TestChatSampleInWindow(t *testing.T) {
 		open func(tb *testBench) error
 	}{
 		{"SAM template opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(samSeed)
-			return tb.wb.runChatWorkspace()
+			tb.openFile(samSeed)
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"serverless.yml opened as a file", false, func(tb *testBench) error {
-			tb.wb.openPath(serverlessSeed)
-			return tb.wb.runChatWorkspace()
+			tb.openFile(serverlessSeed)
+			return tb.wb.samples.runChatWorkspace()
 		}},
 		{"File > Open Sample > Chat (SAM)", false, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatSAMName)
+			return tb.wb.samples.openChatSample(assets.ChatSAMName)
 		}},
 		{"File > Open Sample > Chat (serverless.yml) over wss://", true, func(tb *testBench) error {
-			return tb.wb.openChatSample(assets.ChatServerlessName)
+			return tb.wb.samples.openChatSample(assets.ChatServerlessName)
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := newBackendBench(t)
 			if tc.tls {
-				if err := tb.wb.setTLS(true); err != nil {
+				if err := tb.setTLS(true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -86,12 +86,12 @@ func TestChatSampleInWindow(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tb.wb.ws.API.Route("sendmessage") == nil {
-				t.Fatalf("the open workspace is %s, not the chat", tb.wb.workspaceName())
+				t.Fatalf("the open workspace is %s, not the chat", tb.wb.ctl.Name())
 			}
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.backends.chat
+			chat := tb.wb.ctl.Server.ChatServer()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}
@@ -118,7 +118,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "chat.yaml")
-			if err := tb.wb.saveTo(path); err != nil {
+			if err := tb.wb.ctl.SaveTo(path); err != nil {
 				t.Fatal(err)
 			}
 			back, err := workspace.Load(path)
@@ -159,10 +159,10 @@ func TestChatSamplesAreTheSeeds(t *testing.T) {
 
 // settingsEntry returns the API settings' entry whose placeholder starts
 // with prefix.
-func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func settingsEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	ed.selectRow(0)
-	for _, o := range objects(ed.detail) {
+	ed.SelectRow(0)
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -173,10 +173,10 @@ func settingsEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
 
 // setIntegrationType switches the selected route's integration type in the
 // route editor.
-func setIntegrationType(t *testing.T, ed *apiEditor, typ string) {
+func setIntegrationType(t *testing.T, ed *editor.Editor, typ string) {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, integrationTypes) {
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.IntegrationTypes) {
 			sel.SetSelected(typ)
 			return
 		}
@@ -192,9 +192,9 @@ func retype(e *widget.Entry, text string) {
 
 // routeEntry returns the route editor's entry whose placeholder starts with
 // prefix.
-func routeEntry(t *testing.T, ed *apiEditor, prefix string) *widget.Entry {
+func routeEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
+	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
 		}
@@ -225,14 +225,14 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
 		retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeAWSProxy)
-		fn := ed.field("functionName")
+		fn := ed.Field("functionName")
 		if fn == nil {
 			t.Fatal("no function name field for AWS_PROXY")
 		}
-		retype(fn.entry, "echoFunction")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		retype(fn.Entry(), "echoFunction")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
@@ -256,66 +256,25 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		tb := newBackendBench(t)
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
-		ed.selectRoute("message")
+		ed.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeHTTPProxy)
 		retype(routeEntry(t, ed, "https://backend.example.com"), backend.URL+"/ws")
-		for _, o := range objects(ed.detail) {
-			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, httpMethods) {
+		for _, o := range objects(ed.Detail()) {
+			if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.HTTPMethods) {
 				sel.SetSelected("PUT")
 			}
 		}
-		params := ed.field("requestParameters")
+		params := ed.Field("requestParameters")
 		if params == nil {
 			t.Fatal("no request parameters field for HTTP_PROXY")
 		}
-		retype(params.entry, "integration.request.header.connectionId = context.connectionId")
-		tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+		retype(params.Entry(), "integration.request.header.connectionId = context.connectionId")
+		tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 		seq := tb.lastSeq(0)
 		tb.send(0, `{"action":"message"}`)
 		tb.waitEntry(0, "the backend's answer", receivedAfter(seq, `PUT `+id+` {"action":"message"}`))
 	})
-}
-
-// TestRequestParameterErrors: the request parameters field says where a
-// line is wrong, and the model keeps the last good value.
-func TestRequestParameterErrors(t *testing.T) {
-	tests := []struct {
-		name, text, wantErr string
-		want                map[string]string
-	}{
-		{"empty", "", "", nil},
-		{"two", "integration.request.header.a = context.connectionId\n\nintegration.request.querystring.b = 'x'", "",
-			map[string]string{"integration.request.header.a": "context.connectionId", "integration.request.querystring.b": "'x'"}},
-		{"no equals", "integration.request.header.a", "1:1", nil},
-		{"not a target", "header.a = 'x'", "1:1 the target starts with integration.request.", nil},
-		{"twice", "integration.request.header.a = 'x'\nintegration.request.header.a = 'y'", "2:1", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseParams(tc.text)
-			if tc.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
-					t.Fatalf("parseParams error %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-			for k, v := range tc.want {
-				if got[k] != v {
-					t.Errorf("%s = %q, want %q", k, got[k], v)
-				}
-			}
-			if back, _ := parseParams(formatParams(got)); len(back) != len(got) {
-				t.Errorf("format/parse round trip: %v", back)
-			}
-		})
-	}
 }
 
 // TestMockAuthorizerSettings: with the mock authorizer on (header
@@ -326,15 +285,15 @@ func TestMockAuthorizerSettings(t *testing.T) {
 	tb := newBackendBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	bs := ed.backend
+	ed.SelectRow(0)
+	bs := ed.Backend()
 	if bs == nil {
 		t.Fatal("the settings have no Backends section")
 	}
-	retype(bs.mockHeader, "Authorization")
-	retype(bs.mockValue, "Bearer right")
-	bs.mockOn.SetChecked(true)
-	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	retype(bs.MockHeader, "Authorization")
+	retype(bs.MockValue, "Bearer right")
+	bs.MockOn.SetChecked(true)
+	tb.waitFor("the mock authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	cases := []struct {
 		name   string
@@ -381,10 +340,10 @@ func TestFailingBackendInTrace(t *testing.T) {
 	tb.waitConnected(0)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), closed)
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
-	retype(ed.field("functionName").entry, "gone")
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	retype(ed.Field("functionName").Entry(), "gone")
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message"}`)
@@ -467,7 +426,7 @@ func TestAuthorizerStepsInTrace(t *testing.T) {
 func TestTLSToggle(t *testing.T) {
 	tb := newBackendBench(t)
 	before := tb.waitConnected(0)
-	if err := tb.wb.setTLS(true); err != nil {
+	if err := tb.setTLS(true); err != nil {
 		t.Fatal(err)
 	}
 	url := tb.wb.gw.URL()
@@ -482,22 +441,25 @@ func TestTLSToggle(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
-	if !tb.wb.prefs.Bool(prefTLS) {
+	if !tb.wb.prefs.Bool(controller.PrefTLS) {
 		t.Error("the TLS setting is not remembered")
 	}
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	if !ed.backend.tlsCheck.Checked || !strings.HasSuffix(ed.backend.certLabel.Text, "cert.pem") {
-		t.Errorf("settings: TLS %v, certificate %q", ed.backend.tlsCheck.Checked, ed.backend.certLabel.Text)
+	ed.SelectRow(0)
+	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
+		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
 	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
 		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
 	}
 
-	ed.backend.tlsCheck.SetChecked(false)
-	if !strings.HasPrefix(tb.wb.gw.URL(), "ws://") {
-		t.Fatalf("gateway URL %s after TLS off", tb.wb.gw.URL())
+	// The restart runs off the UI goroutine: the tick box returns at once
+	// and the status line says the gateway is restarting until it is back.
+	ed.Backend().TLSCheck.SetChecked(false)
+	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
+		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
 	}
+	tb.waitFor("the gateway to serve ws:// again", func() bool { return strings.HasPrefix(tb.wb.gw.URL(), "ws://") })
 	tb.waitFor("tab 0 to reconnect over ws://", func() bool {
 		c := tb.tab(0).model.Client()
 		return strings.HasPrefix(c.URL(), "ws://") && c.State().Phase == client.Open && c.ConnectionID() != ""
@@ -518,7 +480,7 @@ func TestTLSToggle(t *testing.T) {
 func TestTLSRememberedAtStart(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	a := test.NewTempApp(t)
-	a.Preferences().SetBool(prefTLS, true)
+	a.Preferences().SetBool(controller.PrefTLS, true)
 	tb := newTestBenchOn(t, a)
 	if !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 		t.Fatalf("gateway URL %s", tb.wb.gw.URL())
@@ -563,18 +525,18 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
-	src := ed.field("identitySource")
-	if src == nil || src.entry.Text != "route.request.header.Authorization" {
+	test.Tap(findButton(t, ed.Detail(), "New"))
+	src := ed.Field("identitySource")
+	if src == nil || src.Entry().Text != "route.request.header.Authorization" {
 		t.Fatalf("identity source field %+v", src)
 	}
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	r := tb.wb.ws.API.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || tb.wb.ws.API.Authorizer(r.AuthorizerID) == nil {
 		t.Fatalf("$connect authorization %q authorizer %q", r.AuthorizationType, r.AuthorizerID)
@@ -669,10 +631,10 @@ func TestAPIKeyRequired(t *testing.T) {
 		t.Fatalf("the sample's key selection expression is %q, want empty", e)
 	}
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	check := findCheck(t, ed.detail, "API key required")
+	ed.SelectRoute("$connect")
+	check := findCheck(t, ed.Detail(), "API key required")
 	test.Tap(check)
-	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	if !tb.wb.ws.API.Route("$connect").APIKeyRequired {
 		t.Fatal("the tick did not reach the model")
 	}
@@ -680,9 +642,9 @@ func TestAPIKeyRequired(t *testing.T) {
 	tb.waitTabState("no key", nil, "403 Forbidden")
 	tb.waitConnectedTab(tb.waitTabState("a key", http.Header{"X-Api-Key": {"k1"}}, "open"))
 
-	test.Tap(findCheck(t, ed.detail, "API key required"))
+	test.Tap(findCheck(t, ed.Detail(), "API key required"))
 	tb.waitFor("the untick to go live", func() bool {
-		return tb.wb.live && len(tb.wb.errs) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
+		return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 && !tb.wb.ws.API.Route("$connect").APIKeyRequired
 	})
 	tb.waitConnectedTab(tb.waitTabState("no key, not required", nil, "open"))
 }
@@ -729,11 +691,11 @@ func TestLambdaModeSetting(t *testing.T) {
 			tb := newBackendBench(t)
 			ed := tb.wb.editor
 			retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-			ed.backend.mode.SetSelected(tc.mode)
-			ed.selectRoute("message")
+			ed.Backend().Mode.SetSelected(tc.mode)
+			ed.SelectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
-			retype(ed.field("functionName").entry, "fn")
-			tb.waitFor("the edits to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+			retype(ed.Field("functionName").Entry(), "fn")
+			tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 			if got := tb.wb.ws.API.Settings.LambdaMode; got != tc.mode {
 				t.Fatalf("Lambda mode in the model %q", got)
 			}
@@ -767,20 +729,20 @@ func TestLambdaModeSetting(t *testing.T) {
 func TestDeleteAuthorizer(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("$connect")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, authorizationTypes) {
+	ed.SelectRoute("$connect")
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
 		}
 	}
-	test.Tap(findButton(t, ed.detail, "New"))
+	test.Tap(findButton(t, ed.Detail(), "New"))
 	api := tb.wb.ws.API
 	r := api.Route("$connect")
 	if r.AuthorizationType != "CUSTOM" || len(api.Authorizers) != 1 {
 		t.Fatalf("after New: %q, %d authorizers", r.AuthorizationType, len(api.Authorizers))
 	}
 	id := r.AuthorizerID
-	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the authorizer to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitTabState("no header", nil, "401")
 
 	retype(routeEntry(t, ed, "authorizer name"), "tokens")
@@ -788,7 +750,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 		t.Fatalf("after rename: %+v", au)
 	}
 
-	test.Tap(findButton(t, ed.detail, "Delete"))
+	test.Tap(findButton(t, ed.Detail(), "Delete"))
 	d := tb.topDialog()
 	if !strings.Contains(fmt.Sprint(textsOf(d)), "goes back to authorization NONE") {
 		t.Errorf("the confirm dialog does not say what happens to the route: %v", textsOf(d))
@@ -797,7 +759,7 @@ func TestDeleteAuthorizer(t *testing.T) {
 	if len(api.Authorizers) != 0 || r.AuthorizationType != "NONE" || r.AuthorizerID != "" {
 		t.Fatalf("after Delete: %d authorizers, $connect %q %q", len(api.Authorizers), r.AuthorizationType, r.AuthorizerID)
 	}
-	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 	tb.waitConnectedTab(tb.waitTabState("no header, no authorizer", nil, "open"))
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -30,7 +29,7 @@ func newComposer(t *clientTab) *composer {
 	c := &composer{tab: t}
 	c.entry = newComposerEntry()
 	c.entry.SetPlaceHolder(`{"action": "message", "messageId": 1}`)
-	c.entry.SetText(`{"action": "message", "messageId": 1}`)
+	c.entry.SetText(t.wb.starterText())
 	c.entry.onSend = c.onSend
 	c.entry.onHistory = c.onHistory
 	c.status = widget.NewLabel("")
@@ -153,13 +152,7 @@ func (c *composer) onSavedMenu() {
 // onSaveMessage asks for a name and saves the composer's text in the
 // workspace.
 func (c *composer) onSaveMessage() {
-	name := widget.NewEntry()
-	name.SetPlaceHolder("e.g. hello")
-	dialog.ShowForm("Save message", "Save", "Cancel", []*widget.FormItem{widget.NewFormItem("Name", name)}, func(ok bool) {
-		if ok {
-			c.saveAs(name.Text)
-		}
-	}, c.tab.wb.win)
+	askText(c.tab.wb.win, "Save message", "Name", "e.g. hello", "Save", c.saveAs)
 }
 
 // saveAs saves the composer's text under name.

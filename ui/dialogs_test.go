@@ -68,16 +68,16 @@ func TestTabSettingsDialogReconnects(t *testing.T) {
 // first; Discard goes on.
 func TestUnsavedChangesDialog(t *testing.T) {
 	tb := newTestBench(t)
-	if err := tb.wb.editor.addRoute("draft"); err != nil {
+	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
-	tb.wb.onNew()
+	tb.wb.files.onNew()
 	d := tb.topDialog()
 	if tb.wb.ws.API.Route("draft") == nil {
 		t.Fatal("New went on without asking")
 	}
 	test.Tap(findButton(t, d, "Discard changes"))
-	if tb.wb.ws.API.Route("draft") != nil || tb.wb.unsaved {
+	if tb.wb.ws.API.Route("draft") != nil || tb.wb.ctl.Unsaved() {
 		t.Error("Discard did not start a new workspace")
 	}
 }
@@ -86,8 +86,8 @@ func TestUnsavedChangesDialog(t *testing.T) {
 func TestRouteDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("whoami")
-	ed.onRenameRoute()
+	ed.SelectRoute("whoami")
+	ed.OnRenameRoute()
 	d := tb.topDialog()
 	e := findEntry(t, d)
 	e.SetText("$bad")
@@ -97,24 +97,24 @@ func TestRouteDialogs(t *testing.T) {
 	}
 	e.SetText("me")
 	test.Tap(findButton(t, d, "OK"))
-	if ed.api().Route("me") == nil {
+	if tb.wb.ws.API.Route("me") == nil {
 		t.Fatal("rename failed")
 	}
 	tb.closeDialogs()
-	ed.onDuplicateRoute()
+	ed.OnDuplicateRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "OK")) // the suggested key, me-copy
-	if ed.api().Route("me-copy") == nil {
+	if tb.wb.ws.API.Route("me-copy") == nil {
 		t.Fatal("duplicate failed")
 	}
 	tb.closeDialogs()
-	ed.onDeleteRoute()
+	ed.OnDeleteRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "Yes"))
-	if ed.api().Route("me-copy") != nil {
+	if tb.wb.ws.API.Route("me-copy") != nil {
 		t.Error("delete failed")
 	}
-	tb.waitFor("the edits to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() })
 }
 
 // TestTemplateAndResponseKeyDialogs: a request template key and an
@@ -122,23 +122,23 @@ func TestRouteDialogs(t *testing.T) {
 func TestTemplateAndResponseKeyDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("message")
-	in := ed.api().Integration(ed.selectedRoute().IntegrationID)
-	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err != nil {
+	ed.SelectRoute("message")
+	in := tb.wb.ws.API.Integration(ed.SelectedRoute().IntegrationID)
+	if err := ed.AddResponse(in.ID, "/4\\d\\d/"); err != nil {
 		t.Fatal(err)
 	}
-	if err := ed.addResponse(in.ID, "/4\\d\\d/"); err == nil {
+	if err := ed.AddResponse(in.ID, "/4\\d\\d/"); err == nil {
 		t.Error("a duplicate response key was accepted")
 	}
-	in = ed.api().Integration(in.ID)
-	if len(in.Responses) != 2 || ed.tab != 1 {
-		t.Fatalf("responses %d, tab %d", len(in.Responses), ed.tab)
+	in = tb.wb.ws.API.Integration(in.ID)
+	if len(in.Responses) != 2 || ed.Tab() != 1 {
+		t.Fatalf("responses %d, tab %d", len(in.Responses), ed.Tab())
 	}
-	f := ed.field("response.template")
+	f := ed.Field("response.template")
 	if f != nil {
-		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.entry.Text)
+		t.Errorf("a new response has no templates, yet the editor shows one: %q", f.Entry().Text)
 	}
-	tb.waitFor("the new response to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the new response to go live", func() bool { return tb.wb.ctl.Live() })
 }
 
 // TestSavedMessages: a composer message saved under a name is in the
@@ -149,13 +149,21 @@ func TestSavedMessages(t *testing.T) {
 	c.entry.SetText(`{"action":"whoami"}`)
 	c.onSaveMessage()
 	d := tb.topDialog()
-	findEntry(t, d).SetText("who")
-	test.Tap(findButton(t, d, "Save"))
+	// The name field has the focus: typing goes there, and Enter saves.
+	focused, ok := tb.win.Canvas().Focused().(*widget.Entry)
+	if !ok || focused != findEntry(t, d) {
+		t.Fatalf("the save-message dialog's field does not have the focus (%T)", tb.win.Canvas().Focused())
+	}
+	test.Type(focused, "who")
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if tb.win.Canvas().Overlays().Top() != nil {
+		t.Error("Enter did not close the save-message dialog")
+	}
 	got := tb.wb.ws.API.SavedMessages
 	if len(got) != 1 || got[0].Name != "who" || got[0].Body != `{"action":"whoami"}` {
 		t.Fatalf("saved messages %+v", got)
 	}
-	if !tb.wb.unsaved {
+	if !tb.wb.ctl.Unsaved() {
 		t.Error("saving a message does not mark the workspace unsaved")
 	}
 	c.onSavedMenu()

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
@@ -78,20 +79,20 @@ func TestEditResponseTemplateChangesNextAnswer(t *testing.T) {
 	tb.waitEntry(0, "the old answer", received(`{"message": "Hello World"}`))
 
 	ed := tb.wb.editor
-	if !ed.selectRoute("message") {
+	if !ed.SelectRoute("message") {
 		t.Fatal("the sample has no message route")
 	}
 	selectDetailTab(t, ed, "Responses")
-	f := ed.field("response.template")
+	f := ed.Field("response.template")
 	if f == nil {
 		t.Fatal("no response template editor")
 	}
-	if f.entry.Text != `{"message": "Hello World"}` {
-		t.Fatalf("the response template editor shows %q", f.entry.Text)
+	if f.Entry().Text != `{"message": "Hello World"}` {
+		t.Fatalf("the response template editor shows %q", f.Entry().Text)
 	}
-	f.entry.SetText("")
-	test.Type(f.entry, `{"message": "Hello, projector"}`)
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	f.Entry().SetText("")
+	test.Type(f.Entry(), `{"message": "Hello, projector"}`)
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
@@ -116,19 +117,19 @@ func TestInvalidTemplateShowsErrorAndOldOneAnswers(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
-	f := ed.field("response.template")
-	f.entry.SetText("")
-	test.Type(f.entry, "{\"message\": \"x\"}\n#if($foo")
-	tb.waitFor("the template's error", func() bool { return f.errorText() != "" })
-	if !strings.HasPrefix(f.errorText(), "2:") {
-		t.Errorf("error %q has no line:col on line 2", f.errorText())
+	f := ed.Field("response.template")
+	f.Entry().SetText("")
+	test.Type(f.Entry(), "{\"message\": \"x\"}\n#if($foo")
+	tb.waitFor("the template's error", func() bool { return f.ErrorText() != "" })
+	if !strings.HasPrefix(f.ErrorText(), "2:") {
+		t.Errorf("error %q has no line:col on line 2", f.ErrorText())
 	}
-	if tb.wb.live || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
-		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.live)
+	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
+		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.ctl.Live())
 	}
-	if len(ed.problems.Objects) == 0 {
+	if len(ed.Problems().Objects) == 0 {
 		t.Error("the problems list under the editor is empty")
 	}
 	tb.send(0, `{"action":"message","messageId":1}`)
@@ -141,15 +142,15 @@ func TestAddRouteAnswers(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.onAddRoute()
+	ed.OnAddRoute()
 	d := tb.topDialog()
 	entry := findEntry(t, d)
 	test.Type(entry, "echo")
 	test.Tap(findButton(t, d, "OK"))
-	if r := ed.selectedRoute(); r == nil || r.Key != "echo" {
+	if r := ed.SelectedRoute(); r == nil || r.Key != "echo" {
 		t.Fatalf("the new route is not selected: %+v", r)
 	}
-	tb.waitFor("the new route to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the new route to go live", func() bool { return tb.wb.ctl.Live() })
 	tb.send(0, `{"action":"echo"}`)
 	e := tb.waitEntry(0, "the new route's answer", receivedContaining(0, `"route": "echo"`))
 	tb.waitFor("the route of the answer", func() bool {
@@ -189,9 +190,9 @@ func TestSendToConnectionArrivesInRightTab(t *testing.T) {
 }
 
 // selectDetailTab selects a tab (Request, Responses) of the route editor.
-func selectDetailTab(t *testing.T, ed *apiEditor, prefix string) {
+func selectDetailTab(t *testing.T, ed *editor.Editor, prefix string) {
 	t.Helper()
-	for _, o := range objects(ed.detail) {
+	for _, o := range objects(ed.Detail()) {
 		if tabs, ok := o.(*container.AppTabs); ok {
 			for i, it := range tabs.Items {
 				if strings.HasPrefix(it.Text, prefix) {

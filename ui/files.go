@@ -1,160 +1,82 @@
 package ui
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/assets"
-	"wsworkbench/emulator/model"
-	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
-// startWorkspace returns the workspace the window opens with: the file
-// named on the command line, else the last workspace, else the built-in
-// sample. Unsaved changes from an autosave are put back on top.
-func (wb *workbench) startWorkspace() (ws *workspace.Workspace, sample, unsaved bool, notice string, err error) {
-	path := wb.opts.file
-	if path == "" && wb.prefs.Bool(prefFirstStartDone) {
-		path = wb.prefs.String(prefLastWorkspace)
-	}
-	if path != "" {
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		ws, err = workspace.Load(path)
-		switch {
-		case err != nil && wb.opts.file != "":
-			return nil, false, false, "", err
-		case err != nil:
-			notice = fmt.Sprintf("Could not reopen %s: %v", path, err)
-		default:
-			unsaved, notice = wb.restoreAutosave(ws, path)
-			ws.AssignIDs()
-			return ws, false, unsaved, notice, nil
-		}
-	}
-	if a, err := wb.saver.read(""); err == nil && a != nil {
-		ws, err := wb.baseFor(a)
-		if err == nil {
-			ws.API = a.API
-			ws.AssignIDs()
-			return ws, a.Sample, true, "Restored unsaved changes from " + a.SavedAt.Format("Jan 2 15:04:05"), nil
-		}
-	}
-	ws, err = workspace.Parse(assets.SampleName, assets.SampleAPI)
-	if err != nil {
-		return nil, false, false, "", fmt.Errorf("built-in sample: %w", err)
-	}
-	ws.AssignIDs()
-	return ws, true, false, notice, nil
+// fileActions are File > New, Open, Save and Save As: the questions and
+// dialogs around the controller's workspace calls. No dialog ever writes a
+// file: Save As only picks a path, the controller checks it, the person is
+// asked before another file is replaced, then the controller saves
+// atomically.
+type fileActions struct {
+	wb       *workbench
+	progress dialog.Dialog // "Opening…", while a file loads
 }
 
-// baseFor returns the workspace an untitled autosave goes on top of.
-func (wb *workbench) baseFor(a *autosave) (*workspace.Workspace, error) {
-	if a.Sample {
-		return workspace.Parse(assets.SampleName, assets.SampleAPI)
-	}
-	return workspace.New(a.API), nil
-}
-
-// restoreAutosave puts an autosave of path on top of ws, if there is one.
-func (wb *workbench) restoreAutosave(ws *workspace.Workspace, path string) (bool, string) {
-	a, err := wb.saver.read(path)
-	if err != nil {
-		return false, "Could not read the autosave: " + err.Error()
-	}
-	if a == nil {
-		return false, ""
-	}
-	ws.API = a.API
-	return true, "Restored unsaved changes from " + a.SavedAt.Format("Jan 2 15:04:05")
-}
-
-// newAPI returns the API File > New starts with: one two-way $default
-// route whose MOCK answers with what the gateway saw.
-func newAPI() *model.API {
-	api := &model.API{
-		Name:                     "new-api",
-		RouteSelectionExpression: "$request.body.action",
-		Stage:                    model.Stage{Name: "production"},
-	}
-	r, in := newMockRoute(model.RouteDefault)
-	in.Responses[0].Key = "$default"
-	in.Responses[0].ResponseTemplates["$default"] = `{"message": "The $context.routeKey route answered.", "connectionId": "$context.connectionId"}`
-	in.ID = "DefaultIntegration"
-	in.Responses[0].ID = "DefaultIntegrationResponse"
-	r.ID = "DefaultRoute"
-	r.RouteResponse.ID = "DefaultRouteResponse"
-	r.IntegrationID = in.ID
-	api.Routes = []model.Route{r}
-	api.Integrations = []model.Integration{in}
-	return api
-}
-
-// switchTo makes ws the open workspace and hands it to the gateway.
-func (wb *workbench) switchTo(ws *workspace.Workspace, sample, unsaved bool, notice string) {
-	ws.AssignIDs()
-	wb.ws, wb.isSample, wb.unsaved = ws, sample, unsaved
-	wb.editGen++
-	wb.editor.reload()
-	wb.apply()
-	wb.updateTitle()
-	wb.setNotice(notice)
-	wb.prefs.SetString(prefLastWorkspace, ws.Path)
-	wb.prefs.SetBool(prefLastIsSample, sample)
-	if ws.Path != "" {
-		wb.addRecent(ws.Path)
-	}
-	if unsaved {
-		wb.scheduleAutosave()
-	}
-}
+// progressDelay is how long a load runs before its progress dialog shows,
+// so quick loads do not flash one.
+const progressDelay = 150 * time.Millisecond
 
 // confirmLeave runs then right away when the workspace has no unsaved
 // changes; otherwise it asks whether to save them first.
-func (wb *workbench) confirmLeave(then func()) {
-	if !wb.unsaved {
+func (f *fileActions) confirmLeave(then func()) {
+	wb := f.wb
+	if !wb.ctl.Unsaved() {
 		then()
 		return
 	}
 	var d dialog.Dialog
 	save := widget.NewButton("Save", func() {
 		d.Hide()
-		wb.saveThen(then)
+		f.saveThen(then)
 	})
 	save.Importance = widget.HighImportance
 	discard := widget.NewButton("Discard changes", func() {
 		d.Hide()
-		wb.saver.remove(wb.ws.Path)
-		wb.unsaved = false
+		wb.ctl.DiscardChanges()
 		then()
 	})
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
-	msg := widget.NewLabel(wb.workspaceName() + " has unsaved changes.")
+	msg := widget.NewLabel(wb.ctl.Name() + " has unsaved changes.")
 	d = dialog.NewCustomWithoutButtons("Unsaved changes", container2(msg, cancel, discard, save), wb.win)
 	d.Show()
 }
 
 // onNew starts a new, untitled workspace.
-func (wb *workbench) onNew() {
-	wb.confirmLeave(func() {
-		wb.saver.remove("")
-		wb.switchTo(workspace.New(newAPI()), false, false, "New workspace: save it to give it a file.")
+func (f *fileActions) onNew() {
+	f.confirmLeave(func() {
+		f.wb.ctl.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
+	})
+}
+
+// onOpenSample opens the built-in MOCK sample.
+func (f *fileActions) onOpenSample() {
+	f.confirmLeave(func() {
+		if err := f.wb.ctl.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
+			f.wb.showError(err)
+		}
 	})
 }
 
 // onOpen asks for a workspace file (a CloudFormation or SAM template, or a
 // serverless.yml) and opens it.
-func (wb *workbench) onOpen() {
-	wb.confirmLeave(func() {
+func (f *fileActions) onOpen() {
+	wb := f.wb
+	f.confirmLeave(func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil {
 				wb.showError(err)
@@ -165,7 +87,7 @@ func (wb *workbench) onOpen() {
 			}
 			path := r.URI().Path()
 			_ = r.Close()
-			wb.openPath(path)
+			f.openPath(path, nil)
 		}, wb.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json", ".template"}))
 		wb.setDialogDir(d)
@@ -174,38 +96,72 @@ func (wb *workbench) onOpen() {
 	})
 }
 
-// openPath opens the workspace file at path (with any unsaved changes an
-// autosave kept for it).
-func (wb *workbench) openPath(path string) {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
-	ws, err := workspace.Load(path)
-	if err != nil {
-		wb.showError(err)
-		return
-	}
-	unsaved, notice := wb.restoreAutosave(ws, path)
-	if notice == "" {
-		notice = "Opened " + path
-		if len(ws.Warnings) > 0 {
-			notice = fmt.Sprintf("Opened %s with %d warning(s): %s", path, len(ws.Warnings), strings.Join(ws.Warnings, "; "))
+// openPath opens the workspace file at path off the UI goroutine. A load
+// that takes a moment shows a progress dialog with Cancel, which gives the
+// window back at once and keeps the open workspace. then, when set, runs
+// once the workspace is open.
+func (f *fileActions) openPath(path string, then func()) {
+	wb := f.wb
+	f.hideProgress()
+	l := wb.ctl.Open(path, func(err error) {
+		f.hideProgress()
+		if err != nil {
+			wb.showError(err)
+			return
 		}
+		if then != nil {
+			then()
+		}
+	})
+	time.AfterFunc(progressDelay, func() {
+		wb.opts.do(func() {
+			if wb.ctl.Loading() == l && f.progress == nil && !wb.closed {
+				f.showProgress(l)
+			}
+		})
+	})
+}
+
+// showProgress shows that l is loading, with a Cancel button.
+func (f *fileActions) showProgress(l *controller.Loading) {
+	msg := widget.NewLabel("Opening " + filepath.Base(l.Path) + "…")
+	bar := widget.NewProgressBarInfinite()
+	cancel := widget.NewButton("Cancel", func() {
+		l.Cancel()
+		f.hideProgress()
+		f.wb.setNotice("Stopped opening " + l.Path + ": " + f.wb.ctl.Name() + " stays open.")
+	})
+	f.progress = dialog.NewCustomWithoutButtons("Opening a workspace", container2(container.NewVBox(msg, bar), cancel), f.wb.win)
+	f.progress.Show()
+}
+
+func (f *fileActions) hideProgress() {
+	if f.progress != nil {
+		f.progress.Hide()
+		f.progress = nil
 	}
-	wb.switchTo(ws, false, unsaved, notice)
+}
+
+// cancelLoad abandons a load in progress (the window is closing).
+func (f *fileActions) cancelLoad() {
+	if l := f.wb.ctl.Loading(); l != nil {
+		l.Cancel()
+	}
+	f.hideProgress()
 }
 
 // onSave saves the workspace to its file, or asks for one.
-func (wb *workbench) onSave() { wb.saveThen(nil) }
+func (f *fileActions) onSave() { f.saveThen(nil) }
 
 // saveThen saves and, when the save worked, runs then.
-func (wb *workbench) saveThen(then func()) {
-	if wb.ws.Path == "" {
-		wb.saveAsThen(then)
+func (f *fileActions) saveThen(then func()) {
+	err := f.wb.ctl.Save()
+	if errors.Is(err, controller.ErrNoFile) {
+		f.saveAsThen(then)
 		return
 	}
-	if err := wb.saveTo(wb.ws.Path); err != nil {
-		wb.showError(err)
+	if err != nil {
+		f.wb.showError(err)
 		return
 	}
 	if then != nil {
@@ -214,78 +170,108 @@ func (wb *workbench) saveThen(then func()) {
 }
 
 // onSaveAs asks for a file and saves the workspace there.
-func (wb *workbench) onSaveAs() { wb.saveAsThen(nil) }
+func (f *fileActions) onSaveAs() { f.saveAsThen(nil) }
 
-func (wb *workbench) saveAsThen(then func()) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			wb.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		path := w.URI().Path()
-		_ = w.Close()
-		if filepath.Ext(path) == "" {
-			_ = os.Remove(path) // the dialog created it; the real file gets an extension
-			path += ".yaml"
-		}
-		if err := wb.saveTo(path); err != nil {
-			wb.showError(err)
-			return
-		}
-		if then != nil {
-			then()
-		}
-	}, wb.win)
+// saveAsThen asks for a folder and a file name (a dialog that writes
+// nothing), checks the target, asks before replacing another file, then
+// saves; then runs after a save that worked.
+func (f *fileActions) saveAsThen(then func()) {
+	wb := f.wb
+	ws := wb.ctl.Workspace()
 	name := "api.yaml"
-	if wb.ws.Path != "" {
-		name = filepath.Base(wb.ws.Path)
-	} else if wb.isSample {
+	switch {
+	case ws.Path != "":
+		name = filepath.Base(ws.Path)
+	case wb.ctl.IsSample():
 		name = assets.SampleName
 	}
-	d.SetFileName(name)
-	wb.setDialogDir(d)
+	folder := widget.NewEntry()
+	folder.SetText(f.startDir())
+	file := widget.NewEntry()
+	file.SetText(name)
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	var d dialog.Dialog
+	// A problem shows under the fields, and the dialog grows to show it.
+	showProblem := func(err error) {
+		problem.SetText(errorText(err))
+		problem.Show()
+		d.Resize(fyne.NewSize(620, d.MinSize().Height))
+	}
+	save := func() {
+		target, err := wb.ctl.CheckSaveAs(filepath.Join(folder.Text, file.Text))
+		if err != nil {
+			showProblem(err)
+			return
+		}
+		write := func() {
+			if err := wb.ctl.SaveTo(target.Path); err != nil {
+				showProblem(err)
+				return
+			}
+			d.Hide()
+			if then != nil {
+				then()
+			}
+		}
+		if !target.Replaces {
+			write()
+			return
+		}
+		msg := widget.NewLabel(filepath.Base(target.Path) + " already exists in " + filepath.Dir(target.Path) + ". Replace it with this workspace?")
+		msg.Wrapping = fyne.TextWrapWord
+		c := dialog.NewCustomConfirm("Replace "+filepath.Base(target.Path)+"?", "Replace", "Cancel", msg, func(ok bool) {
+			if ok {
+				write()
+			}
+		}, wb.win)
+		c.Resize(fyne.NewSize(460, 180))
+		c.Show()
+	}
+	file.OnSubmitted = func(string) { save() }
+	folder.OnSubmitted = func(string) { save() }
+	choose := widget.NewButton("Choose…", func() {
+		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				folder.SetText(u.Path())
+			}
+		}, wb.win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
+			fd.SetLocation(l)
+		}
+		fd.Show()
+		fd.Resize(fyne.NewSize(900, 600))
+	})
+	saveBtn := widget.NewButton("Save", save)
+	saveBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	form := widget.NewForm(
+		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, folder)},
+		&widget.FormItem{Text: "File name", Widget: file, HintText: "a name without an extension is saved as NAME.yaml"},
+	)
+	d = dialog.NewCustomWithoutButtons("Save workspace as", container2(container.NewVBox(form, problem), cancel, saveBtn), wb.win)
+	d.Resize(fyne.NewSize(620, d.MinSize().Height))
 	d.Show()
-	d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
+	wb.win.Canvas().Focus(file)
 }
 
-// saveTo writes the workspace to path (atomically) and makes path its file.
-func (wb *workbench) saveTo(path string) error {
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
+// startDir is the folder file dialogs start in: the workspace's, else the
+// current directory.
+func (f *fileActions) startDir() string {
+	if p := f.wb.ctl.Workspace().Path; p != "" {
+		return filepath.Dir(p)
 	}
-	oldPath := wb.ws.Path
-	if err := wb.ws.Save(path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+	if wd, err := os.Getwd(); err == nil {
+		return wd
 	}
-	wb.saver.remove(oldPath)
-	if oldPath != path {
-		wb.saver.remove(path)
-	}
-	if wb.autosaveTimer != nil {
-		wb.autosaveTimer.Stop()
-		wb.autosaveTimer = nil
-	}
-	wb.isSample = false
-	wb.unsaved = false
-	wb.updateTitle()
-	wb.prefs.SetString(prefLastWorkspace, path)
-	wb.prefs.SetBool(prefLastIsSample, false)
-	wb.addRecent(path)
-	wb.setNotice("Saved " + path + " at " + time.Now().Format("15:04:05"))
-	return nil
+	return ""
 }
 
 // setDialogDir starts a file dialog in the workspace's folder.
 func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
-	dir := ""
-	if wb.ws.Path != "" {
-		dir = filepath.Dir(wb.ws.Path)
-	} else if wd, err := os.Getwd(); err == nil {
-		dir = wd
-	}
+	dir := wb.files.startDir()
 	if dir == "" {
 		return
 	}

@@ -43,9 +43,9 @@ func TestGoldenLogRows(t *testing.T) {
 func TestGoldenRouteEditor(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
-	obj := ed.detail.Objects[0]
+	obj := ed.Detail().Objects[0]
 	assertMarkup(t, "route_editor_message.xml", obj, fyne.NewSize(380, 460))
 	if !strings.Contains(test.RenderObjectToMarkup(obj), "Hello World") {
 		t.Error("the route editor does not show the response template")

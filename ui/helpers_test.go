@@ -120,6 +120,24 @@ func (tb *testBench) settle(d time.Duration) {
 	tb.drain()
 }
 
+// setTLS turns TLS on or off as View > Serve over TLS does and waits until
+// the gateway has restarted, running the UI queue meanwhile.
+func (tb *testBench) setTLS(on bool) error {
+	tb.t.Helper()
+	done, result := false, error(nil)
+	tb.wb.ctl.Server.SetTLS(on, func(err error) { done, result = true, err })
+	tb.waitFor("the gateway to restart", func() bool { return done })
+	return result
+}
+
+// openFile opens the workspace at path as File > Open does and waits for
+// the load to finish.
+func (tb *testBench) openFile(path string) {
+	tb.t.Helper()
+	tb.wb.files.openPath(path, nil)
+	tb.waitFor("the load of "+path, func() bool { return tb.wb.ctl.Loading() == nil })
+}
+
 // tab returns the i-th client tab.
 func (tb *testBench) tab(i int) *clientTab {
 	tb.t.Helper()

@@ -206,7 +206,7 @@ func (wb *workbench) openRoute(key string) {
 		wb.relayout()
 	}
 	wb.body.showSide(sideAPI)
-	if !wb.editor.selectRoute(key) {
+	if !wb.editor.SelectRoute(key) {
 		wb.setNotice("The API has no route " + key + " any more.")
 	}
 }

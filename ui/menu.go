@@ -59,10 +59,10 @@ var shortcutHelp = [][2]string{
 func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	var items []*fyne.MenuItem
-	for _, p := range wb.prefs.StringList(prefRecent) {
+	for _, p := range wb.ctl.Recent() {
 		path := p
 		items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  —  "+filepath.Dir(path), func() {
-			wb.confirmLeave(func() { wb.openPath(path) })
+			wb.files.confirmLeave(func() { wb.files.openPath(path, nil) })
 		}))
 	}
 	if len(items) == 0 {
@@ -73,14 +73,14 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent.ChildMenu = fyne.NewMenu("", items...)
 
 	file := fyne.NewMenu("File",
-		item("New", shortcut(fyne.KeyN, false), wb.onNew),
-		item("Open…", shortcut(fyne.KeyO, false), wb.onOpen),
+		item("New", shortcut(fyne.KeyN, false), wb.files.onNew),
+		item("Open…", shortcut(fyne.KeyO, false), wb.files.onOpen),
 		recent,
 		fyne.NewMenuItemSeparator(),
-		item("Save", shortcut(fyne.KeyS, false), wb.onSave),
-		item("Save As…", shortcut(fyne.KeyS, true), wb.onSaveAs),
+		item("Save", shortcut(fyne.KeyS, false), wb.files.onSave),
+		item("Save As…", shortcut(fyne.KeyS, true), wb.files.onSaveAs),
 		fyne.NewMenuItemSeparator(),
-		wb.openSampleMenu(),
+		wb.samples.openSampleMenu(),
 	)
 	clientMenu := fyne.NewMenu("Client",
 		item("New Client Tab", shortcut(fyne.KeyT, false), wb.onNewClient),
@@ -98,10 +98,10 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Log Capacity…", nil, wb.onLogCapacity),
 	)
 	apiMenu := fyne.NewMenu("API",
-		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.onAddRoute),
-		item("API Settings", nil, func() { wb.editor.selectRow(0) }),
+		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),
+		item("API Settings", nil, func() { wb.editor.SelectRow(0) }),
 		fyne.NewMenuItemSeparator(),
-		wb.chatMenuItem(),
+		wb.samples.chatMenuItem(),
 		wb.tlsMenuItem(),
 	)
 	view := fyne.NewMenu("View",
@@ -109,9 +109,11 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Connections and Trace", shortcut(fyne.Key2, false), wb.onToggleInspector),
 		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.onToggleTiles),
 		fyne.NewMenuItemSeparator(),
-		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.onZoomIn),
-		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.onZoomOut),
-		item("Actual Size", shortcut(fyne.Key0, false), wb.onZoomReset),
+		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.look.onZoomIn),
+		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.look.onZoomOut),
+		item("Actual Size", shortcut(fyne.Key0, false), wb.look.onZoomReset),
+		fyne.NewMenuItemSeparator(),
+		wb.look.themeMenuItem(),
 	)
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),

@@ -1,11 +1,13 @@
 package ui
 
+import (
+	"fyne.io/fyne/v2"
+
+	"wsworkbench/ui/controller"
+)
+
 // Preference keys: what the window remembers between runs.
 const (
-	prefFirstStartDone = "firstStartDone"
-	prefLastWorkspace  = "lastWorkspace" // a path, or "" for the sample / untitled
-	prefLastIsSample   = "lastIsSample"
-	prefRecent         = "recentFiles"
 	prefTabs           = "tabs" // one target URL per tab; "" is the embedded gateway
 	prefWindowWidth    = "window.width"
 	prefWindowHeight   = "window.height"
@@ -17,16 +19,32 @@ const (
 	prefZoom           = "zoom"
 	prefLogCapacity    = "log.capacity"
 	prefGatewayAddr    = "gateway.addr"
+	prefTheme          = "theme" // themeSystem, themeLight or themeDark
 )
 
-// maxRecent is how many recent files the File menu lists.
-const maxRecent = 8
-
-// defaultWindowSize is the window's size at the first start.
+// defaultWindowSize is the window's size at the first start, on a screen
+// that has room for it.
 const (
 	defaultWindowWidth  = 1280
 	defaultWindowHeight = 800
 )
+
+// titleBarAllowance is the room left for the window manager's title bar
+// when the window is as tall as the screen's work area.
+const titleBarAllowance = 40
+
+// windowSize is the size the window opens at: the size it had last time
+// (or the default at the first start), made to fit the screen's work area
+// when that is known, so the window is never larger than the screen.
+func windowSize(saved fyne.Size, screen fyne.Size, known bool) fyne.Size {
+	if saved.Width < 100 || saved.Height < 100 {
+		saved = fyne.NewSize(defaultWindowWidth, defaultWindowHeight)
+	}
+	if !known {
+		return saved
+	}
+	return fyne.NewSize(min(saved.Width, screen.Width), min(saved.Height, max(screen.Height-titleBarAllowance, 100)))
+}
 
 // saveLayout remembers the window's size, the split positions, the panels
 // shown, the zoom and the client tabs' targets.
@@ -44,17 +62,5 @@ func (wb *workbench) saveLayout() {
 	p.SetBool(prefShowInspector, wb.showInspect)
 	p.SetFloat(prefZoom, float64(wb.zoom.scale))
 	p.SetStringList(prefTabs, wb.clients.targets())
-	p.SetBool(prefFirstStartDone, true)
-}
-
-// addRecent puts path first in the recent files.
-func (wb *workbench) addRecent(path string) {
-	list := []string{path}
-	for _, p := range wb.prefs.StringList(prefRecent) {
-		if p != path && len(list) < maxRecent {
-			list = append(list, p)
-		}
-	}
-	wb.prefs.SetStringList(prefRecent, list)
-	wb.win.SetMainMenu(wb.buildMenu())
+	p.SetBool(controller.PrefFirstStartDone, true)
 }

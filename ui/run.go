@@ -57,9 +57,11 @@ func run(args []string, stderr io.Writer) int {
 	}
 	win := a.NewWindow("wsworkbench")
 	p := a.Preferences()
-	win.Resize(fyne.NewSize(
+	saved := fyne.NewSize(
 		float32(p.FloatWithFallback(prefWindowWidth, defaultWindowWidth)),
-		float32(p.FloatWithFallback(prefWindowHeight, defaultWindowHeight))))
+		float32(p.FloatWithFallback(prefWindowHeight, defaultWindowHeight)))
+	screen, known := screenArea(a)
+	win.Resize(windowSize(saved, screen, known))
 	wb, err := newWorkbench(a, win, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "wsworkbench:", err)

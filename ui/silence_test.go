@@ -119,7 +119,7 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 		t.Errorf("link styles: whoami %v, @connections %v", link.Importance, pushed.Importance)
 	}
 	test.Tap(link)
-	if r := tb.wb.editor.selectedRoute(); r == nil || r.Key != "whoami" {
+	if r := tb.wb.editor.SelectedRoute(); r == nil || r.Key != "whoami" {
 		t.Errorf("the editor shows route %v after tapping whoami", r)
 	}
 	if sel := tb.wb.body.side.Selected(); sel == nil || sel.Text != sideAPI {

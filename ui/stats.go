@@ -1,181 +1,50 @@
 package ui
 
 import (
-	"encoding/json"
-	"os"
-	"runtime/metrics"
-	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"wsworkbench/ui/controller"
 )
 
-// statsEnv names the environment variable that turns on the window's
-// statistics: when it names a file, the window appends one JSON line a
-// second with the bridge's counters, the latency of the UI goroutine, the
-// live heap and each tab's log. docs/PERFORMANCE.md's window measurements
-// read it.
-const statsEnv = "WSWORKBENCH_STATS"
+// statsEnv turns the statistics on (controller.StatsEnv).
+const statsEnv = controller.StatsEnv
 
-// probeInterval is how often the stats probe asks the UI goroutine to run
-// a function, to measure how long it waits. Only one probe waits at a time,
-// so a slow UI gets fewer probes, and each reports how long it waited.
-const probeInterval = 50 * time.Millisecond
+// statsLine is one second of statistics, as the file holds it.
+type statsLine = controller.StatsLine
 
-// statsLine is one second of statistics.
-type statsLine struct {
-	T             float64    `json:"t"`          // seconds since the window started
-	Scheduled     uint64     `json:"scheduled"`  // bridge refreshes handed to fyne.Do so far
-	Flushes       uint64     `json:"flushes"`    // bridge refreshes run so far
-	MaxPending    int64      `json:"maxPending"` // most bridge refreshes queued at once
-	Pending       int64      `json:"pending"`    // bridge refreshes queued now
-	ProbesPending int64      `json:"probesPending"`
-	ProbeP50ms    float64    `json:"probeP50ms"` // UI goroutine latency in the last second
-	ProbeP99ms    float64    `json:"probeP99ms"`
-	ProbeMaxms    float64    `json:"probeMaxMs"`
-	RefreshAvgms  float64    `json:"refreshAvgMs"` // time a bridge refresh took, last second
-	RefreshMaxms  float64    `json:"refreshMaxMs"`
-	HeapLiveMB    float64    `json:"heapLiveMB"` // live heap after the last GC
-	Goroutines    int        `json:"goroutines"`
-	Tabs          []tabStats `json:"tabs"`
+// statsSource is the window as the statistics read it.
+type statsSource struct{ wb *workbench }
+
+func (s statsSource) BridgeStats() controller.BridgeStats {
+	b := s.wb.bridge.stats()
+	return controller.BridgeStats{Scheduled: b.Scheduled, Flushes: b.Flushes, MaxPending: b.MaxPending, Pending: b.Pending}
 }
 
-type tabStats struct {
-	Name    string `json:"name"`
-	ID      string `json:"id"`
-	LogLen  int    `json:"logLen"`
-	Dropped uint64 `json:"dropped"`
+func (s statsSource) TabStats() []controller.TabStats {
+	var out []controller.TabStats
+	for _, m := range s.wb.tabs.list() {
+		c := m.Client()
+		out = append(out, controller.TabStats{Name: m.name, ID: c.ConnectionID(), LogLen: c.Log().Len(), Dropped: c.Log().Dropped()})
+	}
+	return out
 }
 
-// statsRecorder collects the statistics; see statsEnv.
-type statsRecorder struct {
-	wb    *workbench
-	file  *os.File
-	start time.Time
-
-	mu        sync.Mutex
-	probes    []time.Duration
-	refreshes []time.Duration
-	pending   atomic.Int64
-
-	stop chan struct{}
-	done chan struct{}
-}
-
-// startStats starts writing statistics to path, if path is not empty.
+// startStats starts writing statistics to path, if path is not empty, and
+// times every bridge refresh for them.
 func (wb *workbench) startStats(path string) {
 	if path == "" {
 		return
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	s, err := controller.StartStats(path, wb.opts.do, statsSource{wb})
 	if err != nil {
 		wb.setNotice("Statistics: " + err.Error())
 		return
 	}
-	s := &statsRecorder{wb: wb, file: f, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	wb.stats = s
 	inner := wb.bridge.refresh
 	wb.bridge.refresh = func(d dirt) {
 		t := time.Now()
 		inner(d)
-		s.mu.Lock()
-		s.refreshes = append(s.refreshes, time.Since(t))
-		s.mu.Unlock()
+		s.Refreshed(time.Since(t))
 	}
-	go s.run()
-}
-
-func (s *statsRecorder) run() {
-	defer close(s.done)
-	probe := time.NewTicker(probeInterval)
-	defer probe.Stop()
-	write := time.NewTicker(time.Second)
-	defer write.Stop()
-	enc := json.NewEncoder(s.file)
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-probe.C:
-			if s.pending.Load() > 0 {
-				continue // one probe at a time: the probe must not become the load
-			}
-			t := time.Now()
-			s.pending.Add(1)
-			s.wb.opts.do(func() {
-				s.pending.Add(-1)
-				d := time.Since(t)
-				s.mu.Lock()
-				s.probes = append(s.probes, d)
-				s.mu.Unlock()
-			})
-		case <-write.C:
-			_ = enc.Encode(s.line())
-		}
-	}
-}
-
-// line takes the last second's statistics.
-func (s *statsRecorder) line() statsLine {
-	s.mu.Lock()
-	probes, refreshes := s.probes, s.refreshes
-	s.probes, s.refreshes = nil, nil
-	s.mu.Unlock()
-	st := s.wb.bridge.stats()
-	l := statsLine{
-		T:             time.Since(s.start).Seconds(),
-		Scheduled:     st.Scheduled,
-		Flushes:       st.Flushes,
-		MaxPending:    st.MaxPending,
-		Pending:       st.Pending,
-		ProbesPending: s.pending.Load(),
-		HeapLiveMB:    liveHeapMB(),
-	}
-	slices.Sort(probes)
-	if n := len(probes); n > 0 {
-		l.ProbeP50ms = ms(probes[n/2])
-		l.ProbeP99ms = ms(probes[(n*99)/100])
-		l.ProbeMaxms = ms(probes[n-1])
-	}
-	if n := len(refreshes); n > 0 {
-		var sum time.Duration
-		for _, r := range refreshes {
-			sum += r
-			l.RefreshMaxms = max(l.RefreshMaxms, ms(r))
-		}
-		l.RefreshAvgms = ms(sum / time.Duration(n))
-	}
-	l.Goroutines = goroutines()
-	for _, m := range s.wb.tabs.list() {
-		c := m.Client()
-		l.Tabs = append(l.Tabs, tabStats{Name: m.name, ID: c.ConnectionID(), LogLen: c.Log().Len(), Dropped: c.Log().Dropped()})
-	}
-	return l
-}
-
-func (s *statsRecorder) close() {
-	close(s.stop)
-	<-s.done
-	_ = s.file.Close()
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// liveHeapMB returns the heap that was live after the last GC, in MB.
-func liveHeapMB() float64 {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return float64(sample[0].Value.Uint64()) / (1 << 20)
-}
-
-func goroutines() int {
-	sample := []metrics.Sample{{Name: "/sched/goroutines:goroutines"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return int(sample[0].Value.Uint64())
 }

@@ -7,12 +7,16 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// zoomTheme is Fyne's default theme (which follows the system's light or
-// dark choice) with every size multiplied by scale, so a projector audience
-// can read the window: View > Zoom in.
+// zoomTheme is Fyne's default theme with three changes: every size is
+// multiplied by scale, so a projector audience can read the window (View >
+// Zoom In); the light or dark variant can be fixed instead of following the
+// system (View > Theme); and the greys Fyne uses for hints, captions and
+// low-importance text are dark (or light) enough to read: at least 4.5:1
+// against every background they sit on, in both variants.
 type zoomTheme struct {
-	base  fyne.Theme
-	scale float32
+	base    fyne.Theme
+	scale   float32
+	variant string // themeSystem, themeLight or themeDark
 }
 
 // Zoom limits and step.
@@ -22,16 +26,51 @@ const (
 	zoomStep = 0.1
 )
 
-func newZoomTheme(scale float32) *zoomTheme {
+// Theme choices (View > Theme), as the preferences store them.
+const (
+	themeSystem = "system"
+	themeLight  = "light"
+	themeDark   = "dark"
+)
+
+// Readable greys for hint, caption and low-importance text (Fyne's own
+// are #888888 and #e3e3e3 on white, 3.5:1 and 1.3:1, and #39393a on
+// #171718 in the dark, 1.6:1). TestThemeTextContrast checks the ratios.
+var (
+	lightHint = color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff}
+	darkHint  = color.NRGBA{R: 0x9e, G: 0x9e, B: 0xa0, A: 0xff}
+)
+
+func newZoomTheme(scale float32, variant string) *zoomTheme {
 	if scale < minZoom || scale > maxZoom {
 		scale = 1
 	}
-	return &zoomTheme{base: theme.DefaultTheme(), scale: scale}
+	switch variant {
+	case themeLight, themeDark:
+	default:
+		variant = themeSystem
+	}
+	return &zoomTheme{base: theme.DefaultTheme(), scale: scale, variant: variant}
 }
 
 var _ fyne.Theme = (*zoomTheme)(nil)
 
+// Color is the default theme's colour for the chosen variant, with readable
+// hint greys.
 func (t *zoomTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch t.variant {
+	case themeLight:
+		v = theme.VariantLight
+	case themeDark:
+		v = theme.VariantDark
+	}
+	switch n {
+	case theme.ColorNamePlaceHolder, theme.ColorNameDisabled:
+		if v == theme.VariantDark {
+			return darkHint
+		}
+		return lightHint
+	}
 	return t.base.Color(n, v)
 }
 
@@ -41,19 +80,42 @@ func (t *zoomTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Ico
 
 func (t *zoomTheme) Size(n fyne.ThemeSizeName) float32 { return t.base.Size(n) * t.scale }
 
-// setZoom applies a new scale (clamped) to the whole window.
-func (wb *workbench) setZoom(scale float32) {
-	if scale < minZoom {
-		scale = minZoom
-	}
-	if scale > maxZoom {
-		scale = maxZoom
-	}
-	wb.zoom = &zoomTheme{base: theme.DefaultTheme(), scale: scale}
+// appearance is View > Zoom and View > Theme: it makes and applies the
+// window's zoomTheme (kept in workbench.zoom) and remembers it.
+type appearance struct{ wb *workbench }
+
+// setTheme applies a new theme (scale clamped) to the whole window and
+// remembers it.
+func (ap *appearance) setTheme(scale float32, variant string) {
+	wb := ap.wb
+	scale = min(max(scale, minZoom), maxZoom)
+	wb.zoom = newZoomTheme(scale, variant)
 	wb.app.Settings().SetTheme(wb.zoom)
-	wb.prefs.SetFloat(prefZoom, float64(scale))
+	wb.prefs.SetFloat(prefZoom, float64(wb.zoom.scale))
+	wb.prefs.SetString(prefTheme, wb.zoom.variant)
 }
 
-func (wb *workbench) onZoomIn()    { wb.setZoom(wb.zoom.scale + zoomStep) }
-func (wb *workbench) onZoomOut()   { wb.setZoom(wb.zoom.scale - zoomStep) }
-func (wb *workbench) onZoomReset() { wb.setZoom(1) }
+func (ap *appearance) onZoomIn()    { ap.setTheme(ap.wb.zoom.scale+zoomStep, ap.wb.zoom.variant) }
+func (ap *appearance) onZoomOut()   { ap.setTheme(ap.wb.zoom.scale-zoomStep, ap.wb.zoom.variant) }
+func (ap *appearance) onZoomReset() { ap.setTheme(1, ap.wb.zoom.variant) }
+
+// themeMenuItem is View > Theme: System, Light or Dark, the current one
+// checked.
+func (ap *appearance) themeMenuItem() *fyne.MenuItem {
+	wb := ap.wb
+	choice := func(label, variant string) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, func() {
+			ap.setTheme(wb.zoom.scale, variant)
+			wb.win.SetMainMenu(wb.buildMenu())
+		})
+		it.Checked = wb.zoom.variant == variant
+		return it
+	}
+	it := fyne.NewMenuItem("Theme", nil)
+	it.ChildMenu = fyne.NewMenu("",
+		choice("System", themeSystem),
+		choice("Light", themeLight),
+		choice("Dark", themeDark),
+	)
+	return it
+}

@@ -6,6 +6,7 @@ import (
 
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/editor"
 	"wsworkbench/ui/trace"
 )
 
@@ -113,13 +114,13 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 
 	// Without $default, the same message is Forbidden.
 	ed := tb.wb.editor
-	ed.selectRoute("$default")
-	id := ed.selectedRoute().ID
-	if err := deleteRoute(ed.api(), id); err != nil {
+	ed.SelectRoute("$default")
+	id := ed.SelectedRoute().ID
+	if err := editor.DeleteRoute(tb.wb.ws.API, id); err != nil {
 		t.Fatal(err)
 	}
-	ed.structureChanged()
-	tb.waitFor("the deletion to go live", func() bool { return tb.wb.live })
+	ed.StructureChanged()
+	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() })
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"nosuchroute"}`)
 	f := tb.waitEntry(0, "the Forbidden frame", receivedContaining(seq, `"message": "Forbidden"`))

@@ -39,10 +39,10 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	connsURL = tb.wb.gw.ConnectionsURL()
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
-	retype(ed.field("functionName").entry, "chatFunction")
-	tb.waitFor("the edit to go live", func() bool { return tb.wb.live && len(tb.wb.errs) == 0 })
+	retype(ed.Field("functionName").Entry(), "chatFunction")
+	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
 
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message"}`)

@@ -1,11 +1,7 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 	"wsworkbench/ui/connections"
@@ -16,10 +12,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"wsworkbench/assets"
 	"wsworkbench/emulator"
-	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -47,6 +43,13 @@ type options struct {
 	connectTimeout time.Duration
 	// frame overrides the bridge's refresh interval (tests, benchmarks).
 	frame time.Duration
+	// certDir holds the TLS certificate ("" is tlscert.DefaultDir);
+	// chatAddr is where the chat sample backend listens ("" its usual
+	// address); load reads workspace files (nil: the workspace loader).
+	// Tests set them.
+	certDir  string
+	chatAddr string
+	load     func(stop <-chan struct{}, path string) (*workspace.Workspace, error)
 }
 
 func (o options) withDefaults() options {
@@ -68,8 +71,8 @@ func (o options) withDefaults() options {
 	return o
 }
 
-// workbench is the window: it owns the workspace being edited, the embedded
-// gateway, the bridge and the panels. Its fields are touched on the UI
+// workbench is the window: it wires the controller (workspace, draft,
+// gateway) to the bridge and the panels. Its fields are touched on the UI
 // goroutine only, except those documented otherwise.
 type workbench struct {
 	app   fyne.App
@@ -77,30 +80,28 @@ type workbench struct {
 	prefs fyne.Preferences
 	opts  options
 
-	gw     *emulator.Gateway
+	ctl *controller.Controller
+	// gw and ws are the controller's gateway and workspace as the panels
+	// last saw them: they change on the UI goroutine when the controller
+	// reports ChangeGateway or ChangeWorkspace.
+	gw *emulator.Gateway
+	ws *workspace.Workspace
+
 	bridge *bridge
 	tabs   *registry
 	traces *trace.Store
 
-	// ws is the open workspace; ws.API is the draft the editor changes.
-	// The gateway runs the last draft that compiled.
-	ws       *workspace.Workspace
-	isSample bool // ws is the built-in sample, not yet saved anywhere
-	unsaved  bool
-	notice   string // a note for the status line (a restored autosave)
+	bg      sync.WaitGroup    // goroutines doing blocking client calls
+	closed  bool              // shutdown has run
+	stats   *controller.Stats // WSWORKBENCH_STATS, when set
+	files   *fileActions      // open, save as and their dialogs
+	samples *samples          // File > Open Sample, the chat backend
+	look    *appearance       // View > Zoom, View > Theme
+	// starter is the message the composers were last offered (a new tab
+	// starts with it): one for the API's first custom route.
+	starter string
 
-	editGen       uint64      // bumped by every edit
-	applyTimer    *time.Timer // the pending apply, if any
-	errs          emulator.CompileErrors
-	live          bool // the gateway runs the current draft
-	saver         *autosaver
-	autosaveTimer *time.Timer
-	bg            sync.WaitGroup // goroutines doing blocking client calls
-	closed        bool           // shutdown has run
-	stats         *statsRecorder // WSWORKBENCH_STATS, when set
-	backends      localBackends  // the chat sample backend, TLS
-
-	editor  *apiEditor
+	editor  *editor.Editor
 	clients *clientTabs
 	conns   *connections.Panel
 	tracer  *trace.Panel
@@ -133,80 +134,80 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 		tabs:   &registry{},
 		traces: trace.NewStore(trace.DefaultCapacity),
 	}
-	wb.saver = newAutosaver(opts.stateDir)
 	if opts.logCapacity <= 0 {
 		wb.opts.logCapacity = wb.prefs.IntWithFallback(prefLogCapacity, 10000)
 	}
-
-	ws, sample, unsaved, notice, err := wb.startWorkspace()
+	ctl, err := controller.New(controller.Options{
+		StateDir:      opts.stateDir,
+		File:          opts.file,
+		Addr:          opts.addr,
+		Do:            opts.do,
+		Prefs:         wb.prefs,
+		EditDelay:     opts.editDelay,
+		AutosaveDelay: opts.autosaveDelay,
+		CertDir:       opts.certDir,
+		ChatAddr:      opts.chatAddr,
+		Load:          opts.load,
+		OnGateway: func(gw *emulator.Gateway) {
+			if wb.bridge != nil {
+				wb.bridge.follow(gw)
+			}
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
-	wb.ws, wb.isSample, wb.unsaved, wb.notice = ws, sample, unsaved, notice
-
-	gw, compileErr, err := startGateway(ws.API, opts.addr)
-	if err != nil {
-		return nil, err
-	}
-	wb.gw = gw
-	wb.live = compileErr == nil
-	if compileErr != nil {
-		wb.errs = asCompileErrors(compileErr)
-		wb.notice = wb.workspaceName() + " does not compile yet: until it does, the gateway runs the built-in sample."
-	}
-	if want := opts.addr; gw.Addr() != want && !strings.HasSuffix(want, ":0") {
-		wb.notice = want + " is in use, so the gateway listens on " + gw.Addr() + ". " + wb.notice
-	}
-	if err := wb.restoreTLS(); err != nil {
-		wb.notice = "TLS is off: " + err.Error() + ". " + wb.notice
-	}
+	wb.ctl, wb.gw, wb.ws = ctl, ctl.Server.Gateway(), ctl.Workspace()
 
 	wb.bridge = newBridge(wb.gw, wb.tabs, wb.traces, opts.do, wb.refresh)
 	if opts.frame > 0 {
 		wb.bridge.frame = opts.frame
 	}
-	wb.zoom = newZoomTheme(float32(wb.prefs.FloatWithFallback(prefZoom, 1)))
+	wb.zoom = newZoomTheme(float32(wb.prefs.FloatWithFallback(prefZoom, 1)), wb.prefs.StringWithFallback(prefTheme, themeSystem))
 	a.Settings().SetTheme(wb.zoom)
 
-	wb.editor = newAPIEditor(wb)
+	wb.files = &fileActions{wb: wb}
+	wb.samples = &samples{wb: wb}
+	wb.look = &appearance{wb: wb}
+	wb.starter = starterMessage(ctl.Workspace().API, ctl.IsSample())
+	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
 	wb.clients = newClientTabs(wb)
 	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
+	ctl.OnChange = wb.onChange
 	wb.updateTitle()
 	wb.updateStatus()
 	return wb, nil
 }
 
-// startGateway starts the embedded gateway on api. When api does not
-// compile, the gateway starts on the built-in sample and the compile error
-// is returned for the window to show; when addr is taken it listens on any
-// free port.
-func startGateway(api *model.API, addr string) (gw *emulator.Gateway, compileErr, err error) {
-	gw, compileErr = emulator.New(api, emulator.Options{Addr: addr})
-	if compileErr != nil {
-		sample, err := workspace.Parse(assets.SampleName, assets.SampleAPI)
-		if err != nil {
-			return nil, nil, fmt.Errorf("built-in sample: %w", err)
+// onChange redraws what a change of the controller touched.
+func (wb *workbench) onChange(ch controller.Change) {
+	if ch&controller.ChangeGateway != 0 {
+		wb.gw = wb.ctl.Server.Gateway()
+		for _, t := range wb.clients.list {
+			if t.target.url == "" {
+				t.connect()
+			}
 		}
-		if gw, err = emulator.New(sample.API, emulator.Options{Addr: addr}); err != nil {
-			return nil, nil, fmt.Errorf("built-in sample: %w", err)
-		}
+		wb.editor.SettingsChanged()
 	}
-	if err := gw.Open(); err != nil {
-		// The port is taken (another wsworkbench, another server): any
-		// free port on loopback will do; the window shows the URL.
-		snapAPI := gw.API()
-		_ = gw.Close(context.Background())
-		if gw, err = emulator.New(snapAPI, emulator.Options{Addr: "127.0.0.1:0"}); err != nil {
-			return nil, nil, err
-		}
-		if err := gw.Open(); err != nil {
-			return nil, nil, fmt.Errorf("start the gateway: %w", err)
-		}
+	if ch&controller.ChangeWorkspace != 0 {
+		wb.ws = wb.ctl.Workspace()
+		wb.editor.Reload()
+		wb.workspaceSwitched()
 	}
-	return gw, compileErr, nil
+	if ch&controller.ChangeStatus != 0 {
+		wb.editor.ShowErrors(wb.ctl.Errors())
+		wb.updateStatus()
+	}
+	if ch&controller.ChangeTitle != 0 {
+		wb.updateTitle()
+	}
+	if ch&controller.ChangeMenu != 0 {
+		wb.win.SetMainMenu(wb.buildMenu())
+	}
 }
 
 // start runs the bridge and opens the client tabs the window had last time
@@ -221,9 +222,6 @@ func (wb *workbench) start() {
 		wb.clients.addTab(tabTarget{url: t}, false)
 	}
 	wb.clients.selectIndex(0)
-	if wb.unsaved {
-		wb.scheduleAutosave()
-	}
 }
 
 // shutdown saves the layout and any unsaved change, closes the tabs and
@@ -234,23 +232,14 @@ func (wb *workbench) shutdown() {
 	}
 	wb.closed = true
 	wb.saveLayout()
-	if wb.unsaved {
-		wb.autosaveNow()
-	}
-	wb.saver.wait()
 	if wb.stats != nil {
-		wb.stats.close()
+		wb.stats.Close()
 	}
-	if wb.applyTimer != nil {
-		wb.applyTimer.Stop()
-	}
+	wb.files.cancelLoad()
 	wb.bridge.Stop()
 	wb.clients.closeAll()
-	wb.stopChatSample()
 	wb.bg.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	_ = wb.gw.Close(ctx)
+	wb.ctl.Close()
 }
 
 // buildUI lays out the window: the API on the left, the conversations in
@@ -268,9 +257,9 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	copyURL := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
 		wb.win.Clipboard().SetContent(wb.gw.URL())
 	})
-	newBtn := widget.NewButtonWithIcon("New", theme.DocumentCreateIcon(), wb.onNew)
-	openBtn := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), wb.onOpen)
-	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), wb.onSave)
+	newBtn := widget.NewButtonWithIcon("New", theme.DocumentCreateIcon(), wb.files.onNew)
+	openBtn := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), wb.files.onOpen)
+	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), wb.files.onSave)
 	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.onNewClient)
 	addClient.Importance = widget.HighImportance
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
@@ -282,7 +271,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	// The editor scrolls sideways when it is narrower than its content;
 	// the clients and the inspector lay themselves out for any width from
 	// a tile's up (see layout.go), a big zoom on a small screen excepted.
-	wb.editorBox = container.NewHScroll(wb.editor.object())
+	wb.editorBox = container.NewHScroll(wb.editor.Object())
 	wb.middleBox = container.NewHScroll(wb.clients.object())
 	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
 	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspSplit)
@@ -331,39 +320,12 @@ func (wb *workbench) refresh(d dirt) {
 	}
 }
 
-// edited is called after every change the editor makes to the draft: it
-// marks the workspace unsaved and, after the edit delay, applies the draft.
-func (wb *workbench) edited() {
-	wb.editGen++
-	gen := wb.editGen
-	if !wb.unsaved {
-		wb.unsaved = true
-		wb.updateTitle()
-	}
-	wb.live = false
-	wb.updateStatus()
-	if wb.applyTimer != nil {
-		wb.applyTimer.Stop()
-	}
-	wb.applyTimer = time.AfterFunc(wb.opts.editDelay, func() {
-		wb.opts.do(func() {
-			if gen == wb.editGen {
-				wb.apply()
-			}
-		})
-	})
-	wb.scheduleAutosave()
-}
+// edited is called after every change the editor makes to the draft.
+func (wb *workbench) edited() { wb.ctl.Edited() }
 
 // touched marks the workspace unsaved without changing what the gateway
 // runs (a saved message).
-func (wb *workbench) touched() {
-	if !wb.unsaved {
-		wb.unsaved = true
-		wb.updateTitle()
-	}
-	wb.scheduleAutosave()
-}
+func (wb *workbench) touched() { wb.ctl.Touched() }
 
 // background runs f, which may block (a client's Connect, Send or Close), on
 // a goroutine of its own; shutdown waits for it. f must not touch widgets.
@@ -375,54 +337,24 @@ func (wb *workbench) background(f func()) {
 	}()
 }
 
-// apply hands the draft to the gateway. A draft that does not compile
-// changes nothing in the gateway: its errors show in the editor and the
-// gateway keeps answering with the last valid configuration.
-func (wb *workbench) apply() {
-	if wb.applyTimer != nil {
-		wb.applyTimer.Stop()
-		wb.applyTimer = nil
-	}
-	err := wb.gw.Update(wb.ws.API)
-	wb.errs = asCompileErrors(err)
-	wb.live = err == nil
-	wb.editor.showErrors(wb.errs)
-	wb.updateStatus()
-	wb.updateURL()
-}
-
-// asCompileErrors returns err's CompileErrors (one unplaced error for any
-// other error), or nil.
-func asCompileErrors(err error) emulator.CompileErrors {
-	if err == nil {
-		return nil
-	}
-	var ces emulator.CompileErrors
-	if errors.As(err, &ces) {
-		return ces
-	}
-	var ce *emulator.CompileError
-	if errors.As(err, &ce) {
-		return emulator.CompileErrors{ce}
-	}
-	return emulator.CompileErrors{{Msg: err.Error()}}
-}
-
-// updateStatus shows whether the gateway runs the draft.
+// updateStatus shows whether the gateway runs the draft, and the notice.
 func (wb *workbench) updateStatus() {
 	if wb.liveLabel == nil {
 		return
 	}
+	errs := wb.ctl.Errors()
 	switch {
-	case len(wb.errs) > 0:
-		n := len(wb.errs)
+	case wb.ctl.Server.Restarting():
+		wb.liveLabel.SetText("● restarting the gateway…")
+		wb.liveLabel.Importance = widget.WarningImportance
+	case len(errs) > 0:
 		word := "errors"
-		if n == 1 {
+		if len(errs) == 1 {
 			word = "error"
 		}
-		wb.liveLabel.SetText(fmt.Sprintf("● %d %s: gateway runs the last valid version", n, word))
+		wb.liveLabel.SetText(fmt.Sprintf("● %d %s: gateway runs the last valid version", len(errs), word))
 		wb.liveLabel.Importance = widget.DangerImportance
-	case !wb.live:
+	case !wb.ctl.Live():
 		wb.liveLabel.SetText("● editing…")
 		wb.liveLabel.Importance = widget.WarningImportance
 	default:
@@ -430,45 +362,17 @@ func (wb *workbench) updateStatus() {
 		wb.liveLabel.Importance = widget.SuccessImportance
 	}
 	wb.liveLabel.Refresh()
-	wb.updateURL()
-	if wb.notice != "" {
-		wb.noticeLabel.SetText(wb.notice)
-	}
-}
-
-func (wb *workbench) updateURL() {
-	if wb.urlLabel != nil && wb.urlLabel.Text != wb.gw.URL() {
+	if wb.urlLabel.Text != wb.gw.URL() {
 		wb.urlLabel.SetText(wb.gw.URL())
 	}
+	wb.noticeLabel.SetText(wb.ctl.Notice())
 }
 
 // setNotice shows a short note in the toolbar.
-func (wb *workbench) setNotice(s string) {
-	wb.notice = s
-	if wb.noticeLabel != nil {
-		wb.noticeLabel.SetText(s)
-	}
-}
-
-// workspaceName is the workspace's file name, or the sample's.
-func (wb *workbench) workspaceName() string {
-	switch {
-	case wb.ws.Path != "":
-		return filepath.Base(wb.ws.Path)
-	case wb.isSample:
-		return assets.SampleName + " (built-in sample)"
-	}
-	return "untitled"
-}
+func (wb *workbench) setNotice(s string) { wb.ctl.SetNotice(s) }
 
 // updateTitle shows the workspace's name and, with "●", unsaved changes.
-func (wb *workbench) updateTitle() {
-	t := "wsworkbench — " + wb.workspaceName()
-	if wb.unsaved {
-		t += " ●"
-	}
-	wb.win.SetTitle(t)
-}
+func (wb *workbench) updateTitle() { wb.win.SetTitle(wb.ctl.Title()) }
 
 // showError shows err in a dialog.
 func (wb *workbench) showError(err error) {
@@ -476,10 +380,4 @@ func (wb *workbench) showError(err error) {
 }
 
 // errorText is err's message with its first letter capitalised, for dialogs.
-func errorText(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func errorText(err error) string { return editor.ErrorText(err) }

@@ -1,18 +1,17 @@
 package ui
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
-	"wsworkbench/emulator/model"
 )
 
 // TestSaveWorkspaceAndReopen: a workspace saved to a file is what the next
@@ -23,14 +22,14 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
 	tb.waitConnected(0)
-	if err := tb.wb.editor.addRoute("chat"); err != nil {
+	if err := tb.wb.editor.AddRoute("chat"); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "chat.yaml")
-	if err := tb.wb.saveTo(path); err != nil {
+	if err := tb.wb.ctl.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
-	if tb.wb.unsaved || strings.Contains(tb.win.Title(), "●") {
+	if tb.wb.ctl.Unsaved() || strings.Contains(tb.win.Title(), "●") {
 		t.Errorf("still marked unsaved after the save: %q", tb.win.Title())
 	}
 	if !strings.Contains(tb.win.Title(), "chat.yaml") {
@@ -51,7 +50,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	if tb2.wb.ws.Path != path {
 		t.Fatalf("the next start opened %q, want %q", tb2.wb.ws.Path, path)
 	}
-	if tb2.wb.unsaved {
+	if tb2.wb.ctl.Unsaved() {
 		t.Error("the reopened workspace is marked unsaved")
 	}
 	if tb2.wb.ws.API.Route("chat") == nil {
@@ -60,7 +59,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	tb2.waitConnected(0)
 	tb2.send(0, `{"action":"chat"}`)
 	tb2.waitEntry(0, "the chat route's answer", receivedContaining(0, `"route": "chat"`))
-	if got := tb2.wb.prefs.StringList(prefRecent); len(got) == 0 || got[0] != path {
+	if got := tb2.wb.prefs.StringList(controller.PrefRecent); len(got) == 0 || got[0] != path {
 		t.Errorf("recent files %q", got)
 	}
 }
@@ -85,14 +84,14 @@ func copySample(t *testing.T) string {
 func TestOpenFileAndSaveInPlace(t *testing.T) {
 	path := copySample(t)
 	tb := newTestBench(t, withFile(path))
-	if tb.wb.ws.Path != path || tb.wb.isSample {
-		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.isSample)
+	if tb.wb.ws.Path != path || tb.wb.ctl.IsSample() {
+		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.ctl.IsSample())
 	}
 	ed := tb.wb.editor
-	ed.selectRow(0)
-	name := findEntryWithText(t, ed.detail, "api-gateway-websocket-with-mock-integration")
+	ed.SelectRow(0)
+	name := findEntryWithText(t, ed.Detail(), "api-gateway-websocket-with-mock-integration")
 	name.SetText("renamed-api")
-	tb.wb.onSave()
+	tb.wb.files.onSave()
 	data, _ := os.ReadFile(path)
 	if !strings.Contains(string(data), "Name: renamed-api") || !strings.Contains(string(data), "# The sample API") {
 		t.Errorf("saved file:\n%s", data)
@@ -105,10 +104,10 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	a := test.NewTempApp(t)
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
-	if err := tb.wb.editor.addRoute("draft"); err != nil {
+	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
-	file := tb.wb.saver.file("")
+	file := tb.wb.ctl.AutosaveFile("")
 	tb.waitFor("the autosave", func() bool {
 		data, err := os.ReadFile(file)
 		return err == nil && strings.Contains(string(data), `"Key": "draft"`)
@@ -119,10 +118,10 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	if tb2.wb.ws.API.Route("draft") == nil {
 		t.Fatal("the unsaved route is lost")
 	}
-	if !tb2.wb.unsaved || !strings.Contains(tb2.win.Title(), "●") {
+	if !tb2.wb.ctl.Unsaved() || !strings.Contains(tb2.win.Title(), "●") {
 		t.Errorf("the restored edit is not marked unsaved: %q", tb2.win.Title())
 	}
-	if !tb2.wb.isSample {
+	if !tb2.wb.ctl.IsSample() {
 		t.Error("the restored workspace forgot it is the sample")
 	}
 	if !strings.Contains(tb2.wb.noticeLabel.Text, "Restored unsaved changes") {
@@ -130,7 +129,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	}
 	// Saving removes the autosave.
 	path := filepath.Join(t.TempDir(), "saved.yaml")
-	if err := tb2.wb.saveTo(path); err != nil {
+	if err := tb2.wb.ctl.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
@@ -143,11 +142,11 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 func TestNewWorkspace(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.wb.onNew()
-	if tb.wb.ws.Path != "" || tb.wb.isSample || !strings.Contains(tb.win.Title(), "untitled") {
+	tb.wb.files.onNew()
+	if tb.wb.ws.Path != "" || tb.wb.ctl.IsSample() || !strings.Contains(tb.win.Title(), "untitled") {
 		t.Fatalf("title %q path %q", tb.win.Title(), tb.wb.ws.Path)
 	}
-	tb.waitFor("the new API to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the new API to go live", func() bool { return tb.wb.ctl.Live() })
 	tb.send(0, `{"action":"anything"}`)
 	tb.waitEntry(0, "the new API's answer", receivedContaining(0, "The $default route answered."))
 }
@@ -159,7 +158,7 @@ func TestLayoutRemembered(t *testing.T) {
 	tb := newTestBenchOn(t, a)
 	tb.wb.onNewClient()
 	tb.wb.onToggleInspector()
-	tb.wb.onZoomIn()
+	tb.wb.look.onZoomIn()
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
 	if got := len(tb2.wb.clients.list); got != 3 {
@@ -216,7 +215,7 @@ func TestSaveAsDialog(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	tb := newTestBench(t)
-	tb.wb.onSave() // the sample has no file yet: Save asks where
+	tb.wb.files.onSave() // the sample has no file yet: Save asks where
 	d := tb.topDialog()
 	name := findEntryWithText(t, d, "sample.yaml")
 	name.SetText("mine.yaml")
@@ -226,8 +225,8 @@ func TestSaveAsDialog(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(tb.win.Title(), "mine.yaml") || tb.wb.unsaved {
-		t.Errorf("title %q, unsaved %v", tb.win.Title(), tb.wb.unsaved)
+	if !strings.Contains(tb.win.Title(), "mine.yaml") || tb.wb.ctl.Unsaved() {
+		t.Errorf("title %q, unsaved %v", tb.win.Title(), tb.wb.ctl.Unsaved())
 	}
 }
 
@@ -245,7 +244,7 @@ func TestOpenDialog(t *testing.T) {
 	}
 	t.Chdir(dir)
 	tb := newTestBench(t)
-	tb.wb.onOpen()
+	tb.wb.files.onOpen()
 	d := tb.topDialog()
 	item := findTappableShowing(t, d, "other")
 	test.Tap(item)
@@ -326,8 +325,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb := newTestBench(t, withFile(path))
-	if len(tb.wb.errs) == 0 || tb.wb.live {
-		t.Fatalf("errors %v, live %v", tb.wb.errs, tb.wb.live)
+	if len(tb.wb.ctl.Errors()) == 0 || tb.wb.ctl.Live() {
+		t.Fatalf("errors %v, live %v", tb.wb.ctl.Errors(), tb.wb.ctl.Live())
 	}
 	if !strings.Contains(tb.wb.noticeLabel.Text, "built-in sample") {
 		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
@@ -338,10 +337,10 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 	// The editor shows the error at the integration, and fixing it makes
 	// the file's API live.
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	shown := false
-	for _, l := range ed.labels {
-		if strings.Contains(l.label.Text, "SOMETIMES") && l.label.Visible() {
+	for _, o := range objects(ed.Detail()) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "SOMETIMES") && l.Visible() {
 			shown = true
 		}
 	}
@@ -349,12 +348,12 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 		t.Error("the integration's error is not shown in the route editor")
 	}
 	selectDetailTab(t, ed, "Request")
-	for _, o := range objects(ed.detail) {
-		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == len(passthroughChoices) {
+	for _, o := range objects(ed.Detail()) {
+		if sel, ok := o.(*widget.Select); ok && len(sel.Options) == len(editor.PassthroughChoices) {
 			sel.SetSelected("WHEN_NO_MATCH")
 		}
 	}
-	tb.waitFor("the fix to go live", func() bool { return tb.wb.live })
+	tb.waitFor("the fix to go live", func() bool { return tb.wb.ctl.Live() })
 	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
 		t.Errorf("status %q", tb.wb.liveLabel.Text)
 	}
@@ -371,42 +370,22 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 	}
 	tb := newTestBench(t, withFile(path))
 	ed := tb.wb.editor
-	ed.selectRoute("message")
+	ed.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
-	f := ed.field("response.template")
-	f.entry.SetText("#if($x")
-	err = tb.wb.saveTo(path)
+	f := ed.Field("response.template")
+	f.Entry().SetText("#if($x")
+	err = tb.wb.ctl.SaveTo(path)
 	if err == nil || !strings.Contains(err.Error(), `response template "1"`) {
 		t.Fatalf("save of a broken template: %v", err)
 	}
 	if data, _ := os.ReadFile(path); string(data) != string(src) {
 		t.Error("the file changed")
 	}
-	if !tb.wb.unsaved {
+	if !tb.wb.ctl.Unsaved() {
 		t.Error("the edit is no longer marked unsaved")
 	}
 	tb.waitFor("the autosave", func() bool {
-		data, err := os.ReadFile(tb.wb.saver.file(path))
+		data, err := os.ReadFile(tb.wb.ctl.AutosaveFile(path))
 		return err == nil && strings.Contains(string(data), `#if($x`)
 	})
-}
-
-// TestAutosaverKeepsTheNewest: many quick autosaves leave the newest on
-// disk, whatever order the writes would have finished in.
-func TestAutosaverKeepsTheNewest(t *testing.T) {
-	a := newAutosaver(t.TempDir())
-	for i := range 200 {
-		a.write(autosave{Path: "/x/api.yaml", API: &model.API{Name: fmt.Sprintf("v%d", i)}})
-	}
-	got, err := a.read("/x/api.yaml")
-	if err != nil || got == nil || got.API.Name != "v199" {
-		t.Fatalf("read %+v, %v; want v199", got, err)
-	}
-	if a.err() != nil {
-		t.Error(a.err())
-	}
-	a.remove("/x/api.yaml")
-	if got, _ := a.read("/x/api.yaml"); got != nil {
-		t.Error("the autosave is still there after remove")
-	}
 }

@@ -52,6 +52,7 @@ func runServe(args []string, stdio Stdio) int {
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
+	faults := addFaultFlags(fs)
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
@@ -92,6 +93,13 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "warning:", w)
 	}
 	api := ws.API.Clone()
+	if err := faults.apply(api); err != nil {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: %v\n", err)
+		return ExitUsage
+	}
+	if line := describeFaults(api.Settings.Faults); line != "" {
+		fmt.Fprintln(stdio.Err, line)
+	}
 	if *timeScale > 0 {
 		api.Settings.TimeScale = *timeScale
 	}

@@ -141,6 +141,8 @@ type Settings struct {
 	// MockAuthorizer, when Enabled, decides $connect by a header or query value
 	// instead of calling a Lambda authorizer.
 	MockAuthorizer MockAuthorizer
+	// Faults are failures injected on purpose (faults.go).
+	Faults Faults
 }
 
 // MockAuthorizer allows a connection when the named header or query string
@@ -248,6 +250,7 @@ func (a *API) Clone() *API {
 		c.Authorizers[i] = au
 	}
 	c.Settings.MockAuthorizer.Context = maps.Clone(a.Settings.MockAuthorizer.Context)
+	c.Settings.Faults = a.Settings.Faults.Clone()
 	c.SavedMessages = append([]SavedMessage(nil), a.SavedMessages...)
 	return &c
 }

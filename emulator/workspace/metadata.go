@@ -22,6 +22,8 @@ type metaDoc struct {
 	// authorizer (by logical ID) where it differs from what its URI says.
 	FunctionNames map[string]string `yaml:"functionNames,omitempty"`
 	SavedMessages []metaMessage     `yaml:"savedMessages,omitempty"`
+	// Faults are failures injected on purpose (model.Faults).
+	Faults *model.Faults `yaml:"faults,omitempty"`
 }
 
 type metaSettings struct {
@@ -117,6 +119,12 @@ func readMetadata(src *source, root *yaml.Node, api *model.API) error {
 	for _, m := range doc.SavedMessages {
 		api.SavedMessages = append(api.SavedMessages, model.SavedMessage{Name: m.Name, Body: m.Body})
 	}
+	if doc.Faults != nil {
+		if err := doc.Faults.Validate(); err != nil {
+			return src.errAt(mapGet(n, "faults"), "Metadata.wsworkbench.faults: "+err.Error())
+		}
+		api.Settings.Faults = *doc.Faults
+	}
 	return nil
 }
 
@@ -191,7 +199,10 @@ func metadataNode(api *model.API, derived map[string]string) (*yaml.Node, error)
 	for _, m := range api.SavedMessages {
 		doc.SavedMessages = append(doc.SavedMessages, metaMessage(m))
 	}
-	if doc.Settings == nil && doc.FunctionNames == nil && doc.SavedMessages == nil {
+	if f := api.Settings.Faults; !f.Zero() || f.Disabled {
+		doc.Faults = &f
+	}
+	if doc.Settings == nil && doc.FunctionNames == nil && doc.SavedMessages == nil && doc.Faults == nil {
 		return nil, nil
 	}
 	var n yaml.Node

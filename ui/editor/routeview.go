@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -14,15 +14,16 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// integrationTypes are the integration types the editor offers.
-var integrationTypes = []string{model.TypeMock, model.TypeHTTP, model.TypeHTTPProxy, model.TypeAWSProxy, model.TypeAWS}
+// IntegrationTypes are the integration types the editor offers.
+var IntegrationTypes = []string{model.TypeMock, model.TypeHTTP, model.TypeHTTPProxy, model.TypeAWSProxy, model.TypeAWS}
 
-// passthroughChoices are an integration's passthrough behaviours.
-var passthroughChoices = []string{"WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"}
+// PassthroughChoices are an integration's passthrough behaviours.
+var PassthroughChoices = []string{"WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"}
 
 // buildRoute is the editor of one route: whether it is two-way, its
 // integration, the integration's request templates and its responses.
-func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
+func (f forms) buildRoute(routeID string) fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	r := routeByID(api, routeID)
 	key := r.Key
@@ -42,17 +43,17 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 		twoWay.Text = "Route response (" + key + " never sends a frame)"
 		twoWay.Refresh()
 	}
-	routeErr := ed.errorLabel(func(e *emulator.CompileError) bool { return e.Route == key && e.Integration == "" })
+	routeErr := f.errorLabel(func(e *emulator.CompileError) bool { return e.Route == key && e.Integration == "" })
 	head := container.NewVBox(title, twoWay, routeErr)
 	if key == model.RouteConnect {
-		head.Add(ed.buildAuthorization(routeID))
+		head.Add(f.buildAuthorization(routeID))
 	}
 
 	in := api.Integration(r.IntegrationID)
 	if in == nil {
 		add := widget.NewButtonWithIcon("Add a MOCK integration", theme.ContentAddIcon(), func() {
 			if rt := routeByID(api, routeID); rt != nil {
-				ensureIntegration(api, rt, ed.wb.ws.AssignIDs)
+				ensureIntegration(api, rt, ed.host.AssignIDs)
 				ed.list.Refresh()
 				ed.edited()
 				ed.rebuild()
@@ -65,7 +66,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	integID := in.ID
 	integ := func() *model.Integration { return api.Integration(integID) }
 
-	typeSel := widget.NewSelect(integrationTypes, nil)
+	typeSel := widget.NewSelect(IntegrationTypes, nil)
 	typeSel.SetSelected(in.Type)
 	typeSel.OnChanged = func(s string) {
 		if it := integ(); it != nil && it.Type != s {
@@ -75,7 +76,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 			ed.rebuild()
 		}
 	}
-	integErr := ed.errorLabel(func(e *emulator.CompileError) bool {
+	integErr := f.errorLabel(func(e *emulator.CompileError) bool {
 		return e.Integration == integID && e.Response == "" && e.Template == ""
 	})
 	integRow := container.NewBorder(nil, nil, widget.NewLabel("Integration"), nil, typeSel)
@@ -92,7 +93,7 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 			}
 		}
 		headObjs = append(headObjs, container.NewBorder(nil, nil, widget.NewLabel("URI"), nil, uri))
-		headObjs = append(headObjs, ed.buildBackendFields(integID)...)
+		headObjs = append(headObjs, f.buildBackendFields(integID)...)
 	}
 	if others := sharedWith(api, integID, routeID); len(others) > 0 {
 		l := widget.NewLabel("Shared with " + strings.Join(others, ", ") + ": changes apply to them too.")
@@ -110,8 +111,8 @@ func (ed *apiEditor) buildRoute(routeID string) fyne.CanvasObject {
 	}
 
 	tabs := container.NewAppTabs(
-		container.NewTabItem("Request", ed.buildRequest(integID)),
-		container.NewTabItem(fmt.Sprintf("Responses (%d)", len(in.Responses)), ed.buildResponses(integID)),
+		container.NewTabItem("Request", f.buildRequest(integID)),
+		container.NewTabItem(fmt.Sprintf("Responses (%d)", len(in.Responses)), f.buildResponses(integID)),
 	)
 	tabs.SelectIndex(ed.tab)
 	tabs.OnSelected = func(*container.TabItem) { ed.tab = tabs.SelectedIndex() }
@@ -139,11 +140,12 @@ func sharedWith(api *model.API, integID, routeID string) []string {
 
 // buildRequest edits the integration's request side: template selection
 // expression, passthrough behaviour and request templates.
-func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
+func (f forms) buildRequest(integID string) fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
-	tse := ed.code("request.selection", in.TemplateSelectionExpression, false,
+	tse := f.code("request.selection", in.TemplateSelectionExpression, false,
 		func(s string) {
 			if it := integ(); it != nil {
 				it.TemplateSelectionExpression = s
@@ -153,7 +155,7 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 			return e.Integration == integID && e.Response == "" && e.Template == "TemplateSelectionExpression"
 		})
 	tse.entry.SetPlaceHolder("empty: the $default template (e.g. $request.body.action)")
-	pass := widget.NewSelect(passthroughChoices, nil)
+	pass := widget.NewSelect(PassthroughChoices, nil)
 	pt := in.PassthroughBehavior
 	if pt == "" {
 		pt = "WHEN_NO_MATCH"
@@ -169,7 +171,7 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 		&widget.FormItem{Text: "Selection", Widget: tse.object()},
 		&widget.FormItem{Text: "Passthrough", Widget: pass},
 	)
-	templates := ed.buildTemplates("request", integID, "", "request.template",
+	templates := f.buildTemplates("request", integID, "", "request.template",
 		func() map[string]string {
 			if it := integ(); it != nil {
 				return it.RequestTemplates
@@ -186,7 +188,8 @@ func (ed *apiEditor) buildRequest(integID string) fyne.CanvasObject {
 
 // buildResponses edits the integration responses: pick one by key, then its
 // template selection expression and response templates.
-func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
+func (f forms) buildResponses(integID string) fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -199,7 +202,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 			}
 		}
 		ed.askKey("Add integration response", initial, `Response key: $default, or a regular expression on the status between slashes, like /2\d\d/`, func(k string) error {
-			return ed.addResponse(integID, k)
+			return ed.AddResponse(integID, k)
 		})
 	})
 	if len(in.Responses) == 0 {
@@ -254,12 +257,12 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 			ed.respID = ""
 			ed.edited()
 			ed.rebuild()
-		}, ed.wb.win)
+		}, ed.host.Window())
 	})
-	respErr := ed.errorLabel(func(e *emulator.CompileError) bool {
+	respErr := f.errorLabel(func(e *emulator.CompileError) bool {
 		return e.Integration == integID && e.Response == respKey && e.Template == ""
 	})
-	tse := ed.code("response.selection", resp.TemplateSelectionExpression, false,
+	tse := f.code("response.selection", resp.TemplateSelectionExpression, false,
 		func(s string) {
 			if r := responseByID(integ(), respID); r != nil {
 				r.TemplateSelectionExpression = s
@@ -271,7 +274,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 	tse.entry.SetPlaceHolder("empty: the $default template (e.g. ${request.body.messageId})")
 	keyRow := container.NewBorder(nil, nil, widget.NewLabel("Response"), container.NewHBox(add, rename, del), sel)
 	form := widget.NewForm(&widget.FormItem{Text: "Selection", Widget: tse.object()})
-	templates := ed.buildTemplates("response", integID, respKey, "response.template",
+	templates := f.buildTemplates("response", integID, respKey, "response.template",
 		func() map[string]string {
 			if r := responseByID(integ(), respID); r != nil {
 				return r.ResponseTemplates
@@ -288,7 +291,7 @@ func (ed *apiEditor) buildResponses(integID string) fyne.CanvasObject {
 
 // addResponse adds an integration response with key to an integration and
 // shows it.
-func (ed *apiEditor) addResponse(integID, key string) error {
+func (ed *Editor) AddResponse(integID, key string) error {
 	it := ed.api().Integration(integID)
 	if it == nil {
 		return fmt.Errorf("the integration no longer exists")
@@ -297,7 +300,7 @@ func (ed *apiEditor) addResponse(integID, key string) error {
 		return err
 	}
 	it.Responses = append(it.Responses, model.IntegrationResponse{Key: key})
-	ed.wb.ws.AssignIDs()
+	ed.host.AssignIDs()
 	ed.respID, ed.respKey, ed.tab = it.Responses[len(it.Responses)-1].ID, "", 1
 	ed.edited()
 	ed.rebuild()
@@ -308,7 +311,8 @@ func (ed *apiEditor) addResponse(integID, key string) error {
 // selection value: pick a key, edit its template in a monospace editor.
 // kind is "request" or "response"; respKey names the integration response
 // (for errors); selKey remembers the key shown across rebuilds.
-func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, get func() map[string]string, set func(map[string]string), selKey *string) fyne.CanvasObject {
+func (f forms) buildTemplates(kind, integID, respKey, fieldName string, get func() map[string]string, set func(map[string]string), selKey *string) fyne.CanvasObject {
+	ed := f.ed
 	m := get()
 	keys := sortedTemplateKeys(m)
 	if _, ok := m[*selKey]; !ok {
@@ -325,7 +329,7 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 			initial = ""
 		}
 		ed.askKey("Add "+kind+" template", initial, "Template key: the value the template selection expression gives ($default is used when none matches)", func(k string) error {
-			return ed.addTemplate(get, set, selKey, k)
+			return f.addTemplate(get, set, selKey, k)
 		})
 	})
 	label := widget.NewLabel("Template")
@@ -369,10 +373,10 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 			*selKey = ""
 			ed.edited()
 			ed.rebuild()
-		}, ed.wb.win)
+		}, ed.host.Window())
 	})
 	templateName := fmt.Sprintf("%s template %q", kind, key)
-	code := ed.code(fieldName, m[key], true,
+	code := f.code(fieldName, m[key], true,
 		func(s string) {
 			if cur := get(); cur != nil {
 				cur[key] = s
@@ -386,7 +390,8 @@ func (ed *apiEditor) buildTemplates(kind, integID, respKey, fieldName string, ge
 }
 
 // addTemplate adds an empty template under key and shows it.
-func (ed *apiEditor) addTemplate(get func() map[string]string, set func(map[string]string), selKey *string, key string) error {
+func (f forms) addTemplate(get func() map[string]string, set func(map[string]string), selKey *string, key string) error {
+	ed := f.ed
 	cur := get()
 	if err := checkTemplateKey(cur, key, ""); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"errors"
@@ -17,7 +17,8 @@ import (
 
 // buildSettings is the editor of the API's settings: name, route selection
 // expression, stage and stage variables, limits and time scale.
-func (ed *apiEditor) buildSettings() fyne.CanvasObject {
+func (f forms) buildSettings() fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	d := api.Settings.Defaults()
 
@@ -25,13 +26,13 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 	name.SetText(api.Name)
 	name.OnChanged = func(s string) { api.Name = s; ed.edited() }
 
-	rse := ed.code("routeSelection", api.RouteSelectionExpression, false, func(s string) { api.RouteSelectionExpression = s },
+	rse := f.code("routeSelection", api.RouteSelectionExpression, false, func(s string) { api.RouteSelectionExpression = s },
 		func(e *emulator.CompileError) bool { return e.Template == "RouteSelectionExpression" })
 
-	stage := ed.code("stage", api.Stage.Name, false, func(s string) { api.Stage.Name = s },
+	stage := f.code("stage", api.Stage.Name, false, func(s string) { api.Stage.Name = s },
 		func(e *emulator.CompileError) bool { return e.Template == "stage" })
 
-	vars := ed.code("stageVariables", formatVars(api.Stage.Variables), true, nil, nil)
+	vars := f.code("stageVariables", formatVars(api.Stage.Variables), true, nil, nil)
 	vars.entry.SetMinRowsVisible(3)
 	vars.entry.SetPlaceHolder("name=value, one a line")
 	vars.check = func(s string) error { _, err := parseVars(s); return err }
@@ -42,14 +43,14 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 	}
 
 	intField := func(name string, v *int, def int) *codeEditor {
-		c := ed.code(name, intText(*v), false, nil, nil)
+		c := f.code(name, intText(*v), false, nil, nil)
 		c.entry.SetPlaceHolder(strconv.Itoa(def) + " (AWS)")
 		c.check = func(s string) error { _, err := parseCount(s); return err }
 		c.onChange = func(s string) { n, _ := parseCount(s); *v = n; ed.edited() }
 		return c
 	}
 	durField := func(name string, v *time.Duration, def time.Duration) *codeEditor {
-		c := ed.code(name, durText(*v), false, nil, nil)
+		c := f.code(name, durText(*v), false, nil, nil)
 		c.entry.SetPlaceHolder(def.String() + " (AWS)")
 		c.check = func(s string) error { _, err := parseDur(s); return err }
 		c.onChange = func(s string) { n, _ := parseDur(s); *v = n; ed.edited() }
@@ -61,7 +62,7 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 	idle := durField("idleTimeout", &st.IdleTimeout, d.IdleTimeout)
 	maxConn := durField("maxConnection", &st.MaxConnectionTime, d.MaxConnectionTime)
 	integ := durField("integrationTimeout", &st.IntegrationTimeout, d.IntegrationTimeout)
-	scale := ed.code("timeScale", floatText(st.TimeScale), false, nil, nil)
+	scale := f.code("timeScale", floatText(st.TimeScale), false, nil, nil)
 	scale.entry.SetPlaceHolder("1 (real time)")
 	scale.check = func(s string) error { _, err := parseScale(s); return err }
 	scale.onChange = func(s string) { f, _ := parseScale(s); st.TimeScale = f; ed.edited() }
@@ -70,7 +71,7 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 	lambda.SetText(st.LambdaEndpoint)
 	lambda.OnChanged = func(s string) { st.LambdaEndpoint = strings.TrimSpace(s); ed.edited() }
 
-	settingsErr := ed.errorLabel(func(e *emulator.CompileError) bool { return e.Template == "settings" })
+	settingsErr := f.errorLabel(func(e *emulator.CompileError) bool { return e.Template == "settings" })
 
 	form := widget.NewForm(
 		widget.NewFormItem("Name", name),
@@ -85,12 +86,13 @@ func (ed *apiEditor) buildSettings() fyne.CanvasObject {
 		&widget.FormItem{Text: "Time scale", Widget: scale.object(), HintText: "60 makes 10 minutes last 10 seconds"},
 		&widget.FormItem{Text: "Lambda endpoint", Widget: lambda},
 	)
-	return container.NewVScroll(container.NewVBox(settingsErr, form, ed.buildBackendSettings()))
+	return container.NewVScroll(container.NewVBox(settingsErr, form, f.buildBackendSettings()))
 }
 
 // code returns a code editor whose changes are stored by set (when set is
 // given) and reported to the workbench, and registers it for errors.
-func (ed *apiEditor) code(name, text string, multiLine bool, set func(string), match errorMatcher) *codeEditor {
+func (f forms) code(name, text string, multiLine bool, set func(string), match errorMatcher) *codeEditor {
+	ed := f.ed
 	var onChange func(string)
 	if set != nil {
 		onChange = func(s string) { set(s); ed.edited() }
@@ -102,7 +104,7 @@ func (ed *apiEditor) code(name, text string, multiLine bool, set func(string), m
 }
 
 // field returns the detail's field with the given name, or nil.
-func (ed *apiEditor) field(name string) *codeEditor {
+func (ed *Editor) Field(name string) *codeEditor {
 	for _, c := range ed.editors {
 		if c.name == name {
 			return c
@@ -112,7 +114,8 @@ func (ed *apiEditor) field(name string) *codeEditor {
 }
 
 // errorLabel returns a hidden label that shows the first error match picks.
-func (ed *apiEditor) errorLabel(match errorMatcher) *widget.Label {
+func (f forms) errorLabel(match errorMatcher) *widget.Label {
+	ed := f.ed
 	l := widget.NewLabel("")
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord

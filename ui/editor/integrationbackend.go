@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -12,15 +12,16 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// httpMethods are the methods the HTTP integration editor offers.
-var httpMethods = []string{"POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+// HTTPMethods are the methods the HTTP integration editor offers.
+var HTTPMethods = []string{"POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // buildBackendFields returns the fields of an integration that calls a
 // backend, to go under its URI: the Lambda function for AWS_PROXY and AWS;
 // the method and the request parameters for HTTP and HTTP_PROXY. MOCK has
 // none. Errors in them show in the integration's error line (the gateway
 // reports them for the integration as a whole).
-func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
+func (f forms) buildBackendFields(integID string) []fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	integ := func() *model.Integration { return api.Integration(integID) }
 	in := integ()
@@ -29,7 +30,7 @@ func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
 	}
 	switch in.Type {
 	case model.TypeAWSProxy, model.TypeAWS:
-		fn := ed.code("functionName", in.FunctionName, false, nil, nil)
+		fn := f.code("functionName", in.FunctionName, false, nil, nil)
 		hint := widget.NewLabel("")
 		hint.Wrapping = fyne.TextWrapWord
 		hint.Importance = widget.LowImportance
@@ -52,7 +53,7 @@ func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
 			hint,
 		}
 	case model.TypeHTTP, model.TypeHTTPProxy:
-		method := widget.NewSelect(httpMethods, nil)
+		method := widget.NewSelect(HTTPMethods, nil)
 		m := strings.ToUpper(in.Method)
 		if m == "" {
 			m = "POST"
@@ -64,7 +65,7 @@ func (ed *apiEditor) buildBackendFields(integID string) []fyne.CanvasObject {
 				ed.edited()
 			}
 		}
-		params := ed.code("requestParameters", formatParams(in.RequestParameters), true, nil, nil)
+		params := f.code("requestParameters", formatParams(in.RequestParameters), true, nil, nil)
 		params.entry.SetMinRowsVisible(3)
 		params.entry.SetPlaceHolder("integration.request.header.connectionId = context.connectionId\nintegration.request.header.X-Static = 'fixed'")
 		params.check = func(s string) error { _, err := parseParams(s); return err }

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -118,3 +118,9 @@ func fieldError(e *emulator.CompileError) string {
 	}
 	return e.Msg
 }
+
+// Entry is the field's text entry.
+func (c *codeEditor) Entry() *widget.Entry { return c.entry }
+
+// ErrorText is what the field's error label shows ("" when hidden).
+func (c *codeEditor) ErrorText() string { return c.errorText() }

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"fmt"
@@ -14,20 +14,52 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// apiEditor is the left of the window: the API's settings and its routes
+// Host is what the editor needs from the window: the draft it edits in
+// place, a way to report each change, a window for its dialogs, and the
+// backends its settings show.
+type Host interface {
+	// Draft is the API being edited (the workspace's model).
+	Draft() *model.API
+	// AssignIDs gives new elements of the draft logical IDs.
+	AssignIDs()
+	// Edited is called after every change of the draft.
+	Edited()
+	// RouteAdded is called after a route was added (the composers may be
+	// offered a message for it).
+	RouteAdded(key string)
+	// Window is where the editor's dialogs open.
+	Window() fyne.Window
+	// ShowError shows an error the editor cannot show in a field.
+	ShowError(error)
+	// Backends are the local backends the settings show and switch.
+	Backends() Backends
+}
+
+// Backends are the local chat backend and TLS, as the settings' Backends
+// section shows and switches them.
+type Backends interface {
+	ChatURL() string // "" while the chat backend does not run
+	ToggleChat()
+	TLSOn() bool
+	Restarting() bool // TLS cannot be switched while the gateway restarts
+	ToggleTLS()
+	CertPath() string // "" while TLS is off
+}
+
+// Editor is the left of the window: the API's settings and its routes
 // as a list, and below them the selected item's editor. It edits the
 // workspace's draft model in place and tells the workbench after each
 // change; the workbench compiles the draft and, when it compiles, hands it
 // to the gateway.
-type apiEditor struct {
-	wb *workbench
+type Editor struct {
+	host Host
 
 	list      *widget.List
 	sel       int // -1: nothing; 0: API settings; i+1: route i
 	detail    *fyne.Container
 	editors   []*codeEditor // the detail's fields that show compile errors
 	labels    []*errorLabel // the detail's other error labels
-	problems  *fyne.Container
+	problems  *problemList
 	renameBtn *widget.Button
 	dupBtn    *widget.Button
 	delBtn    *widget.Button
@@ -50,31 +82,33 @@ type errorLabel struct {
 	match errorMatcher
 }
 
-func newAPIEditor(wb *workbench) *apiEditor {
-	ed := &apiEditor{wb: wb, sel: -1}
+// New returns the editor of host's draft; errs are the draft's compile
+// errors at start.
+func New(host Host, errs emulator.CompileErrors) *Editor {
+	ed := &Editor{host: host, sel: -1}
 	ed.list = widget.NewList(ed.length, newRouteRow, ed.updateRow)
 	ed.list.OnSelected = func(i widget.ListItemID) { ed.onSelect(i) }
-	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.onAddRoute)
-	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.onRenameRoute)
-	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.onDuplicateRoute)
-	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.onDeleteRoute)
+	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.OnAddRoute)
+	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.OnRenameRoute)
+	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.OnDuplicateRoute)
+	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.OnDeleteRoute)
 	ed.detail = container.NewStack()
-	ed.problems = container.NewVBox()
+	ed.problems = &problemList{ed: ed, box: container.NewVBox()}
 	title := widget.NewLabel("API")
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
 	// The detail scrolls when the window is too short for it (a big zoom).
-	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems, nil, nil, container.NewVScroll(ed.detail)))
+	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
-	ed.errs = wb.errs
+	ed.errs = errs
 	ed.selectFirst()
 	return ed
 }
 
 // selectFirst selects the first custom route, where a newcomer finds
 // templates to change, or the API settings when there is none.
-func (ed *apiEditor) selectFirst() {
+func (ed *Editor) selectFirst() {
 	for i, r := range ed.api().Routes {
 		if !strings.HasPrefix(r.Key, "$") {
 			ed.list.Select(i + 1)
@@ -84,11 +118,11 @@ func (ed *apiEditor) selectFirst() {
 	ed.list.Select(0)
 }
 
-func (ed *apiEditor) object() fyne.CanvasObject { return ed.obj }
+func (ed *Editor) Object() fyne.CanvasObject { return ed.obj }
 
-func (ed *apiEditor) api() *model.API { return ed.wb.ws.API }
+func (ed *Editor) api() *model.API { return ed.host.Draft() }
 
-func (ed *apiEditor) length() int { return len(ed.api().Routes) + 1 }
+func (ed *Editor) length() int { return len(ed.api().Routes) + 1 }
 
 // routeRow is a row of the routes list: the key, then what it does.
 type routeRow struct {
@@ -110,7 +144,7 @@ func newRouteRow() fyne.CanvasObject {
 
 func (r *routeRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (ed *apiEditor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+func (ed *Editor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*routeRow)
 	api := ed.api()
 	if i == 0 {
@@ -155,7 +189,7 @@ func routeMatcher(api *model.API, r *model.Route) errorMatcher {
 	}
 }
 
-func (ed *apiEditor) hasErrors(m errorMatcher) bool {
+func (ed *Editor) hasErrors(m errorMatcher) bool {
 	for _, e := range ed.errs {
 		if m(e) {
 			return true
@@ -165,34 +199,55 @@ func (ed *apiEditor) hasErrors(m errorMatcher) bool {
 }
 
 // selectRow selects a row of the list (0 is the API settings).
-func (ed *apiEditor) selectRow(i int) {
+func (ed *Editor) SelectRow(i int) {
 	ed.list.Select(i)
 	ed.list.ScrollTo(i)
 }
 
 // selectRoute selects the route with the given key.
-func (ed *apiEditor) selectRoute(key string) bool {
+func (ed *Editor) SelectRoute(key string) bool {
 	for i, r := range ed.api().Routes {
 		if r.Key == key {
-			ed.selectRow(i + 1)
+			ed.SelectRow(i + 1)
 			return true
 		}
 	}
 	return false
 }
 
-func (ed *apiEditor) onSelect(i int) {
+func (ed *Editor) onSelect(i int) {
 	if i == ed.sel {
 		return
 	}
 	ed.sel = i
-	ed.reqKey, ed.respID, ed.respKey, ed.tab = "", "", "", 0
+	ed.reqKey, ed.respID, ed.respKey = "", "", ""
+	ed.tab = openingTab(ed.api(), ed.SelectedRoute())
 	ed.rebuild()
 	ed.updateButtons()
 }
 
+// openingTab is the tab of the route editor a route opens on: Responses
+// (1) when the route answers (it has a route response) and its integration
+// has a response template, since what a route answers is what a person most
+// often comes to change; else Request (0).
+func openingTab(api *model.API, r *model.Route) int {
+	if r == nil || r.RouteResponse == nil {
+		return 0
+	}
+	in := api.Integration(r.IntegrationID)
+	if in == nil {
+		return 0
+	}
+	for _, resp := range in.Responses {
+		if len(resp.ResponseTemplates) > 0 {
+			return 1
+		}
+	}
+	return 0
+}
+
 // selectedRoute returns the selected route, or nil.
-func (ed *apiEditor) selectedRoute() *model.Route {
+func (ed *Editor) SelectedRoute() *model.Route {
 	api := ed.api()
 	if ed.sel < 1 || ed.sel-1 >= len(api.Routes) {
 		return nil
@@ -200,8 +255,8 @@ func (ed *apiEditor) selectedRoute() *model.Route {
 	return &api.Routes[ed.sel-1]
 }
 
-func (ed *apiEditor) updateButtons() {
-	if ed.selectedRoute() == nil {
+func (ed *Editor) updateButtons() {
+	if ed.SelectedRoute() == nil {
 		ed.renameBtn.Disable()
 		ed.dupBtn.Disable()
 		ed.delBtn.Disable()
@@ -213,14 +268,14 @@ func (ed *apiEditor) updateButtons() {
 }
 
 // rebuild builds the detail for the selection.
-func (ed *apiEditor) rebuild() {
+func (ed *Editor) rebuild() {
 	ed.editors, ed.labels = nil, nil
 	var obj fyne.CanvasObject
-	switch r := ed.selectedRoute(); {
+	switch r := ed.SelectedRoute(); {
 	case ed.sel == 0:
-		obj = ed.buildSettings()
+		obj = ed.forms().buildSettings()
 	case r != nil:
-		obj = ed.buildRoute(r.ID)
+		obj = ed.forms().buildRoute(r.ID)
 	default:
 		l := widget.NewLabel("Select the API settings or a route to edit it.")
 		l.Importance = widget.LowImportance
@@ -229,32 +284,32 @@ func (ed *apiEditor) rebuild() {
 	}
 	ed.detail.Objects = []fyne.CanvasObject{obj}
 	ed.detail.Refresh()
-	ed.showErrors(ed.errs)
+	ed.ShowErrors(ed.errs)
 }
 
 // reload shows a newly opened workspace.
-func (ed *apiEditor) reload() {
+func (ed *Editor) Reload() {
 	ed.sel = -1
 	ed.list.UnselectAll()
 	ed.list.Refresh()
 	ed.errs = nil
 	ed.selectFirst()
-	ed.showProblems()
+	ed.problems.show()
 }
 
 // edited tells the workbench about a change of the draft.
-func (ed *apiEditor) edited() { ed.wb.edited() }
+func (ed *Editor) edited() { ed.host.Edited() }
 
 // structureChanged redraws the list (a route was added, renamed, deleted)
 // and tells the workbench.
-func (ed *apiEditor) structureChanged() {
+func (ed *Editor) StructureChanged() {
 	ed.list.Refresh()
 	ed.edited()
 }
 
 // showErrors shows compile errors in the fields they belong to, marks the
 // routes that have any, and lists them all under the editor.
-func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
+func (ed *Editor) ShowErrors(errs emulator.CompileErrors) {
 	ed.errs = errs
 	for _, c := range ed.editors {
 		c.setErrors(errs)
@@ -275,38 +330,56 @@ func (ed *apiEditor) showErrors(errs emulator.CompileErrors) {
 		}
 	}
 	ed.list.Refresh()
-	ed.showProblems()
+	ed.problems.show()
 }
 
-// showProblems lists every compile error under the editor; a click selects
-// the place it is in.
-func (ed *apiEditor) showProblems() {
-	ed.problems.Objects = nil
-	const maxShown = 5
-	for i, e := range ed.errs {
-		if i == maxShown {
-			more := widget.NewLabel(fmt.Sprintf("… and %d more", len(ed.errs)-maxShown))
-			more.Importance = widget.DangerImportance
-			ed.problems.Add(more)
-			break
+// problemText is a compile error as the problem list shows it: the route
+// it belongs to by key (an integration by the routes that use it, never by
+// its CloudFormation logical ID), then the field, the line:col and the
+// message, on one line:
+//
+//	route sendmessage: request template "$default" line 3:7: unexpected "#end"
+func problemText(api *model.API, e *emulator.CompileError) string {
+	var parts []string
+	switch {
+	case e.Route != "":
+		parts = append(parts, "route "+e.Route)
+	case e.Integration != "":
+		var keys []string
+		for _, r := range api.Routes {
+			if r.IntegrationID == e.Integration {
+				keys = append(keys, r.Key)
+			}
 		}
-		ce := e
-		go_ := widget.NewButtonWithIcon("", theme.NewErrorThemedResource(theme.ErrorIcon()), func() { ed.goTo(ce) })
-		go_.Importance = widget.LowImportance
-		l := widget.NewLabel(oneLine(ce.Error()))
-		l.Importance = widget.DangerImportance
-		l.Truncation = fyne.TextTruncateEllipsis // a button's text would widen the panel
-		ed.problems.Add(container.NewBorder(nil, nil, go_, nil, l))
+		switch len(keys) {
+		case 0:
+			parts = append(parts, "integration "+e.Integration+" (no route uses it)")
+		case 1:
+			parts = append(parts, "route "+keys[0])
+		default:
+			parts = append(parts, "routes "+strings.Join(keys, ", "))
+		}
 	}
-	ed.problems.Refresh()
+	if e.Response != "" {
+		parts = append(parts, "response "+e.Response)
+	}
+	field := e.Template
+	if e.Line > 0 {
+		field = strings.TrimSpace(fmt.Sprintf("%s line %d:%d", field, e.Line, e.Col))
+	}
+	if field != "" {
+		parts = append(parts, field)
+	}
+	parts = append(parts, strings.Join(strings.Fields(e.Msg), " "))
+	return strings.Join(parts, ": ")
 }
 
 // goTo selects the route (or the settings) an error is in.
-func (ed *apiEditor) goTo(e *emulator.CompileError) {
+func (ed *Editor) goTo(e *emulator.CompileError) {
 	api := ed.api()
 	for i, r := range api.Routes {
 		if e.Route != "" && r.Key == e.Route || e.Integration != "" && r.IntegrationID == e.Integration {
-			ed.selectRow(i + 1)
+			ed.SelectRow(i + 1)
 			if e.Response != "" {
 				if in := api.Integration(r.IntegrationID); in != nil {
 					for _, resp := range in.Responses {
@@ -320,27 +393,28 @@ func (ed *apiEditor) goTo(e *emulator.CompileError) {
 			return
 		}
 	}
-	ed.selectRow(0)
+	ed.SelectRow(0)
 }
 
 // onAddRoute asks for a route key and adds a two-way MOCK route.
-func (ed *apiEditor) onAddRoute() {
-	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.addRoute)
+func (ed *Editor) OnAddRoute() {
+	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.AddRoute)
 }
 
 // addRoute adds a route without asking (tests, and the dialog above).
-func (ed *apiEditor) addRoute(key string) error {
-	i, err := addRoute(ed.api(), key, ed.wb.ws.AssignIDs)
+func (ed *Editor) AddRoute(key string) error {
+	i, err := addRoute(ed.api(), key, ed.host.AssignIDs)
 	if err != nil {
 		return err
 	}
-	ed.structureChanged()
-	ed.selectRow(i + 1)
+	ed.StructureChanged()
+	ed.SelectRow(i + 1)
+	ed.host.RouteAdded(key)
 	return nil
 }
 
-func (ed *apiEditor) onRenameRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnRenameRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -349,31 +423,31 @@ func (ed *apiEditor) onRenameRoute() {
 		if err := renameRoute(ed.api(), id, key); err != nil {
 			return err
 		}
-		ed.structureChanged()
+		ed.StructureChanged()
 		ed.rebuild()
 		return nil
 	})
 }
 
-func (ed *apiEditor) onDuplicateRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnDuplicateRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
 	id := r.ID
 	ed.askKey("Duplicate route", r.Key+"-copy", "Key of the copy", func(key string) error {
-		i, err := duplicateRoute(ed.api(), id, key, ed.wb.ws.AssignIDs)
+		i, err := duplicateRoute(ed.api(), id, key, ed.host.AssignIDs)
 		if err != nil {
 			return err
 		}
-		ed.structureChanged()
-		ed.selectRow(i + 1)
+		ed.StructureChanged()
+		ed.SelectRow(i + 1)
 		return nil
 	})
 }
 
-func (ed *apiEditor) onDeleteRoute() {
-	r := ed.selectedRoute()
+func (ed *Editor) OnDeleteRoute() {
+	r := ed.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -382,20 +456,20 @@ func (ed *apiEditor) onDeleteRoute() {
 		if !ok {
 			return
 		}
-		if err := deleteRoute(ed.api(), id); err != nil {
-			ed.wb.showError(err)
+		if err := DeleteRoute(ed.api(), id); err != nil {
+			ed.host.ShowError(err)
 			return
 		}
 		ed.sel = -1
 		ed.list.UnselectAll()
-		ed.structureChanged()
+		ed.StructureChanged()
 		ed.rebuild()
 		ed.updateButtons()
-	}, ed.wb.win)
+	}, ed.host.Window())
 }
 
 // askKey asks for a key; apply's error keeps the dialog's question open.
-func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) error) {
+func (ed *Editor) askKey(title, initial, hint string, apply func(string) error) {
 	entry := widget.NewEntry()
 	entry.TextStyle = fyne.TextStyle{Monospace: true}
 	entry.SetText(initial)
@@ -407,7 +481,7 @@ func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) erro
 	var d dialog.Dialog
 	submit := func() {
 		if err := apply(entry.Text); err != nil {
-			errLabel.SetText(errorText(err))
+			errLabel.SetText(ErrorText(err))
 			return
 		}
 		d.Hide()
@@ -417,8 +491,24 @@ func (ed *apiEditor) askKey(title, initial, hint string, apply func(string) erro
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
 	content := container.NewVBox(hintLabel, entry, errLabel, container.NewHBox(cancel, ok))
-	d = dialog.NewCustomWithoutButtons(title, content, ed.wb.win)
+	d = dialog.NewCustomWithoutButtons(title, content, ed.host.Window())
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
-	ed.wb.win.Canvas().Focus(entry)
+	ed.host.Window().Canvas().Focus(entry)
 }
+
+// Handles for the window's tests: the parts of the editor a test reaches
+// to act as a person would and to read what is drawn.
+
+// Detail is the selected item's editor as drawn.
+func (ed *Editor) Detail() *fyne.Container { return ed.detail }
+
+// Problems is the list of compile errors under the editor.
+func (ed *Editor) Problems() *fyne.Container { return ed.problems.box }
+
+// Backend is the settings' Backends section while the API settings are
+// shown, else nil.
+func (ed *Editor) Backend() *backendSettings { return ed.backend }
+
+// Tab is the route editor's selected tab: 0 Request, 1 Responses.
+func (ed *Editor) Tab() int { return ed.tab }

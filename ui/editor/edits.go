@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"errors"
@@ -148,9 +148,9 @@ func duplicateRoute(api *model.API, id, key string, assign func()) (int, error) 
 	return len(api.Routes) - 1, nil
 }
 
-// deleteRoute removes the route with ID id, and its integration when no
+// DeleteRoute removes the route with ID id, and its integration when no
 // other route uses it.
-func deleteRoute(api *model.API, id string) error {
+func DeleteRoute(api *model.API, id string) error {
 	idx := -1
 	for i := range api.Routes {
 		if api.Routes[i].ID == id {
@@ -263,4 +263,46 @@ func sortKeys(keys []string) {
 		}
 		return strings.Compare(a, b)
 	})
+}
+
+// SplitList splits a comma-separated list, dropping blanks.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ErrorText is err's message with its first letter capitalised, for
+// dialogs.
+func ErrorText(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// NewAPI returns the API File > New starts with: one two-way $default
+// route whose MOCK answers with what the gateway saw.
+func NewAPI() *model.API {
+	api := &model.API{
+		Name:                     "new-api",
+		RouteSelectionExpression: "$request.body.action",
+		Stage:                    model.Stage{Name: "production"},
+	}
+	r, in := newMockRoute(model.RouteDefault)
+	in.Responses[0].Key = "$default"
+	in.Responses[0].ResponseTemplates["$default"] = `{"message": "The $context.routeKey route answered.", "connectionId": "$context.connectionId"}`
+	in.ID = "DefaultIntegration"
+	in.Responses[0].ID = "DefaultIntegrationResponse"
+	r.ID = "DefaultRoute"
+	r.RouteResponse.ID = "DefaultRouteResponse"
+	r.IntegrationID = in.ID
+	api.Routes = []model.Route{r}
+	api.Integrations = []model.Integration{in}
+	return api
 }

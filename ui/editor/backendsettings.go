@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"strings"
@@ -15,33 +15,35 @@ var lambdaModes = []string{"auto", "concurrent", "serial"}
 
 // backendSettings is the part of the API settings about backends: the
 // Lambda mode, the mock authorizer, and the window's chat sample backend and
-// TLS switch. Fields the tests reach are kept.
+// TLS switch. Its exported fields are the handles tests (and automation)
+// reach through Editor.Backend.
 type backendSettings struct {
-	mode       *widget.Select
-	mockOn     *widget.Check
-	mockHeader *widget.Entry
+	Mode       *widget.Select
+	MockOn     *widget.Check
+	MockHeader *widget.Entry
 	mockQuery  *widget.Entry
-	mockValue  *widget.Entry
+	MockValue  *widget.Entry
 	chatBtn    *widget.Button
 	chatLabel  *widget.Label
-	tlsCheck   *widget.Check
-	certLabel  *widget.Label
+	TLSCheck   *widget.Check
+	CertLabel  *widget.Label
 }
 
 // buildBackendSettings returns the settings' "Backends" section.
-func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
-	wb := ed.wb
+func (f forms) buildBackendSettings() fyne.CanvasObject {
+	ed := f.ed
+	be := ed.host.Backends()
 	st := &ed.api().Settings
 	bs := &backendSettings{}
 	ed.backend = bs
 
-	bs.mode = widget.NewSelect(lambdaModes, nil)
+	bs.Mode = widget.NewSelect(lambdaModes, nil)
 	mode := st.LambdaMode
 	if mode == "" {
 		mode = "auto"
 	}
-	bs.mode.SetSelected(mode)
-	bs.mode.OnChanged = func(s string) {
+	bs.Mode.SetSelected(mode)
+	bs.Mode.OnChanged = func(s string) {
 		if s == "auto" {
 			s = ""
 		}
@@ -52,9 +54,9 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 	}
 
 	ma := &st.MockAuthorizer
-	bs.mockOn = widget.NewCheck("Mock authorizer: decide $connect by a header or query value", nil)
-	bs.mockOn.SetChecked(ma.Enabled)
-	bs.mockOn.OnChanged = func(on bool) {
+	bs.MockOn = widget.NewCheck("Mock authorizer: decide $connect by a header or query value", nil)
+	bs.MockOn.SetChecked(ma.Enabled)
+	bs.MockOn.OnChanged = func(on bool) {
 		if ma.Enabled != on {
 			ma.Enabled = on
 			ed.edited()
@@ -67,11 +69,11 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 		e.OnChanged = func(s string) { *v = strings.TrimSpace(s); ed.edited() }
 		return e
 	}
-	bs.mockHeader = entry(&ma.Header, "Authorization")
+	bs.MockHeader = entry(&ma.Header, "Authorization")
 	bs.mockQuery = entry(&ma.QueryString, "token (when no header is set)")
-	bs.mockValue = entry(&ma.Value, "empty: any value allows")
+	bs.MockValue = entry(&ma.Value, "empty: any value allows")
 	principal := entry(&ma.PrincipalID, "user")
-	mockCtx := ed.code("mockAuthorizerContext", formatVars(ma.Context), true, nil, nil)
+	mockCtx := f.code("mockAuthorizerContext", formatVars(ma.Context), true, nil, nil)
 	mockCtx.entry.SetMinRowsVisible(2)
 	mockCtx.entry.SetPlaceHolder("name=value, one a line ($context.authorizer.name)")
 	mockCtx.check = func(s string) error { _, err := parseVars(s); return err }
@@ -82,51 +84,54 @@ func (ed *apiEditor) buildBackendSettings() fyne.CanvasObject {
 
 	bs.chatLabel = widget.NewLabel("")
 	bs.chatLabel.Wrapping = fyne.TextWrapWord
-	bs.chatBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), wb.onToggleChatSample)
-	if c := wb.backends.chat; c != nil {
+	bs.chatBtn = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), be.ToggleChat)
+	if u := be.ChatURL(); u != "" {
 		bs.chatBtn.SetText("Stop chat sample backend")
 		bs.chatBtn.SetIcon(theme.MediaStopIcon())
-		bs.chatLabel.SetText("Serving the chat's functions at " + c.URL() + ".")
+		bs.chatLabel.SetText("Serving the chat's functions at " + u + ".")
 	} else {
 		bs.chatBtn.SetText("Run chat sample backend")
 		bs.chatLabel.SetText("The functions of the AWS chat sample (SAM and serverless.yml names), on the Lambda endpoint.")
 	}
 
-	bs.tlsCheck = widget.NewCheck("Serve wss:// and https:// (restarts the gateway)", nil)
-	bs.tlsCheck.SetChecked(wb.tlsOn())
-	bs.tlsCheck.OnChanged = func(on bool) {
-		if on != wb.tlsOn() {
-			wb.onToggleTLS()
+	bs.TLSCheck = widget.NewCheck("Serve wss:// and https:// (restarts the gateway)", nil)
+	bs.TLSCheck.SetChecked(be.TLSOn())
+	bs.TLSCheck.OnChanged = func(on bool) {
+		if on != be.TLSOn() {
+			be.ToggleTLS()
 		}
 	}
-	bs.certLabel = widget.NewLabel("")
-	bs.certLabel.Wrapping = fyne.TextWrapBreak
-	bs.certLabel.Selectable = true
-	if t := wb.backends.tls; t != nil {
-		bs.certLabel.SetText("Certificate: " + t.cert.CertPath)
+	if be.Restarting() {
+		bs.TLSCheck.Disable()
+	}
+	bs.CertLabel = widget.NewLabel("")
+	bs.CertLabel.Wrapping = fyne.TextWrapBreak
+	bs.CertLabel.Selectable = true
+	if p := be.CertPath(); p != "" {
+		bs.CertLabel.SetText("Certificate: " + p)
 	} else {
-		bs.certLabel.Hide()
+		bs.CertLabel.Hide()
 	}
 
 	title := widget.NewLabel("Backends")
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	form := widget.NewForm(
-		&widget.FormItem{Text: "Lambda mode", Widget: bs.mode, HintText: "serial for the Runtime Interface Emulator (one call at a time)"},
-		&widget.FormItem{Text: "", Widget: bs.mockOn},
-		&widget.FormItem{Text: "Header", Widget: bs.mockHeader},
+		&widget.FormItem{Text: "Lambda mode", Widget: bs.Mode, HintText: "serial for the Runtime Interface Emulator (one call at a time)"},
+		&widget.FormItem{Text: "", Widget: bs.MockOn},
+		&widget.FormItem{Text: "Header", Widget: bs.MockHeader},
 		&widget.FormItem{Text: "Query string", Widget: bs.mockQuery},
-		&widget.FormItem{Text: "Value", Widget: bs.mockValue, HintText: "missing: 401; another value: 403"},
+		&widget.FormItem{Text: "Value", Widget: bs.MockValue, HintText: "missing: 401; another value: 403"},
 		&widget.FormItem{Text: "Principal ID", Widget: principal},
 		&widget.FormItem{Text: "Context", Widget: mockCtx.object()},
 		&widget.FormItem{Text: "Chat sample", Widget: container.NewVBox(container.NewHBox(bs.chatBtn), bs.chatLabel)},
-		&widget.FormItem{Text: "TLS", Widget: container.NewVBox(bs.tlsCheck, bs.certLabel)},
+		&widget.FormItem{Text: "TLS", Widget: container.NewVBox(bs.TLSCheck, bs.CertLabel)},
 	)
 	return container.NewVBox(widget.NewSeparator(), title, form)
 }
 
 // settingsChanged redraws the API settings when they are shown, after the
 // window changed them (the chat backend set the Lambda endpoint, TLS).
-func (ed *apiEditor) settingsChanged() {
+func (ed *Editor) SettingsChanged() {
 	if ed.sel == 0 {
 		ed.rebuild()
 	}

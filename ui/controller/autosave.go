@@ -1,4 +1,4 @@
-package ui
+package controller
 
 import (
 	"crypto/sha256"
@@ -179,33 +179,43 @@ func writeFileAtomic(path string, data []byte) error {
 
 // scheduleAutosave writes the draft after the autosave delay, unless a
 // write is already scheduled.
-func (wb *workbench) scheduleAutosave() {
-	if wb.saver.dir == "" || wb.autosaveTimer != nil {
+func (c *Controller) scheduleAutosave() {
+	if c.saver.dir == "" || c.autosaveTimer != nil {
 		return
 	}
-	wb.autosaveTimer = time.AfterFunc(wb.opts.autosaveDelay, func() {
-		wb.opts.do(func() {
-			wb.autosaveTimer = nil
-			if err := wb.saver.err(); err != nil {
-				wb.setNotice("Unsaved changes could not be kept: " + err.Error())
+	c.autosaveTimer = time.AfterFunc(c.opts.AutosaveDelay, func() {
+		c.opts.Do(func() {
+			c.autosaveTimer = nil
+			if c.closed {
+				return
 			}
-			if wb.unsaved {
-				wb.autosaveNow()
+			if err := c.saver.err(); err != nil {
+				c.SetNotice("Unsaved changes could not be kept: " + err.Error())
+			}
+			if c.unsaved {
+				c.AutosaveNow()
 			}
 		})
 	})
 }
 
-// autosaveNow writes the draft to the state directory in the background.
-func (wb *workbench) autosaveNow() {
-	if wb.autosaveTimer != nil {
-		wb.autosaveTimer.Stop()
-		wb.autosaveTimer = nil
+// AutosaveNow writes the draft to the state directory in the background.
+func (c *Controller) AutosaveNow() {
+	if c.autosaveTimer != nil {
+		c.autosaveTimer.Stop()
+		c.autosaveTimer = nil
 	}
-	wb.saver.write(autosave{
-		Path:    wb.ws.Path,
-		Sample:  wb.isSample,
+	c.saver.write(autosave{
+		Path:    c.ws.Path,
+		Sample:  c.isSample,
 		SavedAt: time.Now(),
-		API:     wb.ws.API.Clone(),
+		API:     c.ws.API.Clone(),
 	})
+}
+
+// AutosaveFile is the file an autosave of the workspace at path ("" for
+// untitled) goes to, after the writes in progress have finished.
+func (c *Controller) AutosaveFile(path string) string {
+	c.saver.wait()
+	return c.saver.file(path)
 }

@@ -1,4 +1,4 @@
-package ui
+package editor
 
 import (
 	"errors"
@@ -15,13 +15,14 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// authorizationTypes are the authorization types $connect offers.
-var authorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
+// AuthorizationTypes are the authorization types $connect offers.
+var AuthorizationTypes = []string{"NONE", "CUSTOM", "AWS_IAM"}
 
 // buildAuthorization edits how $connect authorizes a connection: the
 // authorization type, for CUSTOM the Lambda REQUEST authorizer (its function,
 // identity sources and cache TTL), and whether an API key is required.
-func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
+func (f forms) buildAuthorization(routeID string) fyne.CanvasObject {
+	ed := f.ed
 	api := ed.api()
 	route := func() *model.Route { return routeByID(api, routeID) }
 	r := route()
@@ -33,7 +34,7 @@ func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
 	if typ == "" {
 		typ = "NONE"
 	}
-	typeSel := widget.NewSelect(authorizationTypes, nil)
+	typeSel := widget.NewSelect(AuthorizationTypes, nil)
 	typeSel.SetSelected(typ)
 	typeSel.OnChanged = func(s string) {
 		rt := route()
@@ -64,7 +65,7 @@ func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
 		notes = append(notes, l)
 	}
 	if typ == "CUSTOM" {
-		items = append(items, ed.authorizerItems(routeID)...)
+		items = append(items, f.authorizerItems(routeID)...)
 	}
 	form := widget.NewForm(items...)
 	title := widget.NewLabel("Authorization")
@@ -79,14 +80,15 @@ func (ed *apiEditor) buildAuthorization(routeID string) fyne.CanvasObject {
 
 // authorizerItems are the form rows of the authorizer $connect uses: which
 // one, its function (URI or name), identity sources and TTL.
-func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
+func (f forms) authorizerItems(routeID string) []*widget.FormItem {
+	ed := f.ed
 	api := ed.api()
 	r := routeByID(api, routeID)
 	var ids []string
 	for _, au := range api.Authorizers {
 		ids = append(ids, au.ID)
 	}
-	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { ed.addAuthorizer(routeID) })
+	newBtn := widget.NewButtonWithIcon("New", theme.ContentAddIcon(), func() { f.addAuthorizer(routeID) })
 	if len(ids) == 0 {
 		return []*widget.FormItem{{Text: "Authorizer", Widget: container.NewHBox(newBtn), HintText: "no authorizer yet: add one"}}
 	}
@@ -103,7 +105,7 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 	buttons := container.NewHBox(newBtn)
 	if au != nil {
 		auID := au.ID
-		buttons.Add(widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { ed.confirmDeleteAuthorizer(auID) }))
+		buttons.Add(widget.NewButtonWithIcon("Delete", theme.DeleteIcon(), func() { f.confirmDeleteAuthorizer(auID) }))
 	}
 	items := []*widget.FormItem{{Text: "Authorizer", Widget: container.NewBorder(nil, nil, nil, buttons, pick)}}
 	if au == nil {
@@ -129,15 +131,15 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 	name := field(au.Name, "authorizer name", false, func(a *model.Authorizer, s string) { a.Name = s })
 	uri := field(au.URI, uriHint(model.TypeAWSProxy), true, func(a *model.Authorizer, s string) { a.URI = s })
 	fn := field(au.FunctionName, derivedFunction(au.URI), true, func(a *model.Authorizer, s string) { a.FunctionName = s })
-	sources := ed.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
+	sources := f.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
 		if a := get(); a != nil {
-			a.IdentitySource = splitList(s)
+			a.IdentitySource = SplitList(s)
 			ed.edited()
 		}
 	}
-	ttl := ed.code("authorizerTTL", strconv.Itoa(au.TTLSeconds), false, nil, nil)
+	ttl := f.code("authorizerTTL", strconv.Itoa(au.TTLSeconds), false, nil, nil)
 	ttl.check = func(s string) error { _, err := parseTTL(s); return err }
 	ttl.onChange = func(s string) {
 		if a := get(); a != nil {
@@ -156,7 +158,8 @@ func (ed *apiEditor) authorizerItems(routeID string) []*widget.FormItem {
 
 // addAuthorizer adds a REQUEST authorizer that reads the Authorization
 // header and makes $connect use it.
-func (ed *apiEditor) addAuthorizer(routeID string) {
+func (f forms) addAuthorizer(routeID string) {
+	ed := f.ed
 	api := ed.api()
 	api.Authorizers = append(api.Authorizers, model.Authorizer{
 		Name:           "authorizer",
@@ -164,7 +167,7 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 		FunctionName:   "authorizer",
 		IdentitySource: []string{"route.request.header.Authorization"},
 	})
-	ed.wb.ws.AssignIDs()
+	ed.host.AssignIDs()
 	if r := routeByID(api, routeID); r != nil {
 		r.AuthorizationType = "CUSTOM"
 		r.AuthorizerID = api.Authorizers[len(api.Authorizers)-1].ID
@@ -174,7 +177,8 @@ func (ed *apiEditor) addAuthorizer(routeID string) {
 }
 
 // confirmDeleteAuthorizer asks, then deletes the authorizer id.
-func (ed *apiEditor) confirmDeleteAuthorizer(id string) {
+func (f forms) confirmDeleteAuthorizer(id string) {
+	ed := f.ed
 	dialog.ShowConfirm("Delete authorizer", "Delete the "+id+" authorizer? Every route that uses it goes back to authorization NONE.", func(ok bool) {
 		if !ok {
 			return
@@ -182,7 +186,7 @@ func (ed *apiEditor) confirmDeleteAuthorizer(id string) {
 		deleteAuthorizer(ed.api(), id)
 		ed.edited()
 		ed.rebuild()
-	}, ed.wb.win)
+	}, ed.host.Window())
 }
 
 // deleteAuthorizer removes the authorizer id from api and sets every route

@@ -1,0 +1,175 @@
+package emulator
+
+import (
+	"strconv"
+	"sync"
+	"time"
+)
+
+// The bounds of a connection's history: what a watch view or a transcript
+// can show of a connection that is not one of the window's tabs. A busy
+// connection keeps its newest frames; each bound drops the oldest first.
+const (
+	historyMaxBytes   = 32 << 10 // payload bytes kept per connection
+	historyMaxEntries = 1000
+	// historyClosedKept is how many closed connections' histories stay
+	// readable after their $disconnect, newest first.
+	historyClosedKept = 64
+)
+
+// HistoryDir says which way a history entry went.
+type HistoryDir uint8
+
+// The directions of a HistoryEntry.
+const (
+	HistoryIn    HistoryDir = iota + 1 // a frame from the client
+	HistoryOut                         // a frame to the client: an answer, an error frame or an @connections post
+	HistoryEvent                       // the connect, the close, a fault
+)
+
+var historyDirNames = [...]string{HistoryIn: "in", HistoryOut: "out", HistoryEvent: "event"}
+
+func (d HistoryDir) String() string               { return enumName(historyDirNames[:], int(d)) }
+func (d HistoryDir) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d *HistoryDir) UnmarshalText(b []byte) error {
+	return unmarshalEnum(historyDirNames[:], b, "history direction", func(i int) { *d = HistoryDir(i) })
+}
+
+// HistoryEntry is one thing that happened on a connection.
+type HistoryEntry struct {
+	Seq  uint64     `json:"seq"` // from 1, never reused
+	Time time.Time  `json:"time"`
+	Dir  HistoryDir `json:"dir"`
+	// Data is the frame's text (base64 for a binary frame, which only an
+	// @connections post of non-UTF-8 data sends); Size its length on the
+	// wire. Events have no Data.
+	Data string `json:"data,omitempty"`
+	Size int    `json:"size,omitempty"`
+	// RequestID ties a frame to its trace: the message's request, or the
+	// request being answered.
+	RequestID string `json:"requestId,omitempty"`
+	// Note says what an event was ("connected", "closed 1001 Going away")
+	// or where an outgoing frame came from ("@connections").
+	Note string `json:"note,omitempty"`
+}
+
+// history is a connection's bounded record: a ring of entries that grows
+// up to historyMaxEntries and then reuses its slots. Any goroutine may add
+// to it and read it.
+type history struct {
+	mu      sync.Mutex
+	ring    []HistoryEntry
+	head    int // index of the oldest entry
+	n       int // entries in use
+	bytes   int // payload bytes in use
+	seq     uint64
+	dropped uint64
+	closed  bool
+}
+
+func (h *history) add(dir HistoryDir, data []byte, size int, requestID, note string) {
+	if h == nil { // a conn built by a test or benchmark without one
+		return
+	}
+	e := HistoryEntry{Time: time.Now(), Dir: dir, Size: size, RequestID: requestID, Note: note}
+	if len(data) > historyMaxBytes {
+		data = data[:historyMaxBytes]
+		e.Note += " (cut to the history's size)"
+	}
+	e.Data = string(data)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	e.Seq = h.seq
+	for h.n > 0 && (h.bytes+len(e.Data) > historyMaxBytes || h.n == historyMaxEntries) {
+		h.bytes -= len(h.ring[h.head].Data)
+		h.ring[h.head] = HistoryEntry{}
+		h.head = (h.head + 1) % len(h.ring)
+		h.n--
+		h.dropped++
+	}
+	if h.n == len(h.ring) { // full but under the bounds: grow, oldest first
+		grown := make([]HistoryEntry, min(max(2*len(h.ring), 8), historyMaxEntries))
+		for i := range h.n {
+			grown[i] = h.ring[(h.head+i)%len(h.ring)]
+		}
+		h.ring, h.head = grown, 0
+	}
+	h.ring[(h.head+h.n)%len(h.ring)] = e
+	h.n++
+	h.bytes += len(e.Data)
+}
+
+// after returns the entries with Seq > seq, oldest first.
+func (h *history) after(seq uint64) (out []HistoryEntry, dropped uint64, closed bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i := range h.n {
+		if e := h.ring[(h.head+i)%len(h.ring)]; e.Seq > seq {
+			out = append(out, e)
+		}
+	}
+	return out, h.dropped, h.closed
+}
+
+// History is what History returns: a connection's entries after a sequence
+// number, how many older ones the bounds dropped, and whether it is closed.
+type History struct {
+	Entries []HistoryEntry
+	Dropped uint64
+	Closed  bool
+}
+
+// History returns the history of connection id, open or among the last
+// closed ones, from after Seq on (0 for all it keeps). ok is false for an
+// unknown connection.
+func (g *Gateway) History(id string, after uint64) (History, bool) {
+	var h *history
+	if c := g.lookup(id); c != nil {
+		h = c.hist
+	} else {
+		g.histMu.Lock()
+		for _, ch := range g.closedHist {
+			if ch.id == id {
+				h = ch.h
+			}
+		}
+		g.histMu.Unlock()
+	}
+	if h == nil {
+		return History{}, false
+	}
+	entries, dropped, closed := h.after(after)
+	return History{Entries: entries, Dropped: dropped, Closed: closed}, true
+}
+
+// closedHistory is a closed connection's history, kept a while.
+type closedHistory struct {
+	id string
+	h  *history
+}
+
+// keepHistory keeps a closed connection's history among the last ones.
+func (g *Gateway) keepHistory(c *conn, note string) {
+	c.hist.add(HistoryEvent, nil, 0, "", note)
+	c.hist.mu.Lock()
+	c.hist.closed = true
+	c.hist.mu.Unlock()
+	g.histMu.Lock()
+	defer g.histMu.Unlock()
+	g.closedHist = append(g.closedHist, closedHistory{id: c.id, h: c.hist})
+	if n := len(g.closedHist); n > historyClosedKept {
+		copy(g.closedHist, g.closedHist[n-historyClosedKept:])
+		clear(g.closedHist[historyClosedKept:])
+		g.closedHist = g.closedHist[:historyClosedKept]
+	}
+}
+
+// closeNote describes a close for the history: "closed 1001 Going away".
+func closeNote(code int, reason string) string {
+	s := "closed " + strconv.Itoa(code)
+	if reason != "" {
+		s += " " + reason
+	}
+	return s
+}

@@ -1,0 +1,153 @@
+package emulator
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// TestHistoryKeepsEveryFrameInOrder: a connection's history has its
+// connect, each frame in and out with its request ID, an @connections post,
+// and its close, in order; it stays readable after the close, also through
+// the transcript endpoint.
+func TestHistoryKeepsEveryFrameInOrder(t *testing.T) {
+	g := start(t, seedAPI())
+	h := http.Header{"Origin": {"http://frontend.test"}}
+	ws, _, err := websocket.DefaultDialer.Dial(g.URL()+"?room=lobby", h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := connectionID(t, g, ws)
+	send(t, ws, helloMsg)
+	recv(t, ws)
+	if err := g.PostToConnection(id, []byte("pushed")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, ws)
+	info, _ := g.Connection(id)
+	if info.Origin != "http://frontend.test" || info.Query != "room=lobby" {
+		t.Errorf("info origin %q query %q", info.Origin, info.Query)
+	}
+	ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4000, "bye"))
+	expectClose(t, ws)
+
+	var hist History
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		var ok bool
+		hist, ok = g.History(id, 0)
+		if ok && hist.Closed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("history %+v, ok %v: not closed", hist, ok)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var got []string
+	for _, e := range hist.Entries {
+		got = append(got, fmt.Sprintf("%s %s %s", e.Dir, e.Data, e.Note))
+	}
+	want := []string{"event  connected", "in " + helloMsg + " ", `out {"message": "Hello World"} `, "out pushed @connections", "event  closed 4000 bye"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("history:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if hist.Entries[1].RequestID == "" || hist.Entries[1].RequestID != hist.Entries[2].RequestID {
+		t.Errorf("the answer's request ID %q differs from the message's %q", hist.Entries[2].RequestID, hist.Entries[1].RequestID)
+	}
+
+	resp, err := http.Get("http://" + g.Addr() + "/@wsworkbench/connections/" + id + "/transcript?after=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var lines []HistoryEntry
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		var e HistoryEntry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		lines = append(lines, e)
+	}
+	if len(lines) != 3 || lines[0].Seq != 3 || lines[2].Note != "closed 4000 bye" {
+		t.Errorf("transcript after 2: %+v", lines)
+	}
+	if resp, _ := http.Get("http://" + g.Addr() + "/@wsworkbench/connections/AAAAAAAAAAAAAAA=/transcript"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown connection: %d", resp.StatusCode)
+	}
+}
+
+// TestHistoryIsBounded: a chatty connection keeps at most historyMaxBytes
+// of payload and counts what it dropped.
+func TestHistoryIsBounded(t *testing.T) {
+	var h history
+	big := []byte(strings.Repeat("x", 1000))
+	for range 500 {
+		h.add(HistoryIn, big, len(big), "", "")
+	}
+	entries, dropped, _ := h.after(0)
+	if h.bytes > historyMaxBytes || len(entries) != historyMaxBytes/1000 || dropped != uint64(500-len(entries)) {
+		t.Fatalf("%d entries, %d bytes, %d dropped", len(entries), h.bytes, dropped)
+	}
+	if entries[len(entries)-1].Seq != 500 {
+		t.Errorf("newest seq %d", entries[len(entries)-1].Seq)
+	}
+	for range 5000 {
+		h.add(HistoryOut, []byte("y"), 1, "", "")
+	}
+	if entries, _, _ := h.after(0); len(entries) != historyMaxEntries || len(h.ring) != historyMaxEntries || entries[0].Seq != 5500-historyMaxEntries+1 {
+		t.Errorf("%d entries (ring %d), oldest %d", len(entries), len(h.ring), entries[0].Seq)
+	}
+}
+
+// BenchmarkHistoryMemory1000 opens 1 000 connections that each send 100
+// messages of 1 KB through the seed API (each answered), and reports the
+// heap per connection: the history's bound, not the traffic, decides it.
+func BenchmarkHistoryMemory1000(b *testing.B) {
+	for range b.N {
+		g, err := New(seedAPI(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := g.Open(); err != nil {
+			b.Fatal(err)
+		}
+		msg := []byte(`{"action":"message","messageId":1,"pad":"` + strings.Repeat("p", 1000) + `"}`)
+		var conns []*websocket.Conn
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 1000 {
+			ws, _, err := websocket.DefaultDialer.Dial(g.URL(), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			conns = append(conns, ws)
+		}
+		for _, ws := range conns {
+			for range 100 {
+				if err := ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := ws.ReadMessage(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1000, "heapB/conn")
+		for _, ws := range conns {
+			ws.Close()
+		}
+		g.Close(b.Context())
+	}
+}

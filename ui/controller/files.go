@@ -1,0 +1,321 @@
+package controller
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/workspace"
+)
+
+// ErrNoFile is Save's error for a workspace that has no file yet: ask
+// for one, check it with CheckSaveAs, then SaveTo.
+var ErrNoFile = errors.New("the workspace has no file yet")
+
+// startWorkspace returns the workspace the window opens with: the file
+// named on the command line, else the last workspace, else the built-in
+// sample. Unsaved changes from an autosave are put back on top.
+func (c *Controller) startWorkspace() (ws *workspace.Workspace, sample, unsaved bool, notice string, err error) {
+	p := c.opts.Prefs
+	path := c.opts.File
+	if path == "" && p.Bool(PrefFirstStartDone) {
+		path = p.String(PrefLastWorkspace)
+	}
+	if path != "" {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		ws, err = workspace.Load(path)
+		switch {
+		case err != nil && c.opts.File != "":
+			return nil, false, false, "", err
+		case err != nil:
+			notice = fmt.Sprintf("Could not reopen %s: %v", path, err)
+		default:
+			unsaved, notice = c.restoreAutosave(ws, path)
+			ws.AssignIDs()
+			return ws, false, unsaved, notice, nil
+		}
+	}
+	if a, err := c.saver.read(""); err == nil && a != nil {
+		if ws, err := baseFor(a); err == nil {
+			ws.API = a.API
+			ws.AssignIDs()
+			return ws, a.Sample, true, "Restored unsaved changes from " + a.SavedAt.Format("Jan 2 15:04:05"), nil
+		}
+	}
+	ws, err = sampleWorkspace()
+	if err != nil {
+		return nil, false, false, "", err
+	}
+	ws.AssignIDs()
+	return ws, true, false, notice, nil
+}
+
+// baseFor returns the workspace an untitled autosave goes on top of.
+func baseFor(a *autosave) (*workspace.Workspace, error) {
+	if a.Sample {
+		return sampleWorkspace()
+	}
+	return workspace.New(a.API), nil
+}
+
+// restoreAutosave puts an autosave of path on top of ws, if there is one.
+func (c *Controller) restoreAutosave(ws *workspace.Workspace, path string) (bool, string) {
+	a, err := c.saver.read(path)
+	if err != nil {
+		return false, "Could not read the autosave: " + err.Error()
+	}
+	if a == nil {
+		return false, ""
+	}
+	ws.API = a.API
+	return true, "Restored unsaved changes from " + a.SavedAt.Format("Jan 2 15:04:05")
+}
+
+// switchTo makes ws the open workspace and hands it to the gateway.
+func (c *Controller) switchTo(ws *workspace.Workspace, sample, unsaved bool, notice, importedAs string) {
+	ws.AssignIDs()
+	c.ws, c.isSample, c.unsaved, c.importedAs = ws, sample, unsaved, importedAs
+	c.editGen++
+	c.Apply()
+	c.notice = notice
+	c.opts.Prefs.SetString(PrefLastWorkspace, ws.Path)
+	c.opts.Prefs.SetBool(PrefLastIsSample, sample)
+	if ws.Path != "" {
+		c.addRecent(ws.Path)
+	}
+	if unsaved {
+		c.scheduleAutosave()
+	}
+	c.changed(ChangeWorkspace | ChangeTitle | ChangeStatus | ChangeMenu)
+}
+
+// NewWorkspace makes a new, untitled workspace for api the open one. Call
+// it after the unsaved changes were saved or discarded.
+func (c *Controller) NewWorkspace(api *model.API, notice string) {
+	c.saver.remove("")
+	c.switchTo(workspace.New(api), false, false, notice, "")
+}
+
+// OpenSample opens a built-in sample: the MOCK sample (sample true: saving
+// asks for a file, and an autosave goes back on top of it) or a chat seed,
+// parsed unchanged. Call it after the unsaved changes were saved or
+// discarded.
+func (c *Controller) OpenSample(name string, data []byte, sample bool) error {
+	ws, err := workspace.Parse(name, data)
+	if err != nil {
+		return fmt.Errorf("sample %s: %w", name, err)
+	}
+	c.saver.remove("")
+	c.switchTo(ws, sample, false, "", "")
+	return nil
+}
+
+// DiscardChanges forgets the unsaved changes' autosave (the person chose to
+// discard them; the next workspace replaces the draft).
+func (c *Controller) DiscardChanges() {
+	c.saver.remove(c.ws.Path)
+	c.unsaved = false
+	c.changed(ChangeTitle)
+}
+
+// Loading is a workspace file being read off the owner goroutine.
+type Loading struct {
+	Path string
+	stop chan struct{}
+	once sync.Once
+}
+
+// Cancel abandons the load: its result, whenever it comes, is dropped, and
+// a loader that watches the stop channel returns early.
+func (l *Loading) Cancel() { l.once.Do(func() { close(l.stop) }) }
+
+func (l *Loading) cancelled() bool {
+	select {
+	case <-l.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// LoadWorkspace is the default loader: workspace.Load. It does not watch
+// stop yet (the loader has no cancellation of its own); Cancel still
+// returns the window at once and drops the result when it comes.
+func LoadWorkspace(stop <-chan struct{}, path string) (*workspace.Workspace, error) {
+	return workspace.Load(path)
+}
+
+// Open reads the workspace file at path on a goroutine of its own and,
+// unless the load is cancelled, makes it the open workspace (with any
+// unsaved changes an autosave kept for it). done runs on the owner
+// goroutine with the load's error, or nil once the workspace is open; it
+// does not run after Cancel. Opening another file cancels a load in
+// progress. Call it after the unsaved changes were saved or discarded.
+func (c *Controller) Open(path string, done func(error)) *Loading {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if c.loading != nil {
+		c.loading.Cancel()
+	}
+	l := &Loading{Path: path, stop: make(chan struct{})}
+	c.loading = l
+	load := c.opts.Load
+	// Not c.background: Close must not wait for a loader that cannot be
+	// stopped; its result is dropped.
+	go func() {
+		ws, err := load(l.stop, path)
+		c.opts.Do(func() {
+			if c.loading == l {
+				c.loading = nil
+			}
+			if l.cancelled() || c.closed {
+				return
+			}
+			if err != nil {
+				done(err)
+				return
+			}
+			c.openLoaded(ws, path)
+			done(nil)
+		})
+	}()
+	return l
+}
+
+// Loading returns the load in progress, or nil.
+func (c *Controller) Loading() *Loading { return c.loading }
+
+// openLoaded makes a workspace Open read the open one.
+func (c *Controller) openLoaded(ws *workspace.Workspace, path string) {
+	imported := ""
+	if ws.Format == workspace.Serverless {
+		imported = path
+	}
+	unsaved, notice := c.restoreAutosave(ws, path)
+	if notice == "" {
+		notice = "Opened " + path
+		if len(ws.Warnings) > 0 {
+			notice = fmt.Sprintf("Opened %s with %d warning(s): %s", path, len(ws.Warnings), strings.Join(ws.Warnings, "; "))
+		}
+	}
+	c.switchTo(ws, false, unsaved, notice, imported)
+}
+
+// Save writes the workspace to its file (atomically). It returns ErrNoFile
+// when the workspace has none yet.
+func (c *Controller) Save() error {
+	if c.ws.Path == "" {
+		return ErrNoFile
+	}
+	return c.SaveTo(c.ws.Path)
+}
+
+// SaveTarget is a checked Save As destination.
+type SaveTarget struct {
+	// Path is the file to write: absolute, with ".yaml" added to a name
+	// without an extension.
+	Path string
+	// Replaces is set when another file is there already: ask first.
+	Replaces bool
+}
+
+// CheckSaveAs runs every check a Save As to path needs before anything is
+// written: a name, an existing folder, not a folder, not read-only, not the
+// serverless.yml the workspace was imported from, and a workspace that can
+// be saved at all (its draft compiles and would load back). The caller asks
+// before replacing another file (Replaces), then calls SaveTo.
+func (c *Controller) CheckSaveAs(path string) (SaveTarget, error) {
+	path = strings.TrimSpace(path)
+	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
+		return SaveTarget{}, errors.New("choose a file name")
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	if filepath.Ext(path) == "" {
+		path += ".yaml"
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return SaveTarget{}, fmt.Errorf("there is no folder %s", dir)
+	}
+	fi, err := os.Stat(path)
+	exists := err == nil
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return SaveTarget{}, fmt.Errorf("save %s: %w", path, err)
+	}
+	if exists && fi.IsDir() {
+		return SaveTarget{}, fmt.Errorf("%s is a folder: choose a file name", path)
+	}
+	if exists && fi.Mode().Perm()&0o222 == 0 {
+		return SaveTarget{}, fmt.Errorf("%s is read-only", path)
+	}
+	if c.importedAs != "" && sameFile(path, c.importedAs) {
+		return SaveTarget{}, fmt.Errorf("%s is the serverless.yml the workspace was imported from: save the CloudFormation template to a new file", filepath.Base(path))
+	}
+	if _, err := c.ws.Marshal(); err != nil {
+		return SaveTarget{}, fmt.Errorf("the workspace cannot be saved until this is fixed: %w", err)
+	}
+	current := c.ws.Path != "" && sameFile(path, c.ws.Path)
+	return SaveTarget{Path: path, Replaces: exists && !current}, nil
+}
+
+// sameFile reports whether a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// SaveTo writes the workspace to path (atomically, through
+// workspace.Save) and makes path its file. Nothing is written when the
+// save fails.
+func (c *Controller) SaveTo(path string) error {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	oldPath := c.ws.Path
+	if err := c.ws.Save(path); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	c.saver.remove(oldPath)
+	if oldPath != path {
+		c.saver.remove(path)
+	}
+	if c.autosaveTimer != nil {
+		c.autosaveTimer.Stop()
+		c.autosaveTimer = nil
+	}
+	c.isSample, c.unsaved, c.importedAs = false, false, ""
+	c.opts.Prefs.SetString(PrefLastWorkspace, path)
+	c.opts.Prefs.SetBool(PrefLastIsSample, false)
+	c.addRecent(path)
+	c.notice = "Saved " + path + " at " + time.Now().Format("15:04:05")
+	c.changed(ChangeTitle | ChangeStatus | ChangeMenu)
+	return nil
+}
+
+// Recent returns the recent files, newest first.
+func (c *Controller) Recent() []string { return c.opts.Prefs.StringList(PrefRecent) }
+
+// addRecent puts path first in the recent files.
+func (c *Controller) addRecent(path string) {
+	list := []string{path}
+	for _, p := range c.opts.Prefs.StringList(PrefRecent) {
+		if p != path && len(list) < MaxRecent {
+			list = append(list, p)
+		}
+	}
+	c.opts.Prefs.SetStringList(PrefRecent, list)
+}

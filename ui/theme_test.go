@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+)
+
+// luminance is a colour's relative luminance (WCAG 2.x).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v) / 0xffff
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// contrast is the WCAG contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// TestThemeTextContrast: hint, caption and low-importance text (Fyne's
+// placeholder and disabled colours) reach 4.5:1 against every background
+// they are drawn on, in the light and the dark theme.
+func TestThemeTextContrast(t *testing.T) {
+	if got := contrast(color.White, color.Black); math.Abs(got-21) > 0.01 {
+		t.Fatalf("contrast(white, black) = %v, want 21", got)
+	}
+	texts := []fyne.ThemeColorName{theme.ColorNamePlaceHolder, theme.ColorNameDisabled, theme.ColorNameForeground}
+	backgrounds := []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground}
+	for _, variant := range []string{themeLight, themeDark} {
+		th := newZoomTheme(1, variant)
+		for _, fg := range texts {
+			for _, bg := range backgrounds {
+				// The variant argument is ignored: the theme is fixed.
+				if r := contrast(th.Color(fg, theme.VariantDark), th.Color(bg, theme.VariantLight)); r < 4.5 {
+					t.Errorf("%s theme: %s on %s is %.2f:1, want at least 4.5:1", variant, fg, bg, r)
+				}
+			}
+		}
+	}
+	// Fyne's own light placeholder fails, which is why the theme changes it.
+	if r := contrast(theme.DefaultTheme().Color(theme.ColorNamePlaceHolder, theme.VariantLight), color.White); r >= 4.5 {
+		t.Logf("Fyne's light placeholder now reaches %.2f:1", r)
+	}
+}
+
+// TestThemeMenuIsRemembered: View > Theme > Dark makes the window dark at
+// once, shows the choice checked, and the next start is dark too.
+func TestThemeMenuIsRemembered(t *testing.T) {
+	a := test.NewTempApp(t)
+	tb := newTestBenchOn(t, a)
+	view := tb.win.MainMenu().Items[3]
+	dark := findMenuItem(view, "Dark")
+	if dark == nil || findMenuItem(view, "System") == nil || findMenuItem(view, "Light") == nil {
+		t.Fatal("View > Theme lacks System, Light or Dark")
+	}
+	dark.Action()
+	darkBG := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
+	if got := a.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantLight); got != darkBG {
+		t.Errorf("after View > Theme > Dark the background is %v", got)
+	}
+	if !findMenuItem(tb.win.MainMenu().Items[3], "Dark").Checked {
+		t.Error("Dark is not checked")
+	}
+	tb.close()
+	tb2 := newTestBenchOn(t, a)
+	if tb2.wb.zoom.variant != themeDark {
+		t.Errorf("after a restart the theme is %q", tb2.wb.zoom.variant)
+	}
+}
+
+// TestWindowSizeFitsTheScreen: the window opens at its remembered size (or
+// 1280x800 at the first start) but never larger than the screen's work
+// area, leaving room for a title bar.
+func TestWindowSizeFitsTheScreen(t *testing.T) {
+	tests := []struct {
+		name          string
+		saved, screen fyne.Size
+		known         bool
+		want          fyne.Size
+	}{
+		{"first start, big screen", fyne.Size{}, fyne.NewSize(1920, 1050), true, fyne.NewSize(1280, 800)},
+		{"first start, projector", fyne.Size{}, fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
+		{"first start, 1280x720", fyne.Size{}, fyne.NewSize(1280, 720), true, fyne.NewSize(1280, 680)},
+		{"remembered, fits", fyne.NewSize(1500, 900), fyne.NewSize(1920, 1050), true, fyne.NewSize(1500, 900)},
+		{"remembered on a bigger screen", fyne.NewSize(1900, 1000), fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
+		{"screen unknown", fyne.NewSize(1500, 900), fyne.Size{}, false, fyne.NewSize(1500, 900)},
+	}
+	for _, tc := range tests {
+		if got := windowSize(tc.saved, tc.screen, tc.known); got != tc.want {
+			t.Errorf("%s: windowSize = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
