@@ -22,6 +22,7 @@ type lambdaAuthorizer struct {
 	cfg      authorizer.Config
 	endpoint string
 	mode     lambda.Mode
+	local    bool // no endpoint configured: the gateway's Functions run local code
 	cache    *authorizer.Cache
 }
 
@@ -56,6 +57,7 @@ func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorize
 		},
 		endpoint: endpoint,
 		mode:     mode,
+		local:    strings.TrimSpace(api.Settings.LambdaEndpoint) == "",
 		cache:    authorizer.NewCache(nil),
 	}, nil
 }
@@ -63,9 +65,15 @@ func newLambdaAuthorizer(au *model.Authorizer, api *model.API) (*lambdaAuthorize
 // authorize runs the authorizer for a $connect. When call is not nil it
 // records the Lambda call, if one is made.
 func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request, call *LambdaCall) authorizer.Outcome {
-	client, err := lambdaClients.Client(a.endpoint, a.mode)
-	if err != nil {
-		return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
+	var inv authorizer.Invoker
+	if fns := req.g.opts.Functions; a.local && fns != nil && fns.Has(a.cfg.Function) {
+		inv = localInvoker{fns: fns, call: call}
+	} else {
+		client, err := req.g.lambda.Client(a.endpoint, a.mode)
+		if err != nil {
+			return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
+		}
+		inv = client
 	}
 	rc := &req.rc
 	ar := authorizer.Request{
@@ -76,9 +84,8 @@ func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request, call *La
 		Connection:     lambdaConnection(rc, req.snap.api.Stage.Variables),
 		Request:        lambdaRequest(rc),
 	}
-	var inv authorizer.Invoker = client
 	if call != nil {
-		inv = recordingInvoker{inv: client, call: call}
+		inv = recordingInvoker{inv: inv, call: call}
 	}
 	return authorizer.Authorize(ctx, inv, a.cfg, ar, a.cache)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,7 +182,8 @@ func (s *ResponseSelection) UnmarshalText(b []byte) error {
 //	EventConfig       Config, Error when rejected
 //
 // Consumers must not change an event: subscribers share its maps and
-// details.
+// details. An event from Subscription.C is the subscriber's to keep; one
+// handed to a SubscribeFunc callback is valid only during the call.
 type Event struct {
 	Time         time.Time `json:"time"`
 	Kind         EventKind `json:"kind"`
@@ -306,7 +308,8 @@ type IntegrationAnswer struct {
 	Response  string            `json:"response,omitempty"` // the integration response's key, when Selection is ResponseMatched
 }
 
-// LambdaCall is one call of a Lambda function through the Invoke API: an
+// LambdaCall is one call of a Lambda function (through the Invoke API, or
+// run by the workbench itself when it has the code; see Functions): an
 // integration's or an authorizer's.
 type LambdaCall struct {
 	Function string `json:"function"`
@@ -319,6 +322,9 @@ type LambdaCall struct {
 	FunctionError string        `json:"functionError,omitempty"`
 	Error         string        `json:"error,omitempty"`
 	Duration      time.Duration `json:"durationNs,omitempty"`
+	// Log is the invocation's output framed by START, END and REPORT lines,
+	// when the workbench ran the function itself (see Functions).
+	Log string `json:"log,omitempty"`
 }
 
 // ConnectionsCall is one call of the @connections management API, over HTTP
@@ -366,14 +372,27 @@ func unmarshalEnum(names []string, b []byte, what string, set func(int)) error {
 // Subscription receives the gateway's events. It is safe for concurrent use;
 // C is read by one goroutine.
 type Subscription struct {
-	c       chan Event
+	c       chan Event   // nil for a SubscribeFunc subscription
+	fn      func(*Event) // nil for a channel subscription
 	dropped atomic.Uint64
 	bus     *bus
 	once    sync.Once
 }
 
+// SubscribeFunc calls fn with every event, on the goroutine that publishes
+// it (a connection's read loop, an integration call, an HTTP handler), until
+// the subscription is closed or the gateway closes. It costs no channel send
+// and no goroutine hand-off per event, for a log that formats every event.
+// fn must return quickly and never block, since it delays the request that
+// published the event, and must not keep e or change it (other subscribers
+// share its details). fn may run concurrently with itself, and publishes
+// already under way may still call it briefly after Close.
+func (g *Gateway) SubscribeFunc(fn func(e *Event)) *Subscription {
+	return g.events.add(&Subscription{fn: fn, bus: &g.events})
+}
+
 // C returns the channel events arrive on. It is closed by Close or when the
-// gateway closes.
+// gateway closes; it is nil for a SubscribeFunc subscription.
 func (s *Subscription) C() <-chan Event { return s.c }
 
 // Dropped returns how many events this subscriber lost because its buffer
@@ -386,8 +405,8 @@ func (s *Subscription) Close() { s.bus.remove(s) }
 // bus fans events out to subscribers. Publish never blocks: the subscriber
 // list is an immutable slice swapped under mu, read without a lock, and a
 // full subscriber channel drops the event and counts it. Channels are
-// closed only under mu, and publish holds the read lock while sending, so a
-// send never races a close.
+// closed only under mu, and send holds the read lock while sending, so a
+// send never races a close. SubscribeFunc callbacks run without the lock.
 type bus struct {
 	mu     sync.RWMutex
 	subs   atomic.Pointer[[]*Subscription]
@@ -404,12 +423,15 @@ func (b *bus) subscribe(buffer int) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	s := &Subscription{c: make(chan Event, buffer), bus: b}
+	return b.add(&Subscription{c: make(chan Event, buffer), bus: b})
+}
+
+// add adds s, or ends it at once when the bus is closed.
+func (b *bus) add(s *Subscription) *Subscription {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		close(s.c)
-		s.once.Do(func() {})
+		s.once.Do(s.end)
 		return s
 	}
 	var subs []*Subscription
@@ -433,23 +455,62 @@ func (b *bus) remove(s *Subscription) {
 		}
 		b.subs.Store(&subs)
 	}
-	s.once.Do(func() { close(s.c) })
+	s.once.Do(s.end)
+}
+
+// end closes a channel subscription's channel. It runs once, under b.mu.
+func (s *Subscription) end() {
+	if s.c != nil {
+		close(s.c)
+	}
 }
 
 func (b *bus) publish(e Event) {
 	if !b.active() {
 		return
 	}
+	lent := sharedEvents.Get().(*Event)
+	*lent = e
+	b.publishLent(lent)
+	*lent = Event{}
+	sharedEvents.Put(lent)
+}
+
+// publishLent publishes *e, which the caller lends for the call: its memory
+// may be reused afterwards (see Event.clone).
+func (b *bus) publishLent(e *Event) {
+	p := b.subs.Load()
+	if p == nil || len(*p) == 0 {
+		return
+	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	// SubscribeFunc subscribers first, without the lock: there is no
+	// channel to race a close, and a lock taken per event by every
+	// connection's goroutine would cost more than the log itself.
+	chans := false
+	for _, s := range *p {
+		if s.fn == nil {
+			chans = true
+			continue
+		}
+		s.fn(e)
+	}
+	if chans {
+		b.send(e.clone())
+	}
+}
+
+// send sends e to the channel subscribers, dropping (and counting) it for
+// those whose buffer is full.
+func (b *bus) send(e Event) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	p := b.subs.Load()
-	if p == nil {
-		return
-	}
-	for _, s := range *p {
+	for _, s := range *b.subs.Load() {
+		if s.c == nil {
+			continue
+		}
 		select {
 		case s.c <- e:
 		default:
@@ -458,6 +519,36 @@ func (b *bus) publish(e Event) {
 	}
 }
 
+// clone returns a copy of e that owns what a publisher may lend for the
+// call only: Data, and the strings and details of Route, Template and
+// Integration (a request keeps those in its own memory, see request.lent).
+// The other details and strings are never changed after publishing and
+// are shared.
+func (e Event) clone() Event {
+	e.Data = strings.Clone(e.Data)
+	if e.Route != nil {
+		r := *e.Route
+		r.Value = strings.Clone(r.Value)
+		e.Route = &r
+	}
+	if e.Template != nil {
+		t := *e.Template
+		t.Value, t.Input, t.Output = strings.Clone(t.Value), strings.Clone(t.Input), strings.Clone(t.Output)
+		e.Template = &t
+	}
+	if e.Integration != nil {
+		i := *e.Integration
+		e.Integration = &i
+	}
+	return e
+}
+
+// sharedEvents recycles the events publish lends to subscribers, so
+// publishing allocates no event (a pointer handed to a function value
+// would otherwise move every event to the heap). A request lends its own
+// (request.lent.event).
+var sharedEvents = sync.Pool{New: func() any { return new(Event) }}
+
 // close closes every subscription.
 func (b *bus) close() {
 	b.mu.Lock()
@@ -465,7 +556,7 @@ func (b *bus) close() {
 	b.closed = true
 	if p := b.subs.Load(); p != nil {
 		for _, s := range *p {
-			s.once.Do(func() { close(s.c) })
+			s.once.Do(s.end)
 		}
 	}
 	empty := []*Subscription{}

@@ -18,12 +18,6 @@ import (
 // `wsworkbench sample-backend chat` listen by default.
 const DefaultLambdaEndpoint = "http://127.0.0.1:3001"
 
-// lambdaClients holds one Invoke API client per endpoint and call mode for
-// the whole process: an endpoint that takes one call at a time (the Runtime
-// Interface Emulator) needs one queue however many snapshots and gateways
-// call it.
-var lambdaClients = lambda.NewPool(nil)
-
 // lambdaIntegration is an AWS_PROXY (Lambda proxy) or AWS (Lambda custom)
 // integration: it calls a function through the Lambda Invoke API.
 type lambdaIntegration struct {
@@ -32,6 +26,9 @@ type lambdaIntegration struct {
 	mode     lambda.Mode
 	function string
 	binary   bool // ContentHandlingStrategy CONVERT_TO_BINARY
+	// local: the workspace names no endpoint, so the gateway's Functions
+	// run the function when they have its code.
+	local bool
 }
 
 var _ Integration = (*lambdaIntegration)(nil)
@@ -65,6 +62,7 @@ func newLambdaIntegration(in *model.Integration, api *model.API, proxy bool) (In
 		mode:     mode,
 		function: fn,
 		binary:   in.ContentHandlingStrategy == "CONVERT_TO_BINARY",
+		local:    strings.TrimSpace(api.Settings.LambdaEndpoint) == "",
 	}, nil
 }
 
@@ -76,23 +74,21 @@ func newLambdaIntegration(in *model.Integration, api *model.API, proxy bool) (In
 // function's result, or its error message, to integration response
 // selection.
 func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest) (*IntegrationResult, error) {
-	client, err := lambdaClients.Client(l.endpoint, l.mode)
-	if err != nil {
-		return nil, err
-	}
 	payload := req.Body
 	if l.proxy {
+		var err error
 		if payload, err = l.event(req); err != nil {
 			return nil, err
 		}
 	}
 	start := time.Now()
-	res, fnErr, err := client.Invoke(ctx, l.function, payload)
+	res, fnErr, log, err := l.call(ctx, req, payload)
 	if req.Lambda != nil {
 		req.Lambda.record(l.function, payload, res, fnErr, err, time.Since(start))
+		req.Lambda.Log = log
 	}
 	if err != nil {
-		return nil, fmt.Errorf("calling Lambda function %s at %s: %w", l.function, l.endpoint, err)
+		return nil, err
 	}
 	if fnErr != "" {
 		msg := lambda.ErrorMessage(res)
@@ -120,6 +116,28 @@ func (l *lambdaIntegration) Invoke(ctx context.Context, req *IntegrationRequest)
 	return &IntegrationResult{StatusCode: status, Headers: r.HTTPHeader(), Body: r.BodyBytes()}, nil
 }
 
+// call invokes the function: on this machine when the gateway runs it (see
+// Functions), else through the Invoke API. log is the local invocation's
+// log ("" through the Invoke API).
+func (l *lambdaIntegration) call(ctx context.Context, req *IntegrationRequest, payload []byte) (res []byte, fnErr, log string, err error) {
+	if fns := req.Functions; l.local && fns != nil && fns.Has(l.function) {
+		res, fnErr, log, err = fns.Invoke(ctx, l.function, payload)
+		if err != nil {
+			return nil, "", log, fmt.Errorf("running local function %s: %w", l.function, err)
+		}
+		return res, fnErr, log, nil
+	}
+	client, err := req.lambda.Client(l.endpoint, l.mode)
+	if err != nil {
+		return nil, "", "", err
+	}
+	res, fnErr, err = client.Invoke(ctx, l.function, payload)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("calling Lambda function %s at %s: %w", l.function, l.endpoint, err)
+	}
+	return res, fnErr, "", nil
+}
+
 // event builds the Lambda proxy event for req.
 func (l *lambdaIntegration) event(req *IntegrationRequest) ([]byte, error) {
 	rc := req.Context
@@ -130,7 +148,7 @@ func (l *lambdaIntegration) event(req *IntegrationRequest) ([]byte, error) {
 		e = lambda.ConnectEvent(conn, r, lambda.ForwardedHeaders(req.Headers, rc.DomainName, rc.SourceIP, rc.scheme()), req.QueryString)
 	case EventTypeDisconnect:
 		// AWS's own spelling of its fixed set (x-api-key, x-restapi).
-		e = lambda.DisconnectEvent(conn, r, lambda.DisconnectHeaders(rc.DomainName, rc.SourceIP), rc.DisconnectStatusCode, rc.DisconnectReason)
+		e = lambda.DisconnectEvent(conn, r, lambda.DisconnectHeaders(rc.DomainName), rc.DisconnectStatusCode, rc.DisconnectReason)
 	default:
 		body := req.RawBody
 		if l.binary && len(body) > 0 {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/emulator/model"
 )
 
 // composer is where a tab's messages are written: a multi-line monospace
@@ -158,7 +159,7 @@ func (c *composer) onSaveMessage() {
 // saveAs saves the composer's text under name.
 func (c *composer) saveAs(name string) {
 	wb := c.tab.wb
-	list, err := client.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
+	list, err := model.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
 	if err != nil {
 		wb.showError(err)
 		return
@@ -169,7 +170,7 @@ func (c *composer) saveAs(name string) {
 
 func (c *composer) deleteSaved(name string) {
 	wb := c.tab.wb
-	wb.ws.API.SavedMessages = client.DeleteMessage(wb.ws.API.SavedMessages, name)
+	wb.ws.API.SavedMessages = model.DeleteMessage(wb.ws.API.SavedMessages, name)
 	wb.touched()
 }
 
