@@ -18,6 +18,7 @@ run: setup-app
 # machine, where Fyne's C code alone takes minutes.
 test: setup vet warm
 	$(GO) test -race -tags $(TAGS) -count=1 -timeout 30m ./...
+	$(GO) test -C earlyenv -count=1 ./...
 
 warm:
 	$(GO) build -tags $(APPTAGS) -o /dev/null .

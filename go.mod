@@ -3,6 +3,7 @@ module wsworkbench
 go 1.24
 
 require (
+	earlyenv.wsworkbench.local v0.0.0
 	fyne.io/fyne/v2 v2.8.0
 	github.com/aws/aws-lambda-go v1.54.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
@@ -12,6 +13,7 @@ require (
 	github.com/go-gl/glfw/v3.4/glfw v0.1.0-pre.1.0.20260707082822-2a407d02d01a
 	github.com/gorilla/websocket v1.5.3
 	github.com/tidwall/gjson v1.20.0
+	go.uber.org/goleak v1.3.0
 	gopkg.in/yaml.v3 v3.0.1
 )
 
@@ -64,3 +66,7 @@ require (
 	golang.org/x/sys v0.30.0 // indirect
 	golang.org/x/text v0.22.0 // indirect
 )
+
+// earlyenv is a module of its own so that it initialises before Fyne (see
+// earlyenv/earlyenv.go).
+replace earlyenv.wsworkbench.local => ./earlyenv

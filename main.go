@@ -6,6 +6,10 @@ package main
 import (
 	"os"
 
+	// Before Fyne initialises: a C.UTF-8 locale must not make every run
+	// print Fyne's locale error (earlyenv's doc says why it is a module).
+	_ "earlyenv.wsworkbench.local"
+
 	"wsworkbench/emulator/cli"
 	"wsworkbench/ui"
 )

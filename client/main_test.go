@@ -1,57 +1,26 @@
 package client
 
 import (
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
 )
 
-// TestMain fails the run when a client goroutine outlives the tests.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if leaked := waitGoroutines(func(stacks string) bool {
-			return !strings.Contains(stacks, "wsworkbench/client.(*Client).read")
-		}); leaked != "" {
-			fmt.Fprintf(os.Stderr, "client goroutines leaked:\n%s\n", leaked)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-// waitGoroutines waits up to 5 s for ok(all stacks) and returns "" or the
-// stacks that failed it.
-func waitGoroutines(ok func(stacks string) bool) string {
-	var stacks string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		stacks = string(buf[:runtime.Stack(buf, true)])
-		if ok(stacks) {
-			return ""
-		}
-	}
-	return stacks
-}
+// TestMain fails the run when any goroutine outlives the tests (goleak).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // checkLeaks fails t when, after its cleanups (servers closed, clients
-// closed), more goroutines run than before it started. Call it first in a
-// test so its cleanup runs last.
+// closed), a goroutine runs that did not run before it started. Call it
+// first in a test so its cleanup runs last.
 func checkLeaks(t *testing.T) {
 	t.Helper()
-	base := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		if stacks := waitGoroutines(func(string) bool { return runtime.NumGoroutine() <= base }); stacks != "" {
-			t.Errorf("goroutines leaked: %d running, %d before the test\n%s", runtime.NumGoroutine(), base, stacks)
-		}
-	})
+	before := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, before) })
 }
 
 // wsServer starts a loopback server whose handler upgrades every request with

@@ -214,3 +214,21 @@ func TestLambdaAuthorizerCompileErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestAuthorizerMissingIdentityLoggedOnce: the log said a missing identity
+// source twice ("identity source ... is missing: identity source ... is
+// missing"), because the outcome carried the same error as its reason and
+// as its cause.
+func TestAuthorizerMissingIdentityLoggedOnce(t *testing.T) {
+	fl := startLambda(t, map[string]lambdaFunc{"onconnect": answer(`{"statusCode":200}`)})
+	g := start(t, authorizedAPI(fl.url))
+	sub := g.Subscribe(64)
+	if _, resp, err := tryDial(g.URL()); err == nil || resp == nil || resp.StatusCode != 401 {
+		t.Fatalf("dial without the identity: %v %v, want 401", err, resp)
+	}
+	events := collect(t, sub, func(e Event) bool { return e.Kind == EventConnect })
+	e := events[len(events)-1]
+	if n := strings.Count(e.Error, "is missing"); n != 1 {
+		t.Errorf("error %q says it %d times, want once", e.Error, n)
+	}
+}

@@ -341,13 +341,19 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// writeAt writes one frame under WriteTimeout counted from now. On
-// failure it empties the queue, ends the write turn and drops the
-// connection (the read loop then sees the socket close and finishes), and
-// returns false. Only the holder of the write turn (writing set) calls it.
+// writeAt writes one frame under WriteTimeout counted from now. The frame
+// is counted before the write, so a client that has it never sees a
+// counter without it; a failed write takes the count back. On failure it
+// empties the queue, ends the write turn and drops the connection (the
+// read loop then sees the socket close and finishes), and returns false.
+// Only the holder of the write turn (writing set) calls it.
 func (c *conn) writeAt(f outFrame, now time.Time) bool {
 	_ = c.ws.SetWriteDeadline(now.Add(c.g.opts.WriteTimeout))
+	c.framesOut.Add(1)
+	c.bytesOut.Add(uint64(len(f.data)))
 	if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
+		c.framesOut.Add(^uint64(0))
+		c.bytesOut.Add(-uint64(len(f.data)))
 		c.mu.Lock()
 		c.writing = false
 		c.closeQueued = false
@@ -356,8 +362,6 @@ func (c *conn) writeAt(f outFrame, now time.Time) bool {
 		c.abort()
 		return false
 	}
-	c.framesOut.Add(1)
-	c.bytesOut.Add(uint64(len(f.data)))
 	return true
 }
 
@@ -450,8 +454,11 @@ func (c *conn) finish(err error) {
 func closeCause(err error) (int, string) {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
-		if ce.Code == closeAbnormal {
+		switch ce.Code {
+		case closeAbnormal:
 			return closeAbnormal, "" // gorilla's "unexpected EOF": the TCP connection dropped
+		case websocket.CloseNoStatusReceived:
+			return ce.Code, reasonNoStatus // a close frame without a status code
 		}
 		return ce.Code, ce.Text
 	}
@@ -493,7 +500,7 @@ type ConnectionInfo struct {
 	ConnectedAt  time.Time
 	LastActiveAt time.Time // the last frame or ping from the client
 	FramesIn     uint64    // data frames received
-	FramesOut    uint64    // data frames written
+	FramesOut    uint64    // data frames written (or being written)
 	BytesIn      uint64
 	BytesOut     uint64
 	Origin       string // the upgrade request's Origin header (a browser's page)

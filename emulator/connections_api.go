@@ -101,6 +101,9 @@ func (g *Gateway) publishCall(ci callInfo, err error) {
 	if err != nil {
 		ce := connectionsError(err)
 		e.Status, e.Code, e.Error = ce.Code.Status(), ce.Code, ce.Error()
+		if ce.Code == CodeGone {
+			e.Error += ": no open connection has this ID (it closed, or never connected); AWS sends the 410 with an empty body"
+		}
 	}
 	g.events.publish(e)
 }
@@ -223,7 +226,7 @@ type getConnectionOutput struct {
 
 type getIdentity struct {
 	SourceIP  string  `json:"sourceIp"`
-	UserAgent *string `json:"userAgent"` // null when the client sent none, as AWS shows for wscat
+	UserAgent *string `json:"userAgent,omitempty"` // absent when the client sent none, as in the client's events
 }
 
 // iso8601 is the timestamp format of GetConnection, with milliseconds.
@@ -254,11 +257,36 @@ func connectionsError(err error) *Error {
 
 // writeConnectionsError writes err in AWS's wire format: the code's status,
 // its exception in x-amzn-ErrorType (where SDKs look first) and a small JSON
-// body (see codeTable).
+// body (see codeTable), except for 410 GoneException, whose body is empty on
+// AWS (its event explains it; see publishCall).
 func writeConnectionsError(w http.ResponseWriter, err error) {
 	e := connectionsError(err)
 	w.Header()["x-amzn-ErrorType"] = []string{e.Code.String()}
+	if e.Code == CodeGone {
+		w.WriteHeader(e.Code.Status())
+		return
+	}
 	writeMessage(w, e.Code.Status(), e.wireMessage())
+}
+
+// refuseWithoutStage answers an @connections path without the stage
+// (/@connections/{id}) as AWS does: 403 {"message":"Forbidden"}. A backend
+// that builds its endpoint without the stage has this bug; the event says
+// so, since the 403 alone does not. rest is the path after "@connections".
+func (g *Gateway) refuseWithoutStage(w http.ResponseWriter, r *http.Request, rest []string) {
+	writeMessage(w, http.StatusForbidden, "Forbidden")
+	if !g.events.active() {
+		return
+	}
+	call := &ConnectionsCall{Method: r.Method}
+	if len(rest) > 0 {
+		call.Target = rest[0]
+	}
+	g.events.publish(Event{
+		Kind: EventConnections, ConnectionID: call.Target, Connections: call, Status: http.StatusForbidden,
+		Error: r.URL.Path + " has no stage, so AWS answers 403 Forbidden: the endpoint is " +
+			g.ConnectionsURL() + " (an SDK's endpoint ends with the stage)",
+	})
 }
 
 // noMethod is the error for a path or method the management API does not

@@ -435,9 +435,9 @@ func (g *Gateway) lookup(id string) *conn {
 }
 
 // ServeHTTP serves the WebSocket endpoint /{stage} and the @connections API
-// (/{stage}/@connections/{id} and /@connections/{id}), and wsworkbench's own
-// endpoints under /@wsworkbench/ (see serveInspect); any other path is API
-// Gateway's 403 {"message":"Forbidden"}.
+// (/{stage}/@connections/{id}), and wsworkbench's own endpoints under
+// /@wsworkbench/ (see serveInspect); any other path, /@connections/{id}
+// without the stage too, is API Gateway's 403 {"message":"Forbidden"}.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	snap := g.snap.Load()
 	segs, ok := pathSegments(r.URL)
@@ -452,7 +452,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(segs) == 1 && segs[0] == snap.stage:
 		g.serveWebSocket(w, r, snap)
 	case len(segs) >= 1 && segs[0] == "@connections":
-		g.serveConnections(w, r, segs[1:])
+		g.refuseWithoutStage(w, r, segs[1:])
 	case len(segs) >= 2 && segs[0] == snap.stage && segs[1] == "@connections":
 		g.serveConnections(w, r, segs[2:])
 	case len(segs) >= 1 && segs[0] == InspectPrefix:

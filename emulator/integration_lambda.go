@@ -154,7 +154,7 @@ func (l *lambdaIntegration) event(req *IntegrationRequest) ([]byte, error) {
 		e = lambda.ConnectEvent(conn, r, lambda.ForwardedHeaders(req.Headers, rc.DomainName, rc.SourceIP, rc.scheme()), req.QueryString)
 	case EventTypeDisconnect:
 		// AWS's own spelling of its fixed set (x-api-key, x-restapi).
-		e = lambda.DisconnectEvent(conn, r, lambda.DisconnectHeaders(rc.DomainName, rc.SourceIP), rc.DisconnectStatusCode, rc.DisconnectReason)
+		e = lambda.DisconnectEvent(conn, r, lambda.DisconnectHeaders(rc.DomainName), rc.DisconnectStatusCode, rc.DisconnectReason)
 	default:
 		body := req.RawBody
 		if l.binary && len(body) > 0 {

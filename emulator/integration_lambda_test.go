@@ -387,7 +387,9 @@ func TestLambdaSerialEndpointLosesNoCall(t *testing.T) {
 						}
 					}
 					got := map[string]bool{}
-					ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+					// 40 calls one at a time: under -race on a loaded
+					// machine 10 s was not always enough (1 run in 200).
+					ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 					for range each {
 						_, data, err := ws.ReadMessage()
 						if err != nil {

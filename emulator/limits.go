@@ -26,6 +26,7 @@ const (
 	reasonDeleted      = "Connection Closed Normally"
 	reasonGoingAway    = "Going away"
 	reasonQueueOverrun = ""
+	reasonNoStatus     = "Client-side close frame status not set" // AWS's words for a close frame without a code
 )
 
 // limitError is a frame or message over API Gateway's size limits.

@@ -16,9 +16,13 @@ import (
 	"wsworkbench/emulator/tlscert"
 )
 
-// heavyTemplate runs String.matches over a 1 MB string a thousand times:
-// tens of seconds of work, each step tens of milliseconds (issue 9 item 1).
-const heavyTemplate = `#set($a = "ab")#set($s = $a.repeat(500000))#foreach($i in [1..1000])#if($s.matches("(a|b)*c"))x#end#end{"statusCode": 200}`
+// heavyTemplate runs String.matches over a 32 KB string a million times:
+// minutes of work (issue 9 item 1), in steps of a few milliseconds. The
+// string is above the 16 KB from which a string method checks the budget
+// first. With a 1 MB string one uninterruptible step took seconds under
+// -race on a loaded machine, and the tests that wait for the render to
+// stop ran out of time (about 1 run in 20).
+const heavyTemplate = `#set($a = "ab")#set($s = $a.repeat(16384))#foreach($j in [1..1000])#foreach($i in [1..1000])#if($s.matches("(a|b)*c"))x#end#end#end{"statusCode": 200}`
 
 // heavyAPI is the seed API whose message route renders heavyTemplate.
 func heavyAPI() *model.API {
@@ -168,35 +172,6 @@ func TestCloseDoesNotWaitForIdleHTTP(t *testing.T) {
 	half.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := io.ReadAll(half); err != nil && !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "reset") {
 		t.Errorf("half-sent request's connection: %v, want it closed", err)
-	}
-}
-
-// TestCloseCutsOffAtDeadline: a $disconnect whose backend never answers
-// is cut off near Close's deadline; Close returns by the deadline with an
-// error wrapping context.DeadlineExceeded.
-func TestCloseCutsOffAtDeadline(t *testing.T) {
-	ti, uri := newTestIntegration(t, 200)
-	ti.delay = time.Hour
-	api := seedAPI()
-	api.Routes = append(api.Routes, model.Route{ID: "Disc", Key: model.RouteDisconnect, IntegrationID: "Slow"})
-	api.Integrations = append(api.Integrations, model.Integration{ID: "Slow", Type: typeTestBlocking, URI: uri})
-	g := openGateway(t, api, Options{})
-	ws := dial(t, g)
-	go func() {
-		for {
-			if _, _, err := ws.ReadMessage(); err != nil {
-				return
-			}
-		}
-	}()
-	deadline := 500 * time.Millisecond
-	err, took := closeWithin(g, deadline)
-	t.Logf("Close took %v: %v", took, err)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Close: %v, want an error wrapping DeadlineExceeded", err)
-	}
-	if took > deadline+200*time.Millisecond {
-		t.Errorf("Close took %v with a %v deadline", took, deadline)
 	}
 }
 

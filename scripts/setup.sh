@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh installs what wsworkbench needs on a Debian 12 machine with Go:
-# the C headers Fyne's cgo build needs, Xvfb for window tests, Chromium for
-# the browser test, the AWS CLI, Python 3 and Ruby for the local Lambda
-# runtimes' tests, and the npm packages used by interop tests.
+# the C headers Fyne's cgo build needs, Xvfb, xdotool and tesseract OCR for
+# the window tests, Chromium for the browser test, the AWS CLI, xmllint for
+# the JUnit schema check, Python 3 and Ruby for the local Lambda runtimes'
+# tests, and the npm packages used by interop tests.
 # It is idempotent and never asks: run it as often as you like.
 #
 #   scripts/setup.sh          everything (app + tests)
@@ -16,7 +17,7 @@ want=app
 
 app_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xauth imagemagick xdotool chromium awscli libxml2-utils python3 ruby)
+test_pkgs=(xvfb xauth imagemagick xdotool tesseract-ocr chromium awscli libxml2-utils python3 ruby)
 
 pkgs=("${app_pkgs[@]}")
 [ "$want" = all ] && pkgs+=("${test_pkgs[@]}")

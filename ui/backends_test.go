@@ -27,6 +27,7 @@ import (
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/trace"
 )
 
 // The tests in this file are the window's part of the "Backends" issue, end
@@ -353,27 +354,27 @@ func TestFailingBackendInTrace(t *testing.T) {
 	})
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
-	var step traceStep
+	var step trace.Step
 	tb.waitFor("the failed integration step", func() bool {
-		tr, ok := tb.wb.traces.get(p.traceID)
-		if !ok || p.shown != len(tr.events) {
+		tr, ok := tb.wb.traces.Get(p.TraceID())
+		if !ok || p.Shown() != len(tr.Events) {
 			return false
 		}
-		for _, s := range traceSteps(tr) {
-			if s.title == "Integration" && s.failed {
+		for _, s := range trace.Steps(tr) {
+			if s.Title == "Integration" && s.Failed {
 				step = s
 				return true
 			}
 		}
 		return false
 	})
-	if step.took <= 0 {
+	if step.Took <= 0 {
 		t.Errorf("the failed call has no timing: %+v", step)
 	}
 	var errText string
-	for _, l := range step.lines {
-		if l.label == "error" {
-			errText = l.text
+	for _, l := range step.Lines {
+		if l.Label == "error" {
+			errText = l.Text
 		}
 	}
 	if errText == "" {
@@ -381,7 +382,7 @@ func TestFailingBackendInTrace(t *testing.T) {
 	}
 	// The panel draws the error in red and the timing beside the title.
 	red, timed := false, false
-	for _, o := range objects(p.steps) {
+	for _, o := range objects(p.StepsBox()) {
 		l, ok := o.(*widget.Label)
 		if !ok {
 			continue
@@ -389,33 +390,33 @@ func TestFailingBackendInTrace(t *testing.T) {
 		if l.Text == errText && l.Importance == widget.DangerImportance {
 			red = true
 		}
-		if l.Text == stepTiming(step) && strings.Contains(l.Text, "took") {
+		if l.Text == trace.StepTiming(step) && strings.Contains(l.Text, "took") {
 			timed = true
 		}
 	}
 	if !red || !timed {
-		t.Errorf("panel: error %q in red %v, timing %q shown %v", errText, red, stepTiming(step), timed)
+		t.Errorf("panel: error %q in red %v, timing %q shown %v", errText, red, trace.StepTiming(step), timed)
 	}
 }
 
 // TestAuthorizerStepsInTrace: an authorizer's refusal and its allowance
 // read as such, with the principal and context of an allowance.
 func TestAuthorizerStepsInTrace(t *testing.T) {
-	tr := trace{kind: traceConnect, events: []emulator.Event{
+	tr := trace.Trace{Kind: trace.Connect, Events: []emulator.Event{
 		{Kind: emulator.EventAuthorizer, Status: 403, Duration: 3e6,
 			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Reason: "the policy denies arn"}},
 		{Kind: emulator.EventAuthorizer, Duration: 2e6,
 			Authorizer: &emulator.AuthorizerDecision{Name: "auth", Allowed: true, Cached: true, Principal: "me", Context: map[string]string{"role": "admin"}, Reason: "the policy allows arn"}},
 	}}
-	steps := traceSteps(tr)
-	if steps[0].title != "Authorizer auth: denied (403)" || !steps[0].failed || !hasLine(steps[0], "why", "the policy denies arn") {
+	steps := trace.Steps(tr)
+	if steps[0].Title != "Authorizer auth: denied (403)" || !steps[0].Failed || !hasLine(steps[0], "why", "the policy denies arn") {
 		t.Errorf("refusal step %+v", steps[0])
 	}
-	if steps[1].title != "Authorizer auth: allowed (cached)" || steps[1].failed || !hasLine(steps[1], "principal", "me") || !hasLine(steps[1], "context.role", "admin") {
+	if steps[1].Title != "Authorizer auth: allowed (cached)" || steps[1].Failed || !hasLine(steps[1], "principal", "me") || !hasLine(steps[1], "context.role", "admin") {
 		t.Errorf("allowance step %+v", steps[1])
 	}
-	if !strings.Contains(stepTiming(steps[0]), "took") {
-		t.Errorf("timing %q", stepTiming(steps[0]))
+	if !strings.Contains(trace.StepTiming(steps[0]), "took") {
+		t.Errorf("timing %q", trace.StepTiming(steps[0]))
 	}
 }
 
@@ -590,9 +591,9 @@ func (tb *testBench) waitTabState(name string, header http.Header, want string) 
 
 // hasLineContaining reports whether step s has a line labelled label whose
 // text contains text.
-func hasLineContaining(s traceStep, label, text string) bool {
-	for _, l := range s.lines {
-		if l.label == label && strings.Contains(l.text, text) {
+func hasLineContaining(s trace.Step, label, text string) bool {
+	for _, l := range s.Lines {
+		if l.Label == label && strings.Contains(l.Text, text) {
 			return true
 		}
 	}
@@ -604,14 +605,14 @@ func hasLineContaining(s traceStep, label, text string) bool {
 func (tb *testBench) waitConnectAuthorized(connID, what, text string) {
 	tb.t.Helper()
 	tb.waitFor(what, func() bool {
-		id, ok := tb.wb.traces.connectOf(connID)
+		id, ok := tb.wb.traces.ConnectOf(connID)
 		if !ok {
 			return false
 		}
-		tr, _ := tb.wb.traces.get(id)
-		for _, s := range traceSteps(tr) {
-			if strings.HasPrefix(s.title, "Authorizer ") && strings.Contains(s.title, ": allowed") &&
-				(strings.Contains(s.title, text) || hasLineContaining(s, "why", text)) {
+		tr, _ := tb.wb.traces.Get(id)
+		for _, s := range trace.Steps(tr) {
+			if strings.HasPrefix(s.Title, "Authorizer ") && strings.Contains(s.Title, ": allowed") &&
+				(strings.Contains(s.Title, text) || hasLineContaining(s, "why", text)) {
 				return true
 			}
 		}

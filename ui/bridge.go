@@ -8,6 +8,7 @@ import (
 
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/trace"
 )
 
 // dirt says which parts of the window a refresh must look at.
@@ -55,7 +56,7 @@ type bridge struct {
 	sub  *emulator.Subscription
 	tabs *registry
 
-	traces *traceStore
+	traces *trace.Store
 
 	dirty atomic.Uint32
 	wake  chan struct{}
@@ -108,7 +109,7 @@ const maxNotes = 4096
 // six events per message it holds well over a frame of 1 000 messages/s.
 const eventBuffer = 8192
 
-func newBridge(gw *emulator.Gateway, tabs *registry, traces *traceStore, do func(func()), refresh func(dirt)) *bridge {
+func newBridge(gw *emulator.Gateway, tabs *registry, traces *trace.Store, do func(func()), refresh func(dirt)) *bridge {
 	b := &bridge{
 		do:      do,
 		refresh: refresh,
@@ -286,7 +287,7 @@ func (b *bridge) ingest() {
 // may call it directly).
 func (b *bridge) handle(e emulator.Event) {
 	var d dirt
-	t := b.traces.add(e)
+	t := b.traces.Add(e)
 	if t != nil {
 		d |= dirtyTrace
 	}
@@ -301,15 +302,15 @@ func (b *bridge) handle(e emulator.Event) {
 	case emulator.EventDisconnect:
 		d |= dirtyConns
 	case emulator.EventRoute:
-		if t != nil && t.data != nil {
-			b.note(pendingNote{connID: e.ConnectionID, dir: client.Sent, text: *t.data, route: t.route, reqID: t.id})
+		if t != nil && t.Data != nil {
+			b.note(pendingNote{connID: e.ConnectionID, dir: client.Sent, text: *t.Data, route: t.Route, reqID: t.ID})
 		}
 	case emulator.EventFrameOut:
 		route, id := "", ""
 		if t != nil {
-			id = t.id
-			if t.kind == traceMessage {
-				route = t.route
+			id = t.ID
+			if t.Kind == trace.Message {
+				route = t.Route
 			}
 		}
 		b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: route, reqID: id})
@@ -318,10 +319,18 @@ func (b *bridge) handle(e emulator.Event) {
 		// links to the trace the post belongs to (the message whose
 		// backend posted it, when attributed).
 		if c := e.Connections; c != nil && c.Method == http.MethodPost && e.Code == 0 && t != nil {
-			b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: "@connections", reqID: t.id})
+			b.note(pendingNote{connID: e.ConnectionID, dir: client.Received, text: e.Data, route: "@connections", reqID: t.ID})
 		}
 	case emulator.EventConfig:
 		d |= dirtyStatus
+	case emulator.EventLimit:
+		// A close for a limit says only "1001 Going away" on the wire;
+		// the tab says which limit.
+		if c := e.Close; c != nil && e.Error != "" {
+			if tab := b.tabs.byConnID(e.ConnectionID); tab != nil {
+				tab.setCloseWhy(c.Code, c.Reason, e.Error)
+			}
+		}
 	}
 	if d != 0 {
 		b.mark(d)

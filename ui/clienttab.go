@@ -32,7 +32,13 @@ type clientTab struct {
 	shownState client.State
 	shownID    string
 	shownURL   string
+	shownWhy   string
 	stateSet   bool
+
+	content   fyne.CanvasObject // header, log and composer: a tab's or a tile's
+	tileTitle *widget.Label     // the name above the tile
+	seenSeq   uint64            // the newest entry shown on screen
+	unread    int               // frames received since then, on the tab's title
 }
 
 func newClientTab(wb *workbench, name string, target tabTarget) *clientTab {
@@ -40,7 +46,8 @@ func newClientTab(wb *workbench, name string, target tabTarget) *clientTab {
 	t.model = newTabModel(name, t.newClient())
 	t.log = newLogView(t)
 	t.composer = newComposer(t)
-	t.item = container.NewTabItemWithIcon(name, stateIcon(client.Idle), t.buildUI())
+	t.content = t.buildUI()
+	t.item = container.NewTabItemWithIcon(name, stateIcon(client.Idle), t.content)
 	t.refresh()
 	return t
 }
@@ -83,9 +90,13 @@ func (t *clientTab) buildUI() fyne.CanvasObject {
 	t.connectBtn = widget.NewButtonWithIcon("Reconnect", theme.ViewRefreshIcon(), t.onReconnect)
 	t.closeBtn = widget.NewButtonWithIcon("Close", theme.CancelIcon(), t.onDisconnect)
 	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), t.onSettings)
+	// Two short rows rather than one long one, so the header fits a
+	// narrow column (a 1024-pixel screen, a tile): the state and the
+	// connection ID, then the URL and the buttons.
 	idBox := container.NewHBox(widget.NewLabel("ID"), t.idLabel, copyID)
-	row := container.NewBorder(nil, nil, idBox, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.stateLabel)
-	header := container.NewVBox(row, t.urlLabel)
+	row := container.NewBorder(nil, nil, nil, idBox, t.stateLabel)
+	row2 := container.NewBorder(nil, nil, nil, container.NewHBox(t.connectBtn, t.closeBtn, settings), t.urlLabel)
+	header := container.NewVBox(row, row2)
 
 	body := container.NewVSplit(t.log.object(), t.composer.object())
 	body.Offset = 0.72
@@ -110,10 +121,19 @@ func stateIcon(p client.Phase) fyne.Resource {
 func (t *clientTab) refresh() {
 	c := t.model.Client()
 	st := c.State()
-	if !t.stateSet || !sameState(st, t.shownState) {
+	why := ""
+	if st.Phase == client.Closed && st.CloseCode != 0 {
+		why = t.model.closeReason()
+	}
+	if !t.stateSet || !sameState(st, t.shownState) || why != t.shownWhy {
 		t.stateSet = true
 		t.shownState = st
-		t.stateLabel.SetText("● " + st.String())
+		t.shownWhy = why
+		text := "● " + st.String()
+		if why != "" {
+			text += ": " + why
+		}
+		t.stateLabel.SetText(text)
 		switch st.Phase {
 		case client.Open:
 			t.stateLabel.Importance = widget.SuccessImportance
@@ -146,6 +166,7 @@ func (t *clientTab) refresh() {
 		t.urlLabel.SetText(u)
 	}
 	t.log.refresh()
+	t.updateUnread()
 }
 
 func sameState(a, b client.State) bool {
@@ -224,7 +245,8 @@ func (t *clientTab) onSettings() {
 
 // onShown is called when the tab is selected.
 func (t *clientTab) onShown() {
-	t.wb.tracer.showEntry(t, t.log.selected)
+	t.markSeen()
+	t.wb.showTrace(t, t.log.selected)
 }
 
 // dispose closes the tab's connection in the background.

@@ -179,13 +179,13 @@ func TestCloseShowsCodeAndReconnectIsOneClick(t *testing.T) {
 	// A close from the gateway's side (the connections panel's Disconnect)
 	// shows the gateway's code and reason.
 	p := tb.wb.conns
-	tb.waitFor("the panel to list it", func() bool { return p.selectID(id2) })
-	test.Tap(p.discBtn)
+	tb.waitFor("the panel to list it", func() bool { return p.SelectID(id2) })
+	test.Tap(p.Controls().Disconnect)
 	tb.waitFor("the gateway's close", func() bool {
 		return strings.Contains(tab.stateLabel.Text, "closed 1000 Connection Closed Normally")
 	})
 	tb.waitFor("the connection to leave the panel", func() bool {
-		for _, ci := range p.infos {
+		for _, ci := range p.Infos() {
 			if ci.ID == id2 {
 				return false
 			}
@@ -231,8 +231,8 @@ func TestTabToOtherServerWithHeaders(t *testing.T) {
 	test.Tap(tab.composer.sendBtn)
 	e := tb.waitEntry(len(tb.wb.clients.list)-1, "the echo", received("echo: hi"))
 	tab.log.list.Select(tab.log.indexOf(e.Seq))
-	if !strings.Contains(tb.wb.tracer.steps.Objects[0].(*widget.Label).Text, "another server") {
-		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.steps.Objects[0].(*widget.Label).Text)
+	if !strings.Contains(tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text, "another server") {
+		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/emulator/model"
 )
 
 // composer is where a tab's messages are written: a multi-line monospace
@@ -83,6 +84,14 @@ func (c *composer) onSend() {
 		return
 	}
 	cl := c.tab.model.Client()
+	if p := cl.State().Phase; p != client.Open {
+		// Nothing goes out: say so where the person looks, and how to
+		// go on.
+		c.status.SetText("Not sent: the connection is " + cl.State().String() + ". Reconnect (Ctrl+R) first.")
+		c.status.Importance = widget.DangerImportance
+		c.status.Refresh()
+		return
+	}
 	c.tab.wb.background(func() { _ = cl.Send(text) }) // a failure is logged
 }
 
@@ -150,7 +159,7 @@ func (c *composer) onSaveMessage() {
 // saveAs saves the composer's text under name.
 func (c *composer) saveAs(name string) {
 	wb := c.tab.wb
-	list, err := client.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
+	list, err := model.SaveMessage(wb.ws.API.SavedMessages, name, c.entry.Text)
 	if err != nil {
 		wb.showError(err)
 		return
@@ -161,7 +170,7 @@ func (c *composer) saveAs(name string) {
 
 func (c *composer) deleteSaved(name string) {
 	wb := c.tab.wb
-	wb.ws.API.SavedMessages = client.DeleteMessage(wb.ws.API.SavedMessages, name)
+	wb.ws.API.SavedMessages = model.DeleteMessage(wb.ws.API.SavedMessages, name)
 	wb.touched()
 }
 

@@ -50,13 +50,13 @@ func TestTwoTabsIDsMatchConnectionsPanel(t *testing.T) {
 	tb := newTestBench(t)
 	ids := []string{tb.waitConnected(0), tb.waitConnected(1)}
 	p := tb.wb.conns
-	tb.waitFor("two connections in the panel", func() bool { return len(p.infos) == 2 })
+	tb.waitFor("two connections in the panel", func() bool { return len(p.Infos()) == 2 })
 	for i, id := range ids {
 		found := false
-		for _, ci := range p.infos {
+		for _, ci := range p.Infos() {
 			if ci.ID == id {
 				found = true
-				if got := p.owner(ci); got != tb.tab(i).name {
+				if got := p.Owner(ci); got != tb.tab(i).name {
 					t.Errorf("connection %s is listed as %q, want %q", id, got, tb.tab(i).name)
 				}
 			}
@@ -65,8 +65,8 @@ func TestTwoTabsIDsMatchConnectionsPanel(t *testing.T) {
 			t.Errorf("tab %d's connection %s is not in the panel", i, id)
 		}
 	}
-	if !strings.Contains(p.title.Text, "(2)") {
-		t.Errorf("panel title %q", p.title.Text)
+	if !strings.Contains(p.Controls().Title.Text, "(2)") {
+		t.Errorf("panel title %q", p.Controls().Title.Text)
 	}
 }
 
@@ -166,13 +166,13 @@ func TestSendToConnectionArrivesInRightTab(t *testing.T) {
 	tb.waitConnected(0)
 	id2 := tb.waitConnected(1)
 	p := tb.wb.conns
-	tb.waitFor("the panel to list tab 2", func() bool { return p.selectID(id2) })
+	tb.waitFor("the panel to list tab 2", func() bool { return p.SelectID(id2) })
 	if tb.wb.clients.current() != tb.tab(1) {
 		t.Error("selecting a connection does not select its tab")
 	}
-	p.sendEntry.SetText("")
-	test.Type(p.sendEntry, `{"push":"only for client 2"}`)
-	test.Tap(p.sendBtn)
+	p.Controls().Message.SetText("")
+	test.Type(p.Controls().Message, `{"push":"only for client 2"}`)
+	test.Tap(p.Controls().Send)
 	e := tb.waitEntry(1, "the pushed frame", received(`{"push":"only for client 2"}`))
 	tb.waitFor("its route", func() bool {
 		got, _ := tb.tab(1).model.Client().Log().BySeq(e.Seq)
@@ -184,8 +184,8 @@ func TestSendToConnectionArrivesInRightTab(t *testing.T) {
 			t.Errorf("tab 1 received %q", e.Text)
 		}
 	}
-	if !strings.HasPrefix(p.result.Text, "Sent") {
-		t.Errorf("result %q", p.result.Text)
+	if !strings.HasPrefix(p.Controls().Result.Text, "Sent") {
+		t.Errorf("result %q", p.Controls().Result.Text)
 	}
 }
 

@@ -11,10 +11,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/flow"
+	"wsworkbench/ui/format"
 )
 
 // logView is a tab's message log: a widget.List over the client's ring
@@ -26,10 +29,8 @@ type logView struct {
 	list       *widget.List
 	search     *widget.Entry
 	dirSel     *widget.Select
-	pretty     *widget.Check
 	countLabel *widget.Label
-	detailHead *widget.Label
-	detail     *widget.Label
+	detail     *logDetail
 	split      *container.Split
 
 	filter   *client.Filter // nil: every entry
@@ -38,50 +39,67 @@ type logView struct {
 	lastGen  uint64
 	selected uint64 // the selected entry's Seq; 0 when none
 	syncing  bool   // the list's selection is being moved to follow selected
+	follow   bool   // the list shows the newest row as rows arrive
+	shownLen int    // the rows the list held at the last refresh
+
+	followBtn *widget.Button
+	top       fyne.CanvasObject // the list with its tools
+	box       *fyne.Container   // the split, or top alone when compact
+	rowH      float32           // rowHeight's cache, for rowTheme
+	rowTheme  fyne.Theme
 }
 
 // Directions the filter offers.
 var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
+// openRoute opens a route named in the log in the API editor.
+func (v *logView) openRoute(key string) { v.tab.wb.openRoute(key) }
+
 func newLogView(t *clientTab) *logView {
-	v := &logView{tab: t}
-	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow() }, v.updateRow)
+	v := &logView{tab: t, follow: true}
+	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow(v.openRoute) }, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search (text, or /regex/)")
 	v.dirSel = widget.NewSelect(dirChoices, nil)
 	v.dirSel.SetSelectedIndex(0)
-	v.pretty = widget.NewCheck("Pretty JSON", nil)
-	v.pretty.SetChecked(true)
 	v.countLabel = widget.NewLabel("")
-	v.countLabel.Importance = widget.LowImportance
-	v.detailHead = widget.NewLabel("")
-	v.detailHead.Truncation = fyne.TextTruncateEllipsis
-	v.detail = widget.NewLabel("")
-	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
-	v.detail.Wrapping = fyne.TextWrapBreak
-	v.detail.Selectable = true
-	v.showDetail()
+	v.detail = newLogDetail(v)
 	// Callbacks last: setting the initial values must not run them.
 	v.search.OnChanged = func(string) { v.onFilterChanged() }
 	v.dirSel.OnChanged = func(string) { v.onFilterChanged() }
-	v.pretty.OnChanged = func(bool) { v.showDetail() }
 	return v
 }
 
 func (v *logView) object() fyne.CanvasObject {
-	follow := widget.NewButtonWithIcon("", theme.MoveDownIcon(), v.onFollow)
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), v.onCopy)
+	v.followBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.onFollow)
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
 	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
-	bottom := container.NewBorder(nil, nil, nil, container.NewHBox(follow, export, clearBtn), v.countLabel)
-	detailBar := container.NewBorder(nil, nil, nil, container.NewHBox(v.pretty, copyBtn), v.detailHead)
-	detail := container.NewBorder(detailBar, nil, nil, nil, container.NewVScroll(v.detail))
+	// The count, then the buttons; they wrap in a narrow tile.
+	bottom := container.New(&flow.Layout{}, v.countLabel, v.followBtn, export, clearBtn)
+	detail := v.detail.object()
 	top := container.NewBorder(tools, bottom, nil, nil, v.list)
 	v.split = container.NewVSplit(top, detail)
 	v.split.Offset = 0.7
-	return v.split
+	v.top = top
+	v.box = container.NewStack(v.split)
+	return v.box
+}
+
+// setCompact shows the log without the selected message's detail (in a
+// tile, where height is short), or with it.
+func (v *logView) setCompact(on bool) {
+	want := fyne.CanvasObject(v.split)
+	if on {
+		v.split.Leading = widget.NewLabel("") // top moves out of the split
+		want = v.top
+	} else {
+		v.split.Leading = v.top
+	}
+	v.box.Objects = []fyne.CanvasObject{want}
+	v.split.Refresh()
+	v.box.Refresh()
 }
 
 // length is the number of rows.
@@ -135,9 +153,15 @@ func (v *logView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	row.set(e)
 }
 
-// refresh shows new entries: it extends the filtered view, keeps the
+// refresh shows new entries: it extends the filtered view, rebinds the rows
+// on screen (an entry may have been cleared, or got its route), keeps the
 // selection on its entry as the ring drops old ones, and follows the newest
-// entry while nothing is selected.
+// entry unless the person scrolled up.
+//
+// Every change rebinds the rows on screen: widget.List rebinds only rows
+// that come into view when it scrolls, so a list that is told only to
+// scroll to the bottom goes on drawing what its rows showed before a Clear
+// (the log's first rows then are new entries with the same row numbers).
 func (v *logView) refresh() {
 	log := v.tab.model.Client().Log()
 	gen := log.Generation()
@@ -145,30 +169,68 @@ func (v *logView) refresh() {
 		return
 	}
 	v.lastGen = gen
+	// Whether the person left the list at its end is judged on what it
+	// showed before these entries arrived.
+	v.follow = v.atEnd(v.shownLen)
 	if v.filter != nil {
 		v.extendView(log)
 	}
-	following := v.selected == 0
-	if !following {
-		v.list.Refresh()
-	}
+	v.shownLen = v.length()
 	v.updateCount(log)
 	if v.selected != 0 {
-		idx := v.indexOf(v.selected)
-		if idx < 0 {
-			v.onFollow() // the selected entry is no longer shown
-			return
+		if idx := v.indexOf(v.selected); idx >= 0 {
+			v.syncing = true
+			v.list.Select(idx) // no-op when the row did not move
+			v.syncing = false
+			v.detail.show() // its route may have arrived
+		} else {
+			v.dropSelection() // the selected entry is no longer shown
 		}
-		v.syncing = true
-		v.list.Select(idx)
-		v.syncing = false
-		v.showDetail() // its route may have arrived
+	}
+	v.list.Refresh()
+	if v.follow {
+		v.list.ScrollToBottom()
+	}
+	v.updateFollowButton()
+}
+
+// rowHeight is the height of one row and the gap below it, as the list
+// lays them out.
+func (v *logView) rowHeight() float32 {
+	if v.rowH == 0 || v.rowTheme != v.list.Theme() {
+		v.rowTheme = v.list.Theme()
+		v.rowH = newLogRow(nil).MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
+	}
+	return v.rowH
+}
+
+// atEnd reports whether the list, holding n rows, shows its last row (or
+// has not been laid out yet, or every row fits).
+func (v *logView) atEnd(n int) bool {
+	h := v.list.Size().Height
+	if h <= 0 || n == 0 {
+		return true
+	}
+	content := float32(n) * v.rowHeight()
+	return v.list.GetScrollOffset()+h >= content-v.rowHeight()/2
+}
+
+// updateFollowButton makes the newest button stand out while the list does
+// not show the newest entry.
+func (v *logView) updateFollowButton() {
+	if v.followBtn == nil {
 		return
 	}
-	// Following the newest entry: scrolling to the bottom lays the list
-	// out for its new length and rebinds the rows on screen, so a
-	// Refresh first would do that work twice.
-	v.list.ScrollToBottom()
+	imp := widget.MediumImportance
+	text := "Newest"
+	if !v.follow {
+		imp = widget.HighImportance
+		text = "Newest ↓"
+	}
+	if v.followBtn.Importance != imp || v.followBtn.Text != text {
+		v.followBtn.Importance = imp
+		v.followBtn.SetText(text)
+	}
 }
 
 // extendView drops entries the log no longer holds from the filtered view
@@ -195,9 +257,9 @@ func (v *logView) updateCount(log *client.Log) {
 	n := log.Len()
 	var s string
 	if v.filter != nil {
-		s = fmt.Sprintf("%d of %s match", len(v.view), plural(n, "message"))
+		s = fmt.Sprintf("%d of %s match", len(v.view), format.Plural(n, "message"))
 	} else {
-		s = plural(n, "message")
+		s = format.Plural(n, "message")
 	}
 	if d := log.Dropped(); d > 0 {
 		s += fmt.Sprintf(" (%d older ones dropped: the log keeps %d)", d, log.Capacity())
@@ -213,6 +275,8 @@ func (v *logView) reset() {
 	v.lastSeq = 0
 	v.selected = 0
 	v.view = nil
+	v.follow = true
+	v.shownLen = 0
 	v.onFilterChanged()
 }
 
@@ -245,8 +309,16 @@ func (v *logView) onFilterChanged() {
 		v.lastSeq = 0
 		v.extendView(v.tab.model.Client().Log())
 	}
+	// A new view starts at its newest row, or at the selected entry when
+	// the view holds it.
 	v.lastGen = 0
+	v.shownLen = 0
 	v.refresh()
+	if v.selected != 0 {
+		if idx := v.indexOf(v.selected); idx >= 0 {
+			v.list.ScrollTo(idx)
+		}
+	}
 }
 
 func (v *logView) onSelected(id widget.ListItemID) {
@@ -258,75 +330,40 @@ func (v *logView) onSelected(id widget.ListItemID) {
 		return
 	}
 	v.selected = e.Seq
-	v.showDetail()
-	v.tab.wb.tracer.showEntry(v.tab, e.Seq)
+	v.detail.show()
+	v.tab.wb.showTrace(v.tab, e.Seq)
+	// In a narrow window the trace shares a column with the editor: a
+	// row selected by hand is a request to see its trace.
+	v.tab.wb.body.showSide(sideTrace)
 }
 
-// onFollow drops the selection and follows the newest entry.
+// onFollow shows the newest entry and follows new ones; the selection
+// stays.
 func (v *logView) onFollow() {
+	v.follow = true
+	v.list.Refresh()
+	v.list.ScrollToBottom()
+	v.updateFollowButton()
+}
+
+// dropSelection forgets the selected entry (it left the log or the view).
+func (v *logView) dropSelection() {
 	v.selected = 0
 	v.syncing = true
 	v.list.UnselectAll()
 	v.syncing = false
-	v.showDetail()
-	v.list.ScrollToBottom()
+	v.detail.show()
 }
 
-// detailText returns the selected message's text as the detail shows it.
-func (v *logView) detailText() (client.Entry, string, bool) {
-	if v.selected == 0 {
-		return client.Entry{}, "", false
-	}
-	e, ok := v.tab.model.Client().Log().BySeq(v.selected)
-	if !ok {
-		return client.Entry{}, "", false
-	}
-	text := e.Text
-	if e.Dir == client.Event {
-		text = e.Note
-	}
-	if v.pretty.Checked && client.LooksLikeJSON(text) {
-		if p, err := client.PrettyJSON(text); err == nil {
-			text = p
-		}
-	}
-	return e, text, true
-}
-
-// maxDetailBytes bounds what the detail pane draws of one message; Copy
-// still copies all of it.
-const maxDetailBytes = 64 << 10
-
-func (v *logView) showDetail() {
-	e, text, ok := v.detailText()
-	if !ok {
-		v.detailHead.SetText("Select a message to see it in full, and its trace on the right.")
-		v.detail.SetText("")
-		return
-	}
-	v.detailHead.SetText(entrySummary(e))
-	if len(text) > maxDetailBytes {
-		text = text[:maxDetailBytes] + fmt.Sprintf("\n… (%d more bytes; Copy copies all)", len(text)-maxDetailBytes)
-	}
-	v.detail.SetText(text)
-}
-
-// onCopy copies the selected message (pretty when Pretty JSON is on).
-func (v *logView) onCopy() {
-	if _, text, ok := v.detailText(); ok {
-		v.tab.wb.win.Clipboard().SetContent(text)
-	}
-}
-
-// onClear empties the log.
+// onClear empties the log and shows it empty at once.
 func (v *logView) onClear() {
 	v.tab.model.Client().Log().Clear()
-	v.selected = 0
 	v.view = v.view[:0]
-	v.syncing = true
-	v.list.UnselectAll()
-	v.syncing = false
-	v.showDetail()
+	v.dropSelection()
+	v.follow = true
+	v.shownLen = 0
+	v.lastGen = 0
+	v.refresh()
 	v.tab.wb.bridge.mark(dirtyTabs)
 }
 
@@ -363,30 +400,22 @@ func (v *logView) exportTo(w io.Writer) error {
 func entrySummary(e client.Entry) string {
 	parts := []string{e.Time.Format("15:04:05.000"), dirWord(e.Dir)}
 	if e.Dir != client.Event {
-		parts = append(parts, formatSize(e.Size))
+		parts = append(parts, format.Size(e.Size))
 	}
 	if e.Route != "" {
 		parts = append(parts, "route "+e.Route)
 	}
 	if e.RTT > 0 {
 		if e.Dir == client.Event {
-			parts = append(parts, "handshake "+formatRTT(e.RTT))
+			parts = append(parts, "handshake "+format.Duration(e.RTT))
 		} else {
-			parts = append(parts, "round trip "+formatRTT(e.RTT))
+			parts = append(parts, "round trip "+format.Duration(e.RTT))
 		}
 	}
 	if e.Note != "" && e.Dir != client.Event {
 		parts = append(parts, e.Note)
 	}
 	return strings.Join(parts, " · ")
-}
-
-// plural returns "1 message", "2 messages".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func dirWord(d client.Dir) string {
@@ -407,26 +436,6 @@ func dirArrow(d client.Dir) string {
 		return "←"
 	}
 	return "•"
-}
-
-func formatSize(n int) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-}
-
-func formatRTT(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
-	case d < time.Second:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	}
-	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
 // maxRowRunes is how much of a message a log row shows.
@@ -460,16 +469,18 @@ func oneLine(s string) string {
 // and its route, size and round-trip time.
 type logRow struct {
 	widget.BaseWidget
-	time, dir, text, route, meta *widget.Label
-	content                      fyne.CanvasObject
+	time, dir, text, meta *widget.Label
+	route                 *routeLink
+	content               fyne.CanvasObject
+	seq                   uint64 // the entry shown; 0 for none
 }
 
-func newLogRow() *logRow {
+func newLogRow(onRoute func(string)) *logRow {
 	r := &logRow{
 		time:  widget.NewLabel("00:00:00.000"),
 		dir:   widget.NewLabel("→"),
 		text:  widget.NewLabel(""),
-		route: widget.NewLabel(""),
+		route: newRouteLink(),
 		meta:  widget.NewLabel(""),
 	}
 	r.time.TextStyle = fyne.TextStyle{Monospace: true}
@@ -479,10 +490,12 @@ func newLogRow() *logRow {
 	// which at 60 refreshes a second was half the window's work.
 	r.text.Truncation = fyne.TextTruncateClip
 	// Legible on a projector: no faint (low importance) text; the route,
-	// what this workbench is about, in the theme's primary colour.
-	r.route.Importance = widget.HighImportance
+	// what this workbench is about, in the theme's primary colour when it
+	// links to the route in the editor.
+	r.route.onTap = onRoute
 	r.route.TextStyle = fyne.TextStyle{Monospace: true}
-	r.content = container.NewBorder(nil, nil, container.NewHBox(r.time, r.dir), container.NewHBox(r.route, r.meta), r.text)
+	r.route.Truncation = fyne.TextTruncateClip
+	r.content = container.New(logRowLayout{}, r.time, r.dir, r.text, r.route, r.meta)
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -491,12 +504,14 @@ func (r *logRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleR
 
 // set shows e.
 func (r *logRow) set(e client.Entry) {
+	r.seq = e.Seq
 	if e.Seq == 0 {
 		r.time.SetText("")
 		r.dir.SetText("")
 		r.text.SetText("")
-		r.route.SetText("")
+		r.route.setRoute("")
 		r.meta.SetText("")
+		r.relayout()
 		return
 	}
 	r.time.SetText(e.Time.Format("15:04:05.000"))
@@ -523,11 +538,138 @@ func (r *logRow) set(e client.Entry) {
 			text = "(binary, base64) " + text
 		}
 		r.text.SetText(oneLine(text))
-		meta = append(meta, formatSize(e.Size))
+		meta = append(meta, format.Size(e.Size))
 	}
 	if e.RTT > 0 {
-		meta = append(meta, formatRTT(e.RTT))
+		meta = append(meta, format.Duration(e.RTT))
 	}
-	r.route.SetText(e.Route)
+	r.route.setRoute(e.Route)
 	r.meta.SetText(strings.Join(meta, " · "))
+	r.relayout()
+}
+
+// relayout lays the row out again: which parts show depends on the texts.
+func (r *logRow) relayout() {
+	c := r.content.(*fyne.Container)
+	c.Layout.Layout(c.Objects, c.Size())
+}
+
+// logRowLayout lays a log row out so the message text keeps most of the
+// row however narrow the log is: the direction arrow, the text, then the
+// route; the time (left) and the size and round trip (right) show while
+// the whole text fits beside them or keeps at least textShare of the row
+// (the detail below the log shows them for the selected row), and a long
+// route name is cut to routeShare of the row.
+//
+// Objects: time, dir, text, route, meta.
+type logRowLayout struct{}
+
+const (
+	textShare  = 0.6
+	routeShare = 0.25
+)
+
+func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	timeL, dir, text, route, meta := objs[0], objs[1], objs[2], objs[3], objs[4]
+	w := size.Width
+	dirW := dir.MinSize().Width
+	// The route label clips, so its MinSize is not its text's width.
+	routeW := float32(0)
+	if rl := route.(*routeLink); rl.Text != "" {
+		th := rl.Theme()
+		full := fyne.MeasureText(rl.Text, th.Size(theme.SizeNameText), rl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+		routeW = min(full, w*routeShare)
+	}
+	timeW, metaW := timeL.MinSize().Width, meta.MinSize().Width
+	if meta.(*widget.Label).Text == "" {
+		metaW = 0
+	}
+	rest := func() float32 { return w - dirW - routeW - timeW - metaW }
+	// The text's own width, up to what a row can show at all.
+	tl := text.(*widget.Label)
+	th := tl.Theme()
+	need := fyne.MeasureText(tl.Text, th.Size(theme.SizeNameText), tl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+	cramped := func() bool { return rest() < need && rest() < w*textShare }
+	if cramped() {
+		metaW = 0
+	}
+	if cramped() {
+		timeW = 0
+	}
+	setShown(timeL, timeW > 0)
+	setShown(meta, metaW > 0)
+	x := float32(0)
+	place := func(o fyne.CanvasObject, width float32) {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(width, size.Height))
+		x += width
+	}
+	place(timeL, timeW)
+	place(dir, dirW)
+	place(text, max(rest(), 0))
+	place(route, routeW)
+	place(meta, metaW)
+}
+
+// MinSize is one line high and narrow: the text gives way first.
+func (logRowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(objs[1].MinSize().Width*3, h)
+}
+
+// setShown shows or hides o, touching it only when that changes.
+func setShown(o fyne.CanvasObject, shown bool) {
+	switch {
+	case shown && !o.Visible():
+		o.Show()
+	case !shown && o.Visible():
+		o.Hide()
+	}
+}
+
+// routeLink is a log row's route: a link to the route in the API editor
+// when it names one ("@connections" and "?" are not routes, and do not look
+// like links).
+type routeLink struct {
+	widget.Label
+	onTap func(key string)
+}
+
+func newRouteLink() *routeLink {
+	r := &routeLink{}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// isRouteKey reports whether a log row's route names a route of the API.
+func isRouteKey(s string) bool { return s != "" && s != "?" && s != "@connections" }
+
+func (r *routeLink) setRoute(key string) {
+	imp := widget.MediumImportance
+	if isRouteKey(key) && r.onTap != nil {
+		imp = widget.HighImportance
+	}
+	if r.Importance != imp {
+		r.Importance = imp
+		r.Refresh()
+	}
+	r.SetText(key)
+}
+
+// Tapped opens the route.
+func (r *routeLink) Tapped(*fyne.PointEvent) {
+	if r.onTap != nil && isRouteKey(r.Text) {
+		r.onTap(r.Text)
+	}
+}
+
+// Cursor is a hand over a link.
+func (r *routeLink) Cursor() desktop.Cursor {
+	if r.onTap != nil && isRouteKey(r.Text) {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
 }

@@ -51,6 +51,7 @@ var shortcutHelp = [][2]string{
 	{"Ctrl+Shift+N", "Add a route"},
 	{"Ctrl+1", "Show or hide the API editor"},
 	{"Ctrl+2", "Show or hide connections and trace"},
+	{"Ctrl+3", "Clients side by side (tiles) or as tabs"},
 	{"Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (for projectors)"},
 }
 
@@ -106,6 +107,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 	view := fyne.NewMenu("View",
 		item("API Editor", shortcut(fyne.Key1, false), wb.onToggleEditor),
 		item("Connections and Trace", shortcut(fyne.Key2, false), wb.onToggleInspector),
+		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.onToggleTiles),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.look.onZoomIn),
 		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.look.onZoomOut),

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -17,6 +18,7 @@ type tabModel struct {
 	mu        sync.Mutex
 	reqBySeq  map[uint64]string // log entry → gateway request ID, for the trace panel
 	connectID string            // the $connect request of the current connection
+	closeWhy  string            // why the gateway closed the current connection, when it said
 }
 
 func newTabModel(name string, c *client.Client) *tabModel {
@@ -33,8 +35,25 @@ func (m *tabModel) Client() *client.Client { return m.client.Load() }
 func (m *tabModel) setConnect(connID, reqID string) {
 	m.mu.Lock()
 	m.connectID = reqID
+	m.closeWhy = ""
 	m.mu.Unlock()
 	m.Client().SetConnectionID(connID)
+}
+
+// setCloseWhy records why the gateway closed the tab's connection (the
+// idle timeout, say: its close frame only says "Going away") and logs it.
+func (m *tabModel) setCloseWhy(code int, reason, why string) {
+	m.mu.Lock()
+	m.closeWhy = why
+	m.mu.Unlock()
+	m.Client().Log().Append(client.Entry{Dir: client.Event, Note: fmt.Sprintf("the gateway closed the connection with %d %s: %s", code, reason, why)})
+}
+
+// closeReason returns why the gateway closed the current connection, or "".
+func (m *tabModel) closeReason() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.closeWhy
 }
 
 // connectRequest returns the $connect request of the current connection.

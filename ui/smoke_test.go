@@ -160,11 +160,18 @@ func buildBinary(t testing.TB) string {
 // startXvfb starts a virtual 1280×800 display and returns its name.
 func startXvfb(t testing.TB) string {
 	t.Helper()
+	return startXvfbSized(t, "1280x800")
+}
+
+// startXvfbSized starts a virtual display of the given size ("1024x768")
+// and returns its name.
+func startXvfbSized(t testing.TB, size string) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)

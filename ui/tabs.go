@@ -28,6 +28,8 @@ type clientTabs struct {
 	counter int
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
+	tiles   *fyne.Container // the tiled view; nil while the tabs show
+	shown   []*clientTab    // the tabs in the tiles
 }
 
 func newClientTabs(wb *workbench) *clientTabs {
@@ -77,6 +79,9 @@ func (ct *clientTabs) addTab(target tabTarget, focus bool) *clientTab {
 	if focus || len(ct.docs.Items) == 1 {
 		ct.docs.Select(t.item)
 	}
+	if ct.tiled() {
+		ct.fillTiles()
+	}
 	ct.showEmpty()
 	return t
 }
@@ -92,14 +97,20 @@ func (ct *clientTabs) closeTab(t *clientTab) {
 	ct.wb.tabs.remove(t.model)
 	ct.docs.Remove(t.item)
 	t.dispose()
+	if ct.tiled() {
+		ct.fillTiles()
+	}
 	ct.showEmpty()
-	ct.wb.conns.refresh()
+	ct.wb.conns.Refresh()
 }
 
 func (ct *clientTabs) showEmpty() {
 	want := fyne.CanvasObject(ct.docs)
-	if len(ct.list) == 0 {
+	switch {
+	case len(ct.list) == 0:
 		want = ct.empty
+	case ct.tiles != nil:
+		want = ct.tiles
 	}
 	if len(ct.stack.Objects) != 1 || ct.stack.Objects[0] != want {
 		ct.stack.Objects = []fyne.CanvasObject{want}
@@ -135,8 +146,14 @@ func (ct *clientTabs) selectIndex(i int) {
 	}
 }
 
-// selectTab selects t.
-func (ct *clientTabs) selectTab(t *clientTab) { ct.docs.Select(t.item) }
+// selectTab selects t; in the tiled view, a client not on screen comes
+// first.
+func (ct *clientTabs) selectTab(t *clientTab) {
+	ct.docs.Select(t.item)
+	if ct.tiled() && !ct.visible(t) {
+		ct.fillTiles()
+	}
+}
 
 // byConnID returns the tab whose connection has the given ID, or nil.
 func (ct *clientTabs) byConnID(id string) *clientTab {

@@ -3,11 +3,11 @@ package ui
 import (
 	"strings"
 	"testing"
-	"time"
 	"wsworkbench/ui/editor"
 
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/trace"
 )
 
 // selectEntry selects, in tab i's log list, the entry with the given Seq, as
@@ -23,10 +23,10 @@ func (tb *testBench) selectEntry(i int, seq uint64) {
 }
 
 // stepTitles returns the titles of the trace panel's steps.
-func stepTitles(t trace) []string {
+func stepTitles(t trace.Trace) []string {
 	var out []string
-	for _, s := range traceSteps(t) {
-		out = append(out, s.title)
+	for _, s := range trace.Steps(t) {
+		out = append(out, s.Title)
 	}
 	return out
 }
@@ -47,13 +47,13 @@ func TestTraceOfMessage(t *testing.T) {
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
 	tb.waitFor("the whole trace", func() bool {
-		tr, ok := tb.wb.traces.get(p.traceID)
-		return ok && tr.events[len(tr.events)-1].Kind == emulator.EventFrameOut && p.shown == len(tr.events)
+		tr, ok := tb.wb.traces.Get(p.TraceID())
+		return ok && tr.Events[len(tr.Events)-1].Kind == emulator.EventFrameOut && p.Shown() == len(tr.Events)
 	})
-	if p.title.Text != "Trace: message on route message" {
-		t.Errorf("trace title %q", p.title.Text)
+	if p.Title() != "Trace: message on route message" {
+		t.Errorf("trace title %q", p.Title())
 	}
-	tr, _ := tb.wb.traces.get(p.traceID)
+	tr, _ := tb.wb.traces.Get(p.TraceID())
 	want := []string{
 		"Frame in (34 B)",
 		"Route: message",
@@ -66,7 +66,7 @@ func TestTraceOfMessage(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("trace steps:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	steps := traceSteps(tr)
+	steps := trace.Steps(tr)
 	if !hasLine(steps[1], "expression", "$request.body.action") || !hasLine(steps[1], "value", `"message"`) {
 		t.Errorf("route step %+v lacks the expression and its value", steps[1])
 	}
@@ -87,12 +87,12 @@ func TestTraceOfMessage(t *testing.T) {
 		}
 	}
 	tb.selectEntry(0, sent.Seq)
-	if id, _ := tb.tab(0).model.request(sent.Seq); id != p.traceID {
-		t.Errorf("the sent message shows trace %q, the answer %q", id, p.traceID)
+	if id, _ := tb.tab(0).model.request(sent.Seq); id != p.TraceID() {
+		t.Errorf("the sent message shows trace %q, the answer %q", id, p.TraceID())
 	}
 	// The detail pane shows the selected message.
-	if !strings.Contains(tb.tab(0).log.detail.Text, `"messageId": 2`) {
-		t.Errorf("detail pane shows %q", tb.tab(0).log.detail.Text)
+	if !strings.Contains(tb.tab(0).log.detail.body.Text, `"messageId": 2`) {
+		t.Errorf("detail pane shows %q", tb.tab(0).log.detail.body.Text)
 	}
 }
 
@@ -106,9 +106,9 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 	e := tb.waitEntry(0, "the $default answer", receivedContaining(0, "No route matched"))
 	tb.waitFor("the trace link", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
-	tr, _ := tb.wb.traces.get(tb.wb.tracer.traceID)
-	steps := traceSteps(tr)
-	if steps[1].title != "Route: $default" || !hasLine(steps[1], "why $default", `no route has the key "nosuchroute"`) {
+	tr, _ := tb.wb.traces.Get(tb.wb.tracer.TraceID())
+	steps := trace.Steps(tr)
+	if steps[1].Title != "Route: $default" || !hasLine(steps[1], "why $default", `no route has the key "nosuchroute"`) {
 		t.Errorf("route step %+v does not say why $default", steps[1])
 	}
 
@@ -127,9 +127,9 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 	tb.waitFor("its trace link", func() bool { _, ok := tb.tab(0).model.request(f.Seq); return ok })
 	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(f.Seq); return got.Route == "Forbidden" })
 	tb.selectEntry(0, f.Seq)
-	tr, _ = tb.wb.traces.get(tb.wb.tracer.traceID)
-	steps = traceSteps(tr)
-	if !steps[1].failed || !hasLine(steps[1], "why Forbidden", "no route matched and the API has no $default route") {
+	tr, _ = tb.wb.traces.Get(tb.wb.tracer.TraceID())
+	steps = trace.Steps(tr)
+	if !steps[1].Failed || !hasLine(steps[1], "why Forbidden", "no route matched and the API has no $default route") {
 		t.Errorf("route step %+v does not stand out as Forbidden", steps[1])
 	}
 }
@@ -139,61 +139,30 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 func TestTraceOfConnect(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(1)
-	tb.waitFor("the panel to list it", func() bool { return tb.wb.conns.selectID(id) })
+	tb.waitFor("the panel to list it", func() bool { return tb.wb.conns.SelectID(id) })
 	p := tb.wb.tracer
-	if !strings.HasPrefix(p.title.Text, "Trace: $connect of "+id) {
-		t.Fatalf("trace title %q", p.title.Text)
+	if !strings.HasPrefix(p.Title(), "Trace: $connect of "+id) {
+		t.Fatalf("trace title %q", p.Title())
 	}
-	tr, _ := tb.wb.traces.get(p.traceID)
+	tr, _ := tb.wb.traces.Get(p.TraceID())
 	got := stepTitles(tr)
 	if got[len(got)-1] != "$connect accepted (HTTP 200)" {
 		t.Errorf("steps %q", got)
 	}
 	// The tab's "connected" line shows the same trace.
-	p.clear("")
+	p.ShowEntry(nil, 0)
 	first := tb.tab(1).model.Client().Log().At(0)
 	tb.selectEntry(1, first.Seq)
-	if !strings.HasPrefix(p.title.Text, "Trace: $connect of "+id) {
-		t.Errorf("the connected line shows trace %q", p.title.Text)
+	if !strings.HasPrefix(p.Title(), "Trace: $connect of "+id) {
+		t.Errorf("the connected line shows trace %q", p.Title())
 	}
 }
 
-func hasLine(s traceStep, label, text string) bool {
-	for _, l := range s.lines {
-		if l.label == label && l.text == text {
+func hasLine(s trace.Step, label, text string) bool {
+	for _, l := range s.Lines {
+		if l.Label == label && l.Text == text {
 			return true
 		}
 	}
 	return false
-}
-
-// TestTraceStoreBounded: the store keeps its capacity of traces, dropping
-// the oldest, and forgets a dropped connection's $connect.
-func TestTraceStoreBounded(t *testing.T) {
-	s := newTraceStore(3)
-	now := time.Now()
-	s.add(emulator.Event{Kind: emulator.EventConnect, ConnectionID: "c1", RequestID: "r0", Connect: &emulator.ConnectRequest{Outcome: emulator.ConnectAccepted}, Time: now})
-	for _, id := range []string{"r1", "r2", "r3"} {
-		s.add(emulator.Event{Kind: emulator.EventFrameIn, ConnectionID: "c1", RequestID: id, Data: id, Time: now})
-	}
-	if s.len() != 3 {
-		t.Fatalf("len %d, want 3", s.len())
-	}
-	if _, ok := s.get("r0"); ok {
-		t.Error("the oldest trace is still there")
-	}
-	if _, ok := s.connectOf("c1"); ok {
-		t.Error("the dropped $connect is still indexed")
-	}
-	tr, ok := s.get("r3")
-	if !ok || *tr.data != "r3" || tr.kind != traceMessage {
-		t.Errorf("r3: %+v %v", tr, ok)
-	}
-	for range maxTraceEvents + 10 {
-		s.add(emulator.Event{Kind: emulator.EventTemplate, RequestID: "r3", Time: now})
-	}
-	tr, _ = s.get("r3")
-	if len(tr.events) != maxTraceEvents {
-		t.Errorf("a trace holds %d events, want at most %d", len(tr.events), maxTraceEvents)
-	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"wsworkbench/ui/connections"
+	"wsworkbench/ui/trace"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -87,7 +89,7 @@ type workbench struct {
 
 	bridge *bridge
 	tabs   *registry
-	traces *traceStore
+	traces *trace.Store
 
 	bg      sync.WaitGroup    // goroutines doing blocking client calls
 	closed  bool              // shutdown has run
@@ -101,19 +103,20 @@ type workbench struct {
 
 	editor  *editor.Editor
 	clients *clientTabs
-	conns   *connectionsPanel
-	tracer  *tracePanel
+	conns   *connections.Panel
+	tracer  *trace.Panel
 
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
-	root        *fyne.Container
+	tilesBtn    *widget.Button // tabs or tiles (tiles.go)
+	body        *body          // the panels, arranged for the window's width
 	editorBox   *container.Scroll
 	middleBox   *container.Scroll
-	inspBox     *container.Scroll
 	mainSplit   *container.Split // editor | rest
 	sideSplit   *container.Split // clients | inspector
 	inspSplit   *container.Split // connections / trace
+	narrowSplit *container.Split // side tabs | clients (narrow windows)
 	showEditor  bool
 	showInspect bool
 	zoom        *zoomTheme
@@ -129,7 +132,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 		prefs:  a.Preferences(),
 		opts:   opts,
 		tabs:   &registry{},
-		traces: newTraceStore(defaultTraceCapacity),
+		traces: trace.NewStore(trace.DefaultCapacity),
 	}
 	if opts.logCapacity <= 0 {
 		wb.opts.logCapacity = wb.prefs.IntWithFallback(prefLogCapacity, 10000)
@@ -166,12 +169,11 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.files = &fileActions{wb: wb}
 	wb.samples = &samples{wb: wb}
 	wb.look = &appearance{wb: wb}
-	wb.look = &appearance{wb: wb}
 	wb.starter = starterMessage(ctl.Workspace().API, ctl.IsSample())
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
 	wb.clients = newClientTabs(wb)
-	wb.conns = newConnectionsPanel(wb)
-	wb.tracer = newTracePanel(wb)
+	wb.conns = connections.New(connsHost{wb})
+	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
 	ctl.OnChange = wb.onChange
@@ -262,44 +264,32 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	addClient.Importance = widget.HighImportance
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
 	// The status and the notice truncate rather than widen the window.
-	toolbar := container.NewBorder(nil, nil, left, addClient, container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
+	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
+	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
-	wb.inspSplit = container.NewVSplit(wb.conns.object(), wb.tracer.object())
-	// Each panel scrolls sideways when it is narrower than its content (a
-	// big zoom on a small screen), instead of widening the window.
+	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
+	// The editor scrolls sideways when it is narrower than its content;
+	// the clients and the inspector lay themselves out for any width from
+	// a tile's up (see layout.go), a big zoom on a small screen excepted.
 	wb.editorBox = container.NewHScroll(wb.editor.Object())
 	wb.middleBox = container.NewHScroll(wb.clients.object())
-	wb.inspBox = container.NewHScroll(wb.inspSplit)
 	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
-	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspBox)
+	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspSplit)
 	wb.sideSplit.Offset = wb.prefs.FloatWithFallback(prefSplitSide, 0.62)
 	wb.mainSplit = container.NewHSplit(wb.editorBox, wb.sideSplit)
 	wb.mainSplit.Offset = wb.prefs.FloatWithFallback(prefSplitMain, 0.3)
+	wb.narrowSplit = container.NewHSplit(widget.NewLabel(""), wb.middleBox)
+	wb.narrowSplit.Offset = 0.4
 	wb.showEditor = wb.prefs.BoolWithFallback(prefShowEditor, true)
 	wb.showInspect = wb.prefs.BoolWithFallback(prefShowInspector, true)
 
-	wb.root = container.NewStack()
+	wb.body = newBody(wb)
 	wb.relayout()
-	return container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, wb.root)
+	return container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, wb.body)
 }
 
 // relayout puts the panels that are shown into the window.
-func (wb *workbench) relayout() {
-	var right fyne.CanvasObject = wb.middleBox
-	if wb.showInspect {
-		wb.sideSplit.Leading, wb.sideSplit.Trailing = wb.middleBox, wb.inspBox
-		right = wb.sideSplit
-	}
-	var content = right
-	if wb.showEditor {
-		wb.mainSplit.Leading, wb.mainSplit.Trailing = wb.editorBox, right
-		content = wb.mainSplit
-	}
-	wb.root.Objects = []fyne.CanvasObject{content}
-	wb.sideSplit.Refresh()
-	wb.mainSplit.Refresh()
-	wb.root.Refresh()
-}
+func (wb *workbench) relayout() { wb.body.relayout() }
 
 func (wb *workbench) onToggleEditor() {
 	wb.showEditor = !wb.showEditor
@@ -317,11 +307,13 @@ func (wb *workbench) refresh(d dirt) {
 	if d&dirtyTabs != 0 {
 		wb.clients.refresh()
 	}
-	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.due() {
-		wb.conns.refresh()
+	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.Due() {
+		wb.conns.Refresh()
 	}
 	if d&dirtyTrace != 0 {
-		wb.tracer.refresh()
+		wb.tracer.Refresh()
+	} else if d&dirtyConns != 0 {
+		wb.tracer.CheckGone()
 	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()

@@ -192,7 +192,8 @@ func Authorize(ctx context.Context, inv Invoker, cfg Config, r Request, cache *C
 		return Outcome{Status: http.StatusInternalServerError, Reason: "authorizer configuration error", Err: err}
 	}
 	if err != nil {
-		return Outcome{Status: http.StatusUnauthorized, Reason: err.Error(), Err: err}
+		// The error is the whole reason; as Err too it would print twice.
+		return Outcome{Status: http.StatusUnauthorized, Reason: err.Error()}
 	}
 	key := ""
 	useCache := cache != nil && cfg.TTL > 0 && len(vals) > 0

@@ -65,7 +65,7 @@ type RequestContext struct {
 type Identity struct {
 	APIKey    string `json:"apiKey,omitempty"`
 	APIKeyID  string `json:"apiKeyId,omitempty"`
-	UserAgent string `json:"userAgent"`
+	UserAgent string `json:"userAgent,omitempty"` // absent when the client sent none, as on AWS
 	SourceIP  string `json:"sourceIp"`
 }
 
@@ -160,12 +160,13 @@ func DisconnectEvent(c Connection, r Request, header http.Header, code int, reas
 }
 
 // DisconnectHeaders returns the headers AWS puts in every $disconnect event:
-// Host, x-api-key, X-Forwarded-For and x-restapi.
-func DisconnectHeaders(host, sourceIP string) http.Header {
+// Host, and x-api-key, X-Forwarded-For and x-restapi, all three empty (every
+// capture on AWS shows X-Forwarded-For empty there).
+func DisconnectHeaders(host string) http.Header {
 	h := http.Header{}
 	h["Host"] = []string{host}
 	h["x-api-key"] = []string{""}
-	h["X-Forwarded-For"] = []string{sourceIP}
+	h["X-Forwarded-For"] = []string{""}
 	h["x-restapi"] = []string{""}
 	return h
 }

@@ -177,6 +177,11 @@ type segment struct {
 	args  []expr
 	index expr
 	path  *compiledPath // $input.path / $input.json with a literal path
+	// str, list and mp are the String, List and Map methods a method
+	// segment names (nil where the type has none), looked up at Parse.
+	str  *method[string]
+	list *method[*list]
+	mp   *method[*vmap]
 }
 
 // compiledPath is a JSONPath compiled when the template was parsed.

@@ -98,6 +98,18 @@ func BenchmarkRenderContext(b *testing.B) {
 	benchRender(b, tmpl, in)
 }
 
+// methodsTemplate calls String, List and Map methods, as templates that
+// reshape a message do.
+const methodsTemplate = `#set($s = $input.path('$.action'))#set($l = $input.path('$.tags'))#set($m = {})
+$s.length() $s.toUpperCase() $s.substring(1, 3) $s.indexOf("s") $s.startsWith("me") $s.replace("e", "E") $s.equals("message")
+$l.size() $l.get(0) $l.contains("b") $l.isEmpty() $m.put("k", $s) $m.get("k") $m.containsKey("x") $m.size() $m.isEmpty()`
+
+// BenchmarkRenderMethods measures method calls: the String, List and Map
+// method tables.
+func BenchmarkRenderMethods(b *testing.B) {
+	benchRender(b, methodsTemplate, &Input{Body: []byte(`{"action":"message","tags":["a","b"]}`)})
+}
+
 func BenchmarkParseSeed(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

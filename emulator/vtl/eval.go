@@ -39,6 +39,7 @@ type renderer struct {
 	out   []byte
 	base  int // len(out) when the render started
 	vars  []value
+	args  []value // the arguments of the method calls being evaluated, a stack (evalN)
 	loop  *loopState
 	steps int
 	mem   int
@@ -586,20 +587,24 @@ func compareNumbers(a, b value) int {
 }
 
 // velocityEquals is Velocity 1.7's "==": numbers compare by value, values
-// of the same type with equals, anything else by their string forms; null
-// equals only null.
+// of the same type with equals, anything else by their string forms. A null
+// equals null and, as on API Gateway, the empty string (a null renders as
+// "" there, and `$input.path('$.missing') == ""` is true on AWS).
 func (r *renderer) velocityEquals(a, b value) bool {
 	if a.isNumber() && b.isNumber() {
 		return compareNumbers(a, b) == 0
 	}
 	if a.isNull() || b.isNull() {
-		return a.isNull() && b.isNull()
+		return nullOrEmpty(a) && nullOrEmpty(b)
 	}
 	if a.k == b.k || (a.k == kGoMap && b.k == kMap) || (a.k == kMap && b.k == kGoMap) {
 		return javaEquals(a, b)
 	}
 	return r.toString(a) == r.toString(b)
 }
+
+// nullOrEmpty reports whether v is null or the empty string.
+func nullOrEmpty(v value) bool { return v.isNull() || v.k == kString && v.s == "" }
 
 // arith applies an arithmetic operator to two numbers the way Velocity's
 // MathUtils does: integers stay integers (widening instead of overflowing;
@@ -678,7 +683,6 @@ func (e *refExpr) eval(r *renderer) (value, error) { return e.evalN(r, len(e.seg
 // anywhere along the way makes the whole reference null, as in Velocity.
 func (e *refExpr) evalN(r *renderer, n int) (value, error) {
 	v := r.root(e)
-	var argBuf [4]value
 	for i := 0; i < n; i++ {
 		if v.isNull() {
 			return nullValue, nil
@@ -699,24 +703,32 @@ func (e *refExpr) evalN(r *renderer, n int) (value, error) {
 			if err := r.step(s.pos); err != nil {
 				return nullValue, err
 			}
-			args := argBuf[:0]
-			if len(s.args) > len(argBuf) {
-				args = make([]value, 0, len(s.args))
-			}
+			// The arguments go onto r.args; those of calls nested in them
+			// go above and are gone before these are complete, so one
+			// buffer per render serves every call.
+			base := len(r.args)
 			for _, a := range s.args {
 				av, err := a.eval(r)
 				if err != nil {
+					r.popArgs(base)
 					return nullValue, err
 				}
-				args = append(args, av)
+				r.args = append(r.args, av)
 			}
-			v, err = r.call(v, s, args)
+			v, err = r.call(v, s, r.args[base:len(r.args):len(r.args)])
+			r.popArgs(base)
 		}
 		if err != nil {
 			return nullValue, err
 		}
 	}
 	return v, nil
+}
+
+// popArgs drops the method arguments above base (see renderer.args).
+func (r *renderer) popArgs(base int) {
+	clear(r.args[base:])
+	r.args = r.args[:base]
 }
 
 var emptyContext = map[string]any{}

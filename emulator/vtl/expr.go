@@ -75,7 +75,8 @@ func (p *parser) parseRef(inExpr bool) (*refExpr, error) {
 				if err != nil {
 					return nil, err
 				}
-				ref.segs = append(ref.segs, segment{pos: segPos, kind: segMethod, name: name, args: args})
+				ref.segs = append(ref.segs, segment{pos: segPos, kind: segMethod, name: name, args: args,
+					str: stringMethods[name], list: listMethods[name], mp: mapMethods[name]})
 				continue
 			}
 			ref.segs = append(ref.segs, segment{pos: segPos, kind: segProp, name: name})

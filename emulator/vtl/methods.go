@@ -16,50 +16,27 @@ func (r *renderer) call(v value, s *segment, args []value) (value, error) {
 	}
 	switch v.k {
 	case kString:
-		return r.stringMethod(v.s, s, args)
+		if m := s.str; m.fits(args) {
+			return m.fn(methodCall[string]{r, v.s, s, args})
+		}
 	case kList:
-		return r.listMethod(v.ref.(*list), s, args)
+		if m := s.list; m.fits(args) {
+			return m.fn(methodCall[*list]{r, v.ref.(*list), s, args})
+		}
 	case kMap:
-		return r.mapMethod(v.ref.(*vmap), s, args)
+		if m := s.mp; m.fits(args) {
+			return m.fn(methodCall[*vmap]{r, v.ref.(*vmap), s, args})
+		}
 	case kGoMap:
 		return r.goMapMethod(v, s, args)
 	case kInt, kFloat, kBigInt:
 		return r.numberMethod(v, s.name, args)
 	case kBool:
-		switch {
-		case s.name == "toString" && len(args) == 0:
-			return strValue(strconv.FormatBool(v.b)), nil
-		case s.name == "booleanValue" && len(args) == 0:
-			return v, nil
-		case s.name == "equals" && len(args) == 1:
-			return boolValue(javaEquals(v, args[0])), nil
-		}
+		return boolMethod(v, s.name, args), nil
 	case kEntry:
-		e := v.ref.(*entry)
-		switch {
-		case s.name == "getKey" && len(args) == 0:
-			return strValue(e.key), nil
-		case s.name == "getValue" && len(args) == 0:
-			return e.val, nil
-		case s.name == "setValue" && len(args) == 1:
-			old := e.val
-			e.val = args[0]
-			return old, nil
-		case s.name == "toString" && len(args) == 0:
-			return strValue(r.toString(v)), nil
-		}
+		return r.entryMethod(v, s.name, args), nil
 	case kLoop:
-		l := v.ref.(*loopState)
-		switch s.name {
-		case "hasNext", "getIndex", "getCount", "isFirst", "isLast", "getFirst", "getLast", "getParent":
-			if len(args) == 0 {
-				name := strings.TrimPrefix(strings.TrimPrefix(s.name, "get"), "is")
-				if name != "hasNext" {
-					name = strings.ToLower(name[:1]) + name[1:]
-				}
-				return loopProperty(l, name), nil
-			}
-		}
+		return loopMethod(v.ref.(*loopState), s.name, args), nil
 	case kObject:
 		switch objID(v.i) {
 		case objInput:
@@ -69,6 +46,104 @@ func (r *renderer) call(v value, s *segment, args []value) (value, error) {
 		}
 	}
 	return nullValue, nil
+}
+
+// method is one Java method of a String, List or Map: how many arguments
+// it takes and what it does. A call with another number of arguments finds
+// no method, which Velocity renders as null.
+type method[T any] struct {
+	min, max int
+	fn       func(c methodCall[T]) (value, error)
+}
+
+// anyArgs is a method's max when it takes any number of arguments and
+// sorts them out itself.
+const anyArgs = 1 << 30
+
+// methodCall is one call of a method on recv: the call's segment (its name
+// and position) and its arguments.
+type methodCall[T any] struct {
+	r    *renderer
+	recv T
+	s    *segment
+	args []value
+}
+
+// fits reports whether m, a segment's method (nil when the type has none),
+// takes that many arguments.
+func (m *method[T]) fits(args []value) bool {
+	return m != nil && len(args) >= m.min && len(args) <= m.max
+}
+
+// arg returns argument i, or null when there is none.
+func (c methodCall[T]) arg(i int) value {
+	if i >= len(c.args) {
+		return nullValue
+	}
+	return c.args[i]
+}
+
+// str returns argument i when it is a string.
+func (c methodCall[T]) str(i int) (string, bool) {
+	if v := c.arg(i); v.k == kString {
+		return v.s, true
+	}
+	return "", false
+}
+
+// int returns argument i when it is an int.
+func (c methodCall[T]) int(i int) (int, bool) { return c.arg(i).asInt() }
+
+// fail reports a failed call (a Java exception), naming typ.method.
+func (c methodCall[T]) fail(typ, msg string) (value, error) {
+	return nullValue, c.r.errAt(c.s.pos, typ+"."+c.s.name+": "+msg)
+}
+
+// ---- booleans, map entries, $foreach ----
+
+func boolMethod(v value, name string, args []value) value {
+	switch {
+	case name == "toString" && len(args) == 0:
+		return strValue(strconv.FormatBool(v.b))
+	case name == "booleanValue" && len(args) == 0:
+		return v
+	case name == "equals" && len(args) == 1:
+		return boolValue(javaEquals(v, args[0]))
+	}
+	return nullValue
+}
+
+// entryMethod answers a Map.Entry of entrySet().
+func (r *renderer) entryMethod(v value, name string, args []value) value {
+	e := v.ref.(*entry)
+	switch {
+	case name == "getKey" && len(args) == 0:
+		return strValue(e.key)
+	case name == "getValue" && len(args) == 0:
+		return e.val
+	case name == "setValue" && len(args) == 1:
+		old := e.val
+		e.val = args[0]
+		return old
+	case name == "toString" && len(args) == 0:
+		return strValue(r.toString(v))
+	}
+	return nullValue
+}
+
+// loopMethod answers $foreach's getters (hasNext, getIndex, isFirst...).
+func loopMethod(l *loopState, name string, args []value) value {
+	switch name {
+	case "hasNext", "getIndex", "getCount", "isFirst", "isLast", "getFirst", "getLast", "getParent":
+		if len(args) == 0 {
+			prop := strings.TrimPrefix(strings.TrimPrefix(name, "get"), "is")
+			if prop != "hasNext" {
+				prop = strings.ToLower(prop[:1]) + prop[1:]
+			}
+			return loopProperty(l, prop)
+		}
+	}
+	return nullValue
 }
 
 // ---- strings ----
@@ -181,226 +256,270 @@ func javaHash(s string) int32 {
 	return h
 }
 
-func (r *renderer) stringMethod(str string, s *segment, args []value) (value, error) {
-	argStr := func(i int) (string, bool) {
-		if i >= len(args) || args[i].k != kString {
-			return "", false
-		}
-		return args[i].s, true
+// stringMethods are java.lang.String's methods, in UTF-16 units where Java
+// counts them.
+var stringMethods = map[string]*method[string]{
+	"length":              {0, 0, func(c methodCall[string]) (value, error) { return intValue(int64(javaLen(c.recv))), nil }},
+	"isEmpty":             {0, 0, func(c methodCall[string]) (value, error) { return boolValue(c.recv == ""), nil }},
+	"isBlank":             {0, 0, func(c methodCall[string]) (value, error) { return boolValue(strings.TrimSpace(c.recv) == ""), nil }},
+	"toString":            {0, 0, strSelf},
+	"intern":              {0, 0, strSelf},
+	"toLowerCase":         {0, 0, func(c methodCall[string]) (value, error) { return c.r.newString(c.s, strings.ToLower(c.recv)) }},
+	"toUpperCase":         {0, 0, func(c methodCall[string]) (value, error) { return c.r.newString(c.s, strings.ToUpper(c.recv)) }},
+	"trim":                {0, 0, func(c methodCall[string]) (value, error) { return strValue(javaTrim(c.recv)), nil }},
+	"strip":               {0, 0, func(c methodCall[string]) (value, error) { return strValue(strings.TrimSpace(c.recv)), nil }},
+	"hashCode":            {0, 0, func(c methodCall[string]) (value, error) { return intValue(int64(javaHash(c.recv))), nil }},
+	"equals":              {1, 1, strEquals},
+	"equalsIgnoreCase":    {1, 1, strEqualsIgnoreCase},
+	"contains":            {1, 1, strContains},
+	"startsWith":          {1, 2, strStartsWith},
+	"endsWith":            {1, 1, strEndsWith},
+	"indexOf":             {1, 2, strIndexOf},
+	"lastIndexOf":         {1, 2, strLastIndexOf},
+	"charAt":              {1, 1, strCharAt},
+	"substring":           {1, 2, strSubstring},
+	"concat":              {1, 1, strConcat},
+	"replace":             {2, 2, strReplace},
+	"replaceAll":          {2, 2, strReplaceAll},
+	"replaceFirst":        {2, 2, strReplaceFirst},
+	"matches":             {1, 1, strMatches},
+	"split":               {1, 2, strSplit},
+	"compareTo":           {1, 1, strCompareTo},
+	"compareToIgnoreCase": {1, 1, strCompareTo},
+	"repeat":              {1, 1, strRepeat},
+}
+
+func strSelf(c methodCall[string]) (value, error) { return strValue(c.recv), nil }
+
+func strEquals(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	return boolValue(ok && o == c.recv), nil
+}
+
+func strEqualsIgnoreCase(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	return boolValue(ok && strings.EqualFold(o, c.recv)), nil
+}
+
+func strContains(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
 	}
-	argInt := func(i int) (int, bool) {
-		if i >= len(args) {
-			return 0, false
-		}
-		return args[i].asInt()
+	return boolValue(strings.Contains(c.recv, o)), nil
+}
+
+// strStartsWith is startsWith(prefix) and startsWith(prefix, offset).
+func strStartsWith(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
 	}
-	outOfRange := func(what string) (value, error) {
-		return nullValue, r.errAt(s.pos, "String."+s.name+": "+what+" out of range for a string of length "+strconv.Itoa(javaLen(str)))
+	if len(c.args) == 1 {
+		return boolValue(strings.HasPrefix(c.recv, o)), nil
 	}
-	n := len(args)
-	switch s.name {
-	case "length":
-		if n == 0 {
-			return intValue(int64(javaLen(str))), nil
-		}
-	case "isEmpty":
-		if n == 0 {
-			return boolValue(str == ""), nil
-		}
-	case "isBlank":
-		if n == 0 {
-			return boolValue(strings.TrimSpace(str) == ""), nil
-		}
-	case "toString", "intern":
-		if n == 0 {
-			return strValue(str), nil
-		}
-	case "toLowerCase":
-		if n == 0 {
-			return r.newString(s, strings.ToLower(str))
-		}
-	case "toUpperCase":
-		if n == 0 {
-			return r.newString(s, strings.ToUpper(str))
-		}
-	case "trim":
-		if n == 0 {
-			return strValue(javaTrim(str)), nil
-		}
-	case "strip":
-		if n == 0 {
-			return strValue(strings.TrimSpace(str)), nil
-		}
-	case "hashCode":
-		if n == 0 {
-			return intValue(int64(javaHash(str))), nil
-		}
-	case "equals":
-		if n == 1 {
-			return boolValue(args[0].k == kString && args[0].s == str), nil
-		}
-	case "equalsIgnoreCase":
-		if n == 1 {
-			o, ok := argStr(0)
-			return boolValue(ok && strings.EqualFold(o, str)), nil
-		}
-	case "contains":
-		if o, ok := argStr(0); ok && n == 1 {
-			return boolValue(strings.Contains(str, o)), nil
-		}
-	case "startsWith":
-		if o, ok := argStr(0); ok {
-			if n == 1 {
-				return boolValue(strings.HasPrefix(str, o)), nil
-			}
-			if off, ok := argInt(1); ok && n == 2 {
-				if off < 0 || off > javaLen(str) {
-					return falseValue, nil
-				}
-				rest, _ := javaSubstring(str, off, javaLen(str))
-				return boolValue(strings.HasPrefix(rest, o)), nil
-			}
-		}
-	case "endsWith":
-		if o, ok := argStr(0); ok && n == 1 {
-			return boolValue(strings.HasSuffix(str, o)), nil
-		}
-	case "indexOf":
-		if o, ok := argStr(0); ok {
-			from := 0
-			if n == 2 {
-				if from, ok = argInt(1); !ok {
-					return nullValue, nil
-				}
-			} else if n != 1 {
-				return nullValue, nil
-			}
-			return intValue(int64(javaIndexOf(str, o, from))), nil
-		}
-	case "lastIndexOf":
-		if o, ok := argStr(0); ok {
-			from := javaLen(str)
-			if n == 2 {
-				if from, ok = argInt(1); !ok {
-					return nullValue, nil
-				}
-			} else if n != 1 {
-				return nullValue, nil
-			}
-			if from < 0 {
-				return intValue(-1), nil
-			}
-			return intValue(int64(javaLastIndexOf(str, o, from))), nil
-		}
-	case "charAt":
-		if i, ok := argInt(0); ok && n == 1 {
-			sub, ok := javaSubstring(str, i, i+1)
-			if !ok {
-				return outOfRange("index " + strconv.Itoa(i))
-			}
-			return strValue(sub), nil
-		}
-	case "substring":
-		b, ok := argInt(0)
-		if !ok {
+	off, ok := c.int(1)
+	if !ok {
+		return nullValue, nil
+	}
+	if off < 0 || off > javaLen(c.recv) {
+		return falseValue, nil
+	}
+	rest, _ := javaSubstring(c.recv, off, javaLen(c.recv))
+	return boolValue(strings.HasPrefix(rest, o)), nil
+}
+
+func strEndsWith(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	return boolValue(strings.HasSuffix(c.recv, o)), nil
+}
+
+// strIndexOf is indexOf(str) and indexOf(str, from).
+func strIndexOf(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	from := 0
+	if len(c.args) == 2 {
+		if from, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
-		e := javaLen(str)
-		if n == 2 {
-			if e, ok = argInt(1); !ok {
-				return nullValue, nil
-			}
-		} else if n != 1 {
+	}
+	return intValue(int64(javaIndexOf(c.recv, o, from))), nil
+}
+
+// strLastIndexOf is lastIndexOf(str) and lastIndexOf(str, from).
+func strLastIndexOf(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	from := javaLen(c.recv)
+	if len(c.args) == 2 {
+		if from, ok = c.int(1); !ok {
 			return nullValue, nil
 		}
-		sub, ok := javaSubstring(str, b, e)
-		if !ok {
-			return outOfRange("begin " + strconv.Itoa(b) + ", end " + strconv.Itoa(e))
-		}
-		return strValue(sub), nil
-	case "concat":
-		if o, ok := argStr(0); ok && n == 1 {
-			if err := r.chargeString(s, len(str)+len(o)); err != nil {
-				return nullValue, err
-			}
-			return strValue(str + o), nil
-		}
-	case "replace":
-		if n == 2 && args[0].k == kString && args[1].k == kString {
-			if c := strings.Count(str, args[0].s); len(str)+c*(len(args[1].s)-len(args[0].s)) > r.lim.MaxOutput {
-				return nullValue, r.errAt(s.pos, "String.replace: result longer than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
-			}
-			out := strings.ReplaceAll(str, args[0].s, args[1].s)
-			if err := r.charge(s.pos, len(out)); err != nil {
-				return nullValue, err
-			}
-			return strValue(out), nil
-		}
-	case "replaceAll", "replaceFirst":
-		if n == 2 && args[0].k == kString && args[1].k == kString {
-			out, err := r.regexReplace(s, str, args[0].s, args[1].s, s.name == "replaceAll")
-			if err != nil {
-				return nullValue, err
-			}
-			if err := r.charge(s.pos, len(out)); err != nil {
-				return nullValue, err
-			}
-			return strValue(out), nil
-		}
-	case "matches":
-		if re, ok := argStr(0); ok && n == 1 {
-			rx, err := r.t.cache.regexp(re, true)
-			if err != nil {
-				return nullValue, r.errAt(s.pos, "String.matches: "+err.Error())
-			}
-			return boolValue(rx.MatchString(str)), nil
-		}
-	case "split":
-		if re, ok := argStr(0); ok {
-			limit := 0
-			if n == 2 {
-				if limit, ok = argInt(1); !ok {
-					return nullValue, nil
-				}
-			} else if n != 1 {
-				return nullValue, nil
-			}
-			parts, err := r.split(s, str, re, limit)
-			if err != nil {
-				return nullValue, err
-			}
-			if err := r.charge(s.pos, len(str)+32*len(parts)); err != nil {
-				return nullValue, err
-			}
-			l := &list{items: make([]value, len(parts))}
-			for i, p := range parts {
-				l.items[i] = strValue(p)
-			}
-			return listValue(l), nil
-		}
-	case "compareTo", "compareToIgnoreCase":
-		if o, ok := argStr(0); ok && n == 1 {
-			a, b := str, o
-			if s.name == "compareToIgnoreCase" {
-				a, b = strings.ToLower(strings.ToUpper(a)), strings.ToLower(strings.ToUpper(b))
-			}
-			return intValue(int64(compareUnits(units(a), units(b)))), nil
-		}
-	case "repeat":
-		if c, ok := argInt(0); ok && n == 1 {
-			if c < 0 {
-				return nullValue, r.errAt(s.pos, "String.repeat: count is negative: "+strconv.Itoa(c))
-			}
-			if len(str)*c > r.lim.MaxOutput {
-				return nullValue, r.errAt(s.pos, "String.repeat: result longer than "+strconv.Itoa(r.lim.MaxOutput)+" bytes")
-			}
-			if err := r.charge(s.pos, len(str)*c); err != nil {
-				return nullValue, err
-			}
-			return strValue(strings.Repeat(str, c)), nil
+	}
+	if from < 0 {
+		return intValue(-1), nil
+	}
+	return intValue(int64(javaLastIndexOf(c.recv, o, from))), nil
+}
+
+func strCharAt(c methodCall[string]) (value, error) {
+	i, ok := c.int(0)
+	if !ok {
+		return nullValue, nil
+	}
+	sub, ok := javaSubstring(c.recv, i, i+1)
+	if !ok {
+		return strOutOfRange(c, "index "+strconv.Itoa(i))
+	}
+	return strValue(sub), nil
+}
+
+// strSubstring is substring(begin) and substring(begin, end).
+func strSubstring(c methodCall[string]) (value, error) {
+	b, ok := c.int(0)
+	if !ok {
+		return nullValue, nil
+	}
+	e := javaLen(c.recv)
+	if len(c.args) == 2 {
+		if e, ok = c.int(1); !ok {
+			return nullValue, nil
 		}
 	}
-	return nullValue, nil
+	sub, ok := javaSubstring(c.recv, b, e)
+	if !ok {
+		return strOutOfRange(c, "begin "+strconv.Itoa(b)+", end "+strconv.Itoa(e))
+	}
+	return strValue(sub), nil
+}
+
+// strOutOfRange is Java's StringIndexOutOfBoundsException.
+func strOutOfRange(c methodCall[string], what string) (value, error) {
+	return c.fail("String", what+" out of range for a string of length "+strconv.Itoa(javaLen(c.recv)))
+}
+
+func strConcat(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	if err := c.r.chargeString(c.s, len(c.recv)+len(o)); err != nil {
+		return nullValue, err
+	}
+	return strValue(c.recv + o), nil
+}
+
+// strReplace is replace(target, replacement): every literal occurrence.
+func strReplace(c methodCall[string]) (value, error) {
+	old, ok1 := c.str(0)
+	repl, ok2 := c.str(1)
+	if !ok1 || !ok2 {
+		return nullValue, nil
+	}
+	if n := strings.Count(c.recv, old); len(c.recv)+n*(len(repl)-len(old)) > c.r.lim.MaxOutput {
+		return c.fail("String", "result longer than "+strconv.Itoa(c.r.lim.MaxOutput)+" bytes")
+	}
+	out := strings.ReplaceAll(c.recv, old, repl)
+	if err := c.r.charge(c.s.pos, len(out)); err != nil {
+		return nullValue, err
+	}
+	return strValue(out), nil
+}
+
+func strReplaceAll(c methodCall[string]) (value, error)   { return strRegexReplace(c, true) }
+func strReplaceFirst(c methodCall[string]) (value, error) { return strRegexReplace(c, false) }
+
+// strRegexReplace is replaceAll and replaceFirst(regex, replacement).
+func strRegexReplace(c methodCall[string], all bool) (value, error) {
+	re, ok1 := c.str(0)
+	repl, ok2 := c.str(1)
+	if !ok1 || !ok2 {
+		return nullValue, nil
+	}
+	out, err := c.r.regexReplace(c.s, c.recv, re, repl, all)
+	if err != nil {
+		return nullValue, err
+	}
+	if err := c.r.charge(c.s.pos, len(out)); err != nil {
+		return nullValue, err
+	}
+	return strValue(out), nil
+}
+
+func strMatches(c methodCall[string]) (value, error) {
+	re, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	rx, err := c.r.t.cache.regexp(re, true)
+	if err != nil {
+		return c.fail("String", err.Error())
+	}
+	return boolValue(rx.MatchString(c.recv)), nil
+}
+
+// strSplit is split(regex) and split(regex, limit).
+func strSplit(c methodCall[string]) (value, error) {
+	re, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	limit := 0
+	if len(c.args) == 2 {
+		if limit, ok = c.int(1); !ok {
+			return nullValue, nil
+		}
+	}
+	parts, err := c.r.split(c.s, c.recv, re, limit)
+	if err != nil {
+		return nullValue, err
+	}
+	if err := c.r.charge(c.s.pos, len(c.recv)+32*len(parts)); err != nil {
+		return nullValue, err
+	}
+	l := &list{items: make([]value, len(parts))}
+	for i, p := range parts {
+		l.items[i] = strValue(p)
+	}
+	return listValue(l), nil
+}
+
+// strCompareTo is compareTo and compareToIgnoreCase.
+func strCompareTo(c methodCall[string]) (value, error) {
+	o, ok := c.str(0)
+	if !ok {
+		return nullValue, nil
+	}
+	a, b := c.recv, o
+	if c.s.name == "compareToIgnoreCase" {
+		a, b = strings.ToLower(strings.ToUpper(a)), strings.ToLower(strings.ToUpper(b))
+	}
+	return intValue(int64(compareUnits(units(a), units(b)))), nil
+}
+
+func strRepeat(c methodCall[string]) (value, error) {
+	n, ok := c.int(0)
+	if !ok {
+		return nullValue, nil
+	}
+	if n < 0 {
+		return c.fail("String", "count is negative: "+strconv.Itoa(n))
+	}
+	if len(c.recv)*n > c.r.lim.MaxOutput {
+		return c.fail("String", "result longer than "+strconv.Itoa(c.r.lim.MaxOutput)+" bytes")
+	}
+	if err := c.r.charge(c.s.pos, len(c.recv)*n); err != nil {
+		return nullValue, err
+	}
+	return strValue(strings.Repeat(c.recv, n)), nil
 }
 
 // chargeString accounts for a new string of n bytes made by method s, which
@@ -464,138 +583,145 @@ func (r *renderer) numberMethod(v value, name string, args []value) (value, erro
 
 // ---- lists ----
 
-func (r *renderer) listMethod(l *list, s *segment, args []value) (value, error) {
-	n := len(args)
-	index := func(i, size int) error {
-		if i < 0 || i >= size {
-			return r.errAt(s.pos, "List."+s.name+": index "+strconv.Itoa(i)+" out of bounds for length "+strconv.Itoa(size))
-		}
-		return nil
+// listMethods are java.util.List's methods.
+var listMethods = map[string]*method[*list]{
+	"size":        {0, 0, func(c methodCall[*list]) (value, error) { return intValue(int64(len(c.recv.items))), nil }},
+	"isEmpty":     {0, 0, func(c methodCall[*list]) (value, error) { return boolValue(len(c.recv.items) == 0), nil }},
+	"get":         {1, 1, listGet},
+	"contains":    {1, 1, func(c methodCall[*list]) (value, error) { return boolValue(indexOf(c.recv.items, c.arg(0)) >= 0), nil }},
+	"indexOf":     {1, 1, func(c methodCall[*list]) (value, error) { return intValue(int64(indexOf(c.recv.items, c.arg(0)))), nil }},
+	"lastIndexOf": {1, 1, listLastIndexOf},
+	"add":         {0, anyArgs, listAdd},
+	"addAll":      {1, 1, listAddAll},
+	"set":         {2, 2, listSet},
+	"remove":      {1, 1, listRemove},
+	"clear":       {0, 0, listClear},
+	"subList":     {2, 2, listSubList},
+	"toString":    {0, 0, func(c methodCall[*list]) (value, error) { return strValue(c.r.toString(listValue(c.recv))), nil }},
+	"equals":      {1, 1, listEquals},
+}
+
+func listEquals(c methodCall[*list]) (value, error) {
+	return boolValue(javaEquals(listValue(c.recv), c.arg(0))), nil
+}
+
+// listIndex checks index i against size, as Java's IndexOutOfBoundsException.
+func listIndex(c methodCall[*list], i, size int) error {
+	if i < 0 || i >= size {
+		_, err := c.fail("List", "index "+strconv.Itoa(i)+" out of bounds for length "+strconv.Itoa(size))
+		return err
 	}
-	switch s.name {
-	case "size":
-		if n == 0 {
-			return intValue(int64(len(l.items))), nil
+	return nil
+}
+
+func listGet(c methodCall[*list]) (value, error) {
+	i, ok := c.int(0)
+	if !ok {
+		return nullValue, nil
+	}
+	if err := listIndex(c, i, len(c.recv.items)); err != nil {
+		return nullValue, err
+	}
+	return c.recv.items[i], nil
+}
+
+func listLastIndexOf(c methodCall[*list]) (value, error) {
+	items := c.recv.items
+	for i := len(items) - 1; i >= 0; i-- {
+		if javaEquals(items[i], c.arg(0)) {
+			return intValue(int64(i)), nil
 		}
-	case "isEmpty":
-		if n == 0 {
-			return boolValue(len(l.items) == 0), nil
+	}
+	return intValue(-1), nil
+}
+
+// listAdd is add(x) and add(index, x). It charges for the new item before
+// it looks at the arguments.
+func listAdd(c methodCall[*list]) (value, error) {
+	if err := c.r.charge(c.s.pos, 64); err != nil {
+		return nullValue, err
+	}
+	l := c.recv
+	switch len(c.args) {
+	case 1:
+		l.items = append(l.items, c.arg(0))
+		return trueValue, nil
+	case 2:
+		i, ok := c.int(0)
+		if !ok {
+			return nullValue, nil
 		}
-	case "get":
-		if n == 1 {
-			i, ok := args[0].asInt()
-			if !ok {
-				return nullValue, nil
-			}
-			if err := index(i, len(l.items)); err != nil {
-				return nullValue, err
-			}
-			return l.items[i], nil
-		}
-	case "contains":
-		if n == 1 {
-			return boolValue(indexOf(l.items, args[0]) >= 0), nil
-		}
-	case "indexOf":
-		if n == 1 {
-			return intValue(int64(indexOf(l.items, args[0]))), nil
-		}
-	case "lastIndexOf":
-		if n == 1 {
-			for i := len(l.items) - 1; i >= 0; i-- {
-				if javaEquals(l.items[i], args[0]) {
-					return intValue(int64(i)), nil
-				}
-			}
-			return intValue(-1), nil
-		}
-	case "add":
-		if err := r.charge(s.pos, 64); err != nil {
+		if err := listIndex(c, i, len(l.items)+1); err != nil {
 			return nullValue, err
 		}
-		if n == 1 {
-			l.items = append(l.items, args[0])
-			return trueValue, nil
-		}
-		if n == 2 {
-			i, ok := args[0].asInt()
-			if !ok {
-				return nullValue, nil
-			}
-			if err := index(i, len(l.items)+1); err != nil {
-				return nullValue, err
-			}
-			l.items = append(l.items, nullValue)
-			copy(l.items[i+1:], l.items[i:])
-			l.items[i] = args[1]
-			return nullValue, nil
-		}
-	case "addAll":
-		if n == 1 && args[0].k == kList {
-			more := args[0].ref.(*list).items
-			if err := r.charge(s.pos, 64*len(more)); err != nil {
-				return nullValue, err
-			}
-			l.items = append(l.items, more...)
-			return boolValue(len(more) > 0), nil
-		}
-	case "set":
-		if n == 2 {
-			i, ok := args[0].asInt()
-			if !ok {
-				return nullValue, nil
-			}
-			if err := index(i, len(l.items)); err != nil {
-				return nullValue, err
-			}
-			old := l.items[i]
-			l.items[i] = args[1]
-			return old, nil
-		}
-	case "remove":
-		if n == 1 {
-			if i, ok := args[0].asInt(); ok {
-				if err := index(i, len(l.items)); err != nil {
-					return nullValue, err
-				}
-				old := l.items[i]
-				l.items = append(l.items[:i], l.items[i+1:]...)
-				return old, nil
-			}
-			i := indexOf(l.items, args[0])
-			if i < 0 {
-				return falseValue, nil
-			}
-			l.items = append(l.items[:i], l.items[i+1:]...)
-			return trueValue, nil
-		}
-	case "clear":
-		if n == 0 {
-			l.items = l.items[:0]
-			return nullValue, nil
-		}
-	case "subList":
-		if n == 2 {
-			b, ok1 := args[0].asInt()
-			e, ok2 := args[1].asInt()
-			if !ok1 || !ok2 {
-				return nullValue, nil
-			}
-			if b < 0 || e > len(l.items) || b > e {
-				return nullValue, r.errAt(s.pos, "List.subList: range ["+strconv.Itoa(b)+", "+strconv.Itoa(e)+") out of bounds for length "+strconv.Itoa(len(l.items)))
-			}
-			return listValue(&list{items: append([]value(nil), l.items[b:e]...), json: l.json}), nil
-		}
-	case "toString":
-		if n == 0 {
-			return strValue(r.toString(listValue(l))), nil
-		}
-	case "equals":
-		if n == 1 {
-			return boolValue(javaEquals(listValue(l), args[0])), nil
-		}
+		l.items = append(l.items, nullValue)
+		copy(l.items[i+1:], l.items[i:])
+		l.items[i] = c.arg(1)
 	}
 	return nullValue, nil
+}
+
+func listAddAll(c methodCall[*list]) (value, error) {
+	if c.arg(0).k != kList {
+		return nullValue, nil
+	}
+	more := c.arg(0).ref.(*list).items
+	if err := c.r.charge(c.s.pos, 64*len(more)); err != nil {
+		return nullValue, err
+	}
+	c.recv.items = append(c.recv.items, more...)
+	return boolValue(len(more) > 0), nil
+}
+
+func listSet(c methodCall[*list]) (value, error) {
+	i, ok := c.int(0)
+	if !ok {
+		return nullValue, nil
+	}
+	if err := listIndex(c, i, len(c.recv.items)); err != nil {
+		return nullValue, err
+	}
+	old := c.recv.items[i]
+	c.recv.items[i] = c.arg(1)
+	return old, nil
+}
+
+// listRemove is remove(index), which returns the item, and remove(item),
+// which says whether it was there.
+func listRemove(c methodCall[*list]) (value, error) {
+	l := c.recv
+	if i, ok := c.int(0); ok {
+		if err := listIndex(c, i, len(l.items)); err != nil {
+			return nullValue, err
+		}
+		old := l.items[i]
+		l.items = append(l.items[:i], l.items[i+1:]...)
+		return old, nil
+	}
+	i := indexOf(l.items, c.arg(0))
+	if i < 0 {
+		return falseValue, nil
+	}
+	l.items = append(l.items[:i], l.items[i+1:]...)
+	return trueValue, nil
+}
+
+func listClear(c methodCall[*list]) (value, error) {
+	c.recv.items = c.recv.items[:0]
+	return nullValue, nil
+}
+
+func listSubList(c methodCall[*list]) (value, error) {
+	b, ok1 := c.int(0)
+	e, ok2 := c.int(1)
+	if !ok1 || !ok2 {
+		return nullValue, nil
+	}
+	l := c.recv
+	if b < 0 || e > len(l.items) || b > e {
+		return c.fail("List", "range ["+strconv.Itoa(b)+", "+strconv.Itoa(e)+") out of bounds for length "+strconv.Itoa(len(l.items)))
+	}
+	return listValue(&list{items: append([]value(nil), l.items[b:e]...), json: l.json}), nil
 }
 
 func indexOf(items []value, x value) int {
@@ -609,104 +735,102 @@ func indexOf(items []value, x value) int {
 
 // ---- maps ----
 
-func (r *renderer) mapMethod(m *vmap, s *segment, args []value) (value, error) {
-	n := len(args)
-	switch s.name {
-	case "get":
-		if n == 1 {
-			v, _ := m.get(r.keyString(args[0]))
-			return v, nil
-		}
-	case "getOrDefault":
-		if n == 2 {
-			if v, ok := m.get(r.keyString(args[0])); ok {
-				return v, nil
-			}
-			return args[1], nil
-		}
-	case "containsKey":
-		if n == 1 {
-			_, ok := m.get(r.keyString(args[0]))
-			return boolValue(ok), nil
-		}
-	case "containsValue":
-		if n == 1 {
-			return boolValue(indexOf(m.vals, args[0]) >= 0), nil
-		}
-	case "put":
-		if n == 2 {
-			k := r.keyString(args[0])
-			if err := r.charge(s.pos, len(k)+64); err != nil {
-				return nullValue, err
-			}
-			return m.put(k, args[1]), nil
-		}
-	case "putAll":
-		if n == 1 {
-			var src *vmap
-			switch args[0].k {
-			case kMap:
-				src = args[0].ref.(*vmap)
-			case kGoMap:
-				src = materialize(args[0].ref)
-			default:
-				return nullValue, nil
-			}
-			if err := r.charge(s.pos, 64*len(src.keys)); err != nil {
-				return nullValue, err
-			}
-			for i, k := range src.keys {
-				m.put(k, src.vals[i])
-			}
-			return nullValue, nil
-		}
-	case "remove":
-		if n == 1 {
-			return m.remove(r.keyString(args[0])), nil
-		}
-	case "clear":
-		if n == 0 {
-			m.keys, m.vals, m.index = m.keys[:0], m.vals[:0], nil
-			return nullValue, nil
-		}
-	case "size":
-		if n == 0 {
-			return intValue(int64(len(m.keys))), nil
-		}
-	case "isEmpty":
-		if n == 0 {
-			return boolValue(len(m.keys) == 0), nil
-		}
-	case "keySet":
-		if n == 0 {
-			l := &list{items: make([]value, len(m.keys))}
-			for i, k := range m.keys {
-				l.items[i] = strValue(k)
-			}
-			return listValue(l), r.charge(s.pos, 64*len(m.keys))
-		}
-	case "values":
-		if n == 0 {
-			return listValue(&list{items: append([]value(nil), m.vals...)}), r.charge(s.pos, 64*len(m.keys))
-		}
-	case "entrySet":
-		if n == 0 {
-			l := &list{items: make([]value, len(m.keys))}
-			for i, k := range m.keys {
-				l.items[i] = value{k: kEntry, ref: &entry{key: k, val: m.vals[i]}}
-			}
-			return listValue(l), r.charge(s.pos, 96*len(m.keys))
-		}
-	case "toString":
-		if n == 0 {
-			return strValue(r.toString(mapValue(m))), nil
-		}
-	case "equals":
-		if n == 1 {
-			return boolValue(javaEquals(mapValue(m), args[0])), nil
-		}
+// mapMethods are java.util.Map's methods; keys are strings (a key of
+// another type is its toString).
+var mapMethods = map[string]*method[*vmap]{
+	"get":           {1, 1, mapGet},
+	"getOrDefault":  {2, 2, mapGetOrDefault},
+	"containsKey":   {1, 1, mapContainsKey},
+	"containsValue": {1, 1, func(c methodCall[*vmap]) (value, error) { return boolValue(indexOf(c.recv.vals, c.arg(0)) >= 0), nil }},
+	"put":           {2, 2, mapPut},
+	"putAll":        {1, 1, mapPutAll},
+	"remove":        {1, 1, func(c methodCall[*vmap]) (value, error) { return c.recv.remove(c.r.keyString(c.arg(0))), nil }},
+	"clear":         {0, 0, mapClear},
+	"size":          {0, 0, func(c methodCall[*vmap]) (value, error) { return intValue(int64(len(c.recv.keys))), nil }},
+	"isEmpty":       {0, 0, func(c methodCall[*vmap]) (value, error) { return boolValue(len(c.recv.keys) == 0), nil }},
+	"keySet":        {0, 0, mapKeySet},
+	"values":        {0, 0, mapValues},
+	"entrySet":      {0, 0, mapEntrySet},
+	"toString":      {0, 0, func(c methodCall[*vmap]) (value, error) { return strValue(c.r.toString(mapValue(c.recv))), nil }},
+	"equals":        {1, 1, mapEquals},
+}
+
+func mapEquals(c methodCall[*vmap]) (value, error) {
+	return boolValue(javaEquals(mapValue(c.recv), c.arg(0))), nil
+}
+
+func mapGet(c methodCall[*vmap]) (value, error) {
+	v, _ := c.recv.get(c.r.keyString(c.arg(0)))
+	return v, nil
+}
+
+func mapGetOrDefault(c methodCall[*vmap]) (value, error) {
+	if v, ok := c.recv.get(c.r.keyString(c.arg(0))); ok {
+		return v, nil
+	}
+	return c.arg(1), nil
+}
+
+func mapContainsKey(c methodCall[*vmap]) (value, error) {
+	_, ok := c.recv.get(c.r.keyString(c.arg(0)))
+	return boolValue(ok), nil
+}
+
+func mapPut(c methodCall[*vmap]) (value, error) {
+	k := c.r.keyString(c.arg(0))
+	if err := c.r.charge(c.s.pos, len(k)+64); err != nil {
+		return nullValue, err
+	}
+	return c.recv.put(k, c.arg(1)), nil
+}
+
+// mapPutAll copies another map in, $context and $stageVariables too.
+func mapPutAll(c methodCall[*vmap]) (value, error) {
+	var src *vmap
+	switch a := c.arg(0); a.k {
+	case kMap:
+		src = a.ref.(*vmap)
+	case kGoMap:
+		src = materialize(a.ref)
+	default:
+		return nullValue, nil
+	}
+	if err := c.r.charge(c.s.pos, 64*len(src.keys)); err != nil {
+		return nullValue, err
+	}
+	for i, k := range src.keys {
+		c.recv.put(k, src.vals[i])
 	}
 	return nullValue, nil
+}
+
+func mapClear(c methodCall[*vmap]) (value, error) {
+	m := c.recv
+	m.keys, m.vals, m.index = m.keys[:0], m.vals[:0], nil
+	return nullValue, nil
+}
+
+func mapKeySet(c methodCall[*vmap]) (value, error) {
+	m := c.recv
+	l := &list{items: make([]value, len(m.keys))}
+	for i, k := range m.keys {
+		l.items[i] = strValue(k)
+	}
+	return listValue(l), c.r.charge(c.s.pos, 64*len(m.keys))
+}
+
+func mapValues(c methodCall[*vmap]) (value, error) {
+	m := c.recv
+	return listValue(&list{items: append([]value(nil), m.vals...)}), c.r.charge(c.s.pos, 64*len(m.keys))
+}
+
+func mapEntrySet(c methodCall[*vmap]) (value, error) {
+	m := c.recv
+	l := &list{items: make([]value, len(m.keys))}
+	for i, k := range m.keys {
+		l.items[i] = value{k: kEntry, ref: &entry{key: k, val: m.vals[i]}}
+	}
+	return listValue(l), c.r.charge(c.s.pos, 96*len(m.keys))
 }
 
 // goMapMethod answers the read-only methods of $context and
@@ -724,5 +848,8 @@ func (r *renderer) goMapMethod(v value, s *segment, args []value) (value, error)
 	case s.name == "isEmpty" && len(args) == 0:
 		return boolValue(goMapLen(v.ref) == 0), nil
 	}
-	return r.mapMethod(materialize(v.ref), s, args)
+	if m := s.mp; m.fits(args) {
+		return m.fn(methodCall[*vmap]{r, materialize(v.ref), s, args})
+	}
+	return nullValue, nil
 }

@@ -80,6 +80,15 @@ func (b *builder) add(s stmt) {
 }
 
 // done returns the statements with adjacent text merged.
+// addParsed adds s when a parse step produced it without an error.
+func (b *builder) addParsed(s stmt, err error) error {
+	if err != nil {
+		return err
+	}
+	b.add(s)
+	return nil
+}
+
 func (b *builder) done() []stmt {
 	b.flush()
 	var out []stmt
@@ -162,85 +171,97 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) parseStmts() ([]stmt, stopInfo, error) {
 	var b builder
 	for p.pos < p.end {
-		c := p.src[p.pos]
-		switch c {
+		var st stopInfo
+		var stopped bool
+		var err error
+		switch p.src[p.pos] {
 		case '$':
-			if err := p.dollar(&b, p.pos); err != nil {
-				return nil, stopInfo{}, err
-			}
+			err = p.dollar(&b, p.pos)
 		case '#':
-			st, stopped, err := p.hash(&b, p.pos)
-			if err != nil {
-				return nil, stopInfo{}, err
-			}
-			if stopped {
-				return b.done(), st, nil
-			}
+			st, stopped, err = p.hash(&b, p.pos)
 		case '\\':
-			start := p.pos
-			n := 0
-			for p.pos+n < p.end && p.src[p.pos+n] == '\\' {
-				n++
-			}
-			after := p.pos + n
-			if after < p.end && p.src[after] == '$' {
-				p.pos = after
-				if err := p.dollar(&b, start); err != nil {
-					return nil, stopInfo{}, err
-				}
-				continue
-			}
-			if after < p.end && p.src[after] == '#' && p.directiveWordAt(after) != "" {
-				p.pos = after
-				if n%2 == 1 {
-					// \#if: an escaped directive renders as text, with half
-					// of the other backslashes.
-					word := p.directiveWordAt(after)
-					b.literal(start, strings.Repeat(`\`, n/2)+p.src[after:after+len(word)])
-					p.pos = after + len(word)
-					continue
-				}
-				b.literal(start, strings.Repeat(`\`, n/2))
-				st, stopped, err := p.hash(&b, after)
-				if err != nil {
-					return nil, stopInfo{}, err
-				}
-				if stopped {
-					return b.done(), st, nil
-				}
-				continue
-			}
-			if w, name := p.wordAt(after); after < p.end && p.src[after] == '#' && w != "" {
-				// Backslashes before "#name": whether they escape depends on
-				// whether the template defines a macro of that name, which
-				// is known only after parsing.
-				e := &macroEscStmt{n: n, name: name}
-				if n%2 == 1 {
-					e.text = w
-					p.pos = after + len(w)
-				} else {
-					p.pos = after
-				}
-				b.add(e)
-				*p.escs = append(*p.escs, e)
-				continue
-			}
-			b.literal(start, p.src[start:after])
-			p.pos = after
+			st, stopped, err = p.backslashes(&b)
 		default:
-			i := p.pos
-			for i < p.end {
-				c := p.src[i]
-				if c == '$' || c == '#' || c == '\\' {
-					break
-				}
-				i++
-			}
-			b.text(p.pos, p.src[p.pos:i])
-			p.pos = i
+			p.plainText(&b)
+		}
+		if err != nil {
+			return nil, stopInfo{}, err
+		}
+		if stopped {
+			return b.done(), st, nil
 		}
 	}
 	return b.done(), stopInfo{kind: stopEOF, pos: p.end}, nil
+}
+
+// plainText adds the text up to the next "$", "#" or backslash.
+func (p *parser) plainText(b *builder) {
+	i := p.pos
+	for i < p.end {
+		c := p.src[i]
+		if c == '$' || c == '#' || c == '\\' {
+			break
+		}
+		i++
+	}
+	b.text(p.pos, p.src[p.pos:i])
+	p.pos = i
+}
+
+// backslashes handles a run of backslashes at p.pos: before "$" or a
+// directive they are escapes, before "#name" it depends on the macros, and
+// anywhere else they are text.
+func (p *parser) backslashes(b *builder) (stopInfo, bool, error) {
+	start := p.pos
+	n := 0
+	for p.pos+n < p.end && p.src[p.pos+n] == '\\' {
+		n++
+	}
+	after := p.pos + n
+	if after < p.end && p.src[after] == '$' {
+		p.pos = after
+		return stopInfo{}, false, p.dollar(b, start)
+	}
+	if after < p.end && p.src[after] == '#' && p.directiveWordAt(after) != "" {
+		return p.escapedDirective(b, start, after, n)
+	}
+	if w, name := p.wordAt(after); after < p.end && p.src[after] == '#' && w != "" {
+		p.escapedMacroCall(b, after, n, w, name)
+		return stopInfo{}, false, nil
+	}
+	b.literal(start, p.src[start:after])
+	p.pos = after
+	return stopInfo{}, false, nil
+}
+
+// escapedDirective handles n backslashes at start before the directive at
+// after: an odd number escapes it (\#if renders as text, with half of the
+// other backslashes); an even number prints half of them and runs it.
+func (p *parser) escapedDirective(b *builder, start, after, n int) (stopInfo, bool, error) {
+	p.pos = after
+	if n%2 == 1 {
+		word := p.directiveWordAt(after)
+		b.literal(start, strings.Repeat(`\`, n/2)+p.src[after:after+len(word)])
+		p.pos = after + len(word)
+		return stopInfo{}, false, nil
+	}
+	b.literal(start, strings.Repeat(`\`, n/2))
+	return p.hash(b, after)
+}
+
+// escapedMacroCall handles n backslashes before "#name" (w as written):
+// whether they escape depends on whether the template defines a macro of
+// that name, which is known only after parsing.
+func (p *parser) escapedMacroCall(b *builder, after, n int, w, name string) {
+	e := &macroEscStmt{n: n, name: name}
+	if n%2 == 1 {
+		e.text = w
+		p.pos = after + len(w)
+	} else {
+		p.pos = after
+	}
+	b.add(e)
+	*p.escs = append(*p.escs, e)
 }
 
 // dollar handles a "$" at p.pos; start is where its escaping backslashes begin.
@@ -326,48 +347,101 @@ func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 	switch {
 	case p.at("##"):
 		b.flush()
-		for p.pos < p.end && p.src[p.pos] != '\n' && p.src[p.pos] != '\r' {
-			p.pos++
-		}
-		if p.at("\r\n") {
-			p.pos += 2
-		} else if p.pos < p.end {
-			p.pos++
-		}
+		p.lineComment()
 		return stopInfo{}, false, nil
 	case p.at("#*"):
 		b.flush()
-		i := strings.Index(p.src[p.pos+2:p.end], "*#")
-		if i < 0 {
-			return stopInfo{}, false, p.errAt(pos, "unclosed comment started at "+p.lc(pos))
-		}
-		p.pos += 2 + i + 2
-		return stopInfo{}, false, nil
+		return stopInfo{}, false, p.blockComment(pos)
 	case p.at("#[["):
-		i := strings.Index(p.src[p.pos+3:p.end], "]]#")
-		if i < 0 {
-			return stopInfo{}, false, p.errAt(pos, "unclosed #[[ text block started at "+p.lc(pos))
-		}
-		b.literal(pos, p.src[p.pos+3:p.pos+3+i])
-		p.pos += 3 + i + 3
-		return stopInfo{}, false, nil
+		return stopInfo{}, false, p.rawBlock(b, pos)
 	}
 	text, name := p.wordAt(pos)
-	if text == "" {
+	switch {
+	case text == "":
 		b.literal(pos, "#")
 		p.pos = pos + 1
-		return stopInfo{}, false, nil
-	}
-	if !directiveWords[name] {
+	case !directiveWords[name]:
 		p.pos = pos + len(text)
-		if call := p.tryCall(pos, name); call != nil {
-			b.add(call)
-			return stopInfo{}, false, nil
-		}
-		b.literal(pos, text)
-		return stopInfo{}, false, nil
+		p.macroCall(b, pos, text, name)
+	default:
+		p.pos = pos + len(text)
+		return p.directive(b, pos, text, name)
 	}
-	p.pos = pos + len(text)
+	return stopInfo{}, false, nil
+}
+
+// lineComment skips "## ..." and its line end.
+func (p *parser) lineComment() {
+	for p.pos < p.end && p.src[p.pos] != '\n' && p.src[p.pos] != '\r' {
+		p.pos++
+	}
+	if p.at("\r\n") {
+		p.pos += 2
+	} else if p.pos < p.end {
+		p.pos++
+	}
+}
+
+// blockComment skips "#* ... *#" started at pos.
+func (p *parser) blockComment(pos int) error {
+	i := strings.Index(p.src[p.pos+2:p.end], "*#")
+	if i < 0 {
+		return p.errAt(pos, "unclosed comment started at "+p.lc(pos))
+	}
+	p.pos += 2 + i + 2
+	return nil
+}
+
+// rawBlock adds the text of "#[[ ... ]]#" started at pos, unparsed.
+func (p *parser) rawBlock(b *builder, pos int) error {
+	i := strings.Index(p.src[p.pos+3:p.end], "]]#")
+	if i < 0 {
+		return p.errAt(pos, "unclosed #[[ text block started at "+p.lc(pos))
+	}
+	b.literal(pos, p.src[p.pos+3:p.pos+3+i])
+	p.pos += 3 + i + 3
+	return nil
+}
+
+// macroCall adds "#name(...)", a call of a macro, or the text "#name"
+// when no call follows.
+func (p *parser) macroCall(b *builder, pos int, text, name string) {
+	if call := p.tryCall(pos, name); call != nil {
+		b.add(call)
+		return
+	}
+	b.literal(pos, text)
+}
+
+// directive parses the directive name, written as text at pos; p.pos is
+// just after the name. #end, #else and #elseif stop the statement list.
+func (p *parser) directive(b *builder, pos int, text, name string) (stopInfo, bool, error) {
+	var err error
+	switch name {
+	case "end", "else", "elseif":
+		return p.stopDirective(pos, name)
+	case "set":
+		err = p.setDirective(b, pos, text)
+	case "if":
+		err = b.addParsed(p.parseIf(pos))
+	case "foreach":
+		err = b.addParsed(p.parseForeach(pos))
+	case "break":
+		err = p.breakDirective(b, pos)
+	case "stop":
+		b.add(&stopStmt{pos: pos})
+	case "macro":
+		if err = p.parseMacro(pos); err == nil {
+			b.flush()
+		}
+	default:
+		err = p.errAt(pos, "#"+name+" is not supported in mapping templates")
+	}
+	return stopInfo{}, false, err
+}
+
+// stopDirective reports #end, #else or #elseif(cond) at pos.
+func (p *parser) stopDirective(pos int, name string) (stopInfo, bool, error) {
 	switch name {
 	case "end":
 		p.eatLineEnd()
@@ -375,72 +449,53 @@ func (p *parser) hash(b *builder, pos int) (stopInfo, bool, error) {
 	case "else":
 		p.eatLineEnd()
 		return stopInfo{kind: stopElse, pos: pos}, true, nil
-	case "elseif":
-		cond, err := p.parenExpr(pos, "#elseif")
-		if err != nil {
-			return stopInfo{}, false, err
-		}
-		return stopInfo{kind: stopElseIf, pos: pos, cond: cond}, true, nil
-	case "set":
-		// Velocity's #set needs "(" after optional spaces; otherwise "#set" is text.
-		i := p.pos
-		for i < p.end && p.src[i] == ' ' {
-			i++
-		}
-		if i >= p.end || p.src[i] != '(' {
-			b.literal(pos, text)
-			return stopInfo{}, false, nil
-		}
-		if isBlank(b.pending) {
-			b.pending = b.pending[:0] // #set eats the indentation before it
-		}
-		s, err := p.parseSet(pos, i)
-		if err != nil {
-			return stopInfo{}, false, err
-		}
-		b.add(s)
-	case "if":
-		s, err := p.parseIf(pos)
-		if err != nil {
-			return stopInfo{}, false, err
-		}
-		b.add(s)
-	case "foreach":
-		s, err := p.parseForeach(pos)
-		if err != nil {
-			return stopInfo{}, false, err
-		}
-		b.add(s)
-	case "break":
-		i := p.pos
-		for i < p.end && (p.src[i] == ' ' || p.src[i] == '\t') {
-			i++
-		}
-		if i < p.end && p.src[i] == '(' {
-			p.pos = i + 1
-			p.skipWS()
-			if p.pos < p.end && p.src[p.pos] != ')' {
-				if _, err := p.parseExpr(); err != nil {
-					return stopInfo{}, false, err
-				}
-			}
-			if !p.eat(')') {
-				return stopInfo{}, false, p.errAt(p.expectPos(), "expected ')' to close #break(")
-			}
-			p.eatLineEnd()
-		}
-		b.add(&breakStmt{pos: pos})
-	case "stop":
-		b.add(&stopStmt{pos: pos})
-	case "macro":
-		if err := p.parseMacro(pos); err != nil {
-			return stopInfo{}, false, err
-		}
-		b.flush()
-	default:
-		return stopInfo{}, false, p.errAt(pos, "#"+name+" is not supported in mapping templates")
 	}
-	return stopInfo{}, false, nil
+	cond, err := p.parenExpr(pos, "#elseif")
+	if err != nil {
+		return stopInfo{}, false, err
+	}
+	return stopInfo{kind: stopElseIf, pos: pos, cond: cond}, true, nil
+}
+
+// setDirective adds #set(...). Velocity's #set needs "(" after optional
+// spaces; otherwise "#set" is text.
+func (p *parser) setDirective(b *builder, pos int, text string) error {
+	i := p.pos
+	for i < p.end && p.src[i] == ' ' {
+		i++
+	}
+	if i >= p.end || p.src[i] != '(' {
+		b.literal(pos, text)
+		return nil
+	}
+	if isBlank(b.pending) {
+		b.pending = b.pending[:0] // #set eats the indentation before it
+	}
+	return b.addParsed(p.parseSet(pos, i))
+}
+
+// breakDirective adds #break, which may have an argument, #break($foreach),
+// that is parsed and ignored.
+func (p *parser) breakDirective(b *builder, pos int) error {
+	i := p.pos
+	for i < p.end && (p.src[i] == ' ' || p.src[i] == '\t') {
+		i++
+	}
+	if i < p.end && p.src[i] == '(' {
+		p.pos = i + 1
+		p.skipWS()
+		if p.pos < p.end && p.src[p.pos] != ')' {
+			if _, err := p.parseExpr(); err != nil {
+				return err
+			}
+		}
+		if !p.eat(')') {
+			return p.errAt(p.expectPos(), "expected ')' to close #break(")
+		}
+		p.eatLineEnd()
+	}
+	b.add(&breakStmt{pos: pos})
+	return nil
 }
 
 func isBlank(b []byte) bool {

@@ -214,14 +214,14 @@ func (t *Template) newRenderer(in *Input, out []byte) *renderer {
 	for i := 0; i < t.nslots; i++ {
 		vars = append(vars, nullValue)
 	}
-	*r = renderer{t: t, in: in, lim: t.limits, out: out, base: len(out), vars: vars}
+	*r = renderer{t: t, in: in, lim: t.limits, out: out, base: len(out), vars: vars, args: r.args[:0]}
 	return r
 }
 
 func (r *renderer) release() {
 	clear(r.vars)
-	vars := r.vars
-	*r = renderer{vars: vars[:0]}
+	vars, args := r.vars, r.args
+	*r = renderer{vars: vars[:0], args: args[:0]}
 	rendererPool.Put(r)
 }
 

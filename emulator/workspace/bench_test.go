@@ -1,7 +1,9 @@
 package workspace
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -44,5 +46,35 @@ func BenchmarkMarshal(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkLoadFanOut loads issue 9's fan-out serverless.yml (7^10 lookups
+// when each ${self:...} is expanded every time it is used).
+func BenchmarkLoadFanOut(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load("testdata/fanout.serverless.yml"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseMaxSize parses a template just under MaxFileSize (the API
+// and a few thousand resources of another type): the memory a file at the
+// cap costs.
+func BenchmarkParseMaxSize(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}\n")
+	for i := 0; sb.Len() < MaxFileSize-400; i++ {
+		fmt.Fprintf(&sb, "  Topic%d:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !Sub '${AWS::StackName}-topic-%d'\n      Tags: [{Key: team, Value: chat}]\n", i, i)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse("big.yaml", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -60,6 +61,7 @@ var integrationTypes = []string{model.TypeMock, model.TypeAWSProxy, model.TypeAW
 
 // loader turns a CloudFormation template into a model.
 type loader struct {
+	ctx      context.Context
 	src      *source
 	root     *yaml.Node
 	e        *evaluator
@@ -89,9 +91,9 @@ func hasSAMTransform(root *yaml.Node) bool {
 }
 
 // loadTemplate loads a CloudFormation or SAM template.
-func loadTemplate(src *source, doc *yaml.Node) (*Workspace, error) {
+func loadTemplate(ctx context.Context, src *source, doc *yaml.Node) (*Workspace, error) {
 	root := doc.Content[0]
-	l := &loader{src: src, root: root, derived: map[string]string{}, nodes: map[string]*yaml.Node{}}
+	l := &loader{ctx: ctx, src: src, root: root, derived: map[string]string{}, nodes: map[string]*yaml.Node{}}
 	if err := l.index(); err != nil {
 		return nil, err
 	}
@@ -159,6 +161,7 @@ func locateIn(src *source, nodes map[string]*yaml.Node, path string, line, col i
 // index reads Parameters, Conditions, Mappings and Resources.
 func (l *loader) index() error {
 	l.e = &evaluator{
+		ctx:        l.ctx,
 		src:        l.src,
 		params:     map[string]*yaml.Node{},
 		resources:  map[string]*resource{},
@@ -215,84 +218,124 @@ func (l *loader) index() error {
 	return nil
 }
 
-// build makes the model from the indexed resources.
+// build makes the model from the indexed resources, in four steps: pick
+// the template's ApiGatewayV2 resources, choose the WebSocket API among
+// them, keep the resources that belong to it, and read those into the model.
 func (l *loader) build() (*model.API, error) {
-	var mine []*resource // this API's resources, in file order
-	var apis []*resource
-	for _, r := range l.res {
-		if !strings.HasPrefix(r.typ, typePrefix) {
-			if r.typ == "AWS::Serverless::WebSocketApi" {
-				l.warn(r.key, "AWS::Serverless::WebSocketApi is not supported; describe the API with AWS::ApiGatewayV2 resources")
-			}
-			continue
-		}
-		if r.node.Kind != yaml.MappingNode {
-			return nil, l.src.errAt(r.key, fmt.Sprintf("resource %q must be a mapping", r.id))
-		}
-		k, ok := typeKind[r.typ]
-		if !ok {
-			if why, known := ignoredTypes[r.typ]; known {
-				if why != "" {
-					l.warn(r.key, fmt.Sprintf("%s %s is kept but not emulated: %s", r.typ, r.id, why))
-				}
-				continue
-			}
-			return nil, l.src.errAt(mapGet(r.node, "Type"), fmt.Sprintf("unsupported resource type %s", r.typ))
-		}
-		if !isLogicalID(r.id) {
-			return nil, l.src.errAt(r.key, fmt.Sprintf("logical ID %q must be letters and digits only", r.id))
-		}
-		if r.props != nil && r.props.Kind != yaml.MappingNode {
-			return nil, l.src.errAt(r.props, fmt.Sprintf("the Properties of %s must be a mapping", r.id))
-		}
-		if c := mapGet(r.node, "Condition"); c != nil {
-			if c.Kind != yaml.ScalarNode {
-				return nil, l.src.errAt(c, "a resource's Condition must be a condition name")
-			}
-			ok, err := l.e.condition(c.Value, c, 0)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue // CloudFormation would not create it
-			}
-		}
-		if k == kindAPI {
-			apis = append(apis, r)
-			continue
-		}
-		mine = append(mine, r)
+	apis, others, err := l.apiGatewayResources()
+	if err != nil {
+		return nil, err
 	}
 	apiRes, err := l.pickAPI(apis)
 	if err != nil {
 		return nil, err
 	}
+	api, err := l.api(apiRes)
+	if err != nil {
+		return nil, err
+	}
+	own, err := l.belongingTo(api, others)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.readElements(api, own); err != nil {
+		return nil, err
+	}
+	return api, nil
+}
+
+// apiGatewayResources returns, in file order, the template's
+// ApiGatewayV2::Api resources and its other ApiGatewayV2 resources the model
+// describes, leaving out those whose Condition is false.
+func (l *loader) apiGatewayResources() (apis, others []*resource, err error) {
+	for _, r := range l.res {
+		k, use, err := l.classify(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case !use:
+		case k == kindAPI:
+			apis = append(apis, r)
+		default:
+			others = append(others, r)
+		}
+	}
+	return apis, others, nil
+}
+
+// classify returns r's kind and whether the model uses it: a resource of
+// another service, a kept-but-ignored ApiGatewayV2 type or one whose
+// Condition is false is not used; a malformed ApiGatewayV2 resource is an
+// error.
+func (l *loader) classify(r *resource) (kind, bool, error) {
+	if !strings.HasPrefix(r.typ, typePrefix) {
+		if r.typ == "AWS::Serverless::WebSocketApi" {
+			l.warn(r.key, "AWS::Serverless::WebSocketApi is not supported; describe the API with AWS::ApiGatewayV2 resources")
+		}
+		return 0, false, nil
+	}
+	if r.node.Kind != yaml.MappingNode {
+		return 0, false, l.src.errAt(r.key, fmt.Sprintf("resource %q must be a mapping", r.id))
+	}
+	k, ok := typeKind[r.typ]
+	if !ok {
+		if why, known := ignoredTypes[r.typ]; known {
+			if why != "" {
+				l.warn(r.key, fmt.Sprintf("%s %s is kept but not emulated: %s", r.typ, r.id, why))
+			}
+			return 0, false, nil
+		}
+		return 0, false, l.src.errAt(mapGet(r.node, "Type"), fmt.Sprintf("unsupported resource type %s", r.typ))
+	}
+	if !isLogicalID(r.id) {
+		return 0, false, l.src.errAt(r.key, fmt.Sprintf("logical ID %q must be letters and digits only", r.id))
+	}
+	if r.props != nil && r.props.Kind != yaml.MappingNode {
+		return 0, false, l.src.errAt(r.props, fmt.Sprintf("the Properties of %s must be a mapping", r.id))
+	}
+	c := mapGet(r.node, "Condition")
+	if c == nil {
+		return k, true, nil
+	}
+	if c.Kind != yaml.ScalarNode {
+		return 0, false, l.src.errAt(c, "a resource's Condition must be a condition name")
+	}
+	created, err := l.e.condition(c.Value, c, 0)
+	if err != nil {
+		return 0, false, err
+	}
+	return k, created, nil // CloudFormation would not create it when false
+}
+
+// api reads the API resource itself.
+func (l *loader) api(r *resource) (*model.API, error) {
 	api := &model.API{
-		ID:           apiRes.id,
+		ID:           r.id,
 		Routes:       []model.Route{},
 		Integrations: []model.Integration{},
 		Authorizers:  []model.Authorizer{},
 	}
-	p := l.props(apiRes)
-	if api.Name, err = p.str("Name"); err != nil {
-		return nil, err
-	}
-	if api.Description, err = p.str("Description"); err != nil {
-		return nil, err
-	}
-	if api.RouteSelectionExpression, err = p.str("RouteSelectionExpression"); err != nil {
-		return nil, err
-	}
-	if api.APIKeySelectionExpression, err = p.str("ApiKeySelectionExpression"); err != nil {
+	p := l.props(r)
+	if err := p.strs(
+		strField{"Name", &api.Name},
+		strField{"Description", &api.Description},
+		strField{"RouteSelectionExpression", &api.RouteSelectionExpression},
+		strField{"ApiKeySelectionExpression", &api.APIKeySelectionExpression},
+	); err != nil {
 		return nil, err
 	}
 	l.remember(pathKey(kindAPI, api.ID, "RouteSelectionExpression"), p.node("RouteSelectionExpression"))
 	l.remember(pathKey(kindAPI, api.ID, "ApiKeySelectionExpression"), p.node("ApiKeySelectionExpression"))
-	l.remember(pathKey(kindAPI, api.ID, ""), apiRes.key)
+	l.remember(pathKey(kindAPI, api.ID, ""), r.key)
+	return api, nil
+}
 
-	// Keep only the resources whose ApiId is this API.
+// belongingTo returns the resources whose ApiId is api's; the others are
+// kept in the file with a warning.
+func (l *loader) belongingTo(api *model.API, rs []*resource) ([]*resource, error) {
 	var own []*resource
-	for _, r := range mine {
+	for _, r := range rs {
 		p := l.props(r)
 		id, err := p.str("ApiId")
 		if err != nil {
@@ -307,44 +350,29 @@ func (l *loader) build() (*model.API, error) {
 		}
 		own = append(own, r)
 	}
+	return own, nil
+}
 
-	// Integrations and authorizers first: routes refer to them.
-	for _, r := range own {
-		var err error
-		switch typeKind[r.typ] {
-		case kindIntegration:
-			err = l.integration(api, r)
-		case kindAuthorizer:
-			err = l.authorizer(api, r)
-		case kindStage:
-			err = l.stage(api, r)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
+// readElements reads the API's resources into the model: integrations,
+// authorizers and the stage first (routes refer to them), then routes, then
+// the responses that refer to routes and integrations.
+func (l *loader) readElements(api *model.API, own []*resource) error {
 	routeLine := map[string]int{}
-	for _, r := range own {
-		if typeKind[r.typ] != kindRoute {
-			continue
-		}
-		if err := l.route(api, r, routeLine); err != nil {
-			return nil, err
+	passes := []map[kind]func(*model.API, *resource) error{
+		{kindIntegration: l.integration, kindAuthorizer: l.authorizer, kindStage: l.stage},
+		{kindRoute: func(api *model.API, r *resource) error { return l.route(api, r, routeLine) }},
+		{kindRouteResponse: l.routeResponse, kindIntegrationResponse: l.integrationResponse},
+	}
+	for _, pass := range passes {
+		for _, r := range own {
+			if read := pass[typeKind[r.typ]]; read != nil {
+				if err := read(api, r); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	for _, r := range own {
-		var err error
-		switch typeKind[r.typ] {
-		case kindRouteResponse:
-			err = l.routeResponse(api, r)
-		case kindIntegrationResponse:
-			err = l.integrationResponse(api, r)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return api, nil
+	return nil
 }
 
 // pickAPI chooses the WebSocket API among the template's ApiGatewayV2::Api resources.
@@ -409,20 +437,14 @@ func (l *loader) stage(api *model.API, r *resource) error {
 	}
 	p := l.props(r)
 	st := model.Stage{ID: r.id}
-	var err error
-	if st.Name, err = p.str("StageName"); err != nil {
+	if err := p.strs(strField{"StageName", &st.Name}, strField{"Description", &st.Description}, strField{"DeploymentId", &st.DeploymentID}); err != nil {
 		return err
 	}
 	if st.Name == "" {
 		return l.src.errAt(r.key, fmt.Sprintf("stage %s has no StageName", r.id))
 	}
-	if st.Description, err = p.str("Description"); err != nil {
-		return err
-	}
+	var err error
 	if st.Variables, err = p.strMap("StageVariables"); err != nil {
-		return err
-	}
-	if st.DeploymentID, err = p.str("DeploymentId"); err != nil {
 		return err
 	}
 	api.Stage = st
@@ -451,23 +473,17 @@ func (l *loader) integration(api *model.API, r *resource) error {
 		in.FunctionName = l.e.funcRefs[0]
 		l.derived[r.id] = in.FunctionName
 	}
-	fields := []struct {
-		dst  *string
-		name string
-	}{
-		{&in.Description, "Description"},
-		{&in.Method, "IntegrationMethod"},
-		{&in.TemplateSelectionExpression, "TemplateSelectionExpression"},
-		{&in.PassthroughBehavior, "PassthroughBehavior"},
-		{&in.ContentHandlingStrategy, "ContentHandlingStrategy"},
-		{&in.ConnectionType, "ConnectionType"},
-		{&in.PayloadFormatVersion, "PayloadFormatVersion"},
-		{&in.CredentialsArn, "CredentialsArn"},
-	}
-	for _, f := range fields {
-		if *f.dst, err = p.str(f.name); err != nil {
-			return err
-		}
+	if err := p.strs(
+		strField{"Description", &in.Description},
+		strField{"IntegrationMethod", &in.Method},
+		strField{"TemplateSelectionExpression", &in.TemplateSelectionExpression},
+		strField{"PassthroughBehavior", &in.PassthroughBehavior},
+		strField{"ContentHandlingStrategy", &in.ContentHandlingStrategy},
+		strField{"ConnectionType", &in.ConnectionType},
+		strField{"PayloadFormatVersion", &in.PayloadFormatVersion},
+		strField{"CredentialsArn", &in.CredentialsArn},
+	); err != nil {
+		return err
 	}
 	if in.RequestTemplates, err = p.strMap("RequestTemplates"); err != nil {
 		return err
@@ -502,17 +518,11 @@ func (l *loader) rememberMap(prefix string, m *yaml.Node) {
 func (l *loader) authorizer(api *model.API, r *resource) error {
 	p := l.props(r)
 	au := model.Authorizer{ID: r.id}
-	var err error
-	if au.Name, err = p.str("Name"); err != nil {
-		return err
-	}
-	if au.Type, err = p.str("AuthorizerType"); err != nil {
-		return err
-	}
 	l.e.funcRefs = nil
-	if au.URI, err = p.str("AuthorizerUri"); err != nil {
+	if err := p.strs(strField{"Name", &au.Name}, strField{"AuthorizerType", &au.Type}, strField{"AuthorizerUri", &au.URI}); err != nil {
 		return err
 	}
+	var err error
 	if len(l.e.funcRefs) > 0 {
 		au.FunctionName = l.e.funcRefs[0]
 		l.derived[r.id] = au.FunctionName
@@ -559,22 +569,18 @@ func (l *loader) route(api *model.API, r *resource, seen map[string]int) error {
 		}
 		rt.IntegrationID = id
 	}
-	if rt.AuthorizationType, err = p.str("AuthorizationType"); err != nil {
-		return err
-	}
-	if rt.AuthorizerID, err = p.str("AuthorizerId"); err != nil {
+	if err := p.strs(
+		strField{"AuthorizationType", &rt.AuthorizationType},
+		strField{"AuthorizerId", &rt.AuthorizerID},
+		strField{"RouteResponseSelectionExpression", &rt.RouteResponseSelectionExpression},
+		strField{"OperationName", &rt.OperationName},
+	); err != nil {
 		return err
 	}
 	if rt.AuthorizerID != "" && api.Authorizer(rt.AuthorizerID) == nil {
 		return l.src.errAt(p.node("AuthorizerId"), fmt.Sprintf("route %s: authorizer %q does not exist", r.id, rt.AuthorizerID))
 	}
 	if rt.APIKeyRequired, err = p.boolean("ApiKeyRequired"); err != nil {
-		return err
-	}
-	if rt.RouteResponseSelectionExpression, err = p.str("RouteResponseSelectionExpression"); err != nil {
-		return err
-	}
-	if rt.OperationName, err = p.str("OperationName"); err != nil {
 		return err
 	}
 	if rt.RequestParameters, err = p.routeParams("RequestParameters"); err != nil {
@@ -644,13 +650,10 @@ func (l *loader) integrationResponse(api *model.API, r *resource) error {
 	if ir.Key == "" {
 		return l.src.errAt(r.key, fmt.Sprintf("integration response %s has no IntegrationResponseKey", r.id))
 	}
+	if err := p.strs(strField{"TemplateSelectionExpression", &ir.TemplateSelectionExpression}, strField{"ContentHandlingStrategy", &ir.ContentHandlingStrategy}); err != nil {
+		return err
+	}
 	if ir.ResponseTemplates, err = p.strMap("ResponseTemplates"); err != nil {
-		return err
-	}
-	if ir.TemplateSelectionExpression, err = p.str("TemplateSelectionExpression"); err != nil {
-		return err
-	}
-	if ir.ContentHandlingStrategy, err = p.str("ContentHandlingStrategy"); err != nil {
 		return err
 	}
 	if ir.ResponseParameters, err = p.strMap("ResponseParameters"); err != nil {
@@ -682,6 +685,25 @@ func (p props) value(key string) (any, *yaml.Node, error) {
 	}
 	v, err := p.l.e.eval(n)
 	return v, n, err
+}
+
+// strField names a string property and where its value goes.
+type strField struct {
+	key string
+	dst *string
+}
+
+// strs reads string properties into their destinations, stopping at the
+// first error.
+func (p props) strs(fields ...strField) error {
+	for _, f := range fields {
+		v, err := p.str(f.key)
+		if err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	return nil
 }
 
 func (p props) str(key string) (string, error) {

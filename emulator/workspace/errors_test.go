@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // errorBase is a valid template; each error case replaces one piece of it.
@@ -158,7 +160,7 @@ func TestLoadErrors(t *testing.T) {
 		{"duplicate route key", "  RouteResponse:\n", "  Route2:\n    Type: AWS::ApiGatewayV2::Route\n    Properties: {ApiId: !Ref Api, RouteKey: $default}\n  RouteResponse:\n",
 			`api.yaml:28:45: duplicate route key "$default" (also used by the route at line 20)`},
 		{"duplicate resource", "  RouteResponse:\n", "  Route:\n    Type: AWS::SNS::Topic\n  RouteResponse:\n",
-			`api.yaml:26:3: duplicate resource "Route" (first defined at line 20)`},
+			`api.yaml:26:3: duplicate key "Route" (first at line 20, column 3)`},
 		{"no RouteSelectionExpression", "      RouteSelectionExpression: $request.body.action\n", "",
 			`api.yaml:7:3: API Api has no RouteSelectionExpression`},
 		{"route response for a missing route", "RouteId: !Ref Route", "RouteId: Nope",
@@ -276,6 +278,24 @@ Resources:
     Type: AWS::ApiGatewayV2::Api
     Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action, Name: !Join ["", *f]}
 `, "api.yaml:10:97: template too complex to evaluate"},
+		// Hostile or broken bytes (issue 9 item 10): each names its line and column.
+		{"JSON syntax error", "{\n  \"Resources\": {\n    \"Api\": {\"Type\": \"AWS::ApiGatewayV2::Api\" \"Properties\": {}}\n  }\n}\n",
+			"api.yaml:3:46: invalid JSON: invalid character '\"' after object key:value pair"},
+		{"JSON with a byte order mark", "\ufeff{\"Resources\": {\"a\": 1 \"b\": 2}}\n",
+			"api.yaml:1:23: invalid JSON: invalid character '\"' after object key:value pair"},
+		{"JSON with text after it", "{\"Resources\": {}}\n}\n",
+			"api.yaml:2:1: invalid JSON: invalid character '}' after top-level value"},
+		{"invalid UTF-8", "Resources:\n  Api: caf\xe9\n", "api.yaml:2:11: invalid UTF-8 (byte 0xE9): workspace files are UTF-8 text"},
+		{"NUL byte", "Resources:\n  Api:\n    Type: x\x00y\n", "api.yaml:3:12: NUL byte (U+0000): workspace files are text"},
+		{"control character", "Resources:\n  \x1b[31mApi: x\n", "api.yaml:2:3: control character U+001B is not allowed in YAML"},
+		{"duplicate YAML key", "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action, ProtocolType: HTTP}\n",
+			`api.yaml:4:91: duplicate key "ProtocolType" (first at line 4, column 18)`},
+		{"duplicate JSON key", `{"Resources": {"Api": {"Type": "AWS::ApiGatewayV2::Api", "Type": "AWS::SNS::Topic"}}}`,
+			`api.yaml:1:58: duplicate key "Type" (first at line 1, column 24)`},
+		{"second YAML document", "Resources:\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}\n---\nResources: {}\n",
+			"api.yaml:5:1: a second YAML document: a workspace file holds one template"},
+		{"too large", "Resources: {}\n#" + strings.Repeat("x", MaxFileSize) + "\n",
+			"api.yaml: the file is 4194320 bytes (4.0 MiB); workspace files are limited to 4 MiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,6 +311,33 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want a not-exist error", err)
+	}
+}
+
+// TestLoadSizeCap checks that Load refuses a file over MaxFileSize from its
+// size, and stops reading one whose size it cannot know at the cap.
+func TestLoadSizeCap(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(30 << 20); err != nil { // sparse: nothing is written
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Load(big)
+	if want := big + ": the file is 31457280 bytes (30.0 MiB); workspace files are limited to 4 MiB"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	// /dev/zero has no size and never ends: without the cap, Load would
+	// read until memory runs out.
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err = Load("/dev/zero")
+	if want := "/dev/zero: the file is 4194305 bytes (4.0 MiB); workspace files are limited to 4 MiB"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
 	}
 }
 
@@ -344,5 +391,25 @@ func TestErrorText(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTextCheckMatchesYAML: the text check refuses exactly the characters
+// yaml.v3's reader refuses (so it only adds a position, never refuses a file
+// that loaded before).
+func TestTextCheckMatchesYAML(t *testing.T) {
+	var runes []rune
+	for r := rune(0); r < 0x200; r++ {
+		runes = append(runes, r)
+	}
+	runes = append(runes, 0x2028, 0xD7FF, 0xE000, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF)
+	for _, r := range runes {
+		src := "a: x" + string(r) + "y\n"
+		var n yaml.Node
+		yerr := yaml.Unmarshal([]byte(src), &n)
+		refused := yerr != nil && yerr.Error() == "yaml: control characters are not allowed"
+		if err := checkText("f", []byte(src)); (err != nil) != refused {
+			t.Errorf("U+%04X: text check %v, yaml.v3 %v", r, err, yerr)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ const (
 // Values are string, []any, map[string]any, or nil for "absent"
 // (AWS::NoValue, null).
 type evaluator struct {
+	ctx        context.Context // a cancelled load stops at its next check
 	src        *source
 	params     map[string]*yaml.Node // name → the parameter's definition
 	resources  map[string]*resource
@@ -96,6 +98,21 @@ func intrinsicName(n *yaml.Node) (name string, arg *yaml.Node) {
 // at the value being evaluated rather than wherever the budget ran out.
 var errTooComplex = errors.New("template too complex to evaluate")
 
+// step counts one step of evaluation against maxEvalSteps, and every 1024
+// steps checks whether the load was cancelled.
+func (e *evaluator) step() error {
+	e.steps++
+	if e.steps > maxEvalSteps {
+		return errTooComplex
+	}
+	if e.steps%1024 == 0 && e.ctx != nil {
+		if err := e.ctx.Err(); err != nil {
+			return fmt.Errorf("load %s: %w", e.src.name, err)
+		}
+	}
+	return nil
+}
+
 // eval resolves n.
 func (e *evaluator) eval(n *yaml.Node) (any, error) {
 	v, err := e.evalDepth(n, 0)
@@ -106,9 +123,8 @@ func (e *evaluator) eval(n *yaml.Node) (any, error) {
 }
 
 func (e *evaluator) evalDepth(n *yaml.Node, depth int) (any, error) {
-	e.steps++
-	if e.steps > maxEvalSteps {
-		return nil, errTooComplex
+	if err := e.step(); err != nil {
+		return nil, err
 	}
 	if depth > maxEvalDepth {
 		return nil, e.src.errAt(n, "nested too deeply")
@@ -233,91 +249,13 @@ func (e *evaluator) call(name string, n, arg *yaml.Node, depth int) (any, error)
 	case "Sub":
 		return e.subCall(n, arg, depth)
 	case "Join":
-		a, err := e.args(name, arg, 2, 2)
-		if err != nil {
-			return nil, err
-		}
-		delim, err := e.evalString(a[0], depth, "the Fn::Join delimiter")
-		if err != nil {
-			return nil, err
-		}
-		list, err := e.evalList(a[1], depth, "the Fn::Join values")
-		if err != nil {
-			return nil, err
-		}
-		parts := make([]string, len(list))
-		size := 0
-		for i, v := range list {
-			s, ok := v.(string)
-			if !ok {
-				return nil, e.src.errAt(a[1], "Fn::Join can only join strings, not "+describe(v))
-			}
-			parts[i] = s
-			size += len(s) + len(delim)
-		}
-		if size > maxEvalString {
-			return nil, e.src.errAt(n, "Fn::Join result too long")
-		}
-		return strings.Join(parts, delim), nil
+		return e.joinCall(n, arg, depth)
 	case "Select":
-		a, err := e.args(name, arg, 2, 2)
-		if err != nil {
-			return nil, err
-		}
-		idx, err := e.evalString(a[0], depth, "the Fn::Select index")
-		if err != nil {
-			return nil, err
-		}
-		i, err := strconv.Atoi(idx)
-		if err != nil || i < 0 {
-			return nil, e.src.errAt(a[0], fmt.Sprintf("Fn::Select index %q is not a number", idx))
-		}
-		list, err := e.evalList(a[1], depth, "the Fn::Select list")
-		if err != nil {
-			return nil, err
-		}
-		if i >= len(list) {
-			return nil, e.src.errAt(a[0], fmt.Sprintf("Fn::Select index %d is out of range (the list has %d values)", i, len(list)))
-		}
-		return list[i], nil
+		return e.selectCall(arg, depth)
 	case "Split":
-		a, err := e.args(name, arg, 2, 2)
-		if err != nil {
-			return nil, err
-		}
-		delim, err := e.evalString(a[0], depth, "the Fn::Split delimiter")
-		if err != nil {
-			return nil, err
-		}
-		if delim == "" {
-			return nil, e.src.errAt(a[0], "the Fn::Split delimiter is empty")
-		}
-		s, err := e.evalString(a[1], depth, "the Fn::Split source")
-		if err != nil {
-			return nil, err
-		}
-		parts := strings.Split(s, delim)
-		list := make([]any, len(parts))
-		for i, p := range parts {
-			list[i] = p
-		}
-		return list, nil
+		return e.splitCall(arg, depth)
 	case "If":
-		a, err := e.args(name, arg, 3, 3)
-		if err != nil {
-			return nil, err
-		}
-		if a[0].Kind != yaml.ScalarNode {
-			return nil, e.src.errAt(a[0], "Fn::If needs a condition name")
-		}
-		ok, err := e.condition(a[0].Value, a[0], depth)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return e.evalDepth(a[1], depth)
-		}
-		return e.evalDepth(a[2], depth)
+		return e.ifCall(arg, depth)
 	case "FindInMap":
 		return e.findInMap(n, arg, depth)
 	case "Base64":
@@ -334,6 +272,104 @@ func (e *evaluator) call(name string, n, arg *yaml.Node, depth int) (any, error)
 		return nil, e.src.errAt(n, "Fn::ImportValue is not supported: the workbench cannot read another stack's exports")
 	}
 	return nil, e.src.errAt(n, "unsupported intrinsic function "+fnName(n, name))
+}
+
+// joinCall is Fn::Join [delimiter, [values]]: strings only.
+func (e *evaluator) joinCall(n, arg *yaml.Node, depth int) (any, error) {
+	a, err := e.args("Join", arg, 2, 2)
+	if err != nil {
+		return nil, err
+	}
+	delim, err := e.evalString(a[0], depth, "the Fn::Join delimiter")
+	if err != nil {
+		return nil, err
+	}
+	list, err := e.evalList(a[1], depth, "the Fn::Join values")
+	if err != nil {
+		return nil, err
+	}
+	parts := make([]string, len(list))
+	size := 0
+	for i, v := range list {
+		s, ok := v.(string)
+		if !ok {
+			return nil, e.src.errAt(a[1], "Fn::Join can only join strings, not "+describe(v))
+		}
+		parts[i] = s
+		size += len(s) + len(delim)
+	}
+	if size > maxEvalString {
+		return nil, e.src.errAt(n, "Fn::Join result too long")
+	}
+	return strings.Join(parts, delim), nil
+}
+
+// selectCall is Fn::Select [index, [values]].
+func (e *evaluator) selectCall(arg *yaml.Node, depth int) (any, error) {
+	a, err := e.args("Select", arg, 2, 2)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := e.evalString(a[0], depth, "the Fn::Select index")
+	if err != nil {
+		return nil, err
+	}
+	i, err := strconv.Atoi(idx)
+	if err != nil || i < 0 {
+		return nil, e.src.errAt(a[0], fmt.Sprintf("Fn::Select index %q is not a number", idx))
+	}
+	list, err := e.evalList(a[1], depth, "the Fn::Select list")
+	if err != nil {
+		return nil, err
+	}
+	if i >= len(list) {
+		return nil, e.src.errAt(a[0], fmt.Sprintf("Fn::Select index %d is out of range (the list has %d values)", i, len(list)))
+	}
+	return list[i], nil
+}
+
+// splitCall is Fn::Split [delimiter, source].
+func (e *evaluator) splitCall(arg *yaml.Node, depth int) (any, error) {
+	a, err := e.args("Split", arg, 2, 2)
+	if err != nil {
+		return nil, err
+	}
+	delim, err := e.evalString(a[0], depth, "the Fn::Split delimiter")
+	if err != nil {
+		return nil, err
+	}
+	if delim == "" {
+		return nil, e.src.errAt(a[0], "the Fn::Split delimiter is empty")
+	}
+	s, err := e.evalString(a[1], depth, "the Fn::Split source")
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(s, delim)
+	list := make([]any, len(parts))
+	for i, p := range parts {
+		list[i] = p
+	}
+	return list, nil
+}
+
+// ifCall is Fn::If [condition, then, else].
+func (e *evaluator) ifCall(arg *yaml.Node, depth int) (any, error) {
+	a, err := e.args("If", arg, 3, 3)
+	if err != nil {
+		return nil, err
+	}
+	if a[0].Kind != yaml.ScalarNode {
+		return nil, e.src.errAt(a[0], "Fn::If needs a condition name")
+	}
+	ok, err := e.condition(a[0].Value, a[0], depth)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return e.evalDepth(a[1], depth)
+	}
+	return e.evalDepth(a[2], depth)
 }
 
 func fnName(n *yaml.Node, name string) string {
@@ -639,9 +675,8 @@ func (e *evaluator) condition(name string, at *yaml.Node, depth int) (bool, erro
 
 // condExpr evaluates a condition function (Fn::Equals, Fn::And, ...).
 func (e *evaluator) condExpr(n *yaml.Node, depth int) (bool, error) {
-	e.steps++
-	if e.steps > maxEvalSteps {
-		return false, errTooComplex
+	if err := e.step(); err != nil {
+		return false, err
 	}
 	if depth > maxEvalDepth {
 		return false, e.src.errAt(n, "nested too deeply")

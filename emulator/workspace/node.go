@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,6 +26,11 @@ func (s *source) errAt(n *yaml.Node, msg string) *Error {
 		return &Error{File: s.name, Msg: msg}
 	}
 	return &Error{File: s.name, Line: n.Line, Col: n.Column, Msg: msg}
+}
+
+// pos returns "file:line:col" for n.
+func (s *source) pos(n *yaml.Node) string {
+	return s.name + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
 }
 
 // line returns the 1-based line l, or "".

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,7 @@ const (
 // slsImporter builds a model from a serverless.yml the way the Framework
 // compiles its websocket events into ApiGatewayV2 resources.
 type slsImporter struct {
+	ctx      context.Context
 	src      *source
 	root     *yaml.Node
 	service  string
@@ -32,10 +34,17 @@ type slsImporter struct {
 	warnings []string
 	nodes    map[string]*yaml.Node
 	ids      map[string]bool
+	vars     *slsVars
 }
 
-func loadServerless(src *source, root *yaml.Node) (*Workspace, error) {
-	s := &slsImporter{src: src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+func newSLSImporter(ctx context.Context, src *source, root *yaml.Node) *slsImporter {
+	s := &slsImporter{ctx: ctx, src: src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+	s.vars = newSLSVars(s)
+	return s
+}
+
+func loadServerless(ctx context.Context, src *source, root *yaml.Node) (*Workspace, error) {
+	s := newSLSImporter(ctx, src, root)
 	api, err := s.build()
 	if err != nil {
 		return nil, err
@@ -81,7 +90,7 @@ func (s *slsImporter) str(n *yaml.Node, what string) (string, error) {
 	if n.ShortTag() == "!!null" {
 		return "", nil
 	}
-	return s.vars(n.Value, 0), nil
+	return s.vars.resolve(n)
 }
 
 func (s *slsImporter) build() (*model.API, error) {
@@ -112,6 +121,7 @@ func (s *slsImporter) build() (*model.API, error) {
 	} else if r != "" {
 		s.region = r
 	}
+	s.vars.reset()
 	gw := mapGet(provider, "apiGateway")
 	if gw != nil && gw.Kind != yaml.MappingNode {
 		gw = nil
@@ -163,7 +173,7 @@ func (s *slsImporter) build() (*model.API, error) {
 	if fns != nil && fns.Kind != yaml.MappingNode {
 		return nil, s.src.errAt(fns, "serverless.yml: functions must be a mapping")
 	}
-	routeAt := map[string]int{}
+	routeAt := map[string]routeDecl{}
 	for i := 0; fns != nil && i+1 < len(fns.Content); i += 2 {
 		if err := s.function(api, fns.Content[i], fns.Content[i+1], routeAt); err != nil {
 			return nil, err
@@ -180,7 +190,7 @@ func (s *slsImporter) build() (*model.API, error) {
 }
 
 // function imports one function's websocket events.
-func (s *slsImporter) function(api *model.API, key, def *yaml.Node, routeAt map[string]int) error {
+func (s *slsImporter) function(api *model.API, key, def *yaml.Node, routeAt map[string]routeDecl) error {
 	name := key.Value
 	if def.Kind == yaml.AliasNode && def.Alias != nil {
 		def = def.Alias
@@ -235,9 +245,17 @@ func (s *slsImporter) invokeURI(functionArn string) string {
 	return "arn:aws:apigateway:" + s.region + ":lambda:path/2015-03-31/functions/" + functionArn + "/invocations"
 }
 
+// routeDecl is where a route was declared: its index in api.Routes, the
+// function and the node of its route key.
+type routeDecl struct {
+	index int
+	fn    string
+	at    *yaml.Node
+}
+
 // route imports one websocket event: "websocket: $default" or
 // "websocket: {route, routeResponseSelectionExpression, authorizer}".
-func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, routeAt map[string]int) error {
+func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, routeAt map[string]routeDecl) error {
 	if ws.Kind == yaml.AliasNode && ws.Alias != nil {
 		ws = ws.Alias
 	}
@@ -259,34 +277,84 @@ func (s *slsImporter) route(api *model.API, fn, integID string, ws *yaml.Node, r
 	if rt.Key == "" {
 		return s.src.errAt(ws, fmt.Sprintf("function %s: websocket event has no route", fn))
 	}
-	if line, dup := routeAt[rt.Key]; dup {
-		return s.src.errAt(routeNode, fmt.Sprintf("function %s: route %q is already defined at line %d", fn, rt.Key, line))
+	// The Framework names the Route resource after the route key and
+	// merges resources of the same name: see mergeRoute.
+	logicalID := slsRouteName(rt.Key) + "WebsocketsRoute"
+	prev, dup := routeAt[logicalID]
+	if !dup {
+		rt.ID = s.uniqueID(logicalID)
+	} else {
+		rt.ID = api.Routes[prev.index].ID
 	}
-	routeAt[rt.Key] = routeNode.Line
-	rt.ID = s.uniqueID(slsRouteName(rt.Key) + "WebsocketsRoute")
 	if ws.Kind == yaml.MappingNode {
-		rrse := mapGet(ws, "routeResponseSelectionExpression")
-		if rt.RouteResponseSelectionExpression, err = s.str(rrse, "routeResponseSelectionExpression"); err != nil {
+		if err := s.routeOptions(api, fn, &rt, ws); err != nil {
 			return err
 		}
-		if rt.RouteResponseSelectionExpression != "" {
-			s.nodes[pathKey(kindRoute, rt.ID, "RouteResponseSelectionExpression")] = rrse
-			rt.RouteResponse = &model.RouteResponse{ID: s.uniqueID(rt.ID + "Response"), Key: model.RouteDefault}
-		}
-		if a := mapGet(ws, "authorizer"); a != nil {
-			if rt.Key != model.RouteConnect {
-				s.warn(a, fmt.Sprintf("function %s: only the $connect route can have an authorizer; ignored on %s", fn, rt.Key))
-			} else {
-				id, err := s.authorizer(api, a)
-				if err != nil {
-					return err
-				}
-				rt.AuthorizationType, rt.AuthorizerID = "CUSTOM", id
-			}
+		if req := mapGet(ws, "request"); req != nil {
+			s.warn(req, fmt.Sprintf("function %s: request schemas (AWS::ApiGatewayV2::Model) are not validated by the workbench", fn))
 		}
 	}
+	if dup {
+		s.mergeRoute(api, prev, fn, routeNode, rt)
+		return nil
+	}
+	if rt.RouteResponse != nil {
+		rt.RouteResponse.ID = s.uniqueID(rt.ID + "Response")
+	}
+	routeAt[logicalID] = routeDecl{index: len(api.Routes), fn: fn, at: routeNode}
 	api.Routes = append(api.Routes, rt)
 	return nil
+}
+
+// routeOptions reads an event mapping's routeResponseSelectionExpression and
+// authorizer into rt.
+func (s *slsImporter) routeOptions(api *model.API, fn string, rt *model.Route, ws *yaml.Node) error {
+	rrse := mapGet(ws, "routeResponseSelectionExpression")
+	var err error
+	if rt.RouteResponseSelectionExpression, err = s.str(rrse, "routeResponseSelectionExpression"); err != nil {
+		return err
+	}
+	if rt.RouteResponseSelectionExpression != "" {
+		s.nodes[pathKey(kindRoute, rt.ID, "RouteResponseSelectionExpression")] = rrse
+		rt.RouteResponse = &model.RouteResponse{Key: model.RouteDefault} // its ID comes with the route's place
+	}
+	a := mapGet(ws, "authorizer")
+	if a == nil {
+		return nil
+	}
+	if rt.Key != model.RouteConnect {
+		s.warn(a, fmt.Sprintf("function %s: only the $connect route can have an authorizer; ignored on %s", fn, rt.Key))
+		return nil
+	}
+	id, err := s.authorizer(api, a)
+	if err != nil {
+		return err
+	}
+	rt.AuthorizationType, rt.AuthorizerID = "CUSTOM", id
+	return nil
+}
+
+// mergeRoute folds a second declaration of a route (the same route key, or
+// one the Framework's naming turns into the same logical ID) into the
+// first, as the Framework's _.merge of the compiled resources does: the
+// later event's key, integration and authorization win; a route response
+// selection expression (and the route response) stays when the later event
+// has none. The warning names both places.
+func (s *slsImporter) mergeRoute(api *model.API, prev routeDecl, fn string, at *yaml.Node, rt model.Route) {
+	old := &api.Routes[prev.index]
+	s.warn(at, fmt.Sprintf("function %s: route %q is also declared by function %s at %s; the Framework merges the two and the last declaration wins: %s calls %s",
+		fn, rt.Key, prev.fn, s.src.pos(prev.at), rt.Key, fn))
+	old.Key = rt.Key
+	old.IntegrationID = rt.IntegrationID
+	// _.merge would keep an earlier AuthorizerId beside the later NONE; no
+	// authorizer runs on a NONE route, so the ID is dropped.
+	old.AuthorizationType, old.AuthorizerID = rt.AuthorizationType, rt.AuthorizerID
+	if rt.RouteResponseSelectionExpression != "" {
+		old.RouteResponseSelectionExpression = rt.RouteResponseSelectionExpression
+		if old.RouteResponse == nil {
+			old.RouteResponse = &model.RouteResponse{ID: s.uniqueID(old.ID + "Response"), Key: model.RouteDefault}
+		}
+	}
 }
 
 // authorizer imports an event's authorizer (a function name, an ARN, or
@@ -310,10 +378,20 @@ func (s *slsImporter) authorizer(api *model.API, a *yaml.Node) (string, error) {
 			name = v
 		}
 	case yaml.MappingNode:
-		if arn, err = s.str(mapGet(a, "arn"), "authorizer.arn"); err != nil {
+		if name, err = s.str(mapGet(a, "name"), "authorizer.name"); err != nil {
 			return "", err
 		}
-		if name, err = s.str(mapGet(a, "name"), "authorizer.name"); err != nil {
+		arnNode := mapGet(a, "arn")
+		if arnNode != nil && arnNode.Kind != yaml.ScalarNode && arnNode.Kind != yaml.AliasNode {
+			// An intrinsic function (Fn::GetAtt, Fn::ImportValue...): the
+			// Framework requires a name beside it, and so do we.
+			if name == "" {
+				return "", s.src.errAt(arnNode, `authorizer: an arn that is not a string needs a name (the Framework requires it too)`)
+			}
+			s.warn(arnNode, fmt.Sprintf("authorizer %s: its arn is not a string; the workbench calls the local function %s", name, name))
+			arnNode = nil
+		}
+		if arn, err = s.str(arnNode, "authorizer.arn"); err != nil {
 			return "", err
 		}
 		if ids := mapGet(a, "identitySource"); ids != nil {
@@ -402,154 +480,4 @@ func keepAlnum(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// vars resolves the Framework variables the workbench can know in s:
-// ${self:path}, ${sls:stage}, ${opt:...} and ${env:...} through their
-// fallbacks, ${aws:region} and ${aws:accountId}. What it cannot resolve stays
-// as written.
-func (s *slsImporter) vars(str string, depth int) string {
-	if depth > 10 || !strings.Contains(str, "${") {
-		return str
-	}
-	var b strings.Builder
-	rest := str
-	for {
-		i := strings.Index(rest, "${")
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		b.WriteString(rest[:i])
-		end := matchBrace(rest, i+2)
-		if end < 0 {
-			b.WriteString(rest[i:])
-			break
-		}
-		inner := rest[i+2 : end]
-		if v, ok := s.variable(inner, depth+1); ok {
-			b.WriteString(v)
-		} else {
-			b.WriteString(rest[i : end+1])
-		}
-		if b.Len() > maxEvalString {
-			return str
-		}
-		rest = rest[end+1:]
-	}
-	return b.String()
-}
-
-// matchBrace returns the index of the } closing a ${ whose body starts at from.
-func matchBrace(s string, from int) int {
-	depth := 1
-	for j := from; j < len(s); j++ {
-		switch {
-		case s[j] == '$' && j+1 < len(s) && s[j+1] == '{':
-			depth++
-			j++
-		case s[j] == '}':
-			depth--
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// variable resolves one variable body, "source[, fallback]".
-func (s *slsImporter) variable(body string, depth int) (string, bool) {
-	ref, fallback, hasFallback := splitTopComma(body)
-	ref = strings.TrimSpace(ref)
-	if v, ok := s.source(ref, depth); ok {
-		return v, true
-	}
-	if !hasFallback {
-		return "", false
-	}
-	fallback = strings.TrimSpace(fallback)
-	if len(fallback) >= 2 && (fallback[0] == '\'' || fallback[0] == '"') && fallback[len(fallback)-1] == fallback[0] {
-		return fallback[1 : len(fallback)-1], true
-	}
-	if strings.HasPrefix(fallback, "${") {
-		v := s.vars(fallback, depth)
-		return v, !strings.Contains(v, "${")
-	}
-	if v, ok := s.source(fallback, depth); ok {
-		return v, true
-	}
-	if fallback != "" && !strings.Contains(fallback, ":") {
-		return fallback, true // a bare literal like 10 or dev
-	}
-	return "", false
-}
-
-func splitTopComma(s string) (string, string, bool) {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-		case ',':
-			if depth == 0 {
-				return s[:i], s[i+1:], true
-			}
-		}
-	}
-	return s, "", false
-}
-
-// source resolves a variable source such as self:provider.stage.
-func (s *slsImporter) source(ref string, depth int) (string, bool) {
-	if strings.HasPrefix(ref, "${") {
-		v := s.vars(ref, depth)
-		return v, !strings.Contains(v, "${")
-	}
-	kind, path, ok := strings.Cut(ref, ":")
-	if !ok {
-		return "", false
-	}
-	switch kind {
-	case "self":
-		n := s.root
-		for _, part := range strings.Split(path, ".") {
-			if part == "" {
-				continue
-			}
-			if n.Kind == yaml.AliasNode && n.Alias != nil {
-				n = n.Alias
-			}
-			if n = mapGet(n, part); n == nil {
-				return "", false
-			}
-		}
-		if n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		if n.Kind != yaml.ScalarNode {
-			return "", false
-		}
-		if path == "provider.stage" && n.Value == "" {
-			return s.stage, true
-		}
-		v := s.vars(n.Value, depth)
-		return v, !strings.Contains(v, "${")
-	case "sls":
-		if path == "stage" && s.stage != "" {
-			return s.stage, true
-		}
-	case "aws":
-		switch path {
-		case "region":
-			if s.region != "" {
-				return s.region, true
-			}
-		case "accountId":
-			return pseudoAccountID, true
-		}
-	}
-	return "", false
 }

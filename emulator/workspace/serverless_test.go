@@ -166,8 +166,6 @@ func TestServerlessErrors(t *testing.T) {
 		{"no websocket events", "  hello:\n    handler: h.hello\n    events:\n      - http: GET /\n",
 			"serverless.yml:9:3: not a WebSocket API: no function has a websocket event"},
 		{"no functions", "", "serverless.yml:1:1: not a WebSocket API: no function has a websocket event"},
-		{"duplicate route", "  a:\n    handler: h.a\n    events:\n      - websocket: x\n  b:\n    handler: h.b\n    events:\n      - websocket:\n          route: x\n",
-			`serverless.yml:17:18: function b: route "x" is already defined at line 12`},
 		{"event without route", "  a:\n    handler: h.a\n    events:\n      - websocket:\n          routeResponseSelectionExpression: $default\n",
 			"serverless.yml:13:11: function a: websocket event has no route"},
 		{"events not a list", "  a:\n    handler: h.a\n    events: websocket\n",
@@ -198,4 +196,103 @@ func TestServerlessAuthorizerOnlyOnConnect(t *testing.T) {
 	if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "only the $connect route can have an authorizer") {
 		t.Errorf("warnings = %q", w.Warnings)
 	}
+}
+
+// TestServerlessDuplicateRoute imports a route declared by two functions as
+// the Framework compiles it: one Route resource, the last declaration's
+// integration, and the earlier route response kept (issue 10; the import
+// used to refuse the whole file).
+func TestServerlessDuplicateRoute(t *testing.T) {
+	w := mustLoad(t, "duplicate-route.serverless.yml")
+	var multi []model.Route
+	for _, r := range w.API.Routes {
+		if r.Key == "makeMultiCalls" {
+			multi = append(multi, r)
+		}
+	}
+	if len(multi) != 1 {
+		t.Fatalf("%d makeMultiCalls routes, want 1: %+v", len(multi), w.API.Routes)
+	}
+	r := multi[0]
+	if r.ID != "makeMultiCallsWebsocketsRoute" || r.IntegrationID != "MultiCall2WebsocketsIntegration" || r.RouteResponseSelectionExpression != "$default" || r.RouteResponse == nil {
+		t.Errorf("route = %+v (response %+v)", r, r.RouteResponse)
+	}
+	want := []string{`testdata/duplicate-route.serverless.yml:31:18: function multiCall2: route "makeMultiCalls" is also declared by function multiCall1 at testdata/duplicate-route.serverless.yml:25:18; the Framework merges the two and the last declaration wins: makeMultiCalls calls multiCall2`}
+	if !reflect.DeepEqual(w.Warnings, want) {
+		t.Errorf("warnings\n got: %q\nwant: %q", w.Warnings, want)
+	}
+	back, out := reload(t, w)
+	if d := diffAPI(back.API, w.API); d != "" {
+		t.Errorf("round trip: %s\n%s", d, out)
+	}
+}
+
+// TestServerlessRouteMerge pins the other cases of the Framework's merge by
+// logical ID.
+func TestServerlessRouteMerge(t *testing.T) {
+	tests := []struct {
+		name, functions string
+		check           func(t *testing.T, api *model.API)
+	}{
+		{"keys the naming makes equal", "  a:\n    events:\n      - websocket: send-msg\n  b:\n    events:\n      - websocket: sendDashmsg\n", func(t *testing.T, api *model.API) {
+			if len(api.Routes) != 1 || api.Routes[0].Key != "sendDashmsg" || api.Routes[0].ID != "sendDashmsgWebsocketsRoute" || api.Routes[0].IntegrationID != "BWebsocketsIntegration" {
+				t.Errorf("routes = %+v", api.Routes)
+			}
+		}},
+		{"the later $connect has no authorizer", "  a:\n    events:\n      - websocket:\n          route: $connect\n          authorizer: auth\n  b:\n    events:\n      - websocket: $connect\n  auth:\n    handler: h.auth\n", func(t *testing.T, api *model.API) {
+			if r := api.Route("$connect"); r.AuthorizationType != "NONE" || r.AuthorizerID != "" || r.IntegrationID != "BWebsocketsIntegration" {
+				t.Errorf("route = %+v", r)
+			}
+		}},
+		{"the later $connect has the authorizer", "  a:\n    events:\n      - websocket: $connect\n  b:\n    events:\n      - websocket:\n          route: $connect\n          authorizer: auth\n  auth:\n    handler: h.auth\n", func(t *testing.T, api *model.API) {
+			if r := api.Route("$connect"); r.AuthorizationType != "CUSTOM" || r.AuthorizerID != "AuthWebsocketsAuthorizer" {
+				t.Errorf("route = %+v", r)
+			}
+		}},
+		{"one function declares a route twice", "  a:\n    events:\n      - websocket: x\n      - websocket:\n          route: x\n          routeResponseSelectionExpression: $default\n", func(t *testing.T, api *model.API) {
+			if len(api.Routes) != 1 || api.Routes[0].RouteResponse == nil || api.Routes[0].RouteResponse.ID != "xWebsocketsRouteResponse" {
+				t.Errorf("routes = %+v", api.Routes)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := mustParse(t, "serverless.yml", slsDoc("", tt.functions))
+			if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "the last declaration wins") {
+				t.Errorf("warnings = %q", w.Warnings)
+			}
+			tt.check(t, w.API)
+			back, out := reload(t, w)
+			if d := diffAPI(back.API, w.API); d != "" {
+				t.Errorf("round trip: %s\n%s", d, out)
+			}
+		})
+	}
+}
+
+// TestServerlessFrameworkDifferences pins what the websocket compile code of
+// the Framework does where the import used to differ.
+func TestServerlessFrameworkDifferences(t *testing.T) {
+	t.Run("authorizer arn as an intrinsic function, with a name", func(t *testing.T) {
+		w := mustParse(t, "serverless.yml", slsDoc("", "  c:\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            name: auth\n            arn: {Fn::GetAtt: [AuthLambdaFunction, Arn]}\n  auth:\n    handler: h.a\n"))
+		au := w.API.Authorizers[0]
+		if au.Name != "auth" || au.FunctionName != "auth" {
+			t.Errorf("authorizer = %+v", au)
+		}
+		if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "serverless.yml:15:18: authorizer auth: its arn is not a string") {
+			t.Errorf("warnings = %q", w.Warnings)
+		}
+	})
+	t.Run("authorizer arn as an intrinsic function, without a name", func(t *testing.T) {
+		_, err := Parse("serverless.yml", []byte(slsDoc("", "  c:\n    events:\n      - websocket:\n          route: $connect\n          authorizer:\n            arn: {Fn::ImportValue: shared-auth}\n")))
+		if want := "serverless.yml:14:18: authorizer: an arn that is not a string needs a name (the Framework requires it too)"; err == nil || err.Error() != want {
+			t.Errorf("err = %v, want %s", err, want)
+		}
+	})
+	t.Run("request schema", func(t *testing.T) {
+		w := mustParse(t, "serverless.yml", slsDoc("", "  c:\n    events:\n      - websocket:\n          route: send\n          request:\n            schema:\n              application/json: {type: object}\n"))
+		if len(w.Warnings) != 1 || !strings.Contains(w.Warnings[0], "request schemas (AWS::ApiGatewayV2::Model) are not validated") {
+			t.Errorf("warnings = %q", w.Warnings)
+		}
+	})
 }

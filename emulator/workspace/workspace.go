@@ -15,11 +15,10 @@
 package workspace
 
 import (
-	"errors"
+	"context"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -101,13 +100,21 @@ func (e *Error) Error() string {
 }
 
 // Load reads a CloudFormation template (YAML or JSON), a SAM template, or a
-// serverless.yml.
+// serverless.yml. It is LoadContext without a way to stop it.
 func Load(path string) (*Workspace, error) {
-	data, err := os.ReadFile(path)
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load that stops when ctx is done, returning ctx's error.
+// A file over MaxFileSize is refused before it is read. Loading is bounded in
+// time and memory whatever the file holds, so ctx is for a caller that loads
+// off its UI goroutine and lets the user cancel.
+func LoadContext(ctx context.Context, path string) (*Workspace, error) {
+	data, err := readLimited(path)
 	if err != nil {
 		return nil, err
 	}
-	w, err := Parse(path, data)
+	w, err := ParseContext(ctx, path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +126,51 @@ func Load(path string) (*Workspace, error) {
 	return w, nil
 }
 
+// readLimited reads path, refusing a file over MaxFileSize before reading it
+// (and one that grows past it while being read).
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &Error{File: path, Msg: "is a directory, not a workspace file"}
+	}
+	if st.Size() > MaxFileSize {
+		return nil, tooLarge(path, st.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path, int64(len(data)))
+	}
+	return data, nil
+}
+
 // Parse is Load for bytes already read; name is used in errors. The returned
 // workspace has no Path.
 func Parse(name string, data []byte) (*Workspace, error) {
+	return ParseContext(context.Background(), name, data)
+}
+
+// ParseContext is Parse that stops when ctx is done, returning ctx's error.
+func ParseContext(ctx context.Context, name string, data []byte) (*Workspace, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
+	}
 	doc, err := parseYAML(name, data)
 	if err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil { // parsing cannot be stopped; what follows can
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
@@ -132,12 +178,12 @@ func Parse(name string, data []byte) (*Workspace, error) {
 	}
 	src := newSource(name, data)
 	if mapGet(root, "service") != nil && mapGet(root, "provider") != nil && mapGet(root, "Resources") == nil {
-		return loadServerless(src, root)
+		return loadServerless(ctx, src, root)
 	}
 	if mapGet(root, "Resources") == nil {
 		return nil, &Error{File: name, Line: root.Line, Col: root.Column, Msg: "not a CloudFormation template (no Resources) or serverless.yml (no service and provider)"}
 	}
-	return loadTemplate(src, doc)
+	return loadTemplate(ctx, src, doc)
 }
 
 // New returns a workspace for api with no file yet. Marshal writes a new
@@ -146,18 +192,34 @@ func New(api *model.API) *Workspace {
 	return &Workspace{Format: CloudFormation, API: api, doc: emptyTemplate(""), derived: map[string]string{}}
 }
 
-// Save writes Marshal's output to path atomically (a temporary file in the same
-// directory, fsync, rename) and sets w.Path. A workspace imported from a
-// serverless.yml becomes a CloudFormation workspace.
+// SaveOptions change what Save may do.
+type SaveOptions struct {
+	// ReplaceReadOnly replaces a read-only file (keeping it read-only),
+	// after the user agreed; without it Save refuses with ErrReadOnly.
+	ReplaceReadOnly bool
+}
+
+// Save writes Marshal's output to path atomically (a temporary file in the
+// same directory, fsync, rename, fsync of the directory) and sets w.Path. It
+// writes through a symbolic link, keeps an existing file's permission bits,
+// and refuses a read-only file (ErrReadOnly) and the serverless.yml w was
+// imported from (ErrImportSource). Nothing is written when the workspace
+// does not marshal. A workspace imported from a serverless.yml becomes a
+// CloudFormation workspace.
 func (w *Workspace) Save(path string) error {
+	return w.SaveWith(path, SaveOptions{})
+}
+
+// SaveWith is Save with options.
+func (w *Workspace) SaveWith(path string, opt SaveOptions) error {
 	if w.Format == Serverless && w.imported != "" && sameFile(path, w.imported) {
-		return fmt.Errorf("save %s: this is the serverless.yml the workspace was imported from; save the CloudFormation template to a new file", path)
+		return fmt.Errorf("save %s: %w", path, ErrImportSource)
 	}
 	data, back, err := w.marshal(path)
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := writeAtomic(path, data, opt.ReplaceReadOnly); err != nil {
 		return err
 	}
 	// What is on disk is now what the next save compares against.
@@ -199,52 +261,6 @@ func (w *Workspace) marshal(name string) ([]byte, *Workspace, error) {
 	return data, back, nil
 }
 
-// sameFile reports whether a and b name the same file.
-func sameFile(a, b string) bool {
-	if filepath.Clean(a) == filepath.Clean(b) {
-		return true
-	}
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(sa, sb)
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: make the rename itself durable
-		d.Close()
-	}
-	return nil
-}
-
 // flowNulls spells out the empty nulls inside flow collections ({a: } or
 // {a}): yaml.v3 would write them as an empty quoted string, changing their meaning.
 func flowNulls(n *yaml.Node, inFlow bool, seen map[*yaml.Node]bool) {
@@ -259,48 +275,6 @@ func flowNulls(n *yaml.Node, inFlow bool, seen map[*yaml.Node]bool) {
 	for _, c := range n.Content {
 		flowNulls(c, inFlow, seen)
 	}
-}
-
-var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// parseYAML parses data into a document node with one mapping or scalar under it.
-func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
-	defer func() {
-		// yaml.v3 has panicked on malformed input before; a bad file must
-		// never take the workbench down.
-		if r := recover(); r != nil {
-			doc, err = nil, &Error{File: name, Msg: fmt.Sprintf("invalid YAML: %v", r)}
-		}
-	}()
-	var n yaml.Node
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		return nil, yamlError(name, err)
-	}
-	if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
-		return nil, &Error{File: name, Line: 1, Msg: "empty file"}
-	}
-	return &n, nil
-}
-
-// yamlError turns a yaml.v3 error into an *Error with its line.
-func yamlError(name string, err error) *Error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		err = errors.New(te.Errors[0])
-	}
-	msg := err.Error()
-	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: line, Msg: "invalid YAML: " + m[2]}
-	}
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			if line, err := strconv.Atoi(rest[:i]); err == nil {
-				return &Error{File: name, Line: line, Msg: rest[i+2:]}
-			}
-		}
-	}
-	return &Error{File: name, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
 func encodeDoc(doc *yaml.Node) ([]byte, error) {

@@ -1,0 +1,3 @@
+module earlyenv.wsworkbench.local
+
+go 1.24

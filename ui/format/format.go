@@ -1,0 +1,57 @@
+// Package format writes the numbers the window's panels show: sizes, times,
+// counts. It has no Fyne import, so every panel package can share it.
+package format
+
+import (
+	"fmt"
+	"time"
+)
+
+// Size writes a byte count: "26 B", "1.5 KB", "2.0 MB".
+func Size(n int) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}
+
+// Duration writes a round trip or a step's time: "0.37 ms", "12.5 ms",
+// "1.20 s".
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// Plural writes "1 message", "2 messages".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Ago says roughly how long before now t was: "just now", "5s ago",
+// "3m ago", or the time of day; "never" for the zero time.
+func Ago(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d.Minutes()))
+	}
+	return t.Format("15:04:05")
+}

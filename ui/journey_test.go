@@ -1,0 +1,249 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestJourneyRealBinaryOCR works the real program on a 1024x768 virtual
+// screen as a person does, with keys only (xdotool), and reads the screen
+// back with tesseract OCR after each step:
+//
+//  1. first start: Ctrl+Enter sends the composer's message and the answer
+//     ("Hello World") appears in the log;
+//  2. Ctrl+L clears the log, Ctrl+R reconnects, Ctrl+Enter sends: the
+//     footer counts 4 messages and the answer shows again;
+//  3. Ctrl+F and "Hello" search the log (1 of 4 match); clearing the search
+//     shows 4 messages again;
+//  4. on that 1024x768 screen the window fits and its Send, Close, Clear
+//     and Reconnect buttons can be read.
+//
+// OCR is read for distinctive words with patterns that allow its usual
+// noise, and every step waits (up to a deadline) for the screen to show
+// what a person would wait for, so a slow machine is slower, not flaky.
+// It needs Xvfb, xdotool, ImageMagick and tesseract-ocr (scripts/setup.sh
+// test installs them) and fails, rather than skips, without them.
+func TestJourneyRealBinaryOCR(t *testing.T) {
+	for _, tool := range []string{"Xvfb", "import", "convert", "xdotool", "tesseract"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb, imagemagick, xdotool and tesseract-ocr)", tool)
+		}
+	}
+	bin := buildBinary(t)
+	display := startXvfbSized(t, "1024x768")
+	home := t.TempDir()
+	env := append(os.Environ(),
+		"DISPLAY="+display,
+		"HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"XDG_RUNTIME_DIR="+home,
+		"FYNE_SCALE=1",
+	)
+	app := exec.Command(bin, "--addr", "127.0.0.1:0")
+	app.Env = env
+	app.Dir = home
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout = io.Discard
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = app.Process.Kill()
+		_ = app.Wait()
+	})
+	var logMu sync.Mutex
+	var appLog strings.Builder
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logMu.Lock()
+			appLog.WriteString(sc.Text() + "\n")
+			logMu.Unlock()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	search := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "wsworkbench")
+	search.Env = env
+	out, err := search.Output()
+	if err != nil {
+		logMu.Lock()
+		defer logMu.Unlock()
+		t.Fatalf("no wsworkbench window within 60 s: %v\napp log:\n%s", err, appLog.String())
+	}
+	win := strings.Fields(string(out))[0]
+
+	s := &screen{t: t, env: env, dir: t.TempDir()}
+	key := func(keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, err := xdotool(env, "key", "--clearmodifiers", k); err != nil {
+				t.Fatalf("xdotool key %s: %v", k, err)
+			}
+			time.Sleep(150 * time.Millisecond) // a person's pace; every check below waits for the screen
+		}
+	}
+
+	// The window fits the screen.
+	geo, err := xdotool(env, "getwindowgeometry", "--shell", win)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := map[string]int{}
+	for _, line := range strings.Fields(geo) {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			g[k], _ = strconv.Atoi(v)
+		}
+	}
+	if g["X"]+g["WIDTH"] > 1024 || g["Y"]+g["HEIGHT"] > 768 {
+		t.Errorf("on a 1024x768 screen the window is %dx%d at %d,%d: part of it is off-screen", g["WIDTH"], g["HEIGHT"], g["X"], g["Y"])
+	}
+
+	// 1. First start: connected; the answer is not in the log yet. (The
+	// editor may show the route's response template, which holds the same
+	// words: count them before and after the send.)
+	text := s.waitFor("the first tab connected", `client\s*1`, `\bopen\b`)
+	before := len(hello.FindAllString(text, -1))
+	key("ctrl+Return")
+	text = s.waitFor("the answer after the first send", hello.String(), `\b3 messages`)
+	if after := len(hello.FindAllString(text, -1)); after <= before {
+		t.Errorf("\"Hello World\" is on screen %d times after the send, %d before: the answer is not in the log:\n%s", after, before, text)
+	}
+
+	// 2. Clear, reconnect, send: every row shows, the answer too.
+	key("ctrl+l")
+	s.waitFor("the cleared log", `\b0 messages`)
+	key("ctrl+r")
+	s.waitFor("the reconnect", `\b2 messages`, `connected to`)
+	key("ctrl+Return")
+	text = s.waitFor("the answer after clear, reconnect and send", hello.String(), `\b4 messages`)
+	if !regexp.MustCompile(`(?i)closed`).MatchString(text) {
+		t.Errorf("the closed row is not on screen:\n%s", text)
+	}
+
+	// 3. Search, then clear the search.
+	key("ctrl+f")
+	for _, r := range "Hello" {
+		key(string(r))
+	}
+	s.waitFor("the search result", `1\s*of\s*4\s*messages\s*match`, hello.String())
+	key("ctrl+a", "BackSpace")
+	text = s.waitFor("the log after clearing the search", `\b4 messages`, `!messages\s*match`, hello.String(), `\{"action`)
+
+	// 4. On this screen the buttons people need can be read.
+	for _, w := range []string{"Send", "Close", "Clear", "Reconnect"} {
+		if !regexp.MustCompile(`\b` + w + `\b`).MatchString(text) {
+			t.Errorf("%q cannot be read on the 1024x768 screen", w)
+		}
+	}
+	if *shots != "" {
+		s.save(filepath.Join(*shots, "ui2-journey-1024x768.png"))
+	}
+}
+
+// hello is the sample's answer as OCR reads it.
+var hello = regexp.MustCompile(`Hel+o\s*W[o0]rld`)
+
+// screen reads the virtual display with OCR.
+type screen struct {
+	t   *testing.T
+	env []string
+	dir string
+	n   int
+}
+
+// read takes a screenshot and returns the text OCR finds in it.
+func (s *screen) read() (string, string) {
+	s.t.Helper()
+	s.n++
+	shot := filepath.Join(s.dir, fmt.Sprintf("shot-%02d.png", s.n))
+	if _, err := grab(s.env, shot); err != nil {
+		s.t.Fatal(err)
+	}
+	// Grey, doubled in size, dark text on light: what tesseract reads best.
+	prep := strings.TrimSuffix(shot, ".png") + "-ocr.png"
+	mean, err := exec.Command("convert", shot, "-colorspace", "Gray", "-format", "%[fx:mean]", "info:").Output()
+	if err != nil {
+		s.t.Fatalf("convert: %v", err)
+	}
+	args := []string{shot, "-colorspace", "Gray", "-resize", "200%"}
+	if m, _ := strconv.ParseFloat(strings.TrimSpace(string(mean)), 64); m < 0.5 {
+		args = append(args, "-negate")
+	}
+	if out, err := exec.Command("convert", append(args, prep)...).CombinedOutput(); err != nil {
+		s.t.Fatalf("convert: %v: %s", err, out)
+	}
+	// A second reading in black and white catches light text on coloured
+	// buttons (Send), which the grey reading misses.
+	bw := strings.TrimSuffix(shot, ".png") + "-bw.png"
+	if out, err := exec.Command("convert", prep, "-threshold", "50%", bw).CombinedOutput(); err != nil {
+		s.t.Fatalf("convert: %v: %s", err, out)
+	}
+	var text strings.Builder
+	for _, img := range []string{prep, bw} {
+		out, err := exec.Command("tesseract", img, "-", "--psm", "11").Output()
+		if err != nil {
+			s.t.Fatalf("tesseract: %v", err)
+		}
+		text.Write(out)
+	}
+	return text.String(), shot
+}
+
+// waitFor reads the screen until every pattern matches (and none of those
+// written "!pattern" does), or fails after 40 s with what it read.
+func (s *screen) waitFor(what string, patterns ...string) string {
+	s.t.Helper()
+	res := make([]*regexp.Regexp, len(patterns))
+	not := make([]bool, len(patterns))
+	for i, p := range patterns {
+		p, not[i] = strings.CutPrefix(p, "!")
+		res[i] = regexp.MustCompile(p)
+	}
+	deadline := time.Now().Add(40 * time.Second)
+	for {
+		text, shot := s.read()
+		missing := ""
+		for i, re := range res {
+			if re.MatchString(text) == not[i] {
+				missing = patterns[i]
+				break
+			}
+		}
+		if missing == "" {
+			return text
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waiting for %s: the screen (%s) never showed %q (a leading ! means it went on showing it); OCR read:\n%s", what, shot, missing, text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// save copies the last screenshot to path.
+func (s *screen) save(path string) {
+	s.t.Helper()
+	data, err := os.ReadFile(filepath.Join(s.dir, fmt.Sprintf("shot-%02d.png", s.n)))
+	if err == nil {
+		err = os.WriteFile(path, data, 0o644)
+	}
+	if err != nil {
+		s.t.Error(err)
+	}
+}

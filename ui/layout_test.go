@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// control is an object a person clicks or types into.
+func isControl(o fyne.CanvasObject) bool {
+	switch o.(type) {
+	case *widget.Button, *widget.Entry, *composerEntry, *widget.Select, *widget.Check:
+		return true
+	}
+	name := reflect.TypeOf(o).String()
+	return strings.HasSuffix(name, "Button") // the tab bars' buttons ("+", overflow)
+}
+
+// describe names a control for a failure message.
+func describe(o fyne.CanvasObject) string {
+	switch x := o.(type) {
+	case *widget.Button:
+		return fmt.Sprintf("button %q", x.Text)
+	case *widget.Entry:
+		return fmt.Sprintf("entry %q", oneLine(x.Text))
+	case *composerEntry:
+		return fmt.Sprintf("composer %q", oneLine(x.Text))
+	case *widget.Select:
+		return fmt.Sprintf("select %q", x.Selected)
+	case *widget.Check:
+		return fmt.Sprintf("check %q", x.Text)
+	}
+	return reflect.TypeOf(o).String()
+}
+
+// clippedControls walks the window's canvas and returns every visible
+// control that is not wholly inside the window, or is cut off sideways by a
+// panel that scrolls sideways. A control scrolled out of a vertical scroll
+// or list is reachable by scrolling and is not reported.
+func clippedControls(win fyne.Window) (bad []string, checked int) {
+	size := win.Canvas().Size()
+	const slack = 0.5
+	type clip struct{ x0, x1 float32 }
+	var walk func(o fyne.CanvasObject, at fyne.Position, c clip, inVScroll bool)
+	walk = func(o fyne.CanvasObject, at fyne.Position, c clip, inVScroll bool) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		s := o.Size()
+		if isControl(o) {
+			checked++
+			var why []string
+			if at.X < -slack || at.X+s.Width > size.Width+slack {
+				why = append(why, "outside the window sideways")
+			}
+			if !inVScroll && (at.Y < -slack || at.Y+s.Height > size.Height+slack) {
+				why = append(why, "outside the window vertically")
+			}
+			if at.X < c.x0-slack || at.X+s.Width > c.x1+slack {
+				why = append(why, "cut off by its panel")
+			}
+			if s.Width < 1 || s.Height < 1 {
+				why = append(why, "squeezed to nothing")
+			}
+			if len(why) > 0 {
+				bad = append(bad, fmt.Sprintf("%s at %v size %v: %s", describe(o), at, s, strings.Join(why, ", ")))
+			}
+		}
+		if sc, ok := o.(*container.Scroll); ok {
+			if sc.Direction == container.ScrollBoth || sc.Direction == container.ScrollHorizontalOnly {
+				c = clip{max(c.x0, at.X), min(c.x1, at.X+s.Width)}
+			}
+			if sc.Direction != container.ScrollHorizontalOnly && sc.Direction != container.ScrollNone {
+				inVScroll = true
+			}
+		}
+		var kids []fyne.CanvasObject
+		switch x := o.(type) {
+		case fyne.Widget:
+			kids = testRenderer(x).Objects()
+		case *fyne.Container:
+			kids = x.Objects
+		}
+		for _, k := range kids {
+			walk(k, at.Add(k.Position()), c, inVScroll)
+		}
+	}
+	walk(win.Canvas().Content(), win.Canvas().Content().Position(), clip{0, size.Width}, false)
+	return bad, checked
+}
+
+// TestEveryControlInsideWindowAtSmallSizes: at 1024x768 and 1280x720 every
+// button and entry of the window lies inside it, none is cut off by its
+// panel, and an answer of 40 characters shows in full in the log.
+func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
+	for _, tc := range []struct {
+		size fyne.Size
+		zoom float32
+	}{
+		{fyne.Size{Width: 1024, Height: 768}, 1},
+		{fyne.Size{Width: 1280, Height: 720}, 1},
+		{fyne.Size{Width: 1280, Height: 800}, 1.25}, // a projector
+	} {
+		size := tc.size
+		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
+			tb := newTestBench(t)
+			id := tb.waitConnected(0)
+			tb.wb.look.setTheme(tc.zoom, tb.wb.zoom.variant)
+			tb.win.Resize(size)
+			answer := "The answer is forty characters long: ok!"
+			if len(answer) != 40 {
+				t.Fatalf("the answer has %d characters", len(answer))
+			}
+			if err := tb.wb.gw.PostToConnection(id, []byte(answer)); err != nil {
+				t.Fatal(err)
+			}
+			tb.waitRows(tb.tab(0).log, "the answer", func(rows []string) bool { return countContaining(rows, answer) == 1 })
+			if got := tb.win.Canvas().Size(); got != size {
+				t.Fatalf("the window is %v, want %v", got, size)
+			}
+			bad, checked := clippedControls(tb.win)
+			if checked < 20 {
+				t.Fatalf("only %d controls found: the walk is broken", checked)
+			}
+			t.Logf("%d controls checked", checked)
+			if len(bad) > 0 {
+				t.Errorf("at %s, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+			if bad := badRowParts(tb.tab(0).log); len(bad) > 0 {
+				t.Errorf("at %s log rows are laid out wrong:\n%s", sizeName(size), strings.Join(bad, "\n"))
+			}
+			var row *logRow
+			walkRendered(tb.tab(0).log.list, func(p placed) {
+				if r, ok := p.obj.(*logRow); ok && r.text.Text == answer {
+					row = r
+				}
+			})
+			if row == nil {
+				t.Fatalf("the answer's row is not drawn: %q", renderedRows(tb.tab(0).log))
+			}
+			need := fyne.MeasureText(answer, theme.TextSize(), row.text.TextStyle).Width + 2*theme.InnerPadding()
+			if got := row.text.Size().Width; got < need {
+				t.Errorf("at %s the answer's text gets %.0f px of the %.0f it needs (the row is %.0f px)", sizeName(size), got, need, row.Size().Width)
+			}
+		})
+	}
+}
+
+// badRowParts checks the rows a log draws: the parts shown (time, arrow,
+// text, route, size) do not overlap, stay inside the row, and the time,
+// size and route that show are not cut (a route may be cut to routeShare
+// of the row).
+func badRowParts(v *logView) []string {
+	var bad []string
+	walkRendered(v.list, func(p placed) {
+		r, ok := p.obj.(*logRow)
+		if !ok || r.seq == 0 {
+			return
+		}
+		w := r.Size().Width
+		parts := []*widget.Label{r.time, r.dir, r.text, &r.route.Label, r.meta}
+		names := []string{"time", "arrow", "text", "route", "size"}
+		end := float32(0)
+		for i, l := range parts {
+			if !l.Visible() || l.Text == "" {
+				continue
+			}
+			pos, size := l.Position(), l.Size()
+			if i == 3 {
+				pos, size = r.route.Position(), r.route.Size()
+			}
+			if pos.X < end-0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s overlaps what is left of it", r.text.Text, names[i]))
+			}
+			if pos.X+size.Width > w+0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.text.Text, names[i]))
+			}
+			end = pos.X + size.Width
+			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+			if i == 3 {
+				need = min(need, w*routeShare)
+			}
+			if i != 2 && size.Width < need-0.5 {
+				bad = append(bad, fmt.Sprintf("row %q: the %s %q gets %.0f of %.0f px", r.text.Text, names[i], l.Text, size.Width, need))
+			}
+		}
+	})
+	return bad
+}
