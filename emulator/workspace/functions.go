@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -275,7 +276,7 @@ func errMsg(err error) string {
 // serverless reads a serverless.yml's functions: each runs from the
 // service directory with its handler "dir/file.export".
 func (fl *functionLoader) serverless(root *yaml.Node) error {
-	s := &slsImporter{src: fl.src, root: root, nodes: map[string]*yaml.Node{}, ids: map[string]bool{}}
+	s := newSLSImporter(context.Background(), fl.src, root)
 	if _, err := s.build(); err != nil {
 		return err
 	}
@@ -305,15 +306,16 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 		if n == nil {
 			return "", false
 		}
+		s.vars.at = n // where a variable's error points
 		if name, _ := intrinsicName(n); name == "" && n.Kind == yaml.ScalarNode {
-			return s.vars(n.Value, 0), true
+			return s.vars.expand(n.Value, 0), true
 		}
 		v, err := e.eval(n)
 		if err != nil {
 			fl.warn(n, fmt.Sprintf("%s left out: %v", what, errMsg(err)))
 			return "", false
 		}
-		return s.vars(scalarString(v), 0), true
+		return s.vars.expand(scalarString(v), 0), true
 	}
 	number := func(n *yaml.Node, what string, def int) int {
 		v, ok := value(n, what)
