@@ -569,18 +569,26 @@ func TestGoCustomRuntime(t *testing.T) {
 	}
 }
 
-// TestIdleInstanceThatExitedIsReplaced: a runtime that quits after
-// answering does not fail the next call, which starts a fresh instance.
+// TestIdleInstanceThatExitedIsReplaced: an idle instance whose process
+// died (killed from outside, or a runtime that quits after answering) does
+// not fail the next call, which starts a fresh instance.
 func TestIdleInstanceThatExitedIsReplaced(t *testing.T) {
 	needProgram(t, "node")
-	dir := writeCode(t, map[string]string{"app.js": `
-exports.handler = async () => { setTimeout(() => process.exit(0), 5); return { pid: process.pid }; };`})
+	dir := writeCode(t, map[string]string{"app.js": `exports.handler = async () => ({ pid: process.pid });`})
 	r := newRunner(t, Options{}, Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: dir})
 	first, fnErr, _ := invoke(t, r, "Fn", `{}`)
 	if fnErr != "" {
 		t.Fatalf("first call: %v", first)
 	}
-	waitGone(t, int(first["pid"].(float64)))
+	pid := int(first["pid"].(float64))
+	f := r.fns["Fn"]
+	f.mu.Lock()
+	idle := f.idle[0]
+	f.mu.Unlock()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-idle.exited // the runner has seen the process end
 	second, fnErr, log := invoke(t, r, "Fn", `{}`)
 	if fnErr != "" || second["pid"] == first["pid"] {
 		t.Fatalf("second call: %v (%s), want an answer from a new instance\n%s", second, fnErr, log)
