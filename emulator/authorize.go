@@ -69,7 +69,7 @@ func (a *lambdaAuthorizer) authorize(ctx context.Context, req *request, call *La
 	if fns := req.g.opts.Functions; a.local && fns != nil && fns.Has(a.cfg.Function) {
 		inv = localInvoker{fns: fns, call: call}
 	} else {
-		client, err := lambdaClients.Client(a.endpoint, a.mode)
+		client, err := req.g.lambda.Client(a.endpoint, a.mode)
 		if err != nil {
 			return authorizer.Outcome{Status: http.StatusInternalServerError, Reason: "no Lambda client for the authorizer", Err: err}
 		}

@@ -205,13 +205,19 @@ func codeForStatus(status int) Code {
 	return CodeInternal
 }
 
-// domainName is $context.domainName: the host the client connected to, with
-// its port ("127.0.0.1:8080", "localhost:8080"), so a backend that builds
-// its @connections endpoint as http://{domainName}/{stage} reaches the
-// gateway.
+// domainName is $context.domainName: Options.DomainName when set, else the
+// gateway's own address on the connection the request came in on, with its
+// port ("127.0.0.1:8080"; with --listen 0.0.0.0 the interface address the
+// client reached), so a backend that builds its @connections endpoint as
+// http://{domainName}/{stage} reaches the gateway. Never the client's Host
+// header: backends post chat data to that endpoint, and a web page can make
+// a browser send any Host (DNS rebinding) to point them at any host:port.
 func domainName(r *http.Request, g *Gateway) string {
-	if r.Host != "" {
-		return r.Host
+	if g.opts.DomainName != "" {
+		return g.opts.DomainName
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return a.String()
 	}
 	return g.host()
 }

@@ -23,7 +23,7 @@ const clfLayout = "02/Jan/2006:15:04:05 -0700"
 type RequestContext struct {
 	APIID        string
 	Stage        string
-	DomainName   string // the Host the client connected to, with its port: "127.0.0.1:8080"
+	DomainName   string // the gateway's address (or Options.DomainName), with its port: "127.0.0.1:8080"
 	ConnectionID string
 	ConnectedAt  time.Time
 	EventType    string // CONNECT, MESSAGE or DISCONNECT

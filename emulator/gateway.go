@@ -28,6 +28,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
 )
 
@@ -51,6 +52,12 @@ type Options struct {
 	// TLS, when set, serves wss:// and https:// with this configuration
 	// (see package tlscert for the workbench's certificate).
 	TLS *tls.Config
+	// DomainName, when set, is $context.domainName and requestContext.domainName
+	// (host or host:port): the name backends reach the gateway by, e.g.
+	// "host.docker.internal:8080" for a backend in a container. Default: the
+	// gateway's own address on each client's connection. Never taken from
+	// the client's Host header.
+	DomainName string
 	// MaxConcurrentRequests bounds the messages being handled at once, by
 	// the whole gateway, by integrations that wait on the network. A
 	// message beyond it is answered at once with the "Too Many Requests"
@@ -121,6 +128,11 @@ type Gateway struct {
 	upgrader websocket.Upgrader
 	sem      chan struct{} // bounds blocking message handlers, gateway-wide
 
+	// lambda holds one Invoke API client per endpoint and call mode, shared
+	// by every snapshot (an endpoint that takes one call at a time needs one
+	// queue); Close closes it.
+	lambda *lambda.Pool
+
 	// msgCtx is the parent of every message's work (each connection's ctx,
 	// and the integration calls of messages); Close cancels it first, as
 	// no answer can reach a client any more. ctx is the parent of $connect,
@@ -155,6 +167,7 @@ func New(api *model.API, opts Options) (*Gateway, error) {
 		opts:   opts,
 		ids:    newIDGen(),
 		sem:    make(chan struct{}, opts.MaxConcurrentRequests),
+		lambda: lambda.NewPool(opts.MaxConcurrentRequests),
 		ctx:    ctx,
 		cancel: cancel,
 		conns:  map[string]*conn{},
@@ -349,6 +362,17 @@ func (g *Gateway) Close(ctx context.Context) error {
 		err = g.force(ctx, srv, done)
 	}
 	g.cancel()
+	// No handler is left to call Lambda: end the calls a serial endpoint
+	// still holds for callers that gave up, and close the connections.
+	closeLambda := make(chan struct{})
+	go func() {
+		g.lambda.Close()
+		close(closeLambda)
+	}()
+	select {
+	case <-closeLambda:
+	case <-ctx.Done():
+	}
 	if srv != nil {
 		// Every connection with a request in flight has finished: close
 		// the rest (no request yet, a body half sent, TLS handshakes).

@@ -79,7 +79,12 @@ func TestHistoryKeepsEveryFrameInOrder(t *testing.T) {
 	if len(lines) != 3 || lines[0].Seq != 3 || lines[2].Note != "closed 4000 bye" {
 		t.Errorf("transcript after 2: %+v", lines)
 	}
-	if resp, _ := http.Get("http://" + g.Addr() + "/@wsworkbench/connections/AAAAAAAAAAAAAAA=/transcript"); resp.StatusCode != http.StatusNotFound {
+	resp, err = http.Get("http://" + g.Addr() + "/@wsworkbench/connections/AAAAAAAAAAAAAAA=/transcript")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close() // an unread body keeps the connection's goroutines (goleak)
+	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown connection: %d", resp.StatusCode)
 	}
 }

@@ -13,15 +13,22 @@ import (
 // pad, e.g. "R1kmxc2VNjMCFIA=". Captured AWS IDs show structure that the
 // generator copies so the IDs look familiar in a log:
 //
-//   - bytes 0-5 change with every ID (AWS: a time-ordered prefix; here a
-//     48-bit counter multiplied by an odd constant, which is a bijection, so
-//     no two IDs from one generator share them);
-//   - bytes 6-7 and the top bits of byte 8 are fixed per gateway (AWS: the
-//     same for every ID a host issues);
 //   - the low 6 bits of byte 8 are the ID's kind: the 12th character is "C"
 //     for connection and message IDs and "F" for request IDs;
 //   - bytes 9-10 belong to the connection: a message ID ends like the ID of
 //     the connection it arrived on ("R1knPc2ntjMCFIA=" on "R1kmxc2VNjMCFIA=").
+//
+// A connection ID is a capability: whoever knows it can post to, read and
+// close the connection through @connections. So every other bit of it (82
+// bits) comes from crypto/rand; its message IDs share only its last 16 bits.
+// Message and request IDs only have to be unique, and follow AWS's look
+// more closely:
+//
+//   - bytes 0-5 change with every ID (AWS: a time-ordered prefix; here a
+//     48-bit counter multiplied by an odd constant, which is a bijection, so
+//     no two IDs from one generator share them);
+//   - bytes 6-7 and the top bits of byte 8 are fixed per gateway (AWS: the
+//     same for every ID a host issues).
 //
 // An idGen is safe for concurrent use.
 type idGen struct {
@@ -76,10 +83,15 @@ func (g *idGen) encode(dst []byte, count uint64, kind byte, tail [2]byte) {
 	base64.URLEncoding.Encode(dst[:idLen], b[:])
 }
 
-// connectionID returns a new connection ID and the tail its message IDs share.
+// connectionID returns a new, unguessable connection ID and the tail its
+// message IDs share.
 func (g *idGen) connectionID() (id string, tail [2]byte) {
-	_, _ = rand.Read(tail[:])
-	return g.next(kindConnection, tail), tail
+	var b [11]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[8] = b[8]&0xC0 | kindConnection
+	var dst [idLen]byte
+	base64.URLEncoding.Encode(dst[:], b[:])
+	return string(dst[:]), [2]byte{b[9], b[10]}
 }
 
 // messageID returns a new message ID for the connection with the given tail.

@@ -3,8 +3,10 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,8 +43,13 @@ type inspectConnection struct {
 //	                                what a tester does to one connection from
 //	                                the window, for a CI job (204, 404 unknown)
 //
-// Anything else under the prefix is 404.
+// Anything else under the prefix is 404. A request whose Host is not the
+// gateway's (see localHost) is 403.
 func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []string) {
+	if !g.localHost(r.Host) {
+		writeMessage(w, http.StatusForbidden, "Forbidden: Host "+r.Host+" is not this gateway's (an IP address, localhost or serve --domain-name)")
+		return
+	}
 	if len(rest) == 3 && rest[0] == "connections" && r.Method == http.MethodPost {
 		g.serveConnectionAction(w, r, rest[1], rest[2])
 		return
@@ -125,4 +132,26 @@ func (g *Gateway) serveConnectionAction(w http.ResponseWriter, r *http.Request, 
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// localHost reports whether host (a request's Host) names the gateway the
+// way a local tool or a backend does: an IP address, localhost, or
+// Options.DomainName. The connection list hands out every connection ID,
+// which is all @connections asks for, and the transcripts every frame: a web
+// page that points its own name at 127.0.0.1 (DNS rebinding) could read
+// them, but the browser then sends the page's name as Host.
+func (g *Gateway) localHost(host string) bool {
+	name := hostOnly(host)
+	if net.ParseIP(name) != nil || strings.EqualFold(name, "localhost") {
+		return true
+	}
+	return g.opts.DomainName != "" && strings.EqualFold(name, hostOnly(g.opts.DomainName))
+}
+
+// hostOnly returns host without its port and IPv6 brackets.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
 }

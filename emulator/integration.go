@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
 )
 
@@ -45,6 +46,10 @@ type IntegrationRequest struct {
 	// Functions, when not nil, runs Lambda functions with local code (see
 	// Functions).
 	Functions Functions
+
+	// lambda is the gateway's Lambda Invoke API clients, which the gateway
+	// closes when it stops.
+	lambda *lambda.Pool
 }
 
 // IntegrationResult is what an integration answered.

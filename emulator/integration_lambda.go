@@ -18,12 +18,6 @@ import (
 // `wsworkbench sample-backend chat` listen by default.
 const DefaultLambdaEndpoint = "http://127.0.0.1:3001"
 
-// lambdaClients holds one Invoke API client per endpoint and call mode for
-// the whole process: an endpoint that takes one call at a time (the Runtime
-// Interface Emulator) needs one queue however many snapshots and gateways
-// call it.
-var lambdaClients = lambda.NewPool(nil)
-
 // lambdaIntegration is an AWS_PROXY (Lambda proxy) or AWS (Lambda custom)
 // integration: it calls a function through the Lambda Invoke API.
 type lambdaIntegration struct {
@@ -133,7 +127,7 @@ func (l *lambdaIntegration) call(ctx context.Context, req *IntegrationRequest, p
 		}
 		return res, fnErr, log, nil
 	}
-	client, err := lambdaClients.Client(l.endpoint, l.mode)
+	client, err := req.lambda.Client(l.endpoint, l.mode)
 	if err != nil {
 		return nil, "", "", err
 	}

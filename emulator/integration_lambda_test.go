@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
 
 	"wsworkbench/emulator/model"
 )
@@ -413,6 +415,104 @@ func TestLambdaSerialEndpointLosesNoCall(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLambdaRefusalsDoNotBlockOtherRoutes is issue 9 item 3 through the
+// gateway: a function whose calls the endpoint always refuses with 400 and
+// an empty body once switched the endpoint to serial and held its queue for
+// 15 minutes, so every other route's calls timed out. Each refused message
+// must now fail with an error frame after a few resends, and another
+// route's message must be answered.
+func TestLambdaRefusalsDoNotBlockOtherRoutes(t *testing.T) {
+	fl := startLambda(t, map[string]lambdaFunc{
+		"odd":  func(w http.ResponseWriter, _ []byte) { w.WriteHeader(http.StatusBadRequest) },
+		"echo": echoBody,
+	})
+	api := lambdaAPI(fl.url, map[string]string{"odd": "odd", "echo": "echo"}, "odd", "echo")
+	g := start(t, api)
+	ws := dial(t, g)
+	const odd = 4
+	for range odd {
+		send(t, ws, `{"action":"odd"}`)
+	}
+	send(t, ws, `{"action":"echo"}`)
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var failed, echoed int
+	for range odd + 1 {
+		_, data, err := ws.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d error frames and %d echoes: %v", failed, echoed, err)
+		}
+		switch {
+		case strings.HasPrefix(string(data), frameRE("Internal server error")):
+			failed++
+		case string(data) == `echo: {"action":"echo"}`:
+			echoed++
+		default:
+			t.Fatalf("unexpected frame %q", data)
+		}
+	}
+	if failed != odd || echoed != 1 {
+		t.Fatalf("%d error frames and %d echoes, want %d and 1", failed, echoed, odd)
+	}
+	if n := len(fl.eventsOf("odd")); n > odd*5 {
+		t.Fatalf("the endpoint got %d calls for %d messages", n, odd)
+	}
+}
+
+// TestGatewayCloseEndsLambdaCalls is issue 10's shutdown item: the gateway
+// owns its Lambda clients. A serial endpoint holds a call after its caller
+// gave up (so the next call cannot overlap it); Close must end that call,
+// the call queued behind it and their connections, leaving nothing running.
+func TestGatewayCloseEndsLambdaCalls(t *testing.T) {
+	started, stop := make(chan struct{}, 10), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // then the server notices the client going
+		started <- struct{}{}
+		// A function that runs until its call is abandoned (or the test ends).
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer srv.Close()
+	defer close(stop)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	api := lambdaAPI(srv.URL, map[string]string{"$default": "forever"})
+	api.Settings.LambdaMode = "serial"
+	api.Integrations[0].TimeoutMillis = 100
+	g, err := New(api, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Open(); err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := tryDial(g.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	send(t, ws, "first")
+	send(t, ws, "second") // queued behind the first
+	<-started
+	// Both callers give up after 100 ms; the first call still holds the
+	// endpoint.
+	ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for range 2 {
+		if _, data, err := ws.ReadMessage(); err != nil || !strings.Contains(string(data), "Endpoint request timed out") {
+			t.Fatalf("got %q, %v; want the timeout frame", data, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := g.Close(ctx); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	ws.Close()
+	// goleak (deferred) now finds no goroutine of the client, the queue or
+	// the function's call.
 }
 
 // TestLambdaCustomIntegration: an AWS (non-proxy) Lambda integration with

@@ -214,6 +214,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		StageVariables: r.snap.api.Stage.Variables,
 		Context:        &r.rc,
 		Functions:      r.g.opts.Functions,
+		lambda:         r.g.lambda,
 	}
 	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {

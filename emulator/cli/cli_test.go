@@ -62,6 +62,8 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, ExitUsage},
 		{"unknown flag", []string{"render", "--no-such-flag"}, ExitUsage},
 		{"version", []string{"version"}, ExitOK},
+		{"domain name with a scheme", []string{"serve", "--domain-name", "https://gw.test", "sample"}, ExitUsage},
+		{"domain name with a path", []string{"serve", "--domain-name", "gw.test/Prod", "sample"}, ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -53,6 +54,7 @@ func runServe(args []string, stdio Stdio) int {
 	timeScale := fs.Float64("time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	lambdaMode := fs.String("lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
+	domainName := fs.String("domain-name", "", "the host[:port] backends reach the gateway by, as requestContext.domainName (default: the gateway's own address), e.g. host.docker.internal:8080")
 	useTLS := fs.Bool("tls", false, "serve wss:// and https:// with the workbench's self-signed certificate for 127.0.0.1 and localhost")
 	dynamoEndpoint := fs.String("dynamodb-endpoint", "", "a DynamoDB-compatible server (DynamoDB Local, dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing tables are created there and local functions get AWS_ENDPOINT_URL_DYNAMODB")
 	instances := fs.Int("lambda-instances", localfn.DefaultMaxInstances, "how many instances of each local function may run at once (a function's ReservedConcurrentExecutions, when lower, wins)")
@@ -89,6 +91,10 @@ func runServe(args []string, stdio Stdio) int {
 		fmt.Fprintln(stdio.Err, "wsworkbench serve: --time-scale must not be negative")
 		return ExitUsage
 	}
+	if strings.ContainsAny(*domainName, "/?#@ \t\r\n") {
+		fmt.Fprintf(stdio.Err, "wsworkbench serve: --domain-name %q: want host or host:port, as backends put it in https://{domainName}/{stage}\n", *domainName)
+		return ExitUsage
+	}
 
 	if *lambdaMode != "" {
 		if _, err := lambda.ParseMode(*lambdaMode); err != nil {
@@ -123,7 +129,7 @@ func runServe(args []string, stdio Stdio) int {
 	if *lambdaMode != "" {
 		api.Settings.LambdaMode = *lambdaMode
 	}
-	opts := emulator.Options{Addr: *listen}
+	opts := emulator.Options{Addr: *listen, DomainName: *domainName}
 	var cert *tlscert.Cert
 	if *useTLS {
 		if cert, err = ensureCert(); err != nil {
@@ -224,6 +230,10 @@ func runServe(args []string, stdio Stdio) int {
 
 	fmt.Fprintf(stdio.Out, "WebSocket: %s\n", g.URL())
 	fmt.Fprintf(stdio.Out, "@connections: %s\n", g.ConnectionsURL())
+	ifaces, _ := net.InterfaceAddrs()
+	if w := networkWarning(g.Addr(), g.URL(), ifaces); w != "" {
+		fmt.Fprintln(stdio.Err, w)
+	}
 
 	var logged sync.WaitGroup
 	if sub != nil {

@@ -17,10 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,10 +30,13 @@ import (
 type Mode int
 
 const (
-	// ModeAuto sends calls concurrently until the endpoint answers the way the
-	// Runtime Interface Emulator answers a call while it is busy (400 with an
-	// empty body); from then on the client queues calls one at a time and
-	// resends the refused call, which never ran.
+	// ModeAuto sends calls concurrently until the endpoint refuses one the
+	// way the Runtime Interface Emulator refuses a call while it is busy (400
+	// with an empty body) while another of this client's calls was in
+	// flight; from then on the client queues calls one at a time. A refusal
+	// of a call that ran alone shows the endpoint's 400s are not about
+	// concurrency, and the client goes back to concurrent calls. Either way
+	// the refused call, which never ran, is resent a few times with backoff.
 	ModeAuto Mode = iota
 	// ModeConcurrent always sends calls concurrently (sam local start-lambda,
 	// LocalStack, the built-in sample backend).
@@ -74,43 +79,92 @@ const maxCallTime = 15 * time.Minute
 // maxPayload bounds a response payload: Lambda's synchronous response limit.
 const maxPayload = 6 << 20
 
+// Resending a refused call: at most maxAttempts calls in all, waiting
+// between half and all of backoffBase·2^(n-1) (at most backoffMax) before
+// the n-th resend, and never past the caller's deadline. The waits add up to
+// at most 750 ms, so a refusal that does not go away ends in a clear error
+// long before API Gateway's 29 s integration timeout.
+const (
+	maxAttempts = 5
+	backoffBase = 50 * time.Millisecond
+	backoffMax  = 400 * time.Millisecond
+)
+
+// DefaultMaxIdle is how many idle connections a client keeps to its
+// endpoint when nobody says how many calls may be in flight at once.
+const DefaultMaxIdle = 64
+
 // Client calls functions at one Lambda Invoke API endpoint. It is safe for
 // concurrent use. In serial mode it owns a FIFO queue: a call holds the
 // endpoint until the endpoint has answered, even when the caller stopped
-// waiting, so a slow function never sees a second call overlap it.
+// waiting, so a slow function never sees a second call overlap it; a call
+// the endpoint refused (it never ran) gives the endpoint up at once and
+// waits for its resend at the back of the queue, holding nobody.
+//
+// Close ends every call and queue wait and closes the client's idle
+// connections; the client must not be used afterwards.
 type Client struct {
 	endpoint *url.URL
 	http     *http.Client
+	ownHTTP  bool // http is the client's own: Close closes its connections
+	mode     Mode // never changes
 
 	mu     sync.Mutex
-	mode   Mode
 	serial bool // calls go through queue; set by ModeSerial or by detection
+	closed bool // Close has begun: no call may start
 	queue  fifo
+
+	inflight atomic.Int32 // HTTP calls in flight, for detecting refusals caused by concurrency
 
 	ctx    context.Context // cancelled by Close; parent of detached calls
 	cancel context.CancelFunc
-	wg     sync.WaitGroup // detached calls in flight
+	wg     sync.WaitGroup // Invoke calls and detached calls in flight
 }
 
 // NewClient returns a client for the Invoke API at endpoint, e.g.
-// http://127.0.0.1:3001. A nil httpClient means a default one.
+// http://127.0.0.1:3001. A nil httpClient means one of the client's own
+// that keeps up to DefaultMaxIdle idle connections to the endpoint (a Pool
+// sizes it for the calls it expects in flight).
 func NewClient(endpoint string, mode Mode, httpClient *http.Client) (*Client, error) {
+	return newClient(endpoint, mode, httpClient, DefaultMaxIdle)
+}
+
+// newClient is NewClient whose own HTTP client (when httpClient is nil)
+// keeps up to maxIdle idle connections. Give maxIdle at least the number of
+// calls that may be in flight at once: the connections beyond it are closed
+// after each call, and under load their TIME_WAIT sockets use up the local
+// ports.
+func newClient(endpoint string, mode Mode, httpClient *http.Client, maxIdle int) (*Client, error) {
 	u, err := ParseEndpoint(endpoint)
 	if err != nil {
 		return nil, err
 	}
-	if httpClient == nil {
-		httpClient = &http.Client{}
+	own := httpClient == nil
+	if own {
+		httpClient = &http.Client{Transport: newTransport(maxIdle)}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Client{
 		endpoint: u,
 		http:     httpClient,
+		ownHTTP:  own,
 		mode:     mode,
 		serial:   mode == ModeSerial,
 		ctx:      ctx,
 		cancel:   cancel,
 	}, nil
+}
+
+// newTransport returns Go's default transport keeping up to maxIdle idle
+// connections per host (Go's default keeps 2).
+func newTransport(maxIdle int) *http.Transport {
+	if maxIdle <= 0 {
+		maxIdle = DefaultMaxIdle
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = maxIdle
+	t.MaxIdleConnsPerHost = maxIdle
+	return t
 }
 
 // ParseEndpoint checks a Lambda Invoke API endpoint such as
@@ -134,10 +188,17 @@ func (c *Client) Serial() bool {
 	return c.serial
 }
 
-// Close cancels calls still queued or in flight and waits for them.
+// Close cancels calls still queued or in flight, waits for them, and closes
+// the client's idle connections. Calls made afterwards fail.
 func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
+	if c.ownHTTP {
+		c.http.CloseIdleConnections()
+	}
 }
 
 // ServiceError is a failure of the Invoke API call itself: the endpoint
@@ -160,9 +221,16 @@ func (e *ServiceError) Error() string {
 	return fmt.Sprintf("lambda invoke: %d: %s", e.Status, msg)
 }
 
-// errBusy is the Runtime Interface Emulator's answer to a call while another
-// one runs: 400 with an empty body ("ReserveFailed: AlreadyReserved").
-var errBusy = errors.New("lambda endpoint busy with another call")
+// refusedError is the Runtime Interface Emulator's answer to a call while
+// another one runs: 400 with an empty body ("ReserveFailed:
+// AlreadyReserved"). The function did not run.
+type refusedError struct {
+	// overlapped says another of the client's calls was in flight while
+	// this one was sent or answered: the refusal may be about concurrency.
+	overlapped bool
+}
+
+func (e *refusedError) Error() string { return "lambda endpoint refused the call (400, empty body)" }
 
 // Invoke calls function with payload and returns the function's result
 // payload. functionError is "Unhandled" or "Handled" when the function failed
@@ -170,6 +238,10 @@ var errBusy = errors.New("lambda endpoint busy with another call")
 // err is a failure to get any answer: ctx's error (wrapped, so errors.Is finds
 // context.DeadlineExceeded on an integration timeout), a *ServiceError, or a
 // network error.
+//
+// A call the endpoint refuses with 400 and an empty body (see ModeAuto) is
+// resent up to maxAttempts times in all with exponential backoff and jitter,
+// within ctx; in ModeConcurrent it is not resent.
 func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (result []byte, functionError string, err error) {
 	if function == "" {
 		return nil, "", errors.New("lambda invoke: no function name")
@@ -177,29 +249,106 @@ func (c *Client) Invoke(ctx context.Context, function string, payload []byte) (r
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
-	for {
+	if !c.begin() {
+		return nil, "", fmt.Errorf("lambda invoke %s: %w", function, errClosed)
+	}
+	defer c.wg.Done()
+	// Close cancels the call too.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(c.ctx, cancel)()
+	alone := 0 // refusals of this call while no other call was in flight
+	for attempt := 1; ; attempt++ {
 		if c.Serial() {
-			return c.invokeQueued(ctx, function, payload)
+			result, functionError, err = c.invokeQueued(ctx, function, payload)
+		} else {
+			result, functionError, err = c.call(ctx, function, payload)
 		}
-		result, functionError, err = c.call(ctx, function, payload)
-		if !errors.Is(err, errBusy) {
+		var refused *refusedError
+		if !errors.As(err, &refused) {
 			return result, functionError, err
 		}
-		c.mu.Lock()
-		if c.mode != ModeAuto {
-			c.mu.Unlock()
+		if c.mode == ModeConcurrent {
 			return nil, "", &ServiceError{Status: http.StatusBadRequest, Message: "endpoint refused the call (busy with another call?)"}
 		}
-		// The endpoint takes one call at a time: queue from now on and resend
-		// this call, which never ran.
-		c.serial = true
-		c.mu.Unlock()
+		if !refused.overlapped {
+			alone++
+		}
+		c.noteRefusal(refused.overlapped, alone)
+		if attempt == maxAttempts {
+			return nil, "", &ServiceError{Status: http.StatusBadRequest,
+				Message: fmt.Sprintf("endpoint refused the call %d times with an empty body (busy with another call?)", attempt)}
+		}
+		if err := wait(ctx, backoff(attempt)); err != nil {
+			return nil, "", fmt.Errorf("lambda invoke %s: waiting to resend a refused call: %w", function, err)
+		}
 	}
 }
 
+// begin counts a call in c.wg; it fails once Close has begun, so Close's
+// Wait never races an Add from zero.
+func (c *Client) begin() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.wg.Add(1)
+	return true
+}
+
+// noteRefusal adjusts ModeAuto's choice after a refused call. A refusal
+// while another call was in flight is evidence that the endpoint takes one
+// call at a time: queue from now on. A call refused twice while running
+// alone shows the endpoint refuses for another reason (something else is
+// using it, or it answers 400 to this call), which queueing does not cure:
+// send concurrently again, so one odd answer never serialises the endpoint
+// for good. (Once is not enough: the Runtime Interface Emulator may refuse
+// a call sent the moment it answered the previous one.)
+func (c *Client) noteRefusal(overlapped bool, alone int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.mode != ModeAuto:
+	case overlapped:
+		c.serial = true
+	case alone >= 2:
+		c.serial = false
+	}
+}
+
+// backoff returns how long to wait before resending a call refused attempt
+// times: backoffBase·2^(attempt-1), capped at backoffMax, of which the
+// second half is random, so callers refused together do not come back
+// together.
+func backoff(attempt int) time.Duration {
+	d := backoffMax
+	if attempt < 8 {
+		d = min(backoffBase<<(attempt-1), backoffMax)
+	}
+	return d/2 + rand.N(d/2)
+}
+
+// wait waits for d, or until ctx ends (Invoke's ctx ends when the client
+// closes).
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// errClosed is the error of a call cut short by Close.
+var errClosed = errors.New("lambda client closed")
+
 // invokeQueued waits for the endpoint, then makes the call detached from
 // ctx: if ctx ends first the caller gets ctx's error, but the endpoint stays
-// held until it answers.
+// held until it answers. A refused call (which never ran) releases the
+// endpoint at once.
 func (c *Client) invokeQueued(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
 	if err := c.queue.acquire(ctx, c.ctx); err != nil {
 		return nil, "", fmt.Errorf("lambda invoke %s: waiting for the endpoint: %w", function, err)
@@ -210,27 +359,14 @@ func (c *Client) invokeQueued(ctx context.Context, function string, payload []by
 		err    error
 	}
 	done := make(chan answer, 1)
-	c.wg.Add(1)
+	c.wg.Add(1) // Invoke's own count keeps the counter above zero
 	go func() {
 		defer c.wg.Done()
 		defer c.queue.release()
 		callCtx, cancel := context.WithTimeout(c.ctx, maxCallTime)
 		defer cancel()
-		for {
-			r, fe, err := c.call(callCtx, function, payload)
-			if errors.Is(err, errBusy) {
-				// Something else is using the endpoint (another workbench,
-				// curl): wait a little and try again rather than lose the call.
-				select {
-				case <-time.After(50 * time.Millisecond):
-					continue
-				case <-callCtx.Done():
-					err = callCtx.Err()
-				}
-			}
-			done <- answer{r, fe, err}
-			return
-		}
+		r, fe, err := c.call(callCtx, function, payload)
+		done <- answer{r, fe, err}
 	}()
 	select {
 	case a := <-done:
@@ -251,7 +387,10 @@ func (c *Client) call(ctx context.Context, function string, payload []byte) ([]b
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Amz-Invocation-Type", "RequestResponse")
+	others := c.inflight.Add(1) - 1
 	resp, err := c.http.Do(req)
+	others = max(others, c.inflight.Load()-1)
+	c.inflight.Add(-1)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, "", fmt.Errorf("lambda invoke %s: %w", function, ctx.Err())
@@ -270,7 +409,7 @@ func (c *Client) call(ctx context.Context, function string, payload []byte) ([]b
 		return nil, "", fmt.Errorf("lambda invoke %s: answer larger than %d bytes", function, maxPayload)
 	}
 	if resp.StatusCode == http.StatusBadRequest && len(bytes.TrimSpace(body)) == 0 {
-		return nil, "", errBusy
+		return nil, "", &refusedError{overlapped: others > 0}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, "", serviceError(resp, body)
@@ -381,7 +520,7 @@ func (q *fifo) acquire(ctx, stop context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-stop.Done():
-		err = errors.New("client closed")
+		err = errClosed
 	}
 	q.mu.Lock()
 	for i, w := range q.waiters {

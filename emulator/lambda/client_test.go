@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -309,6 +310,174 @@ func TestAutoDetectsSingleCallEndpoint(t *testing.T) {
 	}
 }
 
+// refuse answers every call the way the Runtime Interface Emulator answers a
+// call while it is busy, 400 with an empty body, and counts the calls.
+func refuse(calls *atomic.Int32) func(http.ResponseWriter, []byte) {
+	return func(w http.ResponseWriter, _ []byte) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusBadRequest)
+	}
+}
+
+// TestAutoRefusalIsBoundedAndHoldsNobody is issue 9 item 3: an endpoint
+// that answers "400 with an empty body" to every call of one function. Each
+// call must end in a clear error after a few resends, well within its
+// deadline, and a call to another function must get through meanwhile and
+// afterwards (the refused calls once held the queue for 15 minutes, resent
+// every 50 ms).
+func TestAutoRefusalIsBoundedAndHoldsNobody(t *testing.T) {
+	var refused atomic.Int32
+	f := &fakeLambda{funcs: map[string]func(http.ResponseWriter, []byte){
+		"odd":  refuse(&refused),
+		"echo": echo,
+	}}
+	c, err := NewClient(startFake(t, f), ModeAuto, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const callers = 4
+	errs := make(chan error, callers)
+	for range callers {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, _, err := c.Invoke(ctx, "odd", []byte(`{}`))
+			errs <- err
+		}()
+	}
+	// While the refused calls are being resent, another route's call runs.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, _, err := c.Invoke(ctx, "echo", []byte(`"meanwhile"`)); err != nil {
+		t.Fatalf("a call to another function while refused calls were resent: %v", err)
+	}
+	for range callers {
+		err := <-errs
+		var se *ServiceError
+		if !errors.As(err, &se) || se.Status != http.StatusBadRequest || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("refused call: err = %v, want a 400 ServiceError before the deadline", err)
+		}
+	}
+	if _, _, err := c.Invoke(ctx, "echo", []byte(`"after"`)); err != nil {
+		t.Fatalf("a call after the refused ones: %v", err)
+	}
+	c.Close() // ends anything still resending
+	if n := refused.Load(); n > callers*maxAttempts {
+		t.Fatalf("the endpoint got %d calls for %d messages, want at most %d", n, callers, callers*maxAttempts)
+	}
+}
+
+// TestAutoStaysConcurrentAfterALoneRefusal checks that refusals of a call
+// made while no other call was in flight, which say nothing about the
+// endpoint's concurrency, do not make the client queue its calls.
+func TestAutoStaysConcurrentAfterALoneRefusal(t *testing.T) {
+	var refused atomic.Int32
+	f := &fakeLambda{funcs: map[string]func(http.ResponseWriter, []byte){"odd": refuse(&refused)}}
+	c := newTestClient(t, startFake(t, f), ModeAuto)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var se *ServiceError
+	if _, _, err := c.Invoke(ctx, "odd", nil); !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a ServiceError", err)
+	}
+	if c.Serial() {
+		t.Fatal("one call's refusals switched the client to one call at a time")
+	}
+	if n := refused.Load(); n != maxAttempts {
+		t.Fatalf("the call was sent %d times, want %d", n, maxAttempts)
+	}
+}
+
+// TestAutoRevertsWhenQueueingDoesNotHelp checks that a client that turned
+// serial because of a refusal during concurrent calls goes back to
+// concurrent calls when a call running alone is refused too.
+func TestAutoRevertsWhenQueueingDoesNotHelp(t *testing.T) {
+	var refused atomic.Int32
+	release := make(chan struct{})
+	f := &fakeLambda{single: true, funcs: map[string]func(http.ResponseWriter, []byte){
+		"hold": func(w http.ResponseWriter, body []byte) { <-release; echo(w, body) },
+		"odd":  refuse(&refused),
+	}}
+	c := newTestClient(t, startFake(t, f), ModeAuto)
+	held := make(chan error, 1)
+	go func() {
+		_, _, err := c.Invoke(context.Background(), "hold", nil)
+		held <- err
+	}()
+	waitFor(t, func() bool { _, _, o := f.stats(); return len(o) == 1 })
+	// A second call while the first runs is refused: evidence.
+	second := make(chan error, 1)
+	go func() {
+		_, _, err := c.Invoke(context.Background(), "hold", nil)
+		second <- err
+	}()
+	waitFor(t, c.Serial)
+	close(release)
+	for _, ch := range []chan error{held, second} {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var se *ServiceError
+	if _, _, err := c.Invoke(ctx, "odd", nil); !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a ServiceError", err)
+	}
+	if c.Serial() {
+		t.Fatal("still serial after a call running alone was refused again and again")
+	}
+}
+
+// TestIdleConnectionsCoverConcurrency is issue 9 item 7: rounds of n
+// concurrent calls must reuse the connections of the first round, not open
+// new ones (Go's default keeps 2 idle connections per host, and closed
+// connections linger in TIME_WAIT until local ports run out).
+func TestIdleConnectionsCoverConcurrency(t *testing.T) {
+	const n, rounds = 32, 3
+	var arrived sync.WaitGroup
+	f := &fakeLambda{funcs: map[string]func(http.ResponseWriter, []byte){
+		"fn": func(w http.ResponseWriter, body []byte) {
+			// Answer once all n calls of the round are in: n connections.
+			arrived.Done()
+			arrived.Wait()
+			echo(w, body)
+		},
+	}}
+	srv := httptest.NewUnstartedServer(f)
+	var accepted atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			accepted.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := newClient(srv.URL, ModeConcurrent, nil, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for range rounds {
+		arrived.Add(n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, _, err := c.Invoke(context.Background(), "fn", nil); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if got := accepted.Load(); got > n {
+		t.Fatalf("%d rounds of %d concurrent calls opened %d connections, want at most %d", rounds, n, got, n)
+	}
+}
+
 func TestConcurrentModeDoesNotRetry(t *testing.T) {
 	f := &fakeLambda{single: true, funcs: map[string]func(http.ResponseWriter, []byte){"fn": slowEcho(100 * time.Millisecond)}}
 	c := newTestClient(t, startFake(t, f), ModeConcurrent)
@@ -355,6 +524,41 @@ func TestCloseCancelsQueuedCalls(t *testing.T) {
 	}
 }
 
+// TestCloseEndsCallsInFlight checks that Close ends a concurrent call still
+// waiting for its function, not only queued ones, so no connection is left
+// to return to the idle pool after Close closed it (goleak in TestMain
+// would find its goroutines), and that calls after Close fail.
+func TestCloseEndsCallsInFlight(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	f := &fakeLambda{funcs: map[string]func(http.ResponseWriter, []byte){
+		"fn": func(w http.ResponseWriter, body []byte) { <-stop },
+	}}
+	url := startFake(t, f)
+	c, err := NewClient(url, ModeConcurrent, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 1)
+	go func() {
+		_, _, err := c.Invoke(context.Background(), "fn", nil)
+		errs <- err
+	}()
+	waitFor(t, func() bool { _, _, o := f.stats(); return len(o) == 1 })
+	c.Close()
+	select {
+	case err := <-errs:
+		if err == nil {
+			t.Fatal("a call in flight survived Close")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close left a call in flight")
+	}
+	if _, _, err := c.Invoke(context.Background(), "fn", nil); !errors.Is(err, errClosed) {
+		t.Fatalf("a call after Close: %v, want errClosed", err)
+	}
+}
+
 func TestNewClientRejectsBadEndpoints(t *testing.T) {
 	for _, ep := range []string{"", "127.0.0.1:3001", "ftp://x", "http://", "://"} {
 		if _, err := NewClient(ep, ModeAuto, nil); err == nil {
@@ -381,7 +585,7 @@ func TestParseMode(t *testing.T) {
 }
 
 func TestPoolSharesClients(t *testing.T) {
-	p := NewPool(nil)
+	p := NewPool(0)
 	defer p.Close()
 	a, err := p.Client("http://127.0.0.1:3001", ModeSerial)
 	if err != nil {

@@ -73,7 +73,7 @@ type Identity struct {
 type Connection struct {
 	APIID        string
 	Stage        string
-	DomainName   string // host and port the client connected to, e.g. 127.0.0.1:8080
+	DomainName   string // the gateway's host and port, e.g. 127.0.0.1:8080 (never the client's Host header)
 	ConnectionID string
 	ConnectedAt  time.Time
 	SourceIP     string

@@ -1,15 +1,13 @@
 package lambda
 
-import (
-	"net/http"
-	"sync"
-)
+import "sync"
 
 // Pool hands out one Client per endpoint and mode, so every route that calls
 // the same endpoint shares its queue, and the queue outlives configuration
-// snapshots. It is safe for concurrent use.
+// snapshots. Its owner (a gateway) closes it when it stops, which ends every
+// call and closes every connection. It is safe for concurrent use.
 type Pool struct {
-	http *http.Client
+	maxIdle int
 
 	mu      sync.Mutex
 	clients map[poolKey]*Client
@@ -21,9 +19,11 @@ type poolKey struct {
 	mode     Mode
 }
 
-// NewPool returns an empty pool whose clients use httpClient (nil: a default).
-func NewPool(httpClient *http.Client) *Pool {
-	return &Pool{http: httpClient, clients: map[poolKey]*Client{}}
+// NewPool returns an empty pool whose clients each keep up to maxIdle idle
+// connections to their endpoint: give it the number of calls that may be in
+// flight at once (see newClient; 0 means DefaultMaxIdle).
+func NewPool(maxIdle int) *Pool {
+	return &Pool{maxIdle: maxIdle, clients: map[poolKey]*Client{}}
 }
 
 // Client returns the pool's client for endpoint and mode, creating it on
@@ -38,7 +38,7 @@ func (p *Pool) Client(endpoint string, mode Mode) (*Client, error) {
 	if c, ok := p.clients[k]; ok {
 		return c, nil
 	}
-	c, err := NewClient(endpoint, mode, p.http)
+	c, err := newClient(endpoint, mode, nil, p.maxIdle)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,8 @@ func (p *Pool) Client(endpoint string, mode Mode) (*Client, error) {
 	return c, nil
 }
 
-// Close closes every client and waits for their calls.
+// Close closes every client: it cancels their calls, waits for them and
+// closes their connections. Client fails afterwards.
 func (p *Pool) Close() {
 	p.mu.Lock()
 	p.closed = true

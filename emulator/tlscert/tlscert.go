@@ -59,7 +59,8 @@ func DefaultDir() (string, error) {
 
 // Ensure returns the certificate in dir, creating dir and a new certificate
 // when there is none, when it does not load, when it lacks one of the
-// loopback names, or when it expires within a week.
+// loopback names, when it expires within a week, or when it is a CA (as
+// certificates from before 2026-12 were).
 func Ensure(dir string) (*Cert, error) {
 	certPath := filepath.Join(dir, CertFile)
 	keyPath := filepath.Join(dir, KeyFile)
@@ -109,6 +110,9 @@ func usable(c *Cert, now time.Time) bool {
 	if leaf == nil || now.Add(renewBefore).After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
 		return false
 	}
+	if leaf.IsCA || leaf.KeyUsage&x509.KeyUsageCertSign != 0 {
+		return false // trusting it would let its key vouch for any site
+	}
 	for _, host := range []string{"127.0.0.1", "::1", "localhost"} {
 		if leaf.VerifyHostname(host) != nil {
 			return false
@@ -119,8 +123,10 @@ func usable(c *Cert, now time.Time) bool {
 
 // Generate returns a new self-signed ECDSA P-256 certificate for 127.0.0.1,
 // ::1 and localhost, valid from an hour before now, and its private key, both
-// PEM-encoded. The certificate is its own CA, so adding it to a client's
-// trust store (NODE_EXTRA_CA_CERTS, --cacert, a browser) makes it trusted.
+// PEM-encoded. It is a leaf certificate (CA:FALSE, no certificate signing):
+// adding it to a client's trust store (NODE_EXTRA_CA_CERTS, --cacert, a
+// browser) trusts this one certificate for those names, and nothing its key
+// might sign, should the key leak.
 func Generate(now time.Time) (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -135,10 +141,10 @@ func Generate(now time.Time) (certPEM, keyPEM []byte, err error) {
 		Subject:               pkix.Name{CommonName: "wsworkbench local gateway", Organization: []string{"wsworkbench"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(validity),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
+		BasicConstraintsValid: true, // says CA:FALSE
+		IsCA:                  false,
 		DNSNames:              []string{"localhost"},
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}

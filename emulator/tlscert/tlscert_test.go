@@ -1,15 +1,22 @@
 package tlscert
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -62,6 +69,73 @@ func TestEnsureReplacesBrokenOrExpiring(t *testing.T) {
 			t.Fatalf("an expiring certificate was kept: %v", err)
 		}
 	})
+}
+
+// TestCertificateIsALeaf is issue 9 item 10: the certificate a user adds to
+// a trust store must not be a CA (CA:TRUE with certificate signing, no name
+// constraints), or its key could vouch for any site.
+func TestCertificateIsALeaf(t *testing.T) {
+	c, err := Ensure(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := c.TLS.Leaf
+	if leaf.IsCA || !leaf.BasicConstraintsValid {
+		t.Errorf("IsCA %v, basic constraints present %v; want CA:FALSE stated", leaf.IsCA, leaf.BasicConstraintsValid)
+	}
+	if leaf.KeyUsage != x509.KeyUsageDigitalSignature {
+		t.Errorf("key usage %b, want digital signature only", leaf.KeyUsage)
+	}
+	if len(leaf.ExtKeyUsage) != 1 || leaf.ExtKeyUsage[0] != x509.ExtKeyUsageServerAuth {
+		t.Errorf("extended key usage %v, want server authentication only", leaf.ExtKeyUsage)
+	}
+	var ips []string
+	for _, ip := range leaf.IPAddresses {
+		ips = append(ips, ip.String())
+	}
+	if got := strings.Join(append(ips, leaf.DNSNames...), " "); got != "127.0.0.1 ::1 localhost" {
+		t.Errorf("names %q, want 127.0.0.1 ::1 localhost", got)
+	}
+}
+
+// TestEnsureReplacesCACertificate checks that a certificate made before the
+// fix (a CA) is replaced by a leaf.
+func TestEnsureReplacesCACertificate(t *testing.T) {
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	old := &x509.Certificate{ // Generate's template before 2026-12
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "wsworkbench local gateway", Organization: []string{"wsworkbench"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(validity),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, old, old, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, CertFile), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(filepath.Join(dir, KeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600)
+	c, err := Ensure(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Created || c.TLS.Leaf.IsCA {
+		t.Fatalf("the CA certificate was kept (created %v, IsCA %v)", c.Created, c.TLS.Leaf.IsCA)
+	}
 }
 
 func TestCertificateServesLoopbackNames(t *testing.T) {

@@ -306,16 +306,21 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 		if n == nil {
 			return "", false
 		}
-		s.vars.at = n // where a variable's error points
-		if name, _ := intrinsicName(n); name == "" && n.Kind == yaml.ScalarNode {
-			return s.vars.expand(n.Value, 0), true
+		raw := n.Value
+		if name, _ := intrinsicName(n); name != "" || n.Kind != yaml.ScalarNode {
+			v, err := e.eval(n)
+			if err != nil {
+				fl.warn(n, fmt.Sprintf("%s left out: %v", what, errMsg(err)))
+				return "", false
+			}
+			raw = scalarString(v)
 		}
-		v, err := e.eval(n)
+		v, err := s.vars.resolveString(n, raw)
 		if err != nil {
 			fl.warn(n, fmt.Sprintf("%s left out: %v", what, errMsg(err)))
 			return "", false
 		}
-		return s.vars.expand(scalarString(v), 0), true
+		return v, true
 	}
 	number := func(n *yaml.Node, what string, def int) int {
 		v, ok := value(n, what)

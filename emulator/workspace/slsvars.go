@@ -48,11 +48,17 @@ func newSLSVars(s *slsImporter) *slsVars {
 
 // resolve returns n's value with its variables resolved.
 func (r *slsVars) resolve(n *yaml.Node) (string, error) {
+	return r.resolveString(n, n.Value)
+}
+
+// resolveString returns str, a value read from n (an intrinsic function's
+// result, say), with its variables resolved; errors are placed at n.
+func (r *slsVars) resolveString(n *yaml.Node, str string) (string, error) {
 	if r.err != nil {
 		return "", r.err
 	}
 	r.at = n
-	v := r.expand(n.Value, 0)
+	v := r.expand(str, 0)
 	return v, r.err
 }
 
