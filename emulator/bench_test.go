@@ -261,3 +261,25 @@ func BenchmarkIdleConnectionMemoryGorillaDefaults(b *testing.B) {
 		wg.Wait()
 	}
 }
+
+// BenchmarkHandleMessageLogged is BenchmarkHandleMessage with a subscriber
+// that formats every event's text-log line, as serve's default log does:
+// the cost of building and logging a message's events.
+func BenchmarkHandleMessageLogged(b *testing.B) {
+	g, err := New(seedAPI(), Options{SendQueueFrames: 1 << 30, SendQueueBytes: 1 << 40})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var line []byte
+	g.SubscribeFunc(func(e *Event) { line = e.AppendLine(line[:0]) })
+	c := &conn{g: g, id: "R1kmxc2VNjMCFIA=", connectedAt: time.Now(), domainName: "127.0.0.1:8080", sourceIP: "127.0.0.1"}
+	c.writing = true // no writer goroutine: frames stay queued
+	msg := []byte(`{"action":"message","messageId":1}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		g.handleMessage(c, msg)
+		c.mu.Lock()
+		c.queue, c.queued = c.queue[:0], 0
+		c.mu.Unlock()
+	}
+}

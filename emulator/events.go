@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,7 +182,8 @@ func (s *ResponseSelection) UnmarshalText(b []byte) error {
 //	EventConfig       Config, Error when rejected
 //
 // Consumers must not change an event: subscribers share its maps and
-// details.
+// details. An event from Subscription.C is the subscriber's to keep; one
+// handed to a SubscribeFunc callback is valid only during the call.
 type Event struct {
 	Time         time.Time `json:"time"`
 	Kind         EventKind `json:"kind"`
@@ -370,14 +372,57 @@ func unmarshalEnum(names []string, b []byte, what string, set func(int)) error {
 // Subscription receives the gateway's events. It is safe for concurrent use;
 // C is read by one goroutine.
 type Subscription struct {
-	c       chan Event
+	c       chan Event   // nil for a SubscribeFunc subscription
+	fn      func(*Event) // nil for a channel subscription
 	dropped atomic.Uint64
 	bus     *bus
 	once    sync.Once
+
+	// maxBytes, when > 0, bounds the payload bytes (Event.Bytes) of the
+	// events waiting in c: a subscriber that takes events calls Done for
+	// each, and an event that would go over the bound is dropped and
+	// counted like one that finds c full.
+	maxBytes int64
+	pending  atomic.Int64
+}
+
+// Done tells a subscription made with SubscribeBytes that the subscriber
+// has taken e from C, so its bytes no longer count against the bound.
+func (s *Subscription) Done(e *Event) {
+	if s.maxBytes > 0 {
+		s.pending.Add(-int64(e.Bytes()))
+	}
+}
+
+// Bytes is the size of the event's payloads: the frame, the template's
+// input and output, the Lambda call's event, result and log, the error.
+// It is what a subscriber keeping events holds on to beyond the fixed
+// fields.
+func (e *Event) Bytes() int {
+	n := len(e.Data) + len(e.Error)
+	if t := e.Template; t != nil {
+		n += len(t.Input) + len(t.Output)
+	}
+	if l := e.Lambda; l != nil {
+		n += len(l.Event) + len(l.Result) + len(l.Log)
+	}
+	return n
+}
+
+// SubscribeFunc calls fn with every event, on the goroutine that publishes
+// it (a connection's read loop, an integration call, an HTTP handler), until
+// the subscription is closed or the gateway closes. It costs no channel send
+// and no goroutine hand-off per event, for a log that formats every event.
+// fn must return quickly and never block, since it delays the request that
+// published the event, and must not keep e or change it (other subscribers
+// share its details). fn may run concurrently with itself, and publishes
+// already under way may still call it briefly after Close.
+func (g *Gateway) SubscribeFunc(fn func(e *Event)) *Subscription {
+	return g.events.add(&Subscription{fn: fn, bus: &g.events})
 }
 
 // C returns the channel events arrive on. It is closed by Close or when the
-// gateway closes.
+// gateway closes; it is nil for a SubscribeFunc subscription.
 func (s *Subscription) C() <-chan Event { return s.c }
 
 // Dropped returns how many events this subscriber lost because its buffer
@@ -390,8 +435,8 @@ func (s *Subscription) Close() { s.bus.remove(s) }
 // bus fans events out to subscribers. Publish never blocks: the subscriber
 // list is an immutable slice swapped under mu, read without a lock, and a
 // full subscriber channel drops the event and counts it. Channels are
-// closed only under mu, and publish holds the read lock while sending, so a
-// send never races a close.
+// closed only under mu, and send holds the read lock while sending, so a
+// send never races a close. SubscribeFunc callbacks run without the lock.
 type bus struct {
 	mu     sync.RWMutex
 	subs   atomic.Pointer[[]*Subscription]
@@ -404,16 +449,19 @@ func (b *bus) active() bool {
 	return p != nil && len(*p) > 0
 }
 
-func (b *bus) subscribe(buffer int) *Subscription {
+func (b *bus) subscribe(buffer int, maxBytes int64) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	s := &Subscription{c: make(chan Event, buffer), bus: b}
+	return b.add(&Subscription{c: make(chan Event, buffer), bus: b, maxBytes: maxBytes})
+}
+
+// add adds s, or ends it at once when the bus is closed.
+func (b *bus) add(s *Subscription) *Subscription {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
-		close(s.c)
-		s.once.Do(func() {})
+		s.once.Do(s.end)
 		return s
 	}
 	var subs []*Subscription
@@ -437,23 +485,77 @@ func (b *bus) remove(s *Subscription) {
 		}
 		b.subs.Store(&subs)
 	}
-	s.once.Do(func() { close(s.c) })
+	s.once.Do(s.end)
+}
+
+// end closes a channel subscription's channel. It runs once, under b.mu.
+func (s *Subscription) end() {
+	if s.c != nil {
+		close(s.c)
+	}
 }
 
 func (b *bus) publish(e Event) {
 	if !b.active() {
 		return
 	}
+	lent := sharedEvents.Get().(*Event)
+	*lent = e
+	b.publishLent(lent)
+	*lent = Event{}
+	sharedEvents.Put(lent)
+}
+
+// publishLent publishes *e, which the caller lends for the call: its memory
+// may be reused afterwards (see Event.clone).
+func (b *bus) publishLent(e *Event) {
+	p := b.subs.Load()
+	if p == nil || len(*p) == 0 {
+		return
+	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	// SubscribeFunc subscribers first, without the lock: there is no
+	// channel to race a close, and a lock taken per event by every
+	// connection's goroutine would cost more than the log itself.
+	chans := false
+	for _, s := range *p {
+		if s.fn == nil {
+			chans = true
+			continue
+		}
+		s.fn(e)
+	}
+	if chans {
+		b.send(e.clone())
+	}
+}
+
+// send sends e to the channel subscribers, dropping (and counting) it for
+// those whose buffer is full.
+func (b *bus) send(e Event) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	p := b.subs.Load()
-	if p == nil {
-		return
-	}
-	for _, s := range *p {
+	for _, s := range *b.subs.Load() {
+		if s.c == nil {
+			continue
+		}
+		if s.maxBytes > 0 {
+			size := int64(e.Bytes())
+			if s.pending.Add(size) > s.maxBytes && size > 0 {
+				s.pending.Add(-size)
+				s.dropped.Add(1)
+				continue
+			}
+			select {
+			case s.c <- e:
+			default:
+				s.pending.Add(-size)
+				s.dropped.Add(1)
+			}
+			continue
+		}
 		select {
 		case s.c <- e:
 		default:
@@ -462,6 +564,36 @@ func (b *bus) publish(e Event) {
 	}
 }
 
+// clone returns a copy of e that owns what a publisher may lend for the
+// call only: Data, and the strings and details of Route, Template and
+// Integration (a request keeps those in its own memory, see request.lent).
+// The other details and strings are never changed after publishing and
+// are shared.
+func (e Event) clone() Event {
+	e.Data = strings.Clone(e.Data)
+	if e.Route != nil {
+		r := *e.Route
+		r.Value = strings.Clone(r.Value)
+		e.Route = &r
+	}
+	if e.Template != nil {
+		t := *e.Template
+		t.Value, t.Input, t.Output = strings.Clone(t.Value), strings.Clone(t.Input), strings.Clone(t.Output)
+		e.Template = &t
+	}
+	if e.Integration != nil {
+		i := *e.Integration
+		e.Integration = &i
+	}
+	return e
+}
+
+// sharedEvents recycles the events publish lends to subscribers, so
+// publishing allocates no event (a pointer handed to a function value
+// would otherwise move every event to the heap). A request lends its own
+// (request.lent.event).
+var sharedEvents = sync.Pool{New: func() any { return new(Event) }}
+
 // close closes every subscription.
 func (b *bus) close() {
 	b.mu.Lock()
@@ -469,7 +601,7 @@ func (b *bus) close() {
 	b.closed = true
 	if p := b.subs.Load(); p != nil {
 		for _, s := range *p {
-			s.once.Do(func() { close(s.c) })
+			s.once.Do(s.end)
 		}
 	}
 	empty := []*Subscription{}

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,106 @@ func TestEventString(t *testing.T) {
 	want := `03:04:05.006 route       conn=R1kmxc2VNjMCFIA= req=R1knPH17NjMFftw= route=message outcome=matched expr=$request.body.action value=message`
 	if got := e.String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// BenchmarkEventAppendLine formats one event's text-log line into a reused
+// buffer: it must not allocate.
+func BenchmarkEventAppendLine(b *testing.B) {
+	e := &Event{Time: time.Now(), Kind: EventTemplate, ConnectionID: "R1kmxc2VNjMCFIA=", RequestID: "R1knPH17NjMFftw=", RouteKey: "message",
+		Duration: 21 * time.Microsecond,
+		Template: &TemplateRender{Side: TemplateRequest, Key: "$default", Value: "application/json",
+			Input: `{"action":"message","messageId":1}`, Output: `{"statusCode": 200, "messageId": 1}`}}
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = e.AppendLine(buf[:0])
+	}
+}
+
+// TestEventAppendLineAllocs pins BenchmarkEventAppendLine's promise for
+// every kind: formatting into a buffer with room allocates nothing.
+func TestEventAppendLineAllocs(t *testing.T) {
+	events := []Event{
+		{Kind: EventConnect, Status: 200, Connect: &ConnectRequest{Outcome: ConnectAccepted, RemoteAddr: "127.0.0.1:1", Subprotocols: []string{"a", "b"}}},
+		{Kind: EventAuthorizer, Status: 403, Authorizer: &AuthorizerDecision{Name: "auth", Reason: "the policy denies"}, Duration: 3e6},
+		{Kind: EventFrameIn, Data: `{"action":"message"}`, Size: 20},
+		{Kind: EventRoute, Route: &RouteChoice{Expression: "$request.body.action", Value: "message", Outcome: RouteMatched}},
+		{Kind: EventIntegration, Status: 200, Integration: &IntegrationAnswer{Type: "AWS_PROXY", Selection: ResponseProxy}, Lambda: &LambdaCall{Function: "f"}},
+		{Kind: EventConnections, Status: 410, Code: CodeGone, Error: "connection is gone", Connections: &ConnectionsCall{Method: "POST"}},
+		{Kind: EventError, Status: 504, Code: CodeTimeout, Error: "Execution failed due to a timeout error"},
+		{Kind: EventDisconnect, Close: &CloseInfo{Code: 1000, Reason: "bye"}},
+		{Kind: EventConfig, Config: ConfigApplied},
+		{Kind: EventFrameOut, Data: strings.Repeat("x ", 300), Size: 600},
+	}
+	buf := make([]byte, 0, 1024)
+	for _, e := range events {
+		if n := testing.AllocsPerRun(10, func() { buf = e.AppendLine(buf[:0]) }); n != 0 {
+			t.Errorf("%v: %v allocations", e.Kind, n)
+		}
+	}
+}
+
+// TestAppendQuoted checks the text log's quoting against strconv.Quote and
+// the cut of long values.
+func TestAppendQuoted(t *testing.T) {
+	long := strings.Repeat("a", maxLogValue+10)
+	cases := []struct{ in, want string }{
+		{"", `""`},
+		{"plain", "plain"},
+		{"$request.body.action", "$request.body.action"},
+		{"héllo", "héllo"},
+		{"a b", `"a b"`},
+		{`{"k":"v"}`, `"{\"k\":\"v\"}"`},
+		{"k=v", `"k=v"`},
+		{"tab\there\r\n\x00\x7f\\", strconv.Quote("tab\there\r\n\x00\x7f\\")},
+		{"é \"x\"\n", strconv.Quote("é \"x\"\n")},
+		{"\a\b\f\v\x1b", strconv.Quote("\a\b\f\v\x1b")},
+		{long, strings.Repeat("a", maxLogValue) + "…"},
+		{" " + long, `" ` + strings.Repeat("a", maxLogValue-1) + `…"`},
+	}
+	for _, tc := range cases {
+		if got := string(appendQuoted(nil, tc.in)); got != tc.want {
+			t.Errorf("appendQuoted(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	if got := string(appendClock(nil, time.Date(2026, 1, 2, 3, 4, 5, 67e6, time.UTC))); got != "03:04:05.067" {
+		t.Errorf("appendClock: %s", got)
+	}
+}
+
+// TestAppendDuration checks the text log's durations.
+func TestAppendDuration(t *testing.T) {
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{850, "850ns"}, {21_340, "21.3µs"}, {21_360, "21.4µs"}, {999_960, "1000.0µs"},
+		{1_254_000, "1.25ms"}, {1_255_000, "1.26ms"}, {2_500_000_000, "2.500s"}, {61_000_000_000, "61.000s"},
+	} {
+		if got := string(appendDuration(nil, tc.d)); got != tc.want {
+			t.Errorf("%d: %s, want %s", tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestSubscribeBytesBound: a subscription bounded by bytes drops, and
+// counts, the events that would hold more payload than its bound, and takes
+// events again once the subscriber is done with earlier ones.
+func TestSubscribeBytesBound(t *testing.T) {
+	var b bus
+	s := b.subscribe(100, 1000)
+	big := strings.Repeat("x", 600)
+	b.publish(Event{Kind: EventFrameIn, Data: big})
+	b.publish(Event{Kind: EventFrameIn, Data: big}) // 1 200 bytes waiting: dropped
+	b.publish(Event{Kind: EventFrameIn, Data: "small"})
+	if s.Dropped() != 1 || len(s.C()) != 2 {
+		t.Fatalf("dropped %d, waiting %d; want 1 and 2", s.Dropped(), len(s.C()))
+	}
+	e := <-s.C()
+	s.Done(&e)
+	b.publish(Event{Kind: EventFrameIn, Data: big})
+	if s.Dropped() != 1 || len(s.C()) != 2 {
+		t.Fatalf("after Done: dropped %d, waiting %d; want 1 and 2", s.Dropped(), len(s.C()))
 	}
 }

@@ -2,8 +2,8 @@ package emulator
 
 import (
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // String renders the event on one line for a text log.
@@ -15,7 +15,7 @@ func (e *Event) String() string { return string(e.AppendLine(make([]byte, 0, 160
 // empty or holds white space, a quote or "=". It allocates nothing when b
 // has room, so a log can format into one reused buffer.
 func (e *Event) AppendLine(b []byte) []byte {
-	b = e.Time.AppendFormat(b, "15:04:05.000")
+	b = appendClock(b, e.Time)
 	b = append(b, ' ')
 	kind := e.Kind.String()
 	b = append(b, kind...)
@@ -25,11 +25,28 @@ func (e *Event) AppendLine(b []byte) []byte {
 	b = appendRaw(b, "conn", e.ConnectionID)
 	b = appendRaw(b, "req", e.RequestID)
 	b = appendField(b, "route", e.RouteKey)
+	b = e.appendDetails(b)
+	if e.Size > 0 {
+		b = appendInt(b, "size", e.Size)
+	}
+	b = appendField(b, "data", e.Data)
+	b = appendField(b, "error", e.Error)
+	if e.Duration > 0 {
+		b = append(b, " took="...)
+		b = appendDuration(b, e.Duration)
+	}
+	return b
+}
+
+// appendDetails appends what the event's kind carries.
+func (e *Event) appendDetails(b []byte) []byte {
 	switch e.Kind {
 	case EventConnect:
-		b = e.appendConnect(b)
+		return e.appendConnect(b)
 	case EventAuthorizer:
-		b = e.appendAuthorizer(b)
+		return e.appendAuthorizer(b)
+	case EventIntegration:
+		return e.appendIntegration(b)
 	case EventRoute:
 		if r := e.Route; r != nil {
 			b = appendField(b, "outcome", r.Outcome.String())
@@ -43,21 +60,15 @@ func (e *Event) AppendLine(b []byte) []byte {
 			b = appendValue(b, "value", t.Value)
 			b = appendValue(b, "out", t.Output)
 		}
-	case EventIntegration:
-		b = e.appendIntegration(b)
 	case EventConnections:
 		if c := e.Connections; c != nil {
 			b = appendField(b, "method", c.Method)
 			b = appendInt(b, "status", e.Status)
-			if e.Code != 0 {
-				b = appendField(b, "code", e.Code.String())
-			}
+			b = appendCode(b, e.Code)
 			b = appendField(b, "during", c.DuringRequest)
 		}
 	case EventError:
-		if e.Code != 0 {
-			b = appendField(b, "code", e.Code.String())
-		}
+		b = appendCode(b, e.Code)
 		b = appendInt(b, "status", e.Status)
 	case EventLimit, EventDisconnect:
 		if c := e.Close; c != nil {
@@ -72,15 +83,6 @@ func (e *Event) AppendLine(b []byte) []byte {
 			b = appendValue(b, "detail", f.Detail)
 		}
 	}
-	if e.Size > 0 {
-		b = appendInt(b, "size", e.Size)
-	}
-	b = appendField(b, "data", e.Data)
-	b = appendField(b, "error", e.Error)
-	if e.Duration > 0 {
-		b = append(b, " took="...)
-		b = appendDuration(b, e.Duration)
-	}
 	return b
 }
 
@@ -91,9 +93,7 @@ func (e *Event) appendConnect(b []byte) []byte {
 	}
 	b = appendField(b, "outcome", c.Outcome.String())
 	b = appendInt(b, "status", e.Status)
-	if e.Code != 0 {
-		b = appendField(b, "code", e.Code.String())
-	}
+	b = appendCode(b, e.Code)
 	b = appendField(b, "remote", c.RemoteAddr)
 	if len(c.Subprotocols) > 0 {
 		b = append(b, " protocols="...)
@@ -177,6 +177,14 @@ func appendValue(b []byte, key, value string) []byte {
 	return appendQuoted(b, value)
 }
 
+// appendCode appends " code=Name", nothing for no code.
+func appendCode(b []byte, c Code) []byte {
+	if c == 0 {
+		return b
+	}
+	return appendField(b, "code", c.String())
+}
+
 func appendInt(b []byte, key string, v int) []byte {
 	if v == 0 {
 		return b
@@ -191,41 +199,134 @@ func appendInt(b []byte, key string, v int) []byte {
 const maxLogValue = 200
 
 // appendQuoted appends s, cut to maxLogValue bytes (and marked "…"),
-// quoted when it is empty or holds white space, a quote or "=".
+// quoted as strconv.Quote does when it is empty or holds white space, a
+// quote, "=" or a control character. Printable ASCII is quoted here, in one
+// pass; anything else goes through strconv.AppendQuote.
 func appendQuoted(b []byte, s string) []byte {
 	cut := len(s) > maxLogValue
 	if cut {
 		s = s[:maxLogValue]
 	}
-	if s != "" && !strings.ContainsAny(s, " \t\n\r\"=") {
+	i, high := 0, byte(0)
+	for i < len(s) && !logQuote[s[i]] {
+		high |= s[i]
+		i++
+	}
+	switch {
+	case s != "" && i == len(s):
 		b = append(b, s...)
 		if cut {
 			b = append(b, "…"...)
 		}
 		return b
+	case high < utf8.RuneSelf:
+		start := len(b)
+		b = append(b, '"')
+		b = append(b, s[:i]...) // nothing to escape up to i
+		var ascii bool
+		if b, ascii = appendEscapedASCII(b, s[i:]); ascii {
+			b = append(b, '"')
+			break
+		}
+		b = strconv.AppendQuote(b[:start], s)
+	default:
+		b = strconv.AppendQuote(b, s)
 	}
-	if !cut {
-		return strconv.AppendQuote(b, s)
+	if cut {
+		b = append(b[:len(b)-1], `…"`...) // the mark inside the quotes
 	}
-	b = strconv.AppendQuote(b, s)
-	b = b[:len(b)-1] // reopen the quote for the mark
-	return append(b, `…"`...)
+	return b
 }
 
-// appendDuration appends d in the unit that suits it, with at most three
-// significant decimals: 850ns, 21.3µs, 1.25ms, 2.5s.
+// logQuote marks the bytes that make a value quoted: white space, '"', '='
+// and control characters.
+var logQuote = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for _, c := range " \"=\x7f" {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendEscapedASCII appends s escaped as strconv.Quote escapes it, without
+// the quotes; it reports false (having appended part of it) when s is not
+// all ASCII.
+func appendEscapedASCII(b []byte, s string) ([]byte, bool) {
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < 0x7f {
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			return b, false
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\v':
+			b = append(b, '\\', 'v')
+		default:
+			b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+		}
+	}
+	return append(b, s[start:]...), true
+}
+
+// appendClock appends t's wall clock as 15:04:05.000.
+func appendClock(b []byte, t time.Time) []byte {
+	h, m, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// appendDuration appends d in the unit that suits it, rounded to three
+// significant decimals at most: 850ns, 21.3µs, 1.25ms, 2.500s.
 func appendDuration(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Microsecond:
 		b = strconv.AppendInt(b, int64(d), 10)
 		return append(b, "ns"...)
 	case d < time.Millisecond:
-		b = strconv.AppendFloat(b, float64(d)/1e3, 'f', 1, 64)
-		return append(b, "µs"...)
+		return append(appendFixed(b, int64(d), 100, 1), "µs"...)
 	case d < time.Second:
-		b = strconv.AppendFloat(b, float64(d)/1e6, 'f', 2, 64)
-		return append(b, "ms"...)
+		return append(appendFixed(b, int64(d), 10_000, 2), "ms"...)
 	}
-	b = strconv.AppendFloat(b, d.Seconds(), 'f', 3, 64)
-	return append(b, 's')
+	return append(appendFixed(b, int64(d), 1_000_000, 3), 's')
+}
+
+// appendFixed appends n/unit (rounded) with decimals digits after the
+// point, where unit is 10^decimals times smaller than the printed unit.
+func appendFixed(b []byte, n, unit int64, decimals int) []byte {
+	v := (n + unit/2) / unit
+	scale := int64(1)
+	for range decimals {
+		scale *= 10
+	}
+	b = strconv.AppendInt(b, v/scale, 10)
+	b = append(b, '.')
+	frac := v % scale
+	for scale /= 10; scale > 0; scale /= 10 {
+		b = append(b, byte('0'+frac/scale))
+		frac %= scale
+	}
+	return b
 }

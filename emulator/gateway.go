@@ -306,7 +306,14 @@ func (g *Gateway) Snapshot() *Snapshot { return g.snap.Load() }
 // Subscribe returns a subscription to the gateway's events with room for
 // buffer events; a subscriber that falls further behind loses events (see
 // Subscription.Dropped) rather than slowing the gateway.
-func (g *Gateway) Subscribe(buffer int) *Subscription { return g.events.subscribe(buffer) }
+func (g *Gateway) Subscribe(buffer int) *Subscription { return g.events.subscribe(buffer, 0) }
+
+// SubscribeBytes is Subscribe bounded by bytes too: events whose payloads
+// (Event.Bytes) would take the events waiting past maxBytes are dropped and
+// counted. The subscriber calls Done for each event it takes.
+func (g *Gateway) SubscribeBytes(buffer int, maxBytes int64) *Subscription {
+	return g.events.subscribe(buffer, maxBytes)
+}
 
 // forceMargin is how long before ctx's deadline Close stops waiting
 // politely and cuts off what still runs, so that it returns by the

@@ -57,7 +57,22 @@ type request struct {
 	// recycled (see recycle), so a message handled on the read loop renders
 	// into the previous message's.
 	rendered [2][]byte
+
+	// lent holds the details of the request's events and their strings
+	// view the request's buffers: publish lends them to subscribers for
+	// the call and gives a channel subscriber its own copy (Event.clone).
+	// So an event costs a log no allocation.
+	lent struct {
+		event    Event
+		route    RouteChoice
+		template [2]TemplateRender
+		integ    IntegrationAnswer
+	}
 }
+
+// borrow returns b as a string without copying: for events only, which
+// publish copies for any subscriber that keeps them.
+func borrow(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // outcome is what a route's integration produced.
 type outcome struct {
@@ -76,7 +91,9 @@ func (r *request) publish(e Event) {
 	if e.RouteKey == "" {
 		e.RouteKey = r.rc.RouteKey
 	}
-	r.g.events.publish(e)
+	r.lent.event = e
+	r.g.events.publishLent(&r.lent.event)
+	r.lent.event = Event{}
 }
 
 // publishIntegration publishes the integration's answer: e with the
@@ -87,7 +104,8 @@ func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel Respo
 		return
 	}
 	e.Kind = EventIntegration
-	e.Integration = &IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	r.lent.integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	e.Integration = &r.lent.integ
 	if l := r.ireq.Lambda; l != nil && l.Function != "" {
 		e.Lambda = l
 	}
@@ -398,9 +416,10 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	in.Deadline, in.Done = deadline, r.done
 	err := t.tpl.RenderTo(buf, in)
 	if r.trace {
-		took := time.Since(start)
-		e := Event{Kind: EventTemplate, Duration: took,
-			Template: &TemplateRender{Side: side, Key: t.key, Value: value, Input: string(body), Output: buf.String()}}
+		end := time.Now()
+		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
+			Template: &r.lent.template[side-1]}
+		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(buf.Bytes())}
 		if err != nil {
 			e.Error = err.Error()
 		}

@@ -30,7 +30,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	req.rc.MessageID = messageID
 	c.hist.add(HistoryIn, data, len(data), requestID, "")
 	if req.trace {
-		req.publish(Event{Kind: EventFrameIn, Data: string(data), Size: len(data)})
+		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
 	if snap.faults != nil {
 		defer c.closeAfterMessages(snap, c.framesIn.Load())
@@ -130,7 +130,8 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 		}
 	}
 	if req.trace {
-		e := Event{Kind: EventRoute, Route: &RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}}
+		req.lent.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &req.lent.route}
 		if route != nil {
 			e.RouteKey = route.key
 		}
@@ -180,7 +181,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
 		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 		if req.trace {
-			req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
@@ -197,7 +198,7 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
 	if req.trace {
-		req.publish(Event{Kind: EventFrameOut, Data: string(data), Size: len(data)})
+		req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 	}
 }
 

@@ -109,6 +109,11 @@ const maxNotes = 4096
 // six events per message it holds well over a frame of 1 000 messages/s.
 const eventBuffer = 8192
 
+// eventBytes bounds the payload bytes of the events waiting for the bridge
+// (frames, template inputs and outputs, Lambda events and results): a flood
+// of large messages drops events, counted, instead of holding gigabytes.
+const eventBytes = 32 << 20
+
 func newBridge(gw *emulator.Gateway, tabs *registry, traces *trace.Store, do func(func()), refresh func(dirt)) *bridge {
 	b := &bridge{
 		do:      do,
@@ -121,7 +126,7 @@ func newBridge(gw *emulator.Gateway, tabs *registry, traces *trace.Store, do fun
 		stop:    make(chan struct{}),
 	}
 	if gw != nil {
-		b.sub = gw.Subscribe(eventBuffer)
+		b.sub = gw.SubscribeBytes(eventBuffer, eventBytes)
 	}
 	return b
 }
@@ -274,6 +279,7 @@ func (b *bridge) ingest() {
 				}
 				continue
 			}
+			sub.Done(&e)
 			b.handle(e)
 		case <-retry.C:
 			if len(b.notes) > 0 {

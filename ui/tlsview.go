@@ -36,7 +36,7 @@ func (wb *workbench) tlsMenuItem() *fyne.MenuItem {
 // ingest goroutine moves to it once the current gateway's events end. It is
 // safe to call from any goroutine.
 func (b *bridge) follow(gw *emulator.Gateway) {
-	sub := gw.Subscribe(eventBuffer)
+	sub := gw.SubscribeBytes(eventBuffer, eventBytes)
 	b.nextMu.Lock()
 	b.nextSubs = append(b.nextSubs, sub)
 	b.nextMu.Unlock()

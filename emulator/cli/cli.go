@@ -207,3 +207,30 @@ func readBody(arg string, stdin io.Reader) ([]byte, error) {
 var stopContext = func() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
+
+// failure ends a command with an exit code and a message for stderr (none
+// when msg is empty, e.g. after --help).
+type failure struct {
+	code int
+	msg  string
+}
+
+func (f *failure) Error() string { return f.msg }
+
+// failf returns a failure with the code and the formatted message.
+func failf(code int, format string, args ...any) error {
+	return &failure{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// exitCode prints err's message on stderr and returns its exit code:
+// a failure's own, ExitError for any other error.
+func exitCode(err error, stdio Stdio) int {
+	f, ok := err.(*failure)
+	if !ok {
+		f = &failure{code: ExitError, msg: err.Error()}
+	}
+	if f.msg != "" {
+		fmt.Fprintln(stdio.Err, f.msg)
+	}
+	return f.code
+}

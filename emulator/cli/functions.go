@@ -61,14 +61,15 @@ func ensureTables(ctx context.Context, endpoint string, tables []model.Table, er
 	return nil
 }
 
-// writeFunctionLog writes a local invocation's log under its event in the
-// text log, indented.
-func writeFunctionLog(w io.StringWriter, log string) {
-	for _, line := range strings.SplitAfter(strings.TrimRight(log, "\n"), "\n") {
-		_, _ = w.WriteString("    ")
-		_, _ = w.WriteString(line)
+// appendFunctionLog appends a local invocation's log, indented, to go under
+// its event in the text log.
+func appendFunctionLog(b []byte, log string) []byte {
+	log = strings.TrimRight(log, "\n")
+	for line := range strings.SplitAfterSeq(log, "\n") {
+		b = append(b, "    "...)
+		b = append(b, line...)
 	}
-	_, _ = w.WriteString("\n")
+	return append(b, '\n')
 }
 
 // systemCABundles are where Linux distributions and macOS keep the system's

@@ -36,121 +36,138 @@ routeKey=$default, eventType=MESSAGE, connectedAt,
 requestTimeEpoch (now, in ms), requestTime (dd/MMM/yyyy:HH:mm:ss +0000),
 identity.sourceIp=127.0.0.1, identity.userAgent=wsworkbench`
 
+// renderOptions are render's command line.
+type renderOptions struct {
+	file                             string // the template file, or - for stdin
+	body                             string // --body: text, @FILE or @-
+	contexts, stageVars, headers, qs multiFlag
+	paths                            multiFlag
+	truncate                         bool
+	maxForeach, maxOutput            int
+}
+
 // runRender renders a mapping template and prints the result to stdout,
 // exactly as rendered (no newline is added). A template error prints
 // FILE:LINE:COL: message on stderr and exits 1; a bad command line exits 2.
 func runRender(args []string, stdio Stdio) int {
-	fs := newFlags("render", stdio)
-	var (
-		body                             string
-		contexts, stageVars, headers, qs multiFlag
-		paths                            multiFlag
-		truncate                         bool
-		maxForeach, maxOutput            int
-	)
-	fs.StringVar(&body, "body", "", "the message: JSON (or any) text, @FILE to read a file, or @- to read stdin")
-	fs.Var(&contexts, "context", renderContextHelp)
-	fs.Var(&stageVars, "stage-var", "a stage variable NAME=VALUE for $stageVariables (repeatable)")
-	fs.Var(&headers, "header", "a request header NAME=VALUE for $input.params() (repeatable)")
-	fs.Var(&qs, "query", "a query string parameter NAME=VALUE for $input.params() (repeatable)")
-	fs.Var(&paths, "path", "a path parameter NAME=VALUE for $input.params() (repeatable)")
-	fs.IntVar(&maxForeach, "max-foreach", 1000, "the most iterations of one #foreach (API Gateway: 1000)")
-	fs.BoolVar(&truncate, "truncate-foreach", false, "stop a longer #foreach after --max-foreach items instead of failing")
-	fs.IntVar(&maxOutput, "max-output", 1<<20, "the most bytes of output")
-	if code, done := parseFlags(fs, args, stdio); done {
-		return code
+	o, err := parseRenderArgs(args, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
 	}
-	switch fs.NArg() {
-	case 0:
-		fmt.Fprintln(stdio.Err, "wsworkbench render: a template file (or - for stdin) is required")
-		return ExitUsage
-	case 1:
-	default:
-		fmt.Fprintf(stdio.Err, "wsworkbench render: unexpected argument %q after the template file\n", fs.Arg(1))
-		return ExitUsage
+	in, err := renderInput(o, stdio)
+	if err != nil {
+		return exitCode(err, stdio)
 	}
-	if maxForeach < 1 || maxOutput < 1 {
-		fmt.Fprintln(stdio.Err, "wsworkbench render: --max-foreach and --max-output must be at least 1")
-		return ExitUsage
+	out, err := renderFile(o, in, stdio.In)
+	if err != nil {
+		return exitCode(err, stdio)
 	}
-	file := fs.Arg(0)
-	if file == "-" && body == "@-" {
-		fmt.Fprintln(stdio.Err, "wsworkbench render: the template and --body cannot both come from stdin")
-		return ExitUsage
+	if _, err := io.WriteString(stdio.Out, out); err != nil {
+		return exitCode(failf(ExitError, "wsworkbench render: %v", err), stdio)
 	}
+	return ExitOK
+}
 
+// parseRenderArgs reads render's command line.
+func parseRenderArgs(args []string, stdio Stdio) (renderOptions, error) {
+	var o renderOptions
+	fs := newFlags("render", stdio)
+	fs.StringVar(&o.body, "body", "", "the message: JSON (or any) text, @FILE to read a file, or @- to read stdin")
+	fs.Var(&o.contexts, "context", renderContextHelp)
+	fs.Var(&o.stageVars, "stage-var", "a stage variable NAME=VALUE for $stageVariables (repeatable)")
+	fs.Var(&o.headers, "header", "a request header NAME=VALUE for $input.params() (repeatable)")
+	fs.Var(&o.qs, "query", "a query string parameter NAME=VALUE for $input.params() (repeatable)")
+	fs.Var(&o.paths, "path", "a path parameter NAME=VALUE for $input.params() (repeatable)")
+	fs.IntVar(&o.maxForeach, "max-foreach", 1000, "the most iterations of one #foreach (API Gateway: 1000)")
+	fs.BoolVar(&o.truncate, "truncate-foreach", false, "stop a longer #foreach after --max-foreach items instead of failing")
+	fs.IntVar(&o.maxOutput, "max-output", 1<<20, "the most bytes of output")
+	if code, done := parseFlags(fs, args, stdio); done {
+		return o, failf(code, "")
+	}
+	switch {
+	case fs.NArg() == 0:
+		return o, failf(ExitUsage, "wsworkbench render: a template file (or - for stdin) is required")
+	case fs.NArg() > 1:
+		return o, failf(ExitUsage, "wsworkbench render: unexpected argument %q after the template file", fs.Arg(1))
+	case o.maxForeach < 1 || o.maxOutput < 1:
+		return o, failf(ExitUsage, "wsworkbench render: --max-foreach and --max-output must be at least 1")
+	case fs.Arg(0) == "-" && o.body == "@-":
+		return o, failf(ExitUsage, "wsworkbench render: the template and --body cannot both come from stdin")
+	}
+	o.file = fs.Arg(0)
+	return o, nil
+}
+
+// renderInput builds the template's input from the command line: $context
+// (defaults and --context), stage variables, parameters and the body.
+func renderInput(o renderOptions, stdio Stdio) (*vtl.Input, error) {
 	in := &vtl.Input{Context: defaultRenderContext(time.Now())}
-	for _, c := range contexts {
+	for _, c := range o.contexts {
 		k, v, ok := strings.Cut(c, "=")
 		if !ok || k == "" {
-			fmt.Fprintf(stdio.Err, "wsworkbench render: --context %q: want NAME=VALUE\n", c)
-			return ExitUsage
+			return nil, failf(ExitUsage, "wsworkbench render: --context %q: want NAME=VALUE", c)
 		}
 		if err := setContext(in.Context, k, contextValue(v)); err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench render: --context %q: %v\n", c, err)
-			return ExitUsage
+			return nil, failf(ExitUsage, "wsworkbench render: --context %q: %v", c, err)
 		}
 	}
 	if !setPairs(stdio.Err, "render", []pairFlag{
-		{"--stage-var", stageVars, func(k, v string) {
+		{"--stage-var", o.stageVars, func(k, v string) {
 			if in.StageVariables == nil {
 				in.StageVariables = map[string]string{}
 			}
 			in.StageVariables[k] = v
 		}},
-		{"--header", headers, func(k, v string) { addParam(in, "header", k, v) }},
-		{"--query", qs, func(k, v string) { addParam(in, "querystring", k, v) }},
-		{"--path", paths, func(k, v string) { addParam(in, "path", k, v) }},
+		{"--header", o.headers, func(k, v string) { addParam(in, "header", k, v) }},
+		{"--query", o.qs, func(k, v string) { addParam(in, "querystring", k, v) }},
+		{"--path", o.paths, func(k, v string) { addParam(in, "path", k, v) }},
 	}) {
-		return ExitUsage
+		return nil, failf(ExitUsage, "") // setPairs said why
 	}
-	if body != "" {
-		b, err := readBody(body, stdio.In)
+	if o.body != "" {
+		b, err := readBody(o.body, stdio.In)
 		if err != nil {
-			fmt.Fprintf(stdio.Err, "wsworkbench render: --body: %v\n", err)
-			return ExitError
+			return nil, failf(ExitError, "wsworkbench render: --body: %v", err)
 		}
 		in.Body = b
 	}
+	return in, nil
+}
 
-	name := file
+// renderFile reads the template (from stdin for -), parses it with the
+// command line's limits and renders it with in.
+func renderFile(o renderOptions, in *vtl.Input, stdin io.Reader) (string, error) {
+	name := o.file
 	var src []byte
 	var err error
-	if file == "-" {
+	if o.file == "-" {
 		name = "<stdin>"
-		src, err = io.ReadAll(stdio.In)
+		src, err = io.ReadAll(stdin)
 	} else {
-		src, err = os.ReadFile(file)
+		src, err = os.ReadFile(o.file)
 	}
 	if err != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench render: %v\n", err)
-		return ExitError
+		return "", failf(ExitError, "wsworkbench render: %v", err)
 	}
 	tmpl, err := vtl.Parse(string(src))
 	if err != nil {
-		printTemplateError(stdio.Err, name, err)
-		return ExitError
+		return "", failf(ExitError, "%s", templateError(name, err))
 	}
-	tmpl = tmpl.WithLimits(vtl.Limits{MaxForeach: maxForeach, TruncateForeach: truncate, MaxOutput: maxOutput})
+	tmpl = tmpl.WithLimits(vtl.Limits{MaxForeach: o.maxForeach, TruncateForeach: o.truncate, MaxOutput: o.maxOutput})
 	out, err := tmpl.Render(in)
 	if err != nil {
-		printTemplateError(stdio.Err, name, err)
-		return ExitError
+		return "", failf(ExitError, "%s", templateError(name, err))
 	}
-	if _, err := io.WriteString(stdio.Out, out); err != nil {
-		fmt.Fprintf(stdio.Err, "wsworkbench render: %v\n", err)
-		return ExitError
-	}
-	return ExitOK
+	return out, nil
 }
 
-func printTemplateError(w io.Writer, name string, err error) {
+// templateError is a template error as FILE:LINE:COL: message.
+func templateError(name string, err error) string {
 	var e *vtl.Error
 	if errors.As(err, &e) {
-		fmt.Fprintf(w, "%s:%d:%d: %s\n", name, e.Line, e.Col, e.Msg)
-		return
+		return fmt.Sprintf("%s:%d:%d: %s", name, e.Line, e.Col, e.Msg)
 	}
-	fmt.Fprintf(w, "%s: %v\n", name, err)
+	return fmt.Sprintf("%s: %v", name, err)
 }
 
 func addParam(in *vtl.Input, kind, k, v string) {

@@ -62,7 +62,7 @@ func TestAWSCLIConnections(t *testing.T) {
 		{"inline", inline},
 	} {
 		t.Run("post-to-connection "+data.name, func(t *testing.T) {
-			res := cli("post-to-connection", "--connection-id", rc.ConnectionID, "--data", data.arg)
+			res := cli("post-to-connection", "--connection-id="+rc.ConnectionID, "--data", data.arg)
 			if res.Code != 0 {
 				t.Fatalf("post-to-connection exited %d: %s", res.Code, res.Stderr)
 			}
@@ -73,7 +73,7 @@ func TestAWSCLIConnections(t *testing.T) {
 	}
 
 	t.Run("get-connection", func(t *testing.T) {
-		res := cli("get-connection", "--connection-id", rc.ConnectionID)
+		res := cli("get-connection", "--connection-id="+rc.ConnectionID)
 		if res.Code != 0 {
 			t.Fatalf("get-connection exited %d: %s", res.Code, res.Stderr)
 		}
@@ -99,7 +99,7 @@ func TestAWSCLIConnections(t *testing.T) {
 	})
 
 	t.Run("delete-connection", func(t *testing.T) {
-		res := cli("delete-connection", "--connection-id", rc.ConnectionID)
+		res := cli("delete-connection", "--connection-id="+rc.ConnectionID)
 		if res.Code != 0 {
 			t.Fatalf("delete-connection exited %d: %s", res.Code, res.Stderr)
 		}
@@ -109,9 +109,9 @@ func TestAWSCLIConnections(t *testing.T) {
 	})
 
 	for _, args := range [][]string{
-		{"post-to-connection", "--connection-id", rc.ConnectionID, "--data", "fileb://" + file},
-		{"get-connection", "--connection-id", rc.ConnectionID},
-		{"delete-connection", "--connection-id", rc.ConnectionID},
+		{"post-to-connection", "--connection-id=" + rc.ConnectionID, "--data", "fileb://" + file},
+		{"get-connection", "--connection-id=" + rc.ConnectionID},
+		{"delete-connection", "--connection-id=" + rc.ConnectionID},
 	} {
 		t.Run(args[0]+" after close", func(t *testing.T) {
 			res := cli(args...)

@@ -69,8 +69,10 @@ type server struct {
 type event struct {
 	Kind         string `json:"kind"`
 	ConnectionID string `json:"connectionId"`
-	Outcome      string `json:"outcome"`
-	Code         int    `json:"code"`
+	Connect      struct {
+		Outcome string `json:"outcome"`
+	} `json:"connect"`
+	Code int `json:"code"`
 }
 
 // waitEvent waits up to 10 s for an event of the given kind and outcome
@@ -81,7 +83,7 @@ func (s *server) waitEvent(t *testing.T, kind, outcome string) event {
 	for {
 		select {
 		case e := <-s.events:
-			if e.Kind == kind && (outcome == "" || e.Outcome == outcome) {
+			if e.Kind == kind && (outcome == "" || e.Connect.Outcome == outcome) {
 				return e
 			}
 		case <-timeout:

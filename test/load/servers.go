@@ -212,20 +212,28 @@ func startProcess(name string, wantStats bool, path string, args ...string) (*pr
 		sc := bufio.NewScanner(stdout)
 		signalled := false
 		for sc.Scan() {
-			line := sc.Text()
-			p.log.Write([]byte(line + "\n"))
-			if m := childURL.FindStringSubmatch(line); m != nil && p.URL == "" {
-				p.URL = m[1]
-			} else if m := childStats.FindStringSubmatch(line); m != nil {
-				p.Stats = m[1]
-			} else if u := serveURL.FindString(line); u != "" && p.URL == "" {
-				p.URL = u
+			line := sc.Bytes()
+			p.log.Write(line)
+			p.log.Write(newline)
+			if m := childURL.FindSubmatch(line); m != nil && p.URL == "" {
+				p.URL = string(m[1])
+			} else if m := childStats.FindSubmatch(line); m != nil {
+				p.Stats = string(m[1])
+			} else if u := serveURL.Find(line); u != nil && p.URL == "" {
+				p.URL = string(u)
 			}
 			if !signalled && p.URL != "" && (p.Stats != "" || !wantStats) {
 				signalled = true
 				close(found)
+				if !wantStats {
+					break // the rest is serve's event log
+				}
 			}
 		}
+		// serve's event log: kept (the tail) for error reports, copied in
+		// large reads rather than scanned line by line, so the harness
+		// costs the shared CPUs little however much serve logs.
+		_, _ = io.Copy(p.log, stdout)
 		_ = cmd.Wait()
 		close(p.done)
 	}()
@@ -318,12 +326,21 @@ type tailBuffer struct {
 	buf []byte
 }
 
+var newline = []byte("\n")
+
+// tailKeep is how much of a child's output a tailBuffer keeps at least.
+const tailKeep = 64 << 10
+
+// Write appends p, keeping at least the last tailKeep bytes: the buffer
+// grows to twice that and then drops its older half, so a child that logs
+// every event (serve --log text) costs the harness a copy per 64 KB rather
+// than per line.
 func (b *tailBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - 64<<10; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
+	if len(b.buf) > 2*tailKeep {
+		b.buf = append(b.buf[:0], b.buf[len(b.buf)-tailKeep:]...)
 	}
 	return len(p), nil
 }

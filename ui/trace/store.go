@@ -32,6 +32,7 @@ type Trace struct {
 	Data   *string // the message's text, from its frame-in event
 	Route  string  // the route that handled it: a key, or "Forbidden"
 	Failed bool    // an error or limit event is part of it
+	bytes  int     // the events' payload bytes (Store's byte bound)
 }
 
 // maxEvents bounds one trace: a template can render many times only in
@@ -40,6 +41,11 @@ const maxEvents = 64
 
 // DefaultCapacity is how many traces a store keeps unless told otherwise.
 const DefaultCapacity = 5000
+
+// MaxBytes bounds the payloads (emulator.Event.Bytes) a store keeps: the
+// oldest traces go first when new ones would pass it, so 5 000 traces of
+// large messages do not hold gigabytes.
+const MaxBytes = 64 << 20
 
 // Store keeps the most recent traces by request ID, in a ring. It is
 // safe for concurrent use: the bridge's ingest goroutine adds, the trace
@@ -52,6 +58,8 @@ type Store struct {
 	head     int
 	n        int
 	seq      uint64 // numbers traces that have no request ID
+	bytes    int    // payload bytes held by the traces in the ring
+	maxBytes int
 }
 
 // NewStore returns an empty store that keeps capacity traces.
@@ -59,7 +67,7 @@ func NewStore(capacity int) *Store {
 	if capacity <= 0 {
 		capacity = DefaultCapacity
 	}
-	return &Store{byID: map[string]*Trace{}, connects: map[string]string{}, order: make([]string, capacity)}
+	return &Store{byID: map[string]*Trace{}, connects: map[string]string{}, order: make([]string, capacity), maxBytes: MaxBytes}
 }
 
 // Add files e under its trace and returns the trace (a snapshot that only
@@ -99,6 +107,12 @@ func (s *Store) Add(e emulator.Event) *Trace {
 	}
 	if len(t.Events) < maxEvents {
 		t.Events = append(t.Events, e)
+		size := e.Bytes()
+		t.bytes += size
+		s.bytes += size
+		for s.bytes > s.maxBytes && s.n > 1 && s.order[s.head] != t.ID {
+			s.evictOldest()
+		}
 	}
 	cp := *t
 	return &cp
@@ -106,17 +120,10 @@ func (s *Store) Add(e emulator.Event) *Trace {
 
 func (s *Store) insert(t *Trace) {
 	if s.n == len(s.order) {
-		old := s.order[s.head]
-		if t := s.byID[old]; t != nil && s.connects[t.ConnID] == old {
-			delete(s.connects, t.ConnID)
-		}
-		delete(s.byID, old)
-		s.order[s.head] = t.ID
-		s.head = (s.head + 1) % len(s.order)
-	} else {
-		s.order[(s.head+s.n)%len(s.order)] = t.ID
-		s.n++
+		s.evictOldest()
 	}
+	s.order[(s.head+s.n)%len(s.order)] = t.ID
+	s.n++
 	s.byID[t.ID] = t
 }
 
@@ -171,4 +178,19 @@ func routeLabel(e emulator.Event) string {
 		return "Forbidden"
 	}
 	return e.RouteKey
+}
+
+// evictOldest drops the oldest trace from the ring.
+func (s *Store) evictOldest() {
+	old := s.order[s.head]
+	if t := s.byID[old]; t != nil {
+		if s.connects[t.ConnID] == old {
+			delete(s.connects, t.ConnID)
+		}
+		s.bytes -= t.bytes
+	}
+	delete(s.byID, old)
+	s.order[s.head] = ""
+	s.head = (s.head + 1) % len(s.order)
+	s.n--
 }

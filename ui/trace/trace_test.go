@@ -2,6 +2,8 @@ package trace
 
 import (
 	"flag"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +83,68 @@ func TestTraceStoreBounded(t *testing.T) {
 	tr, _ = s.Get("r3")
 	if len(tr.Events) != maxEvents {
 		t.Errorf("a trace holds %d events, want at most %d", len(tr.Events), maxEvents)
+	}
+}
+
+// TestConnectionsCallsInTrace: an @connections call the gateway attributed
+// to a message (its RequestID) is a step of that message's trace, naming
+// the method, target and status; an unattributed call is a trace of its
+// own; a refused call reads as failed.
+func TestConnectionsCallsInTrace(t *testing.T) {
+	s := NewStore(10)
+	now := time.Now()
+	s.Add(emulator.Event{Kind: emulator.EventFrameIn, ConnectionID: "c1", RequestID: "r1", Data: "hi", Time: now})
+	s.Add(emulator.Event{Kind: emulator.EventRoute, ConnectionID: "c1", RequestID: "r1", RouteKey: "send", Time: now,
+		Route: &emulator.RouteChoice{Outcome: emulator.RouteMatched, Expression: "$request.body.action", Value: "send"}})
+	s.Add(emulator.Event{Kind: emulator.EventConnections, ConnectionID: "c2", RequestID: "r1", Status: 200, Data: "pushed", Size: 6, Time: now,
+		Connections: &emulator.ConnectionsCall{Method: "POST", Target: "c2", DuringRequest: "r1", DuringConnection: "c1"}})
+	s.Add(emulator.Event{Kind: emulator.EventConnections, ConnectionID: "c3", RequestID: "r1", Status: 410, Code: emulator.CodeGone, Error: "connection is gone", Time: now,
+		Connections: &emulator.ConnectionsCall{Method: "POST", Target: "c3", DuringRequest: "r1", DuringConnection: "c1"}})
+	s.Add(emulator.Event{Kind: emulator.EventConnections, ConnectionID: "c2", RequestID: "api-1", Status: 204, Time: now,
+		Connections: &emulator.ConnectionsCall{Method: "DELETE", Target: "c2", APIRequestID: "api-1"}})
+
+	tr, ok := s.Get("r1")
+	if !ok || tr.Kind != Message || tr.Route != "send" || len(tr.Events) != 4 {
+		t.Fatalf("message trace %+v", tr)
+	}
+	steps := Steps(tr)
+	if got := steps[2]; got.Title != "@connections POST c2: 200" || got.Failed || !stepHas(got, "6 B", "pushed") {
+		t.Errorf("post step %+v", got)
+	}
+	if got := steps[3]; got.Title != "@connections POST c3: 410 GoneException" || !got.Failed || !stepHas(got, "error", "connection is gone") {
+		t.Errorf("refused post step %+v", got)
+	}
+	if del, ok := s.Get("api-1"); !ok || del.Kind != Post || traceTitle(del) != "Trace: @connections call on c2" {
+		t.Errorf("unattributed call %+v", del)
+	}
+}
+
+// stepHas reports whether s has a line labelled label with text.
+func stepHas(s Step, label, text string) bool {
+	for _, l := range s.Lines {
+		if l.Label == label && l.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// TestStoreBoundedByBytes: large traces push the oldest out before the
+// store holds more than its byte bound.
+func TestStoreBoundedByBytes(t *testing.T) {
+	s := NewStore(100)
+	s.maxBytes = 10_000
+	big := strings.Repeat("x", 3000)
+	for i := range 10 {
+		s.Add(emulator.Event{Kind: emulator.EventFrameIn, RequestID: fmt.Sprintf("r%d", i), Data: big})
+	}
+	if s.bytes > s.maxBytes || s.n != 3 {
+		t.Fatalf("%d traces, %d bytes; want 3 within %d", s.n, s.bytes, s.maxBytes)
+	}
+	if _, ok := s.byID["r9"]; !ok {
+		t.Error("the newest trace is gone")
+	}
+	if _, ok := s.byID["r6"]; ok {
+		t.Error("an old trace is still there")
 	}
 }
