@@ -25,9 +25,16 @@ func localCode(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-// startFunctions returns a runner for fns, closed when the test ends.
+// startFunctions returns a runner for fns, closed when the test ends. A
+// function without a Timeout gets a minute, so a loaded machine does not
+// turn a slow start into a timeout.
 func startFunctions(t *testing.T, fns ...model.Function) *localfn.Runner {
 	t.Helper()
+	for i := range fns {
+		if fns[i].Timeout == 0 {
+			fns[i].Timeout = time.Minute
+		}
+	}
 	for _, p := range []string{"node", "python3", "ruby"} {
 		if _, err := exec.LookPath(p); err != nil {
 			t.Fatalf("%s is not on PATH (scripts/setup.sh installs it)", p)
@@ -112,7 +119,7 @@ exports.handler = async (event) => {
   await new Promise((r) => setTimeout(r, 20));
   return { statusCode: 200, body: 'for ' + event.requestContext.connectionId };
 };`})
-	r := startFunctions(t, model.Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: dir, Timeout: 10 * time.Second})
+	r := startFunctions(t, model.Function{Name: "Fn", Runtime: "nodejs20.x", Handler: "app.handler", CodeDir: dir})
 	g := start(t, lambdaAPI("", map[string]string{"$default": "Fn"}, "$default"), Options{Functions: r})
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {

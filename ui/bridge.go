@@ -19,6 +19,7 @@ const (
 	dirtyConns                   // the gateway's connections changed
 	dirtyTrace                   // a trace got new steps
 	dirtyStatus                  // the gateway applied or refused a configuration
+	dirtyWatch                   // a connection no tab holds had traffic (watch views)
 )
 
 // frameInterval is the least time between two refreshes: one frame at 60 Hz.
@@ -337,6 +338,11 @@ func (b *bridge) handle(e emulator.Event) {
 				tab.setCloseWhy(c.Code, c.Reason, e.Error)
 			}
 		}
+	}
+	// Watch views read an outside connection's history; any event on it
+	// may have added to that history.
+	if e.ConnectionID != "" && b.tabs.byConnID(e.ConnectionID) == nil {
+		d |= dirtyWatch
 	}
 	if d != 0 {
 		b.mark(d)

@@ -207,7 +207,7 @@ func (f *fileActions) saveAsThen(then func()) {
 			return
 		}
 		write := func() {
-			if err := wb.ctl.SaveTo(target.Path); err != nil {
+			if err := wb.ctl.SaveAs(target); err != nil {
 				showProblem(err)
 				return
 			}
@@ -216,13 +216,18 @@ func (f *fileActions) saveAsThen(then func()) {
 				then()
 			}
 		}
-		if !target.Replaces {
+		if !target.Ask() {
 			write()
 			return
 		}
-		msg := widget.NewLabel(filepath.Base(target.Path) + " already exists in " + filepath.Dir(target.Path) + ". Replace it with this workspace?")
+		name := filepath.Base(target.Path)
+		question := name + " already exists in " + filepath.Dir(target.Path) + ". Replace it with this workspace?"
+		if target.ReadOnly {
+			question = name + " in " + filepath.Dir(target.Path) + " is read-only. Replace it anyway (it stays read-only)?"
+		}
+		msg := widget.NewLabel(question)
 		msg.Wrapping = fyne.TextWrapWord
-		c := dialog.NewCustomConfirm("Replace "+filepath.Base(target.Path)+"?", "Replace", "Cancel", msg, func(ok bool) {
+		c := dialog.NewCustomConfirm("Replace "+name+"?", "Replace", "Cancel", msg, func(ok bool) {
 			if ok {
 				write()
 			}

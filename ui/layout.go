@@ -16,7 +16,8 @@ import (
 //     ../shared/design/window.md.
 //   - narrow (1024 to wideWidth): two columns. The API editor, the
 //     connections and the trace share the left column as tabs; the
-//     clients keep the rest, so a message's text has room.
+//     clients keep the rest, so a message's text has room. Tiled clients
+//     take the whole width.
 //   - single (below narrowWidth: a big zoom on a small screen): one column
 //     of tabs, the clients first.
 const (
@@ -166,7 +167,10 @@ func (b *body) arrange(a arrangement) {
 		case a == arrangeSingle:
 			b.side = container.NewAppTabs(items...)
 			content = b.side
-		case len(items) == 0:
+		case len(items) == 0 || wb.clients.tiled():
+			// Tiles in a narrow window take its whole width, so each
+			// client's messages stay readable; Tabs brings the side
+			// column back.
 			content = wb.middleBox
 		default:
 			b.side = container.NewAppTabs(items...)

@@ -200,6 +200,10 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 	if b.X <= a.X {
 		t.Errorf("client 2's tile is not beside client 1's: %v, %v", a, b)
 	}
+	// In a 1024-pixel window the tiles take the whole width.
+	if w := tb.tab(0).content.Size().Width; w < 480 {
+		t.Errorf("a tile is %.0f px wide in a 1024-pixel window", w)
+	}
 	// Each tile names its client and shows its connection ID.
 	labels := strings.Join(labelsIn(tb.wb.clients.object()), "\n")
 	for _, want := range []string{"client 1", "client 2", id0, id1} {

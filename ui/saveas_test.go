@@ -182,3 +182,28 @@ func TestSlowOpenKeepsTheWindowAndCancels(t *testing.T) {
 		t.Errorf("after Cancel the window shows %q (path %q)", tb.win.Title(), tb.wb.ws.Path)
 	}
 }
+
+// TestSaveAsAsksBeforeReplacingAReadOnlyFile: a read-only file is replaced
+// only after the person says so; Cancel keeps it.
+func TestSaveAsAsksBeforeReplacingAReadOnlyFile(t *testing.T) {
+	path := copySample(t)
+	locked := filepath.Join(filepath.Dir(path), "locked.yaml")
+	if err := os.WriteFile(locked, []byte("keep me\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	tb := newTestBench(t, withFile(path))
+	tb.saveAsThroughDialog("api.yaml", "locked.yaml")
+	top := tb.topDialog()
+	if !dialogShows(top, "read-only") {
+		t.Fatal("the window did not say locked.yaml is read-only")
+	}
+	test.Tap(findButton(t, top, "Cancel"))
+	if got := readFile(t, locked); got != "keep me\n" {
+		t.Errorf("locked.yaml now holds %q", got)
+	}
+	test.Tap(findButton(t, tb.topDialog(), "Save")) // the Save As dialog is still open
+	tb.answerTopDialog("Replace")
+	if got := readFile(t, locked); !strings.Contains(got, "whoami") || tb.wb.ws.Path != locked {
+		t.Errorf("after Replace locked.yaml holds %d bytes, workspace %s", len(got), tb.wb.ws.Path)
+	}
+}

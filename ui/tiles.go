@@ -85,6 +85,7 @@ func (ct *clientTabs) indexOf(t *clientTab) int {
 func (ct *clientTabs) onToggleTiles() {
 	ct.setTiled(!ct.tiled())
 	ct.wb.updateTilesButton()
+	ct.wb.relayout() // a narrow window gives tiles its whole width
 }
 
 // visible reports whether t's log is on screen: the selected tab, or a

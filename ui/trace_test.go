@@ -3,10 +3,10 @@ package ui
 import (
 	"strings"
 	"testing"
-	"wsworkbench/ui/editor"
 
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/editor"
 	"wsworkbench/ui/trace"
 )
 

@@ -17,6 +17,7 @@ import (
 	"wsworkbench/emulator/workspace"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
+	"wsworkbench/ui/faults"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -127,6 +128,10 @@ type workbench struct {
 	showEditor  bool
 	showInspect bool
 	zoom        *zoomTheme
+	watches     map[string]*watchWindow // open watch views by connection ID (watchwin.go)
+	faultsBtn   *widget.Button          // opens the faults panel; "Faults on" (faultswin.go)
+	faults      *faults.Panel
+	faultsWin   fyne.Window
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -207,6 +212,9 @@ func (wb *workbench) onChange(ch controller.Change) {
 		wb.ws = wb.ctl.Workspace()
 		wb.editor.Reload()
 		wb.workspaceSwitched()
+		if wb.faults != nil {
+			wb.faults.Load()
+		}
 	}
 	if ch&controller.ChangeStatus != 0 {
 		wb.editor.ShowErrors(wb.ctl.Errors())
@@ -250,6 +258,8 @@ func (wb *workbench) shutdown() {
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
+	wb.closeWatches()
+	wb.closeFaults()
 	wb.clients.closeAll()
 	wb.bg.Wait()
 	wb.ctl.Close()
@@ -278,7 +288,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
 	// The status and the notice truncate rather than widen the window.
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
-	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
+	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.newFaultsButton(), wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
 	// The editor scrolls sideways when it is narrower than its content;
@@ -334,6 +344,9 @@ func (wb *workbench) refresh(d dirt) {
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()
 	}
+	if d&(dirtyWatch|dirtyConns) != 0 {
+		wb.pollWatches()
+	}
 }
 
 // edited is called after every change the editor makes to the draft.
@@ -382,6 +395,7 @@ func (wb *workbench) updateStatus() {
 		wb.urlLabel.SetText(wb.gw.URL())
 	}
 	wb.noticeLabel.SetText(wb.ctl.Notice())
+	wb.updateFaultsButton()
 }
 
 // setNotice shows a short note in the toolbar.

@@ -19,7 +19,7 @@ var localTemplate = `AWSTemplateFormatVersion: 2010-09-09
 Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:
-    Timeout: 5
+    Timeout: 60
     Environment:
       Variables:
         GREETING: hello
@@ -248,6 +248,7 @@ func TestServeServerlessFunctions(t *testing.T) {
 provider:
   name: aws
   runtime: ruby3.2
+  timeout: 60
   environment:
     GREETING: hi from ${self:service}
 functions:

@@ -479,11 +479,22 @@ func TestIdleConnectionsCoverConcurrency(t *testing.T) {
 }
 
 func TestConcurrentModeDoesNotRetry(t *testing.T) {
-	f := &fakeLambda{single: true, funcs: map[string]func(http.ResponseWriter, []byte){"fn": slowEcho(100 * time.Millisecond)}}
+	// The first call runs until the second has been refused: with a 100 ms
+	// sleep instead, a loaded machine let it finish first (5 runs in 200).
+	release := make(chan struct{})
+	f := &fakeLambda{single: true, funcs: map[string]func(http.ResponseWriter, []byte){
+		"fn": func(w http.ResponseWriter, body []byte) { <-release; echo(w, body) },
+	}}
 	c := newTestClient(t, startFake(t, f), ModeConcurrent)
-	go c.Invoke(context.Background(), "fn", []byte(`1`))
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		c.Invoke(context.Background(), "fn", []byte(`1`))
+	}()
 	waitFor(t, func() bool { _, _, o := f.stats(); return len(o) == 1 })
 	_, _, err := c.Invoke(context.Background(), "fn", []byte(`2`))
+	close(release)
+	<-first
 	var se *ServiceError
 	if !errors.As(err, &se) || se.Status != 400 {
 		t.Fatalf("err = %v, want a 400 ServiceError", err)

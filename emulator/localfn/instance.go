@@ -154,6 +154,16 @@ func (in *instance) run(res Invocation, payload []byte, timeout time.Duration) (
 
 	// Hand the event over when the runtime asks for it (at once when warm,
 	// after init when cold).
+	if !res.Cold {
+		// A warm instance whose process is gone may still have a /next
+		// waiting (its server has not noticed the closed connection yet):
+		// look first, so the event never goes to a dead process.
+		select {
+		case <-in.exited:
+			return res, errGone
+		default:
+		}
+	}
 	initLimit := max(timeout, minInitTimeout)
 	limit := time.NewTimer(initLimit)
 	select {

@@ -45,6 +45,8 @@ type Host interface {
 	Selected(connID string)
 	// Listed hands the window each list of connections the panel reads.
 	Listed(infos []emulator.ConnectionInfo)
+	// Watch opens the watch view of a connection no tab holds.
+	Watch(connID string)
 }
 
 // Panel lists the connections. It is used on the UI goroutine only.
@@ -56,6 +58,7 @@ type Panel struct {
 	sendEntry  *widget.Entry
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
+	watchBtn   *widget.Button
 	allBtn     *widget.Button
 	result     *widget.Label
 	infos      []emulator.ConnectionInfo
@@ -81,6 +84,7 @@ func New(host Host) *Panel {
 	p.sendEntry.SetMinRowsVisible(1)
 	p.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), p.onSend)
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
+	p.watchBtn = widget.NewButtonWithIcon("Watch", theme.VisibilityIcon(), p.onWatch)
 	p.allBtn = widget.NewButtonWithIcon("Send to All", theme.MailForwardIcon(), p.onSendAll)
 	p.result = widget.NewLabel("")
 	p.result.Truncation = fyne.TextTruncateEllipsis
@@ -96,7 +100,7 @@ func (p *Panel) Object() fyne.CanvasObject {
 	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn),
+		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -134,7 +138,7 @@ func (p *Panel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	ci := p.infos[i]
 	r := o.(*connRow)
 	r.id.SetText(ci.ID)
-	r.who.SetText(p.Owner(ci))
+	r.who.SetText(p.Kind(ci) + " · " + p.Owner(ci))
 	now := time.Now()
 	r.stats.SetText(fmt.Sprintf("%s · in %d / out %d · connected %s · active %s",
 		ci.SourceIP, ci.FramesIn, ci.FramesOut, format.Ago(ci.ConnectedAt, now), format.Ago(ci.LastActiveAt, now)))
@@ -150,6 +154,40 @@ func (p *Panel) Owner(ci emulator.ConnectionInfo) string {
 		return ci.UserAgent
 	}
 	return "(no user agent)"
+}
+
+// Kind says whether a tab of this window holds a connection ("tab") or
+// something outside it does ("external").
+func (p *Panel) Kind(ci emulator.ConnectionInfo) string {
+	if _, _, ok := p.host.Tab(ci.ID); ok {
+		return "tab"
+	}
+	return "external"
+}
+
+// Details are what the upgrade request said about a connection: origin,
+// user agent, subprotocol and query string, those it had.
+func Details(ci emulator.ConnectionInfo) string {
+	var parts []string
+	add := func(name, v string) {
+		if v != "" {
+			parts = append(parts, name+" "+v)
+		}
+	}
+	add("origin", ci.Origin)
+	add("user agent", ci.UserAgent)
+	add("subprotocol", ci.Subprotocol)
+	if ci.Query != "" {
+		parts = append(parts, "query ?"+ci.Query)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// onWatch opens the selected connection's watch view.
+func (p *Panel) onWatch() {
+	if p.selectedID != "" {
+		p.host.Watch(p.selectedID)
+	}
 }
 
 // Refresh reads the gateway's connections and shows them.
@@ -222,6 +260,7 @@ func (p *Panel) setSelected(id string) {
 		p.result.Refresh()
 		p.sendBtn.Disable()
 		p.discBtn.Disable()
+		p.watchBtn.Disable()
 		return
 	}
 	var ci emulator.ConnectionInfo
@@ -230,12 +269,21 @@ func (p *Panel) setSelected(id string) {
 			ci = c
 		}
 	}
-	p.result.SetText(fmt.Sprintf("%s · %s · %s · connected at %s",
-		ci.ID, p.Owner(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05")))
+	text := fmt.Sprintf("%s · %s · %s · connected at %s", ci.ID, p.Kind(ci), ci.RemoteAddr, ci.ConnectedAt.Format("15:04:05"))
+	if d := Details(ci); d != "" {
+		text += "\n" + d
+	}
+	p.result.SetText(text)
 	p.result.Importance = widget.LowImportance
 	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
+	// A tab shows its own traffic; the watch view is for the others.
+	if p.Kind(ci) == "external" {
+		p.watchBtn.Enable()
+	} else {
+		p.watchBtn.Disable()
+	}
 }
 
 // SelectID selects the connection with the given ID, as a click does, if
@@ -325,9 +373,10 @@ type Controls struct {
 	Title, Result               *widget.Label
 	Message                     *widget.Entry
 	Send, SendToAll, Disconnect *widget.Button
+	Watch                       *widget.Button
 }
 
 // Controls returns the panel's controls.
 func (p *Panel) Controls() Controls {
-	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn}
+	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn}
 }

@@ -2,10 +2,12 @@ package connections
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/gorilla/websocket"
 
@@ -19,6 +21,7 @@ type fakeHost struct {
 	gw       *emulator.Gateway
 	tabs     map[string]int // connection ID → tab position
 	selected []string
+	watched  []string
 }
 
 func (h *fakeHost) Gateway() Gateway { return h.gw }
@@ -28,6 +31,7 @@ func (h *fakeHost) Tab(id string) (string, int, bool) {
 }
 func (h *fakeHost) Selected(id string)                     { h.selected = append(h.selected, id) }
 func (h *fakeHost) Listed(infos []emulator.ConnectionInfo) {}
+func (h *fakeHost) Watch(id string)                        { h.watched = append(h.watched, id) }
 
 // startGateway runs the built-in sample on a free loopback port.
 func startGateway(t *testing.T) *emulator.Gateway {
@@ -106,5 +110,83 @@ func TestSortsTabsFirstAndSendsToAll(t *testing.T) {
 	}
 	if !strings.HasPrefix(c.Result.Text, "Sent 17 B to all 3 connections") {
 		t.Errorf("result %q", c.Result.Text)
+	}
+}
+
+// TestMarksTabsAndShowsDetails: the rows say "tab" or "external"; the
+// selected external connection's origin, user agent, subprotocol and query
+// show in the panel, and Watch (enabled for it only) asks the window to
+// watch it.
+func TestMarksTabsAndShowsDetails(t *testing.T) {
+	test.NewTempApp(t)
+	gw := startGateway(t)
+	hdr := http.Header{"Origin": {"http://localhost:5173"}, "User-Agent": {"qa-browser/2"}}
+	d := websocket.Dialer{Subprotocols: []string{"chat"}}
+	ext, _, err := d.Dial(gw.URL()+"?room=7", hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ext.Close()
+	tab, _, err := websocket.DefaultDialer.Dial(gw.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	for deadline := time.Now().Add(5 * time.Second); len(gw.Connections()) < 2 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var extID, tabID string
+	for _, ci := range gw.Connections() {
+		if ci.UserAgent == "qa-browser/2" {
+			extID = ci.ID
+		} else {
+			tabID = ci.ID
+		}
+	}
+	h := &fakeHost{gw: gw, tabs: map[string]int{tabID: 0}}
+	p := New(h)
+	w := test.NewWindow(p.Object())
+	defer w.Close()
+	w.Resize(fyne.NewSize(500, 600))
+	p.Refresh()
+
+	var whos []string
+	for _, o := range test.WidgetRenderer(p.list).Objects() {
+		collectWhos(o, &whos)
+	}
+	joined := strings.Join(whos, "|")
+	if !strings.Contains(joined, "tab · tab") || !strings.Contains(joined, "external · qa-browser/2") {
+		t.Errorf("rendered rows say %q", whos)
+	}
+
+	p.SelectID(tabID)
+	if !p.watchBtn.Disabled() {
+		t.Error("Watch is enabled for a tab's connection")
+	}
+	p.SelectID(extID)
+	res := p.Controls().Result.Text
+	for _, want := range []string{"external", "origin http://localhost:5173", "user agent qa-browser/2", "query ?room=7"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("result %q lacks %q", res, want)
+		}
+	}
+	test.Tap(p.Controls().Watch)
+	if len(h.watched) != 1 || h.watched[0] != extID {
+		t.Errorf("watched %v, want %s", h.watched, extID)
+	}
+}
+
+func collectWhos(o fyne.CanvasObject, out *[]string) {
+	switch x := o.(type) {
+	case *connRow:
+		*out = append(*out, x.who.Text)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			collectWhos(c, out)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			collectWhos(c, out)
+		}
 	}
 }

@@ -133,7 +133,7 @@ type Controller struct {
 
 	ws         *workspace.Workspace
 	isSample   bool   // ws is the built-in sample, not yet saved anywhere
-	importedAs string // the serverless.yml ws was imported from, which Save must not overwrite
+	importedAs string // the serverless.yml ws was imported from (its name until it is saved)
 	unsaved    bool
 	notice     string
 

@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -215,13 +216,13 @@ func TestCheckSaveAs(t *testing.T) {
 	h := newHarness(t)
 	tests := []struct {
 		name, path, wantErr string
-		replaces            bool
+		replaces, readOnly  bool
 		broken              bool
 	}{
 		{name: "empty name", path: "", wantErr: "choose a file name"},
-		{name: "missing folder", path: filepath.Join(dir, "nope", "x.yaml"), wantErr: "there is no folder"},
-		{name: "a folder", path: filepath.Join(dir, "folder.yaml"), wantErr: "is a folder"},
-		{name: "read-only", path: readOnly, wantErr: "read-only"},
+		{name: "missing folder", path: filepath.Join(dir, "nope", "x.yaml"), wantErr: "no such file or directory"},
+		{name: "a folder", path: filepath.Join(dir, "folder.yaml"), wantErr: "is a directory"},
+		{name: "read-only", path: readOnly, replaces: true, readOnly: true},
 		{name: "another file", path: existing, replaces: true},
 		{name: "no extension", path: filepath.Join(dir, "other"), replaces: true},
 		{name: "a draft that does not compile", path: existing, broken: true, wantErr: "cannot be saved until this is fixed"},
@@ -240,8 +241,8 @@ func TestCheckSaveAs(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("CheckSaveAs(%q) = %+v, %v; want an error with %q", tc.path, target, err, tc.wantErr)
 				}
-			} else if err != nil || target.Replaces != tc.replaces {
-				t.Fatalf("CheckSaveAs(%q) = %+v, %v; want replaces %v", tc.path, target, err, tc.replaces)
+			} else if err != nil || target.Replaces != tc.replaces || target.ReadOnly != tc.readOnly {
+				t.Fatalf("CheckSaveAs(%q) = %+v, %v; want replaces %v, read-only %v", tc.path, target, err, tc.replaces, tc.readOnly)
 			}
 			for _, p := range []string{existing, readOnly} {
 				if data, _ := os.ReadFile(p); string(data) != "keep me\n" {
@@ -407,5 +408,51 @@ func TestAutosaverKeepsTheNewest(t *testing.T) {
 	a.remove("/x/api.yaml")
 	if got, _ := a.read("/x/api.yaml"); got != nil {
 		t.Error("the autosave is still there after remove")
+	}
+}
+
+// TestLoadWorkspaceStops: a load whose stop is closed returns
+// context.Canceled instead of a workspace (a load in progress is stopped by
+// workspace.LoadContext, whose own tests cover that).
+func TestLoadWorkspaceStops(t *testing.T) {
+	path := copyFile(t, "../../assets/sample.yaml", "api.yaml")
+	stop := make(chan struct{})
+	if ws, err := LoadWorkspace(stop, path); err != nil || ws.Path != path {
+		t.Fatalf("LoadWorkspace: %v", err)
+	}
+	close(stop)
+	if _, err := LoadWorkspace(stop, path); !errors.Is(err, context.Canceled) {
+		t.Errorf("a stopped load returned %v, want context.Canceled", err)
+	}
+}
+
+// TestSaveAsReplacesAReadOnlyFileOnlyWhenAsked: Save refuses a read-only
+// file; SaveAs with the target CheckSaveAs gave (after the person agreed)
+// replaces it and keeps it read-only.
+func TestSaveAsReplacesAReadOnlyFileOnlyWhenAsked(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(t.TempDir(), "locked.yaml")
+	if err := os.WriteFile(path, []byte("keep me\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.c.SaveTo(path); err == nil {
+		t.Fatal("SaveTo wrote over a read-only file without asking")
+	}
+	if data, _ := os.ReadFile(path); string(data) != "keep me\n" {
+		t.Fatalf("the refused save changed the file: %q", data)
+	}
+	target, err := h.c.CheckSaveAs(path)
+	if err != nil || !target.ReadOnly || !target.Ask() {
+		t.Fatalf("CheckSaveAs = %+v, %v", target, err)
+	}
+	if err := h.c.SaveAs(target); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o444 {
+		t.Fatalf("after SaveAs: %v, mode %v", err, fi.Mode())
+	}
+	if ws, err := workspace.Load(path); err != nil || ws.API.Route("whoami") == nil {
+		t.Errorf("the replaced file does not load as the sample: %v", err)
 	}
 }

@@ -1,9 +1,9 @@
 package controller
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -146,11 +146,24 @@ func (l *Loading) cancelled() bool {
 	}
 }
 
-// LoadWorkspace is the default loader: workspace.Load. It does not watch
-// stop yet (the loader has no cancellation of its own); Cancel still
-// returns the window at once and drops the result when it comes.
+// LoadWorkspace is the default loader: workspace.LoadContext, stopped
+// when stop closes.
 func LoadWorkspace(stop <-chan struct{}, path string) (*workspace.Workspace, error) {
-	return workspace.Load(path)
+	select {
+	case <-stop:
+		return nil, context.Canceled
+	default:
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return workspace.LoadContext(ctx, path)
 }
 
 // Open reads the workspace file at path on a goroutine of its own and,
@@ -226,13 +239,21 @@ type SaveTarget struct {
 	Path string
 	// Replaces is set when another file is there already: ask first.
 	Replaces bool
+	// ReadOnly is set when that file is read-only: ask first, and SaveAs
+	// replaces it (keeping it read-only).
+	ReadOnly bool
 }
 
+// Ask reports whether the person should confirm before SaveAs.
+func (t SaveTarget) Ask() bool { return t.Replaces || t.ReadOnly }
+
 // CheckSaveAs runs every check a Save As to path needs before anything is
-// written: a name, an existing folder, not a folder, not read-only, not the
-// serverless.yml the workspace was imported from, and a workspace that can
-// be saved at all (its draft compiles and would load back). The caller asks
-// before replacing another file (Replaces), then calls SaveTo.
+// written: a name, then the workspace library's checks
+// (workspace.CheckSaveAs: a folder that exists, not a folder or another
+// non-regular file, not the serverless.yml the workspace was imported
+// from), then whether the workspace can be saved at all (its draft
+// compiles and would load back). The caller asks when the target's Ask
+// says so, then calls SaveAs.
 func (c *Controller) CheckSaveAs(path string) (SaveTarget, error) {
 	path = strings.TrimSpace(path)
 	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
@@ -244,50 +265,34 @@ func (c *Controller) CheckSaveAs(path string) (SaveTarget, error) {
 	if filepath.Ext(path) == "" {
 		path += ".yaml"
 	}
-	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return SaveTarget{}, fmt.Errorf("there is no folder %s", dir)
-	}
-	fi, err := os.Stat(path)
-	exists := err == nil
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return SaveTarget{}, fmt.Errorf("save %s: %w", path, err)
-	}
-	if exists && fi.IsDir() {
-		return SaveTarget{}, fmt.Errorf("%s is a folder: choose a file name", path)
-	}
-	if exists && fi.Mode().Perm()&0o222 == 0 {
-		return SaveTarget{}, fmt.Errorf("%s is read-only", path)
-	}
-	if c.importedAs != "" && sameFile(path, c.importedAs) {
-		return SaveTarget{}, fmt.Errorf("%s is the serverless.yml the workspace was imported from: save the CloudFormation template to a new file", filepath.Base(path))
+	t, err := c.ws.CheckSaveAs(path)
+	if err != nil {
+		return SaveTarget{}, err
 	}
 	if _, err := c.ws.Marshal(); err != nil {
 		return SaveTarget{}, fmt.Errorf("the workspace cannot be saved until this is fixed: %w", err)
 	}
-	current := c.ws.Path != "" && sameFile(path, c.ws.Path)
-	return SaveTarget{Path: path, Replaces: exists && !current}, nil
+	return SaveTarget{Path: path, Replaces: t.Exists && !t.Own, ReadOnly: t.ReadOnly}, nil
 }
 
-// sameFile reports whether a and b name the same file.
-func sameFile(a, b string) bool {
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(fa, fb)
-	}
-	return filepath.Clean(a) == filepath.Clean(b)
+// SaveAs saves to a target CheckSaveAs returned, after the person agreed
+// to what its Ask asked: a read-only file there is replaced and stays
+// read-only.
+func (c *Controller) SaveAs(t SaveTarget) error {
+	return c.saveTo(t.Path, workspace.SaveOptions{ReplaceReadOnly: t.ReadOnly})
 }
 
 // SaveTo writes the workspace to path (atomically, through
 // workspace.Save) and makes path its file. Nothing is written when the
 // save fails.
-func (c *Controller) SaveTo(path string) error {
+func (c *Controller) SaveTo(path string) error { return c.saveTo(path, workspace.SaveOptions{}) }
+
+func (c *Controller) saveTo(path string, opt workspace.SaveOptions) error {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
 	oldPath := c.ws.Path
-	if err := c.ws.Save(path); err != nil {
+	if err := c.ws.SaveWith(path, opt); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	c.saver.remove(oldPath)

@@ -186,6 +186,10 @@ func (p *Panel) Refresh() {
 	p.CheckGone()
 }
 
+// ShowID shows the trace of the request with the given ID (a watch view's
+// row).
+func (p *Panel) ShowID(id string) { p.show(id) }
+
 // show draws the trace with the given ID.
 func (p *Panel) show(id string) {
 	t, ok := p.store.Get(id)

@@ -1,0 +1,78 @@
+package faults
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"wsworkbench/emulator/model"
+)
+
+// TestFormAppliesAndKeepsOthers: the form's fields become faults; faults
+// the panel does not show (one connection's) are kept; clearing a field
+// removes its fault; a bad field names itself and changes nothing.
+func TestFormAppliesAndKeepsOthers(t *testing.T) {
+	base := model.Faults{Messages: []model.MessageFault{{Connection: "abc=", Drop: 1}}}
+	fm := Form{LatencyMS: "300", JitterMS: "50", Route: "sendmessage", Error: "Forbidden", ErrorRate: "0.5",
+		RefuseStatus: "429", RefuseEvery: "3", LimitExceeded: "0.25", CloseAfterMessages: "5", CloseCode: "1011"}
+	f, err := fm.Apply(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := model.Faults{
+		Messages: []model.MessageFault{{Connection: "abc=", Drop: 1},
+			{Route: "sendmessage", Latency: 300 * time.Millisecond, Jitter: 50 * time.Millisecond, Error: "Forbidden", ErrorRate: 0.5}},
+		Connect:    &model.ConnectFault{Status: 429, Every: 3},
+		Management: &model.ManagementFault{LimitExceeded: 0.25},
+		Closes:     []model.CloseFault{{AfterMessages: 5, Code: 1011}},
+	}
+	if !reflect.DeepEqual(f, want) {
+		t.Fatalf("got %+v\nwant %+v", f, want)
+	}
+	if back := FromFaults(f); back != fm {
+		t.Errorf("FromFaults gives %+v, want %+v", back, fm)
+	}
+	cleared, err := Form{}.Apply(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cleared, base) {
+		t.Errorf("an empty form leaves %+v, want %+v", cleared, base)
+	}
+	for _, bad := range []Form{{LatencyMS: "fast"}, {Drop: "2"}, {RefuseStatus: "200"}, {CloseAfterMessages: "2", CloseCode: "1006"}, {ErrorRate: "NaN"}} {
+		got, err := bad.Apply(f)
+		if err == nil || !reflect.DeepEqual(got, f) {
+			t.Errorf("%+v: err %v, faults %+v", bad, err, got)
+		}
+	}
+	if _, err := (Form{Drop: "x"}).Apply(base); err == nil || !strings.HasPrefix(err.Error(), "Drop:") {
+		t.Errorf("error %v does not name the field", err)
+	}
+}
+
+// FuzzFormApply: any text in the fields either gives valid faults that the
+// form reads back unchanged, or an error that leaves the faults as they were.
+func FuzzFormApply(f *testing.F) {
+	f.Add("", "300", "50", "0.1", "Forbidden", "0.5", "429", "3", "0.2", "5", "1011")
+	f.Add("$default", "-1", "1e9", "NaN", "", "Inf", "500", "0", "1", "1", "drop")
+	f.Fuzz(func(t *testing.T, route, lat, jit, drop, errFrame, errRate, status, every, limit, after, code string) {
+		fm := Form{Route: route, LatencyMS: lat, JitterMS: jit, Drop: drop, Error: errFrame, ErrorRate: errRate,
+			RefuseStatus: status, RefuseEvery: every, LimitExceeded: limit, CloseAfterMessages: after, CloseCode: code}
+		base := model.Faults{Seed: 7}
+		got, err := fm.Apply(base)
+		if err != nil {
+			if !reflect.DeepEqual(got, base) {
+				t.Fatalf("an error changed the faults: %+v", got)
+			}
+			return
+		}
+		if err := got.Validate(); err != nil {
+			t.Fatalf("applied invalid faults: %v", err)
+		}
+		again, err := FromFaults(got).Apply(base)
+		if err != nil || !reflect.DeepEqual(again, got) {
+			t.Fatalf("read back: %+v, %v; want %+v", again, err, got)
+		}
+	})
+}

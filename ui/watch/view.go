@@ -1,0 +1,331 @@
+// Package watch is the window's watch view: the history of one connection
+// that is not a client tab (a browser frontend under test, wscat), read
+// from the gateway's bounded per-connection history, with a way to push a
+// frame to it and to close, drop or expire it. It knows the window only
+// through Host and the gateway only through Gateway.
+package watch
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator"
+	"wsworkbench/ui/flow"
+	"wsworkbench/ui/format"
+)
+
+// Gateway is what the view uses of the gateway.
+type Gateway interface {
+	History(id string, afterSeq uint64) (emulator.History, bool)
+	PostToConnection(id string, data []byte) error
+	CloseConnection(id string, code int, reason string) error
+	DropConnection(id string) error
+	ExpireIdle(id string) error
+	ExpireMaxDuration(id string) error
+}
+
+var _ Gateway = (*emulator.Gateway)(nil)
+
+// Host is what the view needs from the window; its methods are called on
+// the UI goroutine.
+type Host interface {
+	// Gateway returns the gateway running now.
+	Gateway() Gateway
+	// ShowTrace shows the trace of a request in the trace panel.
+	ShowTrace(requestID string)
+}
+
+// CloseCodes are the close codes the view offers.
+var CloseCodes = []string{"1000 Normal", "1001 Going away", "1011 Internal error", "1012 Service restart"}
+
+// View shows one connection's history. It is used on the UI goroutine only.
+type View struct {
+	host   Host
+	connID string
+
+	all       []emulator.HistoryEntry // everything read so far, oldest first
+	shown     []emulator.HistoryEntry // what the search keeps
+	lastSeq   uint64
+	dropped   uint64 // entries the view itself let go
+	gwDropped uint64 // entries the gateway's bound dropped
+	closed    bool
+	// follow keeps the newest row in sight; selecting an older row stops
+	// it, selecting the last one starts it again.
+	follow bool
+
+	title    *widget.Label
+	search   *widget.Entry
+	list     *widget.List
+	push     *widget.Entry
+	sendBtn  *widget.Button
+	code     *widget.Select
+	reason   *widget.Entry
+	closeBtn *widget.Button
+	dropBtn  *widget.Button
+	idleBtn  *widget.Button
+	maxBtn   *widget.Button
+	result   *widget.Label
+	content  fyne.CanvasObject
+}
+
+// New returns the view of connection connID and reads its history so far.
+func New(host Host, connID string) *View {
+	v := &View{host: host, connID: connID, follow: true}
+	v.title = widget.NewLabel("Watching " + connID)
+	v.title.TextStyle = fyne.TextStyle{Bold: true}
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.search = widget.NewEntry()
+	v.search.SetPlaceHolder("Search the frames")
+	v.search.OnChanged = func(string) { v.filter() }
+	v.list = widget.NewList(func() int { return len(v.shown) }, newRow, v.updateRow)
+	v.list.OnSelected = v.onSelected
+	v.push = widget.NewEntry()
+	v.push.TextStyle = fyne.TextStyle{Monospace: true}
+	v.push.SetText(`{"message": "pushed from the workbench"}`)
+	v.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), v.onSend)
+	v.code = widget.NewSelect(CloseCodes, nil)
+	v.code.SetSelectedIndex(0)
+	v.reason = widget.NewEntry()
+	v.reason.SetPlaceHolder("reason")
+	v.closeBtn = widget.NewButton("Close", v.onClose)
+	v.dropBtn = widget.NewButton("Drop TCP", v.action("Dropped the TCP connection (the client sees 1006).", func(g Gateway) error { return g.DropConnection(v.connID) }))
+	v.idleBtn = widget.NewButton("Idle now", v.action("Expired the idle timeout.", func(g Gateway) error { return g.ExpireIdle(v.connID) }))
+	v.maxBtn = widget.NewButton("Max duration now", v.action("Expired the maximum duration.", func(g Gateway) error { return g.ExpireMaxDuration(v.connID) }))
+	v.result = widget.NewLabel("Select a frame to see its trace.")
+	v.result.Importance = widget.LowImportance
+	v.result.Truncation = fyne.TextTruncateEllipsis
+
+	pushRow := container.NewBorder(nil, nil, nil, v.sendBtn, v.push)
+	closeRow := container.New(&flow.Layout{}, v.code, container.NewGridWrap(fyne.NewSize(140, v.reason.MinSize().Height), v.reason), v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn)
+	top := container.NewVBox(v.title, v.search)
+	bottom := container.NewVBox(widget.NewSeparator(), pushRow, closeRow, v.result)
+	v.content = container.NewBorder(top, bottom, nil, nil, v.list)
+	v.Poll()
+	return v
+}
+
+// Object is the view's content.
+func (v *View) Object() fyne.CanvasObject { return v.content }
+
+// ConnectionID is the watched connection.
+func (v *View) ConnectionID() string { return v.connID }
+
+// Poll reads the entries added since the last poll and shows them. The
+// window calls it from its refresh, at most once a frame.
+func (v *View) Poll() {
+	if v.closed {
+		return
+	}
+	h, ok := v.host.Gateway().History(v.connID, v.lastSeq)
+	if !ok {
+		v.closed = true
+		v.setTitle()
+		v.setEnabled(false)
+		return
+	}
+	v.gwDropped = h.Dropped // the gateway counts all it dropped
+	if len(h.Entries) == 0 && !h.Closed {
+		return
+	}
+	for _, e := range h.Entries {
+		v.all = append(v.all, e)
+		v.lastSeq = e.Seq
+	}
+	// The gateway bounds its history; the view keeps the same bound.
+	if n := len(v.all) - maxEntries; n > 0 {
+		v.dropped += uint64(n)
+		v.all = append(v.all[:0:0], v.all[n:]...)
+	}
+	if h.Closed {
+		v.closed = true
+		v.setEnabled(false)
+	}
+	v.setTitle()
+	v.filter()
+}
+
+// maxEntries bounds what the view keeps of a long-lived connection.
+const maxEntries = 10000
+
+func (v *View) setTitle() {
+	t := fmt.Sprintf("Watching %s · %d entries", v.connID, len(v.all))
+	if n := v.dropped + v.gwDropped; n > 0 {
+		t += fmt.Sprintf(" (%d older not kept)", n)
+	}
+	if v.closed {
+		t += " · closed"
+	}
+	v.title.SetText(t)
+}
+
+func (v *View) setEnabled(on bool) {
+	for _, b := range []*widget.Button{v.sendBtn, v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn} {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+}
+
+// filter keeps the entries whose text or note holds the search text.
+func (v *View) filter() {
+	q := strings.ToLower(strings.TrimSpace(v.search.Text))
+	v.shown = v.shown[:0]
+	for _, e := range v.all {
+		if q == "" || strings.Contains(strings.ToLower(e.Data), q) || strings.Contains(strings.ToLower(e.Note), q) {
+			v.shown = append(v.shown, e)
+		}
+	}
+	v.list.Refresh()
+	if v.follow {
+		v.list.ScrollToBottom()
+	}
+}
+
+// Rows returns the rendered text of each row the list shows, for tests.
+func (v *View) Rows() []string {
+	out := make([]string, len(v.shown))
+	for i, e := range v.shown {
+		out[i] = RowText(e)
+	}
+	return out
+}
+
+// arrow is an entry's direction as the tabs' logs show it.
+func arrow(d emulator.HistoryDir) string {
+	switch d {
+	case emulator.HistoryIn:
+		return "→" // from the client to the gateway
+	case emulator.HistoryOut:
+		return "←"
+	default:
+		return "•"
+	}
+}
+
+// RowText is an entry as one line: time, arrow, text, note.
+func RowText(e emulator.HistoryEntry) string {
+	return e.Time.Format("15:04:05.000") + " " + arrow(e.Dir) + " " + lineText(e)
+}
+
+// lineText is an entry's data on one line (white space squeezed), then its
+// note in brackets.
+func lineText(e emulator.HistoryEntry) string {
+	s := strings.Join(strings.Fields(e.Data), " ")
+	if len(s) > maxLine {
+		s = s[:maxLine] + "…"
+	}
+	if e.Note != "" {
+		if s != "" {
+			s += "  "
+		}
+		s += "(" + e.Note + ")"
+	}
+	return s
+}
+
+// maxLine bounds a row's text; the trace panel shows the whole frame.
+const maxLine = 400
+
+type row struct {
+	widget.BaseWidget
+	when, text *widget.Label
+	content    fyne.CanvasObject
+}
+
+func newRow() fyne.CanvasObject {
+	r := &row{when: widget.NewLabel("00:00:00.000 →"), text: widget.NewLabel("")}
+	r.when.TextStyle = fyne.TextStyle{Monospace: true}
+	r.text.TextStyle = fyne.TextStyle{Monospace: true}
+	r.text.Truncation = fyne.TextTruncateEllipsis
+	r.content = container.NewBorder(nil, nil, r.when, nil, r.text)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+func (v *View) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i < 0 || i >= len(v.shown) {
+		return
+	}
+	e := v.shown[i]
+	r := o.(*row)
+	r.when.SetText(e.Time.Format("15:04:05.000") + " " + arrow(e.Dir))
+	r.text.SetText(lineText(e))
+	if e.Dir == emulator.HistoryEvent {
+		r.text.Importance = widget.LowImportance
+	} else {
+		r.text.Importance = widget.MediumImportance
+	}
+}
+
+func (v *View) onSelected(i widget.ListItemID) {
+	if i < 0 || i >= len(v.shown) {
+		return
+	}
+	e := v.shown[i]
+	v.follow = i == len(v.shown)-1
+	if e.RequestID == "" {
+		v.show("This entry has no trace (an @connections post or an event without a request).", widget.LowImportance)
+		return
+	}
+	v.host.ShowTrace(e.RequestID)
+	v.show("Trace of request "+e.RequestID+" in the trace panel.", widget.LowImportance)
+}
+
+func (v *View) onSend() {
+	err := v.host.Gateway().PostToConnection(v.connID, []byte(v.push.Text))
+	if err != nil {
+		v.show("Not sent: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	v.show("Sent "+format.Size(len(v.push.Text))+".", widget.SuccessImportance)
+}
+
+func (v *View) onClose() {
+	code, _ := strconv.Atoi(strings.Fields(v.code.Selected + " 1000")[0])
+	if err := v.host.Gateway().CloseConnection(v.connID, code, v.reason.Text); err != nil {
+		v.show("Not closed: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	v.show(fmt.Sprintf("Closed with %d.", code), widget.LowImportance)
+}
+
+func (v *View) action(done string, f func(Gateway) error) func() {
+	return func() {
+		if err := f(v.host.Gateway()); err != nil {
+			v.show(err.Error(), widget.DangerImportance)
+			return
+		}
+		v.show(done, widget.LowImportance)
+	}
+}
+
+func (v *View) show(text string, imp widget.Importance) {
+	v.result.SetText(text)
+	v.result.Importance = imp
+	v.result.Refresh()
+}
+
+// Controls are the view's widgets, by name, for tests.
+type Controls struct {
+	Title, Result                        *widget.Label
+	Search, Push, Reason                 *widget.Entry
+	Code                                 *widget.Select
+	List                                 *widget.List
+	Send, Close, Drop, Idle, MaxDuration *widget.Button
+}
+
+// Controls returns the view's controls.
+func (v *View) Controls() Controls {
+	return Controls{Title: v.title, Result: v.result, Search: v.search, Push: v.push, Reason: v.reason, Code: v.code,
+		List: v.list, Send: v.sendBtn, Close: v.closeBtn, Drop: v.dropBtn, Idle: v.idleBtn, MaxDuration: v.maxBtn}
+}

@@ -1,0 +1,189 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/gorilla/websocket"
+
+	"wsworkbench/assets"
+	"wsworkbench/emulator"
+	"wsworkbench/emulator/workspace"
+)
+
+type fakeHost struct {
+	gw     *emulator.Gateway
+	traces []string
+}
+
+func (h *fakeHost) Gateway() Gateway           { return h.gw }
+func (h *fakeHost) ShowTrace(requestID string) { h.traces = append(h.traces, requestID) }
+
+func startGateway(t *testing.T) *emulator.Gateway {
+	t.Helper()
+	ws, err := workspace.Parse(assets.SampleName, assets.SampleAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := emulator.New(ws.API, emulator.Options{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Close(context.Background()) })
+	return gw
+}
+
+// renderedRows are the texts the list's rendered rows show.
+func renderedRows(l *widget.List) []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if r, ok := o.(*row); ok {
+			if r.Visible() && r.text.Text != "" {
+				out = append(out, r.when.Text+" "+r.text.Text)
+			}
+			return
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				walk(x)
+			}
+			return
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, x := range test.WidgetRenderer(w).Objects() {
+				walk(x)
+			}
+		}
+	}
+	walk(l)
+	return out
+}
+
+// waitFor polls the view until cond holds on what it renders.
+func waitFor(t *testing.T, v *View, what string, cond func([]string) bool) []string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		v.Poll()
+		rows := renderedRows(v.list)
+		if cond(rows) {
+			return rows
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: rows %q", what, rows)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func has(rows []string, sub string) bool {
+	for _, r := range rows {
+		if strings.Contains(r, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWatchShowsHistoryLivePushesAndCloses: an outside client's frames show
+// in the watch view's rendered rows (with arrows), the search narrows them,
+// a row opens its trace, a push reaches the client, and Close with 1011
+// reaches the client with that code.
+func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
+	test.NewTempApp(t)
+	gw := startGateway(t)
+	c, _, err := websocket.DefaultDialer.Dial(gw.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"sendmessage","data":"first"}`)); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if infos := gw.Connections(); len(infos) == 1 {
+			id = infos[0].ID
+		}
+	}
+	h := &fakeHost{gw: gw}
+	v := New(h, id)
+	w := test.NewWindow(v.Object())
+	defer w.Close()
+	w.Resize(fyne.NewSize(700, 500))
+
+	rows := waitFor(t, v, "the first frame", func(r []string) bool { return has(r, "→ "+`{"action":"sendmessage","data":"first"}`) })
+	if !has(rows, "• ") {
+		t.Errorf("no connect event row: %q", rows)
+	}
+	// Live: a second frame sent after the view opened shows too.
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"sendmessage","data":"second"}`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, v, "the second frame", func(r []string) bool { return has(r, `"second"`) })
+
+	test.Type(v.search, "second")
+	rows = renderedRows(v.list)
+	if len(rows) != 1 || !strings.Contains(rows[0], `"second"`) {
+		t.Fatalf("search kept %q", rows)
+	}
+	v.list.Select(0)
+	if len(h.traces) != 1 || h.traces[0] == "" {
+		t.Errorf("selecting the row showed traces %q", h.traces)
+	}
+	v.search.SetText("")
+
+	// Push: the client reads the frame.
+	v.push.SetText(`{"pushed":true}`)
+	test.Tap(v.sendBtn)
+	if !strings.HasPrefix(v.result.Text, "Sent") {
+		t.Fatalf("push: %q", v.result.Text)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(15 * time.Second))
+	var closeErr *websocket.CloseError
+	gotPush := false
+	// Close with 1011 once the push arrived.
+	for {
+		_, data, err := c.ReadMessage()
+		if err != nil {
+			if !errors.As(err, &closeErr) {
+				t.Fatalf("read: %v", err)
+			}
+			break
+		}
+		if string(data) == `{"pushed":true}` && !gotPush {
+			gotPush = true
+			v.code.SetSelected("1011 Internal error")
+			v.reason.SetText("boom")
+			test.Tap(v.closeBtn)
+		}
+	}
+	if !gotPush {
+		t.Fatal("the push never reached the client")
+	}
+	if closeErr.Code != 1011 || closeErr.Text != "boom" {
+		t.Fatalf("close %d %q, want 1011 boom", closeErr.Code, closeErr.Text)
+	}
+	rows = waitFor(t, v, "the close", func(r []string) bool { return has(r, "1011") })
+	if !has(rows, `← {"pushed":true}`) {
+		t.Errorf("no pushed row: %q", rows)
+	}
+	// The gateway marks the history closed just after it records the
+	// close; a later poll sees it.
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(v.title.Text, "closed") && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		v.Poll()
+	}
+	if !strings.Contains(v.title.Text, "closed") || !v.sendBtn.Disabled() {
+		t.Errorf("after the close: title %q, send disabled %v", v.title.Text, v.sendBtn.Disabled())
+	}
+}
