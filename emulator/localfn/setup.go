@@ -101,7 +101,7 @@ func CAEnv(certPath string) (map[string]string, error) {
 
 // writeFileAtomic writes data to path through a temporary file.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ca-bundle-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
