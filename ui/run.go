@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -41,7 +43,18 @@ func run(args []string, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	// SIGTERM and SIGINT quit as File > Quit does, so the gateway closes
+	// its connections (1001, $disconnect) and local functions stop.
+	// Fyne's driver catches them too, but only once its loop runs.
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(term)
 	a := app.NewWithID(AppID)
+	go func() {
+		if _, ok := <-term; ok {
+			fyne.Do(a.Quit)
+		}
+	}()
 	opts := options{
 		file:     fs.Arg(0),
 		addr:     *addr,
