@@ -18,21 +18,24 @@ import (
 // Fake is a DynamoDB endpoint holding tables by name.
 type Fake struct {
 	URL string
+	srv *httptest.Server
 
 	mu      sync.Mutex
 	tables  map[string]bool
 	created []string
-	notify  chan string
 }
 
 // New starts a Fake on loopback, stopped when t ends.
 func New(t testing.TB) *Fake {
-	f := &Fake{tables: map[string]bool{}, notify: make(chan string, 100)}
+	f := &Fake{tables: map[string]bool{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	f.URL = srv.URL
+	f.URL, f.srv = srv.URL, srv
 	return f
 }
+
+// Close stops answering: the endpoint is down.
+func (f *Fake) Close() { f.srv.Close() }
 
 // Created returns the names of the tables created so far, in order.
 func (f *Fake) Created() []string {
@@ -40,9 +43,6 @@ func (f *Fake) Created() []string {
 	defer f.mu.Unlock()
 	return slices.Clone(f.created)
 }
-
-// CreatedCh receives each created table's name.
-func (f *Fake) CreatedCh() <-chan string { return f.notify }
 
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
@@ -63,10 +63,6 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "CreateTable":
 		f.tables[name] = true
 		f.created = append(f.created, name)
-		select {
-		case f.notify <- name:
-		default:
-		}
 		json.NewEncoder(w).Encode(map[string]any{"TableDescription": map[string]any{"TableName": name, "TableStatus": "CREATING"}})
 	default:
 		w.WriteHeader(400)
