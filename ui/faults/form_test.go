@@ -30,7 +30,7 @@ func TestFormAppliesAndKeepsOthers(t *testing.T) {
 	if !reflect.DeepEqual(f, want) {
 		t.Fatalf("got %+v\nwant %+v", f, want)
 	}
-	if back := FromFaults(f); back != fm {
+	if back := FromFaults(f, ""); back != fm {
 		t.Errorf("FromFaults gives %+v, want %+v", back, fm)
 	}
 	cleared, err := Form{}.Apply(f)
@@ -70,9 +70,60 @@ func FuzzFormApply(f *testing.F) {
 		if err := got.Validate(); err != nil {
 			t.Fatalf("applied invalid faults: %v", err)
 		}
-		again, err := FromFaults(got).Apply(base)
+		again, err := FromFaults(got, "").Apply(base)
 		if err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("read back: %+v, %v; want %+v", again, err, got)
 		}
 	})
+}
+
+// TestFormConnectionFaults: the fields for one connection become a message
+// fault for it (latency before the integration and before the answer, a
+// drop), its entry in GoneConnections and a close after a delay; another
+// connection's faults and the file's error frame for it are kept; clearing
+// the fields removes exactly what they set.
+func TestFormConnectionFaults(t *testing.T) {
+	base := model.Faults{
+		Messages:   []model.MessageFault{{Connection: "A=", Error: "Forbidden"}, {Connection: "B=", Latency: time.Second}},
+		Management: &model.ManagementFault{GoneConnections: []string{"B="}},
+	}
+	fm := Form{AnswerLatencyMS: "200", Gone: "0.5", CloseAfterSeconds: "30", CloseCode: "drop",
+		Conn: "A=", ConnLatencyMS: "100", ConnAnswerLatencyMS: "300", ConnDrop: "0.1", ConnGone: true, ConnCloseAfterSec: "5", ConnCloseCode: "1012"}
+	f, err := fm.Apply(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := model.Faults{
+		Messages: []model.MessageFault{
+			{Connection: "A=", Error: "Forbidden", Latency: 100 * time.Millisecond, AnswerLatency: 300 * time.Millisecond, Drop: 0.1},
+			{Connection: "B=", Latency: time.Second},
+			{AnswerLatency: 200 * time.Millisecond}},
+		Management: &model.ManagementFault{Gone: 0.5, GoneConnections: []string{"B=", "A="}},
+		Closes:     []model.CloseFault{{After: 30 * time.Second, Drop: true}, {Connection: "A=", After: 5 * time.Second, Code: 1012}},
+	}
+	if !reflect.DeepEqual(f, want) {
+		t.Fatalf("got %+v\nwant %+v", f, want)
+	}
+	if back := FromFaults(f, "A="); back != fm {
+		t.Errorf("FromFaults gives %+v, want %+v", back, fm)
+	}
+	if b := FromFaults(f, "B="); b.ConnLatencyMS != "1000" || !b.ConnGone || b.ConnCloseAfterSec != "" {
+		t.Errorf("connection B= reads %+v", b)
+	}
+	cleared, err := Form{Conn: "A="}.Apply(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCleared := model.Faults{
+		Messages:   []model.MessageFault{{Connection: "A=", Error: "Forbidden"}, {Connection: "B=", Latency: time.Second}},
+		Management: &model.ManagementFault{GoneConnections: []string{"B="}},
+	}
+	if !reflect.DeepEqual(cleared, wantCleared) {
+		t.Errorf("clearing leaves %+v\nwant %+v", cleared, wantCleared)
+	}
+	for _, bad := range []Form{{Conn: "A=", ConnLatencyMS: "slow"}, {Conn: "A=", ConnDrop: "2"}, {Gone: "-1"}, {CloseAfterSeconds: "x"}, {Conn: "A=", ConnCloseAfterSec: "3", ConnCloseCode: "1005"}} {
+		if got, err := bad.Apply(f); err == nil || !reflect.DeepEqual(got, f) {
+			t.Errorf("%+v: err %v, faults %+v", bad, err, got)
+		}
+	}
 }
