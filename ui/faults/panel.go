@@ -34,6 +34,7 @@ type Panel struct {
 
 	// One connection's faults.
 	conn                              *widget.SelectEntry
+	connOptions                       []string // what the picker offers
 	connLatency, connAnswer, connDrop *widget.Entry
 	connGone                          *widget.Check
 	connCloseAfter                    *widget.Entry
@@ -135,7 +136,8 @@ func (p *Panel) Object() fyne.CanvasObject { return p.content }
 func (p *Panel) Load() {
 	p.loading = true
 	defer func() { p.loading = false }()
-	p.conn.SetOptions(p.host.Connections())
+	p.connOptions = p.host.Connections()
+	p.conn.SetOptions(p.connOptions)
 	fm := FromFaults(p.host.Faults(), strings.TrimSpace(p.conn.Text))
 	p.route.SetText(fm.Route)
 	p.latency.SetText(fm.LatencyMS)
@@ -246,6 +248,7 @@ type Controls struct {
 	Result                                                                                                    *widget.Label
 
 	Conn                                     *widget.SelectEntry
+	ConnOptions                              []string // what Conn\'s menu offers
 	ConnLatency, ConnAnswerLatency, ConnDrop *widget.Entry
 	ConnGone                                 *widget.Check
 	ConnCloseAfter                           *widget.Entry
@@ -257,6 +260,6 @@ func (p *Panel) Controls() Controls {
 	return Controls{Route: p.route, Latency: p.latency, AnswerLatency: p.answerLatency, Jitter: p.jitter, Drop: p.drop, ErrorRate: p.errRate,
 		Every: p.every, Limit: p.limit, Gone: p.gone, CloseAfter: p.closeAfter, CloseAfterSeconds: p.closeAfterSec,
 		ErrorFrame: p.errFrame, Refuse: p.refuse, CloseCode: p.closeCode, Off: p.off, Apply: p.applyBtn, Result: p.result,
-		Conn: p.conn, ConnLatency: p.connLatency, ConnAnswerLatency: p.connAnswer, ConnDrop: p.connDrop,
+		Conn: p.conn, ConnOptions: p.connOptions, ConnLatency: p.connLatency, ConnAnswerLatency: p.connAnswer, ConnDrop: p.connDrop,
 		ConnGone: p.connGone, ConnCloseAfter: p.connCloseAfter, ConnCloseCode: p.connCloseCode}
 }
