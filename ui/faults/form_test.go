@@ -54,11 +54,14 @@ func TestFormAppliesAndKeepsOthers(t *testing.T) {
 // FuzzFormApply: any text in the fields either gives valid faults that the
 // form reads back unchanged, or an error that leaves the faults as they were.
 func FuzzFormApply(f *testing.F) {
-	f.Add("", "300", "50", "0.1", "Forbidden", "0.5", "429", "3", "0.2", "5", "1011")
-	f.Add("$default", "-1", "1e9", "NaN", "", "Inf", "500", "0", "1", "1", "drop")
-	f.Fuzz(func(t *testing.T, route, lat, jit, drop, errFrame, errRate, status, every, limit, after, code string) {
+	f.Add("", "300", "50", "0.1", "Forbidden", "0.5", "429", "3", "0.2", "5", "1011", "", "", "", "", "", "", "")
+	f.Add("$default", "-1", "1e9", "NaN", "", "Inf", "500", "0", "1", "1", "drop", "7", "0.3", "10", "A=", "100", "0.5", "1012")
+	f.Fuzz(func(t *testing.T, route, lat, jit, drop, errFrame, errRate, status, every, limit, after, code, ans, gone, afterSec, conn, connLat, connDrop, connCode string) {
 		fm := Form{Route: route, LatencyMS: lat, JitterMS: jit, Drop: drop, Error: errFrame, ErrorRate: errRate,
-			RefuseStatus: status, RefuseEvery: every, LimitExceeded: limit, CloseAfterMessages: after, CloseCode: code}
+			RefuseStatus: status, RefuseEvery: every, LimitExceeded: limit, CloseAfterMessages: after, CloseCode: code,
+			AnswerLatencyMS: ans, Gone: gone, CloseAfterSeconds: afterSec,
+			Conn: conn, ConnLatencyMS: connLat, ConnAnswerLatencyMS: connLat, ConnDrop: connDrop, ConnGone: len(conn)%2 == 1,
+			ConnCloseAfterSec: afterSec, ConnCloseCode: connCode}
 		base := model.Faults{Seed: 7}
 		got, err := fm.Apply(base)
 		if err != nil {
@@ -70,7 +73,7 @@ func FuzzFormApply(f *testing.F) {
 		if err := got.Validate(); err != nil {
 			t.Fatalf("applied invalid faults: %v", err)
 		}
-		again, err := FromFaults(got, "").Apply(base)
+		again, err := FromFaults(got, strings.TrimSpace(conn)).Apply(base)
 		if err != nil || !reflect.DeepEqual(again, got) {
 			t.Fatalf("read back: %+v, %v; want %+v", again, err, got)
 		}
