@@ -52,7 +52,9 @@ func run(args []string, stderr io.Writer) int {
 	a := app.NewWithID(AppID)
 	go func() {
 		if _, ok := <-term; ok {
-			fyne.Do(a.Quit)
+			// The driver's Quit is File > Quit's action; unlike
+			// App.Quit it is safe when Fyne's own handler quit first.
+			fyne.Do(a.Driver().Quit)
 		}
 	}()
 	opts := options{
