@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	uisc "wsworkbench/ui/scenario"
+)
+
+// recording is Client > Record Scenario: while on, the toolbar's button
+// reads "● Recording"; on stop, what the tabs logged since the start
+// becomes a scenario file (ui/scenario).
+type recording struct {
+	on    bool
+	since map[*tabModel]uint64 // each tab's newest Seq when recording started
+	btn   *widget.Button
+	form  *uisc.SaveForm // the open save form, for tests
+}
+
+func (wb *workbench) newRecordButton() *widget.Button {
+	wb.rec.btn = widget.NewButtonWithIcon("Record", theme.MediaRecordIcon(), wb.onToggleRecord)
+	return wb.rec.btn
+}
+
+// onToggleRecord starts or stops recording.
+func (wb *workbench) onToggleRecord() {
+	r := &wb.rec
+	if !r.on {
+		r.on = true
+		r.since = map[*tabModel]uint64{}
+		for _, t := range wb.clients.list {
+			r.since[t.model] = lastSeq(t)
+		}
+		r.btn.SetText("● Recording")
+		r.btn.Importance = widget.DangerImportance
+		r.btn.Refresh()
+		wb.setNotice("Recording a scenario: Client > Record Scenario again stops and saves it")
+		return
+	}
+	r.on = false
+	r.btn.SetText("Record")
+	r.btn.Importance = widget.MediumImportance
+	r.btn.Refresh()
+	var tabs []uisc.Tab
+	for _, t := range wb.clients.list {
+		c := t.model.Client()
+		tabs = append(tabs, uisc.Tab{Name: t.name, ConnectionID: c.ConnectionID(), Since: r.since[t.model], Entries: c.Log().Entries()})
+	}
+	data := uisc.Build("recorded in wsworkbench", tabs)
+	r.form = uisc.AskSave(wb.win, wb.files.startDir(), data, func(path string) {
+		wb.setNotice("Scenario saved to " + path + ": run it with wsworkbench test")
+	})
+}
+
+// lastSeq is the newest Seq in the tab's log (0 when empty).
+func lastSeq(t *clientTab) uint64 {
+	l := t.model.Client().Log()
+	if n := l.Len(); n > 0 {
+		return l.At(n - 1).Seq
+	}
+	return 0
+}
