@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"wsworkbench/client"
 	uisc "wsworkbench/ui/scenario"
 )
 
@@ -13,6 +14,7 @@ import (
 type recording struct {
 	on    bool
 	since map[*tabModel]uint64 // each tab's newest Seq when recording started
+	open  map[*tabModel]bool   // the tabs connected then
 	btn   *widget.Button
 	form  *uisc.SaveForm // the open save form, for tests
 }
@@ -27,9 +29,10 @@ func (wb *workbench) onToggleRecord() {
 	r := &wb.rec
 	if !r.on {
 		r.on = true
-		r.since = map[*tabModel]uint64{}
+		r.since, r.open = map[*tabModel]uint64{}, map[*tabModel]bool{}
 		for _, t := range wb.clients.list {
 			r.since[t.model] = lastSeq(t)
+			r.open[t.model] = t.model.Client().State().Phase == client.Open
 		}
 		r.btn.SetText("● Recording")
 		r.btn.Importance = widget.DangerImportance
@@ -44,7 +47,7 @@ func (wb *workbench) onToggleRecord() {
 	var tabs []uisc.Tab
 	for _, t := range wb.clients.list {
 		c := t.model.Client()
-		tabs = append(tabs, uisc.Tab{Name: t.name, ConnectionID: c.ConnectionID(), Since: r.since[t.model], Entries: c.Log().Entries()})
+		tabs = append(tabs, uisc.Tab{Name: t.name, ConnectionID: c.ConnectionID(), Since: r.since[t.model], OpenAtStart: r.open[t.model], Entries: c.Log().Entries()})
 	}
 	data := uisc.Build("recorded in wsworkbench", tabs)
 	r.form = uisc.AskSave(wb.win, wb.files.startDir(), data, func(path string) {

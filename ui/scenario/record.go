@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"wsworkbench/client"
 	cs "wsworkbench/client/scenario"
@@ -21,8 +22,11 @@ type Tab struct {
 	ConnectionID string
 	// Since is the newest Seq in the tab's log when recording started:
 	// only later entries are recorded.
-	Since   uint64
-	Entries []client.Entry
+	Since uint64
+	// OpenAtStart says the tab was connected when recording started: the
+	// recording begins with its connect, so that it replays.
+	OpenAtStart bool
+	Entries     []client.Entry
 }
 
 // Build returns the scenario (YAML) for what the tabs logged after their
@@ -43,7 +47,15 @@ func Build(name string, tabs []Tab) []byte {
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].e.Time.Before(all[j].e.Time) })
+	for i := range tabs {
+		tabs[i].Name = clientName(tabs[i].Name)
+	}
 	rec := cs.NewRecorder(name)
+	for _, t := range tabs {
+		if t.OpenAtStart {
+			rec.Connect(t.Name, "", nil, nil, nil, 101, t.ConnectionID)
+		}
+	}
 	for _, x := range all {
 		t, e := tabs[x.tab], x.e
 		switch e.Dir {
@@ -71,6 +83,17 @@ func Build(name string, tabs []Tab) []byte {
 		}
 	}
 	return rec.YAML()
+}
+
+// clientName makes a tab's title a scenario client name ("client 1"
+// becomes "client-1"): letters, digits, _ and - only.
+func clientName(title string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '-'
+	}, title)
 }
 
 // parseClose reads the close code and reason from a close note's text
