@@ -99,6 +99,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Log Capacity…", nil, wb.onLogCapacity),
 		fyne.NewMenuItemSeparator(),
 		item("Record Scenario", nil, wb.onToggleRecord),
+		item("Run Scenario…", nil, wb.onRunScenario),
 	)
 	apiMenu := fyne.NewMenu("API",
 		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/client/scenario"
 	uisc "wsworkbench/ui/scenario"
 )
 
@@ -12,11 +15,35 @@ import (
 // reads "● Recording"; on stop, what the tabs logged since the start
 // becomes a scenario file (ui/scenario).
 type recording struct {
-	on    bool
-	since map[*tabModel]uint64 // each tab's newest Seq when recording started
-	open  map[*tabModel]bool   // the tabs connected then
-	btn   *widget.Button
-	form  *uisc.SaveForm // the open save form, for tests
+	on     bool
+	since  map[*tabModel]uint64 // each tab's newest Seq when recording started
+	open   map[*tabModel]bool   // the tabs connected then
+	btn    *widget.Button
+	form   *uisc.SaveForm // the open save form, for tests
+	replay *uisc.Replay   // the last Run Scenario, for tests
+}
+
+// onRunScenario is Client > Run Scenario…: it picks a scenario file and
+// runs it against the window's gateway.
+func (wb *workbench) onRunScenario() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		rc.Close()
+		wb.runScenario(rc.URI().Path())
+	}, wb.win)
+	wb.setDialogDir(d)
+	d.Show()
+	d.Resize(fyne.NewSize(900, 600))
+}
+
+// runScenario runs the scenario at path with scenario.Runner against the
+// window's gateway, showing its steps turn green or red.
+func (wb *workbench) runScenario(path string) {
+	g := wb.gw
+	r := scenario.Runner{URL: g.URL(), ConnectionsURL: g.ConnectionsURL(), ConnectionID: uisc.GatewayConnectionID(g), RootCAs: wb.clientRoots()}
+	wb.rec.replay = uisc.RunFile(wb.win, path, r, wb.opts.do)
 }
 
 func (wb *workbench) newRecordButton() *widget.Button {

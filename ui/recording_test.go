@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
 	"wsworkbench/client/scenario"
@@ -85,5 +86,64 @@ func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	res := r.Run(context.Background(), sc)
 	if !res.Passed() {
 		t.Fatalf("the recording does not replay: %s\n%s", res.Failure().Message, text)
+	}
+}
+
+// TestRunScenarioShowsRedStep: Client > Run Scenario… on a scenario whose
+// expect is wrong turns exactly that step red with expected against actual
+// under it; the steps before it are green, the one after it skipped. The
+// same file with the right expect runs all green.
+func TestRunScenarioShowsRedStep(t *testing.T) {
+	tb := newTestBench(t)
+	dir := t.TempDir()
+	write := func(name, answer string) string {
+		p := filepath.Join(dir, name)
+		body := "steps:\n" +
+			"  - connect: a\n" +
+			"  - send: a\n" +
+			"    json: '{\"action\":\"message\",\"messageId\":1}'\n" +
+			"  - expect: a\n" +
+			"    json: '" + answer + "'\n" +
+			"  - close: a\n"
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tb.wb.runScenario(write("wrong.yaml", `{"message":"Goodbye"}`))
+	r := tb.wb.rec.replay
+	tb.waitFor("the run to finish", r.Done)
+	for i, want := range []string{"✓", "✓", "✗", "–"} {
+		if !strings.HasPrefix(r.Rows[i].Text, want) {
+			t.Errorf("step %d reads %q, want it to start with %s", i+1, r.Rows[i].Text, want)
+		}
+	}
+	if r.Rows[2].Importance != widget.DangerImportance || r.Rows[1].Importance != widget.SuccessImportance {
+		t.Errorf("colours: step 2 %v, step 3 %v", r.Rows[1].Importance, r.Rows[2].Importance)
+	}
+	d := r.Details[2]
+	if !d.Visible() || !strings.Contains(d.Text, "Goodbye") || !strings.Contains(d.Text, "Hello World") {
+		t.Errorf("the red step's detail (shown %v) lacks expected and actual: %q", d.Visible(), d.Text)
+	}
+	for i, d := range r.Details {
+		if i != 2 && d.Visible() {
+			t.Errorf("step %d shows a failure: %q", i+1, d.Text)
+		}
+	}
+	t.Logf("red step: %s\n%s", r.Rows[2].Text, d.Text)
+	if !strings.HasPrefix(r.Status.Text, "Failed") {
+		t.Errorf("status %q", r.Status.Text)
+	}
+
+	tb.wb.runScenario(write("right.yaml", `{"message":"Hello World"}`))
+	r = tb.wb.rec.replay
+	tb.waitFor("the second run to finish", r.Done)
+	for i, row := range r.Rows {
+		if !strings.HasPrefix(row.Text, "✓") {
+			t.Errorf("step %d reads %q", i+1, row.Text)
+		}
+	}
+	if !strings.HasPrefix(r.Status.Text, "Passed") {
+		t.Errorf("status %q", r.Status.Text)
 	}
 }
