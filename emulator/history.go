@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"encoding/json"
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -118,6 +120,24 @@ type History struct {
 	Entries []HistoryEntry
 	Dropped uint64
 	Closed  bool
+}
+
+// WriteJSONL writes h as a transcript: JSON lines, one HistoryEntry each,
+// after a first line {"dropped": N} when older entries were let go. The
+// gateway's transcript endpoint and the window's watch export both write it.
+func (h History) WriteJSONL(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	if h.Dropped > 0 {
+		if err := enc.Encode(map[string]uint64{"dropped": h.Dropped}); err != nil {
+			return err
+		}
+	}
+	for _, e := range h.Entries {
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // History returns the history of connection id, open or among the last

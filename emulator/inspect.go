@@ -92,13 +92,7 @@ func (g *Gateway) serveTranscript(w http.ResponseWriter, r *http.Request, id str
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
-	enc := json.NewEncoder(w)
-	if h.Dropped > 0 {
-		_ = enc.Encode(map[string]uint64{"dropped": h.Dropped})
-	}
-	for _, e := range h.Entries {
-		_ = enc.Encode(e)
-	}
+	_ = h.WriteJSONL(w)
 }
 
 // serveConnectionAction closes, drops or times out one connection now.

@@ -773,3 +773,25 @@ func textsOf(o fyne.CanvasObject) []string {
 	}
 	return out
 }
+
+// TestDynamoDBEndpointSetting: the API settings' DynamoDB endpoint field
+// sets the workspace's dynamodbEndpoint; a text that is no http(s) URL
+// leaves the last valid value.
+func TestDynamoDBEndpointSetting(t *testing.T) {
+	tb := newBackendBench(t)
+	ed := tb.wb.editor
+	st := &tb.wb.ctl.Workspace().API.Settings
+	field := settingsEntry(t, ed, "http://127.0.0.1:8000")
+	retype(field, "http://127.0.0.1:8000")
+	if st.DynamoDBEndpoint != "http://127.0.0.1:8000" {
+		t.Fatalf("DynamoDBEndpoint %q after typing a URL", st.DynamoDBEndpoint)
+	}
+	field.SetText("localhost:9000") // one change, as a paste
+	if st.DynamoDBEndpoint != "http://127.0.0.1:8000" {
+		t.Errorf("DynamoDBEndpoint %q after typing no URL, want the last valid one", st.DynamoDBEndpoint)
+	}
+	retype(field, "")
+	if st.DynamoDBEndpoint != "" {
+		t.Errorf("DynamoDBEndpoint %q after clearing the field", st.DynamoDBEndpoint)
+	}
+}

@@ -25,6 +25,16 @@ func (h faultsHost) SetFaults(f model.Faults) error {
 	return nil
 }
 
+// Connections are the open connections' IDs, for the panel's picker.
+func (h faultsHost) Connections() []string {
+	infos := h.wb.gw.Connections()
+	ids := make([]string, len(infos))
+	for i, ci := range infos {
+		ids[i] = ci.ID
+	}
+	return ids
+}
+
 // newFaultsButton is the toolbar's Faults button: it opens the faults
 // panel and reads "Faults on" while any fault is active.
 func (wb *workbench) newFaultsButton() *widget.Button {

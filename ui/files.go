@@ -2,8 +2,10 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -283,4 +285,84 @@ func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
 	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 		d.SetLocation(l)
 	}
+}
+
+// exportAs asks for a folder and a file name like Save As (a dialog that
+// writes nothing), asks before replacing a file, and only then writes
+// data() to the path atomically: unlike Fyne's save dialog, which creates
+// (and so empties) the chosen file before anything is known to work.
+func (wb *workbench) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	folder := widget.NewEntry()
+	folder.SetText(wb.files.startDir())
+	file := widget.NewEntry()
+	file.SetText(name)
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	var d dialog.Dialog
+	showProblem := func(err error) {
+		problem.SetText(errorText(err))
+		problem.Show()
+		d.Resize(fyne.NewSize(620, d.MinSize().Height))
+	}
+	write := func(path string) {
+		b, err := data()
+		if err == nil {
+			err = controller.WriteFileAtomic(path, b)
+		}
+		if err != nil {
+			showProblem(err)
+			return
+		}
+		d.Hide()
+		done(path)
+	}
+	export := func() {
+		path := filepath.Join(folder.Text, file.Text)
+		switch st, err := os.Stat(path); {
+		case strings.TrimSpace(file.Text) == "":
+			showProblem(errors.New("give the file a name"))
+		case err == nil && st.IsDir():
+			showProblem(fmt.Errorf("%s is a folder", path))
+		case err == nil:
+			msg := widget.NewLabel(filepath.Base(path) + " already exists in " + filepath.Dir(path) + ". Replace it?")
+			msg.Wrapping = fyne.TextWrapWord
+			c := dialog.NewCustomConfirm("Replace "+filepath.Base(path)+"?", "Replace", "Cancel", msg, func(ok bool) {
+				if ok {
+					write(path)
+				}
+			}, wb.win)
+			c.Resize(fyne.NewSize(460, 180))
+			c.Show()
+		default:
+			if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+				showProblem(fmt.Errorf("the folder %s does not exist", filepath.Dir(path)))
+				return
+			}
+			write(path)
+		}
+	}
+	file.OnSubmitted = func(string) { export() }
+	folder.OnSubmitted = func(string) { export() }
+	choose := widget.NewButton("Choose…", func() {
+		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				folder.SetText(u.Path())
+			}
+		}, wb.win)
+		fd.Show()
+		fd.Resize(fyne.NewSize(900, 600))
+	})
+	exportBtn := widget.NewButton("Export", export)
+	exportBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	form := widget.NewForm(
+		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, folder)},
+		&widget.FormItem{Text: "File name", Widget: file},
+	)
+	d = dialog.NewCustomWithoutButtons(title, container2(container.NewVBox(form, problem), cancel, exportBtn), wb.win)
+	d.Resize(fyne.NewSize(620, d.MinSize().Height))
+	d.Show()
+	wb.win.Canvas().Focus(file)
 }

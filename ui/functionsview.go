@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2/container"
 
@@ -34,7 +35,12 @@ func (s functionsSource) Restart(function string) error {
 	return r.Restart(function)
 }
 
-func (s functionsSource) Note() string { return s.wb.ctl.Server.FunctionsNote() }
+// Note says why functions do not run and what became of the tables at the
+// workspace's DynamoDB endpoint.
+func (s functionsSource) Note() string {
+	srv := s.wb.ctl.Server
+	return strings.TrimSpace(srv.FunctionsNote() + "\n" + srv.TablesNote())
+}
 
 // functionsShown reports whether the workspace has local functions (or a
 // reason they do not run), so the Functions tab belongs in the window.

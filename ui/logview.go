@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -10,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -367,27 +367,17 @@ func (v *logView) onClear() {
 	v.tab.wb.bridge.mark(dirtyTabs)
 }
 
-// onExport saves the log as JSON lines.
+// onExport saves the log as JSON lines, through exportAs (never a dialog
+// that writes before the export is known to work).
 func (v *logView) onExport() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			v.tab.wb.showError(err)
-			return
-		}
-		if w == nil {
-			return
-		}
-		defer w.Close()
-		if err := v.exportTo(w); err != nil {
-			v.tab.wb.showError(err)
-			return
-		}
-		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + w.URI().Path())
-	}, v.tab.wb.win)
-	d.SetFileName(strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl")
-	v.tab.wb.setDialogDir(d)
-	d.Show()
-	d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
+	name := strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl"
+	v.tab.wb.exportAs("Export the log of "+v.tab.name, name, func() ([]byte, error) {
+		var b bytes.Buffer
+		err := v.exportTo(&b)
+		return b.Bytes(), err
+	}, func(path string) {
+		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + path)
+	})
 }
 
 // exportTo writes the log as JSON lines.

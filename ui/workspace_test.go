@@ -255,19 +255,28 @@ func TestOpenDialog(t *testing.T) {
 	}
 }
 
-// TestExportDialog: Export asks for a file and writes the log there as JSON
-// lines.
+// TestExportDialog: Export asks for a folder and a file name and writes the
+// log there as JSON lines; an existing file is left whole until Replace is
+// confirmed (Fyne's save dialog emptied it before anything was written).
 func TestExportDialog(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
+	file := filepath.Join(dir, "log.jsonl")
+	if err := os.WriteFile(file, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	tb.tab(0).log.onExport()
 	d := tb.topDialog()
 	name := findEntryWithSuffix(t, d, ".jsonl")
 	name.SetText("log.jsonl")
-	test.Tap(findButton(t, d, "Save"))
-	file := filepath.Join(dir, "log.jsonl")
+	test.Tap(findButton(t, d, "Export"))
+	if data, _ := os.ReadFile(file); string(data) != "keep me\n" {
+		t.Fatalf("the existing file changed before Replace was confirmed: %q", data)
+	}
+	confirm := tb.topDialog()
+	test.Tap(findButton(t, confirm, "Replace"))
 	tb.waitFor("the export", func() bool {
 		data, err := os.ReadFile(file)
 		return err == nil && strings.Contains(string(data), `"dir":"event"`)

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/tlscert"
@@ -27,26 +25,6 @@ func localFunctions(fns []model.Function, maxInstances int, cert *tlscert.Cert, 
 		}
 	}
 	return localfn.Start(fns, s)
-}
-
-// ensureTables creates the file's DynamoDB tables that endpoint lacks and
-// says what it did on errw.
-func ensureTables(ctx context.Context, endpoint string, tables []model.Table, errw io.Writer) error {
-	if len(tables) == 0 {
-		fmt.Fprintf(errw, "DynamoDB: %s (the file declares no table)\n", endpoint)
-		return nil
-	}
-	created, err := dynamo.EnsureTables(ctx, endpoint, "", tables)
-	for _, name := range created {
-		fmt.Fprintf(errw, "DynamoDB: created table %s at %s\n", name, endpoint)
-	}
-	if err != nil {
-		return err
-	}
-	if kept := len(tables) - len(created); kept > 0 {
-		fmt.Fprintf(errw, "DynamoDB: %d table(s) already at %s, left as they are\n", kept, endpoint)
-	}
-	return nil
 }
 
 // appendFunctionLog appends a local invocation's log, indented, to go under

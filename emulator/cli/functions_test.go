@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/emulator/dynamo/dynamotest"
 )
 
 // localTemplate is a SAM API whose routes run Node.js, Python and Ruby
@@ -313,4 +316,55 @@ func TestServeSeedWithoutCode(t *testing.T) {
 	if strings.Contains(stderr, "runs here") {
 		t.Errorf("a function without code runs here:\n%s", stderr)
 	}
+}
+
+// dynamoWorkspace writes the simple chat seed, whose template declares a
+// table, with Metadata.wsworkbench.settings.dynamodbEndpoint set to endpoint.
+func dynamoWorkspace(t *testing.T, endpoint string) string {
+	t.Helper()
+	seed, err := os.ReadFile(filepath.Join("..", "workspace", "testdata", "simple-chat.sam.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "chat.yaml")
+	text := "Metadata:\n  wsworkbench:\n    settings:\n      dynamodbEndpoint: " + endpoint + "\n" + string(seed)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestServeDynamoDBEndpointSetting: with no --dynamodb-endpoint, serve
+// creates the template's table at the file's dynamodbEndpoint; the flag,
+// when given, wins over the setting.
+func TestServeDynamoDBEndpointSetting(t *testing.T) {
+	serveUntilReady := func(t *testing.T, args ...string) string {
+		s := startServe(t, append([]string{"--log", "none"}, args...)...)
+		s.line(t) // the URLs: the tables were created before
+		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		<-s.wait
+		return s.stderr.String()
+	}
+	t.Run("setting", func(t *testing.T) {
+		fake := dynamotest.New(t)
+		stderr := serveUntilReady(t, dynamoWorkspace(t, fake.URL))
+		if got := fake.Created(); !slices.Equal(got, []string{"simplechat_connections"}) {
+			t.Errorf("tables created: %q, want the template's\n%s", got, stderr)
+		}
+		if want := "DynamoDB: created table simplechat_connections at " + fake.URL; !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	})
+	t.Run("flag wins", func(t *testing.T) {
+		fromFile, fromFlag := dynamotest.New(t), dynamotest.New(t)
+		stderr := serveUntilReady(t, "--dynamodb-endpoint", fromFlag.URL, dynamoWorkspace(t, fromFile.URL))
+		if got := fromFlag.Created(); len(got) != 1 {
+			t.Errorf("the flag's endpoint got tables %q, want one\n%s", got, stderr)
+		}
+		if got := fromFile.Created(); len(got) != 0 {
+			t.Errorf("the file's endpoint got tables %q despite the flag", got)
+		}
+	})
 }

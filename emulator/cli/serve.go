@@ -176,6 +176,9 @@ func loadServeAPI(o serveOptions, stdio Stdio) (*model.API, error) {
 	if o.lambdaMode != "" {
 		api.Settings.LambdaMode = o.lambdaMode
 	}
+	if o.dynamoEndpoint != "" {
+		api.Settings.DynamoDBEndpoint = o.dynamoEndpoint
+	}
 	return api, nil
 }
 
@@ -195,14 +198,15 @@ func serveListener(o serveOptions, stdio Stdio) (emulator.Options, *tlscert.Cert
 	return opts, cert, nil
 }
 
-// startLocalFunctions creates the file's missing tables at
-// --dynamodb-endpoint and, with no Lambda endpoint, runs the functions whose
+// startLocalFunctions creates the file's missing tables at the DynamoDB
+// endpoint (--dynamodb-endpoint, else the file's dynamodbEndpoint) and, with no Lambda endpoint, runs the functions whose
 // code the file has here (see package localfn), setting opts.Functions. It
 // returns those functions and what stops them.
 func startLocalFunctions(o serveOptions, api *model.API, cert *tlscert.Cert, opts *emulator.Options, stdio Stdio) ([]model.Function, func(), error) {
 	none := func() {}
 	runLocal := o.file != "sample" && localfn.RunsLocally(api)
-	if !runLocal && o.dynamoEndpoint == "" {
+	dynamoEndpoint := api.Settings.DynamoDBEndpoint // --dynamodb-endpoint or the file's setting
+	if !runLocal && dynamoEndpoint == "" {
 		return nil, none, nil
 	}
 	if o.file == "sample" {
@@ -218,18 +222,18 @@ func startLocalFunctions(o serveOptions, api *model.API, cert *tlscert.Cert, opt
 	for _, m := range code.DropMissing() {
 		fmt.Fprintln(stdio.Err, "Lambda:", m)
 	}
-	if o.dynamoEndpoint != "" {
+	if dynamoEndpoint != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err := ensureTables(ctx, o.dynamoEndpoint, code.Tables, stdio.Err)
+		err := dynamo.Prepare(ctx, dynamoEndpoint, code.Tables, stdio.Err)
 		cancel()
 		if err != nil {
-			return nil, none, failf(ExitError, "wsworkbench serve: --dynamodb-endpoint: %v", err)
+			return nil, none, failf(ExitError, "wsworkbench serve: DynamoDB endpoint %s: %v", dynamoEndpoint, err)
 		}
 	}
 	if !runLocal || len(code.Functions) == 0 {
 		return nil, none, nil
 	}
-	runner, err := localFunctions(code.Functions, o.instances, cert, o.dynamoEndpoint, o.log != "none", stdio.Err)
+	runner, err := localFunctions(code.Functions, o.instances, cert, dynamoEndpoint, o.log != "none", stdio.Err)
 	if err != nil {
 		return nil, none, failf(ExitError, "wsworkbench serve: local functions: %v", err)
 	}

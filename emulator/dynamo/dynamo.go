@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -139,4 +140,25 @@ func projection(ix model.TableIndex) *types.Projection {
 		p.NonKeyAttributes = ix.NonKeyAttributes
 	}
 	return p
+}
+
+// Prepare creates the workspace's tables that endpoint lacks (EnsureTables)
+// and says what it did on errw, a line each: `wsworkbench serve` and the
+// window both call it.
+func Prepare(ctx context.Context, endpoint string, tables []model.Table, errw io.Writer) error {
+	if len(tables) == 0 {
+		fmt.Fprintf(errw, "DynamoDB: %s (the file declares no table)\n", endpoint)
+		return nil
+	}
+	created, err := EnsureTables(ctx, endpoint, "", tables)
+	for _, name := range created {
+		fmt.Fprintf(errw, "DynamoDB: created table %s at %s\n", name, endpoint)
+	}
+	if err != nil {
+		return err
+	}
+	if kept := len(tables) - len(created); kept > 0 {
+		fmt.Fprintf(errw, "DynamoDB: %d table(s) already at %s, left as they are\n", kept, endpoint)
+	}
+	return nil
 }

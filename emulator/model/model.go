@@ -138,6 +138,11 @@ type Settings struct {
 	// once: "auto" (or ""), "concurrent", or "serial" for the Runtime
 	// Interface Emulator, which takes one at a time (see package lambda).
 	LambdaMode string
+	// DynamoDBEndpoint names a DynamoDB-compatible server (DynamoDB Local,
+	// dynalite, LocalStack), e.g. http://127.0.0.1:8000: the file's missing
+	// tables are created there and local functions get it as
+	// AWS_ENDPOINT_URL_DYNAMODB. serve's --dynamodb-endpoint wins.
+	DynamoDBEndpoint string
 	// MockAuthorizer, when Enabled, decides $connect by a header or query value
 	// instead of calling a Lambda authorizer.
 	MockAuthorizer MockAuthorizer

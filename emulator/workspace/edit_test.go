@@ -104,6 +104,7 @@ func TestEditRoundTrip(t *testing.T) {
 					IntegrationTimeout: 1500 * time.Millisecond,
 					TimeScale:          60.5,
 					LambdaEndpoint:     "http://127.0.0.1:3001",
+					DynamoDBEndpoint:   "http://127.0.0.1:8000",
 					MockAuthorizer: model.MockAuthorizer{
 						Enabled: true, Header: "Auth", QueryString: "token", Value: "secret", PrincipalID: "me",
 						Context: map[string]string{"tenant": "t1", "role": "admin"},
@@ -111,7 +112,7 @@ func TestEditRoundTrip(t *testing.T) {
 				}
 				w.API.SavedMessages = []model.SavedMessage{{Name: "hello", Body: `{"action":"sendmessage","data":"hi"}`}, {Name: "multi\nline", Body: "a\nb"}}
 			},
-			has: []string{"Metadata:\n  wsworkbench:\n    settings:\n", "idleTimeout: 1m30s", "lambdaEndpoint: http://127.0.0.1:3001", "savedMessages:"},
+			has: []string{"Metadata:\n  wsworkbench:\n    settings:\n", "idleTimeout: 1m30s", "lambdaEndpoint: http://127.0.0.1:3001", "dynamodbEndpoint: http://127.0.0.1:8000", "savedMessages:"},
 		},
 		{
 			name: "function name override and a changed URI",

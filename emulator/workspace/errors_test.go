@@ -258,6 +258,15 @@ Resources:
     Type: AWS::ApiGatewayV2::Api
     Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
 `, `api.yaml:4:20: Metadata.wsworkbench.settings.idleTimeout: "forever" is not a duration like 10m or 30s`},
+		{"bad metadata dynamodb endpoint", `Metadata:
+  wsworkbench:
+    settings:
+      dynamodbEndpoint: localhost:8000
+Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {ProtocolType: WEBSOCKET, RouteSelectionExpression: $request.body.action}
+`, `api.yaml:4:25: Metadata.wsworkbench.settings.dynamodbEndpoint: dynamodb endpoint "localhost:8000": want http://host:port or https://host:port`},
 		{"bad metadata type", `Metadata:
   wsworkbench:
     settings:

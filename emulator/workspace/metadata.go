@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/model"
 )
 
@@ -35,6 +36,7 @@ type metaSettings struct {
 	TimeScale          float64         `yaml:"timeScale,omitempty"`
 	LambdaEndpoint     string          `yaml:"lambdaEndpoint,omitempty"`
 	LambdaMode         string          `yaml:"lambdaMode,omitempty"`
+	DynamoDBEndpoint   string          `yaml:"dynamodbEndpoint,omitempty"`
 	MockAuthorizer     *metaMockAuthzr `yaml:"mockAuthorizer,omitempty"`
 }
 
@@ -78,6 +80,13 @@ func readMetadata(src *source, root *yaml.Node, api *model.API) error {
 		st.TimeScale = s.TimeScale
 		st.LambdaEndpoint = s.LambdaEndpoint
 		st.LambdaMode = s.LambdaMode
+		if e := strings.TrimSpace(s.DynamoDBEndpoint); e != "" {
+			if err := dynamo.CheckEndpoint(e); err != nil {
+				at := mapGet(mapGet(n, "settings"), "dynamodbEndpoint")
+				return src.errAt(at, "Metadata.wsworkbench.settings.dynamodbEndpoint: "+err.Error())
+			}
+			st.DynamoDBEndpoint = e
+		}
 		durations := []struct {
 			dst  *time.Duration
 			text string
@@ -153,11 +162,12 @@ func metadataNode(api *model.API, derived map[string]string) (*yaml.Node, error)
 	s := api.Settings
 	if !settingsZero(s) {
 		ms := &metaSettings{
-			MaxFrameBytes:   s.MaxFrameBytes,
-			MaxMessageBytes: s.MaxMessageBytes,
-			TimeScale:       s.TimeScale,
-			LambdaEndpoint:  s.LambdaEndpoint,
-			LambdaMode:      s.LambdaMode,
+			MaxFrameBytes:    s.MaxFrameBytes,
+			MaxMessageBytes:  s.MaxMessageBytes,
+			TimeScale:        s.TimeScale,
+			LambdaEndpoint:   s.LambdaEndpoint,
+			LambdaMode:       s.LambdaMode,
+			DynamoDBEndpoint: s.DynamoDBEndpoint,
 		}
 		if s.IdleTimeout != 0 {
 			ms.IdleTimeout = s.IdleTimeout.String()
@@ -220,5 +230,5 @@ func mockAuthorizerZero(m model.MockAuthorizer) bool {
 func settingsZero(s model.Settings) bool {
 	return s.MaxFrameBytes == 0 && s.MaxMessageBytes == 0 && s.IdleTimeout == 0 &&
 		s.MaxConnectionTime == 0 && s.IntegrationTimeout == 0 && s.TimeScale == 0 &&
-		s.LambdaEndpoint == "" && s.LambdaMode == "" && mockAuthorizerZero(s.MockAuthorizer)
+		s.LambdaEndpoint == "" && s.LambdaMode == "" && s.DynamoDBEndpoint == "" && mockAuthorizerZero(s.MockAuthorizer)
 }

@@ -150,6 +150,11 @@ func (a *autosaver) remove(path string) {
 	_ = os.Remove(a.file(path))
 }
 
+// WriteFileAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path: a reader sees the old file or the whole new one.
+// The window's exports use it.
+func WriteFileAtomic(path string, data []byte) error { return writeFileAtomic(path, data) }
+
 // writeFileAtomic writes data to a temporary file beside path, syncs it and
 // renames it over path.
 func writeFileAtomic(path string, data []byte) error {

@@ -54,6 +54,9 @@ func (c *Controller) Apply() {
 	c.errs = AsCompileErrors(err)
 	c.live = err == nil
 	c.changed(ChangeStatus)
+	if c.live && c.ws.API.Settings.DynamoDBEndpoint != c.Server.fnDynamo {
+		c.Server.restartFunctions() // functions get the new endpoint, and tables are created there
+	}
 }
 
 // Errors are the draft's compile errors (nil when it compiles).

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/dynamo"
 	"wsworkbench/emulator/localfn"
+	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
 )
 
@@ -58,7 +61,13 @@ func (s *Server) restartFunctions() {
 		s.fns.cur.Store(nil)
 		c.background(old.Close)
 	}
-	s.fnNote = ""
+	s.fnNote, s.tablesNote = "", ""
+	s.fnDynamo = c.ws.API.Settings.DynamoDBEndpoint
+	if s.stopTables != nil {
+		s.stopTables()
+		s.stopTables = nil
+		s.tablesGen++ // its result is dropped
+	}
 	defer c.changed(ChangeFunctions)
 	if c.ws.Path == "" || c.closed {
 		return
@@ -72,10 +81,13 @@ func (s *Server) restartFunctions() {
 	if len(missing) > 0 {
 		s.fnNote = strings.Join(missing, "; ")
 	}
+	if s.fnDynamo != "" {
+		s.ensureTables(s.fnDynamo, local.Tables)
+	}
 	if len(local.Functions) == 0 {
 		return
 	}
-	r, err := localfn.Start(local.Functions, localfn.Setup{CertPath: s.CertPath()})
+	r, err := localfn.Start(local.Functions, localfn.Setup{CertPath: s.CertPath(), DynamoEndpoint: s.fnDynamo})
 	if err != nil {
 		s.fnNote = "Local functions do not run: " + err.Error()
 		return
@@ -84,8 +96,46 @@ func (s *Server) restartFunctions() {
 	s.fns.cur.Store(r)
 }
 
+// ensureTables creates the workspace's tables that endpoint lacks, as
+// `wsworkbench serve` does, on a goroutine of its own (the server may be
+// slow or down); TablesNote then says what it did. The next
+// restartFunctions or Close stops it and drops its result.
+func (s *Server) ensureTables(endpoint string, tables []model.Table) {
+	c := s.c
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	s.stopTables = cancel
+	s.tablesGen++
+	gen := s.tablesGen
+	s.tablesNote = "DynamoDB: creating the tables at " + endpoint + "..."
+	// Not c.background: Close cancels it and does not wait for its Do.
+	go func() {
+		defer cancel()
+		var out strings.Builder
+		err := dynamo.Prepare(ctx, endpoint, tables, &out)
+		note := strings.TrimSpace(out.String())
+		if err != nil {
+			note = strings.TrimSpace(note + "\nDynamoDB endpoint " + endpoint + ": " + err.Error())
+		}
+		c.opts.Do(func() {
+			if gen != s.tablesGen || c.closed {
+				return // a newer restart or Close
+			}
+			s.tablesNote = note
+			c.changed(ChangeFunctions)
+		})
+	}()
+}
+
+// TablesNote says what was done with the workspace's DynamoDB tables at its
+// dynamodbEndpoint ("" when it names none).
+func (s *Server) TablesNote() string { return s.tablesNote }
+
 // closeFunctions stops every function process (the controller is closing).
 func (s *Server) closeFunctions() {
+	if s.stopTables != nil {
+		s.stopTables()
+		s.stopTables = nil
+	}
 	if r := s.runner; r != nil {
 		s.runner = nil
 		s.fns.cur.Store(nil)

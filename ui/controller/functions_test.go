@@ -4,9 +4,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"wsworkbench/emulator/dynamo/dynamotest"
 )
 
 // localWorkspace is the test workspace with a Node.js function behind
@@ -151,4 +154,87 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// dynamoWorkspace copies the local functions' workspace into a directory of
+// its own, with a DynamoDB table and dynamodbEndpoint set to endpoint.
+func dynamoWorkspace(t *testing.T, endpoint string) string {
+	t.Helper()
+	src := filepath.Dir(localWorkspace(t))
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "template.yaml")
+	text := "Metadata:\n  wsworkbench:\n    settings:\n      dynamodbEndpoint: " + endpoint + "\n" +
+		string(mustRead(t, path)) + `  Messages:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: messages
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// dynamoLog returns what the echo function printed about its DynamoDB
+// endpoint on its next call.
+func dynamoLog(t *testing.T, h *harness) string {
+	t.Helper()
+	sub := h.c.Server.Gateway().Subscribe(256)
+	defer sub.Close()
+	roundTrip(t, h, `{"action":"hello"}`)
+	for {
+		e := <-sub.C()
+		if e.Lambda != nil && e.Lambda.Log != "" {
+			for line := range strings.SplitSeq(e.Lambda.Log, "\n") {
+				if _, ok := strings.CutPrefix(line, "dynamodb "); ok || strings.Contains(line, "\tdynamodb ") {
+					return line
+				}
+			}
+			t.Fatalf("no dynamodb line in the log:\n%s", e.Lambda.Log)
+		}
+	}
+}
+
+// TestWindowDynamoDBEndpoint: the workspace's dynamodbEndpoint gets its
+// missing tables, as under serve, and the local functions get it as
+// AWS_ENDPOINT_URL_DYNAMODB; changing it in the settings creates the tables
+// at the new endpoint and restarts the functions with it.
+func TestWindowDynamoDBEndpoint(t *testing.T) {
+	first, second := dynamotest.New(t), dynamotest.New(t)
+	path := dynamoWorkspace(t, first.URL)
+	h := newHarness(t, func(o *Options) { o.File = path })
+	h.waitFor("the tables", func() bool { return strings.Contains(h.c.Server.TablesNote(), "created table messages") })
+	if got := first.Created(); !slices.Equal(got, []string{"messages"}) {
+		t.Errorf("tables created %q, want [messages]", got)
+	}
+	if line := dynamoLog(t, h); !strings.HasSuffix(line, "dynamodb "+first.URL) {
+		t.Errorf("the function's DynamoDB endpoint: %q, want %s", line, first.URL)
+	}
+
+	h.c.Workspace().API.Settings.DynamoDBEndpoint = second.URL
+	h.c.Edited()
+	h.waitFor("the tables at the new endpoint", func() bool { return len(second.Created()) == 1 })
+	h.waitFor("the note", func() bool { return strings.Contains(h.c.Server.TablesNote(), second.URL) })
+	if line := dynamoLog(t, h); !strings.HasSuffix(line, "dynamodb "+second.URL) {
+		t.Errorf("after the edit, the function's DynamoDB endpoint: %q, want %s", line, second.URL)
+	}
+}
+
+// TestWindowDynamoDBEndpointDown: an endpoint nobody answers at is said in
+// the note; the functions still run.
+func TestWindowDynamoDBEndpointDown(t *testing.T) {
+	down := dynamotest.New(t)
+	url := down.URL
+	path := dynamoWorkspace(t, url)
+	down.Close()
+	h := newHarness(t, func(o *Options) { o.File = path })
+	h.waitFor("the error", func() bool { return strings.Contains(h.c.Server.TablesNote(), "DynamoDB endpoint "+url+":") })
+	if got := roundTrip(t, h, `{"action":"hello"}`); !strings.HasPrefix(got, "node: ") {
+		t.Errorf("answer %q", got)
+	}
 }

@@ -34,6 +34,10 @@ type Server struct {
 	chat       *samplebackend.Server // the chat sample backend while it runs
 	runner     *localfn.Runner       // the workspace's local functions, or nil
 	fnNote     string                // why they do not run (see FunctionsNote)
+	fnDynamo   string                // the DynamoDB endpoint runner was started with
+	tablesNote string                // see TablesNote
+	tablesGen  int                   // counts ensureTables runs; a stale one's result is dropped
+	stopTables func()                // cancels the running ensureTables, or nil
 	fns        localFunctions        // every gateway's Functions: runner, for its goroutines
 
 	mu   sync.Mutex

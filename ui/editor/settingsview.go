@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/dynamo"
 )
 
 // buildSettings is the editor of the API's settings: name, route selection
@@ -71,6 +72,16 @@ func (f forms) buildSettings() fyne.CanvasObject {
 	lambda.SetText(st.LambdaEndpoint)
 	lambda.OnChanged = func(s string) { st.LambdaEndpoint = strings.TrimSpace(s); ed.edited() }
 
+	dynamoDB := f.code("dynamodbEndpoint", st.DynamoDBEndpoint, false, nil, nil)
+	dynamoDB.entry.SetPlaceHolder("http://127.0.0.1:8000 (DynamoDB Local, dynalite)")
+	dynamoDB.check = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		return dynamo.CheckEndpoint(s)
+	}
+	dynamoDB.onChange = func(s string) { st.DynamoDBEndpoint = strings.TrimSpace(s); ed.edited() }
+
 	settingsErr := f.errorLabel(func(e *emulator.CompileError) bool { return e.Template == "settings" })
 
 	form := widget.NewForm(
@@ -85,6 +96,7 @@ func (f forms) buildSettings() fyne.CanvasObject {
 		&widget.FormItem{Text: "Integration timeout", Widget: integ.object()},
 		&widget.FormItem{Text: "Time scale", Widget: scale.object(), HintText: "60 makes 10 minutes last 10 seconds"},
 		&widget.FormItem{Text: "Lambda endpoint", Widget: lambda},
+		&widget.FormItem{Text: "DynamoDB endpoint", Widget: dynamoDB.object(), HintText: "tables are created there; local functions use it"},
 	)
 	return container.NewVScroll(container.NewVBox(settingsErr, form, f.buildBackendSettings()))
 }

@@ -1,6 +1,8 @@
 package faults
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -15,22 +17,33 @@ type Host interface {
 	Faults() model.Faults
 	// SetFaults puts faults into the workspace and the running gateway.
 	SetFaults(model.Faults) error
+	// Connections are the IDs of the gateway's open connections, for the
+	// connection picker.
+	Connections() []string
 }
 
 // Panel edits the faults. It is used on the UI goroutine only.
 type Panel struct {
 	host Host
 
-	route, latency, jitter, drop, errRate *widget.Entry
-	errFrame                              *widget.Select
-	refuse                                *widget.Select
-	every, limit, closeAfter              *widget.Entry
-	closeCode                             *widget.Select
-	off                                   *widget.Check
-	applyBtn                              *widget.Button
-	result                                *widget.Label
-	content                               fyne.CanvasObject
-	loading                               bool
+	route, latency, answerLatency, jitter, drop, errRate *widget.Entry
+	errFrame                                             *widget.Select
+	refuse                                               *widget.Select
+	every, limit, gone, closeAfter, closeAfterSec        *widget.Entry
+	closeCode                                            *widget.Select
+
+	// One connection's faults.
+	conn                              *widget.SelectEntry
+	connOptions                       []string // what the picker offers
+	connLatency, connAnswer, connDrop *widget.Entry
+	connGone                          *widget.Check
+	connCloseAfter                    *widget.Entry
+	connCloseCode                     *widget.Select
+	off                               *widget.Check
+	applyBtn                          *widget.Button
+	result                            *widget.Label
+	content                           fyne.CanvasObject
+	loading                           bool
 }
 
 const none = "none"
@@ -46,6 +59,7 @@ func New(host Host) *Panel {
 	}
 	p.route = entry("all routes")
 	p.latency = entry("0")
+	p.answerLatency = entry("0")
 	p.jitter = entry("0")
 	p.drop = entry("0 (0 to 1)")
 	p.errFrame = widget.NewSelect(append([]string{none}, model.ErrorFrames...), nil)
@@ -53,8 +67,24 @@ func New(host Host) *Panel {
 	p.refuse = widget.NewSelect([]string{none, "429", "500", "502"}, nil)
 	p.every = entry("every connect")
 	p.limit = entry("0 (0 to 1)")
+	p.gone = entry("0 (0 to 1)")
 	p.closeAfter = entry("never")
-	p.closeCode = widget.NewSelect([]string{"1000", "1001", "1011", "1012", "drop"}, nil)
+	p.closeAfterSec = entry("never")
+	codes := []string{"1000", "1001", "1011", "1012", "drop"}
+	p.closeCode = widget.NewSelect(codes, nil)
+	p.conn = widget.NewSelectEntry(nil)
+	p.conn.SetPlaceHolder("pick or paste a connection ID")
+	p.conn.OnChanged = func(string) {
+		if !p.loading {
+			p.loadConn()
+		}
+	}
+	p.connLatency = entry("0")
+	p.connAnswer = entry("0")
+	p.connDrop = entry("0 (0 to 1)")
+	p.connGone = widget.NewCheck("@connections answers 410 while it is open", nil)
+	p.connCloseAfter = entry("never")
+	p.connCloseCode = widget.NewSelect(codes, nil)
 	p.off = widget.NewCheck("All faults off", func(bool) {
 		if !p.loading {
 			p.apply()
@@ -68,6 +98,7 @@ func New(host Host) *Panel {
 	form := widget.NewForm(
 		widget.NewFormItem("Route", p.route),
 		widget.NewFormItem("Latency (ms)", p.latency),
+		widget.NewFormItem("Before answer (ms)", p.answerLatency),
 		widget.NewFormItem("Jitter (ms)", p.jitter),
 		widget.NewFormItem("Drop fraction", p.drop),
 		widget.NewFormItem("Error frame", p.errFrame),
@@ -75,12 +106,25 @@ func New(host Host) *Panel {
 		widget.NewFormItem("Refuse connects", p.refuse),
 		widget.NewFormItem("… every Nth", p.every),
 		widget.NewFormItem("@connections 429", p.limit),
+		widget.NewFormItem("@connections 410", p.gone),
 		widget.NewFormItem("Close after N msgs", p.closeAfter),
+		widget.NewFormItem("… or after N s", p.closeAfterSec),
 		widget.NewFormItem("… with code", p.closeCode),
+	)
+	connForm := widget.NewForm(
+		widget.NewFormItem("Connection", p.conn),
+		widget.NewFormItem("Latency (ms)", p.connLatency),
+		widget.NewFormItem("Before answer (ms)", p.connAnswer),
+		widget.NewFormItem("Drop fraction", p.connDrop),
+		widget.NewFormItem("", p.connGone),
+		widget.NewFormItem("Close after N s", p.connCloseAfter),
+		widget.NewFormItem("… with code", p.connCloseCode),
 	)
 	title := widget.NewLabel("Faults")
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	p.content = container.NewVScroll(container.NewVBox(title, p.off, form, p.applyBtn, p.result))
+	connTitle := widget.NewLabel("One connection")
+	connTitle.TextStyle = fyne.TextStyle{Bold: true}
+	p.content = container.NewVScroll(container.NewVBox(title, p.off, form, widget.NewSeparator(), connTitle, connForm, p.applyBtn, p.result))
 	p.Load()
 	return p
 }
@@ -92,9 +136,12 @@ func (p *Panel) Object() fyne.CanvasObject { return p.content }
 func (p *Panel) Load() {
 	p.loading = true
 	defer func() { p.loading = false }()
-	fm := FromFaults(p.host.Faults())
+	p.connOptions = p.host.Connections()
+	p.conn.SetOptions(p.connOptions)
+	fm := FromFaults(p.host.Faults(), strings.TrimSpace(p.conn.Text))
 	p.route.SetText(fm.Route)
 	p.latency.SetText(fm.LatencyMS)
+	p.answerLatency.SetText(fm.AnswerLatencyMS)
 	p.jitter.SetText(fm.JitterMS)
 	p.drop.SetText(fm.Drop)
 	p.errFrame.SetSelected(orNone(fm.Error))
@@ -102,13 +149,36 @@ func (p *Panel) Load() {
 	p.refuse.SetSelected(orNone(fm.RefuseStatus))
 	p.every.SetText(fm.RefuseEvery)
 	p.limit.SetText(fm.LimitExceeded)
+	p.gone.SetText(fm.Gone)
 	p.closeAfter.SetText(fm.CloseAfterMessages)
-	if fm.CloseCode == "" {
-		fm.CloseCode = "1000"
-	}
-	p.closeCode.SetSelected(fm.CloseCode)
+	p.closeAfterSec.SetText(fm.CloseAfterSeconds)
+	p.closeCode.SetSelected(orCode(fm.CloseCode))
 	p.off.SetChecked(fm.Disabled)
+	p.showConn(fm)
 	p.showState(p.host.Faults())
+}
+
+// loadConn shows the faults of the connection picked.
+func (p *Panel) loadConn() {
+	p.loading = true
+	defer func() { p.loading = false }()
+	p.showConn(FromFaults(p.host.Faults(), strings.TrimSpace(p.conn.Text)))
+}
+
+func (p *Panel) showConn(fm Form) {
+	p.connLatency.SetText(fm.ConnLatencyMS)
+	p.connAnswer.SetText(fm.ConnAnswerLatencyMS)
+	p.connDrop.SetText(fm.ConnDrop)
+	p.connGone.SetChecked(fm.ConnGone)
+	p.connCloseAfter.SetText(fm.ConnCloseAfterSec)
+	p.connCloseCode.SetSelected(orCode(fm.ConnCloseCode))
+}
+
+func orCode(s string) string {
+	if s == "" {
+		return "1000"
+	}
+	return s
 }
 
 func orNone(s string) string {
@@ -128,11 +198,14 @@ func notNone(s string) string {
 // form reads the fields.
 func (p *Panel) form() Form {
 	return Form{
-		Route: p.route.Text, LatencyMS: p.latency.Text, JitterMS: p.jitter.Text, Drop: p.drop.Text,
+		Route: p.route.Text, LatencyMS: p.latency.Text, AnswerLatencyMS: p.answerLatency.Text, JitterMS: p.jitter.Text, Drop: p.drop.Text,
 		Error: notNone(p.errFrame.Selected), ErrorRate: p.errRate.Text,
 		RefuseStatus: notNone(p.refuse.Selected), RefuseEvery: p.every.Text,
-		LimitExceeded: p.limit.Text, CloseAfterMessages: p.closeAfter.Text, CloseCode: p.closeCode.Selected,
+		LimitExceeded: p.limit.Text, Gone: p.gone.Text,
+		CloseAfterMessages: p.closeAfter.Text, CloseAfterSeconds: p.closeAfterSec.Text, CloseCode: p.closeCode.Selected,
 		Disabled: p.off.Checked,
+		Conn:     p.conn.Text, ConnLatencyMS: p.connLatency.Text, ConnAnswerLatencyMS: p.connAnswer.Text, ConnDrop: p.connDrop.Text,
+		ConnGone: p.connGone.Checked, ConnCloseAfterSec: p.connCloseAfter.Text, ConnCloseCode: p.connCloseCode.Selected,
 	}
 }
 
@@ -168,16 +241,25 @@ func (p *Panel) showState(f model.Faults) {
 
 // Controls are the panel's widgets, by name, for tests.
 type Controls struct {
-	Route, Latency, Jitter, Drop, ErrorRate, Every, Limit, CloseAfter *widget.Entry
-	ErrorFrame, Refuse, CloseCode                                     *widget.Select
-	Off                                                               *widget.Check
-	Apply                                                             *widget.Button
-	Result                                                            *widget.Label
+	Route, Latency, AnswerLatency, Jitter, Drop, ErrorRate, Every, Limit, Gone, CloseAfter, CloseAfterSeconds *widget.Entry
+	ErrorFrame, Refuse, CloseCode                                                                             *widget.Select
+	Off                                                                                                       *widget.Check
+	Apply                                                                                                     *widget.Button
+	Result                                                                                                    *widget.Label
+
+	Conn                                     *widget.SelectEntry
+	ConnOptions                              []string // what Conn\'s menu offers
+	ConnLatency, ConnAnswerLatency, ConnDrop *widget.Entry
+	ConnGone                                 *widget.Check
+	ConnCloseAfter                           *widget.Entry
+	ConnCloseCode                            *widget.Select
 }
 
 // Controls returns the panel's controls.
 func (p *Panel) Controls() Controls {
-	return Controls{Route: p.route, Latency: p.latency, Jitter: p.jitter, Drop: p.drop, ErrorRate: p.errRate,
-		Every: p.every, Limit: p.limit, CloseAfter: p.closeAfter, ErrorFrame: p.errFrame, Refuse: p.refuse,
-		CloseCode: p.closeCode, Off: p.off, Apply: p.applyBtn, Result: p.result}
+	return Controls{Route: p.route, Latency: p.latency, AnswerLatency: p.answerLatency, Jitter: p.jitter, Drop: p.drop, ErrorRate: p.errRate,
+		Every: p.every, Limit: p.limit, Gone: p.gone, CloseAfter: p.closeAfter, CloseAfterSeconds: p.closeAfterSec,
+		ErrorFrame: p.errFrame, Refuse: p.refuse, CloseCode: p.closeCode, Off: p.off, Apply: p.applyBtn, Result: p.result,
+		Conn: p.conn, ConnOptions: p.connOptions, ConnLatency: p.connLatency, ConnAnswerLatency: p.connAnswer, ConnDrop: p.connDrop,
+		ConnGone: p.connGone, ConnCloseAfter: p.connCloseAfter, ConnCloseCode: p.connCloseCode}
 }

@@ -6,9 +6,14 @@
 package watch
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
+	"wsworkbench/ui/controller"
 	"wsworkbench/ui/flow"
 	"wsworkbench/ui/format"
 )
@@ -72,6 +78,12 @@ type View struct {
 	maxBtn   *widget.Button
 	result   *widget.Label
 	content  fyne.CanvasObject
+
+	exportPath *widget.Entry
+	exportBtn  *widget.Button
+	// replace is the path the person agreed to replace (Export tapped
+	// again after "already exists").
+	replace string
 }
 
 // New returns the view of connection connID and reads its history so far.
@@ -101,10 +113,17 @@ func New(host Host, connID string) *View {
 	v.result.Importance = widget.LowImportance
 	v.result.Truncation = fyne.TextTruncateEllipsis
 
+	v.exportPath = widget.NewEntry()
+	v.exportPath.SetText(defaultExportPath(connID))
+	v.exportPath.OnChanged = func(string) { v.setReplace("") }
+	v.exportPath.OnSubmitted = func(string) { v.onExport() }
+	v.exportBtn = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.onExport)
+
 	pushRow := container.NewBorder(nil, nil, nil, v.sendBtn, v.push)
+	exportRow := container.NewBorder(nil, nil, nil, v.exportBtn, v.exportPath)
 	closeRow := container.New(&flow.Layout{}, v.code, container.NewGridWrap(fyne.NewSize(140, v.reason.MinSize().Height), v.reason), v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn)
 	top := container.NewVBox(v.title, v.search)
-	bottom := container.NewVBox(widget.NewSeparator(), pushRow, closeRow, v.result)
+	bottom := container.NewVBox(widget.NewSeparator(), pushRow, closeRow, exportRow, v.result)
 	v.content = container.NewBorder(top, bottom, nil, nil, v.list)
 	v.Poll()
 	return v
@@ -315,10 +334,85 @@ func (v *View) show(text string, imp widget.Importance) {
 	v.result.Refresh()
 }
 
+// defaultExportPath is a file in the home folder named after the
+// connection and the time.
+func defaultExportPath(connID string) string {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = "."
+	}
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, connID)
+	return filepath.Join(dir, "watch-"+safe+"-"+time.Now().Format("20060102-150405")+".jsonl")
+}
+
+// onExport writes what the view holds (every entry, not only those the
+// search keeps) as the gateway's transcript JSONL, atomically, after the
+// checks: a file name, a folder that exists, not a folder, and a second
+// tap to replace a file that exists.
+func (v *View) onExport() {
+	path, err := v.checkExport(v.exportPath.Text)
+	if err != nil {
+		v.show("Not exported: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	if _, err := os.Stat(path); err == nil && v.replace != path {
+		v.setReplace(path)
+		v.show(filepath.Base(path)+" already exists: tap Replace to replace it.", widget.WarningImportance)
+		return
+	}
+	var buf bytes.Buffer
+	h := emulator.History{Entries: v.all, Dropped: v.dropped + v.gwDropped, Closed: v.closed}
+	if err := h.WriteJSONL(&buf); err == nil {
+		err = controller.WriteFileAtomic(path, buf.Bytes())
+	}
+	if err != nil {
+		v.show("Not exported: "+err.Error(), widget.DangerImportance)
+		return
+	}
+	v.setReplace("")
+	v.show(fmt.Sprintf("Exported %d entries to %s.", len(v.all), path), widget.SuccessImportance)
+}
+
+// checkExport returns the absolute path to export to, or what is wrong.
+func (v *View) checkExport(path string) (string, error) {
+	path = strings.TrimSpace(path)
+	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
+		return "", errors.New("choose a file name")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("the folder %s does not exist", filepath.Dir(abs))
+	}
+	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", abs)
+	}
+	return abs, nil
+}
+
+func (v *View) setReplace(path string) {
+	v.replace = path
+	text := "Export"
+	if path != "" {
+		text = "Replace"
+	}
+	if v.exportBtn.Text != text {
+		v.exportBtn.SetText(text)
+	}
+}
+
 // Controls are the view's widgets, by name, for tests.
 type Controls struct {
 	Title, Result                        *widget.Label
-	Search, Push, Reason                 *widget.Entry
+	Search, Push, Reason, ExportPath     *widget.Entry
+	Export                               *widget.Button
 	Code                                 *widget.Select
 	List                                 *widget.List
 	Send, Close, Drop, Idle, MaxDuration *widget.Button
@@ -327,5 +421,6 @@ type Controls struct {
 // Controls returns the view's controls.
 func (v *View) Controls() Controls {
 	return Controls{Title: v.title, Result: v.result, Search: v.search, Push: v.push, Reason: v.reason, Code: v.code,
+		ExportPath: v.exportPath, Export: v.exportBtn,
 		List: v.list, Send: v.sendBtn, Close: v.closeBtn, Drop: v.dropBtn, Idle: v.idleBtn, MaxDuration: v.maxBtn}
 }

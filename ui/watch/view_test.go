@@ -2,7 +2,10 @@ package watch
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +188,98 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	}
 	if !strings.Contains(v.title.Text, "closed") || !v.sendBtn.Disabled() {
 		t.Errorf("after the close: title %q, send disabled %v", v.title.Text, v.sendBtn.Disabled())
+	}
+}
+
+// TestWatchExportWritesTranscript: Export writes every entry the view holds
+// as the transcript's JSON lines, in order; a name without a folder that
+// exists, or a folder, is refused with the reason; a file that exists is
+// replaced only after a second tap (the button reads Replace), and the
+// file then holds the whole new export.
+func TestWatchExportWritesTranscript(t *testing.T) {
+	test.NewTempApp(t)
+	gw := startGateway(t)
+	c, _, err := websocket.DefaultDialer.Dial(gw.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, d := range []string{"one", "two"} {
+		if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"sendmessage","data":"`+d+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var id string
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if infos := gw.Connections(); len(infos) == 1 {
+			id = infos[0].ID
+		}
+	}
+	v := New(&fakeHost{gw: gw}, id)
+	w := test.NewWindow(v.Object())
+	defer w.Close()
+	w.Resize(fyne.NewSize(700, 500))
+	waitFor(t, v, "the second frame", func(r []string) bool { return has(r, `"two"`) })
+	ctl := v.Controls()
+	if !strings.HasPrefix(filepath.Base(ctl.ExportPath.Text), "watch-") {
+		t.Errorf("default export path %q", ctl.ExportPath.Text)
+	}
+
+	dir := t.TempDir()
+	for _, bad := range []struct{ path, want string }{
+		{"", "choose a file name"},
+		{filepath.Join(dir, "missing", "x.jsonl"), "does not exist"},
+		{dir, "not a regular file"},
+	} {
+		ctl.ExportPath.SetText(bad.path)
+		test.Tap(ctl.Export)
+		if !strings.Contains(ctl.Result.Text, bad.want) {
+			t.Errorf("export to %q: %q, want %q", bad.path, ctl.Result.Text, bad.want)
+		}
+	}
+
+	path := filepath.Join(dir, "a.jsonl")
+	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctl.ExportPath.SetText(path)
+	test.Tap(ctl.Export)
+	if ctl.Export.Text != "Replace" || !strings.Contains(ctl.Result.Text, "already exists") {
+		t.Fatalf("first tap on an existing file: button %q, %q", ctl.Export.Text, ctl.Result.Text)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old\n" {
+		t.Fatalf("the first tap wrote %q", data)
+	}
+	test.Tap(ctl.Export)
+	if !strings.HasPrefix(ctl.Result.Text, "Exported") || ctl.Export.Text != "Export" {
+		t.Fatalf("second tap: button %q, %q", ctl.Export.Text, ctl.Result.Text)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []emulator.HistoryEntry
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		var e emulator.HistoryEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		got = append(got, e)
+	}
+	if len(got) != len(v.all) {
+		t.Fatalf("exported %d entries, the view holds %d", len(got), len(v.all))
+	}
+	var texts []string
+	for i, e := range got {
+		if e.Seq != v.all[i].Seq || e.Data != v.all[i].Data {
+			t.Errorf("entry %d: %+v, view holds %+v", i, e, v.all[i])
+		}
+		texts = append(texts, e.Data)
+	}
+	if j := strings.Join(texts, "|"); !strings.Contains(j, `"one"`) || strings.Index(j, `"one"`) > strings.Index(j, `"two"`) {
+		t.Errorf("frames out of order or missing: %s", j)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(m) != 0 {
+		t.Errorf("temporary files left: %q", m)
 	}
 }
