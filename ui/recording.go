@@ -19,8 +19,7 @@ type recording struct {
 	since  map[*tabModel]uint64 // each tab's newest Seq when recording started
 	open   map[*tabModel]bool   // the tabs connected then
 	btn    *widget.Button
-	form   *uisc.SaveForm // the open save form, for tests
-	replay *uisc.Replay   // the last Run Scenario, for tests
+	replay *uisc.Replay // the last Run Scenario, for tests
 }
 
 // onRunScenario is Client > Run Scenario…: it picks a scenario file and
@@ -77,8 +76,8 @@ func (wb *workbench) onToggleRecord() {
 		tabs = append(tabs, uisc.Tab{Name: t.name, ConnectionID: c.ConnectionID(), Since: r.since[t.model], OpenAtStart: r.open[t.model], Entries: c.Log().Entries()})
 	}
 	data := uisc.Build("recorded in wsworkbench", tabs)
-	r.form = uisc.AskSave(wb.win, wb.files.startDir(), data, func(path string) {
-		wb.setNotice("Scenario saved to " + path + ": run it with wsworkbench test")
+	wb.exportAs("Save the recorded scenario", "recorded.scenario.yaml", func() ([]byte, error) { return data, nil }, func(path string) {
+		wb.setNotice("Scenario saved to " + path + ": run it with wsworkbench test, or Client > Run Scenario…")
 	})
 }
 

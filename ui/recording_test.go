@@ -44,14 +44,20 @@ func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	if tb.wb.rec.btn.Text != "Record" {
 		t.Errorf("after recording the button reads %q", tb.wb.rec.btn.Text)
 	}
-	form := tb.wb.rec.form
-	if form == nil {
-		t.Fatal("stopping did not ask where to save")
+	dlg := tb.topDialog()
+	var fields []*widget.Entry
+	for _, o := range objects(dlg) {
+		if e, ok := o.(*widget.Entry); ok {
+			fields = append(fields, e)
+		}
+	}
+	if len(fields) != 2 {
+		t.Fatalf("the save dialog has %d fields, want folder and file name", len(fields))
 	}
 	dir := t.TempDir()
-	form.Folder.SetText(dir)
-	form.File.SetText("two-tabs")
-	test.Tap(form.SaveButton)
+	fields[0].SetText(dir)
+	fields[1].SetText("two-tabs.yaml")
+	test.Tap(findButton(t, dlg, "Export"))
 	path := filepath.Join(dir, "two-tabs.yaml")
 	data, err := os.ReadFile(path)
 	if err != nil {
