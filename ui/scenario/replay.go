@@ -120,20 +120,5 @@ func (r *Replay) show(res *cs.Result, file string) {
 // GatewayConnectionID tells a client's connection ID from the address it
 // connected from, asking the embedded gateway (as wsworkbench test does).
 func GatewayConnectionID(g *emulator.Gateway) func(context.Context, string) (string, error) {
-	return func(ctx context.Context, local string) (string, error) {
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			for _, ci := range g.Connections() {
-				if ci.RemoteAddr == local {
-					return ci.ID, nil
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return "", fmt.Errorf("the gateway has no connection from %s", local)
-			case <-tick.C:
-			}
-		}
-	}
+	return g.ConnectionIDFrom
 }
