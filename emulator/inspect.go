@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -148,4 +150,36 @@ func hostOnly(host string) string {
 		return h
 	}
 	return strings.Trim(host, "[]")
+}
+
+// ConnectionIDFrom returns the ID of the open connection whose client
+// connected from localAddr (the client's own address), waiting for it until
+// ctx ends: the gateway registers a connection as its handshake completes,
+// which the client may see a moment earlier. Test runners use it to learn
+// the connection ID their client got.
+func (g *Gateway) ConnectionIDFrom(ctx context.Context, localAddr string) (string, error) {
+	return PollConnectionID(ctx, localAddr, func() ([]ConnectionInfo, error) { return g.Connections(), nil })
+}
+
+// PollConnectionID looks for localAddr among the connections list returns
+// until it appears or ctx ends.
+func PollConnectionID(ctx context.Context, localAddr string, list func() ([]ConnectionInfo, error)) (string, error) {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		infos, err := list()
+		if err != nil {
+			return "", err
+		}
+		for _, ci := range infos {
+			if ci.RemoteAddr == localAddr {
+				return ci.ID, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("the gateway has no connection from %s", localAddr)
+		case <-tick.C:
+		}
+	}
 }

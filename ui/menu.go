@@ -97,6 +97,9 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Clear Log", shortcut(fyne.KeyL, false), wb.onClearLog),
 		item("Export Log…", shortcut(fyne.KeyE, false), wb.onExportLog),
 		item("Log Capacity…", nil, wb.onLogCapacity),
+		fyne.NewMenuItemSeparator(),
+		item("Record Scenario", nil, wb.onToggleRecord),
+		item("Run Scenario…", nil, wb.onRunScenario),
 	)
 	apiMenu := fyne.NewMenu("API",
 		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),

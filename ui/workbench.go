@@ -118,6 +118,7 @@ type workbench struct {
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
 	tilesBtn    *widget.Button // tabs or tiles (tiles.go)
+	rec         recording      // Client > Record Scenario (recording.go)
 	body        *body          // the panels, arranged for the window's width
 	editorBox   *container.Scroll
 	middleBox   *container.Scroll
@@ -288,7 +289,7 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
 	// The status and the notice truncate rather than widen the window.
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
-	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.newFaultsButton(), wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
+	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.newRecordButton(), wb.newFaultsButton(), wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
 
 	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
 	// The editor scrolls sideways when it is narrower than its content;

@@ -246,9 +246,7 @@ func (f *testFlags) startGateway() (*emulator.Gateway, func(), error) {
 // embeddedConnectionID finds a client's connection in the gateway by the
 // address it connected from.
 func embeddedConnectionID(g *emulator.Gateway) func(context.Context, string) (string, error) {
-	return func(ctx context.Context, local string) (string, error) {
-		return pollConnectionID(ctx, local, func() ([]emulator.ConnectionInfo, error) { return g.Connections(), nil })
-	}
+	return g.ConnectionIDFrom
 }
 
 // inspectConnectionID asks a wsworkbench serve (GET /@wsworkbench/connections
@@ -261,7 +259,7 @@ func inspectConnectionID(wsURL string, insecure bool) func(context.Context, stri
 			return "", err
 		}
 		hc := insecureClient(insecure)
-		return pollConnectionID(ctx, local, func() ([]emulator.ConnectionInfo, error) {
+		return emulator.PollConnectionID(ctx, local, func() ([]emulator.ConnectionInfo, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
 			if err != nil {
 				return nil, err
@@ -287,30 +285,6 @@ func inspectConnectionID(wsURL string, insecure bool) func(context.Context, stri
 			}
 			return out, nil
 		})
-	}
-}
-
-// pollConnectionID looks for local among the connections until it appears
-// (the gateway registers a connection as its handshake completes, which a
-// client may see a moment earlier) or ctx ends.
-func pollConnectionID(ctx context.Context, local string, list func() ([]emulator.ConnectionInfo, error)) (string, error) {
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		infos, err := list()
-		if err != nil {
-			return "", err
-		}
-		for _, ci := range infos {
-			if ci.RemoteAddr == local {
-				return ci.ID, nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("the gateway has no connection from %s", local)
-		case <-tick.C:
-		}
 	}
 }
 
