@@ -55,6 +55,8 @@ func TestEverySettingIsSaved(t *testing.T) {
 	// messages), which arbitrary values are not; TestFaultsSurviveSaveAndReopen
 	// saves and reopens every kind of fault.
 	w.API.Settings.Faults = model.Faults{}
+	// The DynamoDB endpoint is checked as an http(s) URL too.
+	w.API.Settings.DynamoDBEndpoint = "http://127.0.0.1:8000"
 	back, out := reload(t, w)
 	if !reflect.DeepEqual(back.API.Settings, w.API.Settings) {
 		t.Errorf("settings lost in a save:\n got: %+v\nwant: %+v\n%s", back.API.Settings, w.API.Settings, out)
