@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"wsworkbench/emulator"
 
 	"wsworkbench/client"
 	"wsworkbench/client/scenario"
@@ -42,7 +43,7 @@ func (wb *workbench) onRunScenario() {
 func (wb *workbench) runScenario(path string) {
 	g := wb.gw
 	r := scenario.Runner{URL: g.URL(), ConnectionsURL: g.ConnectionsURL(), ConnectionID: uisc.GatewayConnectionID(g), RootCAs: wb.clientRoots()}
-	wb.rec.replay = uisc.RunFile(wb.win, path, r, wb.opts.do)
+	wb.rec.replay = uisc.RunFile(wb.win, path, r, wb.opts.do, wb.showFrameTrace)
 }
 
 func (wb *workbench) newRecordButton() *widget.Button {
@@ -88,4 +89,22 @@ func lastSeq(t *clientTab) uint64 {
 		return l.At(n - 1).Seq
 	}
 	return 0
+}
+
+// showFrameTrace shows, in the trace panel, the trace of the newest frame
+// the gateway sent connection connID with the text frame (a replay's red
+// step: the frame that came instead). It reports whether it found one.
+func (wb *workbench) showFrameTrace(connID, frame string) bool {
+	h, ok := wb.gw.History(connID, 0)
+	if !ok {
+		return false
+	}
+	for i := len(h.Entries) - 1; i >= 0; i-- {
+		if e := h.Entries[i]; e.Dir == emulator.HistoryOut && e.Data == frame && e.RequestID != "" {
+			wb.tracer.ShowID(e.RequestID)
+			wb.body.showSide(sideTrace)
+			return true
+		}
+	}
+	return false
 }

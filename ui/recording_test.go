@@ -137,6 +137,20 @@ func TestRunScenarioShowsRedStep(t *testing.T) {
 		}
 	}
 	t.Logf("red step: %s\n%s", r.Rows[2].Text, d.Text)
+	// The red step links to the trace of the frame that came instead.
+	if !r.Traces[2].Visible() {
+		t.Fatal("the red step has no link to the trace of the frame that came instead")
+	}
+	for i, b := range r.Traces {
+		if i != 2 && b.Visible() {
+			t.Errorf("step %d offers a trace", i+1)
+		}
+	}
+	test.Tap(r.Traces[2])
+	tb.waitFor("the trace of the Hello World frame", func() bool {
+		shown := strings.Join(labelsIn(tb.wb.tracer.StepsBox()), "\n")
+		return strings.Contains(shown, "Hello World") && strings.Contains(shown, "message")
+	})
 	if !strings.HasPrefix(r.Status.Text, "Failed") {
 		t.Errorf("status %q", r.Status.Text)
 	}
@@ -151,5 +165,28 @@ func TestRunScenarioShowsRedStep(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.Status.Text, "Passed") {
 		t.Errorf("status %q", r.Status.Text)
+	}
+}
+
+// TestRunScenarioColoursStepsAsTheyFinish: a step turns green while later
+// steps still run, not only when the whole run ends.
+func TestRunScenarioColoursStepsAsTheyFinish(t *testing.T) {
+	tb := newTestBench(t)
+	p := filepath.Join(t.TempDir(), "slow.yaml")
+	body := "steps:\n  - connect: a\n  - send: a\n    text: hello\n  - wait: 3s\n  - close: a\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.wb.runScenario(p)
+	r := tb.wb.rec.replay
+	tb.waitFor("the first steps green while the wait runs", func() bool {
+		return strings.HasPrefix(r.Rows[0].Text, "✓") && strings.HasPrefix(r.Rows[1].Text, "✓")
+	})
+	if r.Done() {
+		t.Fatal("the run had already ended: the rows were not coloured as the steps finished")
+	}
+	tb.waitFor("the run to finish", r.Done)
+	if !strings.HasPrefix(r.Rows[3].Text, "✓") {
+		t.Errorf("last step %q", r.Rows[3].Text)
 	}
 }

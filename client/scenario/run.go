@@ -43,6 +43,10 @@ type Runner struct {
 	InsecureSkipVerify bool
 	// Timeout overrides every scenario's default expect timeout when > 0.
 	Timeout time.Duration
+	// OnStep, when set, is called after each step with its index and
+	// result (a window colours the step at once). It is called on the
+	// goroutine that runs the scenario and must not block.
+	OnStep func(i int, r StepResult)
 }
 
 // Status is how a step ended.
@@ -101,6 +105,10 @@ type StepResult struct {
 	// Client is the client the step used, so a window can show the log
 	// around the failure.
 	Client string
+	// ConnectionID is that client's connection ID when the runner could
+	// learn it (Runner.ConnectionID), so a window can find the trace of
+	// Actual.
+	ConnectionID string
 }
 
 // Title names a step in reports: "step 3 (expect alice, file.yaml:12:5)".
@@ -145,8 +153,14 @@ func (r *Runner) Run(ctx context.Context, sc *Scenario) *Result {
 		sr.Status = Passed
 		if err != nil {
 			sr.Status, sr.Message, failed = Failed, err.Error(), true
+			if sr.Actual != "" && st.Client != "" {
+				sr.ConnectionID, _ = run.connectionID(st.Client)
+			}
 		}
 		res.Steps = append(res.Steps, sr)
+		if r.OnStep != nil {
+			r.OnStep(i, sr)
+		}
 	}
 	res.Duration = time.Since(start)
 	return res

@@ -141,16 +141,16 @@ steps:
   - send: a
     json: {say: "${greeting} from ${me}"}
   - expect: a
-    subset: {say: hello from conn-1}
+    subset: {say: "hello from ${me}"}
   - post: ${connectionId.b}
     text: 'to b: ${me}'
   - expect: b
     regex: '^to b: conn-\d$'
     capture: {who: {regex: 'conn-(\d)'}}
   - send: b
-    text: 'echo ${who}'
+    text: 'echo conn-${who}'
   - expect: b
-    text: '1'
+    text: '${me}'
   - get: ${connectionId.b}
     subset: {identity: {sourceIp: 127.0.0.1}}
   - send: a

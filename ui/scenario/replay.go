@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,8 +27,15 @@ type Replay struct {
 	Rows   []*widget.Label // one per step
 	// Details holds each step's failure text (hidden unless it failed).
 	Details []*widget.Label
-	done    bool
-	d       dialog.Dialog
+	// Traces holds each step's "trace of the frame that came instead"
+	// button (hidden unless the step failed on a frame the window can
+	// trace).
+	Traces []*widget.Button
+	done   bool
+	d      dialog.Dialog
+	// openTrace shows the trace of a frame the gateway sent to a
+	// connection; it reports whether it found one.
+	openTrace func(connID, frame string) bool
 }
 
 // Done reports whether the run finished and the rows show its result.
@@ -34,8 +43,11 @@ func (r *Replay) Done() bool { return r.done }
 
 // RunFile loads the scenario at path and runs it with runner, showing the
 // steps in a dialog on win. do runs a function on the UI goroutine.
-func RunFile(win fyne.Window, path string, runner cs.Runner, do func(func())) *Replay {
-	r := &Replay{Status: widget.NewLabel("Running " + filepath.Base(path) + "…")}
+//
+// openTrace, when not nil, shows the trace of the frame that came instead
+// of the expected one: a red step then has a button for it.
+func RunFile(win fyne.Window, path string, runner cs.Runner, do func(func()), openTrace func(connID, frame string) bool) *Replay {
+	r := &Replay{Status: widget.NewLabel("Running " + filepath.Base(path) + "…"), openTrace: openTrace}
 	r.Status.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(r.Status)
 	data, err := os.ReadFile(path)
@@ -56,19 +68,81 @@ func RunFile(win fyne.Window, path string, runner cs.Runner, do func(func())) *R
 			detail.Wrapping = fyne.TextWrapWord
 			detail.Importance = widget.DangerImportance
 			detail.Hide()
-			r.Rows, r.Details = append(r.Rows, row), append(r.Details, detail)
+			trace := widget.NewButton("Show the trace of the frame that came instead", nil)
+			trace.Hide()
+			r.Rows, r.Details, r.Traces = append(r.Rows, row), append(r.Details, detail), append(r.Traces, trace)
 			box.Add(row)
 			box.Add(detail)
+			box.Add(container.NewHBox(trace))
+		}
+		// Steps turn green or red as they finish: results collect here and
+		// at most one refresh waits on the UI goroutine at a time, however
+		// fast the steps go.
+		var mu sync.Mutex
+		var finished []cs.StepResult
+		var pending atomic.Bool
+		shown := 0
+		file := filepath.Base(path)
+		runner.OnStep = func(i int, sr cs.StepResult) {
+			mu.Lock()
+			finished = append(finished, sr)
+			mu.Unlock()
+			if pending.CompareAndSwap(false, true) {
+				do(func() {
+					pending.Store(false)
+					mu.Lock()
+					rs := finished[shown:]
+					mu.Unlock()
+					for j := range rs {
+						if !r.done && shown+j < len(r.Rows) {
+							r.showStep(shown+j, &rs[j], file)
+						}
+					}
+					shown += len(rs)
+				})
+			}
 		}
 		go func() {
 			res := runner.Run(context.Background(), sc)
-			do(func() { r.show(res, filepath.Base(path)) })
+			do(func() { r.show(res, file) })
 		}()
 	}
 	r.d = dialog.NewCustom("Scenario "+filepath.Base(path), "Close", container.NewVScroll(box), win)
 	r.d.Resize(fyne.NewSize(760, 520))
 	r.d.Show()
 	return r
+}
+
+// showStep colours step i's row with its result.
+func (r *Replay) showStep(i int, s *cs.StepResult, file string) {
+	row := r.Rows[i]
+	switch s.Status {
+	case cs.Passed:
+		row.SetText("✓  " + s.Title(file, i))
+		row.Importance = widget.SuccessImportance
+	case cs.Failed:
+		row.SetText("✗  " + s.Title(file, i))
+		row.Importance = widget.DangerImportance
+		text := s.Message
+		if s.Actual != "" && !strings.Contains(text, s.Actual) {
+			text += "\ncame instead: " + s.Actual
+		}
+		r.Details[i].SetText(text)
+		r.Details[i].Show()
+		if r.openTrace != nil && s.ConnectionID != "" && s.Actual != "" {
+			connID, frame := s.ConnectionID, s.Actual
+			r.Traces[i].OnTapped = func() {
+				if r.openTrace(connID, frame) {
+					r.d.Hide()
+				}
+			}
+			r.Traces[i].Show()
+		}
+	default:
+		row.SetText("–  " + s.Title(file, i) + " (skipped)")
+		row.Importance = widget.LowImportance
+	}
+	row.Refresh()
 }
 
 // show colours the rows with the run's result.
@@ -85,27 +159,10 @@ func (r *Replay) show(res *cs.Result, file string) {
 		if i >= len(r.Rows) {
 			break
 		}
-		s := &res.Steps[i]
-		row := r.Rows[i]
-		switch s.Status {
-		case cs.Passed:
+		if res.Steps[i].Status == cs.Passed {
 			passed++
-			row.SetText("✓  " + s.Title(file, i))
-			row.Importance = widget.SuccessImportance
-		case cs.Failed:
-			row.SetText("✗  " + s.Title(file, i))
-			row.Importance = widget.DangerImportance
-			text := s.Message
-			if s.Actual != "" && !strings.Contains(text, s.Actual) {
-				text += "\ncame instead: " + s.Actual
-			}
-			r.Details[i].SetText(text)
-			r.Details[i].Show()
-		default:
-			row.SetText("–  " + s.Title(file, i) + " (skipped)")
-			row.Importance = widget.LowImportance
 		}
-		row.Refresh()
+		r.showStep(i, &res.Steps[i], file)
 	}
 	if res.Passed() {
 		r.Status.SetText(fmt.Sprintf("Passed: %d steps in %s", passed, res.Duration.Round(time.Millisecond)))
