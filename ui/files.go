@@ -187,33 +187,19 @@ func (f *fileActions) saveAsThen(then func()) {
 	case wb.ctl.IsSample():
 		name = assets.SampleName
 	}
-	folder := widget.NewEntry()
-	folder.SetText(f.startDir())
-	file := widget.NewEntry()
-	file.SetText(name)
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
-	var d dialog.Dialog
-	// A problem shows under the fields, and the dialog grows to show it.
-	showProblem := func(err error) {
-		problem.SetText(errorText(err))
-		problem.Show()
-		d.Resize(fyne.NewSize(620, d.MinSize().Height))
-	}
+	pd := newPathDialog(wb, name)
 	save := func() {
-		target, err := wb.ctl.CheckSaveAs(filepath.Join(folder.Text, file.Text))
+		target, err := wb.ctl.CheckSaveAs(pd.path())
 		if err != nil {
-			showProblem(err)
+			pd.showProblem(err)
 			return
 		}
 		write := func() {
 			if err := wb.ctl.SaveAs(target); err != nil {
-				showProblem(err)
+				pd.showProblem(err)
 				return
 			}
-			d.Hide()
+			pd.d.Hide()
 			if then != nil {
 				then()
 			}
@@ -227,41 +213,9 @@ func (f *fileActions) saveAsThen(then func()) {
 		if target.ReadOnly {
 			question = name + " in " + filepath.Dir(target.Path) + " is read-only. Replace it anyway (it stays read-only)?"
 		}
-		msg := widget.NewLabel(question)
-		msg.Wrapping = fyne.TextWrapWord
-		c := dialog.NewCustomConfirm("Replace "+name+"?", "Replace", "Cancel", msg, func(ok bool) {
-			if ok {
-				write()
-			}
-		}, wb.win)
-		c.Resize(fyne.NewSize(460, 180))
-		c.Show()
+		pd.confirmReplace(name, question, write)
 	}
-	file.OnSubmitted = func(string) { save() }
-	folder.OnSubmitted = func(string) { save() }
-	choose := widget.NewButton("Choose…", func() {
-		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err == nil && u != nil {
-				folder.SetText(u.Path())
-			}
-		}, wb.win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
-			fd.SetLocation(l)
-		}
-		fd.Show()
-		fd.Resize(fyne.NewSize(900, 600))
-	})
-	saveBtn := widget.NewButton("Save", save)
-	saveBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
-	form := widget.NewForm(
-		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, folder)},
-		&widget.FormItem{Text: "File name", Widget: file, HintText: "a name without an extension is saved as NAME.yaml"},
-	)
-	d = dialog.NewCustomWithoutButtons("Save workspace as", container2(container.NewVBox(form, problem), cancel, saveBtn), wb.win)
-	d.Resize(fyne.NewSize(620, d.MinSize().Height))
-	d.Show()
-	wb.win.Canvas().Focus(file)
+	pd.show("Save workspace as", "Save", "a name without an extension is saved as NAME.yaml", save)
 }
 
 // startDir is the folder file dialogs start in: the workspace's, else the
@@ -292,77 +246,107 @@ func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
 // data() to the path atomically: unlike Fyne's save dialog, which creates
 // (and so empties) the chosen file before anything is known to work.
 func (wb *workbench) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
-	folder := widget.NewEntry()
-	folder.SetText(wb.files.startDir())
-	file := widget.NewEntry()
-	file.SetText(name)
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
-	var d dialog.Dialog
-	showProblem := func(err error) {
-		problem.SetText(errorText(err))
-		problem.Show()
-		d.Resize(fyne.NewSize(620, d.MinSize().Height))
-	}
+	pd := newPathDialog(wb, name)
 	write := func(path string) {
 		b, err := data()
 		if err == nil {
 			err = controller.WriteFileAtomic(path, b)
 		}
 		if err != nil {
-			showProblem(err)
+			pd.showProblem(err)
 			return
 		}
-		d.Hide()
+		pd.d.Hide()
 		done(path)
 	}
 	export := func() {
-		path := filepath.Join(folder.Text, file.Text)
+		path := pd.path()
 		switch st, err := os.Stat(path); {
-		case strings.TrimSpace(file.Text) == "":
-			showProblem(errors.New("give the file a name"))
+		case strings.TrimSpace(pd.file.Text) == "":
+			pd.showProblem(errors.New("give the file a name"))
 		case err == nil && st.IsDir():
-			showProblem(fmt.Errorf("%s is a folder", path))
+			pd.showProblem(fmt.Errorf("%s is a folder", path))
 		case err == nil:
-			msg := widget.NewLabel(filepath.Base(path) + " already exists in " + filepath.Dir(path) + ". Replace it?")
-			msg.Wrapping = fyne.TextWrapWord
-			c := dialog.NewCustomConfirm("Replace "+filepath.Base(path)+"?", "Replace", "Cancel", msg, func(ok bool) {
-				if ok {
-					write(path)
-				}
-			}, wb.win)
-			c.Resize(fyne.NewSize(460, 180))
-			c.Show()
+			pd.confirmReplace(filepath.Base(path), filepath.Base(path)+" already exists in "+filepath.Dir(path)+". Replace it?", func() { write(path) })
 		default:
 			if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-				showProblem(fmt.Errorf("the folder %s does not exist", filepath.Dir(path)))
+				pd.showProblem(fmt.Errorf("the folder %s does not exist", filepath.Dir(path)))
 				return
 			}
 			write(path)
 		}
 	}
-	file.OnSubmitted = func(string) { export() }
-	folder.OnSubmitted = func(string) { export() }
+	pd.show(title, "Export", "", export)
+}
+
+// pathDialog asks for a folder and a file name and writes nothing itself:
+// Save As and Export check the path, ask before replacing a file and only
+// then write (Fyne's save dialog creates, and so empties, the chosen file).
+type pathDialog struct {
+	wb           *workbench
+	folder, file *widget.Entry
+	problem      *widget.Label
+	d            dialog.Dialog
+}
+
+func newPathDialog(wb *workbench, name string) *pathDialog {
+	pd := &pathDialog{wb: wb, folder: widget.NewEntry(), file: widget.NewEntry(), problem: widget.NewLabel("")}
+	pd.folder.SetText(wb.files.startDir())
+	pd.file.SetText(name)
+	pd.problem.Importance = widget.DangerImportance
+	pd.problem.Wrapping = fyne.TextWrapWord
+	pd.problem.Hide()
+	return pd
+}
+
+func (pd *pathDialog) path() string { return filepath.Join(pd.folder.Text, pd.file.Text) }
+
+// showProblem shows err under the fields; the dialog grows to show it.
+func (pd *pathDialog) showProblem(err error) {
+	pd.problem.SetText(errorText(err))
+	pd.problem.Show()
+	pd.d.Resize(fyne.NewSize(620, pd.d.MinSize().Height))
+}
+
+// confirmReplace asks whether to replace the file name, and runs then if so.
+func (pd *pathDialog) confirmReplace(name, question string, then func()) {
+	msg := widget.NewLabel(question)
+	msg.Wrapping = fyne.TextWrapWord
+	c := dialog.NewCustomConfirm("Replace "+name+"?", "Replace", "Cancel", msg, func(ok bool) {
+		if ok {
+			then()
+		}
+	}, pd.wb.win)
+	c.Resize(fyne.NewSize(460, 180))
+	c.Show()
+}
+
+// show opens the dialog; Enter in either field or the action button runs act.
+func (pd *pathDialog) show(title, action, hint string, act func()) {
+	wb := pd.wb
+	pd.file.OnSubmitted = func(string) { act() }
+	pd.folder.OnSubmitted = func(string) { act() }
 	choose := widget.NewButton("Choose…", func() {
 		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
-				folder.SetText(u.Path())
+				pd.folder.SetText(u.Path())
 			}
 		}, wb.win)
+		if l, err := storage.ListerForURI(storage.NewFileURI(pd.folder.Text)); err == nil {
+			fd.SetLocation(l)
+		}
 		fd.Show()
 		fd.Resize(fyne.NewSize(900, 600))
 	})
-	exportBtn := widget.NewButton("Export", export)
-	exportBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	actBtn := widget.NewButton(action, act)
+	actBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { pd.d.Hide() })
 	form := widget.NewForm(
-		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, folder)},
-		&widget.FormItem{Text: "File name", Widget: file},
+		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, pd.folder)},
+		&widget.FormItem{Text: "File name", Widget: pd.file, HintText: hint},
 	)
-	d = dialog.NewCustomWithoutButtons(title, container2(container.NewVBox(form, problem), cancel, exportBtn), wb.win)
-	d.Resize(fyne.NewSize(620, d.MinSize().Height))
-	d.Show()
-	wb.win.Canvas().Focus(file)
+	pd.d = dialog.NewCustomWithoutButtons(title, container2(container.NewVBox(form, pd.problem), cancel, actBtn), wb.win)
+	pd.d.Resize(fyne.NewSize(620, pd.d.MinSize().Height))
+	pd.d.Show()
+	wb.win.Canvas().Focus(pd.file)
 }
