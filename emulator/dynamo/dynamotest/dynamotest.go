@@ -20,9 +20,10 @@ type Fake struct {
 	URL string
 	srv *httptest.Server
 
-	mu      sync.Mutex
-	tables  map[string]bool
-	created []string
+	mu       sync.Mutex
+	tables   map[string]bool
+	created  []string
+	requests []map[string]any // the CreateTable requests, decoded
 }
 
 // New starts a Fake on loopback, stopped when t ends.
@@ -32,6 +33,20 @@ func New(t testing.TB) *Fake {
 	t.Cleanup(srv.Close)
 	f.URL, f.srv = srv.URL, srv
 	return f
+}
+
+// Add makes a table that already exists.
+func (f *Fake) Add(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.tables[name] = true
+}
+
+// CreateRequests returns the CreateTable requests received, decoded.
+func (f *Fake) CreateRequests() []map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.requests)
 }
 
 // Close stops answering: the endpoint is down.
@@ -63,6 +78,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "CreateTable":
 		f.tables[name] = true
 		f.created = append(f.created, name)
+		f.requests = append(f.requests, in)
 		json.NewEncoder(w).Encode(map[string]any{"TableDescription": map[string]any{"TableName": name, "TableStatus": "CREATING"}})
 	default:
 		w.WriteHeader(400)
