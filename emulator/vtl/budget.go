@@ -28,15 +28,19 @@ const bigString = 16 << 10
 // startClock fixes the render's deadline: Limits.MaxTime from now, or
 // Input.Deadline when that comes first.
 func (r *renderer) startClock() {
-	r.deadline = time.Now().Add(r.lim.MaxTime)
+	now := time.Now()
+	r.deadline = now.Add(r.lim.MaxTime)
 	if d := r.in.Deadline; !d.IsZero() && d.Before(r.deadline) {
 		r.deadline = d
 	}
 	r.done = r.in.Done
+	if r.slow = r.in.Slow; r.slow != nil {
+		r.slowAt = now.Add(r.in.SlowAfter)
+	}
 }
 
 // poll stops the render when its deadline has passed or Input.Done has
-// closed. Steps call it every pollEvery steps; methods call it before
+// closed, and calls Input.Slow once the render has run for SlowAfter. Steps call it every pollEvery steps; methods call it before
 // working on a big string.
 func (r *renderer) poll(pos int) error {
 	select {
@@ -46,10 +50,16 @@ func (r *renderer) poll(pos int) error {
 		return e
 	default:
 	}
-	if time.Now().After(r.deadline) {
+	now := time.Now()
+	if now.After(r.deadline) {
 		e := r.errAt(pos, "rendering stopped after "+budgetString(r.lim.MaxTime, r.in.Deadline)+": the template does too much work")
 		e.Err = ErrTimeout
 		return e
+	}
+	if r.slow != nil && !now.Before(r.slowAt) {
+		slow := r.slow
+		r.slow = nil
+		slow()
 	}
 	return nil
 }

@@ -110,3 +110,38 @@ func TestRenderMemoryBudgetStringMethods(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderSlow: Input.Slow is called once, on the rendering goroutine,
+// when a render runs past SlowAfter (here it cancels the render, which
+// otherwise runs for minutes); a short render never calls it, even with
+// SlowAfter zero.
+func TestRenderSlow(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		slowAfter time.Duration
+		calls     int
+		err       error
+	}{
+		{"matches", heavyMatches, time.Millisecond, 1, ErrCanceled},
+		{"steps", cheapLoop, time.Millisecond, 1, ErrCanceled},
+		{"short", `#foreach($i in [1..100])#set($x = $i)#end$x`, 0, 0, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan struct{})
+			calls := 0
+			in := &Input{Done: done, SlowAfter: tt.slowAfter, Slow: func() {
+				calls++ // the rendering goroutine: no lock needed, -race checks it
+				if calls == 1 {
+					close(done)
+				}
+			}}
+			_, err := mustParse(t, tt.src).WithLimits(Limits{MaxTime: time.Hour}).Render(in)
+			if !errors.Is(err, tt.err) || tt.err == nil && err != nil {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if calls != tt.calls {
+				t.Fatalf("Slow called %d times, want %d", calls, tt.calls)
+			}
+		})
+	}
+}

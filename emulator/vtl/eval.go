@@ -46,6 +46,8 @@ type renderer struct {
 
 	deadline time.Time       // when the render gives up (startClock)
 	done     <-chan struct{} // Input.Done
+	slowAt   time.Time       // when to call slow (startClock)
+	slow     func()          // Input.Slow, until it is called
 
 	macroDepth int
 

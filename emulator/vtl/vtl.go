@@ -67,6 +67,13 @@ type Input struct {
 	// once it is closed (a context's Done: the client left, the gateway
 	// closes).
 	Done <-chan struct{}
+	// Slow, when set, is called once, on the rendering goroutine, when the
+	// render has run for SlowAfter. The render notices at its budget
+	// checks (every few hundred steps, and before a method works on a big
+	// string), so a short render never calls it. The gateway uses it to
+	// go on reading a connection while one of its messages renders long.
+	Slow      func()
+	SlowAfter time.Duration
 }
 
 // Limits bound one render.
