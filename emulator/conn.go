@@ -58,6 +58,16 @@ type conn struct {
 	// integration runs in a goroutine (MaxInflightPerConnection).
 	inflight chan struct{}
 
+	// worker is set while a goroutine other than the read loop handles the
+	// connection's messages: one whose render ran long and handed the
+	// reading over (handover.go). pending (under mu) holds the messages
+	// read meanwhile, at most cap(inflight); turn (on mu) signals that it
+	// shrank or that the worker ended. onSlow is c.handOver, made once.
+	worker  atomic.Bool
+	pending []pendingMessage
+	turn    *sync.Cond
+	onSlow  func()
+
 	lastActive atomic.Int64 // unix nanoseconds of the last frame or ping from the client
 	framesIn   atomic.Uint64
 	framesOut  atomic.Uint64
@@ -113,6 +123,7 @@ func newConn(g *Gateway, ws *websocket.Conn, lim *limitConn, req *request, tail 
 	}
 	c.hist.add(HistoryEvent, nil, 0, req.rc.RequestID, note)
 	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
+	c.onSlow = c.handOver
 	c.lastActive.Store(c.connectedAt.UnixNano())
 	ws.SetPingHandler(c.onPing)
 	ws.SetPongHandler(func(string) error { c.touch(); return nil })
@@ -178,7 +189,8 @@ func (c *conn) limit(code int, reason, detail string) {
 	}
 }
 
-// readLoop reads messages until the connection ends.
+// readLoop reads messages until the connection ends, or until it hands the
+// reading over to a new read loop (handle).
 func (c *conn) readLoop() {
 	defer c.g.wg.Done()
 	for {
@@ -200,7 +212,9 @@ func (c *conn) readLoop() {
 		case !utf8.Valid(data):
 			c.limit(closeInvalidPayload, reasonInvalidUTF8, "the client sent a text frame that is not valid UTF-8")
 		default:
-			c.g.handleMessageAt(c, data, now)
+			if !c.handle(data, now) {
+				return
+			}
 		}
 	}
 }
@@ -445,6 +459,7 @@ func (c *conn) finish(err error) {
 	c.timer.Stop()
 	c.mu.Unlock()
 	c.abort()
+	c.waitWorker()
 	c.g.unregister(c)
 	c.g.disconnect(c, code, reason)
 }

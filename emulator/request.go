@@ -37,6 +37,9 @@ type request struct {
 	// is the time each render may take: the integration timeout, scaled.
 	done   <-chan struct{}
 	budget time.Duration
+	// slow, set for a message handled on its read loop, is called by a
+	// render that runs long (c.handOver): the reading goes on meanwhile.
+	slow func()
 
 	ctxMap  map[string]any    // $context for templates, built on first use
 	ctxFlat map[string]string // $context for selection expressions, built on first use
@@ -414,6 +417,7 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	}
 	in := r.input(t, body)
 	in.Deadline, in.Done = deadline, r.done
+	in.Slow, in.SlowAfter = r.slow, slowRender
 	err := t.tpl.RenderTo(buf, in)
 	if r.trace {
 		end := time.Now()

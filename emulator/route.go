@@ -24,7 +24,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
 	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
-	req.done = c.ctx.Done()
+	req.done, req.slow = c.ctx.Done(), c.onSlow
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
@@ -65,6 +65,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 // is not recycled: the integration may still hold it when a timeout ends
 // the call.
 func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
+	req.slow = nil // its renders run off the read loop
 	select {
 	case c.inflight <- struct{}{}:
 	case <-c.ctx.Done():
@@ -183,7 +184,11 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 		if req.trace {
 			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
-		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
+		at := req.rc.RequestTime // microseconds ago, unless a render ran long
+		if c.worker.Load() {
+			at = time.Now()
+		}
+		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, at)
 		return
 	}
 	frame := data
