@@ -199,3 +199,22 @@ func TestHeavyRenderBoundsWaitingMessages(t *testing.T) {
 		t.Errorf("close code %d, want 1001", code)
 	}
 }
+
+// TestLongRenderReplyWriteDeadline: the answer to a message whose render
+// took longer than WriteTimeout is written, with WriteTimeout counted from
+// the write. It was counted from the message's arrival, so the deadline
+// had passed and the connection dropped without an answer.
+func TestLongRenderReplyWriteDeadline(t *testing.T) {
+	api := heavyRouteAPI()
+	api.Settings.TimeScale = 100 // the heavy render stops at 290 ms
+	g := start(t, api, Options{WriteTimeout: 50 * time.Millisecond})
+	ws := dial(t, g)
+	send(t, ws, `{"action":"heavy","messageId":1}`)
+	if got := recv(t, ws); !strings.HasPrefix(got, `{"message": "Endpoint request timed out"`) {
+		t.Fatalf("frame %s, want Endpoint request timed out", got)
+	}
+	send(t, ws, `{"action":"message","messageId":2}`)
+	if got := recv(t, ws); got != `{"message": "Hi!"}` {
+		t.Fatalf("then %s", got)
+	}
+}
