@@ -19,13 +19,19 @@ import (
 func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot) {
 	now := time.Now()
 	id, tail := g.ids.connectionID()
+	// $connect's templates stop when the client gives up on its upgrade
+	// (the request's context ends when its TCP connection closes) or the
+	// gateway closes, as a message's do.
+	renders, stop := context.WithCancel(g.msgCtx)
+	defer stop()
+	defer context.AfterFunc(r.Context(), stop)()
 	req := &request{
 		g:     g,
 		snap:  snap,
 		head:  r.Header,
 		query: r.URL.Query(),
 		trace: g.events.active(),
-		done:  g.ctx.Done(),
+		done:  renders.Done(),
 		rc: RequestContext{
 			APIID:        snap.apiID,
 			Stage:        snap.stage,

@@ -1,6 +1,10 @@
 package emulator
 
 import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -216,5 +220,66 @@ func TestLongRenderReplyWriteDeadline(t *testing.T) {
 	send(t, ws, `{"action":"message","messageId":2}`)
 	if got := recv(t, ws); got != `{"message": "Hi!"}` {
 		t.Fatalf("then %s", got)
+	}
+}
+
+// heavyConnectAPI is the seed API whose $connect request template is
+// heavyTemplate. Its mock authorizer, which allows a request with an
+// X-Token header, publishes an event just before the template starts.
+func heavyConnectAPI() *model.API {
+	api := seedAPI()
+	api.Integrations[0].RequestTemplates = map[string]string{"$default": heavyTemplate}
+	api.Settings.MockAuthorizer = model.MockAuthorizer{Enabled: true, Header: "X-Token"}
+	return api
+}
+
+// TestClientLeavesDuringHeavyConnect: a client that gives up on its
+// upgrade (it drops TCP) while $connect's template renders stops the
+// render at once: the refused connect reports Canceled, not the Timeout of
+// the 29 s budget. Whether the drop comes before the render starts or
+// during it, the outcome is the same.
+func TestClientLeavesDuringHeavyConnect(t *testing.T) {
+	g := start(t, heavyConnectAPI())
+	sub := g.Subscribe(64)
+	nc, err := net.Dial("tcp", g.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(g.URL())
+	fmt.Fprintf(nc, "GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nX-Token: v\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", u.Path, g.Addr())
+	nc.Close()
+	e := nextEvent(t, sub)
+	for ; e.Kind != EventConnect; e = nextEvent(t, sub) {
+	}
+	if e.Code != CodeCanceled {
+		t.Fatalf("the connect ended with %v %q, want Canceled", e.Code, e.Error)
+	}
+}
+
+// TestCloseDuringHeavyConnect: Close stops a $connect template that is
+// rendering and returns without cutting anything off (it waited until
+// its deadline neared).
+func TestCloseDuringHeavyConnect(t *testing.T) {
+	g := openGateway(t, heavyConnectAPI(), Options{})
+	sub := g.Subscribe(64)
+	dialed := make(chan error, 1)
+	go func() {
+		_, _, err := tryDial(g.URL(), http.Header{"X-Token": {"v"}})
+		dialed <- err
+	}()
+	for e := nextEvent(t, sub); e.Kind != EventAuthorizer; e = nextEvent(t, sub) {
+	}
+	err, took := closeWithin(g, 5*time.Second)
+	t.Logf("Close took %v", took)
+	if err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := <-dialed; err == nil {
+		t.Error("the upgrade succeeded")
+	}
+	for e := range sub.C() {
+		if e.Kind == EventConnect && e.Code != CodeCanceled {
+			t.Errorf("the connect ended with %v %q, want Canceled", e.Code, e.Error)
+		}
 	}
 }
