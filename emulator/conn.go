@@ -67,6 +67,9 @@ type conn struct {
 	pending []pendingMessage
 	turn    *sync.Cond
 	onSlow  func()
+	// seq is the number of the message being handled (its framesIn count),
+	// which close faults count; whoever handles messages owns it.
+	seq uint64
 
 	lastActive atomic.Int64 // unix nanoseconds of the last frame or ping from the client
 	framesIn   atomic.Uint64
@@ -201,7 +204,7 @@ func (c *conn) readLoop() {
 		}
 		now := time.Now() // the message's one clock reading: activity, requestTime, write deadline
 		c.lastActive.Store(now.UnixNano())
-		c.framesIn.Add(1)
+		n := c.framesIn.Add(1)
 		c.bytesIn.Add(uint64(len(data)))
 		if c.isClosing() {
 			continue // read on only to see the client's closing frame
@@ -212,7 +215,7 @@ func (c *conn) readLoop() {
 		case !utf8.Valid(data):
 			c.limit(closeInvalidPayload, reasonInvalidUTF8, "the client sent a text frame that is not valid UTF-8")
 		default:
-			if !c.handle(data, now) {
+			if !c.handle(data, now, n) {
 				return
 			}
 		}

@@ -16,10 +16,11 @@ const slowRender = time.Millisecond
 type pendingMessage struct {
 	data []byte
 	at   time.Time // when it arrived: its requestTime
+	n    uint64    // its number (conn.seq)
 }
 
-// handle handles a message the read loop read, in order with the
-// connection's earlier messages. It returns false when this goroutine is
+// handle handles message number n (its framesIn count) that the read loop
+// read at now, in order with the connection's earlier messages. It returns false when this goroutine is
 // no longer the read loop: a render of the message ran long and handed the
 // reading over, and this goroutine has since worked off the messages the
 // new read loop queued meanwhile (work). The caller then ends.
@@ -27,10 +28,11 @@ type pendingMessage struct {
 // Messages are handled one at a time, in the order they came, by the read
 // loop itself or, while a worker runs, by the worker; cheap messages never
 // leave the read loop.
-func (c *conn) handle(data []byte, now time.Time) bool {
-	if c.worker.Load() && c.queueMessage(data, now) {
+func (c *conn) handle(data []byte, now time.Time, n uint64) bool {
+	if c.worker.Load() && c.queueMessage(pendingMessage{data, now, n}) {
 		return true
 	}
+	c.seq = n
 	c.g.handleMessageAt(c, data, now)
 	if !c.worker.Load() {
 		return true
@@ -66,7 +68,7 @@ func (c *conn) handOver() {
 // MaxInflightPerConnection messages already wait, the read loop waits too
 // (TCP back-pressure on this client only). It returns false when the
 // worker has ended meanwhile: the read loop handles the message itself.
-func (c *conn) queueMessage(data []byte, now time.Time) bool {
+func (c *conn) queueMessage(m pendingMessage) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.worker.Load() && !c.closing && len(c.pending) >= cap(c.inflight) {
@@ -78,7 +80,7 @@ func (c *conn) queueMessage(data []byte, now time.Time) bool {
 	case c.closing:
 		return true // nobody would get the answer
 	}
-	c.pending = append(c.pending, pendingMessage{data: data, at: now})
+	c.pending = append(c.pending, m)
 	return true
 }
 
@@ -100,6 +102,7 @@ func (c *conn) work() {
 		c.pending = c.pending[1:]
 		c.turn.Broadcast()
 		c.mu.Unlock()
+		c.seq = m.n
 		c.g.handleMessageAt(c, m.data, m.at)
 	}
 }

@@ -283,3 +283,26 @@ func TestCloseDuringHeavyConnect(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseFaultCountsMessagesBehindHeavyRender: a close fault "after 3
+// messages" closes after the third message's answer even when the
+// messages behind a long render were read while it ran (the count was the
+// frames read so far, which had reached 3 by the first message's end).
+func TestCloseFaultCountsMessagesBehindHeavyRender(t *testing.T) {
+	api := heavyRouteAPI()
+	api.Settings.TimeScale = 100 // the heavy render stops at 290 ms
+	api.Settings.Faults = model.Faults{Closes: []model.CloseFault{{Code: 1011, Reason: "boom", AfterMessages: 3}}}
+	g := start(t, api)
+	ws := dial(t, g)
+	send(t, ws, `{"action":"heavy","messageId":1}`)
+	send(t, ws, `{"action":"message","messageId":2}`)
+	send(t, ws, `{"action":"message","messageId":1}`)
+	for _, want := range []string{`{"message": "Endpoint request timed out"`, `{"message": "Hi!"}`, `{"message": "Hello World"}`} {
+		if got := recv(t, ws); !strings.HasPrefix(got, want) {
+			t.Fatalf("frame %s, want %s", got, want)
+		}
+	}
+	if code, text := expectClose(t, ws); code != 1011 || text != "boom" {
+		t.Fatalf("close %d %q", code, text)
+	}
+}

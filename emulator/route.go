@@ -33,7 +33,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
 	if snap.faults != nil {
-		defer c.closeAfterMessages(snap, c.framesIn.Load())
+		defer c.closeAfterMessages(snap, c.seq)
 		if g.faultBeforeRouting(c, req) {
 			return
 		}
