@@ -21,6 +21,11 @@ import (
 // reads, and it alone ends the connection (finish): it closes the socket,
 // removes the connection from the registry and runs $disconnect. Any
 // goroutine may queue a frame with send or start a close with closeWith.
+// The read loop handles the messages it reads itself, one at a time, until
+// a render runs long: then it hands the reading to a new read loop and
+// goes on as the connection's worker, which handles the messages read
+// meanwhile, in order, and ends when none is left (handover.go). finish
+// waits for the worker, so $disconnect comes after the last message.
 //
 // Writes: one goroutine at a time holds the write turn (writing). The read
 // loop writes its own replies directly when nobody holds it (takeTurn,

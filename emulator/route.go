@@ -18,8 +18,9 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 
 // handleMessageAt handles one text message from c on the current snapshot:
 // route selection, then the route's integration, then (for a two-way route)
-// the answer. c's read loop calls it with now, its clock reading when the
-// message arrived: $context.requestTime and the reply's write deadline.
+// the answer. c's read loop (or its worker, handover.go) calls it with now,
+// the clock reading when the message arrived: $context.requestTime and the
+// reply's write deadline.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
