@@ -20,10 +20,11 @@ type pendingMessage struct {
 }
 
 // handle handles message number n (its framesIn count) that the read loop
-// read at now, in order with the connection's earlier messages. It returns false when this goroutine is
-// no longer the read loop: a render of the message ran long and handed the
-// reading over, and this goroutine has since worked off the messages the
-// new read loop queued meanwhile (work). The caller then ends.
+// read at now, in order with the connection's earlier messages. It returns
+// false when this goroutine is no longer the read loop: a render of the
+// message ran long and handed the reading over, and this goroutine has
+// since worked off the messages the new read loop queued meanwhile (work).
+// The caller then ends.
 //
 // Messages are handled one at a time, in the order they came, by the read
 // loop itself or, while a worker runs, by the worker; cheap messages never
