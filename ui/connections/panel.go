@@ -168,19 +168,7 @@ func (p *Panel) Kind(ci emulator.ConnectionInfo) string {
 // Details are what the upgrade request said about a connection: origin,
 // user agent, subprotocol and query string, those it had.
 func Details(ci emulator.ConnectionInfo) string {
-	var parts []string
-	add := func(name, v string) {
-		if v != "" {
-			parts = append(parts, name+" "+v)
-		}
-	}
-	add("origin", ci.Origin)
-	add("user agent", ci.UserAgent)
-	add("subprotocol", ci.Subprotocol)
-	if ci.Query != "" {
-		parts = append(parts, "query ?"+ci.Query)
-	}
-	return strings.Join(parts, " · ")
+	return format.Details(ci.Origin, ci.UserAgent, ci.Subprotocol, ci.Query)
 }
 
 // onWatch opens the selected connection's watch view.
