@@ -209,6 +209,8 @@ func (wb *workbench) onNewClientURL() {
 func (wb *workbench) onCloseTab() {
 	if t := wb.clients.current(); t != nil {
 		wb.clients.closeTab(t)
+	} else if w := wb.clients.currentWatch(); w != nil {
+		wb.clients.closeWatch(w)
 	}
 }
 
@@ -239,6 +241,8 @@ func (wb *workbench) onDisconnect() {
 func (wb *workbench) onSearchLog() {
 	if t := wb.clients.current(); t != nil {
 		wb.win.Canvas().Focus(t.log.search)
+	} else if w := wb.clients.currentWatch(); w != nil {
+		wb.win.Canvas().Focus(w.view.Controls().Search)
 	}
 }
 
@@ -251,6 +255,8 @@ func (wb *workbench) onClearLog() {
 func (wb *workbench) onExportLog() {
 	if t := wb.clients.current(); t != nil {
 		t.log.onExport()
+	} else if w := wb.clients.currentWatch(); w != nil {
+		w.view.Controls().Export.OnTapped()
 	}
 }
 

@@ -218,7 +218,7 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 		t.Errorf("Watch opened a window: %d windows, %d before", n, windows)
 	}
 	// A second watch tab on the same origin: both show the start of their
-	// IDs, until one closes.
+	// IDs, until one closes (Close Tab, Ctrl+W).
 	c2 := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.2"}, "Origin": {"http://localhost:5173"}})
 	id2 := tb.selectOutside("qa-frontend/2.2")
 	test.Tap(tb.wb.conns.Controls().Watch)
@@ -226,7 +226,10 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 	if w2 == nil || w.item.Text != "localhost:5173 "+id[:6]+"…" || w2.item.Text != "localhost:5173 "+id2[:6]+"…" {
 		t.Errorf("two watch tabs on one origin are titled %q and %v", w.item.Text, w2)
 	}
-	tb.wb.clients.docs.CloseIntercept(w2.item)
+	tb.wb.onCloseTab() // Ctrl+W closes the selected watch tab
+	if tb.wb.clients.watchByConnID(id2) != nil {
+		t.Errorf("Close Tab left the selected watch tab open")
+	}
 	if w.item.Text != "localhost:5173" {
 		t.Errorf("after the other closed the tab is titled %q", w.item.Text)
 	}

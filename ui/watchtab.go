@@ -71,6 +71,9 @@ func (ct *clientTabs) closeWatch(w *watchTab) {
 	ct.showEmpty()
 }
 
+// currentWatch returns the selected tab when it is a watch tab, or nil.
+func (ct *clientTabs) currentWatch() *watchTab { return ct.watchByItem(ct.docs.Selected()) }
+
 func (ct *clientTabs) watchByItem(it *container.TabItem) *watchTab {
 	for _, w := range ct.watches {
 		if w.item == it {
