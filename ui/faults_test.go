@@ -8,10 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/emulator/model"
 )
 
 // TestFaultsPanelLatencyMarkerAndSwitch: a latency set in the faults panel
@@ -142,4 +145,102 @@ func TestFaultsPanelOneConnection(t *testing.T) {
 	if got := post(idA); got != http.StatusOK {
 		t.Errorf("after clearing, POST @connections/%s answered %d", idA, got)
 	}
+}
+
+// TestFaultsPanelConnectionErrorFrame: an error frame set earlier for one
+// tab's connection shows in the panel when that connection is picked;
+// changing it there makes that tab's messages answer with the new error
+// frame while the other tab's answer normally; "none" removes it and the
+// toolbar's marker follows each step.
+func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
+	tb := newTestBench(t)
+	idA := tb.waitConnected(0)
+	tb.waitConnected(1)
+	if err := tb.wb.ctl.SetFaults(model.Faults{Messages: []model.MessageFault{{Connection: idA, Error: "Forbidden"}}}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText(idA)
+	if c.ConnErrorFrame.Selected != "Forbidden" {
+		t.Fatalf("the panel shows A's error frame as %q, want Forbidden", c.ConnErrorFrame.Selected)
+	}
+	if tb.wb.faultsBtn.Text != "Faults on" {
+		t.Errorf("toolbar reads %q with an error frame set", tb.wb.faultsBtn.Text)
+	}
+	c.ConnErrorFrame.SetSelected("Internal server error")
+	test.Tap(c.Apply)
+	if c.Result.Text != "Faults on: the gateway applies them now." {
+		t.Fatalf("panel says %q", c.Result.Text)
+	}
+	seqA, seqB := tb.lastSeq(0), tb.lastSeq(1)
+	tb.send(0, `{"action":"whoami"}`)
+	tb.send(1, `{"action":"whoami"}`)
+	tb.waitEntry(0, "the error frame", receivedContaining(seqA, `"Internal server error"`))
+	b := tb.waitEntry(1, "the answer", func(e client.Entry) bool { return e.Seq > seqB && e.Dir == client.Received })
+	if !strings.Contains(b.Text, `"connectionId"`) {
+		t.Errorf("tab B got %q, want whoami's answer", b.Text)
+	}
+	tb.waitRows(tb.tab(0).log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
+
+	c.ConnErrorFrame.SetSelected("none")
+	test.Tap(c.Apply)
+	if f := tb.wb.gw.Faults(); f.Active() || tb.wb.faultsBtn.Text != "Faults" {
+		t.Errorf("after none: the gateway runs %+v, toolbar %q", f, tb.wb.faultsBtn.Text)
+	}
+	seqA = tb.lastSeq(0)
+	tb.send(0, `{"action":"whoami"}`)
+	a := tb.waitEntry(0, "the answer", func(e client.Entry) bool { return e.Seq > seqA && e.Dir == client.Received })
+	if !strings.Contains(a.Text, `"connectionId"`) {
+		t.Errorf("after none tab A got %q", a.Text)
+	}
+}
+
+// TestFaultsPickerFollowsConnections: the faults panel's connection picker
+// offers a connection that opened while the panel was open, and drops one
+// that closed, without touching what is typed in it.
+func TestFaultsPickerFollowsConnections(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText("typed=")
+	o := dialOutside(t, tb, http.Header{"User-Agent": {"late-comer/1"}})
+	id := tb.selectOutside("late-comer/1")
+	tb.waitFor("the picker to offer the new connection", func() bool {
+		return slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+	})
+	// What the picker's menu shows when opened.
+	test.Tap(c.Conn.ActionItem.(fyne.Tappable))
+	menu := strings.Join(textsIn(tb.wb.faultsWin.Canvas().Overlays().Top()), "\n")
+	if !strings.Contains(menu, id) {
+		t.Errorf("the picker's menu shows %q, want %s", menu, id)
+	}
+	tb.wb.faultsWin.Canvas().Overlays().Top().Hide()
+	if c.Conn.Text != "typed=" {
+		t.Errorf("the refresh changed the typed text to %q", c.Conn.Text)
+	}
+	o.ws.Close()
+	tb.waitFor("the picker to drop the closed connection", func() bool {
+		return !slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+	})
+}
+
+// textsIn returns every text drawn under o (labels and canvas texts), as
+// a menu draws its items.
+func textsIn(o fyne.CanvasObject) []string {
+	var out []string
+	walkRendered(o, func(p placed) {
+		switch x := p.obj.(type) {
+		case *canvas.Text:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		case *widget.Label:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		}
+	})
+	return out
 }
