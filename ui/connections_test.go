@@ -2,11 +2,16 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/client"
+	"wsworkbench/ui/connections"
 )
 
 // TestConnectionsPanelShowsOutsideClients: a connection from outside the
@@ -64,5 +69,50 @@ func TestSendToGoneConnectionSaysSo(t *testing.T) {
 	test.Tap(p.Controls().Send)
 	if p.Controls().Result.Text == "" || p.Controls().Result.Text[:8] != "Not sent" {
 		t.Errorf("result %q", p.Controls().Result.Text)
+	}
+}
+
+// TestTimeoutsNowOnTabsOwnConnections: Idle now in the connections panel,
+// on a tab's own connection, closes it as AWS's idle timeout does (1001
+// Going away) and the tab's state and log say it was the idle timeout;
+// Max duration now does the same for the other tab with the maximum
+// duration.
+func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		button func(connections.Controls) *widget.Button
+		why    string
+	}{
+		{"idle", func(c connections.Controls) *widget.Button { return c.IdleNow }, "the idle timeout, brought forward from the workbench"},
+		{"max duration", func(c connections.Controls) *widget.Button { return c.MaxNow }, "the maximum connection duration, brought forward from the workbench"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newTestBench(t)
+			id := tb.waitConnected(0)
+			other := tb.waitConnected(1)
+			p := tb.wb.conns
+			tb.waitFor("the panel to list the tab's connection", func() bool { return p.SelectID(id) })
+			b := tc.button(p.Controls())
+			if b.Disabled() {
+				t.Fatalf("%q is disabled for a tab's connection", b.Text)
+			}
+			test.Tap(b)
+			if !strings.HasPrefix(p.Controls().Result.Text, "Closed "+id) {
+				t.Errorf("the panel says %q", p.Controls().Result.Text)
+			}
+			tab := tb.tab(0)
+			want := "● closed 1001 Going away: " + tc.why
+			tb.waitFor("the tab to show the close", func() bool { return tab.stateLabel.Text == want })
+			st := tab.model.Client().State()
+			if st.CloseCode != 1001 || st.CloseReason != "Going away" {
+				t.Errorf("the tab's client closed with %d %q, want 1001 Going away", st.CloseCode, st.CloseReason)
+			}
+			tb.waitRows(tab.log, "the close in the log", func(rows []string) bool {
+				return countContaining(rows, "the gateway closed the connection with 1001 Going away: "+tc.why) == 1
+			})
+			if tb.tab(1).model.Client().State().Phase != client.Open || tb.tab(1).model.Client().ConnectionID() != other {
+				t.Errorf("the other tab's connection was touched: %v", tb.tab(1).model.Client().State())
+			}
+		})
 	}
 }

@@ -22,12 +22,15 @@ import (
 	"wsworkbench/ui/format"
 )
 
-// Gateway is what the panel uses of the gateway: its connections and the
-// @connections operations.
+// Gateway is what the panel uses of the gateway: its connections, the
+// @connections operations, and the idle and maximum-duration timeouts
+// brought forward.
 type Gateway interface {
 	Connections() []emulator.ConnectionInfo
 	PostToConnection(id string, data []byte) error
 	DeleteConnection(id string) error
+	ExpireIdle(id string) error
+	ExpireMaxDuration(id string) error
 }
 
 var _ Gateway = (*emulator.Gateway)(nil)
@@ -59,6 +62,8 @@ type Panel struct {
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
 	watchBtn   *widget.Button
+	idleBtn    *widget.Button
+	maxBtn     *widget.Button
 	allBtn     *widget.Button
 	result     *widget.Label
 	infos      []emulator.ConnectionInfo
@@ -86,6 +91,8 @@ func New(host Host) *Panel {
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
 	p.watchBtn = widget.NewButtonWithIcon("Watch", theme.VisibilityIcon(), p.onWatch)
 	p.allBtn = widget.NewButtonWithIcon("Send to All", theme.MailForwardIcon(), p.onSendAll)
+	p.idleBtn = widget.NewButton("Idle now", p.expire("the idle timeout", Gateway.ExpireIdle))
+	p.maxBtn = widget.NewButton("Max duration now", p.expire("the maximum connection duration", Gateway.ExpireMaxDuration))
 	p.result = widget.NewLabel("")
 	p.result.Truncation = fyne.TextTruncateEllipsis
 	p.result.SizeName = theme.SizeNameCaptionText
@@ -100,7 +107,7 @@ func (p *Panel) Object() fyne.CanvasObject {
 	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn),
+		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn, p.idleBtn, p.maxBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -243,12 +250,14 @@ func (p *Panel) onSelected(i widget.ListItemID) {
 func (p *Panel) setSelected(id string) {
 	p.selectedID = id
 	if id == "" {
-		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), or to disconnect it.")
+		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), to disconnect it or to expire its timeouts now.")
 		p.result.Importance = widget.LowImportance
 		p.result.Refresh()
 		p.sendBtn.Disable()
 		p.discBtn.Disable()
 		p.watchBtn.Disable()
+		p.idleBtn.Disable()
+		p.maxBtn.Disable()
 		return
 	}
 	var ci emulator.ConnectionInfo
@@ -266,6 +275,8 @@ func (p *Panel) setSelected(id string) {
 	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
+	p.idleBtn.Enable()
+	p.maxBtn.Enable()
 	// A tab shows its own traffic; the watch view is for the others.
 	if p.Kind(ci) == "external" {
 		p.watchBtn.Enable()
@@ -350,6 +361,22 @@ func (p *Panel) onDisconnect() {
 	p.result.Refresh()
 }
 
+// expire returns the handler of a timeout's "now" button: it closes the
+// selected connection as that timeout would (1001 Going away; a tab of
+// the window says which timeout).
+func (p *Panel) expire(what string, f func(Gateway, string) error) func() {
+	return func() {
+		if p.selectedID == "" {
+			return
+		}
+		if err := f(p.host.Gateway(), p.selectedID); err != nil {
+			p.showResult("Not closed: "+err.Error(), widget.DangerImportance)
+			return
+		}
+		p.showResult(fmt.Sprintf("Closed %s as %s does (1001 Going away).", p.selectedID, what), widget.LowImportance)
+	}
+}
+
 // Infos returns the connections listed, in the panel's order.
 func (p *Panel) Infos() []emulator.ConnectionInfo { return p.infos }
 
@@ -361,10 +388,10 @@ type Controls struct {
 	Title, Result               *widget.Label
 	Message                     *widget.Entry
 	Send, SendToAll, Disconnect *widget.Button
-	Watch                       *widget.Button
+	Watch, IdleNow, MaxNow      *widget.Button
 }
 
 // Controls returns the panel's controls.
 func (p *Panel) Controls() Controls {
-	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn}
+	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn, IdleNow: p.idleBtn, MaxNow: p.maxBtn}
 }
