@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"wsworkbench/assets"
 	"wsworkbench/client"
 	"wsworkbench/emulator/model"
 )
@@ -243,4 +246,33 @@ func textsIn(o fyne.CanvasObject) []string {
 		}
 	})
 	return out
+}
+
+// TestFaultsMarkerFollowsTheWorkspace: opening a workspace whose Metadata
+// sets a fault turns the toolbar's marker on (and the open panel shows
+// it); opening one without faults turns it off again.
+func TestFaultsMarkerFollowsTheWorkspace(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	test.Tap(tb.wb.faultsBtn)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.yaml")
+	if err := os.WriteFile(plain, assets.SampleAPI, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	faulty := filepath.Join(dir, "faulty.yaml")
+	src := string(assets.SampleAPI) + "\nMetadata:\n  wsworkbench:\n    faults:\n      messages:\n        - error: Forbidden\n          errorRate: 0.5\n"
+	if err := os.WriteFile(faulty, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.openFile(faulty)
+	tb.waitFor("the marker on", func() bool { return tb.wb.faultsBtn.Text == "Faults on" })
+	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "Forbidden" || c.ErrorRate.Text != "0.5" {
+		t.Errorf("the open panel shows %q at %q", c.ErrorFrame.Selected, c.ErrorRate.Text)
+	}
+	tb.openFile(plain)
+	tb.waitFor("the marker off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
+	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "none" {
+		t.Errorf("after a workspace without faults the panel shows %q", c.ErrorFrame.Selected)
+	}
 }
