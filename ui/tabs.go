@@ -28,9 +28,12 @@ type clientTabs struct {
 	counter int
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
-	tiles   *fyne.Container      // the tiled view; nil while the tabs show
-	shown   []*container.TabItem // the tabs in the tiles
-	watches []*watchTab          // watch views of outside connections (watchtab.go)
+	tiles   *fyne.Container // the tiled view; nil while the tabs show
+	// tilesScroll holds the tiles; two rows of them scroll in a window too
+	// short for both (1280x720).
+	tilesScroll *container.Scroll
+	shown       []*container.TabItem // the tabs in the tiles
+	watches     []*watchTab          // watch views of outside connections (watchtab.go)
 }
 
 func newClientTabs(wb *workbench) *clientTabs {
@@ -115,7 +118,7 @@ func (ct *clientTabs) showEmpty() {
 	case len(ct.list) == 0 && len(ct.watches) == 0:
 		want = ct.empty
 	case ct.tiles != nil:
-		want = ct.tiles
+		want = ct.tilesScroll
 	}
 	if len(ct.stack.Objects) != 1 || ct.stack.Objects[0] != want {
 		ct.stack.Objects = []fyne.CanvasObject{want}

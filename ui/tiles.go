@@ -41,7 +41,7 @@ func (ct *clientTabs) setTiled(on bool) {
 				w.item.Content.Hide()
 			}
 		}
-		ct.tiles = nil
+		ct.tiles, ct.tilesScroll = nil, nil
 		ct.shown = nil
 		ct.docs.Refresh()
 		ct.showEmpty()
@@ -49,6 +49,7 @@ func (ct *clientTabs) setTiled(on bool) {
 		return
 	}
 	ct.tiles = container.NewGridWithColumns(2)
+	ct.tilesScroll = container.NewVScroll(ct.tiles)
 	ct.fillTiles()
 	ct.showEmpty()
 }

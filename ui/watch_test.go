@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -391,7 +392,8 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 }
 
 // TestWatchTabControlsInsideWindowAtSmallSizes: with a watch tab selected,
-// every control of the window lies inside it at 1024x768 and 1280x720.
+// and in tiles with a watch tile, every control of the window lies inside
+// it at 1024x768 and 1280x720.
 func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
 	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1280, Height: 720}} {
 		t.Run(sizeName(size), func(t *testing.T) {
@@ -415,6 +417,15 @@ func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
 			}
 			if len(bad) > 0 {
 				t.Errorf("at %s with a watch tab, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+			// And as a tile beside the client tabs.
+			test.Tap(tb.wb.tilesBtn)
+			tb.settle(30 * time.Millisecond)
+			if !slices.Contains(tb.wb.clients.shown, w.item) {
+				t.Fatalf("the watch tab is not a tile")
+			}
+			if bad, _ := clippedControls(tb.win); len(bad) > 0 {
+				t.Errorf("at %s in tiles with a watch tile, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
 			}
 		})
 	}
