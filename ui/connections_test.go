@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/gorilla/websocket"
 
 	"wsworkbench/client"
-	"wsworkbench/ui/connections"
 )
 
 // TestConnectionsPanelShowsOutsideClients: a connection from outside the
@@ -72,19 +72,17 @@ func TestSendToGoneConnectionSaysSo(t *testing.T) {
 	}
 }
 
-// TestTimeoutsNowOnTabsOwnConnections: Idle now in the connections panel,
-// on a tab's own connection, closes it as AWS's idle timeout does (1001
-// Going away) and the tab's state and log say it was the idle timeout;
-// Max duration now does the same for the other tab with the maximum
-// duration.
+// TestTimeoutsNowOnTabsOwnConnections: "Idle timeout now" in the menu of
+// the connections panel's Timeouts button, on a tab's own connection,
+// closes it as AWS's idle timeout does (1001 Going away) and the tab's
+// state and log say it was the idle timeout; "Max duration now" does the
+// same with the maximum duration. The other tab is untouched.
 func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		button func(connections.Controls) *widget.Button
-		why    string
+		name, item, why string
 	}{
-		{"idle", func(c connections.Controls) *widget.Button { return c.IdleNow }, "the idle timeout, brought forward from the workbench"},
-		{"max duration", func(c connections.Controls) *widget.Button { return c.MaxNow }, "the maximum connection duration, brought forward from the workbench"},
+		{"idle", "Idle timeout now", "the idle timeout, brought forward from the workbench"},
+		{"max duration", "Max duration now", "the maximum connection duration, brought forward from the workbench"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tb := newTestBench(t)
@@ -92,11 +90,12 @@ func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
 			other := tb.waitConnected(1)
 			p := tb.wb.conns
 			tb.waitFor("the panel to list the tab's connection", func() bool { return p.SelectID(id) })
-			b := tc.button(p.Controls())
+			b := p.Controls().Timeouts
 			if b.Disabled() {
 				t.Fatalf("%q is disabled for a tab's connection", b.Text)
 			}
 			test.Tap(b)
+			tapMenuItem(t, tb.win, tc.item)
 			if !strings.HasPrefix(p.Controls().Result.Text, "Closed "+id) {
 				t.Errorf("the panel says %q", p.Controls().Result.Text)
 			}
@@ -115,4 +114,34 @@ func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tapMenuItem taps the item of the pop-up menu open in win whose text is
+// text, as a person clicks it.
+func tapMenuItem(t *testing.T, win fyne.Window, text string) {
+	t.Helper()
+	top := win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no menu is open")
+	}
+	var items []string
+	var hit fyne.Tappable
+	walkRendered(top, func(p placed) {
+		tp, ok := p.obj.(fyne.Tappable)
+		if !ok || hit != nil {
+			return
+		}
+		if _, isMenu := p.obj.(*widget.PopUpMenu); isMenu {
+			return
+		}
+		texts := textsIn(p.obj)
+		items = append(items, strings.Join(texts, " "))
+		if len(texts) == 1 && texts[0] == text {
+			hit = tp
+		}
+	})
+	if hit == nil {
+		t.Fatalf("the menu has no %q: %q", text, items)
+	}
+	test.Tap(hit)
 }

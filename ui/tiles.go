@@ -37,6 +37,7 @@ func (ct *clientTabs) setTiled(on bool) {
 		}
 		for _, w := range ct.watches {
 			w.item.Content = w.view.Object()
+			w.view.SetCompact(false)
 			if w.item != cur {
 				w.item.Content.Hide()
 			}

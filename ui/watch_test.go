@@ -346,6 +346,9 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	if w.item.Text != name {
 		t.Errorf("the watch tile keeps its unread mark: %q", w.item.Text)
 	}
+	if w.view.Controls().Details.Visible() {
+		t.Errorf("the watch tile shows the upgrade request's details (its title names the connection)")
+	}
 	if err := tb.wb.gw.PostToConnection(id0, []byte("tile news for the client")); err != nil {
 		t.Fatal(err)
 	}
@@ -389,6 +392,9 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	tb.settle(30 * time.Millisecond)
 	tb.wb.clients.selectItem(w.item)
 	tb.waitWatchRows(w, "the watch tab's rows back as a tab", func(rows []string) bool { return rowIndex(rows, `"tile":"news"`) >= 0 })
+	if !w.view.Controls().Details.Visible() {
+		t.Errorf("back as a tab the watch tab hides the upgrade request's details")
+	}
 }
 
 // TestWatchTabControlsInsideWindowAtSmallSizes: with a watch tab selected,

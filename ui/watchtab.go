@@ -148,6 +148,7 @@ func (w *watchTab) tile() fyne.CanvasObject {
 		w.tileTitle.TextStyle = fyne.TextStyle{Bold: true}
 		w.tileTitle.Truncation = fyne.TextTruncateEllipsis
 	}
+	w.view.SetCompact(true)
 	w.item.Content = widget.NewLabel("") // the content moves to the tile
 	w.view.Object().Show()               // the tabs hid it if it was not selected
 	head := container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityIcon()), nil, w.tileTitle)

@@ -62,8 +62,8 @@ type Panel struct {
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
 	watchBtn   *widget.Button
-	idleBtn    *widget.Button
-	maxBtn     *widget.Button
+	nowBtn     *widget.Button // Timeouts: its menu brings the idle or maximum-duration timeout forward
+	nowMenu    *fyne.Menu
 	allBtn     *widget.Button
 	result     *widget.Label
 	infos      []emulator.ConnectionInfo
@@ -91,8 +91,10 @@ func New(host Host) *Panel {
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
 	p.watchBtn = widget.NewButtonWithIcon("Watch", theme.VisibilityIcon(), p.onWatch)
 	p.allBtn = widget.NewButtonWithIcon("Send to All", theme.MailForwardIcon(), p.onSendAll)
-	p.idleBtn = widget.NewButton("Idle now", p.expire("the idle timeout", Gateway.ExpireIdle))
-	p.maxBtn = widget.NewButton("Max duration now", p.expire("the maximum connection duration", Gateway.ExpireMaxDuration))
+	p.nowMenu = fyne.NewMenu("",
+		fyne.NewMenuItem("Idle timeout now", p.expire("the idle timeout", Gateway.ExpireIdle)),
+		fyne.NewMenuItem("Max duration now", p.expire("the maximum connection duration", Gateway.ExpireMaxDuration)))
+	p.nowBtn = widget.NewButtonWithIcon("Timeouts", theme.HistoryIcon(), p.onTimeouts)
 	p.result = widget.NewLabel("")
 	p.result.Truncation = fyne.TextTruncateEllipsis
 	p.result.SizeName = theme.SizeNameCaptionText
@@ -107,7 +109,7 @@ func (p *Panel) Object() fyne.CanvasObject {
 	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn, p.idleBtn, p.maxBtn),
+		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn, p.nowBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -256,8 +258,7 @@ func (p *Panel) setSelected(id string) {
 		p.sendBtn.Disable()
 		p.discBtn.Disable()
 		p.watchBtn.Disable()
-		p.idleBtn.Disable()
-		p.maxBtn.Disable()
+		p.nowBtn.Disable()
 		return
 	}
 	var ci emulator.ConnectionInfo
@@ -275,8 +276,7 @@ func (p *Panel) setSelected(id string) {
 	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
-	p.idleBtn.Enable()
-	p.maxBtn.Enable()
+	p.nowBtn.Enable()
 	// A tab shows its own traffic; the watch view is for the others.
 	if p.Kind(ci) == "external" {
 		p.watchBtn.Enable()
@@ -361,6 +361,16 @@ func (p *Panel) onDisconnect() {
 	p.result.Refresh()
 }
 
+// onTimeouts shows the menu that brings a timeout of the selected
+// connection forward, under the Timeouts button.
+func (p *Panel) onTimeouts() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(p.nowBtn)
+	if c == nil || p.selectedID == "" {
+		return
+	}
+	widget.ShowPopUpMenuAtRelativePosition(p.nowMenu, c, fyne.NewPos(0, p.nowBtn.Size().Height), p.nowBtn)
+}
+
 // expire returns the handler of a timeout's "now" button: it closes the
 // selected connection as that timeout would (1001 Going away; a tab of
 // the window says which timeout).
@@ -388,10 +398,13 @@ type Controls struct {
 	Title, Result               *widget.Label
 	Message                     *widget.Entry
 	Send, SendToAll, Disconnect *widget.Button
-	Watch, IdleNow, MaxNow      *widget.Button
+	Watch, Timeouts             *widget.Button
+	// TimeoutsMenu is the Timeouts button's menu: "Idle timeout now",
+	// "Max duration now".
+	TimeoutsMenu *fyne.Menu
 }
 
 // Controls returns the panel's controls.
 func (p *Panel) Controls() Controls {
-	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn, IdleNow: p.idleBtn, MaxNow: p.maxBtn}
+	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn, Timeouts: p.nowBtn, TimeoutsMenu: p.nowMenu}
 }

@@ -150,6 +150,16 @@ func New(host Host, connID string) *View {
 	return v
 }
 
+// SetCompact leaves out the upgrade request's details (a tile's title
+// names the connection already), so a tile's list keeps its room.
+func (v *View) SetCompact(on bool) {
+	if on {
+		v.details.Hide()
+	} else {
+		v.details.Show()
+	}
+}
+
 // Object is the view's content.
 func (v *View) Object() fyne.CanvasObject { return v.content }
 
