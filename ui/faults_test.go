@@ -276,3 +276,34 @@ func TestFaultsMarkerFollowsTheWorkspace(t *testing.T) {
 		t.Errorf("after a workspace without faults the panel shows %q", c.ErrorFrame.Selected)
 	}
 }
+
+// TestFaultsMarkerOffWhenItsConnectionCloses: a fault set for one outside
+// connection turns the toolbar's marker on; when that connection closes
+// the fault acts on nothing and the marker goes off, and the open panel
+// says why.
+func TestFaultsMarkerOffWhenItsConnectionCloses(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	o := dialOutside(t, tb, http.Header{"User-Agent": {"short-lived/1"}})
+	id := tb.selectOutside("short-lived/1")
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText(id)
+	c.ConnErrorFrame.SetSelected("Forbidden")
+	test.Tap(c.Apply)
+	if tb.wb.faultsBtn.Text != "Faults on" || c.Result.Text != "Faults on: the gateway applies them now." {
+		t.Fatalf("with a fault for an open connection: toolbar %q, panel %q", tb.wb.faultsBtn.Text, c.Result.Text)
+	}
+	o.send(t, `{"action":"whoami"}`)
+	o.waitFrameMatch(tb, "the Forbidden error frame", func(f string) bool {
+		return strings.HasPrefix(f, `{"message": "Forbidden", "connectionId":"`+id+`"`)
+	})
+	o.ws.Close()
+	tb.waitFor("the marker to go off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
+	if got := c.Result.Text; got != "Only faults for connections that are not open are set: none acts now." {
+		t.Errorf("the panel says %q", got)
+	}
+	if f := tb.wb.ws.API.Settings.Faults; len(f.Messages) != 1 || f.Messages[0].Connection != id {
+		t.Errorf("the workspace lost the fault: %+v", f)
+	}
+}

@@ -56,12 +56,19 @@ func (c *outsideClient) send(t *testing.T, text string) {
 // waitFrame runs the UI queue until the client reads a frame with text.
 func (c *outsideClient) waitFrame(tb *testBench, text string) {
 	tb.t.Helper()
+	c.waitFrameMatch(tb, text, func(f string) bool { return f == text })
+}
+
+// waitFrameMatch runs the UI queue until the client reads a frame that
+// matches.
+func (c *outsideClient) waitFrameMatch(tb *testBench, what string, match func(string) bool) {
+	tb.t.Helper()
 	got := false
-	tb.waitFor("the outside client to read "+text, func() bool {
+	tb.waitFor("the outside client to read "+what, func() bool {
 		for {
 			select {
 			case f := <-c.frames:
-				if f == text {
+				if match(f) {
 					got = true
 				}
 			default:

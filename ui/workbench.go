@@ -340,8 +340,11 @@ func (wb *workbench) refresh(d dirt) {
 	} else if d&dirtyConns != 0 {
 		wb.tracer.CheckGone()
 	}
-	if d&dirtyConns != 0 && wb.faults != nil {
-		wb.faults.RefreshConnections() // the picker offers the open ones
+	if d&dirtyConns != 0 {
+		wb.updateFaultsButton() // a connection with faults may have closed
+		if wb.faults != nil {
+			wb.faults.RefreshConnections() // the picker offers the open ones
+		}
 	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()

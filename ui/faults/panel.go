@@ -175,6 +175,7 @@ func (p *Panel) RefreshConnections() {
 	}
 	p.connOptions = ids
 	p.conn.SetOptions(ids)
+	p.showState(p.host.Faults()) // faults for a connection that closed act no more
 }
 
 // loadConn shows the faults of the connection picked.
@@ -248,9 +249,12 @@ func (p *Panel) apply() {
 
 func (p *Panel) showState(f model.Faults) {
 	switch {
-	case f.Active():
+	case f.Acting(func(id string) bool { return slices.Contains(p.connOptions, id) }):
 		p.result.SetText("Faults on: the gateway applies them now.")
 		p.result.Importance = widget.WarningImportance
+	case f.Active():
+		p.result.SetText("Only faults for connections that are not open are set: none acts now.")
+		p.result.Importance = widget.LowImportance
 	case f.Disabled && !f.Zero():
 		p.result.SetText("All faults off (kept for later).")
 		p.result.Importance = widget.LowImportance
