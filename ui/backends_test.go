@@ -91,7 +91,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.ctl.Server.ChatServer()
+			chat := tb.wb.ctl.Chat.Server()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}
@@ -118,7 +118,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "chat.yaml")
-			if err := tb.wb.ctl.SaveTo(path); err != nil {
+			if err := tb.wb.ctl.Files.SaveTo(path); err != nil {
 				t.Fatal(err)
 			}
 			back, err := workspace.Load(path)

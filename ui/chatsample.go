@@ -21,11 +21,11 @@ type samples struct{ wb *workbench }
 // onToggleChatSample runs or stops the chat sample backend.
 func (sm *samples) onToggleChatSample() {
 	wb := sm.wb
-	if wb.ctl.Server.ChatRunning() {
-		wb.ctl.Server.StopChat()
+	if wb.ctl.Chat.Running() {
+		wb.ctl.Chat.Stop()
 		return
 	}
-	if err := wb.ctl.Server.StartChat(); err != nil {
+	if err := wb.ctl.Chat.Start(); err != nil {
 		wb.showError(err)
 	}
 }
@@ -55,7 +55,7 @@ func (sm *samples) openChatSample(name string) error {
 	if !ok {
 		return fmt.Errorf("no chat sample called %s", name)
 	}
-	if err := wb.ctl.OpenSample(name, data, false); err != nil {
+	if err := wb.ctl.Files.OpenSample(name, data, false); err != nil {
 		return err
 	}
 	return sm.runChatWorkspace()
@@ -66,7 +66,7 @@ func (sm *samples) openChatSample(name string) error {
 // connections table.
 func (sm *samples) runChatWorkspace() error {
 	wb := sm.wb
-	if err := wb.ctl.Server.StartChat(); err != nil {
+	if err := wb.ctl.Chat.Start(); err != nil {
 		return err
 	}
 	embedded := 0
@@ -100,6 +100,6 @@ func (sm *samples) openSampleMenu() *fyne.MenuItem {
 func (sm *samples) chatMenuItem() *fyne.MenuItem {
 	wb := sm.wb
 	it := fyne.NewMenuItem("Run Chat Sample Backend", sm.onToggleChatSample)
-	it.Checked = wb.ctl.Server.ChatRunning()
+	it.Checked = wb.ctl.Chat.Running()
 	return it
 }

@@ -22,7 +22,7 @@ func (h editorHost) Edited()                   { h.wb.ctl.Edited() }
 func (h editorHost) Window() fyne.Window       { return h.wb.win }
 func (h editorHost) ShowError(err error)       { h.wb.showError(err) }
 func (h editorHost) Backends() editor.Backends { return h }
-func (h editorHost) ChatURL() string           { return h.wb.ctl.Server.ChatURL() }
+func (h editorHost) ChatURL() string           { return h.wb.ctl.Chat.URL() }
 func (h editorHost) ToggleChat()               { h.wb.samples.onToggleChatSample() }
 func (h editorHost) TLSOn() bool               { return h.wb.ctl.Server.TLSOn() }
 func (h editorHost) Restarting() bool          { return h.wb.ctl.Server.Restarting() }

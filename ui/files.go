@@ -49,7 +49,7 @@ func (f *fileActions) confirmLeave(then func()) {
 	save.Importance = widget.HighImportance
 	discard := widget.NewButton("Discard changes", func() {
 		d.Hide()
-		wb.ctl.DiscardChanges()
+		wb.ctl.Files.DiscardChanges()
 		then()
 	})
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
@@ -61,14 +61,14 @@ func (f *fileActions) confirmLeave(then func()) {
 // onNew starts a new, untitled workspace.
 func (f *fileActions) onNew() {
 	f.confirmLeave(func() {
-		f.wb.ctl.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
+		f.wb.ctl.Files.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
 	})
 }
 
 // onOpenSample opens the built-in MOCK sample.
 func (f *fileActions) onOpenSample() {
 	f.confirmLeave(func() {
-		if err := f.wb.ctl.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
+		if err := f.wb.ctl.Files.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
 			f.wb.showError(err)
 		}
 	})
@@ -105,7 +105,7 @@ func (f *fileActions) onOpen() {
 func (f *fileActions) openPath(path string, then func()) {
 	wb := f.wb
 	f.hideProgress()
-	l := wb.ctl.Open(path, func(err error) {
+	l := wb.ctl.Files.Open(path, func(err error) {
 		f.hideProgress()
 		if err != nil {
 			wb.showError(err)
@@ -117,7 +117,7 @@ func (f *fileActions) openPath(path string, then func()) {
 	})
 	time.AfterFunc(progressDelay, func() {
 		wb.opts.do(func() {
-			if wb.ctl.Loading() == l && f.progress == nil && !wb.closed {
+			if wb.ctl.Files.Loading() == l && f.progress == nil && !wb.closed {
 				f.showProgress(l)
 			}
 		})
@@ -146,7 +146,7 @@ func (f *fileActions) hideProgress() {
 
 // cancelLoad abandons a load in progress (the window is closing).
 func (f *fileActions) cancelLoad() {
-	if l := f.wb.ctl.Loading(); l != nil {
+	if l := f.wb.ctl.Files.Loading(); l != nil {
 		l.Cancel()
 	}
 	f.hideProgress()
@@ -157,7 +157,7 @@ func (f *fileActions) onSave() { f.saveThen(nil) }
 
 // saveThen saves and, when the save worked, runs then.
 func (f *fileActions) saveThen(then func()) {
-	err := f.wb.ctl.Save()
+	err := f.wb.ctl.Files.Save()
 	if errors.Is(err, controller.ErrNoFile) {
 		f.saveAsThen(then)
 		return
@@ -189,13 +189,13 @@ func (f *fileActions) saveAsThen(then func()) {
 	}
 	pd := newPathDialog(wb, name)
 	save := func() {
-		target, err := wb.ctl.CheckSaveAs(pd.path())
+		target, err := wb.ctl.Files.CheckSaveAs(pd.path())
 		if err != nil {
 			pd.showProblem(err)
 			return
 		}
 		write := func() {
-			if err := wb.ctl.SaveAs(target); err != nil {
+			if err := wb.ctl.Files.SaveAs(target); err != nil {
 				pd.showProblem(err)
 				return
 			}

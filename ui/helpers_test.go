@@ -135,7 +135,7 @@ func (tb *testBench) setTLS(on bool) error {
 func (tb *testBench) openFile(path string) {
 	tb.t.Helper()
 	tb.wb.files.openPath(path, nil)
-	tb.waitFor("the load of "+path, func() bool { return tb.wb.ctl.Loading() == nil })
+	tb.waitFor("the load of "+path, func() bool { return tb.wb.ctl.Files.Loading() == nil })
 }
 
 // tab returns the i-th client tab.

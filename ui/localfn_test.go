@@ -78,7 +78,7 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 			t.Errorf("the Functions panel does not show %q; it shows:\n%s", want, shown)
 		}
 	}
-	if err := tb.wb.ctl.OpenSample("sample.yaml", assets.SampleAPI, true); err != nil {
+	if err := tb.wb.ctl.Files.OpenSample("sample.yaml", assets.SampleAPI, true); err != nil {
 		t.Fatal(err)
 	}
 	tb.drain()

@@ -60,7 +60,7 @@ var shortcutHelp = [][2]string{
 func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	var items []*fyne.MenuItem
-	for _, p := range wb.ctl.Recent() {
+	for _, p := range wb.ctl.Files.Recent() {
 		path := p
 		items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  —  "+filepath.Dir(path), func() {
 			wb.files.confirmLeave(func() { wb.files.openPath(path, nil) })

@@ -176,7 +176,7 @@ func TestSlowOpenKeepsTheWindowAndCancels(t *testing.T) {
 		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
 	}
 	close(release)
-	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Loading() == nil })
+	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Files.Loading() == nil })
 	tb.settle(20 * time.Millisecond)
 	if !tb.wb.ctl.IsSample() || tb.wb.ws.Path != "" || !strings.Contains(tb.win.Title(), "sample.yaml") {
 		t.Errorf("after Cancel the window shows %q (path %q)", tb.win.Title(), tb.wb.ws.Path)

@@ -26,7 +26,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "chat.yaml")
-	if err := tb.wb.ctl.SaveTo(path); err != nil {
+	if err := tb.wb.ctl.Files.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	if tb.wb.ctl.Unsaved() || strings.Contains(tb.win.Title(), "●") {
@@ -107,7 +107,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
-	file := tb.wb.ctl.AutosaveFile("")
+	file := tb.wb.ctl.Autosave.File("")
 	tb.waitFor("the autosave", func() bool {
 		data, err := os.ReadFile(file)
 		return err == nil && strings.Contains(string(data), `"Key": "draft"`)
@@ -129,7 +129,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	}
 	// Saving removes the autosave.
 	path := filepath.Join(t.TempDir(), "saved.yaml")
-	if err := tb2.wb.ctl.SaveTo(path); err != nil {
+	if err := tb2.wb.ctl.Files.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
@@ -383,7 +383,7 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 	selectDetailTab(t, ed, "Responses")
 	f := ed.Field("response.template")
 	f.Entry().SetText("#if($x")
-	err = tb.wb.ctl.SaveTo(path)
+	err = tb.wb.ctl.Files.SaveTo(path)
 	if err == nil || !strings.Contains(err.Error(), `response template "1"`) {
 		t.Fatalf("save of a broken template: %v", err)
 	}
@@ -394,7 +394,7 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 		t.Error("the edit is no longer marked unsaved")
 	}
 	tb.waitFor("the autosave", func() bool {
-		data, err := os.ReadFile(tb.wb.ctl.AutosaveFile(path))
+		data, err := os.ReadFile(tb.wb.ctl.Autosave.File(path))
 		return err == nil && strings.Contains(string(data), `#if($x`)
 	})
 }

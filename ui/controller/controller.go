@@ -123,7 +123,11 @@ const (
 	ChangeFunctions
 )
 
-// Controller owns the workspace, the draft and the gateway. See the package
+// Controller owns the workspace, the draft and the gateway. It keeps what
+// they share (the open workspace, its unsaved mark, the status notice, the
+// draft's compile state) and hands each job to a part of its own: Files
+// opens and saves, Autosave keeps unsaved changes, Server runs the gateway
+// and the local functions, Chat the chat sample backend. See the package
 // comment for its concurrency contract.
 type Controller struct {
 	opts Options
@@ -142,12 +146,14 @@ type Controller struct {
 	errs       emulator.CompileErrors
 	live       bool
 
-	saver         *autosaver
-	autosaveTimer *time.Timer
-	loading       *Loading
-
-	// Server runs the gateway and the chat backend.
+	// Files opens and saves the workspace.
+	Files *Files
+	// Autosave keeps unsaved changes in the state directory.
+	Autosave *Autosave
+	// Server runs the gateway and the local functions.
 	Server *Server
+	// Chat runs the chat sample backend.
+	Chat *Chat
 
 	bg     sync.WaitGroup // goroutines the controller started
 	closed bool
@@ -159,9 +165,12 @@ type Controller struct {
 // the sample, and the errors show.
 func New(opts Options) (*Controller, error) {
 	opts = opts.withDefaults()
-	c := &Controller{opts: opts, saver: newAutosaver(opts.StateDir)}
+	c := &Controller{opts: opts}
+	c.Files = &Files{c: c}
+	c.Autosave = &Autosave{c: c, saver: newAutosaver(opts.StateDir)}
 	c.Server = &Server{c: c}
-	ws, sample, unsaved, notice, err := c.startWorkspace()
+	c.Chat = &Chat{c: c}
+	ws, sample, unsaved, notice, err := c.Files.startWorkspace()
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +208,9 @@ func (c *Controller) changed(ch Change) {
 		c.OnChange(ch)
 	}
 }
+
+// scheduleAutosave has Autosave write the draft after the autosave delay.
+func (c *Controller) scheduleAutosave() { c.Autosave.schedule() }
 
 // background runs f on a goroutine of its own; Close waits for it.
 func (c *Controller) background(f func()) {
@@ -260,20 +272,18 @@ func (c *Controller) Close() {
 		return
 	}
 	if c.unsaved {
-		c.AutosaveNow()
+		c.Autosave.Now()
 	}
 	c.closed = true
 	if c.applyTimer != nil {
 		c.applyTimer.Stop()
 	}
-	if c.autosaveTimer != nil {
-		c.autosaveTimer.Stop()
+	c.Autosave.stop()
+	if l := c.Files.loading; l != nil {
+		l.Cancel()
 	}
-	if c.loading != nil {
-		c.loading.Cancel()
-	}
-	c.saver.wait()
-	c.Server.close()
+	c.Autosave.saver.wait()
+	c.Chat.close()
 	c.bg.Wait()
 	c.Server.closeGateways()
 	c.Server.closeFunctions()

@@ -113,7 +113,7 @@ func TestFunctionsFollowWorkspaceAndTLS(t *testing.T) {
 	}
 
 	old := h.c.Server.Functions()
-	if err := h.c.OpenSample("sample.yaml", mustRead(t, "../../assets/sample.yaml"), true); err != nil {
+	if err := h.c.Files.OpenSample("sample.yaml", mustRead(t, "../../assets/sample.yaml"), true); err != nil {
 		t.Fatal(err)
 	}
 	if h.c.Server.Functions() != nil {

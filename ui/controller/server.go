@@ -6,15 +6,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
-	"wsworkbench/emulator/samplebackend"
 	"wsworkbench/emulator/tlscert"
 )
 
@@ -22,7 +19,7 @@ import (
 const closeTimeout = 3 * time.Second
 
 // Server is the part of the Controller that runs the embedded gateway and
-// the local chat backend (Controller.Server). Like the Controller it
+// the workspace's local functions (Controller.Server). Like the Controller it
 // belongs to the owner goroutine; only next is handed over by a restart's
 // goroutine, under mu.
 type Server struct {
@@ -31,14 +28,13 @@ type Server struct {
 	gw         *emulator.Gateway
 	tls        *tlsState // set while the gateway serves wss://
 	restarting bool
-	chat       *samplebackend.Server // the chat sample backend while it runs
-	runner     *localfn.Runner       // the workspace's local functions, or nil
-	fnNote     string                // why they do not run (see FunctionsNote)
-	fnDynamo   string                // the DynamoDB endpoint runner was started with
-	tablesNote string                // see TablesNote
-	tablesGen  int                   // counts ensureTables runs; a stale one's result is dropped
-	stopTables func()                // cancels the running ensureTables, or nil
-	fns        localFunctions        // every gateway's Functions: runner, for its goroutines
+	runner     *localfn.Runner // the workspace's local functions, or nil
+	fnNote     string          // why they do not run (see FunctionsNote)
+	fnDynamo   string          // the DynamoDB endpoint runner was started with
+	tablesNote string          // see TablesNote
+	tablesGen  int             // counts ensureTables runs; a stale one's result is dropped
+	stopTables func()          // cancels the running ensureTables, or nil
+	fns        localFunctions  // every gateway's Functions: runner, for its goroutines
 
 	mu   sync.Mutex
 	next *emulator.Gateway // a restart's new gateway, until the owner takes it
@@ -246,7 +242,7 @@ func (s *Server) finishRestart(on bool, st *tlsState, err error, done func(error
 	c.opts.Prefs.SetBool(PrefTLS, on)
 	c.Apply()            // the draft, when it compiles, on the new gateway
 	s.restartFunctions() // trusting the new certificate, or none
-	chatErr := s.restartChat()
+	chatErr := c.Chat.restart()
 	if on {
 		c.notice = "Serving wss:// with the certificate " + st.cert.CertPath + " (trust it with NODE_EXTRA_CA_CERTS, wscat --ca, curl --cacert)."
 	} else {
@@ -254,14 +250,6 @@ func (s *Server) finishRestart(on bool, st *tlsState, err error, done func(error
 	}
 	c.changed(ChangeGateway | ChangeStatus | ChangeMenu)
 	done(chatErr)
-}
-
-// close stops the chat backend (the controller is closing).
-func (s *Server) close() {
-	if srv := s.chat; srv != nil {
-		s.chat = nil
-		_ = srv.Close()
-	}
 }
 
 // closeGateways closes the gateway, and a restart's new one if the owner
@@ -279,98 +267,6 @@ func (s *Server) closeGateways() {
 	}
 }
 
-// ChatRunning reports whether the chat sample backend runs.
-func (s *Server) ChatRunning() bool { return s.chat != nil }
-
-// ChatURL is where the chat sample backend listens ("" when it does not).
-func (s *Server) ChatURL() string {
-	if s.chat == nil {
-		return ""
-	}
-	return s.chat.URL()
-}
-
-// StartChat runs the chat sample backend (the functions of both seed chat
-// projects behind the Lambda Invoke API) and makes it the workspace's
-// Lambda endpoint, through the same path as any edit.
-func (s *Server) StartChat() error {
-	c := s.c
-	if s.restarting {
-		return errors.New("the gateway is restarting: try again in a moment")
-	}
-	if s.chat == nil {
-		srv, err := s.openChat(c.opts.ChatAddr)
-		if err != nil {
-			return err
-		}
-		s.chat = srv
-	}
-	if st := &c.ws.API.Settings; st.LambdaEndpoint != s.chat.URL() {
-		st.LambdaEndpoint = s.chat.URL()
-		c.Edited()
-		c.Apply()
-	}
-	c.notice = "Chat sample backend at " + s.chat.URL() + ": send {\"action\":\"sendmessage\",\"data\":\"hello\"} from a tab."
-	c.changed(ChangeStatus | ChangeMenu)
-	return nil
-}
-
-// StopChat stops the chat backend. The Lambda endpoint setting stays.
-func (s *Server) StopChat() {
-	c := s.c
-	srv := s.chat
-	if srv == nil {
-		return
-	}
-	s.chat = nil
-	c.background(func() { _ = srv.Close() })
-	c.notice = "Chat sample backend stopped."
-	c.changed(ChangeStatus | ChangeMenu)
-}
-
-// openChat opens the chat backend on addr ("" its usual address), or on
-// any free port when that is taken. Its client posts to @connections
-// trusting the workbench's certificate when the gateway serves wss://.
-func (s *Server) openChat(addr string) (*samplebackend.Server, error) {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil // a local gateway, never through a proxy
-	if roots := s.ClientRoots(); roots != nil {
-		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	}
-	opts := samplebackend.Options{HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: tr}}
-	if addr == "" {
-		addr = samplebackend.DefaultAddr
-	}
-	srv, err := samplebackend.Open(addr, opts)
-	if err != nil && addr != "127.0.0.1:0" {
-		srv, err = samplebackend.Open("127.0.0.1:0", opts)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("start the chat sample backend: %w", err)
-	}
-	return srv, nil
-}
-
-// restartChat reopens a running chat backend on the same address, so its
-// client trusts the certificate the gateway now serves (or not). The chat's
-// connection table starts empty, as the gateway's does.
-func (s *Server) restartChat() error {
-	c := s.c
-	srv := s.chat
-	if srv == nil {
-		return nil
-	}
-	s.chat = nil
-	_ = srv.Close()
-	nsrv, err := s.openChat(strings.TrimPrefix(srv.URL(), "http://"))
-	if err != nil {
-		c.changed(ChangeMenu)
-		return err
-	}
-	s.chat = nsrv
-	return s.StartChat()
-}
-
 // CertPath is the certificate the gateway serves ("" while it serves plain
 // ws://).
 func (s *Server) CertPath() string {
@@ -379,6 +275,3 @@ func (s *Server) CertPath() string {
 	}
 	return s.tls.cert.CertPath
 }
-
-// ChatServer is the chat sample backend while it runs, or nil.
-func (s *Server) ChatServer() *samplebackend.Server { return s.chat }
