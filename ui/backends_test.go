@@ -449,15 +449,15 @@ func TestTLSToggle(t *testing.T) {
 	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
 		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
-	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
-		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
+	if !strings.Contains(tb.wb.bar.urlLabel.Text, "wss://") {
+		t.Errorf("toolbar URL %q", tb.wb.bar.urlLabel.Text)
 	}
 
 	// The restart runs off the UI goroutine: the tick box returns at once
 	// and the status line says the gateway is restarting until it is back.
 	ed.Backend().TLSCheck.SetChecked(false)
-	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
-		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "restarting") {
+		t.Errorf("while the gateway restarts the status says %q", tb.wb.bar.liveLabel.Text)
 	}
 	tb.waitFor("the gateway to serve ws:// again", func() bool { return strings.HasPrefix(tb.wb.gw.URL(), "ws://") })
 	tb.waitFor("tab 0 to reconnect over ws://", func() bool {

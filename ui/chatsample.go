@@ -79,7 +79,7 @@ func (sm *samples) runChatWorkspace() error {
 	for ; embedded < chatSampleTabs; embedded++ {
 		wb.clients.addTab(tabTarget{}, false)
 	}
-	wb.offerMessage(chatMessage, true)
+	wb.starters.offer(chatMessage, true)
 	return nil
 }
 

@@ -281,7 +281,7 @@ func TestCloseTab(t *testing.T) {
 	id := tb.waitConnected(0)
 	tb.waitConnected(1)
 	tb.wb.clients.selectIndex(0)
-	tb.wb.onCloseTab()
+	tb.wb.clientMenu.onCloseTab()
 	if len(tb.wb.clients.list) != 1 || len(tb.wb.tabs.list()) != 1 {
 		t.Fatalf("%d tabs left", len(tb.wb.clients.list))
 	}
@@ -290,10 +290,10 @@ func TestCloseTab(t *testing.T) {
 		return !ok
 	})
 	tb.wb.clients.selectIndex(0)
-	tb.wb.onCloseTab()
+	tb.wb.clientMenu.onCloseTab()
 	if tb.wb.clients.stack.Objects[0] != tb.wb.clients.empty {
 		t.Error("no hint to open a tab once the last is closed")
 	}
-	tb.wb.onNewClient()
+	tb.wb.clientMenu.onNewClient()
 	tb.waitConnected(0)
 }

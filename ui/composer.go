@@ -30,7 +30,7 @@ func newComposer(t *clientTab) *composer {
 	c := &composer{tab: t}
 	c.entry = newComposerEntry()
 	c.entry.SetPlaceHolder(`{"action": "message", "messageId": 1}`)
-	c.entry.SetText(t.wb.starterText())
+	c.entry.SetText(t.wb.starters.text)
 	c.entry.onSend = c.onSend
 	c.entry.onHistory = c.onHistory
 	c.status = widget.NewLabel("")
@@ -165,13 +165,13 @@ func (c *composer) saveAs(name string) {
 		return
 	}
 	wb.ws.API.SavedMessages = list
-	wb.touched()
+	wb.ctl.Touched()
 }
 
 func (c *composer) deleteSaved(name string) {
 	wb := c.tab.wb
 	wb.ws.API.SavedMessages = model.DeleteMessage(wb.ws.API.SavedMessages, name)
-	wb.touched()
+	wb.ctl.Touched()
 }
 
 // composerEntry is a multi-line monospace entry where Ctrl+Enter sends and

@@ -23,7 +23,7 @@ func (tb *testBench) closeDialogs() {
 func TestNewClientForURLDialog(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.wb.onNewClientURL()
+	tb.wb.clientMenu.onNewClientURL()
 	d := tb.topDialog()
 	entries := entriesUnder(d)
 	if len(entries) < 4 || entries[0].Text != tb.wb.gw.URL() {
@@ -181,14 +181,14 @@ func TestOtherDialogsOpen(t *testing.T) {
 	tb := newTestBench(t)
 	tb.wb.showError(errors.New("something went wrong"))
 	tb.closeDialogs()
-	tb.wb.onShowShortcuts()
+	showShortcuts(tb.wb.win)
 	tb.closeDialogs()
-	tb.wb.onAbout()
+	showAbout(tb.wb.win, tb.wb.app.Metadata().Version, tb.wb.gw)
 	if !dialogShows(tb.topDialog(), tb.wb.gw.URL()) {
 		t.Error("About does not show the gateway's URL")
 	}
 	tb.closeDialogs()
-	tb.wb.onLogCapacity()
+	askLogCapacity(tb.wb.win, tb.wb.opts.logCapacity, tb.wb.setLogCapacity)
 	d := tb.topDialog()
 	findEntry(t, d).SetText("2000")
 	test.Tap(findButton(t, d, "Set"))
@@ -229,8 +229,8 @@ func TestPortInUse(t *testing.T) {
 	if tb.wb.gw.Addr() == ln.Addr().String() {
 		t.Fatal("the gateway shares the taken address")
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "is in use") || !strings.Contains(tb.wb.urlLabel.Text, tb.wb.gw.Addr()) {
-		t.Errorf("notice %q, URL %q", tb.wb.noticeLabel.Text, tb.wb.urlLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "is in use") || !strings.Contains(tb.wb.bar.urlLabel.Text, tb.wb.gw.Addr()) {
+		t.Errorf("notice %q, URL %q", tb.wb.bar.noticeLabel.Text, tb.wb.bar.urlLabel.Text)
 	}
 	tb.waitConnected(0)
 }

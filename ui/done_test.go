@@ -39,8 +39,8 @@ func TestFirstStartSampleAnswersInTwoTabs(t *testing.T) {
 			return got.Route == "message"
 		})
 	}
-	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
-		t.Errorf("status %q does not say the gateway is live", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "live") {
+		t.Errorf("status %q does not say the gateway is live", tb.wb.bar.liveLabel.Text)
 	}
 }
 
@@ -126,8 +126,8 @@ func TestInvalidTemplateShowsErrorAndOldOneAnswers(t *testing.T) {
 	if !strings.HasPrefix(f.ErrorText(), "2:") {
 		t.Errorf("error %q has no line:col on line 2", f.ErrorText())
 	}
-	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
-		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.ctl.Live())
+	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.bar.liveLabel.Text, "last valid") {
+		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.bar.liveLabel.Text, tb.wb.ctl.Live())
 	}
 	if len(ed.Problems().Objects) == 0 {
 		t.Error("the problems list under the editor is empty")

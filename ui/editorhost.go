@@ -26,10 +26,10 @@ func (h editorHost) ChatURL() string           { return h.wb.ctl.Chat.URL() }
 func (h editorHost) ToggleChat()               { h.wb.samples.onToggleChatSample() }
 func (h editorHost) TLSOn() bool               { return h.wb.ctl.Server.TLSOn() }
 func (h editorHost) Restarting() bool          { return h.wb.ctl.Server.Restarting() }
-func (h editorHost) ToggleTLS()                { h.wb.onToggleTLS() }
+func (h editorHost) ToggleTLS()                { toggleTLS(h.wb.ctl.Server, h.wb.showError) }
 func (h editorHost) CertPath() string          { return h.wb.ctl.Server.CertPath() }
 
 // RouteAdded offers the composers a message for the new route.
 func (h editorHost) RouteAdded(key string) {
-	h.wb.offerMessage(routeMessage(h.Draft().RouteSelectionExpression, key), false)
+	h.wb.starters.offer(routeMessage(h.Draft().RouteSelectionExpression, key), false)
 }

@@ -21,14 +21,14 @@ import (
 func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	if tb.wb.faultsBtn.Text != "Faults" {
-		t.Fatalf("toolbar reads %q before any fault", tb.wb.faultsBtn.Text)
+	if tb.wb.faults.btn.Text != "Faults" {
+		t.Fatalf("toolbar reads %q before any fault", tb.wb.faults.btn.Text)
 	}
-	test.Tap(tb.wb.faultsBtn)
-	if tb.wb.faults == nil {
+	test.Tap(tb.wb.faults.btn)
+	if tb.wb.faults.panel == nil {
 		t.Fatal("the Faults button opened no panel")
 	}
-	c := tb.wb.faults.Controls()
+	c := tb.wb.faults.panel.Controls()
 	// Long enough that an answer without it is far quicker even on a
 	// loaded machine under -race.
 	const latency = 1500 * time.Millisecond
@@ -37,8 +37,8 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	if c.Result.Text != "Faults on: the gateway applies them now." {
 		t.Fatalf("panel says %q", c.Result.Text)
 	}
-	if tb.wb.faultsBtn.Text != "Faults on" || tb.wb.faultsBtn.Importance != widget.DangerImportance {
-		t.Errorf("toolbar marker %q (importance %v)", tb.wb.faultsBtn.Text, tb.wb.faultsBtn.Importance)
+	if tb.wb.faults.btn.Text != "Faults on" || tb.wb.faults.btn.Importance != widget.DangerImportance {
+		t.Errorf("toolbar marker %q (importance %v)", tb.wb.faults.btn.Text, tb.wb.faults.btn.Importance)
 	}
 	if got := tb.wb.ws.API.Settings.Faults.Messages; len(got) != 1 || got[0].Latency != latency {
 		t.Errorf("workspace faults %+v", got)
@@ -59,8 +59,8 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	}
 
 	test.Tap(c.Off)
-	if !tb.wb.gw.Faults().Disabled || tb.wb.faultsBtn.Text != "Faults" {
-		t.Errorf("after All faults off: disabled %v, toolbar %q", tb.wb.gw.Faults().Disabled, tb.wb.faultsBtn.Text)
+	if !tb.wb.gw.Faults().Disabled || tb.wb.faults.btn.Text != "Faults" {
+		t.Errorf("after All faults off: disabled %v, toolbar %q", tb.wb.gw.Faults().Disabled, tb.wb.faults.btn.Text)
 	}
 	if d := rtt("fast"); d >= latency {
 		t.Errorf("answer after %v with every fault off", d)
@@ -77,8 +77,8 @@ func TestFaultsPanelOneConnection(t *testing.T) {
 	idA := tb.waitConnected(0)
 	tb.wb.clients.addTab(tabTarget{}, true)
 	idB := tb.waitConnected(1)
-	test.Tap(tb.wb.faultsBtn)
-	c := tb.wb.faults.Controls()
+	test.Tap(tb.wb.faults.btn)
+	c := tb.wb.faults.panel.Controls()
 	if !slices.Contains(c.ConnOptions, idA) || !slices.Contains(c.ConnOptions, idB) {
 		t.Fatalf("the picker offers %q, want %s and %s", c.ConnOptions, idA, idB)
 	}

@@ -92,7 +92,7 @@ func (f *fileActions) onOpen() {
 			f.openPath(path, nil)
 		}, wb.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json", ".template"}))
-		wb.setDialogDir(d)
+		f.setDialogDir(d)
 		d.Show()
 		d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
 	})
@@ -131,7 +131,7 @@ func (f *fileActions) showProgress(l *controller.Loading) {
 	cancel := widget.NewButton("Cancel", func() {
 		l.Cancel()
 		f.hideProgress()
-		f.wb.setNotice("Stopped opening " + l.Path + ": " + f.wb.ctl.Name() + " stays open.")
+		f.wb.ctl.SetNotice("Stopped opening " + l.Path + ": " + f.wb.ctl.Name() + " stays open.")
 	})
 	f.progress = dialog.NewCustomWithoutButtons("Opening a workspace", container2(container.NewVBox(msg, bar), cancel), f.wb.win)
 	f.progress.Show()
@@ -231,8 +231,8 @@ func (f *fileActions) startDir() string {
 }
 
 // setDialogDir starts a file dialog in the workspace's folder.
-func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
-	dir := wb.files.startDir()
+func (f *fileActions) setDialogDir(d *dialog.FileDialog) {
+	dir := f.startDir()
 	if dir == "" {
 		return
 	}
@@ -245,8 +245,8 @@ func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
 // writes nothing), asks before replacing a file, and only then writes
 // data() to the path atomically: unlike Fyne's save dialog, which creates
 // (and so empties) the chosen file before anything is known to work.
-func (wb *workbench) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
-	pd := newPathDialog(wb, name)
+func (f *fileActions) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	pd := newPathDialog(f.wb, name)
 	write := func(path string) {
 		b, err := data()
 		if err == nil {

@@ -58,15 +58,15 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"hi"}`)
 	tb.waitEntry(0, "the function's answer", receivedAfter(seq, `node: {"action":"hi"} no-ca`))
-	tb.wb.onShowFunctions()
-	if tb.wb.body.side == nil || tb.wb.body.side.Selected() == nil || tb.wb.body.side.Selected().Text != sideFunctions {
+	tb.wb.functions.onShow()
+	if tb.wb.panes.body.side == nil || tb.wb.panes.body.side.Selected() == nil || tb.wb.panes.body.side.Selected().Text != sideFunctions {
 		t.Fatal("View > Functions does not show the Functions tab at 1024x768")
 	}
 	var shown string
 	tb.waitFor("the call in the Functions panel", func() bool {
-		tb.wb.functions.Update()
-		shown = strings.Join(labelsIn(tb.wb.functions.Object()), "\n")
-		walkRendered(tb.wb.functions.Object(), func(p placed) { // the log
+		tb.wb.functions.panel.Update()
+		shown = strings.Join(labelsIn(tb.wb.functions.panel.Object()), "\n")
+		walkRendered(tb.wb.functions.panel.Object(), func(p placed) { // the log
 			if g, ok := p.obj.(*widget.TextGrid); ok {
 				shown += "\n" + g.Text()
 			}
@@ -82,7 +82,7 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb.drain()
-	for _, it := range tb.wb.body.side.Items {
+	for _, it := range tb.wb.panes.body.side.Items {
 		if it.Text == sideFunctions {
 			t.Error("the sample still has a Functions tab")
 		}

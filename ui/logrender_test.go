@@ -25,19 +25,19 @@ func TestLogRendersEveryRowAfterClearReconnectSend(t *testing.T) {
 	tb.settle(50 * time.Millisecond)
 	v := tb.tab(0).log
 
-	tb.wb.onClearLog()
+	tb.wb.clientMenu.onClearLog()
 	tb.settle(50 * time.Millisecond)
 	if rows := renderedRows(v); len(rows) != 0 {
 		t.Fatalf("after Clear the list draws %q", rows)
 	}
-	tb.wb.onReconnect()
+	tb.wb.clientMenu.onReconnect()
 	tb.waitFor("a new connection", func() bool {
 		c := tb.tab(0).model.Client()
 		return c.State().Phase == client.Open && c.ConnectionID() != "" && c.ConnectionID() != id
 	})
 	tb.settle(50 * time.Millisecond)
 	seq := tb.lastSeq(0)
-	tb.wb.onSend()
+	tb.wb.clientMenu.onSend()
 	tb.waitEntry(0, "the answer after the reconnect", receivedAfter(seq, `{"message": "Hello World"}`))
 	tb.waitFor("the footer to count 4 messages", func() bool { return v.countLabel.Text == "4 messages" })
 	tb.waitRows(v, "closed, connected, the sent message and the answer", func(rows []string) bool {

@@ -52,12 +52,10 @@ type logView struct {
 // Directions the filter offers.
 var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
-// openRoute opens a route named in the log in the API editor.
-func (v *logView) openRoute(key string) { v.tab.wb.openRoute(key) }
-
 func newLogView(t *clientTab) *logView {
 	v := &logView{tab: t, follow: true}
-	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow(v.openRoute) }, v.updateRow)
+	// A route named in a row opens in the API editor.
+	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow(t.wb.openRoute) }, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search (text, or /regex/)")
@@ -334,7 +332,7 @@ func (v *logView) onSelected(id widget.ListItemID) {
 	v.tab.wb.showTrace(v.tab, e.Seq)
 	// In a narrow window the trace shares a column with the editor: a
 	// row selected by hand is a request to see its trace.
-	v.tab.wb.body.showSide(sideTrace)
+	v.tab.wb.panes.revealTrace()
 }
 
 // onFollow shows the newest entry and follows new ones; the selection
@@ -371,12 +369,12 @@ func (v *logView) onClear() {
 // that writes before the export is known to work).
 func (v *logView) onExport() {
 	name := strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl"
-	v.tab.wb.exportAs("Export the log of "+v.tab.name, name, func() ([]byte, error) {
+	v.tab.wb.files.exportAs("Export the log of "+v.tab.name, name, func() ([]byte, error) {
 		var b bytes.Buffer
 		err := v.exportTo(&b)
 		return b.Bytes(), err
 	}, func(path string) {
-		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + path)
+		v.tab.wb.ctl.SetNotice("Exported the log of " + v.tab.name + " to " + path)
 	})
 }
 

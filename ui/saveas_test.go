@@ -172,8 +172,8 @@ func TestSlowOpenKeepsTheWindowAndCancels(t *testing.T) {
 	if top := tb.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatal("the progress dialog stayed after Cancel")
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "Stopped opening") {
-		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "Stopped opening") {
+		t.Errorf("notice %q", tb.wb.bar.noticeLabel.Text)
 	}
 	close(release)
 	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Files.Loading() == nil })

@@ -99,7 +99,7 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb.waitRows(tb.tab(0).log, "the push", func(rows []string) bool { return countContaining(rows, "pushed") == 1 })
-	tb.wb.body.showSide(sideTrace)
+	tb.wb.panes.body.showSide(sideTrace)
 
 	var link, pushed *routeLink
 	walkRendered(tb.tab(0).log.list, func(p placed) {
@@ -122,7 +122,7 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 	if r := tb.wb.editor.SelectedRoute(); r == nil || r.Key != "whoami" {
 		t.Errorf("the editor shows route %v after tapping whoami", r)
 	}
-	if sel := tb.wb.body.side.Selected(); sel == nil || sel.Text != sideAPI {
+	if sel := tb.wb.panes.body.side.Selected(); sel == nil || sel.Text != sideAPI {
 		t.Errorf("the side column shows %v, not the API", sel)
 	}
 }

@@ -37,7 +37,7 @@ func (wb *workbench) startStats(path string) {
 	}
 	s, err := controller.StartStats(path, wb.opts.do, statsSource{wb})
 	if err != nil {
-		wb.setNotice("Statistics: " + err.Error())
+		wb.ctl.SetNotice("Statistics: " + err.Error())
 		return
 	}
 	wb.stats = s

@@ -185,66 +185,6 @@ func (ct *clientTabs) targets() []string {
 	return out
 }
 
-// onNewClient opens a tab on the embedded gateway.
-func (wb *workbench) onNewClient() { wb.clients.addTab(tabTarget{}, true) }
-
-// onNewClientURL asks for a URL, headers, query and subprotocols, then opens
-// a tab for them.
-func (wb *workbench) onNewClientURL() {
-	showTargetDialog(wb.win, "New client tab", tabTarget{url: wb.gw.URL()}, wb.gw.URL(), func(t tabTarget) {
-		wb.clients.addTab(t, true)
-	})
-}
-
-// onCloseTab closes the selected tab.
-func (wb *workbench) onCloseTab() {
-	if t := wb.clients.current(); t != nil {
-		wb.clients.closeTab(t)
-	}
-}
-
-func (wb *workbench) onSend() {
-	if t := wb.clients.current(); t != nil {
-		t.composer.onSend()
-	}
-}
-
-func (wb *workbench) onPrettyComposer() {
-	if t := wb.clients.current(); t != nil {
-		t.composer.onPretty()
-	}
-}
-
-func (wb *workbench) onReconnect() {
-	if t := wb.clients.current(); t != nil {
-		t.onReconnect()
-	}
-}
-
-func (wb *workbench) onDisconnect() {
-	if t := wb.clients.current(); t != nil {
-		t.onDisconnect()
-	}
-}
-
-func (wb *workbench) onSearchLog() {
-	if t := wb.clients.current(); t != nil {
-		wb.win.Canvas().Focus(t.log.search)
-	}
-}
-
-func (wb *workbench) onClearLog() {
-	if t := wb.clients.current(); t != nil {
-		t.log.onClear()
-	}
-}
-
-func (wb *workbench) onExportLog() {
-	if t := wb.clients.current(); t != nil {
-		t.log.onExport()
-	}
-}
-
 // showTargetDialog asks for a tab's URL, headers, query string and
 // subprotocols. embedded is the embedded gateway's URL: choosing it makes
 // the tab follow the gateway (its stage may change).

@@ -124,8 +124,8 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	if !tb2.wb.ctl.IsSample() {
 		t.Error("the restored workspace forgot it is the sample")
 	}
-	if !strings.Contains(tb2.wb.noticeLabel.Text, "Restored unsaved changes") {
-		t.Errorf("notice %q", tb2.wb.noticeLabel.Text)
+	if !strings.Contains(tb2.wb.bar.noticeLabel.Text, "Restored unsaved changes") {
+		t.Errorf("notice %q", tb2.wb.bar.noticeLabel.Text)
 	}
 	// Saving removes the autosave.
 	path := filepath.Join(t.TempDir(), "saved.yaml")
@@ -156,15 +156,15 @@ func TestNewWorkspace(t *testing.T) {
 func TestLayoutRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	tb := newTestBenchOn(t, a)
-	tb.wb.onNewClient()
-	tb.wb.onToggleInspector()
+	tb.wb.clientMenu.onNewClient()
+	tb.wb.panes.onToggleInspector()
 	tb.wb.look.onZoomIn()
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
 	if got := len(tb2.wb.clients.list); got != 3 {
 		t.Errorf("%d tabs, want 3", got)
 	}
-	if tb2.wb.showInspect {
+	if tb2.wb.panes.showInspect {
 		t.Error("the hidden inspector is shown again")
 	}
 	if z := tb2.wb.zoom.scale; z < 1.05 || z > 1.15 {
@@ -337,8 +337,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 	if len(tb.wb.ctl.Errors()) == 0 || tb.wb.ctl.Live() {
 		t.Fatalf("errors %v, live %v", tb.wb.ctl.Errors(), tb.wb.ctl.Live())
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "built-in sample") {
-		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "built-in sample") {
+		t.Errorf("notice %q", tb.wb.bar.noticeLabel.Text)
 	}
 	tb.waitConnected(0)
 	tb.send(0, `{"action":"whoami"}`)
@@ -363,8 +363,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 		}
 	}
 	tb.waitFor("the fix to go live", func() bool { return tb.wb.ctl.Live() })
-	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
-		t.Errorf("status %q", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "live") {
+		t.Errorf("status %q", tb.wb.bar.liveLabel.Text)
 	}
 }
 
