@@ -132,6 +132,9 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			if len(bad) > 0 {
 				t.Errorf("at %s, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
 			}
+			if bad := cutStatus(tb); len(bad) > 0 {
+				t.Errorf("at %s the status is cut:\n%s", sizeName(size), strings.Join(bad, "\n"))
+			}
 			if bad := badRowParts(tb.tab(0).log); len(bad) > 0 {
 				t.Errorf("at %s log rows are laid out wrong:\n%s", sizeName(size), strings.Join(bad, "\n"))
 			}
@@ -150,6 +153,52 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fakeStatus is a status for the toolbar to show.
+type fakeStatus struct {
+	errors      int
+	restarting  bool
+	live        bool
+	notice, url string
+}
+
+func (s fakeStatus) Errors() int      { return s.errors }
+func (s fakeStatus) Restarting() bool { return s.restarting }
+func (s fakeStatus) Live() bool       { return s.live }
+func (s fakeStatus) Notice() string   { return s.notice }
+func (s fakeStatus) URL() string      { return s.url }
+
+// cutStatus checks that the gateway's state shows in full inside the
+// window, as it is now and in each of its other forms (the longest is the
+// errors' one), and that the notice has most of the window's width. It
+// puts the real status back.
+func cutStatus(tb *testBench) []string {
+	var bad []string
+	check := func(what string) {
+		l := tb.wb.bar.liveLabel
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l)
+		need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+		switch win := tb.win.Canvas().Size(); {
+		case l.Size().Width < need-0.5:
+			bad = append(bad, fmt.Sprintf("%s: %q gets %.0f of the %.0f px it needs", what, l.Text, l.Size().Width, need))
+		case pos.X+l.Size().Width > win.Width+0.5 || pos.Y+l.Size().Height > win.Height+0.5:
+			bad = append(bad, fmt.Sprintf("%s: %q at %v ends outside the %v window", what, l.Text, pos, win))
+		}
+		if n := tb.wb.bar.noticeLabel.Size().Width; n < tb.win.Canvas().Size().Width/2 {
+			bad = append(bad, fmt.Sprintf("%s: the notice gets only %.0f px", what, n))
+		}
+	}
+	check("now")
+	url := tb.wb.gw.URL()
+	for _, s := range []fakeStatus{{live: true}, {}, {restarting: true}, {errors: 12}} {
+		s.url, s.notice = url, "Saved /home/someone/projects/chat/api.yaml at 12:00:00"
+		tb.wb.bar.show(s)
+		tb.win.Content().Refresh()
+		check(fmt.Sprintf("errors %d, restarting %v, live %v", s.errors, s.restarting, s.live))
+	}
+	tb.wb.showStatus()
+	return bad
 }
 
 // badRowParts checks the rows a log draws: the parts shown (time, arrow,

@@ -9,28 +9,34 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// toolbar is the row above the panels: the workspace's file buttons, the
-// gateway's URL, whether it runs the draft, the notice, and the buttons the
-// window hands it. It holds its own labels and nothing else of the window.
+// toolbar is the row above the panels (the workspace's file buttons, the
+// gateway's URL and the buttons the window hands it) and the status line
+// below them (whether the gateway runs the draft, and the notice). It holds
+// its own labels and nothing else of the window.
+//
+// The status has a line of its own at the bottom of the window: in the
+// toolbar's row it was squeezed between the buttons to "● li…" at
+// 1024x768, and the notice (a certificate's path, a saved file's) was cut
+// at any width.
 type toolbar struct {
 	urlLabel    *widget.Label
 	liveLabel   *widget.Label
 	noticeLabel *widget.Label
-	obj         fyne.CanvasObject
+	obj         fyne.CanvasObject // the row above the panels
+	status      fyne.CanvasObject // the line below them
 }
 
 // newToolbar lays the toolbar out: left the file buttons and the URL (with
-// a button that copies url()), right the buttons given. The status and the
-// notice truncate rather than widen the window.
+// a button that copies url()), right the buttons given; and the status
+// line: the gateway's state in full, then the notice, which truncates
+// rather than widen the window.
 func newToolbar(win fyne.Window, files *fileActions, url func() string, right ...fyne.CanvasObject) *toolbar {
 	tb := &toolbar{}
 	tb.urlLabel = widget.NewLabel("")
 	tb.urlLabel.Selectable = true
 	tb.urlLabel.TextStyle = fyne.TextStyle{Monospace: true}
 	tb.liveLabel = widget.NewLabel("")
-	tb.liveLabel.Truncation = fyne.TextTruncateEllipsis
 	tb.noticeLabel = widget.NewLabel("")
-	tb.noticeLabel.Truncation = fyne.TextTruncateEllipsis
 	tb.noticeLabel.Truncation = fyne.TextTruncateEllipsis
 	tb.noticeLabel.Importance = widget.LowImportance
 
@@ -41,7 +47,8 @@ func newToolbar(win fyne.Window, files *fileActions, url func() string, right ..
 	openBtn := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), files.onOpen)
 	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), files.onSave)
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), tb.urlLabel, copyURL)
-	tb.obj = container.NewBorder(nil, nil, left, container.NewHBox(right...), container.NewGridWithColumns(2, tb.liveLabel, tb.noticeLabel))
+	tb.obj = container.NewBorder(nil, nil, left, container.NewHBox(right...))
+	tb.status = container.NewBorder(nil, nil, tb.liveLabel, nil, tb.noticeLabel)
 	return tb
 }
 

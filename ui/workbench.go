@@ -271,7 +271,10 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
 	wb.bar = newToolbar(wb.win, wb.files, func() string { return wb.gw.URL() }, wb.rec.btn, wb.faults.btn, wb.tilesBtn, addClient)
 	wb.panes.relayout()
-	return container.NewBorder(container.NewVBox(wb.bar.obj, widget.NewSeparator()), nil, nil, nil, wb.panes.body)
+	return container.NewBorder(
+		container.NewVBox(wb.bar.obj, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), wb.bar.status),
+		nil, nil, wb.panes.body)
 }
 
 // relayout puts the panels that are shown into the window.
