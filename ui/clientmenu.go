@@ -19,6 +19,8 @@ func (m clientMenu) onNewClientURL() {
 func (m clientMenu) onCloseTab() {
 	if t := m.ct.current(); t != nil {
 		m.ct.closeTab(t)
+	} else if w := m.ct.currentWatch(); w != nil {
+		m.ct.closeWatch(w)
 	}
 }
 
@@ -49,6 +51,8 @@ func (m clientMenu) onDisconnect() {
 func (m clientMenu) onSearchLog() {
 	if t := m.ct.current(); t != nil {
 		m.ct.wb.win.Canvas().Focus(t.log.search)
+	} else if w := m.ct.currentWatch(); w != nil {
+		m.ct.wb.win.Canvas().Focus(w.view.Controls().Search)
 	}
 }
 
@@ -61,5 +65,7 @@ func (m clientMenu) onClearLog() {
 func (m clientMenu) onExportLog() {
 	if t := m.ct.current(); t != nil {
 		t.log.onExport()
+	} else if w := m.ct.currentWatch(); w != nil {
+		w.view.Controls().Export.OnTapped()
 	}
 }

@@ -71,17 +71,35 @@ func (v *faultsView) open() {
 	v.win.Show()
 }
 
-// update marks the toolbar while the gateway runs any fault.
+// connectionOpen reports whether the gateway holds connection id open.
+func (v *faultsView) connectionOpen(id string) bool {
+	_, ok := v.gw().Connection(id)
+	return ok
+}
+
+// update marks the toolbar while any fault can act: one kept for a
+// connection that has closed does not count (the marker goes off when the
+// last connection with faults closes).
 func (v *faultsView) update() {
 	f := v.gw().Faults()
 	text, imp := "Faults", widget.MediumImportance
-	if f.Active() {
+	if f.Acting(v.connectionOpen) {
 		text, imp = "Faults on", widget.DangerImportance
 	}
 	if v.btn.Text != text || v.btn.Importance != imp {
 		v.btn.SetText(text)
 		v.btn.Importance = imp
 		v.btn.Refresh()
+	}
+}
+
+// connectionsChanged follows connections that opened or closed: a
+// connection with faults may have closed, and an open panel's picker
+// offers the open ones.
+func (v *faultsView) connectionsChanged() {
+	v.update()
+	if v.panel != nil {
+		v.panel.RefreshConnections()
 	}
 }
 

@@ -118,7 +118,6 @@ type workbench struct {
 	panes    *panes         // the panels, and their arrangement for the window's width
 	body     *body          // panes.body
 	zoom     *zoomTheme
-	watches  map[string]*watchWindow // open watch views by connection ID (watchwin.go)
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -255,7 +254,6 @@ func (wb *workbench) shutdown() {
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
-	wb.closeWatches()
 	wb.faults.close()
 	wb.clients.closeAll()
 	wb.bg.Wait()
@@ -297,11 +295,14 @@ func (wb *workbench) refresh(d dirt) {
 	} else if d&dirtyConns != 0 {
 		wb.tracer.CheckGone()
 	}
+	if d&dirtyConns != 0 {
+		wb.faults.connectionsChanged()
+	}
 	if d&dirtyStatus != 0 {
 		wb.showStatus()
 	}
 	if d&(dirtyWatch|dirtyConns) != 0 {
-		wb.pollWatches()
+		wb.clients.pollWatches()
 	}
 }
 
