@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"wsworkbench/assets"
+	"wsworkbench/ui/clients"
 )
 
 // chatSampleTabs is how many client tabs a chat sample opens with.
@@ -70,14 +71,14 @@ func (sm *samples) runChatWorkspace() error {
 		return err
 	}
 	embedded := 0
-	for _, t := range wb.clients.list {
-		if t.target.url == "" {
+	for _, t := range wb.clients.List {
+		if t.Target.URL == "" {
 			embedded++
-			t.connect()
+			t.Connect()
 		}
 	}
 	for ; embedded < chatSampleTabs; embedded++ {
-		wb.clients.addTab(tabTarget{}, false)
+		wb.clients.Add(clients.Target{}, false)
 	}
 	wb.starters.offer(chatMessage, true)
 	return nil

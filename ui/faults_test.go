@@ -18,6 +18,7 @@ import (
 	"wsworkbench/assets"
 	"wsworkbench/client"
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/clients"
 )
 
 // TestFaultsPanelLatencyMarkerAndSwitch: a latency set in the faults panel
@@ -81,7 +82,7 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 func TestFaultsPanelOneConnection(t *testing.T) {
 	tb := newTestBench(t)
 	idA := tb.waitConnected(0)
-	tb.wb.clients.addTab(tabTarget{}, true)
+	tb.wb.clients.Add(clients.Target{}, true)
 	idB := tb.waitConnected(1)
 	test.Tap(tb.wb.faults.btn)
 	c := tb.wb.faults.panel.Controls()
@@ -184,7 +185,7 @@ func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
 	if !strings.Contains(b.Text, `"connectionId"`) {
 		t.Errorf("tab B got %q, want whoami's answer", b.Text)
 	}
-	tb.waitRows(tb.tab(0).log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
+	tb.waitRows(tb.tab(0).Log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
 
 	c.ConnErrorFrame.SetSelected("none")
 	test.Tap(c.Apply)

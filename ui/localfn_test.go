@@ -29,7 +29,7 @@ func TestTabGetsLocalFunctionsAnswerAndTraceShowsItsLog(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"hi"}`)
 	e := tb.waitEntry(0, "the function's answer", receivedAfter(seq, `node: {"action":"hi"} no-ca`))
-	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
+	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).Model.Request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
 	var shown string
 	tb.waitFor("the function's log in the trace", func() bool {

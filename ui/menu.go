@@ -86,18 +86,18 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		wb.samples.openSampleMenu(),
 	)
 	clientMenu := fyne.NewMenu("Client",
-		item("New Client Tab", shortcut(fyne.KeyT, false), wb.clientMenu.onNewClient),
-		item("New Client Tab for a URL…", nil, wb.clientMenu.onNewClientURL),
-		item("Close Tab", shortcut(fyne.KeyW, false), wb.clientMenu.onCloseTab),
+		item("New Client Tab", shortcut(fyne.KeyT, false), wb.clientMenu.OnNewClient),
+		item("New Client Tab for a URL…", nil, wb.clientMenu.OnNewClientURL),
+		item("Close Tab", shortcut(fyne.KeyW, false), wb.clientMenu.OnCloseTab),
 		fyne.NewMenuItemSeparator(),
-		item("Send", shortcut(fyne.KeyReturn, false), wb.clientMenu.onSend),
-		item("Pretty-print Message", shortcut(fyne.KeyP, true), wb.clientMenu.onPrettyComposer),
-		item("Reconnect", shortcut(fyne.KeyR, false), wb.clientMenu.onReconnect),
-		item("Disconnect", shortcut(fyne.KeyD, false), wb.clientMenu.onDisconnect),
+		item("Send", shortcut(fyne.KeyReturn, false), wb.clientMenu.OnSend),
+		item("Pretty-print Message", shortcut(fyne.KeyP, true), wb.clientMenu.OnPrettyComposer),
+		item("Reconnect", shortcut(fyne.KeyR, false), wb.clientMenu.OnReconnect),
+		item("Disconnect", shortcut(fyne.KeyD, false), wb.clientMenu.OnDisconnect),
 		fyne.NewMenuItemSeparator(),
-		item("Search Log", shortcut(fyne.KeyF, false), wb.clientMenu.onSearchLog),
-		item("Clear Log", shortcut(fyne.KeyL, false), wb.clientMenu.onClearLog),
-		item("Export Log…", shortcut(fyne.KeyE, false), wb.clientMenu.onExportLog),
+		item("Search Log", shortcut(fyne.KeyF, false), wb.clientMenu.OnSearchLog),
+		item("Clear Log", shortcut(fyne.KeyL, false), wb.clientMenu.OnClearLog),
+		item("Export Log…", shortcut(fyne.KeyE, false), wb.clientMenu.OnExportLog),
 		item("Log Capacity…", nil, func() { askLogCapacity(wb.win, wb.opts.logCapacity, wb.setLogCapacity) }),
 		fyne.NewMenuItemSeparator(),
 		item("Record Scenario", nil, wb.rec.onToggle),
@@ -114,7 +114,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("API Editor", shortcut(fyne.Key1, false), wb.panes.onToggleEditor),
 		item("Connections and Trace", shortcut(fyne.Key2, false), wb.panes.onToggleInspector),
 		item("Functions", shortcut(fyne.Key4, false), wb.functions.onShow),
-		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.onToggleTiles),
+		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.Tiles.OnToggle),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.look.onZoomIn),
 		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.look.onZoomOut),
@@ -152,6 +152,7 @@ func askLogCapacity(win fyne.Window, cur int, set func(int)) {
 // setLogCapacity makes tabs opened from now on keep n messages.
 func (wb *workbench) setLogCapacity(n int) {
 	wb.opts.logCapacity = n
+	wb.clients.LogCapacity = n
 	wb.prefs.SetInt(prefLogCapacity, n)
 	wb.ctl.SetNotice(fmt.Sprintf("New client tabs keep the latest %d messages.", n))
 }

@@ -57,6 +57,6 @@ func (wb *workbench) saveLayout() {
 	}
 	wb.panes.save(p)
 	p.SetFloat(prefZoom, float64(wb.zoom.scale))
-	p.SetStringList(prefTabs, wb.clients.targets())
+	p.SetStringList(prefTabs, wb.clients.Targets())
 	p.SetBool(controller.PrefFirstStartDone, true)
 }

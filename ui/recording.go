@@ -11,6 +11,8 @@ import (
 	"wsworkbench/client"
 	"wsworkbench/client/scenario"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/controller"
 	uisc "wsworkbench/ui/scenario"
 )
 
@@ -22,8 +24,8 @@ import (
 type recorder struct {
 	host   recorderHost
 	on     bool
-	since  map[*tabModel]uint64 // each tab's newest Seq when recording started
-	open   map[*tabModel]bool   // the tabs connected then
+	since  map[*controller.Tab]uint64 // each tab's newest Seq when recording started
+	open   map[*controller.Tab]bool   // the tabs connected then
 	btn    *widget.Button
 	replay *uisc.Replay // the last Run Scenario, for tests
 }
@@ -31,7 +33,7 @@ type recorder struct {
 // recorderHost is what recording and replaying need from the window.
 type recorderHost interface {
 	// Tabs are the client tabs, in order.
-	Tabs() []*clientTab
+	Tabs() []*clients.Tab
 	// Gateway is the gateway the window shows.
 	Gateway() *emulator.Gateway
 	// ClientRoots are the roots the window's clients trust.
@@ -83,10 +85,10 @@ func (r *recorder) onToggle() {
 	tabsNow := r.host.Tabs()
 	if !r.on {
 		r.on = true
-		r.since, r.open = map[*tabModel]uint64{}, map[*tabModel]bool{}
+		r.since, r.open = map[*controller.Tab]uint64{}, map[*controller.Tab]bool{}
 		for _, t := range tabsNow {
-			r.since[t.model] = lastSeq(t)
-			r.open[t.model] = t.model.Client().State().Phase == client.Open
+			r.since[t.Model] = lastSeq(t)
+			r.open[t.Model] = t.Model.Client().State().Phase == client.Open
 		}
 		r.btn.SetText("● Recording")
 		r.btn.Importance = widget.DangerImportance
@@ -100,8 +102,8 @@ func (r *recorder) onToggle() {
 	r.btn.Refresh()
 	var tabs []uisc.Tab
 	for _, t := range tabsNow {
-		c := t.model.Client()
-		tabs = append(tabs, uisc.Tab{Name: t.name, ConnectionID: c.ConnectionID(), Since: r.since[t.model], OpenAtStart: r.open[t.model], Entries: c.Log().Entries()})
+		c := t.Model.Client()
+		tabs = append(tabs, uisc.Tab{Name: t.Name, ConnectionID: c.ConnectionID(), Since: r.since[t.Model], OpenAtStart: r.open[t.Model], Entries: c.Log().Entries()})
 	}
 	data := uisc.Build("recorded in wsworkbench", tabs)
 	r.host.ExportAs("Save the recorded scenario", "recorded.scenario.yaml", func() ([]byte, error) { return data, nil }, func(path string) {
@@ -110,8 +112,8 @@ func (r *recorder) onToggle() {
 }
 
 // lastSeq is the newest Seq in the tab's log (0 when empty).
-func lastSeq(t *clientTab) uint64 {
-	l := t.model.Client().Log()
+func lastSeq(t *clients.Tab) uint64 {
+	l := t.Model.Client().Log()
 	if n := l.Len(); n > 0 {
 		return l.At(n - 1).Seq
 	}
@@ -140,7 +142,7 @@ type recordHost struct{ wb *workbench }
 
 var _ recorderHost = recordHost{}
 
-func (h recordHost) Tabs() []*clientTab          { return h.wb.clients.list }
+func (h recordHost) Tabs() []*clients.Tab        { return h.wb.clients.List }
 func (h recordHost) Gateway() *emulator.Gateway  { return h.wb.gw }
 func (h recordHost) ClientRoots() *x509.CertPool { return h.wb.ctl.Server.ClientRoots() }
 func (h recordHost) Window() fyne.Window         { return h.wb.win }

@@ -27,7 +27,7 @@ func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	if tb.wb.rec.btn.Text != "● Recording" {
 		t.Fatalf("while recording the button reads %q", tb.wb.rec.btn.Text)
 	}
-	tb.wb.clientMenu.onNewClient()
+	tb.wb.clientMenu.OnNewClient()
 	tb.waitConnected(1)
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
@@ -35,8 +35,8 @@ func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	seq = tb.lastSeq(1)
 	tb.send(1, `{"action":"message","messageId":2}`)
 	tb.waitEntry(1, "the answer", func(e client.Entry) bool { return e.Seq > seq && e.Dir == client.Received })
-	tb.wb.clients.selectIndex(1)
-	tb.wb.clientMenu.onDisconnect()
+	tb.wb.clients.SelectIndex(1)
+	tb.wb.clientMenu.OnDisconnect()
 	tb.waitEntry(1, "the close", func(e client.Entry) bool {
 		return e.Dir == client.Event && strings.HasPrefix(e.Note, "closed by client")
 	})

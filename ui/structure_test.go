@@ -23,6 +23,9 @@ var methodsAllowed = map[string]string{
 	// Helper fn2 (issue 11) is splitting the editor while this list is
 	// written; remove this entry once that has landed.
 	"ui/editor.Editor": "being split by issue 11's editor work",
+	// Helper watch2 (issue 12) is still changing the watch view (it grew
+	// to 26 methods with the watch tab); split it once that has landed.
+	"ui/watch.View": "still being changed by issue 12's watch work",
 }
 
 // TestNoTypeHasTooManyMethods counts the methods declared on each type in

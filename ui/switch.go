@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/clients"
 )
 
 // sampleMessage is the built-in MOCK sample's first example (its header
@@ -15,7 +16,7 @@ const sampleMessage = `{"action": "message", "messageId": 1}`
 // first custom route, the chat sample's, a new route's. A new tab's
 // composer starts with the last one offered.
 type starters struct {
-	clients *clientTabs
+	clients *clients.Panel
 	text    string // the message offered last
 }
 
@@ -23,9 +24,9 @@ type starters struct {
 // else only into those that hold nothing or the message offered last, so
 // text a person typed stays.
 func (s *starters) offer(msg string, force bool) {
-	for _, t := range s.clients.list {
-		if cur := t.composer.entry.Text; force || cur == "" || cur == s.text {
-			t.composer.entry.SetText(msg)
+	for _, t := range s.clients.List {
+		if cur := t.Composer.Entry.Text; force || cur == "" || cur == s.text {
+			t.Composer.Entry.SetText(msg)
 		}
 	}
 	s.text = msg

@@ -1,17 +1,11 @@
 package ui
 
 import (
-	"crypto/x509"
-
 	"fyne.io/fyne/v2"
 
 	"wsworkbench/emulator"
 	"wsworkbench/ui/controller"
 )
-
-// clientRoots returns the roots the window's clients trust: nil (the
-// system's) while the gateway serves plain ws://.
-func (wb *workbench) clientRoots() *x509.CertPool { return wb.ctl.Server.ClientRoots() }
 
 // toggleTLS turns TLS on or off, from the menu or the settings. The
 // gateway restarts off the UI goroutine; the status line says so until it

@@ -1,11 +1,7 @@
 package ui
 
 import (
-	"sync"
 	"time"
-	"wsworkbench/ui/connections"
-	"wsworkbench/ui/functions"
-	"wsworkbench/ui/trace"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,8 +10,12 @@ import (
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/connections"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
+	"wsworkbench/ui/functions"
+	"wsworkbench/ui/trace"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -91,10 +91,8 @@ type workbench struct {
 	ws *workspace.Workspace
 
 	bridge *bridge
-	tabs   *registry
 	traces *trace.Store
 
-	bg      sync.WaitGroup    // goroutines doing blocking client calls
 	closed  bool              // shutdown has run
 	stats   *controller.Stats // WSWORKBENCH_STATS, when set
 	files   *fileActions      // open, save as and their dialogs
@@ -105,8 +103,8 @@ type workbench struct {
 	starters *starters
 
 	editor     *editor.Editor
-	clients    *clientTabs
-	clientMenu clientMenu // the Client menu's actions on the selected tab
+	clients    *clients.Panel
+	clientMenu clients.Menu // the Client menu's actions on the selected tab
 	conns      *connections.Panel
 	tracer     *trace.Panel
 	functions  *functionsView // the Functions panel, a tab beside the trace
@@ -129,7 +127,6 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 		win:    win,
 		prefs:  a.Preferences(),
 		opts:   opts,
-		tabs:   &registry{},
 		traces: trace.NewStore(trace.DefaultCapacity),
 	}
 	if opts.logCapacity <= 0 {
@@ -157,7 +154,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	}
 	wb.ctl, wb.gw, wb.ws = ctl, ctl.Server.Gateway(), ctl.Workspace()
 
-	wb.bridge = newBridge(wb.gw, wb.tabs, wb.traces, opts.do, wb.refresh)
+	wb.bridge = newBridge(wb.gw, ctl.Tabs, wb.traces, opts.do, wb.refresh)
 	if opts.frame > 0 {
 		wb.bridge.frame = opts.frame
 	}
@@ -168,13 +165,13 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.samples = &samples{wb: wb}
 	wb.look = &appearance{wb: wb}
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
-	wb.clients = newClientTabs(wb)
-	wb.clientMenu = clientMenu{wb.clients}
+	wb.clients = clients.New(clientsHost{wb}, ctl.Tabs, opts.connectTimeout, wb.opts.logCapacity)
+	wb.clientMenu = clients.NewMenu(wb.clients)
 	wb.starters = &starters{clients: wb.clients, text: starterMessage(ctl.Workspace().API, ctl.IsSample())}
 	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	fns := functions.New(functionsSource{ctl.Server})
-	wb.panes = newPanes(wb.prefs, wb.editor.Object(), wb.clients.object(), wb.conns.Object(), wb.tracer.Object(), fns.Object(), wb.clients.tiled)
+	wb.panes = newPanes(wb.prefs, wb.editor.Object(), wb.clients.Object(), wb.conns.Object(), wb.tracer.Object(), fns.Object(), wb.clients.Tiles.On)
 	wb.body = wb.panes.body
 	wb.functions = &functionsView{panel: fns, srv: ctl.Server, panes: wb.panes}
 	wb.panes.hasFunctions = wb.functions.shown()
@@ -193,9 +190,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 func (wb *workbench) onChange(ch controller.Change) {
 	if ch&controller.ChangeGateway != 0 {
 		wb.gw = wb.ctl.Server.Gateway()
-		for _, t := range wb.clients.list {
-			if t.target.url == "" {
-				t.connect()
+		for _, t := range wb.clients.List {
+			if t.Target.URL == "" {
+				t.Connect()
 			}
 		}
 		wb.editor.SettingsChanged()
@@ -206,8 +203,8 @@ func (wb *workbench) onChange(ch controller.Change) {
 		// The tabs' rows belong to the old API, and every composer gets a
 		// message for the new one, so the next Send does not answer
 		// Forbidden.
-		for _, t := range wb.clients.list {
-			t.log.onClear()
+		for _, t := range wb.clients.List {
+			t.Log.OnClear()
 		}
 		wb.starters.offer(starterMessage(wb.ws.API, wb.ctl.IsSample()), true)
 		wb.faults.reload()
@@ -236,9 +233,9 @@ func (wb *workbench) start() {
 		targets = []string{""}
 	}
 	for _, t := range targets {
-		wb.clients.addTab(tabTarget{url: t}, false)
+		wb.clients.Add(clients.Target{URL: t}, false)
 	}
-	wb.clients.selectIndex(0)
+	wb.clients.SelectIndex(0)
 }
 
 // shutdown saves the layout and any unsaved change, closes the tabs and
@@ -255,8 +252,7 @@ func (wb *workbench) shutdown() {
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
 	wb.faults.close()
-	wb.clients.closeAll()
-	wb.bg.Wait()
+	wb.clients.Close()
 	wb.ctl.Close()
 }
 
@@ -264,9 +260,9 @@ func (wb *workbench) shutdown() {
 // API on the left, the conversations in the middle, what happened
 // (connections, trace) on the right.
 func (wb *workbench) buildUI() fyne.CanvasObject {
-	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.clientMenu.onNewClient)
+	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.clientMenu.OnNewClient)
 	addClient.Importance = widget.HighImportance
-	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
+	wb.tilesBtn = wb.clients.Tiles.Button()
 	wb.bar = newToolbar(wb.win, wb.files, func() string { return wb.gw.URL() }, wb.rec.btn, wb.faults.btn, wb.tilesBtn, addClient)
 	wb.panes.relayout()
 	return container.NewBorder(
@@ -275,14 +271,11 @@ func (wb *workbench) buildUI() fyne.CanvasObject {
 		nil, nil, wb.panes.body)
 }
 
-// relayout puts the panels that are shown into the window.
-func (wb *workbench) relayout() { wb.panes.relayout() }
-
 // refresh is the bridge's refresh: it runs on the UI goroutine, at most once
 // a frame.
 func (wb *workbench) refresh(d dirt) {
 	if d&dirtyTabs != 0 {
-		wb.clients.refresh()
+		wb.clients.Refresh()
 	}
 	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.Due() {
 		wb.conns.Refresh()
@@ -302,18 +295,8 @@ func (wb *workbench) refresh(d dirt) {
 		wb.showStatus()
 	}
 	if d&(dirtyWatch|dirtyConns) != 0 {
-		wb.clients.pollWatches()
+		wb.clients.Watches.Poll()
 	}
-}
-
-// background runs f, which may block (a client's Connect, Send or Close), on
-// a goroutine of its own; shutdown waits for it. f must not touch widgets.
-func (wb *workbench) background(f func()) {
-	wb.bg.Add(1)
-	go func() {
-		defer wb.bg.Done()
-		f()
-	}()
 }
 
 // showStatus shows whether the gateway runs the draft, its URL, the notice

@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"wsworkbench/ui/controller"
-	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
 // TestSaveWorkspaceAndReopen: a workspace saved to a file is what the next
@@ -156,12 +158,12 @@ func TestNewWorkspace(t *testing.T) {
 func TestLayoutRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	tb := newTestBenchOn(t, a)
-	tb.wb.clientMenu.onNewClient()
+	tb.wb.clientMenu.OnNewClient()
 	tb.wb.panes.onToggleInspector()
 	tb.wb.look.onZoomIn()
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
-	if got := len(tb2.wb.clients.list); got != 3 {
+	if got := len(tb2.wb.clients.List); got != 3 {
 		t.Errorf("%d tabs, want 3", got)
 	}
 	if tb2.wb.panes.showInspect {
@@ -188,17 +190,17 @@ func findEntryWithText(t *testing.T, o fyne.CanvasObject, text string) *widget.E
 func TestLogCapacitySetting(t *testing.T) {
 	a := test.NewTempApp(t)
 	tb := newTestBenchOn(t, a)
-	if got := tb.tab(0).model.Client().Log().Capacity(); got != 10000 {
+	if got := tb.tab(0).Model.Client().Log().Capacity(); got != 10000 {
 		t.Errorf("default capacity %d, want 10 000", got)
 	}
 	tb.wb.setLogCapacity(500)
-	tab := tb.wb.clients.addTab(tabTarget{}, true)
-	if got := tab.model.Client().Log().Capacity(); got != 500 {
+	tab := tb.wb.clients.Add(clients.Target{}, true)
+	if got := tab.Model.Client().Log().Capacity(); got != 500 {
 		t.Errorf("a new tab keeps %d, want 500", got)
 	}
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
-	if got := tb2.tab(0).model.Client().Log().Capacity(); got != 500 {
+	if got := tb2.tab(0).Model.Client().Log().Capacity(); got != 500 {
 		t.Errorf("after a restart tabs keep %d, want 500", got)
 	}
 	for _, s := range []string{"99", "1000001", "many", ""} {
@@ -267,7 +269,7 @@ func TestExportDialog(t *testing.T) {
 	}
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.tab(0).log.onExport()
+	tb.tab(0).Log.OnExport()
 	d := tb.topDialog()
 	name := findEntryWithSuffix(t, d, ".jsonl")
 	name.SetText("log.jsonl")

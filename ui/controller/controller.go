@@ -154,6 +154,9 @@ type Controller struct {
 	Server *Server
 	// Chat runs the chat sample backend.
 	Chat *Chat
+	// Tabs are the window's client tabs' models: their clients, and which
+	// gateway request each log entry belongs to.
+	Tabs *Tabs
 
 	bg     sync.WaitGroup // goroutines the controller started
 	closed bool
@@ -170,6 +173,7 @@ func New(opts Options) (*Controller, error) {
 	c.Autosave = &Autosave{c: c, saver: newAutosaver(opts.StateDir)}
 	c.Server = &Server{c: c}
 	c.Chat = &Chat{c: c}
+	c.Tabs = &Tabs{}
 	ws, sample, unsaved, notice, err := c.Files.startWorkspace()
 	if err != nil {
 		return nil, err
