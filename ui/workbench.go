@@ -110,7 +110,7 @@ type workbench struct {
 	functions  *functionsView // the Functions panel, a tab beside the trace
 
 	bar      *toolbar
-	tilesBtn *widget.Button // tabs or tiles (tiles.go)
+	tilesBtn *widget.Button // tabs or tiles (clients.Tiles)
 	rec      *recorder      // Client > Record Scenario, Run Scenario (recording.go)
 	faults   *faultsView    // the toolbar's Faults button and its window (faultswin.go)
 	panes    *panes         // the panels, and their arrangement for the window's width

@@ -1,10 +1,12 @@
 // Package controller is the window's model of what it works on, without
 // any widget: the open workspace (open, save, save as, autosave, unsaved
-// changes), the draft the API editor changes and whether the gateway runs
-// it, the embedded gateway's lifecycle (start, restart for TLS off the
-// window's goroutine) and the local chat backend. It imports no Fyne, so it
-// is tested with plain Go tests against a real gateway on loopback and real
-// files; package ui turns its changes into widgets.
+// changes: Files, Autosave), the draft the API editor changes and whether
+// the gateway runs it (Controller), the embedded gateway's lifecycle
+// (start, restart for TLS off the window's goroutine) and the local
+// functions (Server), the chat sample backend (Chat) and the client tabs'
+// models and clients (Tabs). It imports no Fyne, so it is tested with plain
+// Go tests against a real gateway on loopback and real files; package ui
+// turns its changes into widgets.
 //
 // Concurrency: a Controller belongs to one goroutine, its owner (the
 // window's UI goroutine). Every method must be called there. Work that may
@@ -127,8 +129,9 @@ const (
 // they share (the open workspace, its unsaved mark, the status notice, the
 // draft's compile state) and hands each job to a part of its own: Files
 // opens and saves, Autosave keeps unsaved changes, Server runs the gateway
-// and the local functions, Chat the chat sample backend. See the package
-// comment for its concurrency contract.
+// and the local functions, Chat the chat sample backend, Tabs holds the
+// client tabs' models. See the package comment for its concurrency
+// contract (Tabs is safe for concurrent use: the bridge reads it).
 type Controller struct {
 	opts Options
 

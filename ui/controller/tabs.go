@@ -8,9 +8,10 @@ import (
 	"wsworkbench/client"
 )
 
-// Tab is the part of a client tab that the bridge's goroutines use: its
-// client, and which gateway request each log entry belongs to. Widgets live
-// in clientTab; everything here is safe for concurrent use.
+// Tab is the model of a client tab: its name, its client, and which
+// gateway request each log entry belongs to. The window's bridge fills it
+// from the gateway's events; the tab's widgets live in ui/clients.
+// Everything here is safe for concurrent use.
 type Tab struct {
 	Name   string
 	client atomic.Pointer[client.Client]
