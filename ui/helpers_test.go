@@ -126,7 +126,7 @@ func (tb *testBench) settle(d time.Duration) {
 func (tb *testBench) setTLS(on bool) error {
 	tb.t.Helper()
 	done, result := false, error(nil)
-	tb.wb.ctl.Server.SetTLS(on, func(err error) { done, result = true, err })
+	tb.wb.ctl.TLS.Set(on, func(err error) { done, result = true, err })
 	tb.waitFor("the gateway to restart", func() bool { return done })
 	return result
 }

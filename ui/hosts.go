@@ -95,7 +95,7 @@ var _ clients.Host = clientsHost{}
 
 func (h clientsHost) Window() fyne.Window         { return h.wb.win }
 func (h clientsHost) GatewayURL() string          { return h.wb.gw.URL() }
-func (h clientsHost) ClientRoots() *x509.CertPool { return h.wb.ctl.Server.ClientRoots() }
+func (h clientsHost) ClientRoots() *x509.CertPool { return h.wb.ctl.TLS.ClientRoots() }
 func (h clientsHost) Changed()                    { h.wb.bridge.clientChanged() }
 func (h clientsHost) TabsChanged()                { h.wb.conns.Refresh() }
 func (h clientsHost) Relayout()                   { h.wb.panes.relayout() }

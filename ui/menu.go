@@ -108,7 +108,7 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("API Settings", nil, func() { wb.editor.SelectRow(0) }),
 		fyne.NewMenuItemSeparator(),
 		wb.samples.chatMenuItem(),
-		tlsMenuItem(wb.ctl.Server, wb.showError),
+		tlsMenuItem(wb.ctl, wb.showError),
 	)
 	view := fyne.NewMenu("View",
 		item("API Editor", shortcut(fyne.Key1, false), wb.panes.onToggleEditor),

@@ -144,7 +144,7 @@ var _ recorderHost = recordHost{}
 
 func (h recordHost) Tabs() []*clients.Tab        { return h.wb.clients.List }
 func (h recordHost) Gateway() *emulator.Gateway  { return h.wb.gw }
-func (h recordHost) ClientRoots() *x509.CertPool { return h.wb.ctl.Server.ClientRoots() }
+func (h recordHost) ClientRoots() *x509.CertPool { return h.wb.ctl.TLS.ClientRoots() }
 func (h recordHost) Window() fyne.Window         { return h.wb.win }
 func (h recordHost) Do(f func())                 { h.wb.opts.do(f) }
 func (h recordHost) ShowTrace(requestID string) {

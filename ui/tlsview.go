@@ -11,8 +11,8 @@ import (
 // gateway restarts off the UI goroutine; the status line says so until it
 // is back, and tabs on it reconnect to the new URL. A failure goes to
 // onErr.
-func toggleTLS(srv *controller.Server, onErr func(error)) {
-	srv.SetTLS(!srv.TLSOn(), func(err error) {
+func toggleTLS(tls *controller.TLS, onErr func(error)) {
+	tls.Set(!tls.On(), func(err error) {
 		if err != nil {
 			onErr(err)
 		}
@@ -21,10 +21,10 @@ func toggleTLS(srv *controller.Server, onErr func(error)) {
 
 // tlsMenuItem is API > Serve over TLS, checked while the gateway serves
 // wss://.
-func tlsMenuItem(srv *controller.Server, onErr func(error)) *fyne.MenuItem {
-	it := fyne.NewMenuItem("Serve over TLS (wss://)", func() { toggleTLS(srv, onErr) })
-	it.Checked = srv.TLSOn()
-	it.Disabled = srv.Restarting()
+func tlsMenuItem(ctl *controller.Controller, onErr func(error)) *fyne.MenuItem {
+	it := fyne.NewMenuItem("Serve over TLS (wss://)", func() { toggleTLS(ctl.TLS, onErr) })
+	it.Checked = ctl.TLS.On()
+	it.Disabled = ctl.Server.Restarting()
 	return it
 }
 

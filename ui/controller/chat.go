@@ -83,7 +83,7 @@ func (ch *Chat) Stop() {
 func (ch *Chat) open(addr string) (*samplebackend.Server, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil // a local gateway, never through a proxy
-	if roots := ch.c.Server.ClientRoots(); roots != nil {
+	if roots := ch.c.TLS.ClientRoots(); roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
 	opts := samplebackend.Options{HTTPClient: &http.Client{Timeout: 10 * time.Second, Transport: tr}}

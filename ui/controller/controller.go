@@ -129,7 +129,7 @@ const (
 // they share (the open workspace, its unsaved mark, the status notice, the
 // draft's compile state) and hands each job to a part of its own: Files
 // opens and saves, Autosave keeps unsaved changes, Server runs the gateway
-// and the local functions, Chat the chat sample backend, Tabs holds the
+// and the local functions, TLS serves wss://, Chat the chat sample backend, Tabs holds the
 // client tabs' models. See the package comment for its concurrency
 // contract (Tabs is safe for concurrent use: the bridge reads it).
 type Controller struct {
@@ -155,6 +155,8 @@ type Controller struct {
 	Autosave *Autosave
 	// Server runs the gateway and the local functions.
 	Server *Server
+	// TLS serves wss:// or plain ws://.
+	TLS *TLS
 	// Chat runs the chat sample backend.
 	Chat *Chat
 	// Tabs are the window's client tabs' models: their clients, and which
@@ -175,6 +177,7 @@ func New(opts Options) (*Controller, error) {
 	c.Files = &Files{c: c}
 	c.Autosave = &Autosave{c: c, saver: newAutosaver(opts.StateDir)}
 	c.Server = &Server{c: c}
+	c.TLS = &TLS{c: c}
 	c.Chat = &Chat{c: c}
 	c.Tabs = &Tabs{}
 	ws, sample, unsaved, notice, err := c.Files.startWorkspace()
@@ -197,7 +200,7 @@ func New(opts Options) (*Controller, error) {
 	if want := opts.Addr; c.Server.gw.Addr() != want && !hasPortZero(want) {
 		c.notice = want + " is in use, so the gateway listens on " + c.Server.gw.Addr() + ". " + c.notice
 	}
-	if err := c.Server.restoreTLS(); err != nil {
+	if err := c.TLS.restore(); err != nil {
 		c.notice = "TLS is off: " + err.Error() + ". " + c.notice
 	}
 	c.Server.restartFunctions()

@@ -102,7 +102,7 @@ func copyFile(t *testing.T, src, name string) string {
 func roundTrip(t *testing.T, h *harness, msg string) string {
 	t.Helper()
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-	if roots := h.c.Server.ClientRoots(); roots != nil {
+	if roots := h.c.TLS.ClientRoots(); roots != nil {
 		d.TLSClientConfig = &tls.Config{RootCAs: roots}
 	}
 	conn, _, err := d.Dial(h.c.Server.Gateway().URL(), nil)
@@ -342,12 +342,12 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	old := h.c.Server.Gateway()
 	var result error
 	finished := false
-	h.c.Server.SetTLS(true, func(err error) { result, finished = err, true })
+	h.c.TLS.Set(true, func(err error) { result, finished = err, true })
 	if !h.c.Server.Restarting() || finished || h.c.Server.Gateway() != old {
 		t.Fatalf("SetTLS did not return before the restart: restarting %v finished %v", h.c.Server.Restarting(), finished)
 	}
 	var second error
-	h.c.Server.SetTLS(false, func(err error) { second = err })
+	h.c.TLS.Set(false, func(err error) { second = err })
 	if second == nil {
 		t.Error("a second switch during the restart was accepted")
 	}
@@ -355,8 +355,8 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	if result != nil {
 		t.Fatal(result)
 	}
-	if h.c.Server.Restarting() || !h.c.Server.TLSOn() || h.changes&ChangeGateway == 0 {
-		t.Fatalf("restarting %v TLS %v changes %b", h.c.Server.Restarting(), h.c.Server.TLSOn(), h.changes)
+	if h.c.Server.Restarting() || !h.c.TLS.On() || h.changes&ChangeGateway == 0 {
+		t.Fatalf("restarting %v TLS %v changes %b", h.c.Server.Restarting(), h.c.TLS.On(), h.changes)
 	}
 	if got := h.c.Server.Gateway().URL(); !strings.HasPrefix(got, "wss://") || h.c.Server.Gateway().Addr() != addr {
 		t.Errorf("after the restart the gateway is at %s (was %s)", got, addr)

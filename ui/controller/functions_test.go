@@ -100,7 +100,7 @@ func TestFunctionsFollowWorkspaceAndTLS(t *testing.T) {
 
 	var result error
 	finished := false
-	h.c.Server.SetTLS(true, func(err error) { result, finished = err, true })
+	h.c.TLS.Set(true, func(err error) { result, finished = err, true })
 	h.waitFor("the TLS restart", func() bool { return finished })
 	if result != nil {
 		t.Fatal(result)

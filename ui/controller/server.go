@@ -3,8 +3,6 @@ package controller
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,7 +10,6 @@ import (
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
-	"wsworkbench/emulator/tlscert"
 )
 
 // closeTimeout bounds a gateway's Close.
@@ -26,8 +23,7 @@ type Server struct {
 	c *Controller
 
 	gw         *emulator.Gateway
-	tls        *tlsState // set while the gateway serves wss://
-	restarting bool
+	restarting bool            // a TLS change is restarting the gateway
 	runner     *localfn.Runner // the workspace's local functions, or nil
 	fnNote     string          // why they do not run (see FunctionsNote)
 	fnDynamo   string          // the DynamoDB endpoint runner was started with
@@ -40,32 +36,12 @@ type Server struct {
 	next *emulator.Gateway // a restart's new gateway, until the owner takes it
 }
 
-// tlsState is the certificate the gateway serves while TLS is on.
-type tlsState struct {
-	cert *tlscert.Cert
-	// roots are the system's roots and the certificate: what the window's
-	// own clients (tabs, the chat backend) trust.
-	roots *x509.CertPool
-}
-
 // Gateway returns the gateway serving now. During a restart it is the old
 // one, closed or closing; ChangeGateway says when the new one is in.
 func (s *Server) Gateway() *emulator.Gateway { return s.gw }
 
-// TLSOn reports whether the gateway serves wss://.
-func (s *Server) TLSOn() bool { return s.tls != nil }
-
 // Restarting reports whether the gateway is being restarted.
 func (s *Server) Restarting() bool { return s.restarting }
-
-// ClientRoots returns the roots the window's clients trust: nil (the
-// system's) while the gateway serves plain ws://.
-func (s *Server) ClientRoots() *x509.CertPool {
-	if s.tls == nil {
-		return nil
-	}
-	return s.tls.roots
-}
 
 // start starts the gateway on api. When api does not compile, the gateway
 // starts on the built-in sample and the compile error is returned; when
@@ -95,45 +71,6 @@ func (s *Server) start(api *model.API, addr string) (compileErr, err error) {
 	}
 	s.gw = gw
 	return compileErr, nil
-}
-
-// restoreTLS serves wss:// at start when the window did last time. It runs
-// before anyone subscribes to the gateway, on the owner goroutine.
-func (s *Server) restoreTLS() error {
-	if !s.c.opts.Prefs.Bool(PrefTLS) {
-		return nil
-	}
-	st, err := loadCert(s.c.opts.CertDir)
-	if err != nil {
-		return err
-	}
-	gw, err := s.replace(s.gw, st)
-	if err != nil {
-		return err
-	}
-	s.gw, s.tls = gw, st
-	return nil
-}
-
-// loadCert returns the workbench's certificate, making it on first use.
-func loadCert(dir string) (*tlsState, error) {
-	if dir == "" {
-		d, err := tlscert.DefaultDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	cert, err := tlscert.Ensure(dir)
-	if err != nil {
-		return nil, fmt.Errorf("TLS certificate: %w", err)
-	}
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
-	}
-	roots.AddCert(cert.TLS.Leaf)
-	return &tlsState{cert: cert, roots: roots}, nil
 }
 
 // replace starts a gateway on old's address running old's configuration,
@@ -179,79 +116,6 @@ func (s *Server) replace(old *emulator.Gateway, st *tlsState) (*emulator.Gateway
 	return gw, nil
 }
 
-// SetTLS makes the gateway serve wss:// and https:// with the workbench's
-// certificate (on) or plain ws:// (off). That takes a new listener, so the
-// gateway restarts on the same address: the certificate is made, the old
-// gateway closed (its connections get 1001) and the new one opened on a
-// goroutine of its own, while Restarting reports true and the window stays
-// responsive. Then, on the owner goroutine, the draft is handed to the new
-// gateway, a running chat backend restarts to trust the certificate,
-// ChangeGateway is reported and done runs with the outcome.
-func (s *Server) SetTLS(on bool, done func(error)) {
-	c := s.c
-	switch {
-	case s.restarting:
-		done(errors.New("the gateway is restarting: try again in a moment"))
-		return
-	case on == s.TLSOn():
-		done(nil)
-		return
-	}
-	s.restarting = true
-	c.notice = "Restarting the gateway…"
-	c.changed(ChangeStatus | ChangeMenu)
-	old, certDir := s.gw, c.opts.CertDir
-	c.background(func() {
-		var st *tlsState
-		var err error
-		if on {
-			st, err = loadCert(certDir)
-		}
-		var gw *emulator.Gateway
-		if err == nil {
-			gw, err = s.replace(old, st)
-		}
-		s.mu.Lock()
-		s.next = gw
-		s.mu.Unlock()
-		c.opts.Do(func() { s.finishRestart(on, st, err, done) })
-	})
-}
-
-// finishRestart takes the new gateway in, on the owner goroutine.
-func (s *Server) finishRestart(on bool, st *tlsState, err error, done func(error)) {
-	c := s.c
-	s.mu.Lock()
-	gw := s.next
-	s.next = nil
-	s.mu.Unlock()
-	s.restarting = false
-	if c.closed {
-		if gw != nil {
-			_ = gw.Close(context.Background())
-		}
-		return
-	}
-	if err != nil {
-		c.notice = "The gateway did not restart: " + err.Error()
-		c.changed(ChangeStatus)
-		done(err)
-		return
-	}
-	s.gw, s.tls = gw, st
-	c.opts.Prefs.SetBool(PrefTLS, on)
-	c.Apply()            // the draft, when it compiles, on the new gateway
-	s.restartFunctions() // trusting the new certificate, or none
-	chatErr := c.Chat.restart()
-	if on {
-		c.notice = "Serving wss:// with the certificate " + st.cert.CertPath + " (trust it with NODE_EXTRA_CA_CERTS, wscat --ca, curl --cacert)."
-	} else {
-		c.notice = "Serving plain ws:// again."
-	}
-	c.changed(ChangeGateway | ChangeStatus | ChangeMenu)
-	done(chatErr)
-}
-
 // closeGateways closes the gateway, and a restart's new one if the owner
 // never took it.
 func (s *Server) closeGateways() {
@@ -268,10 +132,5 @@ func (s *Server) closeGateways() {
 }
 
 // CertPath is the certificate the gateway serves ("" while it serves plain
-// ws://).
-func (s *Server) CertPath() string {
-	if s.tls == nil {
-		return ""
-	}
-	return s.tls.cert.CertPath
-}
+// ws://): the local functions trust it.
+func (s *Server) CertPath() string { return s.c.TLS.CertPath() }
