@@ -114,7 +114,6 @@ type workbench struct {
 	rec      *recorder      // Client > Record Scenario, Run Scenario (recording.go)
 	faults   *faultsView    // the toolbar's Faults button and its window (faultswin.go)
 	panes    *panes         // the panels, and their arrangement for the window's width
-	body     *body          // panes.body
 	zoom     *zoomTheme
 }
 
@@ -172,7 +171,6 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	fns := functions.New(functionsSource{ctl.Server})
 	wb.panes = newPanes(wb.prefs, wb.editor.Object(), wb.clients.Object(), wb.conns.Object(), wb.tracer.Object(), fns.Object(), wb.clients.Tiles.On)
-	wb.body = wb.panes.body
 	wb.functions = &functionsView{panel: fns, srv: ctl.Server, panes: wb.panes}
 	wb.panes.hasFunctions = wb.functions.shown()
 	fns.Update()
