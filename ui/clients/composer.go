@@ -167,6 +167,7 @@ func (c *Composer) saveAs(name string) {
 	host.SetSavedMessages(list)
 }
 
+// DeleteSaved deletes the saved message name from the workspace.
 func (c *Composer) DeleteSaved(name string) {
 	host := c.tab.p.host
 	host.SetSavedMessages(model.DeleteMessage(host.SavedMessages(), name))

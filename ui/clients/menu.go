@@ -27,30 +27,35 @@ func (m Menu) OnCloseTab() {
 	}
 }
 
+// OnSend sends the selected tab's message (Ctrl+Enter).
 func (m Menu) OnSend() {
 	if t := m.ct.Current(); t != nil {
 		t.Composer.onSend()
 	}
 }
 
+// OnPrettyComposer pretty-prints the selected tab's JSON message.
 func (m Menu) OnPrettyComposer() {
 	if t := m.ct.Current(); t != nil {
 		t.Composer.OnPretty()
 	}
 }
 
+// OnReconnect reconnects the selected tab.
 func (m Menu) OnReconnect() {
 	if t := m.ct.Current(); t != nil {
 		t.onReconnect()
 	}
 }
 
+// OnDisconnect closes the selected tab's connection normally (1000).
 func (m Menu) OnDisconnect() {
 	if t := m.ct.Current(); t != nil {
 		t.onDisconnect()
 	}
 }
 
+// OnSearchLog puts the keyboard focus in the selected tab's search field.
 func (m Menu) OnSearchLog() {
 	if t := m.ct.Current(); t != nil {
 		m.ct.host.Window().Canvas().Focus(t.Log.Search)
@@ -59,12 +64,14 @@ func (m Menu) OnSearchLog() {
 	}
 }
 
+// OnClearLog clears the selected tab's log.
 func (m Menu) OnClearLog() {
 	if t := m.ct.Current(); t != nil {
 		t.Log.OnClear()
 	}
 }
 
+// OnExportLog exports the selected tab's log (or a watch tab's).
 func (m Menu) OnExportLog() {
 	if t := m.ct.Current(); t != nil {
 		t.Log.OnExport()

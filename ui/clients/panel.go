@@ -82,6 +82,8 @@ func New(host Host, tabs *controller.Tabs, connectTimeout time.Duration, logCapa
 	return ct
 }
 
+// Object is the panel: the tabs, the tiles, or a start button when there
+// are no tabs.
 func (ct *Panel) Object() fyne.CanvasObject { return ct.Stack }
 
 // newTab creates a tab for target and starts connecting it; the caller adds

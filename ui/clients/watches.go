@@ -75,6 +75,7 @@ func (ws *Watches) byItem(it *container.TabItem) *WatchTab {
 	return nil
 }
 
+// ByConnID returns the watch tab of connection id, or nil.
 func (ws *Watches) ByConnID(id string) *WatchTab {
 	for _, w := range ws.list {
 		if w.View.ConnectionID() == id {
