@@ -160,7 +160,7 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	wb.zoom = newZoomTheme(float32(wb.prefs.FloatWithFallback(prefZoom, 1)), wb.prefs.StringWithFallback(prefTheme, themeSystem))
 	a.Settings().SetTheme(wb.zoom)
 
-	wb.files = &fileActions{wb: wb}
+	wb.files = &fileActions{ctl: ctl, win: win, do: opts.do, closed: func() bool { return wb.closed }}
 	wb.samples = &samples{wb: wb}
 	wb.look = &appearance{wb: wb}
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
