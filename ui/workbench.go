@@ -161,12 +161,12 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	a.Settings().SetTheme(wb.zoom)
 
 	wb.files = &fileActions{ctl: ctl, win: win, do: opts.do, closed: func() bool { return wb.closed }}
-	wb.samples = &samples{wb: wb}
 	wb.look = &appearance{wb: wb}
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
 	wb.clients = clients.New(clientsHost{wb}, ctl.Tabs, opts.connectTimeout, wb.opts.logCapacity)
 	wb.clientMenu = clients.NewMenu(wb.clients)
 	wb.starters = &starters{clients: wb.clients, text: starterMessage(ctl.Workspace().API, ctl.IsSample())}
+	wb.samples = &samples{ctl: ctl, files: wb.files, clients: wb.clients, starters: wb.starters}
 	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
 	fns := functions.New(functionsSource{ctl.Server})
