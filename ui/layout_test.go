@@ -113,7 +113,7 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
 			tb := newTestBench(t)
 			id := tb.waitConnected(0)
-			tb.wb.look.setTheme(tc.zoom, tb.wb.zoom.variant)
+			tb.wb.look.setTheme(tc.zoom, tb.wb.look.zoom.variant)
 			tb.win.Resize(size)
 			answer := "The answer is forty characters long: ok!"
 			if len(answer) != 40 {

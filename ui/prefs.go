@@ -56,7 +56,7 @@ func (wb *workbench) saveLayout() {
 		p.SetFloat(prefWindowHeight, float64(size.Height))
 	}
 	wb.panes.save(p)
-	p.SetFloat(prefZoom, float64(wb.zoom.scale))
+	p.SetFloat(prefZoom, float64(wb.look.zoom.scale))
 	p.SetStringList(prefTabs, wb.clients.Targets())
 	p.SetBool(controller.PrefFirstStartDone, true)
 }

@@ -114,7 +114,6 @@ type workbench struct {
 	rec      *recorder      // Client > Record Scenario, Run Scenario (recording.go)
 	faults   *faultsView    // the toolbar's Faults button and its window (faultswin.go)
 	panes    *panes         // the panels, and their arrangement for the window's width
-	zoom     *zoomTheme
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -157,11 +156,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	if opts.frame > 0 {
 		wb.bridge.frame = opts.frame
 	}
-	wb.zoom = newZoomTheme(float32(wb.prefs.FloatWithFallback(prefZoom, 1)), wb.prefs.StringWithFallback(prefTheme, themeSystem))
-	a.Settings().SetTheme(wb.zoom)
+	wb.look = newAppearance(a, wb.prefs, func() { win.SetMainMenu(wb.buildMenu()) })
 
 	wb.files = &fileActions{ctl: ctl, win: win, do: opts.do, closed: func() bool { return wb.closed }}
-	wb.look = &appearance{wb: wb}
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
 	wb.clients = clients.New(clientsHost{wb}, ctl.Tabs, opts.connectTimeout, wb.opts.logCapacity)
 	wb.clientMenu = clients.NewMenu(wb.clients)

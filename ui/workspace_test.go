@@ -169,7 +169,7 @@ func TestLayoutRemembered(t *testing.T) {
 	if tb2.wb.panes.showInspect {
 		t.Error("the hidden inspector is shown again")
 	}
-	if z := tb2.wb.zoom.scale; z < 1.05 || z > 1.15 {
+	if z := tb2.wb.look.zoom.scale; z < 1.05 || z > 1.15 {
 		t.Errorf("zoom %v, want 1.1", z)
 	}
 }
