@@ -30,7 +30,20 @@ type request struct {
 	body  []byte      // the message; nil on $connect and $disconnect
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
 	query url.Values
-	trace bool // someone subscribes to events
+	// want is what the subscribers take of this request's events (Filter):
+	// the events and the timings of steps nobody takes are not made.
+	want EventKinds
+
+	// How the message ended, for its EventMessage: the status of the
+	// integration or of the error, the error's code, the size of the frame
+	// sent back, whether a fault or a full queue dropped it, and whether
+	// lent.integ describes the integration's answer.
+	status  int
+	code    Code
+	sent    int
+	dropped bool
+	integ   bool
+	summed  bool // its EventMessage is published
 
 	// done stops the request's renders when it closes: the connection's
 	// context for a message (the client left, the gateway closes). budget
@@ -67,6 +80,7 @@ type request struct {
 		route    RouteChoice
 		template [2]TemplateRender
 		integ    IntegrationAnswer
+		done     MessageDone
 	}
 }
 
@@ -82,7 +96,7 @@ type outcome struct {
 }
 
 func (r *request) publish(e Event) {
-	if !r.trace {
+	if !r.want.Has(e.Kind) {
 		return
 	}
 	e.ConnectionID = r.rc.ConnectionID
@@ -100,11 +114,15 @@ func (r *request) publish(e Event) {
 // integration's type, how its answer was used (sel, and the integration
 // response key when one matched) and the Lambda call it made, if any.
 func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel ResponseSelection, response string) {
-	if !r.trace {
+	if !r.want.Has(EventIntegration) && !r.want.Has(EventMessage) {
 		return
 	}
-	e.Kind = EventIntegration
+	r.status, r.integ = e.Status, true
 	r.lent.integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	if !r.want.Has(EventIntegration) {
+		return // EventMessage carries it
+	}
+	e.Kind = EventIntegration
 	e.Integration = &r.lent.integ
 	if l := r.ireq.Lambda; l != nil && l.Function != "" {
 		e.Lambda = l
@@ -114,7 +132,31 @@ func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel Respo
 
 // publishError publishes the error the request failed with.
 func (r *request) publishError(e *Error) {
+	r.status, r.code = e.Code.Status(), e.Code
 	r.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+}
+
+// publishDone publishes the EventMessage that sums up a message's request,
+// when someone takes it: the route, the integration's answer (and its
+// Lambda call), the status, the sizes, the time since the frame arrived.
+// A message with an answer is done when the answer goes to the socket
+// (sendFrame), so its line comes before anything the client does next;
+// one without is done when its work ends. Only the first call publishes.
+func (r *request) publishDone() {
+	if !r.want.Has(EventMessage) || r.summed {
+		return
+	}
+	r.summed = true
+	now := time.Now()
+	r.lent.done = MessageDone{Received: len(r.body), Sent: r.sent, Dropped: r.dropped}
+	e := Event{Time: now, Kind: EventMessage, Status: r.status, Code: r.code, Duration: now.Sub(r.rc.RequestTime), Message: &r.lent.done}
+	if r.integ {
+		e.Integration = &r.lent.integ
+		if l := r.ireq.Lambda; l != nil && l.Function != "" {
+			e.Lambda = l
+		}
+	}
+	r.publish(e)
 }
 
 // contextMap returns $context for a template.
@@ -244,8 +286,11 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 	}
 
 	var start time.Time
-	if r.trace {
+	timed := r.want.Has(EventIntegration)
+	if timed {
 		start = time.Now()
+	}
+	if timed || r.want.Has(EventMessage) {
 		if t := ci.model.Type; t == model.TypeAWSProxy || t == model.TypeAWS {
 			ireq.Lambda = new(LambdaCall)
 		}
@@ -253,12 +298,15 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 	var res *IntegrationResult
 	if ci.typ.blocking {
 		ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
+		// The call is attributed to this request when @connections calls
+		// are logged (inFlight).
+		attribute := r.g.events.wanted(false).Has(EventConnections)
 		var token uint64
-		if r.trace {
+		if attribute {
 			token = r.g.calls.begin(r)
 		}
 		res, err = ci.impl.Invoke(ictx, ireq)
-		if r.trace {
+		if attribute {
 			r.g.calls.end(token)
 		}
 		cancel()
@@ -267,7 +315,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		res, err = ci.impl.Invoke(ctx, ireq)
 	}
 	var took time.Duration // for the trace only
-	if r.trace {
+	if timed {
 		took = time.Since(start)
 	}
 	if err == nil && res == nil {
@@ -409,13 +457,14 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 		}
 	}()
 	var start time.Time
-	if r.trace {
+	traced := r.want.Has(EventTemplate)
+	if traced {
 		start = time.Now()
 	}
 	in := r.input(t, body)
 	in.Deadline, in.Done = deadline, r.done
 	err := t.tpl.RenderTo(buf, in)
-	if r.trace {
+	if traced {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
 			Template: &r.lent.template[side-1]}

@@ -23,13 +23,13 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
-	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
+	req.g, req.snap, req.body, req.want = g, snap, data, g.events.wanted(true)
 	req.done = c.ctx.Done()
 	messageID, requestID := g.ids.messageIDs(c.tail)
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
 	c.hist.add(HistoryIn, data, len(data), requestID, "")
-	if req.trace {
+	if req.want.Has(EventFrameIn) {
 		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
 	if snap.faults != nil {
@@ -41,7 +41,9 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 
 	route := g.selectRoute(req)
 	if route == nil {
+		req.status, req.code = CodeForbidden.Status(), CodeForbidden
 		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID), true)
+		req.publishDone()
 		recycle(req)
 		return
 	}
@@ -54,6 +56,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		return
 	}
 	g.runMessage(c, req, route, true)
+	req.publishDone()
 	recycle(req)
 }
 
@@ -68,15 +71,18 @@ func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
 	select {
 	case c.inflight <- struct{}{}:
 	case <-c.ctx.Done():
-		return // the connection is closing: nobody would get the answer
+		req.dropped = true // the connection is closing: nobody would get the answer
+		req.publishDone()
+		return
 	}
 	select {
 	case g.sem <- struct{}{}:
 	default:
 		<-c.inflight
 		e := &Error{Code: CodeThrottled, Detail: fmt.Sprintf("the gateway already runs %d integration calls (MaxConcurrentRequests); the message was not sent to the backend", cap(g.sem))}
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+		req.publishError(e)
 		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), true)
+		req.publishDone()
 		recycle(req)
 		return
 	}
@@ -86,6 +92,7 @@ func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
 		defer g.wg.Done()
 		defer func() { <-g.sem; <-c.inflight }()
 		g.runMessage(c, req, route, false)
+		req.publishDone()
 	}()
 }
 
@@ -129,7 +136,7 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 			outcome = RouteForbidden
 		}
 	}
-	if req.trace {
+	if req.want.Has(EventRoute) {
 		req.lent.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
 		e := Event{Kind: EventRoute, Route: &req.lent.route}
 		if route != nil {
@@ -180,9 +187,11 @@ func oversizedAnswer(size, limit int) *Error {
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
 		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
-		if req.trace {
+		req.sent = len(data)
+		if req.want.Has(EventFrameOut) {
 			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
+		req.publishDone()
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
 	}
@@ -192,14 +201,17 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 	if err := c.send(websocket.TextMessage, frame); err != nil {
 		if err == ErrLimitExceeded {
+			req.dropped = true
 			req.publish(Event{Kind: EventLimit, Code: CodeLimitExceeded, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
 		}
 		return
 	}
 	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
-	if req.trace {
+	req.sent = len(data)
+	if req.want.Has(EventFrameOut) {
 		req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 	}
+	req.publishDone()
 }
 
 // requestContext returns the context of a request on c that arrived at
@@ -228,7 +240,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string, now ti
 // $disconnect backend gets GoneException, as on AWS.
 func (g *Gateway) disconnect(c *conn, code int, reason string) {
 	snap := g.snap.Load()
-	req := &request{g: g, snap: snap, trace: g.events.active(), done: g.ctx.Done()}
+	req := &request{g: g, snap: snap, want: g.events.wanted(false), done: g.ctx.Done()}
 	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect, time.Now(), g.ids.requestID())
 	req.rc.DisconnectStatusCode = code
 	req.rc.DisconnectReason = reason
