@@ -273,6 +273,7 @@ func BenchmarkHandleMessageLogged(b *testing.B) {
 	var line []byte
 	g.SubscribeFunc(func(e *Event) { line = e.AppendLine(line[:0]) })
 	c := &conn{g: g, id: "R1kmxc2VNjMCFIA=", connectedAt: time.Now(), domainName: "127.0.0.1:8080", sourceIP: "127.0.0.1"}
+	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.writing = true // no writer goroutine: frames stay queued
 	msg := []byte(`{"action":"message","messageId":1}`)
 	b.ReportAllocs()

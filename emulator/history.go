@@ -67,20 +67,58 @@ type history struct {
 	seq     uint64
 	dropped uint64
 	closed  bool
+	lastOut string // the last outgoing frame's data, shared by an equal next one
 }
 
+// add records an entry now; data is copied.
 func (h *history) add(dir HistoryDir, data []byte, size int, requestID, note string) {
+	h.addAt(time.Now(), dir, data, size, requestID, note)
+}
+
+// addAt records an entry that happened at at; data is copied, except that
+// an outgoing frame equal to the last one shares its copy (a MOCK route
+// often answers the same frame every time).
+func (h *history) addAt(at time.Time, dir HistoryDir, data []byte, size int, requestID, note string) {
 	if h == nil { // a conn built by a test or benchmark without one
 		return
 	}
-	e := HistoryEntry{Time: time.Now(), Dir: dir, Size: size, RequestID: requestID, Note: note}
+	e := HistoryEntry{Time: at, Dir: dir, Size: size, RequestID: requestID, Note: note}
 	if len(data) > historyMaxBytes {
 		data = data[:historyMaxBytes]
 		e.Note += " (cut to the history's size)"
 	}
-	e.Data = string(data)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	switch {
+	case dir == HistoryOut && h.lastOut != "" && string(data) == h.lastOut:
+		e.Data = h.lastOut
+	case dir == HistoryOut:
+		e.Data = string(data)
+		h.lastOut = e.Data
+	default:
+		e.Data = string(data)
+	}
+	h.put(e)
+}
+
+// keep records a message from the client that arrived at at. data is the
+// message's own memory, which nothing changes, so it is kept as it is.
+func (h *history) keep(at time.Time, data string, requestID string) {
+	if h == nil {
+		return
+	}
+	if len(data) > historyMaxBytes {
+		h.addAt(at, HistoryIn, []byte(data), len(data), requestID, "")
+		return
+	}
+	h.mu.Lock()
+	h.put(HistoryEntry{Time: at, Dir: HistoryIn, Data: data, Size: len(data), RequestID: requestID})
+	h.mu.Unlock()
+}
+
+// put adds e, dropping the oldest entries to stay within the bounds. It is
+// called with mu held.
+func (h *history) put(e HistoryEntry) {
 	h.seq++
 	e.Seq = h.seq
 	for h.n > 0 && (h.bytes+len(e.Data) > historyMaxBytes || h.n == historyMaxEntries) {

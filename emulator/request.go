@@ -142,12 +142,18 @@ func (r *request) publishError(e *Error) {
 // A message with an answer is done when the answer goes to the socket
 // (sendFrame), so its line comes before anything the client does next;
 // one without is done when its work ends. Only the first call publishes.
-func (r *request) publishDone() {
+func (r *request) publishDone() { r.publishDoneAt(time.Time{}) }
+
+// publishDoneAt is publishDone with the time the message was done, when the
+// caller has read the clock already (zero: now).
+func (r *request) publishDoneAt(now time.Time) {
 	if !r.want.Has(EventMessage) || r.summed {
 		return
 	}
 	r.summed = true
-	now := time.Now()
+	if now.IsZero() {
+		now = time.Now()
+	}
 	r.lent.done = MessageDone{Received: len(r.body), Sent: r.sent, Dropped: r.dropped}
 	e := Event{Time: now, Kind: EventMessage, Status: r.status, Code: r.code, Duration: now.Sub(r.rc.RequestTime), Message: &r.lent.done}
 	if r.integ {
@@ -408,7 +414,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 		}
 		return body, nil
 	}
-	return r.render(TemplateResponse, t, value, res.Body, time.Now().Add(r.budget))
+	return r.render(TemplateResponse, t, value, res.Body, time.Time{}) // r.budget from its start
 }
 
 // pickTemplate chooses a template: by the selection expression when there
@@ -442,7 +448,8 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // does not stay in memory.
 const maxPooledRender = 64 << 10
 
-// render renders t with body as $input by deadline, publishing the result.
+// render renders t with body as $input by deadline (zero: within r.budget
+// from its start, which costs no clock reading), publishing the result.
 // A request template that reads a message starting like JSON but not valid
 // JSON is CodeBadPayload; a render past its deadline is CodeTimeout (the
 // client gets "Endpoint request timed out", as when a backend is too slow);
@@ -463,6 +470,9 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	}
 	in := r.input(t, body)
 	in.Deadline, in.Done = deadline, r.done
+	if deadline.IsZero() {
+		in.Budget = r.budget
+	}
 	err := t.tpl.RenderTo(buf, in)
 	if traced {
 		end := time.Now()

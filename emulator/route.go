@@ -20,15 +20,22 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 // route selection, then the route's integration, then (for a two-way route)
 // the answer. c's read loop calls it with now, its clock reading when the
 // message arrived: $context.requestTime and the reply's write deadline.
+// data is the message's own memory, capacity included (readMessage): the
+// gateway keeps it (the connection's history) and nothing may change it.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
 	req.g, req.snap, req.body, req.want = g, snap, data, g.events.wanted(true)
 	req.done = c.ctx.Done()
-	messageID, requestID := g.ids.messageIDs(c.tail)
+	// The IDs go in the room after the message (readMessage), which the
+	// message itself is capped before; the history keeps the message as
+	// it is: nothing changes it.
+	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):])
+	data = data[:len(data):len(data)]
+	req.body = data
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
-	c.hist.add(HistoryIn, data, len(data), requestID, "")
+	c.hist.keep(now, borrow(data), requestID)
 	if req.want.Has(EventFrameIn) {
 		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
@@ -186,12 +193,13 @@ func oversizedAnswer(size, limit int) *Error {
 // and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
-		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
+		at := time.Now()
+		c.hist.addAt(at, HistoryOut, data, len(data), req.rc.RequestID, "")
 		req.sent = len(data)
 		if req.want.Has(EventFrameOut) {
-			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
+			req.publish(Event{Time: at, Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
-		req.publishDone()
+		req.publishDoneAt(at)
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, req.rc.RequestTime)
 		return
 	}

@@ -27,23 +27,26 @@ func mustParse(t *testing.T, src string) *Template {
 	return tp
 }
 
-// TestRenderTimeBudget: a render that runs past Limits.MaxTime or
-// Input.Deadline stops with ErrTimeout, whether its steps are slow (one
-// String.matches over 32 KB) or many.
+// TestRenderTimeBudget: a render that runs past Limits.MaxTime,
+// Input.Deadline or Input.Budget stops with ErrTimeout, whether its steps
+// are slow (one String.matches over 32 KB) or many.
 func TestRenderTimeBudget(t *testing.T) {
 	for _, tt := range []struct {
 		name, src string
 		lim       Limits
 		deadline  time.Duration // Input.Deadline from the start, when set
+		budget    time.Duration // Input.Budget
 	}{
-		{"matches/MaxTime", heavyMatches, Limits{MaxTime: 100 * time.Millisecond}, 0},
-		{"matches/Deadline", heavyMatches, Limits{}, 100 * time.Millisecond},
-		{"steps/MaxTime", cheapLoop, Limits{MaxTime: time.Millisecond}, 0},
+		{"matches/MaxTime", heavyMatches, Limits{MaxTime: 100 * time.Millisecond}, 0, 0},
+		{"matches/Deadline", heavyMatches, Limits{}, 100 * time.Millisecond, 0},
+		{"matches/Budget", heavyMatches, Limits{}, 0, 100 * time.Millisecond},
+		{"steps/MaxTime", cheapLoop, Limits{MaxTime: time.Millisecond}, 0, 0},
+		{"steps/Budget", cheapLoop, Limits{}, 0, time.Millisecond},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tp := mustParse(t, tt.src).WithLimits(tt.lim)
 			start := time.Now()
-			var in Input
+			in := Input{Budget: tt.budget}
 			if tt.deadline > 0 {
 				in.Deadline = start.Add(tt.deadline)
 			}

@@ -63,6 +63,10 @@ type Input struct {
 	// the render, is when the render gives up with an *Error wrapping
 	// ErrTimeout.
 	Deadline time.Time
+	// Budget, when set and shorter than Limits.MaxTime, is how long the
+	// render may take: a Deadline that needs no clock reading from the
+	// caller.
+	Budget time.Duration
 	// Done, when set, stops the render with an *Error wrapping ErrCanceled
 	// once it is closed (a context's Done: the client left, the gateway
 	// closes).
