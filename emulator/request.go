@@ -71,17 +71,29 @@ type request struct {
 	// into the previous message's.
 	rendered [2][]byte
 
-	// lent holds the details of the request's events and their strings
-	// view the request's buffers: publish lends them to subscribers for
-	// the call and gives a channel subscriber its own copy (Event.clone).
-	// So an event costs a log no allocation.
-	lent struct {
-		event    Event
-		route    RouteChoice
-		template [2]TemplateRender
-		integ    IntegrationAnswer
-		done     MessageDone
+	// lent holds the details of the request's events (lending): nil until
+	// it publishes one. A recycled request keeps it, cleared.
+	lent *lentDetails
+}
+
+// lentDetails are the details of a request's events. Their strings view
+// the request's buffers: publish lends them to subscribers for the call
+// and gives a channel subscriber its own copy (Event.clone). So an event
+// costs a log no allocation.
+type lentDetails struct {
+	event    Event
+	route    RouteChoice
+	template [2]TemplateRender
+	integ    IntegrationAnswer
+	done     MessageDone
+}
+
+// lending returns the request's lent details, made on first use.
+func (r *request) lending() *lentDetails {
+	if r.lent == nil {
+		r.lent = new(lentDetails)
 	}
+	return r.lent
 }
 
 // borrow returns b as a string without copying: for events only, which
@@ -105,9 +117,10 @@ func (r *request) publish(e Event) {
 	if e.RouteKey == "" {
 		e.RouteKey = r.rc.RouteKey
 	}
-	r.lent.event = e
-	r.g.events.publishLent(&r.lent.event)
-	r.lent.event = Event{}
+	l := r.lending()
+	l.event = e
+	r.g.events.publishLent(&l.event)
+	l.event = Event{}
 }
 
 // publishIntegration publishes the integration's answer: e with the
@@ -118,7 +131,7 @@ func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel Respo
 		return
 	}
 	r.status, r.integ = e.Status, true
-	r.lent.integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	r.lending().integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
 	if !r.want.Has(EventIntegration) {
 		return // EventMessage carries it
 	}
@@ -154,12 +167,13 @@ func (r *request) publishDoneAt(now time.Time) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	r.lent.done = MessageDone{Received: len(r.body), Sent: r.sent, Dropped: r.dropped}
-	e := Event{Time: now, Kind: EventMessage, Status: r.status, Code: r.code, Duration: now.Sub(r.rc.RequestTime), Message: &r.lent.done}
+	l := r.lending()
+	l.done = MessageDone{Received: len(r.body), Sent: r.sent, Dropped: r.dropped}
+	e := Event{Time: now, Kind: EventMessage, Status: r.status, Code: r.code, Duration: now.Sub(r.rc.RequestTime), Message: &l.done}
 	if r.integ {
-		e.Integration = &r.lent.integ
-		if l := r.ireq.Lambda; l != nil && l.Function != "" {
-			e.Lambda = l
+		e.Integration = &l.integ
+		if lc := r.ireq.Lambda; lc != nil && lc.Function != "" {
+			e.Lambda = lc
 		}
 	}
 	r.publish(e)
@@ -477,7 +491,7 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	if traced {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
-			Template: &r.lent.template[side-1]}
+			Template: &r.lending().template[side-1]}
 		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(buf.Bytes())}
 		if err != nil {
 			e.Error = err.Error()

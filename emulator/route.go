@@ -104,8 +104,9 @@ func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
 }
 
 // requests recycles the requests of messages handled on the read loop (a
-// request is some 600 bytes, most of a message's garbage otherwise). A
-// request in it is zero except for its render arrays.
+// request is some 800 bytes, most of a message's garbage otherwise). A
+// request in it is zero except for its render arrays and its cleared lent
+// details.
 var requests = sync.Pool{New: func() any { return new(request) }}
 
 // recycle returns a request whose message is finished, and that nothing
@@ -117,7 +118,11 @@ func recycle(req *request) {
 			rendered[i] = nil
 		}
 	}
-	*req = request{rendered: rendered}
+	lent := req.lent
+	if lent != nil && req.want != 0 { // untouched when nobody listened
+		*lent = lentDetails{}
+	}
+	*req = request{rendered: rendered, lent: lent}
 	requests.Put(req)
 }
 
@@ -144,8 +149,9 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 		}
 	}
 	if req.want.Has(EventRoute) {
-		req.lent.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
-		e := Event{Kind: EventRoute, Route: &req.lent.route}
+		l := req.lending()
+		l.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &l.route}
 		if route != nil {
 			e.RouteKey = route.key
 		}
