@@ -336,6 +336,8 @@ func (g *Gateway) runFaultyMessage(c *conn, req *request, route *compiledRoute) 
 	}
 	if f.Error != "" && plan.chance(rateOrAll(f.ErrorRate)) {
 		req.publishFault(FaultErrorFrame, fmt.Sprintf("answered %q instead of running the integration", f.Error))
+		code := errorFrameCode(f.Error)
+		req.status, req.code = code.Status(), code
 		c.sendFrame(req, errorFrame(f.Error, c.id, req.rc.RequestID), false)
 		return
 	}

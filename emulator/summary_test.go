@@ -136,3 +136,40 @@ func TestFilterTakes(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageSummariesWithFaults: a message a fault answers with an error
+// frame is summed up with that error's code, and one a fault drops (before
+// routing, or its answer) says so.
+func TestMessageSummariesWithFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fault   model.MessageFault
+		answer  bool
+		code    Code
+		dropped bool
+	}{
+		{"error frame", model.MessageFault{Error: "Forbidden"}, true, CodeForbidden, false},
+		{"dropped before routing", model.MessageFault{Drop: 1}, false, 0, true},
+		{"answer dropped", model.MessageFault{Route: "message", DropAnswer: 1}, false, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := start(t, withFaults(model.Faults{Messages: []model.MessageFault{tc.fault}}))
+			summaries := funcEvents(g, MessageSummaries)
+			ws := dial(t, g)
+			send(t, ws, `{"action":"message","messageId":1}`)
+			if tc.answer {
+				recv(t, ws)
+			}
+			for {
+				e := <-summaries.c
+				if e.Kind != EventMessage {
+					continue
+				}
+				if e.Code != tc.code || e.Message.Dropped != tc.dropped || (e.Message.Sent > 0) != tc.answer {
+					t.Errorf("summary %+v (%+v): want code %v, dropped %v, answered %v", e, e.Message, tc.code, tc.dropped, tc.answer)
+				}
+				return
+			}
+		})
+	}
+}
