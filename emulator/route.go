@@ -25,7 +25,7 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
-	req.g, req.snap, req.body, req.want = g, snap, data, g.events.wanted(true)
+	req.g, req.snap, req.want = g, snap, g.events.wanted(true)
 	req.done = c.ctx.Done()
 	// The IDs go in the room after the message (readMessage), which the
 	// message itself is capped before; the history keeps the message as
