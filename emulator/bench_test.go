@@ -263,8 +263,9 @@ func BenchmarkIdleConnectionMemoryGorillaDefaults(b *testing.B) {
 }
 
 // BenchmarkHandleMessageLogged is BenchmarkHandleMessage with a subscriber
-// that formats every event's text-log line, as serve's default log does:
-// the cost of building and logging a message's events.
+// that formats every event's text-log line, as serve --log steps does: the
+// cost of building and logging a message's events. (serve's default log
+// takes a summary instead: BenchmarkMessagePath/summaries.)
 func BenchmarkHandleMessageLogged(b *testing.B) {
 	g, err := New(seedAPI(), Options{SendQueueFrames: 1 << 30, SendQueueBytes: 1 << 40})
 	if err != nil {

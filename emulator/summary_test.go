@@ -6,13 +6,12 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// funcEvents subscribes fn-style with filter f and hands copies of the
-// events to a channel, as serve's log would see them.
-func funcEvents(g *Gateway, f Filter) *Subscription {
-	s := &Subscription{c: make(chan Event, 256)}
-	sub := g.SubscribeFuncFilter(f, func(e *Event) { s.c <- e.clone() })
-	s.bus, s.fn = sub.bus, sub.fn
-	return s
+// funcEvents subscribes a function with filter f, as serve's log does, and
+// hands copies of the events it gets to the channel it returns.
+func funcEvents(g *Gateway, f Filter) <-chan Event {
+	c := make(chan Event, 256)
+	g.SubscribeFuncFilter(f, func(e *Event) { c <- e.clone() })
+	return c
 }
 
 // TestMessageSummaries: a subscriber of MessageSummaries gets one
@@ -41,7 +40,7 @@ func TestMessageSummaries(t *testing.T) {
 	var got []Event
 	messages := 0
 	for messages < 3 {
-		e := <-summaries.c
+		e := <-summaries
 		got = append(got, e)
 		if e.Kind == EventMessage {
 			messages++
@@ -161,7 +160,7 @@ func TestMessageSummariesWithFaults(t *testing.T) {
 				recv(t, ws)
 			}
 			for {
-				e := <-summaries.c
+				e := <-summaries
 				if e.Kind != EventMessage {
 					continue
 				}
