@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,4 +225,23 @@ func TestEventLogFunctionLog(t *testing.T) {
 			t.Errorf("format %d: %q, want %q in it", tc.format, got, tc.want)
 		}
 	}
+}
+
+// BenchmarkEventLogAddParallel is BenchmarkEventLogAdd from 50 goroutines,
+// each its own connection, as serve's read loops log: what the pending
+// buffers' locks cost when connections log at once.
+func BenchmarkEventLogAddParallel(b *testing.B) {
+	l := newEventLog(io.Discard, logText, logMaxPending)
+	go l.run()
+	defer l.close()
+	var next atomic.Int32
+	b.SetParallelism(25)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		e := sampleEvent()
+		e.ConnectionID = strconv.Itoa(int(next.Add(1)))
+		for pb.Next() {
+			l.add(e)
+		}
+	})
 }
