@@ -48,11 +48,7 @@ func LoadLocal(path string) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	return ParseLocal(path, filepath.Dir(abs), data)
+	return ParseLocal(path, fileDir(path), data)
 }
 
 // ParseLocal is LoadLocal for bytes already read; name is used in messages
@@ -88,6 +84,10 @@ type functionLoader struct {
 	fns      []model.Function
 	tables   []model.Table
 	warnings []string
+	// editable are the SAM functions with a local code directory that
+	// loaded without a warning: the model holds them (see
+	// editableFunctions).
+	editable map[string]bool
 }
 
 func (fl *functionLoader) warn(n *yaml.Node, msg string) {
@@ -131,6 +131,7 @@ func prop(props, globals *yaml.Node, key string) *yaml.Node {
 
 func (fl *functionLoader) samFunction(e *evaluator, r *resource, globals *yaml.Node) {
 	fn := model.Function{Name: r.id}
+	warned := len(fl.warnings)
 	at := r.key
 	if pt := fl.str(e, prop(r.props, globals, "PackageType")); pt == "Image" {
 		fl.warn(at, fmt.Sprintf("function %s is a container image: the workbench runs only local code (use --lambda-endpoint with sam local start-lambda)", r.id))
@@ -158,6 +159,40 @@ func (fl *functionLoader) samFunction(e *evaluator, r *resource, globals *yaml.N
 	}
 	fl.common(e, &fn, r.props, globals)
 	fl.fns = append(fl.fns, fn)
+	if fn.InlineCode == "" && len(fl.warnings) == warned && isLogicalID(fn.Name) {
+		if fl.editable == nil {
+			fl.editable = map[string]bool{}
+		}
+		fl.editable[fn.Name] = true
+	}
+}
+
+// editableFunctions returns the template's SAM functions the model holds:
+// those with a local code directory whose every property resolved, so a
+// save can write them back unchanged. dir is the directory CodeUri is
+// relative to. The others run from the file only (LoadLocal).
+func editableFunctions(src *source, dir string, root *yaml.Node) []model.Function {
+	fl := &functionLoader{src: src, dir: dir}
+	if err := fl.template(root); err != nil {
+		return nil
+	}
+	var out []model.Function
+	for _, fn := range fl.fns {
+		if fl.editable[fn.Name] {
+			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// fileDir is the directory of the file name names, which code paths are
+// relative to.
+func fileDir(name string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return filepath.Dir(name)
+	}
+	return filepath.Dir(abs)
 }
 
 func (fl *functionLoader) lambdaFunction(e *evaluator, r *resource) {
