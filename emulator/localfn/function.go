@@ -26,7 +26,7 @@ type function struct {
 	// retired: Replace dropped or changed the function; every instance
 	// stops once its invocation ends.
 	retired bool
-	recent []Invocation // the last MaxRecent invocations, oldest first
+	recent  []Invocation // the last MaxRecent invocations, oldest first
 	// restarted is when restart last ran: a failure before it is no crash.
 	restarted time.Time
 
