@@ -1,0 +1,67 @@
+package controller
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"wsworkbench/emulator/model"
+	"wsworkbench/emulator/workspace"
+)
+
+// pointAtFunction makes the sample's message route call a new function of
+// the draft: Node.js code in dir that answers with its GREETING variable.
+func pointAtFunction(t *testing.T, api *model.API, dir string) {
+	t.Helper()
+	code := `exports.handler = async (event) => ({statusCode: 200, body: process.env.GREETING + " " + JSON.parse(event.body).data});`
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	api.Functions = append(api.Functions, model.Function{Name: "Greeter", Runtime: "nodejs20.x", Handler: "index.handler",
+		CodeDir: dir, Timeout: 30 * time.Second, Env: map[string]string{"GREETING": "hello"}})
+	in := api.Integration(api.Route("message").IntegrationID)
+	in.Type, in.URI, in.FunctionName = model.TypeAWSProxy, workspace.FunctionURI("Greeter"), "Greeter"
+}
+
+// TestEditedFunctionsGoLive: a function the editor adds runs once the draft
+// applies, with no save; a bad handler is an error that keeps the last
+// valid function answering; a changed variable restarts only that function,
+// on the same gateway.
+func TestEditedFunctionsGoLive(t *testing.T) {
+	localWorkspace(t) // node and python3 are needed
+	h := newHarness(t)
+	api := h.c.Workspace().API
+	dir := t.TempDir()
+	pointAtFunction(t, api, dir)
+	h.c.Edited()
+	h.waitFor("the function to go live", h.c.Live)
+	gw := h.c.Server.Gateway()
+	if got := roundTrip(t, h, `{"action":"message","data":"one"}`); got != "hello one" {
+		t.Fatalf("answer %q (note %q, errors %v)", got, h.c.Server.FunctionsNote(), h.c.Errors())
+	}
+
+	fn := api.Function("Greeter")
+	fn.Handler = "main.handler"
+	h.c.Edited()
+	h.waitFor("the handler error", func() bool { return len(h.c.Errors()) > 0 })
+	errs := h.c.Errors()
+	if errs[0].Integration != api.Route("message").IntegrationID || !strings.Contains(errs[0].Msg, "handler main.handler: no main.js or main.mjs or main.cjs in "+dir) {
+		t.Errorf("errors %v, want the missing handler file on the message route's integration", errs)
+	}
+	if got := roundTrip(t, h, `{"action":"message","data":"two"}`); got != "hello two" {
+		t.Errorf("with a bad handler the gateway answered %q, want the last valid function", got)
+	}
+
+	fn.Handler = "index.handler"
+	fn.Env["GREETING"] = "bonjour"
+	h.c.Edited()
+	h.waitFor("the fixed function to go live", func() bool { return h.c.Live() && len(h.c.Errors()) == 0 })
+	if got := roundTrip(t, h, `{"action":"message","data":"three"}`); got != "bonjour three" {
+		t.Errorf("after changing GREETING the answer is %q", got)
+	}
+	if h.c.Server.Gateway() != gw {
+		t.Error("a function edit restarted the gateway")
+	}
+}
