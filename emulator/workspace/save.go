@@ -440,7 +440,7 @@ func (w *Workspace) AssignIDs() {
 	}
 	for i := range api.Functions {
 		if fn := &api.Functions[i]; fn.Name == "" {
-			fn.Name = gen("Function" + idWords(strings.TrimSuffix(filepath.Base(fn.CodeDir), filepath.Ext(fn.CodeDir))))
+			fn.Name = gen(idWords(strings.TrimSuffix(filepath.Base(fn.CodeDir), filepath.Ext(fn.CodeDir))) + "Function")
 		}
 	}
 	for i := range api.Routes {
