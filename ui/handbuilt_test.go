@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"github.com/gorilla/websocket"
 
 	"wsworkbench/emulator/model"
@@ -233,4 +235,48 @@ func askOnce(t *testing.T, wsURL, msg string) string {
 		t.Fatalf("answer to %s: %v", msg, err)
 	}
 	return string(data)
+}
+
+// TestFunctionFormInsideWindowAt1024: at 1024x768 (and 1280x720) the local
+// function form of a Lambda route fits the editor: every control of the
+// window is inside it, and the code folder and handler entries are wide
+// enough to read a handler such as app.lambda_handler.
+func TestFunctionFormInsideWindowAt1024(t *testing.T) {
+	nodeDir, _ := writeHandBuiltCode(t, t.TempDir())
+	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1280, Height: 720}} {
+		t.Run(sizeName(size), func(t *testing.T) {
+			tb := newTestBench(t)
+			tb.waitConnected(0)
+			tb.win.Resize(size)
+			ed := tb.wb.editor
+			ed.SelectRoute("message")
+			setIntegrationType(t, ed, model.TypeAWSProxy)
+			if err := ed.Function().Create(nodeDir); err != nil {
+				t.Fatal(err)
+			}
+			tb.drain()
+			bad, checked := clippedControls(tb.win)
+			if checked < 20 {
+				t.Fatalf("only %d controls found: the walk is broken", checked)
+			}
+			if len(bad) > 0 {
+				t.Errorf("at %s, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+			ff := ed.Function()
+			need := fyne.MeasureText("app.lambda_handler", theme.TextSize(), fyne.TextStyle{Monospace: true}).Width
+			found := map[fyne.CanvasObject]bool{}
+			walkRendered(tb.win.Canvas().Content(), func(p placed) {
+				switch p.obj {
+				case ff.Folder, ff.Handler, ff.Runtime, ff.Pick:
+					found[p.obj] = true
+					if p.size.Width < need {
+						t.Errorf("at %s %s is %.0f px wide, under the %.0f a handler needs", sizeName(size), describe(p.obj), p.size.Width, need)
+					}
+				}
+			})
+			if len(found) != 4 {
+				t.Errorf("at %s only %d of the form's 4 main controls are drawn", sizeName(size), len(found))
+			}
+		})
+	}
 }

@@ -113,3 +113,38 @@ func TestReplaceKeepsUnchangedFunctionsWarm(t *testing.T) {
 		t.Error("a bad Replace changed the functions")
 	}
 }
+
+// FuzzCheck: any handler and runtime text is checked without a panic, and a
+// handler Check passes names a file that is in the code folder.
+func FuzzCheck(f *testing.F) {
+	for _, s := range [][2]string{
+		{"nodejs20.x", "index.handler"}, {"nodejs20.x", "src/app.handler"}, {"python3.12", "pkg.mod.handler"},
+		{"python3.12", "app."}, {"ruby3.3", ".x"}, {"provided.al2023", "bootstrap"}, {"go1.x", "../../etc/passwd"},
+		{"nodejs20.x", "/"}, {"python3.12", "..handler"}, {"java21", ""},
+	} {
+		f.Add(s[0], s[1])
+	}
+	dir := f.TempDir()
+	for _, name := range []string{"index.js", "app.py", "app.rb", "src/app.mjs", "pkg/mod.py"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, runtime, handler string) {
+		fn := Function{Name: "Fn", Runtime: runtime, Handler: handler, CodeDir: dir}
+		if err := Check(fn); err != nil {
+			return
+		}
+		rt := strings.ToLower(strings.TrimSpace(runtime))
+		if !strings.HasPrefix(rt, "nodejs") && !strings.HasPrefix(rt, "python3") && !strings.HasPrefix(rt, "ruby") {
+			return
+		}
+		if strings.TrimSpace(handler) == "" {
+			t.Errorf("Check passed an empty handler for %s", runtime)
+		}
+	})
+}
