@@ -37,7 +37,6 @@ func TestEditedFunctionsGoLive(t *testing.T) {
 	pointAtFunction(t, api, dir)
 	h.c.Edited()
 	h.waitFor("the function to go live", h.c.Live)
-	gw := h.c.Server.Gateway()
 	if got := roundTrip(t, h, `{"action":"message","data":"one"}`); got != "hello one" {
 		t.Fatalf("answer %q (note %q, errors %v)", got, h.c.Server.FunctionsNote(), h.c.Errors())
 	}
@@ -53,8 +52,28 @@ func TestEditedFunctionsGoLive(t *testing.T) {
 	if got := roundTrip(t, h, `{"action":"message","data":"two"}`); got != "hello two" {
 		t.Errorf("with a bad handler the gateway answered %q, want the last valid function", got)
 	}
+	// Turning TLS on restarts the functions: still the last valid one.
+	tlsDone := false
+	h.c.Server.SetTLS(true, func(err error) {
+		if err != nil {
+			t.Errorf("TLS: %v", err)
+		}
+		tlsDone = true
+	})
+	h.waitFor("the TLS restart", func() bool { return tlsDone })
+	if got := roundTrip(t, h, `{"action":"message","data":"two"}`); got != "hello two" {
+		t.Errorf("after a TLS restart with a bad handler pending the gateway answered %q, want the last valid function", got)
+	}
+	gw := h.c.Server.Gateway()
 
-	fn.Handler = "index.handler"
+	fn.Handler, fn.Runtime = "index.handler", "java21"
+	h.c.Edited()
+	h.waitFor("the runtime error", func() bool {
+		errs := h.c.Errors()
+		return len(errs) > 0 && strings.Contains(errs[0].Msg, "runtime java21 is not supported by the workbench")
+	})
+
+	fn.Runtime = "nodejs20.x"
 	fn.Env["GREETING"] = "bonjour"
 	h.c.Edited()
 	h.waitFor("the fixed function to go live", func() bool { return h.c.Live() && len(h.c.Errors()) == 0 })

@@ -81,7 +81,14 @@ func (s *Server) restartFunctions() {
 		c.background(old.Close)
 	}
 	s.fnNote, s.tablesNote = "", ""
-	s.fnSrc = functionSources{ws: c.ws}
+	// A restart for the same workspace (TLS, a save elsewhere) keeps the
+	// functions last applied: a draft function that failed its check stays
+	// out. A newly opened workspace starts from its draft.
+	applied := cloneFunctions(c.ws.API.Functions)
+	if s.fnSrc.ws == c.ws {
+		applied = s.fnSrc.applied
+	}
+	s.fnSrc = functionSources{ws: c.ws, applied: applied}
 	s.fnDynamo = c.ws.API.Settings.DynamoDBEndpoint
 	if s.stopTables != nil {
 		s.stopTables()
@@ -92,7 +99,6 @@ func (s *Server) restartFunctions() {
 	if c.closed {
 		return
 	}
-	s.fnSrc.applied = cloneFunctions(c.ws.API.Functions)
 	if c.ws.Path != "" {
 		local, err := workspace.LoadLocal(c.ws.Path)
 		if err != nil {
@@ -202,14 +208,15 @@ func (s *Server) applyFunctions() {
 	if s.fnSrc.ws != c.ws {
 		return // a workspace just opened: restartFunctions follows
 	}
+	changed := !slices.EqualFunc(api.Functions, s.fnSrc.applied, functionsEqual)
+	s.fnSrc.applied = cloneFunctions(api.Functions)
 	if api.Settings.DynamoDBEndpoint != s.fnDynamo {
 		s.restartFunctions()
 		return
 	}
-	if slices.EqualFunc(api.Functions, s.fnSrc.applied, functionsEqual) {
+	if !changed {
 		return
 	}
-	s.fnSrc.applied = cloneFunctions(api.Functions)
 	defer c.changed(ChangeFunctions)
 	fns := s.runnerFunctions()
 	if s.runner == nil {
