@@ -50,11 +50,11 @@ func (rl *routeList) selectFirst() {
 	ed := rl.ed
 	for i, r := range ed.api().Routes {
 		if !strings.HasPrefix(r.Key, "$") {
-			ed.list.Select(i + 1)
+			rl.list.Select(i + 1)
 			return
 		}
 	}
-	ed.list.Select(0)
+	rl.list.Select(0)
 }
 
 func (rl *routeList) length() int { return len(rl.ed.api().Routes) + 1 }
@@ -97,19 +97,18 @@ func (rl *routeList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r.meta.SetText(strings.Join(meta, " · "))
 }
 
-// selectRow selects a row of the list (0 is the API settings).
+// SelectRow selects a row of the list (0 is the API settings).
 func (rl *routeList) SelectRow(i int) {
-	ed := rl.ed
-	ed.list.Select(i)
-	ed.list.ScrollTo(i)
+	rl.list.Select(i)
+	rl.list.ScrollTo(i)
 }
 
-// selectRoute selects the route with the given key.
+// SelectRoute selects the route with the given key.
 func (rl *routeList) SelectRoute(key string) bool {
 	ed := rl.ed
 	for i, r := range ed.api().Routes {
 		if r.Key == key {
-			ed.SelectRow(i + 1)
+			rl.SelectRow(i + 1)
 			return true
 		}
 	}
@@ -118,69 +117,68 @@ func (rl *routeList) SelectRoute(key string) bool {
 
 func (rl *routeList) onSelect(i int) {
 	ed := rl.ed
-	if i == ed.sel {
+	if i == rl.sel {
 		return
 	}
-	ed.sel = i
+	rl.sel = i
 	ed.reqKey, ed.respID, ed.respKey = "", "", ""
-	ed.tab = openingTab(ed.api(), ed.SelectedRoute())
+	ed.tab = openingTab(ed.api(), rl.SelectedRoute())
 	ed.rebuild()
-	ed.updateButtons()
+	rl.updateButtons()
 }
 
-// selectedRoute returns the selected route, or nil.
+// SelectedRoute returns the selected route, or nil.
 func (rl *routeList) SelectedRoute() *model.Route {
 	ed := rl.ed
 	api := ed.api()
-	if ed.sel < 1 || ed.sel-1 >= len(api.Routes) {
+	if rl.sel < 1 || rl.sel-1 >= len(api.Routes) {
 		return nil
 	}
-	return &api.Routes[ed.sel-1]
+	return &api.Routes[rl.sel-1]
 }
 
 func (rl *routeList) updateButtons() {
-	ed := rl.ed
-	if ed.SelectedRoute() == nil {
-		ed.renameBtn.Disable()
-		ed.dupBtn.Disable()
-		ed.delBtn.Disable()
+	if rl.SelectedRoute() == nil {
+		rl.renameBtn.Disable()
+		rl.dupBtn.Disable()
+		rl.delBtn.Disable()
 		return
 	}
-	ed.renameBtn.Enable()
-	ed.dupBtn.Enable()
-	ed.delBtn.Enable()
+	rl.renameBtn.Enable()
+	rl.dupBtn.Enable()
+	rl.delBtn.Enable()
 }
 
-// structureChanged redraws the list (a route was added, renamed, deleted)
+// StructureChanged redraws the list (a route was added, renamed, deleted)
 // and tells the workbench.
 func (rl *routeList) StructureChanged() {
 	ed := rl.ed
-	ed.list.Refresh()
+	rl.list.Refresh()
 	ed.edited()
 }
 
-// onAddRoute asks for a route key and adds a two-way MOCK route.
+// OnAddRoute asks for a route key and adds a two-way MOCK route.
 func (rl *routeList) OnAddRoute() {
 	ed := rl.ed
 	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.AddRoute)
 }
 
-// addRoute adds a route without asking (tests, and the dialog above).
+// AddRoute adds a route without asking (tests, and the dialog above).
 func (rl *routeList) AddRoute(key string) error {
 	ed := rl.ed
 	i, err := addRoute(ed.api(), key, ed.host.AssignIDs)
 	if err != nil {
 		return err
 	}
-	ed.StructureChanged()
-	ed.SelectRow(i + 1)
+	rl.StructureChanged()
+	rl.SelectRow(i + 1)
 	ed.host.RouteAdded(key)
 	return nil
 }
 
 func (rl *routeList) OnRenameRoute() {
 	ed := rl.ed
-	r := ed.SelectedRoute()
+	r := rl.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -189,7 +187,7 @@ func (rl *routeList) OnRenameRoute() {
 		if err := renameRoute(ed.api(), id, key); err != nil {
 			return err
 		}
-		ed.StructureChanged()
+		rl.StructureChanged()
 		ed.rebuild()
 		return nil
 	})
@@ -197,7 +195,7 @@ func (rl *routeList) OnRenameRoute() {
 
 func (rl *routeList) OnDuplicateRoute() {
 	ed := rl.ed
-	r := ed.SelectedRoute()
+	r := rl.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -207,15 +205,15 @@ func (rl *routeList) OnDuplicateRoute() {
 		if err != nil {
 			return err
 		}
-		ed.StructureChanged()
-		ed.SelectRow(i + 1)
+		rl.StructureChanged()
+		rl.SelectRow(i + 1)
 		return nil
 	})
 }
 
 func (rl *routeList) OnDeleteRoute() {
 	ed := rl.ed
-	r := ed.SelectedRoute()
+	r := rl.SelectedRoute()
 	if r == nil {
 		return
 	}
@@ -228,10 +226,10 @@ func (rl *routeList) OnDeleteRoute() {
 			ed.host.ShowError(err)
 			return
 		}
-		ed.sel = -1
-		ed.list.UnselectAll()
-		ed.StructureChanged()
+		rl.sel = -1
+		rl.list.UnselectAll()
+		rl.StructureChanged()
 		ed.rebuild()
-		ed.updateButtons()
+		rl.updateButtons()
 	}, ed.host.Window())
 }
