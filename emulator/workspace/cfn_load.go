@@ -112,7 +112,7 @@ func loadTemplate(ctx context.Context, src *source, doc *yaml.Node) (*Workspace,
 	if err := validateAPI(api, l.locate); err != nil {
 		return nil, err
 	}
-	api.Functions = editableFunctions(src, fileDir(src.name), root)
+	api.Functions = editableFunctions(src, fileDir(src.name), root, false)
 	format := CloudFormation
 	if hasSAMTransform(root) {
 		format = SAM

@@ -159,21 +159,34 @@ func (fl *functionLoader) samFunction(e *evaluator, r *resource, globals *yaml.N
 	}
 	fl.common(e, &fn, r.props, globals)
 	fl.fns = append(fl.fns, fn)
-	if fn.InlineCode == "" && len(fl.warnings) == warned && isLogicalID(fn.Name) {
-		if fl.editable == nil {
-			fl.editable = map[string]bool{}
-		}
-		fl.editable[fn.Name] = true
-	}
+	fl.markEditable(fn, warned)
 }
 
-// editableFunctions returns the template's SAM functions the model holds:
-// those with a local code directory whose every property resolved, so a
-// save can write them back unchanged. dir is the directory CodeUri is
-// relative to. The others run from the file only (LoadLocal).
-func editableFunctions(src *source, dir string, root *yaml.Node) []model.Function {
+// markEditable notes fn as one the model holds when it has a local code
+// directory, a name that is a logical ID, and no warning since the
+// warnings numbered warned.
+func (fl *functionLoader) markEditable(fn model.Function, warned int) {
+	if fn.InlineCode != "" || len(fl.warnings) != warned || !isLogicalID(fn.Name) {
+		return
+	}
+	if fl.editable == nil {
+		fl.editable = map[string]bool{}
+	}
+	fl.editable[fn.Name] = true
+}
+
+// editableFunctions returns the functions of the template (or the
+// serverless.yml) at root that the model holds: those with a local code
+// directory whose every property resolved, so a save can write them as
+// they are. dir is the directory code paths are relative to. The others
+// run from the file only (LoadLocal).
+func editableFunctions(src *source, dir string, root *yaml.Node, serverless bool) []model.Function {
 	fl := &functionLoader{src: src, dir: dir}
-	if err := fl.template(root); err != nil {
+	read := fl.template
+	if serverless {
+		read = fl.serverless
+	}
+	if err := read(root); err != nil {
 		return nil
 	}
 	var out []model.Function
@@ -378,6 +391,7 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			continue
 		}
 		fn := model.Function{Name: name, CodeDir: fl.dir}
+		warned := len(fl.warnings)
 		if img := mapGet(def, "image"); img != nil {
 			fl.warn(img, fmt.Sprintf("function %s is a container image: the workbench runs only local code", name))
 			continue
@@ -410,6 +424,7 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			}
 		}
 		fl.fns = append(fl.fns, fn)
+		fl.markEditable(fn, warned)
 	}
 	return nil
 }

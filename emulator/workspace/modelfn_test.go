@@ -160,3 +160,34 @@ Resources:
 		t.Errorf("model functions = %+v, want only Plain", w.API.Functions)
 	}
 }
+
+// TestServerlessImportKeepsItsFunctions: a serverless.yml's functions come
+// into the model, so saving the import as a CloudFormation template writes
+// them as SAM functions from the same code, and the saved file runs them.
+func TestServerlessImportKeepsItsFunctions(t *testing.T) {
+	w := mustLoad(t, "simple-chat.serverless.yml")
+	var names []string
+	for _, fn := range w.API.Functions {
+		names = append(names, fn.Name)
+	}
+	if want := []string{"connect", "disconnect", "sendMessage"}; !reflect.DeepEqual(names, want) {
+		t.Fatalf("model functions %v, want %v", names, want)
+	}
+	path := filepath.Join(t.TempDir(), "chat.yaml")
+	if err := w.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	out := readFile(t, path)
+	for _, s := range []string{"Transform: AWS::Serverless-2016-10-31\n", "sendMessage:\n    Type: AWS::Serverless::Function\n", "Handler: sendmessage/handler.WebsocketApi.send_message\n"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("saved file lacks %q:\n%s", s, out)
+		}
+	}
+	local, err := LoadLocal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(local.Functions, w.API.Functions) {
+		t.Errorf("the saved file's functions\n%+v\nwant the serverless.yml's\n%+v", local.Functions, w.API.Functions)
+	}
+}

@@ -84,3 +84,49 @@ func TestEditedFunctionsGoLive(t *testing.T) {
 		t.Error("a function edit restarted the gateway")
 	}
 }
+
+// TestImportedServerlessRunsItsFunctions: a serverless.yml opened in the
+// window runs its own handler before it is saved, and the CloudFormation
+// template it is saved as runs the same handler when opened again.
+func TestImportedServerlessRunsItsFunctions(t *testing.T) {
+	localWorkspace(t) // node is needed
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"serverless.yml": `service: chat
+provider:
+  name: aws
+  runtime: nodejs20.x
+  environment:
+    GREETING: hi from ${self:service}
+functions:
+  sendMessage:
+    handler: src/handler.send
+    events:
+      - websocket: {route: sendmessage, routeResponseSelectionExpression: $default}
+`,
+		"src/handler.js": "exports.send = async (event) => ({statusCode: 200, body: process.env.GREETING + ': ' + JSON.parse(event.body).data});\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, func(o *Options) { o.File = filepath.Join(dir, "serverless.yml") })
+	if got := roundTrip(t, h, `{"action":"sendmessage","data":"one"}`); got != "hi from chat: one" {
+		t.Fatalf("the imported serverless.yml answered %q (note %q)", got, h.c.Server.FunctionsNote())
+	}
+	saved := filepath.Join(dir, "chat.yaml")
+	if err := h.c.SaveTo(saved); err != nil {
+		t.Fatal(err)
+	}
+	if got := roundTrip(t, h, `{"action":"sendmessage","data":"two"}`); got != "hi from chat: two" {
+		t.Errorf("after Save As the window answered %q", got)
+	}
+	h2 := newHarness(t, func(o *Options) { o.File = saved })
+	if got := roundTrip(t, h2, `{"action":"sendmessage","data":"three"}`); got != "hi from chat: three" {
+		t.Errorf("the saved template answered %q (note %q)", got, h2.c.Server.FunctionsNote())
+	}
+}
