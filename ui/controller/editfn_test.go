@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"wsworkbench/assets"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
 )
@@ -128,5 +129,27 @@ functions:
 	h2 := newHarness(t, func(o *Options) { o.File = saved })
 	if got := roundTrip(t, h2, `{"action":"sendmessage","data":"three"}`); got != "hi from chat: three" {
 		t.Errorf("the saved template answered %q (note %q)", got, h2.c.Server.FunctionsNote())
+	}
+}
+
+// TestBuiltInChatSamplesRunNoLocalCode: the chat seeds opened from File >
+// Open Sample have functions whose code is not on this machine: nothing
+// runs locally and no note complains about missing code.
+func TestBuiltInChatSamplesRunNoLocalCode(t *testing.T) {
+	h := newHarness(t)
+	for name, data := range map[string][]byte{assets.ChatSAMName: assets.ChatSAM, assets.ChatServerlessName: assets.ChatServerless} {
+		if err := h.c.OpenSample(name, data, false); err != nil {
+			t.Fatal(err)
+		}
+		h.drain()
+		if len(h.c.Workspace().API.Functions) == 0 {
+			t.Errorf("%s: the model has no functions (they are saved with it)", name)
+		}
+		if r := h.c.Server.Functions(); r != nil {
+			t.Errorf("%s: functions run locally: %+v", name, r.Status())
+		}
+		if note := h.c.Server.FunctionsNote(); note != "" {
+			t.Errorf("%s: note %q", name, note)
+		}
 	}
 }

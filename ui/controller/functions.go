@@ -137,7 +137,15 @@ func (s *Server) setup() localfn.Setup {
 // file's others, leaving out (with a note) those whose code is not here.
 func (s *Server) runnerFunctions() []model.Function {
 	local := workspace.Local{Functions: append(cloneFunctions(s.fnSrc.applied), cloneFunctions(s.fnSrc.fileOnly)...)}
-	s.fnNote = strings.Join(local.DropMissing(), "; ")
+	missing := local.DropMissing()
+	if c := s.c; c.ws.Path == "" && c.importedAs == "" {
+		// A built-in sample's functions have no code here (their paths are
+		// relative to no file): they are left out without a note, while
+		// functions made in the window (checked when applied) run.
+		local.Functions = slices.DeleteFunc(local.Functions, func(fn model.Function) bool { return localfn.Check(fn) != nil })
+		missing = nil
+	}
+	s.fnNote = strings.Join(missing, "; ")
 	return local.Functions
 }
 
