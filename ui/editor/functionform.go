@@ -73,14 +73,14 @@ func (f forms) buildFunctionForm(integID string) fyne.CanvasObject {
 	}
 	ff.Pick.OnChanged = ff.onPick
 	ff.New = widget.NewButton("New…", ff.onNew)
-	pickRow := container.NewBorder(nil, nil, widget.NewLabel("Local code"), ff.New, ff.Pick)
+	pick := &widget.FormItem{Text: "Local code", Widget: container.NewBorder(nil, nil, nil, ff.New, ff.Pick)}
 
 	note := widget.NewLabel("")
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	if ff.name == "" {
 		note.SetText("New… makes a function from a code folder (Node.js, Python, Ruby or a custom runtime's bootstrap) and saves it in the workspace, so this route runs your code.")
-		return container.NewVBox(pickRow, note)
+		return container.NewVBox(widget.NewForm(pick), note)
 	}
 	fn := api.Function(ff.name)
 	note.SetText(fmt.Sprintf("Saved as the AWS::Serverless::Function %s (CodeUri relative to the workspace file).", fn.Name))
@@ -88,11 +88,11 @@ func (f forms) buildFunctionForm(integID string) fyne.CanvasObject {
 		note.SetText(note.Text + " The API settings name a Lambda endpoint, so calls go there, not to this code.")
 		note.Importance = widget.WarningImportance
 	}
-	return container.NewVBox(pickRow, ff.buildFields(fn), note)
+	return container.NewVBox(widget.NewForm(append([]*widget.FormItem{pick}, ff.buildFields(fn)...)...), note)
 }
 
 // buildFields returns the fields of the function shown.
-func (ff *functionForm) buildFields(fn *model.Function) fyne.CanvasObject {
+func (ff *functionForm) buildFields(fn *model.Function) []*widget.FormItem {
 	ed := ff.f.ed
 	name := fn.Name
 	edit := func(change func(*model.Function)) {
@@ -144,14 +144,14 @@ func (ff *functionForm) buildFields(fn *model.Function) fyne.CanvasObject {
 		edit(func(fn *model.Function) { fn.Env = vars })
 	}
 
-	return widget.NewForm(
-		&widget.FormItem{Text: "Code folder", Widget: container.NewBorder(nil, nil, nil, choose, ff.Folder)},
-		&widget.FormItem{Text: "Handler", Widget: ff.Handler},
-		&widget.FormItem{Text: "Runtime", Widget: ff.Runtime},
-		&widget.FormItem{Text: "Timeout (s)", Widget: ff.Timeout.object()},
-		&widget.FormItem{Text: "Memory (MB)", Widget: ff.Memory.object()},
-		&widget.FormItem{Text: "Variables", Widget: ff.Env.object()},
-	)
+	return []*widget.FormItem{
+		{Text: "Code folder", Widget: container.NewBorder(nil, nil, nil, choose, ff.Folder)},
+		{Text: "Handler", Widget: ff.Handler},
+		{Text: "Runtime", Widget: ff.Runtime},
+		{Text: "Timeout (s)", Widget: ff.Timeout.object()},
+		{Text: "Memory (MB)", Widget: ff.Memory.object()},
+		{Text: "Variables", Widget: ff.Env.object()},
+	}
 }
 
 // onPick points the integration at the function picked, or at none.
