@@ -108,14 +108,13 @@ func lambdaCallHint(api *model.API, in *model.Integration) string {
 		}
 		name = n
 	}
-	endpoint := api.Settings.LambdaEndpoint
-	if endpoint == "" {
-		if api.Function(name) != nil {
-			return fmt.Sprintf("Calls %s, whose code runs here (below).", name)
-		}
-		endpoint = "http://127.0.0.1:3001"
+	if endpoint := api.Settings.LambdaEndpoint; endpoint != "" {
+		return fmt.Sprintf("Calls %s at %s (the Lambda endpoint in the API settings; no local code runs while it is set).", name, endpoint)
 	}
-	return fmt.Sprintf("Calls %s at %s (the Lambda endpoint in the API settings) unless the workspace has its code.", name, endpoint)
+	if api.Function(name) != nil {
+		return fmt.Sprintf("Calls %s, whose code runs here (below).", name)
+	}
+	return fmt.Sprintf("Calls %s: here when the workspace file has its code, else at http://127.0.0.1:3001 (set a Lambda endpoint in the API settings).", name)
 }
 
 // parseParams reads request parameters, one "target = source" a line.
