@@ -2,11 +2,16 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/client"
 )
 
 // TestConnectionsPanelShowsOutsideClients: a connection from outside the
@@ -65,4 +70,78 @@ func TestSendToGoneConnectionSaysSo(t *testing.T) {
 	if p.Controls().Result.Text == "" || p.Controls().Result.Text[:8] != "Not sent" {
 		t.Errorf("result %q", p.Controls().Result.Text)
 	}
+}
+
+// TestTimeoutsNowOnTabsOwnConnections: "Idle timeout now" in the menu of
+// the connections panel's Timeouts button, on a tab's own connection,
+// closes it as AWS's idle timeout does (1001 Going away) and the tab's
+// state and log say it was the idle timeout; "Max duration now" does the
+// same with the maximum duration. The other tab is untouched.
+func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
+	for _, tc := range []struct {
+		name, item, why string
+	}{
+		{"idle", "Idle timeout now", "the idle timeout, brought forward from the workbench"},
+		{"max duration", "Max duration now", "the maximum connection duration, brought forward from the workbench"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := newTestBench(t)
+			id := tb.waitConnected(0)
+			other := tb.waitConnected(1)
+			p := tb.wb.conns
+			tb.waitFor("the panel to list the tab's connection", func() bool { return p.SelectID(id) })
+			b := p.Controls().Timeouts
+			if b.Disabled() {
+				t.Fatalf("%q is disabled for a tab's connection", b.Text)
+			}
+			test.Tap(b)
+			tapMenuItem(t, tb.win, tc.item)
+			if !strings.HasPrefix(p.Controls().Result.Text, "Closed "+id) {
+				t.Errorf("the panel says %q", p.Controls().Result.Text)
+			}
+			tab := tb.tab(0)
+			want := "● closed 1001 Going away: " + tc.why
+			tb.waitFor("the tab to show the close", func() bool { return tab.stateLabel.Text == want })
+			st := tab.model.Client().State()
+			if st.CloseCode != 1001 || st.CloseReason != "Going away" {
+				t.Errorf("the tab's client closed with %d %q, want 1001 Going away", st.CloseCode, st.CloseReason)
+			}
+			tb.waitRows(tab.log, "the close in the log", func(rows []string) bool {
+				return countContaining(rows, "the gateway closed the connection with 1001 Going away: "+tc.why) == 1
+			})
+			if tb.tab(1).model.Client().State().Phase != client.Open || tb.tab(1).model.Client().ConnectionID() != other {
+				t.Errorf("the other tab's connection was touched: %v", tb.tab(1).model.Client().State())
+			}
+		})
+	}
+}
+
+// tapMenuItem taps the item of the pop-up menu open in win whose text is
+// text, as a person clicks it.
+func tapMenuItem(t *testing.T, win fyne.Window, text string) {
+	t.Helper()
+	top := win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no menu is open")
+	}
+	var items []string
+	var hit fyne.Tappable
+	walkRendered(top, func(p placed) {
+		tp, ok := p.obj.(fyne.Tappable)
+		if !ok || hit != nil {
+			return
+		}
+		if _, isMenu := p.obj.(*widget.PopUpMenu); isMenu {
+			return
+		}
+		texts := textsIn(p.obj)
+		items = append(items, strings.Join(texts, " "))
+		if len(texts) == 1 && texts[0] == text {
+			hit = tp
+		}
+	})
+	if hit == nil {
+		t.Fatalf("the menu has no %q: %q", text, items)
+	}
+	test.Tap(hit)
 }

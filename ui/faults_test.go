@@ -3,15 +3,21 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"wsworkbench/assets"
 	"wsworkbench/client"
+	"wsworkbench/emulator/model"
 )
 
 // TestFaultsPanelLatencyMarkerAndSwitch: a latency set in the faults panel
@@ -141,5 +147,163 @@ func TestFaultsPanelOneConnection(t *testing.T) {
 	}
 	if got := post(idA); got != http.StatusOK {
 		t.Errorf("after clearing, POST @connections/%s answered %d", idA, got)
+	}
+}
+
+// TestFaultsPanelConnectionErrorFrame: an error frame set earlier for one
+// tab's connection shows in the panel when that connection is picked;
+// changing it there makes that tab's messages answer with the new error
+// frame while the other tab's answer normally; "none" removes it and the
+// toolbar's marker follows each step.
+func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
+	tb := newTestBench(t)
+	idA := tb.waitConnected(0)
+	tb.waitConnected(1)
+	if err := tb.wb.ctl.SetFaults(model.Faults{Messages: []model.MessageFault{{Connection: idA, Error: "Forbidden"}}}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText(idA)
+	if c.ConnErrorFrame.Selected != "Forbidden" {
+		t.Fatalf("the panel shows A's error frame as %q, want Forbidden", c.ConnErrorFrame.Selected)
+	}
+	if tb.wb.faultsBtn.Text != "Faults on" {
+		t.Errorf("toolbar reads %q with an error frame set", tb.wb.faultsBtn.Text)
+	}
+	c.ConnErrorFrame.SetSelected("Internal server error")
+	test.Tap(c.Apply)
+	if c.Result.Text != "Faults on: the gateway applies them now." {
+		t.Fatalf("panel says %q", c.Result.Text)
+	}
+	seqA, seqB := tb.lastSeq(0), tb.lastSeq(1)
+	tb.send(0, `{"action":"whoami"}`)
+	tb.send(1, `{"action":"whoami"}`)
+	tb.waitEntry(0, "the error frame", receivedContaining(seqA, `"Internal server error"`))
+	b := tb.waitEntry(1, "the answer", func(e client.Entry) bool { return e.Seq > seqB && e.Dir == client.Received })
+	if !strings.Contains(b.Text, `"connectionId"`) {
+		t.Errorf("tab B got %q, want whoami's answer", b.Text)
+	}
+	tb.waitRows(tb.tab(0).log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
+
+	c.ConnErrorFrame.SetSelected("none")
+	test.Tap(c.Apply)
+	if f := tb.wb.gw.Faults(); f.Active() || tb.wb.faultsBtn.Text != "Faults" {
+		t.Errorf("after none: the gateway runs %+v, toolbar %q", f, tb.wb.faultsBtn.Text)
+	}
+	seqA = tb.lastSeq(0)
+	tb.send(0, `{"action":"whoami"}`)
+	a := tb.waitEntry(0, "the answer", func(e client.Entry) bool { return e.Seq > seqA && e.Dir == client.Received })
+	if !strings.Contains(a.Text, `"connectionId"`) {
+		t.Errorf("after none tab A got %q", a.Text)
+	}
+}
+
+// TestFaultsPickerFollowsConnections: the faults panel's connection picker
+// offers a connection that opened while the panel was open, and drops one
+// that closed, without touching what is typed in it.
+func TestFaultsPickerFollowsConnections(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText("typed=")
+	o := dialOutside(t, tb, http.Header{"User-Agent": {"late-comer/1"}})
+	id := tb.selectOutside("late-comer/1")
+	tb.waitFor("the picker to offer the new connection", func() bool {
+		return slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+	})
+	// What the picker's menu shows when opened.
+	test.Tap(c.Conn.ActionItem.(fyne.Tappable))
+	menu := strings.Join(textsIn(tb.wb.faultsWin.Canvas().Overlays().Top()), "\n")
+	if !strings.Contains(menu, id) {
+		t.Errorf("the picker's menu shows %q, want %s", menu, id)
+	}
+	tb.wb.faultsWin.Canvas().Overlays().Top().Hide()
+	if c.Conn.Text != "typed=" {
+		t.Errorf("the refresh changed the typed text to %q", c.Conn.Text)
+	}
+	o.ws.Close()
+	tb.waitFor("the picker to drop the closed connection", func() bool {
+		return !slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+	})
+}
+
+// textsIn returns every text drawn under o (labels and canvas texts), as
+// a menu draws its items.
+func textsIn(o fyne.CanvasObject) []string {
+	var out []string
+	walkRendered(o, func(p placed) {
+		switch x := p.obj.(type) {
+		case *canvas.Text:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		case *widget.Label:
+			if x.Text != "" {
+				out = append(out, x.Text)
+			}
+		}
+	})
+	return out
+}
+
+// TestFaultsMarkerFollowsTheWorkspace: opening a workspace whose Metadata
+// sets a fault turns the toolbar's marker on (and the open panel shows
+// it); opening one without faults turns it off again.
+func TestFaultsMarkerFollowsTheWorkspace(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	test.Tap(tb.wb.faultsBtn)
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.yaml")
+	if err := os.WriteFile(plain, assets.SampleAPI, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	faulty := filepath.Join(dir, "faulty.yaml")
+	src := string(assets.SampleAPI) + "\nMetadata:\n  wsworkbench:\n    faults:\n      messages:\n        - error: Forbidden\n          errorRate: 0.5\n"
+	if err := os.WriteFile(faulty, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.openFile(faulty)
+	tb.waitFor("the marker on", func() bool { return tb.wb.faultsBtn.Text == "Faults on" })
+	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "Forbidden" || c.ErrorRate.Text != "0.5" {
+		t.Errorf("the open panel shows %q at %q", c.ErrorFrame.Selected, c.ErrorRate.Text)
+	}
+	tb.openFile(plain)
+	tb.waitFor("the marker off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
+	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "none" {
+		t.Errorf("after a workspace without faults the panel shows %q", c.ErrorFrame.Selected)
+	}
+}
+
+// TestFaultsMarkerOffWhenItsConnectionCloses: a fault set for one outside
+// connection turns the toolbar's marker on; when that connection closes
+// the fault acts on nothing and the marker goes off, and the open panel
+// says why.
+func TestFaultsMarkerOffWhenItsConnectionCloses(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	o := dialOutside(t, tb, http.Header{"User-Agent": {"short-lived/1"}})
+	id := tb.selectOutside("short-lived/1")
+	test.Tap(tb.wb.faultsBtn)
+	c := tb.wb.faults.Controls()
+	c.Conn.SetText(id)
+	c.ConnErrorFrame.SetSelected("Forbidden")
+	test.Tap(c.Apply)
+	if tb.wb.faultsBtn.Text != "Faults on" || c.Result.Text != "Faults on: the gateway applies them now." {
+		t.Fatalf("with a fault for an open connection: toolbar %q, panel %q", tb.wb.faultsBtn.Text, c.Result.Text)
+	}
+	o.send(t, `{"action":"whoami"}`)
+	o.waitFrameMatch(tb, "the Forbidden error frame", func(f string) bool {
+		return strings.HasPrefix(f, `{"message": "Forbidden", "connectionId":"`+id+`"`)
+	})
+	o.ws.Close()
+	tb.waitFor("the marker to go off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
+	if got := c.Result.Text; got != "Only faults for connections that are not open are set: none acts now." {
+		t.Errorf("the panel says %q", got)
+	}
+	if f := tb.wb.ws.API.Settings.Faults; len(f.Messages) != 1 || f.Messages[0].Connection != id {
+		t.Errorf("the workspace lost the fault: %+v", f)
 	}
 }

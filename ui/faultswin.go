@@ -57,14 +57,22 @@ func (wb *workbench) openFaults() {
 	wb.faultsWin.Show()
 }
 
-// updateFaultsButton marks the toolbar while the gateway runs any fault.
+// connectionOpen reports whether the gateway holds connection id open.
+func (wb *workbench) connectionOpen(id string) bool {
+	_, ok := wb.gw.Connection(id)
+	return ok
+}
+
+// updateFaultsButton marks the toolbar while any fault can act: one kept
+// for a connection that has closed does not count (the marker goes off
+// when the last connection with faults closes).
 func (wb *workbench) updateFaultsButton() {
 	if wb.faultsBtn == nil {
 		return
 	}
 	f := wb.gw.Faults()
 	text, imp := "Faults", widget.MediumImportance
-	if f.Active() {
+	if f.Acting(wb.connectionOpen) {
 		text, imp = "Faults on", widget.DangerImportance
 	}
 	if wb.faultsBtn.Text != text || wb.faultsBtn.Importance != imp {

@@ -26,10 +26,13 @@ func (h connsHost) Tab(connID string) (string, int, bool) {
 	return t.name, h.wb.clients.indexOf(t), true
 }
 
-// Selected shows the tab holding the connection and its $connect trace.
+// Selected shows the tab holding the connection (a client tab, or its
+// watch tab) and its $connect trace.
 func (h connsHost) Selected(connID string) {
 	if t := h.wb.clients.byConnID(connID); t != nil {
 		h.wb.clients.selectTab(t)
+	} else if w := h.wb.clients.watchByConnID(connID); w != nil {
+		h.wb.clients.selectItem(w.item)
 	}
 	h.wb.tracer.ShowConnect(connID)
 }

@@ -29,7 +29,11 @@ type clientTabs struct {
 	stack   *fyne.Container
 	empty   fyne.CanvasObject
 	tiles   *fyne.Container // the tiled view; nil while the tabs show
-	shown   []*clientTab    // the tabs in the tiles
+	// tilesScroll holds the tiles; two rows of them scroll in a window too
+	// short for both (1280x720).
+	tilesScroll *container.Scroll
+	shown       []*container.TabItem // the tabs in the tiles
+	watches     []*watchTab          // watch views of outside connections (watchtab.go)
 }
 
 func newClientTabs(wb *workbench) *clientTabs {
@@ -41,11 +45,15 @@ func newClientTabs(wb *workbench) *clientTabs {
 	ct.docs.CloseIntercept = func(it *container.TabItem) {
 		if t := ct.byItem(it); t != nil {
 			ct.closeTab(t)
+		} else if w := ct.watchByItem(it); w != nil {
+			ct.closeWatch(w)
 		}
 	}
-	ct.docs.OnSelected = func(*container.TabItem) {
+	ct.docs.OnSelected = func(it *container.TabItem) {
 		if t := ct.current(); t != nil {
 			t.onShown()
+		} else if w := ct.watchByItem(it); w != nil {
+			w.update()
 		}
 	}
 	start := widget.NewButton("New client tab", func() { ct.addTab(tabTarget{}, true) })
@@ -107,10 +115,10 @@ func (ct *clientTabs) closeTab(t *clientTab) {
 func (ct *clientTabs) showEmpty() {
 	want := fyne.CanvasObject(ct.docs)
 	switch {
-	case len(ct.list) == 0:
+	case len(ct.list) == 0 && len(ct.watches) == 0:
 		want = ct.empty
 	case ct.tiles != nil:
-		want = ct.tiles
+		want = ct.tilesScroll
 	}
 	if len(ct.stack.Objects) != 1 || ct.stack.Objects[0] != want {
 		ct.stack.Objects = []fyne.CanvasObject{want}
@@ -148,9 +156,13 @@ func (ct *clientTabs) selectIndex(i int) {
 
 // selectTab selects t; in the tiled view, a client not on screen comes
 // first.
-func (ct *clientTabs) selectTab(t *clientTab) {
-	ct.docs.Select(t.item)
-	if ct.tiled() && !ct.visible(t) {
+func (ct *clientTabs) selectTab(t *clientTab) { ct.selectItem(t.item) }
+
+// selectItem selects a client or watch tab; in the tiled view, one not on
+// screen comes first.
+func (ct *clientTabs) selectItem(it *container.TabItem) {
+	ct.docs.Select(it)
+	if ct.tiled() && !ct.visibleItem(it) {
 		ct.fillTiles()
 	}
 }
@@ -200,6 +212,8 @@ func (wb *workbench) onNewClientURL() {
 func (wb *workbench) onCloseTab() {
 	if t := wb.clients.current(); t != nil {
 		wb.clients.closeTab(t)
+	} else if w := wb.clients.currentWatch(); w != nil {
+		wb.clients.closeWatch(w)
 	}
 }
 
@@ -230,6 +244,8 @@ func (wb *workbench) onDisconnect() {
 func (wb *workbench) onSearchLog() {
 	if t := wb.clients.current(); t != nil {
 		wb.win.Canvas().Focus(t.log.search)
+	} else if w := wb.clients.currentWatch(); w != nil {
+		wb.win.Canvas().Focus(w.view.Controls().Search)
 	}
 }
 
@@ -242,6 +258,8 @@ func (wb *workbench) onClearLog() {
 func (wb *workbench) onExportLog() {
 	if t := wb.clients.current(); t != nil {
 		t.log.onExport()
+	} else if w := wb.clients.currentWatch(); w != nil {
+		w.view.Controls().Export.OnTapped()
 	}
 }
 

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/format"
 )
 
 // maxTiles is how many clients the tiled view shows at once.
@@ -26,15 +27,22 @@ func (ct *clientTabs) setTiled(on bool) {
 		return
 	}
 	if !on {
-		cur := ct.current()
+		cur := ct.docs.Selected()
 		for _, t := range ct.list {
 			t.item.Content = t.content
 			t.log.setCompact(false)
-			if t != cur {
+			if t.item != cur {
 				t.content.Hide()
 			}
 		}
-		ct.tiles = nil
+		for _, w := range ct.watches {
+			w.item.Content = w.view.Object()
+			w.view.SetCompact(false)
+			if w.item != cur {
+				w.item.Content.Hide()
+			}
+		}
+		ct.tiles, ct.tilesScroll = nil, nil
 		ct.shown = nil
 		ct.docs.Refresh()
 		ct.showEmpty()
@@ -42,23 +50,29 @@ func (ct *clientTabs) setTiled(on bool) {
 		return
 	}
 	ct.tiles = container.NewGridWithColumns(2)
+	ct.tilesScroll = container.NewVScroll(ct.tiles)
 	ct.fillTiles()
 	ct.showEmpty()
 }
 
-// fillTiles puts the selected tab and the ones after it into the grid.
+// fillTiles puts the selected tab and the ones after it (client tabs and
+// watch tabs, in tab order) into the grid.
 func (ct *clientTabs) fillTiles() {
 	ct.shown = ct.shown[:0]
-	start := 0
-	if cur := ct.current(); cur != nil {
-		start = ct.indexOf(cur)
-	}
+	items := ct.docs.Items
+	start := max(ct.docs.SelectedIndex(), 0)
 	var objs []fyne.CanvasObject
-	for i := 0; i < len(ct.list) && i < maxTiles; i++ {
-		t := ct.list[(start+i)%len(ct.list)]
-		ct.shown = append(ct.shown, t)
-		t.log.setCompact(true)
-		objs = append(objs, t.tile())
+	for i := 0; i < len(items) && i < maxTiles; i++ {
+		it := items[(start+i)%len(items)]
+		if t := ct.byItem(it); t != nil {
+			t.log.setCompact(true)
+			objs = append(objs, t.tile())
+		} else if w := ct.watchByItem(it); w != nil {
+			objs = append(objs, w.tile())
+		} else {
+			continue
+		}
+		ct.shown = append(ct.shown, it)
 	}
 	cols := 2
 	if len(objs) == 1 {
@@ -90,25 +104,24 @@ func (ct *clientTabs) onToggleTiles() {
 
 // visible reports whether t's log is on screen: the selected tab, or a
 // tile.
-func (ct *clientTabs) visible(t *clientTab) bool {
+func (ct *clientTabs) visible(t *clientTab) bool { return ct.visibleItem(t.item) }
+
+// visibleItem reports whether a client or watch tab is on screen.
+func (ct *clientTabs) visibleItem(it *container.TabItem) bool {
 	if ct.tiled() {
-		for _, x := range ct.shown {
-			if x == t {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(ct.shown, it)
 	}
-	return ct.current() == t
+	return ct.docs.Selected() == it
 }
 
-// markSeen clears the unread marks of the clients on screen.
+// markSeen clears the unread marks of the clients and watches on screen.
 func (ct *clientTabs) markSeen() {
 	for _, t := range ct.list {
 		if ct.visible(t) {
 			t.markSeen()
 		}
 	}
+	ct.updateWatches()
 }
 
 // tile is the tab as a tile: its name (with its unread mark) above its
@@ -161,13 +174,7 @@ func (t *clientTab) setUnread(n int) {
 		return
 	}
 	t.unread = n
-	text := t.name
-	switch {
-	case n >= 100:
-		text += " (99+ new)"
-	case n > 0:
-		text += fmt.Sprintf(" (%d new)", n)
-	}
+	text := t.name + format.Unread(n)
 	t.item.Text = text
 	if t.tileTitle != nil {
 		t.tileTitle.SetText(text)

@@ -1,65 +1,445 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/gorilla/websocket"
+
+	"wsworkbench/ui/watch"
 )
 
-// TestWatchWindowFollowsAnOutsideClient: Watch in the connections panel
-// opens a watch window for an outside client; frames it sends afterwards
-// appear there through the bridge's refresh (nobody polls by hand), and
-// selecting a row shows that frame's trace in the main window's trace panel.
-func TestWatchWindowFollowsAnOutsideClient(t *testing.T) {
-	tb := newTestBench(t)
-	tb.waitConnected(0)
-	ws, _, err := websocket.DefaultDialer.Dial(tb.wb.gw.URL(), http.Header{"User-Agent": {"wscat-test/1.0"}})
+// outsideClient is a real gorilla client outside the window, with a reader
+// goroutine that hands every frame and the close to channels.
+type outsideClient struct {
+	ws     *websocket.Conn
+	frames chan string
+	closed chan error
+}
+
+func dialOutside(t *testing.T, tb *testBench, header http.Header) *outsideClient {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(tb.wb.gw.URL(), header)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
+	c := &outsideClient{ws: ws, frames: make(chan string, 256), closed: make(chan error, 1)}
+	go func() {
+		for {
+			_, data, err := ws.ReadMessage()
+			if err != nil {
+				c.closed <- err
+				return
+			}
+			c.frames <- string(data)
+		}
+	}()
+	t.Cleanup(func() { ws.Close() })
+	return c
+}
+
+func (c *outsideClient) send(t *testing.T, text string) {
+	t.Helper()
+	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFrame runs the UI queue until the client reads a frame with text.
+func (c *outsideClient) waitFrame(tb *testBench, text string) {
+	tb.t.Helper()
+	c.waitFrameMatch(tb, text, func(f string) bool { return f == text })
+}
+
+// waitFrameMatch runs the UI queue until the client reads a frame that
+// matches.
+func (c *outsideClient) waitFrameMatch(tb *testBench, what string, match func(string) bool) {
+	tb.t.Helper()
+	got := false
+	tb.waitFor("the outside client to read "+what, func() bool {
+		for {
+			select {
+			case f := <-c.frames:
+				if match(f) {
+					got = true
+				}
+			default:
+				return got
+			}
+		}
+	})
+}
+
+// waitClose runs the UI queue until the client's connection ends, and
+// returns how.
+func (c *outsideClient) waitClose(tb *testBench) error {
+	tb.t.Helper()
+	var err error
+	tb.waitFor("the outside client's connection to end", func() bool {
+		select {
+		case err = <-c.closed:
+			return true
+		default:
+			return false
+		}
+	})
+	return err
+}
+
+// selectOutside waits for the connection whose user agent is ua in the
+// connections panel, selects it and returns its ID.
+func (tb *testBench) selectOutside(ua string) string {
+	tb.t.Helper()
 	p := tb.wb.conns
 	var id string
-	tb.waitFor("the outside connection in the panel", func() bool {
+	tb.waitFor("the outside connection "+ua+" in the panel", func() bool {
 		for _, ci := range p.Infos() {
-			if p.Owner(ci) == "wscat-test/1.0" {
+			if ci.UserAgent == ua {
 				id = ci.ID
 				return p.SelectID(id)
 			}
 		}
 		return false
 	})
-	test.Tap(p.Controls().Watch)
-	w := tb.wb.watches[id]
-	if w == nil {
-		t.Fatal("Watch opened no watch window")
+	return id
+}
+
+// renderedWatchRows are the rows a watch view's list draws inside its
+// visible area, top to bottom, each "time arrow text" as drawn (the time
+// and arrow label, then the text label of the same row).
+func renderedWatchRows(v *watch.View) []string {
+	l := v.Controls().List
+	h := l.Size().Height
+	type part struct {
+		x, y float32
+		text string
 	}
-	if err := ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"whoami"}`)); err != nil {
+	var parts []part
+	walkRendered(l, func(p placed) {
+		lb, ok := p.obj.(*widget.Label)
+		if !ok || !lb.TextStyle.Monospace || lb.Text == "" {
+			return
+		}
+		if p.pos.Y+p.size.Height <= 0 || p.pos.Y >= h || p.size.Height <= 0 {
+			return // scrolled out of the list's view
+		}
+		parts = append(parts, part{p.pos.X, p.pos.Y, lb.Text})
+	})
+	sort.SliceStable(parts, func(i, j int) bool {
+		if parts[i].y != parts[j].y {
+			return parts[i].y < parts[j].y
+		}
+		return parts[i].x < parts[j].x
+	})
+	var rows []string
+	for i := 0; i < len(parts); i++ {
+		if i > 0 && parts[i].y == parts[i-1].y {
+			rows[len(rows)-1] += " " + parts[i].text
+			continue
+		}
+		rows = append(rows, parts[i].text)
+	}
+	return rows
+}
+
+// waitWatchRows runs the UI queue until the rows the watch tab draws
+// satisfy cond.
+func (tb *testBench) waitWatchRows(w *watchTab, what string, cond func([]string) bool) []string {
+	tb.t.Helper()
+	var rows []string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tb.drain()
+		rows = renderedWatchRows(w.view)
+		if cond(rows) {
+			return rows
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("timed out waiting for %s; the watch tab draws %q", what, rows)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// indexOf returns the index of the first row containing s, or -1.
+func rowIndex(rows []string, s string) int {
+	for i, r := range rows {
+		if strings.Contains(r, s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// inOrder reports whether rows hold each of subs, in that order.
+func inOrder(rows []string, subs ...string) bool {
+	last := -1
+	for _, s := range subs {
+		i := rowIndex(rows, s)
+		if i <= last {
+			return false
+		}
+		last = i
+	}
+	return true
+}
+
+// TestWatchTabFollowsAnOutsideClient: Watch in the connections panel opens
+// a tab beside the client tabs for an outside gorilla client, titled with an
+// eye, its origin and the start of its ID. Its frames, those
+// sent before the tab opened and after, are drawn in order; a row shows its
+// trace; Send pushes a frame the client reads. Closing the tab leaves the
+// connection open (a Watch again shows the whole history), and Close with
+// 1011 reaches the client with that code and reason; the tab then says the
+// connection closed and keeps its rows.
+func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	c := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.1"}, "Origin": {"http://localhost:5173"}})
+	c.send(t, `{"action":"whoami","n":1}`)
+	id := tb.selectOutside("qa-frontend/2.1")
+	tabsBefore := len(tb.wb.clients.docs.Items)
+	windows := len(tb.wb.app.Driver().AllWindows())
+	test.Tap(tb.wb.conns.Controls().Watch)
+	w := tb.wb.clients.watchByConnID(id)
+	if w == nil {
+		t.Fatal("Watch opened no watch tab")
+	}
+	if len(tb.wb.clients.docs.Items) != tabsBefore+1 || tb.wb.clients.docs.Selected() != w.item {
+		t.Fatalf("the watch tab is not a selected tab beside the client tabs (%d tabs, was %d)", len(tb.wb.clients.docs.Items), tabsBefore)
+	}
+	if want := "localhost:5173"; w.item.Text != want {
+		t.Errorf("the tab's title is %q, want %q", w.item.Text, want)
+	}
+	if w.item.Icon == nil || !strings.Contains(w.item.Icon.Name(), "visibility") {
+		t.Errorf("the tab has no eye: %v", w.item.Icon)
+	}
+	if n := len(tb.wb.app.Driver().AllWindows()); n != windows {
+		t.Errorf("Watch opened a window: %d windows, %d before", n, windows)
+	}
+	// A second watch tab on the same origin: both show the start of their
+	// IDs, until one closes (Close Tab, Ctrl+W).
+	c2 := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.2"}, "Origin": {"http://localhost:5173"}})
+	id2 := tb.selectOutside("qa-frontend/2.2")
+	test.Tap(tb.wb.conns.Controls().Watch)
+	w2 := tb.wb.clients.watchByConnID(id2)
+	if w2 == nil || w.item.Text != "localhost:5173 "+id[:6]+"…" || w2.item.Text != "localhost:5173 "+id2[:6]+"…" {
+		t.Errorf("two watch tabs on one origin are titled %q and %v", w.item.Text, w2)
+	}
+	tb.wb.onCloseTab() // Ctrl+W closes the selected watch tab
+	if tb.wb.clients.watchByConnID(id2) != nil {
+		t.Errorf("Close Tab left the selected watch tab open")
+	}
+	if w.item.Text != "localhost:5173" {
+		t.Errorf("after the other closed the tab is titled %q", w.item.Text)
+	}
+	_ = c2
+
+	// Selecting the connection again selects its watch tab.
+	tb.wb.clients.selectIndex(0)
+	tb.wb.conns.SelectID(tb.wb.clients.list[0].model.Client().ConnectionID())
+	tb.wb.conns.SelectID(id)
+	if tb.wb.clients.docs.Selected() != w.item {
+		t.Errorf("selecting the watched connection does not select its tab")
+	}
+
+	c.send(t, `{"action":"whoami","n":2}`)
+	c.send(t, `{"action":"whoami","n":3}`)
+	rows := tb.waitWatchRows(w, "the three frames in order", func(r []string) bool {
+		return inOrder(r, `→ {"action":"whoami","n":1}`, `→ {"action":"whoami","n":2}`, `→ {"action":"whoami","n":3}`)
+	})
+	if rowIndex(rows, "• ") < 0 || rowIndex(rows, "← ") < 0 {
+		t.Errorf("no connect event or answer drawn: %q", rows)
+	}
+
+	// A row shows its frame's trace in the trace panel.
+	all := w.view.Rows()
+	w.view.Controls().List.Select(rowIndex(all, `"n":2`))
+	if tb.wb.tracer.TraceID() == "" || !strings.Contains(w.view.Controls().Result.Text, tb.wb.tracer.TraceID()) {
+		t.Errorf("the trace panel shows %q; the view says %q", tb.wb.tracer.TraceID(), w.view.Controls().Result.Text)
+	}
+
+	// Push.
+	ctl := w.view.Controls()
+	ctl.Push.SetText(`{"pushed":"from the watch tab"}`)
+	test.Tap(ctl.Send)
+	c.waitFrame(tb, `{"pushed":"from the watch tab"}`)
+	tb.waitWatchRows(w, "the push", func(r []string) bool { return rowIndex(r, `← {"pushed":"from the watch tab"}`) >= 0 })
+
+	// Closing the tab leaves the connection open.
+	tb.wb.clients.docs.CloseIntercept(w.item)
+	tb.settle(20 * time.Millisecond)
+	if tb.wb.clients.watchByConnID(id) != nil || len(tb.wb.clients.docs.Items) != tabsBefore {
+		t.Fatalf("the watch tab did not close")
+	}
+	if _, ok := tb.wb.gw.Connection(id); !ok {
+		t.Fatal("closing the watch tab closed the connection")
+	}
+	c.send(t, `{"action":"whoami","n":4}`)
+	tb.selectOutside("qa-frontend/2.1")
+	test.Tap(tb.wb.conns.Controls().Watch)
+	w = tb.wb.clients.watchByConnID(id)
+	if w == nil {
+		t.Fatal("Watch did not open the tab again")
+	}
+	tb.waitFor("the whole history in the view", func() bool {
+		return inOrder(w.view.Rows(), `"n":1`, `"n":2`, `"n":3`, `{"pushed"`, `"n":4`)
+	})
+
+	// Close with 1011.
+	ctl = w.view.Controls()
+	ctl.Code.SetSelected("1011 Internal error")
+	ctl.Reason.SetText("boom")
+	test.Tap(ctl.Close)
+	err := c.waitClose(tb)
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != 1011 || ce.Text != "boom" {
+		t.Fatalf("the client's connection ended with %v, want close 1011 boom", err)
+	}
+	tb.waitFor("the tab to show the close", func() bool {
+		return strings.HasSuffix(w.item.Text, "· closed") && strings.Contains(w.view.Controls().Title.Text, "closed 1011 boom")
+	})
+	rows = tb.waitWatchRows(w, "the close row", func(r []string) bool { return rowIndex(r, "closed 1011 boom") >= 0 })
+	if !w.view.Controls().Send.Disabled() || !w.view.Controls().Idle.Disabled() {
+		t.Errorf("the buttons stay enabled after the close")
+	}
+	if len(w.view.Rows()) < 8 {
+		t.Errorf("the closed tab kept %d rows: %q", len(w.view.Rows()), rows)
+	}
+}
+
+// TestTilesShowClientAndWatchTab: a watch tab off screen counts the frames
+// it did not show on its title; in the tiled view a client tab and a watch
+// tab are tiles side by side, both drawing their new rows, and the watch
+// tile is titled like its tab. Every control stays inside a 1024x768
+// window.
+func TestTilesShowClientAndWatchTab(t *testing.T) {
+	tb := newTestBench(t)
+	id0 := tb.waitConnected(0)
+	tb.waitConnected(1)
+	tb.win.Resize(fyne.NewSize(1024, 768))
+	c := dialOutside(t, tb, http.Header{"User-Agent": {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36"}})
+	id := tb.selectOutside("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36")
+	test.Tap(tb.wb.conns.Controls().Watch)
+	w := tb.wb.clients.watchByConnID(id)
+	if w == nil {
+		t.Fatal("no watch tab")
+	}
+	name := "Chrome/120"
+	if w.item.Text != name {
+		t.Errorf("the tab's title is %q, want %q", w.item.Text, name)
+	}
+
+	// Off screen, the watch tab counts its frames (the message and its
+	// answer).
+	tb.wb.clients.selectIndex(0)
+	c.send(t, `{"action":"whoami","hidden":true}`)
+	tb.waitFor("the unread mark on the watch tab", func() bool { return w.item.Text == name+" (2 new)" })
+
+	// Tiles: client 1 first, then client 2 and the watch tab.
+	test.Tap(tb.wb.tilesBtn)
+	tb.settle(30 * time.Millisecond)
+	if len(tb.wb.clients.shown) != 3 || tb.wb.clients.shown[2] != w.item {
+		t.Fatalf("the tiles hold %d tabs, the watch tab at the end: %v", len(tb.wb.clients.shown), tb.wb.clients.shown)
+	}
+	if w.item.Text != name {
+		t.Errorf("the watch tile keeps its unread mark: %q", w.item.Text)
+	}
+	if w.view.Controls().Details.Visible() {
+		t.Errorf("the watch tile shows the upgrade request's details (its title names the connection)")
+	}
+	if err := tb.wb.gw.PostToConnection(id0, []byte("tile news for the client")); err != nil {
 		t.Fatal(err)
 	}
-	tb.waitFor("the frame in the watch view", func() bool {
-		for _, r := range w.view.Rows() {
-			if strings.Contains(r, `→ {"action":"whoami"}`) {
-				return true
-			}
+	c.send(t, `{"action":"whoami","tile":"news"}`)
+	tb.waitRows(tb.tab(0).log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news for the client") == 1 })
+	tb.waitWatchRows(w, "the watch tile's news", func(rows []string) bool { return rowIndex(rows, `"tile":"news"`) >= 0 })
+
+	// Both new rows are drawn inside the window, in different tiles.
+	size := tb.win.Canvas().Size()
+	var clientRow, watchRow *fyne.Position
+	walkRendered(tb.win.Canvas().Content(), func(p placed) {
+		inside := p.pos.X >= 0 && p.pos.Y >= 0 && p.pos.X+p.size.Width <= size.Width && p.pos.Y+p.size.Height <= size.Height
+		if r, ok := p.obj.(*logRow); ok && r.text.Text == "tile news for the client" && inside {
+			clientRow = &p.pos
 		}
-		return false
+		if l, ok := p.obj.(*widget.Label); ok && strings.Contains(l.Text, `"tile":"news"`) && inside {
+			watchRow = &p.pos
+		}
 	})
-	rows := w.view.Rows()
-	last := -1
-	for i, r := range rows {
-		if strings.Contains(r, `→ {"action":"whoami"}`) {
-			last = i
+	if *shots != "" {
+		saveShot(t, tb, "watch-tiles")
+	}
+	if clientRow == nil || watchRow == nil {
+		t.Fatalf("the tiles draw the client's row at %v and the watch's at %v", clientRow, watchRow)
+	}
+	if clientRow.Y == watchRow.Y && clientRow.X == watchRow.X {
+		t.Errorf("the two rows are drawn at the same place")
+	}
+	labels := strings.Join(labelsIn(tb.wb.clients.object()), "\n")
+	for _, want := range []string{"client 1", "client 2", "external: " + name + " " + id[:6] + "…"} {
+		if !strings.Contains(labels, want) {
+			t.Errorf("the tiles do not show %q", want)
 		}
 	}
-	w.view.Controls().List.Select(last)
-	if tb.wb.tracer.TraceID() == "" || !strings.Contains(tb.wb.tracer.Title(), "whoami") && tb.wb.tracer.Shown() == 0 {
-		t.Errorf("trace panel shows %q (%q, %d steps)", tb.wb.tracer.TraceID(), tb.wb.tracer.Title(), tb.wb.tracer.Shown())
+	if bad, _ := clippedControls(tb.win); len(bad) > 0 {
+		t.Errorf("in tiles with a watch tile at 1024x768, controls are not reachable:\n%s", strings.Join(bad, "\n"))
 	}
-	if !strings.Contains(w.view.Controls().Result.Text, tb.wb.tracer.TraceID()) {
-		t.Errorf("the view says %q, the trace panel shows %q", w.view.Controls().Result.Text, tb.wb.tracer.TraceID())
+
+	// Back to tabs: the watch tab shows its rows again when selected.
+	test.Tap(tb.wb.tilesBtn)
+	tb.settle(30 * time.Millisecond)
+	tb.wb.clients.selectItem(w.item)
+	tb.waitWatchRows(w, "the watch tab's rows back as a tab", func(rows []string) bool { return rowIndex(rows, `"tile":"news"`) >= 0 })
+	if !w.view.Controls().Details.Visible() {
+		t.Errorf("back as a tab the watch tab hides the upgrade request's details")
+	}
+}
+
+// TestWatchTabControlsInsideWindowAtSmallSizes: with a watch tab selected,
+// and in tiles with a watch tile, every control of the window lies inside
+// it at 1024x768 and 1280x720.
+func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
+	for _, size := range []fyne.Size{{Width: 1024, Height: 768}, {Width: 1280, Height: 720}} {
+		t.Run(sizeName(size), func(t *testing.T) {
+			tb := newTestBench(t)
+			tb.waitConnected(0)
+			c := dialOutside(t, tb, http.Header{"User-Agent": {"small-screen/1"}})
+			c.send(t, `{"action":"whoami"}`)
+			id := tb.selectOutside("small-screen/1")
+			test.Tap(tb.wb.conns.Controls().Watch)
+			w := tb.wb.clients.watchByConnID(id)
+			tb.win.Resize(size)
+			tb.waitWatchRows(w, "the frame", func(rows []string) bool { return rowIndex(rows, "whoami") >= 0 })
+			bad, checked := clippedControls(tb.win)
+			if checked < 20 {
+				t.Fatalf("only %d controls found: the walk is broken", checked)
+			}
+			for _, b := range []*widget.Button{w.view.Controls().Send, w.view.Controls().Close, w.view.Controls().Drop, w.view.Controls().Idle, w.view.Controls().MaxDuration, w.view.Controls().Export} {
+				if !b.Visible() || b.Size().Width < 1 {
+					t.Errorf("the watch tab's %q button is not drawn", b.Text)
+				}
+			}
+			if len(bad) > 0 {
+				t.Errorf("at %s with a watch tab, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+			// And as a tile beside the client tabs.
+			test.Tap(tb.wb.tilesBtn)
+			tb.settle(30 * time.Millisecond)
+			if !slices.Contains(tb.wb.clients.shown, w.item) {
+				t.Fatalf("the watch tab is not a tile")
+			}
+			if bad, _ := clippedControls(tb.win); len(bad) > 0 {
+				t.Errorf("at %s in tiles with a watch tile, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
+			}
+		})
 	}
 }

@@ -129,8 +129,7 @@ type workbench struct {
 	showEditor  bool
 	showInspect bool
 	zoom        *zoomTheme
-	watches     map[string]*watchWindow // open watch views by connection ID (watchwin.go)
-	faultsBtn   *widget.Button          // opens the faults panel; "Faults on" (faultswin.go)
+	faultsBtn   *widget.Button // opens the faults panel; "Faults on" (faultswin.go)
 	faults      *faults.Panel
 	faultsWin   fyne.Window
 }
@@ -259,7 +258,6 @@ func (wb *workbench) shutdown() {
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
-	wb.closeWatches()
 	wb.closeFaults()
 	wb.clients.closeAll()
 	wb.bg.Wait()
@@ -342,11 +340,17 @@ func (wb *workbench) refresh(d dirt) {
 	} else if d&dirtyConns != 0 {
 		wb.tracer.CheckGone()
 	}
+	if d&dirtyConns != 0 {
+		wb.updateFaultsButton() // a connection with faults may have closed
+		if wb.faults != nil {
+			wb.faults.RefreshConnections() // the picker offers the open ones
+		}
+	}
 	if d&dirtyStatus != 0 {
 		wb.updateStatus()
 	}
 	if d&(dirtyWatch|dirtyConns) != 0 {
-		wb.pollWatches()
+		wb.clients.pollWatches()
 	}
 }
 

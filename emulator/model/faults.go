@@ -91,6 +91,39 @@ func (f *Faults) Active() bool {
 	return !f.Disabled && (len(f.Messages) > 0 || f.Connect != nil || len(f.Closes) > 0 || f.Management != nil)
 }
 
+// Acting reports whether any fault can act now: it is Active, and a fault
+// for one connection counts only while open reports that connection open
+// (a fault kept for a connection that has closed acts on nothing).
+func (f *Faults) Acting(open func(connID string) bool) bool {
+	if !f.Active() {
+		return false
+	}
+	if f.Connect != nil {
+		return true
+	}
+	for _, m := range f.Messages {
+		if m.Connection == "" || open(m.Connection) {
+			return true
+		}
+	}
+	for _, c := range f.Closes {
+		if c.Connection == "" || open(c.Connection) {
+			return true
+		}
+	}
+	if m := f.Management; m != nil {
+		if m.LimitExceeded != 0 || m.Gone != 0 {
+			return true
+		}
+		for _, id := range m.GoneConnections {
+			if open(id) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Zero reports whether nothing is set (not even a disabled fault).
 func (f *Faults) Zero() bool {
 	return f.Seed == 0 && len(f.Messages) == 0 && f.Connect == nil && len(f.Closes) == 0 && f.Management == nil

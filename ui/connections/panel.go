@@ -22,12 +22,15 @@ import (
 	"wsworkbench/ui/format"
 )
 
-// Gateway is what the panel uses of the gateway: its connections and the
-// @connections operations.
+// Gateway is what the panel uses of the gateway: its connections, the
+// @connections operations, and the idle and maximum-duration timeouts
+// brought forward.
 type Gateway interface {
 	Connections() []emulator.ConnectionInfo
 	PostToConnection(id string, data []byte) error
 	DeleteConnection(id string) error
+	ExpireIdle(id string) error
+	ExpireMaxDuration(id string) error
 }
 
 var _ Gateway = (*emulator.Gateway)(nil)
@@ -59,6 +62,8 @@ type Panel struct {
 	sendBtn    *widget.Button
 	discBtn    *widget.Button
 	watchBtn   *widget.Button
+	nowBtn     *widget.Button // Timeouts: its menu brings the idle or maximum-duration timeout forward
+	nowMenu    *fyne.Menu
 	allBtn     *widget.Button
 	result     *widget.Label
 	infos      []emulator.ConnectionInfo
@@ -86,6 +91,10 @@ func New(host Host) *Panel {
 	p.discBtn = widget.NewButtonWithIcon("Disconnect", theme.CancelIcon(), p.onDisconnect)
 	p.watchBtn = widget.NewButtonWithIcon("Watch", theme.VisibilityIcon(), p.onWatch)
 	p.allBtn = widget.NewButtonWithIcon("Send to All", theme.MailForwardIcon(), p.onSendAll)
+	p.nowMenu = fyne.NewMenu("",
+		fyne.NewMenuItem("Idle timeout now", p.expire("the idle timeout", Gateway.ExpireIdle)),
+		fyne.NewMenuItem("Max duration now", p.expire("the maximum connection duration", Gateway.ExpireMaxDuration)))
+	p.nowBtn = widget.NewButtonWithIcon("Timeouts", theme.HistoryIcon(), p.onTimeouts)
 	p.result = widget.NewLabel("")
 	p.result.Truncation = fyne.TextTruncateEllipsis
 	p.result.SizeName = theme.SizeNameCaptionText
@@ -100,7 +109,7 @@ func (p *Panel) Object() fyne.CanvasObject {
 	// result is one line.
 	actions := container.NewVBox(
 		p.sendEntry,
-		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn),
+		container.New(&flow.Layout{}, p.sendBtn, p.allBtn, p.discBtn, p.watchBtn, p.nowBtn),
 		p.result,
 	)
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
@@ -168,19 +177,7 @@ func (p *Panel) Kind(ci emulator.ConnectionInfo) string {
 // Details are what the upgrade request said about a connection: origin,
 // user agent, subprotocol and query string, those it had.
 func Details(ci emulator.ConnectionInfo) string {
-	var parts []string
-	add := func(name, v string) {
-		if v != "" {
-			parts = append(parts, name+" "+v)
-		}
-	}
-	add("origin", ci.Origin)
-	add("user agent", ci.UserAgent)
-	add("subprotocol", ci.Subprotocol)
-	if ci.Query != "" {
-		parts = append(parts, "query ?"+ci.Query)
-	}
-	return strings.Join(parts, " · ")
+	return format.Details(ci.Origin, ci.UserAgent, ci.Subprotocol, ci.Query)
 }
 
 // onWatch opens the selected connection's watch view.
@@ -255,12 +252,13 @@ func (p *Panel) onSelected(i widget.ListItemID) {
 func (p *Panel) setSelected(id string) {
 	p.selectedID = id
 	if id == "" {
-		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), or to disconnect it.")
+		p.result.SetText("Select a connection to send to it as a backend does (POST @connections), to disconnect it or to expire its timeouts now.")
 		p.result.Importance = widget.LowImportance
 		p.result.Refresh()
 		p.sendBtn.Disable()
 		p.discBtn.Disable()
 		p.watchBtn.Disable()
+		p.nowBtn.Disable()
 		return
 	}
 	var ci emulator.ConnectionInfo
@@ -278,6 +276,7 @@ func (p *Panel) setSelected(id string) {
 	p.result.Refresh()
 	p.sendBtn.Enable()
 	p.discBtn.Enable()
+	p.nowBtn.Enable()
 	// A tab shows its own traffic; the watch view is for the others.
 	if p.Kind(ci) == "external" {
 		p.watchBtn.Enable()
@@ -362,6 +361,32 @@ func (p *Panel) onDisconnect() {
 	p.result.Refresh()
 }
 
+// onTimeouts shows the menu that brings a timeout of the selected
+// connection forward, under the Timeouts button.
+func (p *Panel) onTimeouts() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(p.nowBtn)
+	if c == nil || p.selectedID == "" {
+		return
+	}
+	widget.ShowPopUpMenuAtRelativePosition(p.nowMenu, c, fyne.NewPos(0, p.nowBtn.Size().Height), p.nowBtn)
+}
+
+// expire returns the handler of a timeout's "now" button: it closes the
+// selected connection as that timeout would (1001 Going away; a tab of
+// the window says which timeout).
+func (p *Panel) expire(what string, f func(Gateway, string) error) func() {
+	return func() {
+		if p.selectedID == "" {
+			return
+		}
+		if err := f(p.host.Gateway(), p.selectedID); err != nil {
+			p.showResult("Not closed: "+err.Error(), widget.DangerImportance)
+			return
+		}
+		p.showResult(fmt.Sprintf("Closed %s as %s does (1001 Going away).", p.selectedID, what), widget.LowImportance)
+	}
+}
+
 // Infos returns the connections listed, in the panel's order.
 func (p *Panel) Infos() []emulator.ConnectionInfo { return p.infos }
 
@@ -373,10 +398,13 @@ type Controls struct {
 	Title, Result               *widget.Label
 	Message                     *widget.Entry
 	Send, SendToAll, Disconnect *widget.Button
-	Watch                       *widget.Button
+	Watch, Timeouts             *widget.Button
+	// TimeoutsMenu is the Timeouts button's menu: "Idle timeout now",
+	// "Max duration now".
+	TimeoutsMenu *fyne.Menu
 }
 
 // Controls returns the panel's controls.
 func (p *Panel) Controls() Controls {
-	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn}
+	return Controls{Title: p.title, Result: p.result, Message: p.sendEntry, Send: p.sendBtn, SendToAll: p.allBtn, Disconnect: p.discBtn, Watch: p.watchBtn, Timeouts: p.nowBtn, TimeoutsMenu: p.nowMenu}
 }

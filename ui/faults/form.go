@@ -39,6 +39,8 @@ type Form struct {
 	ConnLatencyMS       string
 	ConnAnswerLatencyMS string
 	ConnDrop            string // fraction of its messages lost before routing
+	ConnError           string // one of model.ErrorFrames instead of its integration, or ""
+	ConnErrorRate       string // fraction of its messages; "" or 0 is every one
 	ConnGone            bool   // @connections calls for it answer 410 while it is open
 	ConnCloseAfterSec   string // close it N seconds after its connect
 	ConnCloseCode       string
@@ -86,6 +88,8 @@ func FromFaults(f model.Faults, conn string) Form {
 		fm.ConnLatencyMS = ms(m.Latency)
 		fm.ConnAnswerLatencyMS = ms(m.AnswerLatency)
 		fm.ConnDrop = frac(m.Drop)
+		fm.ConnError = m.Error
+		fm.ConnErrorRate = frac(m.ErrorRate)
 	}
 	if m := f.Management; m != nil {
 		fm.ConnGone = slices.Contains(m.GoneConnections, conn)
@@ -261,14 +265,19 @@ func (fm Form) Apply(base model.Faults) (model.Faults, error) {
 		if err != nil {
 			return base, err
 		}
-		// Keep what the form does not show of this connection's fault (an
-		// error frame set in the file).
+		errRate, err := fraction("Connection error rate", fm.ConnErrorRate)
+		if err != nil {
+			return base, err
+		}
+		// Keep what the form does not show of this connection's fault
+		// (jitter, a drop after the integration, set in the file).
 		k := connMessage(f, conn)
 		cm := model.MessageFault{Connection: conn}
 		if k >= 0 {
 			cm = f.Messages[k]
 		}
 		cm.Latency, cm.AnswerLatency, cm.Drop = lat, ans, drop
+		cm.Error, cm.ErrorRate = strings.TrimSpace(fm.ConnError), errRate
 		f.Messages = putMessage(f.Messages, k, cm, model.MessageFault{Connection: conn})
 
 		mg.GoneConnections = slices.DeleteFunc(slices.Clone(mg.GoneConnections), func(s string) bool { return s == conn })

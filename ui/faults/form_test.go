@@ -61,6 +61,7 @@ func FuzzFormApply(f *testing.F) {
 			RefuseStatus: status, RefuseEvery: every, LimitExceeded: limit, CloseAfterMessages: after, CloseCode: code,
 			AnswerLatencyMS: ans, Gone: gone, CloseAfterSeconds: afterSec,
 			Conn: conn, ConnLatencyMS: connLat, ConnAnswerLatencyMS: connLat, ConnDrop: connDrop, ConnGone: len(conn)%2 == 1,
+			ConnError: errFrame, ConnErrorRate: errRate,
 			ConnCloseAfterSec: afterSec, ConnCloseCode: connCode}
 		base := model.Faults{Seed: 7}
 		got, err := fm.Apply(base)
@@ -82,23 +83,30 @@ func FuzzFormApply(f *testing.F) {
 
 // TestFormConnectionFaults: the fields for one connection become a message
 // fault for it (latency before the integration and before the answer, a
-// drop), its entry in GoneConnections and a close after a delay; another
-// connection's faults and the file's error frame for it are kept; clearing
-// the fields removes exactly what they set.
+// drop, an error frame for a fraction of its messages), its entry in
+// GoneConnections and a close after a delay; another connection's faults
+// and what the form does not show of this one's (jitter from the file) are
+// kept; the error frame from the file shows in the form and can be
+// changed; clearing the fields removes exactly what they set.
 func TestFormConnectionFaults(t *testing.T) {
 	base := model.Faults{
-		Messages:   []model.MessageFault{{Connection: "A=", Error: "Forbidden"}, {Connection: "B=", Latency: time.Second}},
+		Messages:   []model.MessageFault{{Connection: "A=", Error: "Forbidden", Jitter: 20 * time.Millisecond}, {Connection: "B=", Latency: time.Second}},
 		Management: &model.ManagementFault{GoneConnections: []string{"B="}},
 	}
+	if fromFile := FromFaults(base, "A="); fromFile.ConnError != "Forbidden" || fromFile.ConnErrorRate != "" {
+		t.Errorf("the file's error frame for A= reads %q at rate %q", fromFile.ConnError, fromFile.ConnErrorRate)
+	}
 	fm := Form{AnswerLatencyMS: "200", Gone: "0.5", CloseAfterSeconds: "30", CloseCode: "drop",
-		Conn: "A=", ConnLatencyMS: "100", ConnAnswerLatencyMS: "300", ConnDrop: "0.1", ConnGone: true, ConnCloseAfterSec: "5", ConnCloseCode: "1012"}
+		Conn: "A=", ConnLatencyMS: "100", ConnAnswerLatencyMS: "300", ConnDrop: "0.1", ConnError: "Endpoint request timed out", ConnErrorRate: "0.5",
+		ConnGone: true, ConnCloseAfterSec: "5", ConnCloseCode: "1012"}
 	f, err := fm.Apply(base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := model.Faults{
 		Messages: []model.MessageFault{
-			{Connection: "A=", Error: "Forbidden", Latency: 100 * time.Millisecond, AnswerLatency: 300 * time.Millisecond, Drop: 0.1},
+			{Connection: "A=", Error: "Endpoint request timed out", ErrorRate: 0.5, Jitter: 20 * time.Millisecond,
+				Latency: 100 * time.Millisecond, AnswerLatency: 300 * time.Millisecond, Drop: 0.1},
 			{Connection: "B=", Latency: time.Second},
 			{AnswerLatency: 200 * time.Millisecond}},
 		Management: &model.ManagementFault{Gone: 0.5, GoneConnections: []string{"B=", "A="}},
@@ -118,13 +126,13 @@ func TestFormConnectionFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCleared := model.Faults{
-		Messages:   []model.MessageFault{{Connection: "A=", Error: "Forbidden"}, {Connection: "B=", Latency: time.Second}},
+		Messages:   []model.MessageFault{{Connection: "A=", Jitter: 20 * time.Millisecond}, {Connection: "B=", Latency: time.Second}},
 		Management: &model.ManagementFault{GoneConnections: []string{"B="}},
 	}
 	if !reflect.DeepEqual(cleared, wantCleared) {
 		t.Errorf("clearing leaves %+v\nwant %+v", cleared, wantCleared)
 	}
-	for _, bad := range []Form{{Conn: "A=", ConnLatencyMS: "slow"}, {Conn: "A=", ConnDrop: "2"}, {Gone: "-1"}, {CloseAfterSeconds: "x"}, {Conn: "A=", ConnCloseAfterSec: "3", ConnCloseCode: "1005"}} {
+	for _, bad := range []Form{{Conn: "A=", ConnLatencyMS: "slow"}, {Conn: "A=", ConnDrop: "2"}, {Conn: "A=", ConnError: "Teapot"}, {Conn: "A=", ConnErrorRate: "1.5"}, {Gone: "-1"}, {CloseAfterSeconds: "x"}, {Conn: "A=", ConnCloseAfterSec: "3", ConnCloseCode: "1005"}} {
 		if got, err := bad.Apply(f); err == nil || !reflect.DeepEqual(got, f) {
 			t.Errorf("%+v: err %v, faults %+v", bad, err, got)
 		}

@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,8 @@ type Panel struct {
 	conn                              *widget.SelectEntry
 	connOptions                       []string // what the picker offers
 	connLatency, connAnswer, connDrop *widget.Entry
+	connErrFrame                      *widget.Select
+	connErrRate                       *widget.Entry
 	connGone                          *widget.Check
 	connCloseAfter                    *widget.Entry
 	connCloseCode                     *widget.Select
@@ -82,6 +85,8 @@ func New(host Host) *Panel {
 	p.connLatency = entry("0")
 	p.connAnswer = entry("0")
 	p.connDrop = entry("0 (0 to 1)")
+	p.connErrFrame = widget.NewSelect(append([]string{none}, model.ErrorFrames...), nil)
+	p.connErrRate = entry("every message")
 	p.connGone = widget.NewCheck("@connections answers 410 while it is open", nil)
 	p.connCloseAfter = entry("never")
 	p.connCloseCode = widget.NewSelect(codes, nil)
@@ -116,6 +121,8 @@ func New(host Host) *Panel {
 		widget.NewFormItem("Latency (ms)", p.connLatency),
 		widget.NewFormItem("Before answer (ms)", p.connAnswer),
 		widget.NewFormItem("Drop fraction", p.connDrop),
+		widget.NewFormItem("Error frame", p.connErrFrame),
+		widget.NewFormItem("Error rate", p.connErrRate),
 		widget.NewFormItem("", p.connGone),
 		widget.NewFormItem("Close after N s", p.connCloseAfter),
 		widget.NewFormItem("… with code", p.connCloseCode),
@@ -158,6 +165,19 @@ func (p *Panel) Load() {
 	p.showState(p.host.Faults())
 }
 
+// RefreshConnections offers the connections open now in the picker (the
+// window calls it when a connection opens or closes), leaving what is
+// typed in it alone.
+func (p *Panel) RefreshConnections() {
+	ids := p.host.Connections()
+	if slices.Equal(ids, p.connOptions) {
+		return
+	}
+	p.connOptions = ids
+	p.conn.SetOptions(ids)
+	p.showState(p.host.Faults()) // faults for a connection that closed act no more
+}
+
 // loadConn shows the faults of the connection picked.
 func (p *Panel) loadConn() {
 	p.loading = true
@@ -169,6 +189,8 @@ func (p *Panel) showConn(fm Form) {
 	p.connLatency.SetText(fm.ConnLatencyMS)
 	p.connAnswer.SetText(fm.ConnAnswerLatencyMS)
 	p.connDrop.SetText(fm.ConnDrop)
+	p.connErrFrame.SetSelected(orNone(fm.ConnError))
+	p.connErrRate.SetText(fm.ConnErrorRate)
 	p.connGone.SetChecked(fm.ConnGone)
 	p.connCloseAfter.SetText(fm.ConnCloseAfterSec)
 	p.connCloseCode.SetSelected(orCode(fm.ConnCloseCode))
@@ -205,6 +227,7 @@ func (p *Panel) form() Form {
 		CloseAfterMessages: p.closeAfter.Text, CloseAfterSeconds: p.closeAfterSec.Text, CloseCode: p.closeCode.Selected,
 		Disabled: p.off.Checked,
 		Conn:     p.conn.Text, ConnLatencyMS: p.connLatency.Text, ConnAnswerLatencyMS: p.connAnswer.Text, ConnDrop: p.connDrop.Text,
+		ConnError: notNone(p.connErrFrame.Selected), ConnErrorRate: p.connErrRate.Text,
 		ConnGone: p.connGone.Checked, ConnCloseAfterSec: p.connCloseAfter.Text, ConnCloseCode: p.connCloseCode.Selected,
 	}
 }
@@ -226,9 +249,12 @@ func (p *Panel) apply() {
 
 func (p *Panel) showState(f model.Faults) {
 	switch {
-	case f.Active():
+	case f.Acting(func(id string) bool { return slices.Contains(p.connOptions, id) }):
 		p.result.SetText("Faults on: the gateway applies them now.")
 		p.result.Importance = widget.WarningImportance
+	case f.Active():
+		p.result.SetText("Only faults for connections that are not open are set: none acts now.")
+		p.result.Importance = widget.LowImportance
 	case f.Disabled && !f.Zero():
 		p.result.SetText("All faults off (kept for later).")
 		p.result.Importance = widget.LowImportance
@@ -250,6 +276,8 @@ type Controls struct {
 	Conn                                     *widget.SelectEntry
 	ConnOptions                              []string // what Conn\'s menu offers
 	ConnLatency, ConnAnswerLatency, ConnDrop *widget.Entry
+	ConnErrorFrame                           *widget.Select
+	ConnErrorRate                            *widget.Entry
 	ConnGone                                 *widget.Check
 	ConnCloseAfter                           *widget.Entry
 	ConnCloseCode                            *widget.Select
@@ -261,5 +289,6 @@ func (p *Panel) Controls() Controls {
 		Every: p.every, Limit: p.limit, Gone: p.gone, CloseAfter: p.closeAfter, CloseAfterSeconds: p.closeAfterSec,
 		ErrorFrame: p.errFrame, Refuse: p.refuse, CloseCode: p.closeCode, Off: p.off, Apply: p.applyBtn, Result: p.result,
 		Conn: p.conn, ConnOptions: p.connOptions, ConnLatency: p.connLatency, ConnAnswerLatency: p.connAnswer, ConnDrop: p.connDrop,
+		ConnErrorFrame: p.connErrFrame, ConnErrorRate: p.connErrRate,
 		ConnGone: p.connGone, ConnCloseAfter: p.connCloseAfter, ConnCloseCode: p.connCloseCode}
 }

@@ -4,6 +4,7 @@ package format
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -54,4 +55,35 @@ func Ago(t, now time.Time) string {
 		return fmt.Sprintf("%dm ago", int(d.Minutes()))
 	}
 	return t.Format("15:04:05")
+}
+
+// Unread is the mark a tab's title gets for n frames nobody has seen yet:
+// "" for none, " (3 new)", " (99+ new)" from 100 on.
+func Unread(n int) string {
+	switch {
+	case n >= 100:
+		return " (99+ new)"
+	case n > 0:
+		return fmt.Sprintf(" (%d new)", n)
+	}
+	return ""
+}
+
+// Details are what a connection's upgrade request said, those parts it
+// had: "origin http://localhost:3000 · user agent wscat/5 · subprotocol
+// json · query ?room=1".
+func Details(origin, userAgent, subprotocol, query string) string {
+	var parts []string
+	add := func(name, v string) {
+		if v != "" {
+			parts = append(parts, name+" "+v)
+		}
+	}
+	add("origin", origin)
+	add("user agent", userAgent)
+	add("subprotocol", subprotocol)
+	if query != "" {
+		parts = append(parts, "query ?"+query)
+	}
+	return strings.Join(parts, " · ")
 }

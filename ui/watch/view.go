@@ -1,8 +1,10 @@
 // Package watch is the window's watch view: the history of one connection
 // that is not a client tab (a browser frontend under test, wscat), read
 // from the gateway's bounded per-connection history, with a way to push a
-// frame to it and to close, drop or expire it. It knows the window only
-// through Host and the gateway only through Gateway.
+// frame to it and to close, drop or expire it. The window shows it as a
+// tab or a tile beside the client tabs; the view gives the tab its title
+// (Name, TabTitle) and its unread count. It knows the window only through
+// Host and the gateway only through Gateway.
 package watch
 
 import (
@@ -34,6 +36,7 @@ type Gateway interface {
 	DropConnection(id string) error
 	ExpireIdle(id string) error
 	ExpireMaxDuration(id string) error
+	Connection(id string) (emulator.ConnectionInfo, bool)
 }
 
 var _ Gateway = (*emulator.Gateway)(nil)
@@ -54,6 +57,10 @@ var CloseCodes = []string{"1000 Normal", "1001 Going away", "1011 Internal error
 type View struct {
 	host   Host
 	connID string
+	who    string // "localhost:3000", "Chrome/120": the tab's title (Who)
+
+	seenSeq   uint64 // the newest entry a person has seen (MarkSeen)
+	closeNote string // the close as the history tells it ("closed 1011 boom")
 
 	all       []emulator.HistoryEntry // everything read so far, oldest first
 	shown     []emulator.HistoryEntry // what the search keeps
@@ -66,6 +73,7 @@ type View struct {
 	follow bool
 
 	title    *widget.Label
+	details  *widget.Label
 	search   *widget.Entry
 	list     *widget.List
 	push     *widget.Entry
@@ -89,9 +97,17 @@ type View struct {
 // New returns the view of connection connID and reads its history so far.
 func New(host Host, connID string) *View {
 	v := &View{host: host, connID: connID, follow: true}
+	info, _ := host.Gateway().Connection(connID)
+	v.who = Who(info)
 	v.title = widget.NewLabel("Watching " + connID)
 	v.title.TextStyle = fyne.TextStyle{Bold: true}
 	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.details = widget.NewLabel(format.Details(info.Origin, info.UserAgent, info.Subprotocol, info.Query))
+	v.details.SizeName = theme.SizeNameCaptionText
+	v.details.Truncation = fyne.TextTruncateEllipsis
+	if v.details.Text == "" {
+		v.details.SetText("The upgrade request had no origin, user agent, subprotocol or query string.")
+	}
 	v.search = widget.NewEntry()
 	v.search.SetPlaceHolder("Search the frames")
 	v.search.OnChanged = func(string) { v.filter() }
@@ -122,11 +138,26 @@ func New(host Host, connID string) *View {
 	pushRow := container.NewBorder(nil, nil, nil, v.sendBtn, v.push)
 	exportRow := container.NewBorder(nil, nil, nil, v.exportBtn, v.exportPath)
 	closeRow := container.New(&flow.Layout{}, v.code, container.NewGridWrap(fyne.NewSize(140, v.reason.MinSize().Height), v.reason), v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn)
-	top := container.NewVBox(v.title, v.search)
-	bottom := container.NewVBox(widget.NewSeparator(), pushRow, closeRow, exportRow, v.result)
-	v.content = container.NewBorder(top, bottom, nil, nil, v.list)
+	top := container.NewVBox(v.title, v.details, v.search)
+	// The list and the actions share the height, as a tab's log and
+	// composer do, so a tile (a quarter of a small window) still shows
+	// rows; the actions scroll when the share is too small for them.
+	actions := container.NewVScroll(container.NewVBox(pushRow, closeRow, exportRow, v.result))
+	split := container.NewVSplit(v.list, actions)
+	split.Offset = 0.62
+	v.content = container.NewBorder(top, nil, nil, nil, split)
 	v.Poll()
 	return v
+}
+
+// SetCompact leaves out the upgrade request's details (a tile's title
+// names the connection already), so a tile's list keeps its room.
+func (v *View) SetCompact(on bool) {
+	if on {
+		v.details.Hide()
+	} else {
+		v.details.Show()
+	}
 }
 
 // Object is the view's content.
@@ -135,26 +166,30 @@ func (v *View) Object() fyne.CanvasObject { return v.content }
 // ConnectionID is the watched connection.
 func (v *View) ConnectionID() string { return v.connID }
 
-// Poll reads the entries added since the last poll and shows them. The
-// window calls it from its refresh, at most once a frame.
-func (v *View) Poll() {
+// Poll reads the entries added since the last poll and shows them; it
+// reports whether anything changed (new entries, the close). The window
+// calls it from its refresh, at most once a frame.
+func (v *View) Poll() bool {
 	if v.closed {
-		return
+		return false
 	}
 	h, ok := v.host.Gateway().History(v.connID, v.lastSeq)
 	if !ok {
 		v.closed = true
 		v.setTitle()
 		v.setEnabled(false)
-		return
+		return true
 	}
 	v.gwDropped = h.Dropped // the gateway counts all it dropped
 	if len(h.Entries) == 0 && !h.Closed {
-		return
+		return false
 	}
 	for _, e := range h.Entries {
 		v.all = append(v.all, e)
 		v.lastSeq = e.Seq
+		if e.Dir == emulator.HistoryEvent && strings.HasPrefix(e.Note, "closed") {
+			v.closeNote = e.Note
+		}
 	}
 	// The gateway bounds its history; the view keeps the same bound.
 	if n := len(v.all) - maxEntries; n > 0 {
@@ -167,21 +202,152 @@ func (v *View) Poll() {
 	}
 	v.setTitle()
 	v.filter()
+	return true
 }
 
 // maxEntries bounds what the view keeps of a long-lived connection.
 const maxEntries = 10000
 
 func (v *View) setTitle() {
-	t := fmt.Sprintf("Watching %s · %d entries", v.connID, len(v.all))
+	t := fmt.Sprintf("Watching external connection %s · %d entries", v.connID, len(v.all))
 	if n := v.dropped + v.gwDropped; n > 0 {
 		t += fmt.Sprintf(" (%d older not kept)", n)
 	}
+	v.title.Importance = widget.MediumImportance
 	if v.closed {
-		t += " · closed"
+		t += " · " + v.closedText()
+		v.title.Importance = widget.DangerImportance
 	}
 	v.title.SetText(t)
 }
+
+// closedText says the connection closed, and how when the history says.
+func (v *View) closedText() string {
+	if v.closeNote == "" {
+		return "closed"
+	}
+	return v.closeNote // "closed 1011 boom"
+}
+
+// Who names who holds a watched connection, short enough for a tab in
+// the tab bar of a 1024-pixel window beside two client tabs: its origin
+// (without the scheme) or a short form of its user agent; "" when the
+// upgrade request had neither.
+func Who(ci emulator.ConnectionInfo) string {
+	who := ci.Origin
+	if i := strings.Index(who, "://"); i >= 0 {
+		who = who[i+3:]
+	}
+	if r := []rune(who); len(r) > 20 {
+		who = string(r[:19]) + "…"
+	}
+	if who == "" {
+		who = ShortAgent(ci.UserAgent)
+	}
+	return who
+}
+
+// ShortID is the start of a connection ID, enough to tell two connections
+// from one origin apart: "Mg_ugf…".
+func ShortID(connID string) string {
+	if len(connID) > 6 {
+		return connID[:6] + "…"
+	}
+	return connID
+}
+
+// ShortAgent is the part of a user agent that names the client: the
+// browser and its major version ("Firefox/128", "Chrome/120"), or the first
+// product ("wscat/5.2.0", "Go-http-client/1.1"), at most 20 characters
+// (the tab bar holds the client tabs too).
+func ShortAgent(ua string) string {
+	fields := strings.Fields(ua)
+	if len(fields) == 0 {
+		return ""
+	}
+	out := fields[0]
+	if strings.HasPrefix(out, "Mozilla/") {
+	browsers:
+		for _, b := range []string{"Edg/", "OPR/", "Firefox/", "HeadlessChrome/", "Chrome/", "Version/", "Safari/"} {
+			for _, f := range fields {
+				if strings.HasPrefix(f, b) {
+					out = f
+					if b == "Version/" {
+						out = "Safari/" + strings.TrimPrefix(f, b)
+					}
+					break browsers
+				}
+			}
+		}
+		if name, ver, ok := strings.Cut(out, "/"); ok {
+			ver, _, _ = strings.Cut(ver, ".")
+			out = name + "/" + ver
+		}
+	}
+	if r := []rune(out); len(r) > 20 {
+		out = string(r[:19]) + "…"
+	}
+	return out
+}
+
+// Who is who holds the connection (Who), as the tab's title starts.
+func (v *View) Who() string { return v.who }
+
+// TabTitle is the tab's title: who holds the connection (with the start
+// of its ID when withID is set, or when Who is ""), the unread frames and
+// "closed". The window asks for the ID when two watch tabs share a Who;
+// the tab's eye icon says it is watched.
+func (v *View) TabTitle(withID bool) string {
+	t := v.who
+	switch {
+	case t == "":
+		t = ShortID(v.connID)
+	case withID:
+		t += " " + ShortID(v.connID)
+	}
+	return t + v.marks()
+}
+
+// TileTitle is the title above the view as a tile, which has no icon:
+// "external:", who, the start of the ID and the marks.
+func (v *View) TileTitle() string {
+	t := "external: "
+	if v.who != "" {
+		t += v.who + " "
+	}
+	return t + ShortID(v.connID) + v.marks()
+}
+
+// marks are the unread frames and the close, after a title.
+func (v *View) marks() string {
+	t := format.Unread(v.Unread())
+	if v.closed {
+		t += " · closed"
+	}
+	return t
+}
+
+// Closed reports whether the connection has closed (the view keeps its
+// history).
+func (v *View) Closed() bool { return v.closed }
+
+// Unread counts the frames in and out since MarkSeen, up to 100.
+func (v *View) Unread() int {
+	n := 0
+	for i := len(v.all) - 1; i >= 0 && n < 100; i-- {
+		e := v.all[i]
+		if e.Seq <= v.seenSeq {
+			break
+		}
+		if e.Dir != emulator.HistoryEvent {
+			n++
+		}
+	}
+	return n
+}
+
+// MarkSeen forgets the unread frames (the view is on screen).
+func (v *View) MarkSeen() { v.seenSeq = v.lastSeq }
 
 func (v *View) setEnabled(on bool) {
 	for _, b := range []*widget.Button{v.sendBtn, v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn} {
@@ -410,7 +576,7 @@ func (v *View) setReplace(path string) {
 
 // Controls are the view's widgets, by name, for tests.
 type Controls struct {
-	Title, Result                        *widget.Label
+	Title, Details, Result               *widget.Label
 	Search, Push, Reason, ExportPath     *widget.Entry
 	Export                               *widget.Button
 	Code                                 *widget.Select
@@ -420,7 +586,7 @@ type Controls struct {
 
 // Controls returns the view's controls.
 func (v *View) Controls() Controls {
-	return Controls{Title: v.title, Result: v.result, Search: v.search, Push: v.push, Reason: v.reason, Code: v.code,
+	return Controls{Title: v.title, Details: v.details, Result: v.result, Search: v.search, Push: v.push, Reason: v.reason, Code: v.code,
 		ExportPath: v.exportPath, Export: v.exportBtn,
 		List: v.list, Send: v.sendBtn, Close: v.closeBtn, Drop: v.dropBtn, Idle: v.idleBtn, MaxDuration: v.maxBtn}
 }

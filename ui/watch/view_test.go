@@ -283,3 +283,86 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 		t.Errorf("temporary files left: %q", m)
 	}
 }
+
+// TestWhoIsShortForTheTabBar: a watch tab's title is the origin without its
+// scheme, or the browser and its major version, or the first product of
+// the user agent, at most 20 characters; without either, the start of the
+// connection ID.
+func TestWhoIsShortForTheTabBar(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ci   emulator.ConnectionInfo
+		want string
+	}{
+		{"origin", emulator.ConnectionInfo{Origin: "http://localhost:5173", UserAgent: "Mozilla/5.0 Firefox/128.0"}, "localhost:5173"},
+		{"long origin", emulator.ConnectionInfo{Origin: "https://a-very-long-frontend-name.example.com"}, "a-very-long-fronten…"},
+		{"chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36"}, "Chrome/120"},
+		{"headless chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36"}, "HeadlessChrome/120"},
+		{"firefox", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}, "Firefox/128"},
+		{"safari", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"}, "Safari/17"},
+		{"wscat", emulator.ConnectionInfo{UserAgent: "wscat/5.2.0"}, "wscat/5.2.0"},
+		{"long product", emulator.ConnectionInfo{UserAgent: "an-extremely-long-product-name/1.0 extra"}, "an-extremely-long-p…"},
+		{"nothing", emulator.ConnectionInfo{}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Who(tc.ci); got != tc.want {
+				t.Errorf("Who = %q, want %q", got, tc.want)
+			}
+			v := &View{who: Who(tc.ci), connID: "Mg_ugfpqPHcCIVA="}
+			want := tc.want
+			if want == "" {
+				want = "Mg_ugf…"
+			}
+			if got := v.TabTitle(false); got != want {
+				t.Errorf("TabTitle = %q, want %q", got, want)
+			}
+			if got := v.TileTitle(); !strings.HasPrefix(got, "external: ") || !strings.HasSuffix(got, "Mg_ugf…") {
+				t.Errorf("TileTitle = %q", got)
+			}
+		})
+	}
+}
+
+// TestUnreadCountsFramesSinceSeen: the tab title counts the frames in and
+// out (not events) that arrived after MarkSeen, and says when the
+// connection closed.
+func TestUnreadCountsFramesSinceSeen(t *testing.T) {
+	test.NewTempApp(t)
+	gw := startGateway(t)
+	c, _, err := websocket.DefaultDialer.Dial(gw.URL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var id string
+	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if infos := gw.Connections(); len(infos) == 1 {
+			id = infos[0].ID
+		}
+	}
+	v := New(&fakeHost{gw: gw}, id)
+	w := test.NewWindow(v.Object())
+	defer w.Close()
+	w.Resize(fyne.NewSize(700, 500))
+	v.MarkSeen()
+	if v.Unread() != 0 || v.TabTitle(false) != v.Who() {
+		t.Fatalf("after MarkSeen: %d unread, title %q", v.Unread(), v.TabTitle(false))
+	}
+	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"whoami"}`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, v, "the answer", func(r []string) bool { return has(r, "← ") })
+	if v.Unread() != 2 || v.TabTitle(false) != v.Who()+" (2 new)" {
+		t.Errorf("after a message and its answer: %d unread, title %q", v.Unread(), v.TabTitle(false))
+	}
+	v.MarkSeen()
+	if err := gw.CloseConnection(id, 1012, "restart"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); !v.Closed() && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		v.Poll()
+	}
+	if v.TabTitle(false) != v.Who()+" · closed" || !strings.Contains(v.Controls().Title.Text, "closed 1012 restart") {
+		t.Errorf("after the close: tab %q, title %q", v.TabTitle(false), v.Controls().Title.Text)
+	}
+}
