@@ -106,6 +106,14 @@ func TestAPIBuiltByHandRunsItsOwnFunctions(t *testing.T) {
 	}
 	id := tb.waitConnected(0)
 	tb.ask(`{"action":"greet","data":"one"}`, "hello from node: one")
+	if !tb.wb.functionsShown() {
+		t.Error("the window has no Functions panel for the function made in the editor")
+	}
+	tb.wb.onShowFunctions()
+	tb.wb.functions.Update()
+	if shown := strings.Join(labelsIn(tb.wb.functions.Object()), "\n"); !strings.Contains(shown, "GreeterFunction") {
+		t.Errorf("the Functions panel does not list GreeterFunction:\n%s", shown)
+	}
 
 	ed = addLambdaRoute(t, tb, "pygreet", pyDir, "GREETING=hi")
 	ff := ed.Function()

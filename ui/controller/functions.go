@@ -240,6 +240,13 @@ func (s *Server) applyFunctions() {
 		s.fns.cur.Store(r)
 		return
 	}
+	if len(fns) == 0 {
+		old := s.runner
+		s.runner = nil
+		s.fns.cur.Store(nil)
+		c.background(old.Close)
+		return
+	}
 	if _, err := s.runner.Replace(fns); err != nil {
 		s.fnNote = "Local functions do not run: " + err.Error()
 	}
