@@ -288,3 +288,48 @@ func TestFunctionFormInsideWindowAt1024(t *testing.T) {
 		})
 	}
 }
+
+// TestDeleteFunctionInEditor: deleting a function made in the editor
+// leaves its route calling nothing (a problem until it calls something
+// again); once the API applies without it, its processes stop, and a save
+// leaves it out of the file. Its code folder stays.
+func TestDeleteFunctionInEditor(t *testing.T) {
+	dir := t.TempDir()
+	nodeDir, _ := writeHandBuiltCode(t, dir)
+	tb := newTestBench(t)
+	tb.wb.files.onNew()
+	tb.drain()
+	ed := addLambdaRoute(t, tb, "greet", nodeDir, "GREETING=hello")
+	tb.waitConnected(0)
+	tb.ask(`{"action":"greet","data":"one"}`, "hello from node: one")
+	if tb.wb.ctl.Server.Functions() == nil {
+		t.Fatal("no runner for the function made in the editor")
+	}
+	ff := ed.Function()
+	if ff.Delete == nil {
+		t.Fatal("the form has no Delete for the function shown")
+	}
+	ff.Remove()
+	if len(tb.wb.ctl.Workspace().API.Functions) != 0 {
+		t.Fatalf("the function is still in the workspace: %+v", tb.wb.ctl.Workspace().API.Functions)
+	}
+	tb.waitFor("the route's problem", func() bool {
+		return strings.Contains(strings.Join(labelsIn(ed.Problems()), "\n"), "route greet")
+	})
+	tb.ask(`{"action":"greet","data":"two"}`, "hello from node: two") // the last valid API
+	setIntegrationType(t, ed, model.TypeMock)
+	tb.waitFor("the API without the function to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
+	if tb.wb.ctl.Server.Functions() != nil {
+		t.Error("the runner still runs after the last function was deleted")
+	}
+	path := filepath.Join(dir, "api.yaml")
+	if err := tb.wb.ctl.SaveTo(path); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); strings.Contains(string(data), "AWS::Serverless::Function") {
+		t.Errorf("the saved file still has the function:\n%s", data)
+	}
+	if _, err := os.Stat(filepath.Join(nodeDir, "index.js")); err != nil {
+		t.Errorf("the code folder was touched: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator/localfn"
@@ -41,6 +43,7 @@ type functionForm struct {
 
 	Pick    *widget.Select
 	New     *widget.Button
+	Delete  *widget.Button // while a function is shown
 	Folder  *widget.Entry
 	Handler *widget.Entry
 	Runtime *widget.Select
@@ -82,6 +85,8 @@ func (f forms) buildFunctionForm(integID string) fyne.CanvasObject {
 		note.SetText("New… makes a function from a code folder (Node.js, Python, Ruby or a custom runtime's bootstrap) and saves it in the workspace, so this route runs your code.")
 		return container.NewVBox(widget.NewForm(pick), note)
 	}
+	ff.Delete = widget.NewButtonWithIcon("", theme.DeleteIcon(), ff.onDelete)
+	pick.Widget = container.NewBorder(nil, nil, nil, container.NewHBox(ff.New, ff.Delete), ff.Pick)
 	fn := api.Function(ff.name)
 	note.SetText(fmt.Sprintf("Saved as the AWS::Serverless::Function %s (CodeUri relative to the workspace file).", fn.Name))
 	if api.Settings.LambdaEndpoint != "" {
@@ -165,6 +170,35 @@ func (ff *functionForm) onPick(name string) {
 		in.URI, in.FunctionName = "", ""
 	} else {
 		in.URI, in.FunctionName = workspace.FunctionURI(name), name
+	}
+	ed.edited()
+	ed.rebuild()
+}
+
+// onDelete asks, then deletes the function shown.
+func (ff *functionForm) onDelete() {
+	ed := ff.f.ed
+	name := ff.name
+	dialog.ShowConfirm("Delete function", fmt.Sprintf("Delete %s from the workspace? Its code folder stays; the routes that call it call nothing until you pick another.", name), func(ok bool) {
+		if ok {
+			ff.Remove()
+		}
+	}, ed.host.Window())
+}
+
+// Remove deletes the function shown from the workspace (a save removes its
+// resource; its code folder is left alone) and points every integration
+// that called it at nothing.
+func (ff *functionForm) Remove() {
+	ed := ff.f.ed
+	api := ed.api()
+	name := ff.name
+	api.Functions = slices.DeleteFunc(api.Functions, func(fn model.Function) bool { return fn.Name == name })
+	for i := range api.Integrations {
+		in := &api.Integrations[i]
+		if in.URI == workspace.FunctionURI(name) || in.FunctionName == name {
+			in.URI, in.FunctionName = "", ""
+		}
 	}
 	ed.edited()
 	ed.rebuild()
