@@ -104,8 +104,13 @@ functions:
     handler: src/handler.send
     events:
       - websocket: {route: sendmessage, routeResponseSelectionExpression: $default}
+  send-twice:
+    handler: src/handler.twice
+    events:
+      - websocket: {route: twice, routeResponseSelectionExpression: $default}
 `,
-		"src/handler.js": "exports.send = async (event) => ({statusCode: 200, body: process.env.GREETING + ': ' + JSON.parse(event.body).data});\n",
+		"src/handler.js": "exports.send = async (event) => ({statusCode: 200, body: process.env.GREETING + ': ' + JSON.parse(event.body).data});\n" +
+			"exports.twice = async (event) => ({statusCode: 200, body: JSON.parse(event.body).data.repeat(2)});\n",
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -118,6 +123,11 @@ functions:
 	h := newHarness(t, func(o *Options) { o.File = filepath.Join(dir, "serverless.yml") })
 	if got := roundTrip(t, h, `{"action":"sendmessage","data":"one"}`); got != "hi from chat: one" {
 		t.Fatalf("the imported serverless.yml answered %q (note %q)", got, h.c.Server.FunctionsNote())
+	}
+	// send-twice is not a logical ID, so the model does not hold it; it
+	// runs from the serverless.yml all the same.
+	if got := roundTrip(t, h, `{"action":"twice","data":"ab"}`); got != "abab" {
+		t.Errorf("the serverless.yml's send-twice answered %q", got)
 	}
 	saved := filepath.Join(dir, "chat.yaml")
 	if err := h.c.SaveTo(saved); err != nil {

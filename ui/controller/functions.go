@@ -99,8 +99,12 @@ func (s *Server) restartFunctions() {
 	if c.closed {
 		return
 	}
-	if c.ws.Path != "" {
-		local, err := workspace.LoadLocal(c.ws.Path)
+	file := c.ws.Path
+	if file == "" {
+		file = c.importedAs // a serverless.yml not yet saved as a template
+	}
+	if file != "" {
+		local, err := workspace.LoadLocal(file)
 		if err != nil {
 			s.fnNote = "Local functions do not run: " + err.Error()
 			return
