@@ -214,8 +214,8 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b
 const maxPooledRead = 64 << 10
 
 // readMessage is gorilla's ReadMessage with one allocation of the
-// message's size: the next message's type and payload, or the error that
-// ended the connection.
+// message's size (and room for its IDs after it, see messageIDsIn): the
+// next message's type and payload, or the error that ended the connection.
 func (c *conn) readMessage() (int, []byte, error) {
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
@@ -237,7 +237,7 @@ func (c *conn) readMessage() (int, []byte, error) {
 	if err == io.EOF {
 		err = nil
 	}
-	data := make([]byte, len(b))
+	data := make([]byte, len(b), len(b)+messageSpare)
 	copy(data, b)
 	if cap(b) <= maxPooledRead {
 		*bp = b[:0]

@@ -24,7 +24,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		snap:  snap,
 		head:  r.Header,
 		query: r.URL.Query(),
-		trace: g.events.active(),
+		want:  g.events.wanted(false),
 		done:  g.ctx.Done(),
 		rc: RequestContext{
 			APIID:        snap.apiID,
@@ -109,7 +109,7 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 		ctx, cancel := context.WithTimeout(g.ctx, snap.scaled(snap.settings.IntegrationTimeout))
 		start := time.Now()
 		var call *LambdaCall
-		if req.trace {
+		if req.want.Has(EventAuthorizer) {
 			call = &LambdaCall{Function: route.authorizer.cfg.Function}
 		}
 		o := route.authorizer.authorize(ctx, req, call)
@@ -151,7 +151,7 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 // publishAuthorizer publishes an authorizer's decision o, described by d
 // (its name), with the Lambda call it made, if any.
 func (r *request) publishAuthorizer(o authorizer.Outcome, d *AuthorizerDecision, call *LambdaCall, took time.Duration) {
-	if !r.trace {
+	if !r.want.Has(EventAuthorizer) {
 		return
 	}
 	d.Allowed, d.Cached, d.Reason = o.Allowed(), o.Cached, o.Reason
@@ -181,7 +181,7 @@ func authorizerErr(o authorizer.Outcome) error {
 // connectRequest describes the upgrade request r and the answer's
 // subprotocol, for a connect event; nil when nobody listens.
 func (r *request) connectRequest(hr *http.Request, outcome ConnectOutcome, respHeader http.Header) *ConnectRequest {
-	if !r.trace {
+	if !r.want.Has(EventConnect) {
 		return nil
 	}
 	return &ConnectRequest{

@@ -44,7 +44,7 @@ type renderer struct {
 	steps int
 	mem   int
 
-	deadline time.Time       // when the render gives up (startClock)
+	deadline time.Time       // when the render gives up: zero until its first poll (fixDeadline)
 	done     <-chan struct{} // Input.Done
 
 	macroDepth int

@@ -31,6 +31,7 @@ type Server struct {
 	tablesGen  int             // counts ensureTables runs; a stale one's result is dropped
 	stopTables func()          // cancels the running ensureTables, or nil
 	fns        localFunctions  // every gateway's Functions: runner, for its goroutines
+	fnSrc      functionSources // where runner's functions come from (functions.go)
 
 	mu   sync.Mutex
 	next *emulator.Gateway // a restart's new gateway, until the owner takes it
