@@ -263,8 +263,9 @@ func BenchmarkIdleConnectionMemoryGorillaDefaults(b *testing.B) {
 }
 
 // BenchmarkHandleMessageLogged is BenchmarkHandleMessage with a subscriber
-// that formats every event's text-log line, as serve's default log does:
-// the cost of building and logging a message's events.
+// that formats every event's text-log line, as serve --log steps does: the
+// cost of building and logging a message's events. (serve's default log
+// takes a summary instead: BenchmarkMessagePath/summaries.)
 func BenchmarkHandleMessageLogged(b *testing.B) {
 	g, err := New(seedAPI(), Options{SendQueueFrames: 1 << 30, SendQueueBytes: 1 << 40})
 	if err != nil {
@@ -273,6 +274,7 @@ func BenchmarkHandleMessageLogged(b *testing.B) {
 	var line []byte
 	g.SubscribeFunc(func(e *Event) { line = e.AppendLine(line[:0]) })
 	c := &conn{g: g, id: "R1kmxc2VNjMCFIA=", connectedAt: time.Now(), domainName: "127.0.0.1:8080", sourceIP: "127.0.0.1"}
+	c.ctx, c.cancel = context.WithCancel(g.msgCtx)
 	c.writing = true // no writer goroutine: frames stay queued
 	msg := []byte(`{"action":"message","messageId":1}`)
 	b.ReportAllocs()
@@ -282,4 +284,86 @@ func BenchmarkHandleMessageLogged(b *testing.B) {
 		c.queue, c.queued = c.queue[:0], 0
 		c.mu.Unlock()
 	}
+}
+
+// BenchmarkMessagePath measures one message's whole path, a client's round
+// trip, over in-memory connections (memnet_test.go), so no kernel work
+// hides the gateway's: gorilla's echo server (echo, the baseline), the
+// gateway with nobody subscribed (none, serve --log none), with a
+// subscriber of MessageSummaries formatting each event's text line
+// (summaries, serve's default log) and with one formatting every event
+// (steps, serve --log steps). cpu-ns/op is the process's CPU time (client
+// and server) per round trip, steadier than ns/op on a shared machine;
+// allocs/op counts the client's too.
+func BenchmarkMessagePath(b *testing.B) {
+	msg := []byte(`{"action":"message","messageId":1}`)
+	for _, mode := range []string{"echo", "none", "summaries", "steps"} {
+		b.Run(mode, func(b *testing.B) {
+			var ws *websocket.Conn
+			if mode == "echo" {
+				ws = memEcho(b)
+			} else {
+				m := startMem(b, seedAPI(), Options{}, 0)
+				var mu sync.Mutex
+				var line []byte
+				format := func(e *Event) {
+					mu.Lock()
+					line = e.AppendLine(line[:0])
+					mu.Unlock()
+				}
+				switch mode {
+				case "summaries":
+					m.SubscribeFuncFilter(MessageSummaries, format)
+				case "steps":
+					m.SubscribeFunc(format)
+				}
+				ws = m.dial(b)
+			}
+			b.ReportAllocs()
+			cpu := processCPU()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+					b.Fatal(err)
+				}
+				if _, _, err := ws.ReadMessage(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// memEcho serves gorilla's echo server (test/load's baseline) over
+// in-memory connections and returns a client of it.
+func memEcho(b *testing.B) *websocket.Conn {
+	ln := newMemListener()
+	up := websocket.Upgrader{}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			mt, p, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if err := c.WriteMessage(mt, p); err != nil {
+				return
+			}
+		}
+	})}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+	d := websocket.Dialer{NetDialContext: ln.dial}
+	ws, _, err := d.Dial("ws://127.0.0.1/", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ws.Close() })
+	return ws
 }

@@ -207,7 +207,7 @@ func (c *conn) readLoop() {
 			c.finish(err)
 			return
 		}
-		now := time.Now() // the message's one clock reading: activity, requestTime, write deadline
+		now := time.Now() // the message's one clock reading: activity, requestTime
 		c.lastActive.Store(now.UnixNano())
 		n := c.framesIn.Add(1)
 		c.bytesIn.Add(uint64(len(data)))
@@ -236,8 +236,8 @@ var readBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b
 const maxPooledRead = 64 << 10
 
 // readMessage is gorilla's ReadMessage with one allocation of the
-// message's size: the next message's type and payload, or the error that
-// ended the connection.
+// message's size (and room for its IDs after it, see messageIDsIn): the
+// next message's type and payload, or the error that ended the connection.
 func (c *conn) readMessage() (int, []byte, error) {
 	mt, r, err := c.ws.NextReader()
 	if err != nil {
@@ -259,7 +259,7 @@ func (c *conn) readMessage() (int, []byte, error) {
 	if err == io.EOF {
 		err = nil
 	}
-	data := make([]byte, len(b))
+	data := make([]byte, len(b), len(b)+messageSpare)
 	copy(data, b)
 	if cap(b) <= maxPooledRead {
 		*bp = b[:0]
@@ -301,8 +301,8 @@ func (c *conn) takeTurn() bool {
 // WriteTimeout as the writer's, so a client that stops reading blocks only
 // its own read loop, never the gateway or other clients. Frames that other
 // goroutines queued meanwhile go out after it, in order, from a writer
-// goroutine. now is the time the message arrived, microseconds ago: the
-// write deadline counts from it, which saves a clock reading per reply.
+// goroutine. now is the time of the write (sendFrame's clock reading, which
+// also stamps the frame in the history): the write deadline counts from it.
 func (c *conn) writeReply(f outFrame, now time.Time) {
 	if !c.writeAt(f, now) {
 		return // the connection ends, as when a queued frame fails

@@ -30,7 +30,7 @@ func (g *Gateway) connect(w http.ResponseWriter, r *http.Request, snap *Snapshot
 		snap:  snap,
 		head:  r.Header,
 		query: r.URL.Query(),
-		trace: g.events.active(),
+		want:  g.events.wanted(false),
 		done:  renders.Done(),
 		rc: RequestContext{
 			APIID:        snap.apiID,
@@ -115,7 +115,7 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 		ctx, cancel := context.WithTimeout(g.ctx, snap.scaled(snap.settings.IntegrationTimeout))
 		start := time.Now()
 		var call *LambdaCall
-		if req.trace {
+		if req.want.Has(EventAuthorizer) {
 			call = &LambdaCall{Function: route.authorizer.cfg.Function}
 		}
 		o := route.authorizer.authorize(ctx, req, call)
@@ -157,7 +157,7 @@ func (g *Gateway) runConnect(req *request) (int, http.Header, error) {
 // publishAuthorizer publishes an authorizer's decision o, described by d
 // (its name), with the Lambda call it made, if any.
 func (r *request) publishAuthorizer(o authorizer.Outcome, d *AuthorizerDecision, call *LambdaCall, took time.Duration) {
-	if !r.trace {
+	if !r.want.Has(EventAuthorizer) {
 		return
 	}
 	d.Allowed, d.Cached, d.Reason = o.Allowed(), o.Cached, o.Reason
@@ -187,7 +187,7 @@ func authorizerErr(o authorizer.Outcome) error {
 // connectRequest describes the upgrade request r and the answer's
 // subprotocol, for a connect event; nil when nobody listens.
 func (r *request) connectRequest(hr *http.Request, outcome ConnectOutcome, respHeader http.Header) *ConnectRequest {
-	if !r.trace {
+	if !r.want.Has(EventConnect) {
 		return nil
 	}
 	return &ConnectRequest{

@@ -30,6 +30,11 @@ const (
 	EventDisconnect                       // the connection closed and $disconnect ran
 	EventConfig                           // Update applied or refused a configuration
 	EventFault                            // a fault set on purpose acted (model.Faults); Fault says which
+	// EventMessage sums up a message's request once it is done, for a log
+	// with one line per message (Message; Status, Code, Duration, and
+	// Integration and Lambda when they ran). Only subscribers that ask for
+	// it get it (Filter); the default subscriptions do not.
+	EventMessage
 )
 
 var eventKindNames = [...]string{
@@ -46,6 +51,7 @@ var eventKindNames = [...]string{
 	EventDisconnect:  "disconnect",
 	EventConfig:      "config",
 	EventFault:       "fault",
+	EventMessage:     "message",
 }
 
 // String returns the kind's name, as logs show it.
@@ -209,6 +215,80 @@ type Event struct {
 	Close       *CloseInfo          `json:"close,omitempty"`
 	Config      ConfigOutcome       `json:"config,omitempty"`
 	Fault       *FaultApplied       `json:"fault,omitempty"`
+	Message     *MessageDone        `json:"message,omitempty"`
+}
+
+// MessageDone is how a message's request ended (EventMessage). Event.Time
+// is when it ended and Duration how long it took since the frame arrived;
+// RouteKey is the route ("" when none matched), Status the integration's
+// status or the error's, Code the error the client was answered with.
+type MessageDone struct {
+	Received int `json:"received"`       // the message's size in bytes
+	Sent     int `json:"sent,omitempty"` // the answer's size (route response or error frame); 0 when none was sent
+	// Dropped says a fault or a full send queue dropped the message or its
+	// answer (the fault or limit event says which).
+	Dropped bool `json:"dropped,omitempty"`
+}
+
+// EventKinds is a set of event kinds, for a subscriber that takes only
+// some (Filter).
+type EventKinds uint32
+
+// Kinds returns the set of the given kinds.
+func Kinds(kinds ...EventKind) EventKinds {
+	var s EventKinds
+	for _, k := range kinds {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has reports whether k is in s.
+func (s EventKinds) Has(k EventKind) bool { return s&(1<<k) != 0 }
+
+// Without returns s without the kinds in t.
+func (s EventKinds) Without(t EventKinds) EventKinds { return s &^ t }
+
+// Sets of kinds.
+var (
+	// AllKinds are the kinds the default subscriptions take: every kind
+	// but EventMessage.
+	AllKinds = Kinds(EventConnect, EventAuthorizer, EventFrameIn, EventRoute, EventTemplate, EventIntegration,
+		EventFrameOut, EventConnections, EventError, EventLimit, EventDisconnect, EventConfig, EventFault)
+	// StepKinds are the steps of a request's trace: what arrived, the
+	// route, the templates, the integration, what went back. Errors,
+	// limits, faults, connects and closes are not steps.
+	StepKinds = Kinds(EventFrameIn, EventRoute, EventTemplate, EventIntegration, EventFrameOut)
+)
+
+// Filter says which events a subscriber takes: Message for the events of a
+// message's request (those with a MessageID), Other for all the others
+// ($connect, $disconnect, @connections, configuration). The gateway skips
+// building the events nobody takes, and the timing of steps nobody traces.
+type Filter struct {
+	Message, Other EventKinds
+}
+
+// EveryEvent is the filter of Subscribe, SubscribeBytes and SubscribeFunc:
+// every event but EventMessage.
+var EveryEvent = Filter{Message: AllKinds, Other: AllKinds}
+
+// MessageSummaries is the filter of a log with one line per message: a
+// message's EventMessage instead of its steps, and for everything else
+// every event but the frames, routes and templates (so a $connect's
+// integration, and its Lambda call, still show). Errors, limits and faults
+// always come through.
+var MessageSummaries = Filter{
+	Message: AllKinds.Without(StepKinds) | Kinds(EventMessage),
+	Other:   AllKinds.Without(Kinds(EventFrameIn, EventRoute, EventTemplate, EventFrameOut)),
+}
+
+// takes reports whether a subscriber with filter f takes e.
+func (f Filter) takes(e *Event) bool {
+	if e.MessageID != "" {
+		return f.Message.Has(e.Kind)
+	}
+	return f.Other.Has(e.Kind)
 }
 
 // FaultKind says which fault acted.
@@ -374,6 +454,7 @@ func unmarshalEnum(names []string, b []byte, what string, set func(int)) error {
 type Subscription struct {
 	c       chan Event   // nil for a SubscribeFunc subscription
 	fn      func(*Event) // nil for a channel subscription
+	filter  Filter
 	dropped atomic.Uint64
 	bus     *bus
 	once    sync.Once
@@ -418,7 +499,14 @@ func (e *Event) Bytes() int {
 // share its details). fn may run concurrently with itself, and publishes
 // already under way may still call it briefly after Close.
 func (g *Gateway) SubscribeFunc(fn func(e *Event)) *Subscription {
-	return g.events.add(&Subscription{fn: fn, bus: &g.events})
+	return g.SubscribeFuncFilter(EveryEvent, fn)
+}
+
+// SubscribeFuncFilter is SubscribeFunc for the events f takes only: a log
+// of MessageSummaries makes the gateway skip building (and timing) the
+// steps of every message.
+func (g *Gateway) SubscribeFuncFilter(f Filter, fn func(e *Event)) *Subscription {
+	return g.events.add(&Subscription{fn: fn, bus: &g.events, filter: f})
 }
 
 // C returns the channel events arrive on. It is closed by Close or when the
@@ -440,20 +528,38 @@ func (s *Subscription) Close() { s.bus.remove(s) }
 type bus struct {
 	mu     sync.RWMutex
 	subs   atomic.Pointer[[]*Subscription]
+	want   atomic.Uint64 // the union of the subscribers' filters: Message in the high half, Other in the low
 	closed bool
 }
 
 // active reports whether anyone listens, so callers can skip building events.
-func (b *bus) active() bool {
-	p := b.subs.Load()
-	return p != nil && len(*p) > 0
+func (b *bus) active() bool { return b.want.Load() != 0 }
+
+// wanted returns the kinds someone takes among a message's events (message)
+// or the others'.
+func (b *bus) wanted(message bool) EventKinds {
+	w := b.want.Load()
+	if message {
+		return EventKinds(w >> 32)
+	}
+	return EventKinds(w)
+}
+
+// store sets the subscribers and what they want together; called under mu.
+func (b *bus) store(subs []*Subscription) {
+	var w uint64
+	for _, s := range subs {
+		w |= uint64(s.filter.Message)<<32 | uint64(s.filter.Other)
+	}
+	b.subs.Store(&subs)
+	b.want.Store(w)
 }
 
 func (b *bus) subscribe(buffer int, maxBytes int64) *Subscription {
 	if buffer < 1 {
 		buffer = 1
 	}
-	return b.add(&Subscription{c: make(chan Event, buffer), bus: b, maxBytes: maxBytes})
+	return b.add(&Subscription{c: make(chan Event, buffer), bus: b, maxBytes: maxBytes, filter: EveryEvent})
 }
 
 // add adds s, or ends it at once when the bus is closed.
@@ -469,7 +575,7 @@ func (b *bus) add(s *Subscription) *Subscription {
 		subs = append(subs, *p...)
 	}
 	subs = append(subs, s)
-	b.subs.Store(&subs)
+	b.store(subs)
 	return s
 }
 
@@ -483,7 +589,7 @@ func (b *bus) remove(s *Subscription) {
 				subs = append(subs, x)
 			}
 		}
-		b.subs.Store(&subs)
+		b.store(subs)
 	}
 	s.once.Do(s.end)
 }
@@ -496,7 +602,7 @@ func (s *Subscription) end() {
 }
 
 func (b *bus) publish(e Event) {
-	if !b.active() {
+	if !b.wanted(e.MessageID != "").Has(e.Kind) {
 		return
 	}
 	lent := sharedEvents.Get().(*Event)
@@ -521,6 +627,9 @@ func (b *bus) publishLent(e *Event) {
 	// connection's goroutine would cost more than the log itself.
 	chans := false
 	for _, s := range *p {
+		if !s.filter.takes(e) {
+			continue
+		}
 		if s.fn == nil {
 			chans = true
 			continue
@@ -538,7 +647,7 @@ func (b *bus) send(e Event) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	for _, s := range *b.subs.Load() {
-		if s.c == nil {
+		if s.c == nil || !s.filter.takes(&e) {
 			continue
 		}
 		if s.maxBytes > 0 {
@@ -565,8 +674,9 @@ func (b *bus) send(e Event) {
 }
 
 // clone returns a copy of e that owns what a publisher may lend for the
-// call only: Data, and the strings and details of Route, Template and
-// Integration (a request keeps those in its own memory, see request.lent).
+// call only: Data, and the strings and details of Route, Template,
+// Integration and Message (a request keeps those in its own memory, see
+// request.lent).
 // The other details and strings are never changed after publishing and
 // are shared.
 func (e Event) clone() Event {
@@ -584,6 +694,10 @@ func (e Event) clone() Event {
 	if e.Integration != nil {
 		i := *e.Integration
 		e.Integration = &i
+	}
+	if e.Message != nil {
+		m := *e.Message
+		e.Message = &m
 	}
 	return e
 }
@@ -604,8 +718,7 @@ func (b *bus) close() {
 			s.once.Do(s.end)
 		}
 	}
-	empty := []*Subscription{}
-	b.subs.Store(&empty)
+	b.store([]*Subscription{})
 }
 
 // record fills c with one finished call of function.

@@ -77,6 +77,8 @@ func (e *Event) appendDetails(b []byte) []byte {
 		}
 	case EventConfig:
 		b = appendField(b, "outcome", e.Config.String())
+	case EventMessage:
+		return e.appendMessage(b)
 	case EventFault:
 		if f := e.Fault; f != nil {
 			b = appendField(b, "fault", f.Kind.String())
@@ -140,6 +142,29 @@ func (e *Event) appendIntegration(b []byte) []byte {
 			b = appendValue(b, "response", in.Response)
 		case ResponseNoMatch, ResponseProxy:
 			b = appendField(b, "response", in.Selection.String())
+		}
+	}
+	if l := e.Lambda; l != nil {
+		b = appendField(b, "function", l.Function)
+		b = appendField(b, "fnerror", l.FunctionError)
+	}
+	return b
+}
+
+// appendMessage appends a message's summary: the integration that ran, the
+// status and error code, the bytes received and sent back, and the Lambda
+// function called, if any.
+func (e *Event) appendMessage(b []byte) []byte {
+	if in := e.Integration; in != nil {
+		b = appendField(b, "integration", in.Type)
+	}
+	b = appendInt(b, "status", e.Status)
+	b = appendCode(b, e.Code)
+	if m := e.Message; m != nil {
+		b = appendInt(b, "in", m.Received)
+		b = appendInt(b, "out", m.Sent)
+		if m.Dropped {
+			b = append(b, " dropped=true"...)
 		}
 	}
 	if l := e.Lambda; l != nil {

@@ -140,7 +140,10 @@ func (p *faultPlan) closeFaults(connID string) []model.CloseFault {
 
 // publishFault puts a fault in the message's trace.
 func (req *request) publishFault(kind FaultKind, detail string) {
-	if req.trace {
+	if kind == FaultDropMessage || kind == FaultDropAnswer {
+		req.dropped = true
+	}
+	if req.want.Has(EventFault) {
 		req.publish(Event{Kind: EventFault, Fault: &FaultApplied{Kind: kind, Detail: detail}})
 	}
 }
@@ -314,6 +317,7 @@ func (g *Gateway) faultBeforeRouting(c *conn, req *request) bool {
 	}
 	c.hist.add(HistoryEvent, nil, 0, req.rc.RequestID, "fault: the message was lost before routing")
 	req.publishFault(FaultDropMessage, fmt.Sprintf("the message was lost before routing (drop %g)", m.Drop))
+	req.publishDone()
 	recycle(req)
 	return true
 }
@@ -332,6 +336,8 @@ func (g *Gateway) runFaultyMessage(c *conn, req *request, route *compiledRoute) 
 	}
 	if f.Error != "" && plan.chance(rateOrAll(f.ErrorRate)) {
 		req.publishFault(FaultErrorFrame, fmt.Sprintf("answered %q instead of running the integration", f.Error))
+		code := errorFrameCode(f.Error)
+		req.status, req.code = code.Status(), code
 		c.sendFrame(req, errorFrame(f.Error, c.id, req.rc.RequestID), false)
 		return
 	}

@@ -60,38 +60,88 @@ type HistoryEntry struct {
 // to it and read it.
 type history struct {
 	mu      sync.Mutex
-	ring    []HistoryEntry
-	head    int // index of the oldest entry
-	n       int // entries in use
-	bytes   int // payload bytes in use
-	seq     uint64
+	ring    []historyEntry
+	head    int    // index of the oldest entry
+	n       int    // entries in use
+	bytes   int    // payload bytes in use
+	seq     uint64 // the newest entry's; the oldest's is seq-n+1
 	dropped uint64
 	closed  bool
+	lastOut string // the last outgoing frame's data, shared by an equal next one
 }
 
+// historyEntry is a HistoryEntry as the ring keeps it: 64 bytes, one cache
+// line, where a HistoryEntry takes 96. A busy connection's ring is a
+// thousand of them and adding one evicts the oldest, which is never in the
+// cache; its sequence number follows from its place.
+type historyEntry struct {
+	data      string
+	requestID string
+	note      string
+	at        int64 // unix nanoseconds
+	size      int32
+	dir       HistoryDir
+}
+
+// add records an entry now; data is copied.
 func (h *history) add(dir HistoryDir, data []byte, size int, requestID, note string) {
+	h.addAt(time.Now(), dir, data, size, requestID, note)
+}
+
+// addAt records an entry that happened at at; data is copied, except that
+// an outgoing frame equal to the last one shares its copy (a MOCK route
+// often answers the same frame every time).
+func (h *history) addAt(at time.Time, dir HistoryDir, data []byte, size int, requestID, note string) {
 	if h == nil { // a conn built by a test or benchmark without one
 		return
 	}
-	e := HistoryEntry{Time: time.Now(), Dir: dir, Size: size, RequestID: requestID, Note: note}
+	e := historyEntry{at: at.UnixNano(), dir: dir, size: int32(size), requestID: requestID, note: note}
 	if len(data) > historyMaxBytes {
 		data = data[:historyMaxBytes]
-		e.Note += " (cut to the history's size)"
+		e.note += " (cut to the history's size)"
 	}
-	e.Data = string(data)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	switch {
+	case dir == HistoryOut && h.lastOut != "" && string(data) == h.lastOut:
+		e.data = h.lastOut
+	case dir == HistoryOut:
+		e.data = string(data)
+		h.lastOut = e.data
+	default:
+		e.data = string(data)
+	}
+	h.put(e)
+}
+
+// keep records a message from the client that arrived at at. data is the
+// message's own memory, which nothing changes, so it is kept as it is.
+func (h *history) keep(at time.Time, data string, requestID string) {
+	if h == nil {
+		return
+	}
+	if len(data) > historyMaxBytes {
+		h.addAt(at, HistoryIn, []byte(data), len(data), requestID, "")
+		return
+	}
+	h.mu.Lock()
+	h.put(historyEntry{at: at.UnixNano(), dir: HistoryIn, data: data, size: int32(len(data)), requestID: requestID})
+	h.mu.Unlock()
+}
+
+// put adds e, dropping the oldest entries to stay within the bounds. It is
+// called with mu held.
+func (h *history) put(e historyEntry) {
 	h.seq++
-	e.Seq = h.seq
-	for h.n > 0 && (h.bytes+len(e.Data) > historyMaxBytes || h.n == historyMaxEntries) {
-		h.bytes -= len(h.ring[h.head].Data)
-		h.ring[h.head] = HistoryEntry{}
+	for h.n > 0 && (h.bytes+len(e.data) > historyMaxBytes || h.n == historyMaxEntries) {
+		h.bytes -= len(h.ring[h.head].data)
+		h.ring[h.head] = historyEntry{}
 		h.head = (h.head + 1) % len(h.ring)
 		h.n--
 		h.dropped++
 	}
 	if h.n == len(h.ring) { // full but under the bounds: grow, oldest first
-		grown := make([]HistoryEntry, min(max(2*len(h.ring), 8), historyMaxEntries))
+		grown := make([]historyEntry, min(max(2*len(h.ring), 8), historyMaxEntries))
 		for i := range h.n {
 			grown[i] = h.ring[(h.head+i)%len(h.ring)]
 		}
@@ -99,16 +149,19 @@ func (h *history) add(dir HistoryDir, data []byte, size int, requestID, note str
 	}
 	h.ring[(h.head+h.n)%len(h.ring)] = e
 	h.n++
-	h.bytes += len(e.Data)
+	h.bytes += len(e.data)
 }
 
 // after returns the entries with Seq > seq, oldest first.
 func (h *history) after(seq uint64) (out []HistoryEntry, dropped uint64, closed bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	first := h.seq - uint64(h.n) + 1 // the oldest entry's
 	for i := range h.n {
-		if e := h.ring[(h.head+i)%len(h.ring)]; e.Seq > seq {
-			out = append(out, e)
+		if s := first + uint64(i); s > seq {
+			e := &h.ring[(h.head+i)%len(h.ring)]
+			out = append(out, HistoryEntry{Seq: s, Time: time.Unix(0, e.at), Dir: e.dir, Data: e.data,
+				Size: int(e.size), RequestID: e.requestID, Note: e.note})
 		}
 	}
 	return out, h.dropped, h.closed

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gorilla/websocket"
 )
@@ -154,5 +155,51 @@ func BenchmarkHistoryMemory1000(b *testing.B) {
 			ws.Close()
 		}
 		g.Close(b.Context())
+	}
+}
+
+// TestHistorySharesEqualFrames: an outgoing frame equal to the last one
+// shares its copy, and a later change to the caller's buffer changes
+// neither; a different frame gets its own copy.
+func TestHistorySharesEqualFrames(t *testing.T) {
+	h := &history{}
+	buf := []byte(`{"message": "Hello World"}`)
+	h.add(HistoryOut, buf, len(buf), "r1", "")
+	h.add(HistoryOut, buf, len(buf), "r2", "")
+	copy(buf, "XXXX")
+	h.add(HistoryOut, buf, len(buf), "r3", "")
+	got, _, _ := h.after(0)
+	if len(got) != 3 || got[0].Data != `{"message": "Hello World"}` || got[1].Data != got[0].Data || got[2].Data != `XXXXssage": "Hello World"}` {
+		t.Fatalf("entries %+v", got)
+	}
+	if unsafe.StringData(got[0].Data) != unsafe.StringData(got[1].Data) {
+		t.Error("two equal frames in a row are two copies")
+	}
+	if unsafe.StringData(got[2].Data) == unsafe.StringData(got[1].Data) {
+		t.Error("a changed frame shares the last one's copy")
+	}
+}
+
+// TestMessageIDsInSpare: a message's IDs are written into the room after
+// it, leaving the message as it was, and are well-formed and distinct;
+// without room they are allocated.
+func TestMessageIDsInSpare(t *testing.T) {
+	g := newIDGen()
+	msg := `{"action":"message"}`
+	data := make([]byte, len(msg), len(msg)+messageSpare)
+	copy(data, msg)
+	mid, rid := g.messageIDsIn([2]byte{1, 2}, data[len(data):])
+	full := data[:cap(data)]
+	if string(data) != msg || string(full[len(msg):]) != mid+rid {
+		t.Fatalf("buffer %q, IDs %q %q", full, mid, rid)
+	}
+	mid2, rid2 := g.messageIDsIn([2]byte{1, 2}, nil)
+	for _, id := range []string{mid, rid, mid2, rid2} {
+		if !validConnectionID(id) {
+			t.Errorf("%q is not an ID", id)
+		}
+	}
+	if mid == mid2 || rid == rid2 || mid == rid {
+		t.Errorf("IDs repeat: %s %s %s %s", mid, rid, mid2, rid2)
 	}
 }

@@ -108,11 +108,25 @@ func (g *idGen) requestID() string {
 // messageIDs returns a new message ID for the connection with the given
 // tail and a new request ID, as one allocation: the IDs of one message.
 func (g *idGen) messageIDs(tail [2]byte) (messageID, requestID string) {
+	return g.messageIDsIn(tail, make([]byte, 0, messageSpare))
+}
+
+// messageSpare is the room a message's buffer leaves after the message for
+// its two IDs (readMessage).
+const messageSpare = 2 * idLen
+
+// messageIDsIn is messageIDs written into spare's capacity, the room after
+// a message in its own buffer, which nothing else uses: so a message's IDs
+// cost no allocation of their own. Without room it allocates.
+func (g *idGen) messageIDsIn(tail [2]byte, spare []byte) (messageID, requestID string) {
+	if cap(spare) < messageSpare {
+		spare = make([]byte, 0, messageSpare)
+	}
+	b := spare[:messageSpare]
 	n := g.counter.Add(2)
-	var b [2 * idLen]byte
 	g.encode(b[:idLen], n-1, kindConnection, tail)
 	g.encode(b[idLen:], n, kindRequest, requestTail(n))
-	s := string(b[:])
+	s := borrow(b) // never written again
 	return s[:idLen], s[idLen:]
 }
 

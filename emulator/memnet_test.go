@@ -249,7 +249,7 @@ type memGateway struct {
 // startMem serves api's gateway over in-memory connections until the test
 // ends; inside a synctest bubble, its timers run on the bubble's clock.
 // capacity bounds each direction's unread bytes (0: unbounded).
-func startMem(t *testing.T, api *model.API, opts Options, capacity int) *memGateway {
+func startMem(t testing.TB, api *model.API, opts Options, capacity int) *memGateway {
 	t.Helper()
 	g, err := New(api, opts)
 	if err != nil {
@@ -274,7 +274,7 @@ func startMem(t *testing.T, api *model.API, opts Options, capacity int) *memGate
 }
 
 // dial connects a gorilla client to the in-memory gateway.
-func (m *memGateway) dial(t *testing.T) *websocket.Conn {
+func (m *memGateway) dial(t testing.TB) *websocket.Conn {
 	t.Helper()
 	d := websocket.Dialer{NetDialContext: m.ln.dial, HandshakeTimeout: 5 * time.Second}
 	ws, resp, err := d.Dial("ws://127.0.0.1/"+m.snap.Load().stage, nil)

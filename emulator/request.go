@@ -30,7 +30,20 @@ type request struct {
 	body  []byte      // the message; nil on $connect and $disconnect
 	head  http.Header // $connect: the upgrade request's headers; $disconnect: API Gateway's fixed set
 	query url.Values
-	trace bool // someone subscribes to events
+	// want is what the subscribers take of this request's events (Filter):
+	// the events and the timings of steps nobody takes are not made.
+	want EventKinds
+
+	// How the message ended, for its EventMessage: the status of the
+	// integration or of the error, the error's code, the size of the frame
+	// sent back, whether a fault or a full queue dropped it, and whether
+	// lent.integ describes the integration's answer.
+	status  int
+	code    Code
+	sent    int
+	dropped bool
+	integ   bool
+	summed  bool // its EventMessage is published
 
 	// done stops the request's renders when it closes: the connection's
 	// context for a message (the client left, the gateway closes). budget
@@ -61,16 +74,29 @@ type request struct {
 	// into the previous message's.
 	rendered [2][]byte
 
-	// lent holds the details of the request's events and their strings
-	// view the request's buffers: publish lends them to subscribers for
-	// the call and gives a channel subscriber its own copy (Event.clone).
-	// So an event costs a log no allocation.
-	lent struct {
-		event    Event
-		route    RouteChoice
-		template [2]TemplateRender
-		integ    IntegrationAnswer
+	// lent holds the details of the request's events (lending): nil until
+	// it publishes one. A recycled request keeps it, cleared.
+	lent *lentDetails
+}
+
+// lentDetails are the details of a request's events. Their strings view
+// the request's buffers: publish lends them to subscribers for the call
+// and gives a channel subscriber its own copy (Event.clone). So an event
+// costs a log no allocation.
+type lentDetails struct {
+	event    Event
+	route    RouteChoice
+	template [2]TemplateRender
+	integ    IntegrationAnswer
+	done     MessageDone
+}
+
+// lending returns the request's lent details, made on first use.
+func (r *request) lending() *lentDetails {
+	if r.lent == nil {
+		r.lent = new(lentDetails)
 	}
+	return r.lent
 }
 
 // borrow returns b as a string without copying: for events only, which
@@ -85,7 +111,7 @@ type outcome struct {
 }
 
 func (r *request) publish(e Event) {
-	if !r.trace {
+	if !r.want.Has(e.Kind) {
 		return
 	}
 	e.ConnectionID = r.rc.ConnectionID
@@ -94,20 +120,25 @@ func (r *request) publish(e Event) {
 	if e.RouteKey == "" {
 		e.RouteKey = r.rc.RouteKey
 	}
-	r.lent.event = e
-	r.g.events.publishLent(&r.lent.event)
-	r.lent.event = Event{}
+	l := r.lending()
+	l.event = e
+	r.g.events.publishLent(&l.event)
+	l.event = Event{}
 }
 
 // publishIntegration publishes the integration's answer: e with the
 // integration's type, how its answer was used (sel, and the integration
 // response key when one matched) and the Lambda call it made, if any.
 func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel ResponseSelection, response string) {
-	if !r.trace {
+	if !r.want.Has(EventIntegration) && !r.want.Has(EventMessage) {
 		return
 	}
+	r.status, r.integ = e.Status, true
+	r.lending().integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
+	if !r.want.Has(EventIntegration) {
+		return // EventMessage carries it
+	}
 	e.Kind = EventIntegration
-	r.lent.integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
 	e.Integration = &r.lent.integ
 	if l := r.ireq.Lambda; l != nil && l.Function != "" {
 		e.Lambda = l
@@ -117,7 +148,38 @@ func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel Respo
 
 // publishError publishes the error the request failed with.
 func (r *request) publishError(e *Error) {
+	r.status, r.code = e.Code.Status(), e.Code
 	r.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+}
+
+// publishDone publishes the EventMessage that sums up a message's request,
+// when someone takes it: the route, the integration's answer (and its
+// Lambda call), the status, the sizes, the time since the frame arrived.
+// A message with an answer is done when the answer goes to the socket
+// (sendFrame), so its line comes before anything the client does next;
+// one without is done when its work ends. Only the first call publishes.
+func (r *request) publishDone() { r.publishDoneAt(time.Time{}) }
+
+// publishDoneAt is publishDone with the time the message was done, when the
+// caller has read the clock already (zero: now).
+func (r *request) publishDoneAt(now time.Time) {
+	if !r.want.Has(EventMessage) || r.summed {
+		return
+	}
+	r.summed = true
+	if now.IsZero() {
+		now = time.Now()
+	}
+	l := r.lending()
+	l.done = MessageDone{Received: len(r.body), Sent: r.sent, Dropped: r.dropped}
+	e := Event{Time: now, Kind: EventMessage, Status: r.status, Code: r.code, Duration: now.Sub(r.rc.RequestTime), Message: &l.done}
+	if r.integ {
+		e.Integration = &l.integ
+		if lc := r.ireq.Lambda; lc != nil && lc.Function != "" {
+			e.Lambda = lc
+		}
+	}
+	r.publish(e)
 }
 
 // contextMap returns $context for a template.
@@ -247,8 +309,11 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 	}
 
 	var start time.Time
-	if r.trace {
+	timed := r.want.Has(EventIntegration)
+	if timed {
 		start = time.Now()
+	}
+	if timed || r.want.Has(EventMessage) {
 		if t := ci.model.Type; t == model.TypeAWSProxy || t == model.TypeAWS {
 			ireq.Lambda = new(LambdaCall)
 		}
@@ -256,12 +321,15 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 	var res *IntegrationResult
 	if ci.typ.blocking {
 		ictx, cancel := context.WithTimeout(ctx, r.snap.scaled(ci.timeout))
+		// The call is attributed to this request when @connections calls
+		// are logged (inFlight).
+		attribute := r.g.events.wanted(false).Has(EventConnections)
 		var token uint64
-		if r.trace {
+		if attribute {
 			token = r.g.calls.begin(r)
 		}
 		res, err = ci.impl.Invoke(ictx, ireq)
-		if r.trace {
+		if attribute {
 			r.g.calls.end(token)
 		}
 		cancel()
@@ -270,7 +338,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		res, err = ci.impl.Invoke(ctx, ireq)
 	}
 	var took time.Duration // for the trace only
-	if r.trace {
+	if timed {
 		took = time.Since(start)
 	}
 	if err == nil && res == nil {
@@ -363,7 +431,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 		}
 		return body, nil
 	}
-	return r.render(TemplateResponse, t, value, res.Body, time.Now().Add(r.budget))
+	return r.render(TemplateResponse, t, value, res.Body, time.Time{}) // r.budget from its start
 }
 
 // pickTemplate chooses a template: by the selection expression when there
@@ -397,7 +465,8 @@ var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // does not stay in memory.
 const maxPooledRender = 64 << 10
 
-// render renders t with body as $input by deadline, publishing the result.
+// render renders t with body as $input by deadline (zero: within r.budget
+// from its start, which costs no clock reading), publishing the result.
 // A request template that reads a message starting like JSON but not valid
 // JSON is CodeBadPayload; a render past its deadline is CodeTimeout (the
 // client gets "Endpoint request timed out", as when a backend is too slow);
@@ -412,17 +481,21 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 		}
 	}()
 	var start time.Time
-	if r.trace {
+	traced := r.want.Has(EventTemplate)
+	if traced {
 		start = time.Now()
 	}
 	in := r.input(t, body)
 	in.Deadline, in.Done = deadline, r.done
+	if deadline.IsZero() {
+		in.Budget = r.budget
+	}
 	in.Slow, in.SlowAfter = r.slow, slowRender
 	err := t.tpl.RenderTo(buf, in)
-	if r.trace {
+	if traced {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
-			Template: &r.lent.template[side-1]}
+			Template: &r.lending().template[side-1]}
 		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(buf.Bytes())}
 		if err != nil {
 			e.Error = err.Error()

@@ -19,18 +19,24 @@ func (g *Gateway) handleMessage(c *conn, data []byte) { g.handleMessageAt(c, dat
 // handleMessageAt handles one text message from c on the current snapshot:
 // route selection, then the route's integration, then (for a two-way route)
 // the answer. c's read loop (or its worker, handover.go) calls it with now,
-// the clock reading when the message arrived: $context.requestTime and the
-// reply's write deadline.
+// the clock reading when the message arrived: $context.requestTime.
+// data is the message's own memory, capacity included (readMessage): the
+// gateway keeps it (the connection's history) and nothing may change it.
 func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	snap := g.snap.Load()
 	req := requests.Get().(*request) // zero but for its render arrays (recycle)
-	req.g, req.snap, req.body, req.trace = g, snap, data, g.events.active()
+	req.g, req.snap, req.want = g, snap, g.events.wanted(true)
 	req.done, req.slow = c.ctx.Done(), c.onSlow
-	messageID, requestID := g.ids.messageIDs(c.tail)
+	// The IDs go in the room after the message (readMessage), which the
+	// message itself is capped before; the history keeps the message as
+	// it is: nothing changes it.
+	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):])
+	data = data[:len(data):len(data)]
+	req.body = data
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
 	req.rc.MessageID = messageID
-	c.hist.add(HistoryIn, data, len(data), requestID, "")
-	if req.trace {
+	c.hist.keep(now, borrow(data), requestID)
+	if req.want.Has(EventFrameIn) {
 		req.publish(Event{Time: now, Kind: EventFrameIn, Data: borrow(data), Size: len(data)})
 	}
 	if snap.faults != nil {
@@ -42,7 +48,9 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 
 	route := g.selectRoute(req)
 	if route == nil {
+		req.status, req.code = CodeForbidden.Status(), CodeForbidden
 		c.sendFrame(req, errorFrame(CodeForbidden.Message(), c.id, req.rc.RequestID), true)
+		req.publishDone()
 		recycle(req)
 		return
 	}
@@ -55,6 +63,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 		return
 	}
 	g.runMessage(c, req, route, true)
+	req.publishDone()
 	recycle(req)
 }
 
@@ -70,15 +79,18 @@ func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
 	select {
 	case c.inflight <- struct{}{}:
 	case <-c.ctx.Done():
-		return // the connection is closing: nobody would get the answer
+		req.dropped = true // the connection is closing: nobody would get the answer
+		req.publishDone()
+		return
 	}
 	select {
 	case g.sem <- struct{}{}:
 	default:
 		<-c.inflight
 		e := &Error{Code: CodeThrottled, Detail: fmt.Sprintf("the gateway already runs %d integration calls (MaxConcurrentRequests); the message was not sent to the backend", cap(g.sem))}
-		req.publish(Event{Kind: EventError, Status: e.Code.Status(), Code: e.Code, Error: e.Error()})
+		req.publishError(e)
 		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), true)
+		req.publishDone()
 		recycle(req)
 		return
 	}
@@ -88,12 +100,14 @@ func (g *Gateway) startMessage(c *conn, req *request, route *compiledRoute) {
 		defer g.wg.Done()
 		defer func() { <-g.sem; <-c.inflight }()
 		g.runMessage(c, req, route, false)
+		req.publishDone()
 	}()
 }
 
 // requests recycles the requests of messages handled on the read loop (a
-// request is some 600 bytes, most of a message's garbage otherwise). A
-// request in it is zero except for its render arrays.
+// request is some 800 bytes, most of a message's garbage otherwise). A
+// request in it is zero except for its render arrays and its cleared lent
+// details.
 var requests = sync.Pool{New: func() any { return new(request) }}
 
 // recycle returns a request whose message is finished, and that nothing
@@ -105,7 +119,11 @@ func recycle(req *request) {
 			rendered[i] = nil
 		}
 	}
-	*req = request{rendered: rendered}
+	lent := req.lent
+	if lent != nil && req.want != 0 { // untouched when nobody listened
+		*lent = lentDetails{}
+	}
+	*req = request{rendered: rendered, lent: lent}
 	requests.Put(req)
 }
 
@@ -131,9 +149,10 @@ func (g *Gateway) selectRoute(req *request) *compiledRoute {
 			outcome = RouteForbidden
 		}
 	}
-	if req.trace {
-		req.lent.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
-		e := Event{Kind: EventRoute, Route: &req.lent.route}
+	if req.want.Has(EventRoute) {
+		l := req.lending()
+		l.route = RouteChoice{Expression: snap.routeExpr.src, Value: value, Outcome: outcome}
+		e := Event{Kind: EventRoute, Route: &l.route}
 		if route != nil {
 			e.RouteKey = route.key
 		}
@@ -181,14 +200,13 @@ func oversizedAnswer(size, limit int) *Error {
 // and a limit event says so.
 func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	if onReadLoop && c.takeTurn() {
-		c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
-		if req.trace {
-			req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
+		at := time.Now()
+		c.hist.addAt(at, HistoryOut, data, len(data), req.rc.RequestID, "")
+		req.sent = len(data)
+		if req.want.Has(EventFrameOut) {
+			req.publish(Event{Time: at, Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 		}
-		at := req.rc.RequestTime // microseconds ago, unless a render ran long
-		if c.worker.Load() {
-			at = time.Now()
-		}
+		req.publishDoneAt(at)
 		c.writeReply(outFrame{typ: websocket.TextMessage, data: data}, at)
 		return
 	}
@@ -198,14 +216,17 @@ func (c *conn) sendFrame(req *request, data []byte, onReadLoop bool) {
 	}
 	if err := c.send(websocket.TextMessage, frame); err != nil {
 		if err == ErrLimitExceeded {
+			req.dropped = true
 			req.publish(Event{Kind: EventLimit, Code: CodeLimitExceeded, Error: "send queue full; frame dropped: " + err.Error(), Size: len(data)})
 		}
 		return
 	}
 	c.hist.add(HistoryOut, data, len(data), req.rc.RequestID, "")
-	if req.trace {
+	req.sent = len(data)
+	if req.want.Has(EventFrameOut) {
 		req.publish(Event{Kind: EventFrameOut, Data: borrow(data), Size: len(data)})
 	}
+	req.publishDone()
 }
 
 // requestContext returns the context of a request on c that arrived at
@@ -234,7 +255,7 @@ func (c *conn) requestContext(snap *Snapshot, eventType, routeKey string, now ti
 // $disconnect backend gets GoneException, as on AWS.
 func (g *Gateway) disconnect(c *conn, code int, reason string) {
 	snap := g.snap.Load()
-	req := &request{g: g, snap: snap, trace: g.events.active(), done: g.ctx.Done()}
+	req := &request{g: g, snap: snap, want: g.events.wanted(false), done: g.ctx.Done()}
 	req.rc = c.requestContext(snap, EventTypeDisconnect, model.RouteDisconnect, time.Now(), g.ids.requestID())
 	req.rc.DisconnectStatusCode = code
 	req.rc.DisconnectReason = reason

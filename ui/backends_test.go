@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"wsworkbench/ui/controller"
-	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -27,6 +25,9 @@ import (
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 	"wsworkbench/ui/trace"
 )
 
@@ -91,17 +92,17 @@ func TestChatSampleInWindow(t *testing.T) {
 			if tc.tls && !strings.HasPrefix(tb.wb.gw.URL(), "wss://") {
 				t.Fatalf("gateway URL %s", tb.wb.gw.URL())
 			}
-			chat := tb.wb.ctl.Server.ChatServer()
+			chat := tb.wb.ctl.Chat.Server()
 			if chat == nil || tb.wb.ws.API.Settings.LambdaEndpoint != chat.URL() {
 				t.Fatalf("the chat backend does not run as the Lambda endpoint (%q)", tb.wb.ws.API.Settings.LambdaEndpoint)
 			}
 			tb.waitFor("three tabs in the chat's connections table", func() bool {
-				if len(tb.wb.clients.list) != chatSampleTabs {
+				if len(tb.wb.clients.List) != chatSampleTabs {
 					return false
 				}
 				conns := chat.Chat().Connections()
-				for _, tab := range tb.wb.clients.list {
-					c := tab.model.Client()
+				for _, tab := range tb.wb.clients.List {
+					c := tab.Model.Client()
 					if c.State().Phase != client.Open || !slices.Contains(conns, c.ConnectionID()) {
 						return false
 					}
@@ -118,7 +119,7 @@ func TestChatSampleInWindow(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "chat.yaml")
-			if err := tb.wb.ctl.SaveTo(path); err != nil {
+			if err := tb.wb.ctl.Files.SaveTo(path); err != nil {
 				t.Fatal(err)
 			}
 			back, err := workspace.Load(path)
@@ -242,7 +243,7 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		if !slices.Contains(paths, "/2015-03-31/functions/echoFunction/invocations") {
 			t.Errorf("the Invoke API was called at %v", paths)
 		}
-		if got := tb.tab(0).model.Client().ConnectionID(); got != id {
+		if got := tb.tab(0).Model.Client().ConnectionID(); got != id {
 			t.Errorf("the tab reconnected: %s, was %s", got, id)
 		}
 	})
@@ -314,9 +315,9 @@ func TestMockAuthorizerSettings(t *testing.T) {
 }
 
 // waitConnectedTab waits until tab is open and shows its connection ID.
-func (tb *testBench) waitConnectedTab(tab *clientTab) string {
+func (tb *testBench) waitConnectedTab(tab *clients.Tab) string {
 	tb.t.Helper()
-	for i, x := range tb.wb.clients.list {
+	for i, x := range tb.wb.clients.List {
 		if x == tab {
 			return tb.waitConnected(i)
 		}
@@ -349,7 +350,7 @@ func TestFailingBackendInTrace(t *testing.T) {
 	tb.send(0, `{"action":"message"}`)
 	e := tb.waitEntry(0, "the error frame", receivedContaining(seq, "Internal server error"))
 	tb.waitFor("the error frame's trace link", func() bool {
-		_, ok := tb.tab(0).model.request(e.Seq)
+		_, ok := tb.tab(0).Model.Request(e.Seq)
 		return ok
 	})
 	tb.selectEntry(0, e.Seq)
@@ -434,7 +435,7 @@ func TestTLSToggle(t *testing.T) {
 		t.Fatalf("gateway URL %s", url)
 	}
 	tb.waitFor("tab 0 to reconnect over wss://", func() bool {
-		c := tb.tab(0).model.Client()
+		c := tb.tab(0).Model.Client()
 		return strings.HasPrefix(c.URL(), "wss://") && c.State().Phase == client.Open && c.ConnectionID() != "" && c.ConnectionID() != before
 	})
 	tb.waitConnected(0)
@@ -449,19 +450,19 @@ func TestTLSToggle(t *testing.T) {
 	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
 		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
-	if !strings.Contains(tb.wb.urlLabel.Text, "wss://") {
-		t.Errorf("toolbar URL %q", tb.wb.urlLabel.Text)
+	if !strings.Contains(tb.wb.bar.urlLabel.Text, "wss://") {
+		t.Errorf("toolbar URL %q", tb.wb.bar.urlLabel.Text)
 	}
 
 	// The restart runs off the UI goroutine: the tick box returns at once
 	// and the status line says the gateway is restarting until it is back.
 	ed.Backend().TLSCheck.SetChecked(false)
-	if !strings.Contains(tb.wb.liveLabel.Text, "restarting") {
-		t.Errorf("while the gateway restarts the status says %q", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "restarting") {
+		t.Errorf("while the gateway restarts the status says %q", tb.wb.bar.liveLabel.Text)
 	}
 	tb.waitFor("the gateway to serve ws:// again", func() bool { return strings.HasPrefix(tb.wb.gw.URL(), "ws://") })
 	tb.waitFor("tab 0 to reconnect over ws://", func() bool {
-		c := tb.tab(0).model.Client()
+		c := tb.tab(0).Model.Client()
 		return strings.HasPrefix(c.URL(), "ws://") && c.State().Phase == client.Open && c.ConnectionID() != ""
 	})
 	tb.waitConnected(0)
@@ -470,7 +471,7 @@ func TestTLSToggle(t *testing.T) {
 	e := tb.waitEntry(0, "the answer over ws://", receivedAfter(seq, `{"message": "Hello World"}`))
 	// The bridge followed both restarts: the answer gets its route.
 	tb.waitFor("the answer's route", func() bool {
-		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
+		got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "message"
 	})
 }
@@ -491,7 +492,7 @@ func TestTLSRememberedAtStart(t *testing.T) {
 	e := tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
 	// The bridge reads the TLS gateway's events: the answer gets its route.
 	tb.waitFor("the answer's route", func() bool {
-		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
+		got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "message"
 	})
 }
@@ -579,12 +580,12 @@ func findCheck(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Check {
 
 // waitTabState adds a tab with header and waits until its state, past
 // connecting, shows want.
-func (tb *testBench) waitTabState(name string, header http.Header, want string) *clientTab {
+func (tb *testBench) waitTabState(name string, header http.Header, want string) *clients.Tab {
 	tb.t.Helper()
-	tab := tb.wb.clients.addTab(tabTarget{header: header}, true)
+	tab := tb.wb.clients.Add(clients.Target{Header: header}, true)
 	tb.waitFor(name+": the tab's state to show "+want, func() bool {
-		st := tab.model.Client().State()
-		return st.Phase != client.Connecting && strings.Contains(tab.stateLabel.Text, want)
+		st := tab.Model.Client().State()
+		return st.Phase != client.Connecting && strings.Contains(tab.StateLabel.Text, want)
 	})
 	return tab
 }
@@ -700,8 +701,8 @@ func TestLambdaModeSetting(t *testing.T) {
 				t.Fatalf("Lambda mode in the model %q", got)
 			}
 
-			for len(tb.wb.clients.list) < 3 {
-				tb.wb.clients.addTab(tabTarget{}, true)
+			for len(tb.wb.clients.List) < 3 {
+				tb.wb.clients.Add(clients.Target{}, true)
 			}
 			seqs := make([]uint64, 3)
 			for i := range seqs {

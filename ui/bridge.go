@@ -8,6 +8,7 @@ import (
 
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/ui/controller"
 	"wsworkbench/ui/trace"
 )
 
@@ -55,7 +56,7 @@ type bridge struct {
 
 	gw   *emulator.Gateway
 	sub  *emulator.Subscription
-	tabs *registry
+	tabs *controller.Tabs
 
 	traces *trace.Store
 
@@ -115,7 +116,7 @@ const eventBuffer = 8192
 // of large messages drops events, counted, instead of holding gigabytes.
 const eventBytes = 32 << 20
 
-func newBridge(gw *emulator.Gateway, tabs *registry, traces *trace.Store, do func(func()), refresh func(dirt)) *bridge {
+func newBridge(gw *emulator.Gateway, tabs *controller.Tabs, traces *trace.Store, do func(func()), refresh func(dirt)) *bridge {
 	b := &bridge{
 		do:      do,
 		refresh: refresh,
@@ -301,8 +302,8 @@ func (b *bridge) handle(e emulator.Event) {
 	switch e.Kind {
 	case emulator.EventConnect:
 		if c := e.Connect; c != nil && c.Outcome == emulator.ConnectAccepted {
-			if tab := b.tabs.byAddr(c.RemoteAddr); tab != nil {
-				tab.setConnect(e.ConnectionID, e.RequestID)
+			if tab := b.tabs.ByAddr(c.RemoteAddr); tab != nil {
+				tab.SetConnect(e.ConnectionID, e.RequestID)
 			}
 		}
 		d |= dirtyConns
@@ -334,14 +335,14 @@ func (b *bridge) handle(e emulator.Event) {
 		// A close for a limit says only "1001 Going away" on the wire;
 		// the tab says which limit.
 		if c := e.Close; c != nil && e.Error != "" {
-			if tab := b.tabs.byConnID(e.ConnectionID); tab != nil {
-				tab.setCloseWhy(c.Code, c.Reason, e.Error)
+			if tab := b.tabs.ByConnID(e.ConnectionID); tab != nil {
+				tab.SetCloseWhy(c.Code, c.Reason, e.Error)
 			}
 		}
 	}
 	// Watch views read an outside connection's history; any event on it
 	// may have added to that history.
-	if e.ConnectionID != "" && b.tabs.byConnID(e.ConnectionID) == nil {
+	if e.ConnectionID != "" && b.tabs.ByConnID(e.ConnectionID) == nil {
 		d |= dirtyWatch
 	}
 	if d != 0 {
@@ -354,11 +355,11 @@ func (b *bridge) note(n pendingNote) {
 	if n.route == "" {
 		n.route = "?"
 	}
-	tab := b.tabs.byConnID(n.connID)
+	tab := b.tabs.ByConnID(n.connID)
 	if tab == nil {
 		return // a connection no tab of this window holds
 	}
-	if tab.annotate(n.dir, n.text, n.route, n.reqID) {
+	if tab.Annotate(n.dir, n.text, n.route, n.reqID) {
 		return
 	}
 	n.until = time.Now().Add(noteTTL)
@@ -373,8 +374,8 @@ func (b *bridge) note(n pendingNote) {
 func (b *bridge) retryNotes(now time.Time) {
 	keep := b.notes[:0]
 	for _, n := range b.notes {
-		tab := b.tabs.byConnID(n.connID)
-		if tab == nil || tab.annotate(n.dir, n.text, n.route, n.reqID) {
+		tab := b.tabs.ByConnID(n.connID)
+		if tab == nil || tab.Annotate(n.dir, n.text, n.route, n.reqID) {
 			continue
 		}
 		if now.Before(n.until) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"wsworkbench/ui/controller"
 	"wsworkbench/ui/trace"
 )
 
@@ -19,7 +20,7 @@ func TestBridgeCoalescesMarks(t *testing.T) {
 	var mu sync.Mutex
 	var queued []func()
 	var got dirt
-	b := newBridge(nil, &registry{}, trace.NewStore(0), func(f func()) {
+	b := newBridge(nil, &controller.Tabs{}, trace.NewStore(0), func(f func()) {
 		mu.Lock()
 		queued = append(queued, f)
 		mu.Unlock()
@@ -73,7 +74,7 @@ func TestBridgeCoalescesMarks(t *testing.T) {
 // slower machine can only stay further under.)
 func TestBridgeAtMostOneRefreshPerFrame(t *testing.T) {
 	var refreshes atomic.Int64
-	b := newBridge(nil, &registry{}, trace.NewStore(0), func(f func()) { go f() }, func(dirt) { refreshes.Add(1) })
+	b := newBridge(nil, &controller.Tabs{}, trace.NewStore(0), func(f func()) { go f() }, func(dirt) { refreshes.Add(1) })
 	start := time.Now()
 	b.Start()
 	stop := make(chan struct{})

@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"wsworkbench/assets"
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/controller"
 )
 
 // chatSampleTabs is how many client tabs a chat sample opens with.
@@ -15,18 +17,24 @@ const chatSampleTabs = 3
 const chatMessage = `{"action":"sendmessage","data":"hello"}`
 
 // samples are File > Open Sample and the chat sample backend: one click
-// from a first start to a working demo.
-type samples struct{ wb *workbench }
+// from a first start to a working demo. They hold the controller, the file
+// actions (to ask about unsaved changes first), the client tabs and the
+// composers' starter message.
+type samples struct {
+	ctl      *controller.Controller
+	files    *fileActions
+	clients  *clients.Panel
+	starters *starters
+}
 
 // onToggleChatSample runs or stops the chat sample backend.
 func (sm *samples) onToggleChatSample() {
-	wb := sm.wb
-	if wb.ctl.Server.ChatRunning() {
-		wb.ctl.Server.StopChat()
+	if sm.ctl.Chat.Running() {
+		sm.ctl.Chat.Stop()
 		return
 	}
-	if err := wb.ctl.Server.StartChat(); err != nil {
-		wb.showError(err)
+	if err := sm.ctl.Chat.Start(); err != nil {
+		showErrorDialog(sm.files.win, err)
 	}
 }
 
@@ -40,22 +48,20 @@ var chatSeeds = map[string][]byte{
 // serverless.yml, unchanged), runs the chat backend for it, and connects
 // three client tabs: one click to a working chat.
 func (sm *samples) onOpenChatSample(name string) {
-	wb := sm.wb
-	wb.files.confirmLeave(func() {
+	sm.files.confirmLeave(func() {
 		if err := sm.openChatSample(name); err != nil {
-			wb.showError(err)
+			showErrorDialog(sm.files.win, err)
 		}
 	})
 }
 
 // openChatSample does onOpenChatSample's work without asking.
 func (sm *samples) openChatSample(name string) error {
-	wb := sm.wb
 	data, ok := chatSeeds[name]
 	if !ok {
 		return fmt.Errorf("no chat sample called %s", name)
 	}
-	if err := wb.ctl.OpenSample(name, data, false); err != nil {
+	if err := sm.ctl.Files.OpenSample(name, data, false); err != nil {
 		return err
 	}
 	return sm.runChatWorkspace()
@@ -65,31 +71,29 @@ func (sm *samples) openChatSample(name string) error {
 // (re)connects three tabs on the embedded gateway, so each is in the chat's
 // connections table.
 func (sm *samples) runChatWorkspace() error {
-	wb := sm.wb
-	if err := wb.ctl.Server.StartChat(); err != nil {
+	if err := sm.ctl.Chat.Start(); err != nil {
 		return err
 	}
 	embedded := 0
-	for _, t := range wb.clients.list {
-		if t.target.url == "" {
+	for _, t := range sm.clients.List {
+		if t.Target.URL == "" {
 			embedded++
-			t.connect()
+			t.Connect()
 		}
 	}
 	for ; embedded < chatSampleTabs; embedded++ {
-		wb.clients.addTab(tabTarget{}, false)
+		sm.clients.Add(clients.Target{}, false)
 	}
-	wb.offerMessage(chatMessage, true)
+	sm.starters.offer(chatMessage, true)
 	return nil
 }
 
 // openSampleMenu is File > Open Sample: the built-in MOCK sample and the
 // chat samples.
 func (sm *samples) openSampleMenu() *fyne.MenuItem {
-	wb := sm.wb
 	it := fyne.NewMenuItem("Open Sample", nil)
 	it.ChildMenu = fyne.NewMenu("",
-		fyne.NewMenuItem("MOCK sample (built in, no backend)", wb.files.onOpenSample),
+		fyne.NewMenuItem("MOCK sample (built in, no backend)", sm.files.onOpenSample),
 		fyne.NewMenuItem("Chat (SAM template) with its backend", func() { sm.onOpenChatSample(assets.ChatSAMName) }),
 		fyne.NewMenuItem("Chat (serverless.yml) with its backend", func() { sm.onOpenChatSample(assets.ChatServerlessName) }),
 	)
@@ -98,8 +102,7 @@ func (sm *samples) openSampleMenu() *fyne.MenuItem {
 
 // chatMenuItem is API > Run Chat Sample Backend, checked while it runs.
 func (sm *samples) chatMenuItem() *fyne.MenuItem {
-	wb := sm.wb
 	it := fyne.NewMenuItem("Run Chat Sample Backend", sm.onToggleChatSample)
-	it.Checked = wb.ctl.Server.ChatRunning()
+	it.Checked = sm.ctl.Chat.Running()
 	return it
 }

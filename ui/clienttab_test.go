@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/clients"
 )
 
 // TestComposerJSONPrettyAndHistory: the composer checks JSON while typing
@@ -25,45 +26,45 @@ import (
 func TestComposerJSONPrettyAndHistory(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	c := tb.tab(0).composer
-	c.entry.SetText("")
-	test.Type(c.entry, `{"action": "message",`)
-	if !strings.Contains(c.status.Text, "line 1, column") {
-		t.Errorf("status for broken JSON: %q", c.status.Text)
+	c := tb.tab(0).Composer
+	c.Entry.SetText("")
+	test.Type(c.Entry, `{"action": "message",`)
+	if !strings.Contains(c.Status.Text, "line 1, column") {
+		t.Errorf("status for broken JSON: %q", c.Status.Text)
 	}
-	c.entry.SetText(`{"action":"message","messageId":1}`)
-	if c.status.Text != "✓ JSON" {
-		t.Errorf("status for good JSON: %q", c.status.Text)
+	c.Entry.SetText(`{"action":"message","messageId":1}`)
+	if c.Status.Text != "✓ JSON" {
+		t.Errorf("status for good JSON: %q", c.Status.Text)
 	}
-	c.onPretty()
-	if c.entry.Text != "{\n  \"action\": \"message\",\n  \"messageId\": 1\n}" {
-		t.Errorf("pretty: %q", c.entry.Text)
+	c.OnPretty()
+	if c.Entry.Text != "{\n  \"action\": \"message\",\n  \"messageId\": 1\n}" {
+		t.Errorf("pretty: %q", c.Entry.Text)
 	}
-	c.entry.SetText("hello")
-	if !strings.Contains(c.status.Text, "plain text") {
-		t.Errorf("status for text: %q", c.status.Text)
+	c.Entry.SetText("hello")
+	if !strings.Contains(c.Status.Text, "plain text") {
+		t.Errorf("status for text: %q", c.Status.Text)
 	}
 
 	tb.send(0, "first")
 	tb.waitEntry(0, "the first send", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "first" })
 	tb.send(0, "second")
 	tb.waitEntry(0, "the second send", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "second" })
-	c.entry.SetText("draft")
+	c.Entry.SetText("draft")
 	up := &fyne.KeyEvent{Name: fyne.KeyUp}
 	down := &fyne.KeyEvent{Name: fyne.KeyDown}
-	c.entry.CursorRow = 0
-	c.entry.TypedKey(up)
-	if c.entry.Text != "second" {
-		t.Fatalf("Up gives %q, want second", c.entry.Text)
+	c.Entry.CursorRow = 0
+	c.Entry.TypedKey(up)
+	if c.Entry.Text != "second" {
+		t.Fatalf("Up gives %q, want second", c.Entry.Text)
 	}
-	c.entry.TypedKey(up)
-	if c.entry.Text != "first" {
-		t.Fatalf("Up Up gives %q, want first", c.entry.Text)
+	c.Entry.TypedKey(up)
+	if c.Entry.Text != "first" {
+		t.Fatalf("Up Up gives %q, want first", c.Entry.Text)
 	}
-	c.entry.TypedKey(down)
-	c.entry.TypedKey(down)
-	if c.entry.Text != "draft" {
-		t.Fatalf("Down Down gives %q, want the draft back", c.entry.Text)
+	c.Entry.TypedKey(down)
+	c.Entry.TypedKey(down)
+	if c.Entry.Text != "draft" {
+		t.Fatalf("Down Down gives %q, want the draft back", c.Entry.Text)
 	}
 }
 
@@ -72,12 +73,12 @@ func TestComposerJSONPrettyAndHistory(t *testing.T) {
 func TestCtrlEnterSends(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	c := tb.tab(0).composer
-	c.entry.SetText("via shortcut")
-	c.entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
+	c := tb.tab(0).Composer
+	c.Entry.SetText("via shortcut")
+	c.Entry.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierControl})
 	tb.waitEntry(0, "the message sent with Ctrl+Enter", func(e client.Entry) bool { return e.Dir == client.Sent && e.Text == "via shortcut" })
 
-	c.entry.SetText("via menu")
+	c.Entry.SetText("via menu")
 	item := menuItem(t, tb.win.MainMenu(), "Send")
 	sc, ok := item.Shortcut.(*desktop.CustomShortcut)
 	if !ok || sc.KeyName != fyne.KeyReturn || sc.Modifier != fyne.KeyModifierShortcutDefault {
@@ -109,33 +110,33 @@ func TestLogSearchFilterExportClear(t *testing.T) {
 	tb.waitEntry(0, "answer 1", received(`{"message": "Hello World"}`))
 	tb.send(0, `{"action":"message","messageId":2}`)
 	e := tb.waitEntry(0, "answer 2", received(`{"message": "Hi!"}`))
-	tb.waitFor("routes", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq); return got.Route != "" })
-	v := tb.tab(0).log
-	all := v.length()
+	tb.waitFor("routes", func() bool { got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq); return got.Route != "" })
+	v := tb.tab(0).Log
+	all := v.Len()
 	if all != 5 { // connected, 2 sent, 2 received
 		t.Fatalf("%d rows, want 5", all)
 	}
-	test.Type(v.search, "hello")
-	if v.length() != 1 {
-		t.Errorf("search hello: %d rows, want 1", v.length())
+	test.Type(v.Search, "hello")
+	if v.Len() != 1 {
+		t.Errorf("search hello: %d rows, want 1", v.Len())
 	}
-	v.search.SetText("")
-	v.dirSel.SetSelected("Sent")
-	if v.length() != 2 {
-		t.Errorf("sent only: %d rows, want 2", v.length())
+	v.Search.SetText("")
+	v.DirSel.SetSelected("Sent")
+	if v.Len() != 2 {
+		t.Errorf("sent only: %d rows, want 2", v.Len())
 	}
-	v.search.SetText("/messageId.:2/")
-	if v.length() != 1 {
-		t.Errorf("regex: %d rows, want 1", v.length())
+	v.Search.SetText("/messageId.:2/")
+	if v.Len() != 1 {
+		t.Errorf("regex: %d rows, want 1", v.Len())
 	}
 	// New entries extend the filtered view.
 	tb.send(0, `{"action":"message","messageId":2}`)
-	tb.waitFor("the filtered view to grow", func() bool { return v.length() == 2 })
-	v.dirSel.SetSelected("All")
-	v.search.SetText("")
+	tb.waitFor("the filtered view to grow", func() bool { return v.Len() == 2 })
+	v.DirSel.SetSelected("All")
+	v.Search.SetText("")
 
 	var buf bytes.Buffer
-	if err := v.exportTo(&buf); err != nil {
+	if err := v.ExportTo(&buf); err != nil {
 		t.Fatal(err)
 	}
 	lines := 0
@@ -149,13 +150,13 @@ func TestLogSearchFilterExportClear(t *testing.T) {
 		routes[line.Route] = true
 		lines++
 	}
-	if lines != v.tab.model.Client().Log().Len() || !routes["message"] {
+	if lines != v.Tab.Model.Client().Log().Len() || !routes["message"] {
 		t.Errorf("export: %d lines, routes %v", lines, routes)
 	}
-	v.onClear()
+	v.OnClear()
 	tb.drain()
-	if v.length() != 0 {
-		t.Errorf("after Clear: %d rows", v.length())
+	if v.Len() != 0 {
+		t.Errorf("after Clear: %d rows", v.Len())
 	}
 }
 
@@ -165,12 +166,12 @@ func TestCloseShowsCodeAndReconnectIsOneClick(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(0)
 	tab := tb.tab(0)
-	test.Tap(tab.closeBtn)
-	tb.waitFor("the closed state", func() bool { return strings.Contains(tab.stateLabel.Text, "closed 1000") })
-	if tab.connectBtn.Text != "Connect" {
-		t.Errorf("button %q after close", tab.connectBtn.Text)
+	test.Tap(tab.CloseBtn)
+	tb.waitFor("the closed state", func() bool { return strings.Contains(tab.StateLabel.Text, "closed 1000") })
+	if tab.ConnectBtn.Text != "Connect" {
+		t.Errorf("button %q after close", tab.ConnectBtn.Text)
 	}
-	test.Tap(tab.connectBtn)
+	test.Tap(tab.ConnectBtn)
 	id2 := tb.waitConnected(0)
 	if id2 == id {
 		t.Errorf("the reconnect kept ID %s", id)
@@ -182,7 +183,7 @@ func TestCloseShowsCodeAndReconnectIsOneClick(t *testing.T) {
 	tb.waitFor("the panel to list it", func() bool { return p.SelectID(id2) })
 	test.Tap(p.Controls().Disconnect)
 	tb.waitFor("the gateway's close", func() bool {
-		return strings.Contains(tab.stateLabel.Text, "closed 1000 Connection Closed Normally")
+		return strings.Contains(tab.StateLabel.Text, "closed 1000 Connection Closed Normally")
 	})
 	tb.waitFor("the connection to leave the panel", func() bool {
 		for _, ci := range p.Infos() {
@@ -217,20 +218,19 @@ func TestTabToOtherServerWithHeaders(t *testing.T) {
 	defer srv.Close()
 	tb := newTestBench(t)
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/socket"
-	h, err := parseHeader("Authorization: Bearer abc\nx-api-key: k1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab := tb.wb.clients.addTab(tabTarget{url: url, header: h, query: map[string][]string{"room": {"1"}}, subprotocols: []string{"chat.v1"}}, true)
-	tb.waitFor("the other server's connection", func() bool { return tab.model.Client().State().Phase == client.Open })
+	h := http.Header{}
+	h.Set("Authorization", "Bearer abc")
+	h.Set("x-api-key", "k1")
+	tab := tb.wb.clients.Add(clients.Target{URL: url, Header: h, Query: map[string][]string{"room": {"1"}}, Subprotocols: []string{"chat.v1"}}, true)
+	tb.waitFor("the other server's connection", func() bool { return tab.Model.Client().State().Phase == client.Open })
 	if got.Header.Get("Authorization") != "Bearer abc" || got.URL.Query().Get("room") != "1" {
 		t.Errorf("the server got headers %v and query %q", got.Header, got.URL.RawQuery)
 	}
-	tb.waitFor("the header to name the subprotocol", func() bool { return strings.Contains(tab.urlLabel.Text, "subprotocol chat.v1") })
-	tab.composer.entry.SetText("hi")
-	test.Tap(tab.composer.sendBtn)
-	e := tb.waitEntry(len(tb.wb.clients.list)-1, "the echo", received("echo: hi"))
-	tab.log.list.Select(tab.log.indexOf(e.Seq))
+	tb.waitFor("the header to name the subprotocol", func() bool { return strings.Contains(tab.URLLabel.Text, "subprotocol chat.v1") })
+	tab.Composer.Entry.SetText("hi")
+	test.Tap(tab.Composer.SendBtn)
+	e := tb.waitEntry(len(tb.wb.clients.List)-1, "the echo", received("echo: hi"))
+	tab.Log.List.Select(tab.Log.IndexOf(e.Seq))
 	if !strings.Contains(tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text, "another server") {
 		t.Errorf("trace hint for another server's message: %q", tb.wb.tracer.StepsBox().Objects[0].(*widget.Label).Text)
 	}
@@ -249,12 +249,12 @@ func TestLogFollowsNewestWhenFull(t *testing.T) {
 			tb.waitEntry(0, "a batch", received(fmt.Sprintf("msg-%d", i)))
 		}
 	}
-	v := tb.tab(0).log
+	v := tb.tab(0).Log
 	shown := func() []string {
 		var out []string
-		for _, o := range objects(v.list) {
-			if r, ok := o.(*logRow); ok && r.Visible() && r.text.Text != "" {
-				out = append(out, r.text.Text)
+		for _, o := range objects(v.List) {
+			if r, ok := o.(*clients.LogRow); ok && r.Visible() && r.Text.Text != "" {
+				out = append(out, r.Text.Text)
 			}
 		}
 		return out
@@ -265,11 +265,11 @@ func TestLogFollowsNewestWhenFull(t *testing.T) {
 		s := shown()
 		return len(s) > 0 && s[len(s)-1] == "msg-299"
 	})
-	if v.length() != 100 {
-		t.Errorf("%d rows, want the log's capacity, 100", v.length())
+	if v.Len() != 100 {
+		t.Errorf("%d rows, want the log's capacity, 100", v.Len())
 	}
-	if !strings.Contains(v.countLabel.Text, "dropped") {
-		t.Errorf("count %q does not say older messages were dropped", v.countLabel.Text)
+	if !strings.Contains(v.CountLabel.Text, "dropped") {
+		t.Errorf("count %q does not say older messages were dropped", v.CountLabel.Text)
 	}
 }
 
@@ -280,20 +280,20 @@ func TestCloseTab(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(0)
 	tb.waitConnected(1)
-	tb.wb.clients.selectIndex(0)
-	tb.wb.onCloseTab()
-	if len(tb.wb.clients.list) != 1 || len(tb.wb.tabs.list()) != 1 {
-		t.Fatalf("%d tabs left", len(tb.wb.clients.list))
+	tb.wb.clients.SelectIndex(0)
+	tb.wb.clientMenu.OnCloseTab()
+	if len(tb.wb.clients.List) != 1 || len(tb.wb.ctl.Tabs.List()) != 1 {
+		t.Fatalf("%d tabs left", len(tb.wb.clients.List))
 	}
 	tb.waitFor("the gateway to drop the connection", func() bool {
 		_, ok := tb.wb.gw.Connection(id)
 		return !ok
 	})
-	tb.wb.clients.selectIndex(0)
-	tb.wb.onCloseTab()
-	if tb.wb.clients.stack.Objects[0] != tb.wb.clients.empty {
+	tb.wb.clients.SelectIndex(0)
+	tb.wb.clientMenu.OnCloseTab()
+	if tb.wb.clients.Stack.Objects[0] != tb.wb.clients.Empty {
 		t.Error("no hint to open a tab once the last is closed")
 	}
-	tb.wb.onNewClient()
+	tb.wb.clientMenu.OnNewClient()
 	tb.waitConnected(0)
 }

@@ -101,16 +101,16 @@ func TestTimeoutsNowOnTabsOwnConnections(t *testing.T) {
 			}
 			tab := tb.tab(0)
 			want := "● closed 1001 Going away: " + tc.why
-			tb.waitFor("the tab to show the close", func() bool { return tab.stateLabel.Text == want })
-			st := tab.model.Client().State()
+			tb.waitFor("the tab to show the close", func() bool { return tab.StateLabel.Text == want })
+			st := tab.Model.Client().State()
 			if st.CloseCode != 1001 || st.CloseReason != "Going away" {
 				t.Errorf("the tab's client closed with %d %q, want 1001 Going away", st.CloseCode, st.CloseReason)
 			}
-			tb.waitRows(tab.log, "the close in the log", func(rows []string) bool {
+			tb.waitRows(tab.Log, "the close in the log", func(rows []string) bool {
 				return countContaining(rows, "the gateway closed the connection with 1001 Going away: "+tc.why) == 1
 			})
-			if tb.tab(1).model.Client().State().Phase != client.Open || tb.tab(1).model.Client().ConnectionID() != other {
-				t.Errorf("the other tab's connection was touched: %v", tb.tab(1).model.Client().State())
+			if tb.tab(1).Model.Client().State().Phase != client.Open || tb.tab(1).Model.Client().ConnectionID() != other {
+				t.Errorf("the other tab's connection was touched: %v", tb.tab(1).Model.Client().State())
 			}
 		})
 	}

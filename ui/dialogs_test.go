@@ -23,7 +23,7 @@ func (tb *testBench) closeDialogs() {
 func TestNewClientForURLDialog(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.wb.onNewClientURL()
+	tb.wb.clientMenu.OnNewClientURL()
 	d := tb.topDialog()
 	entries := entriesUnder(d)
 	if len(entries) < 4 || entries[0].Text != tb.wb.gw.URL() {
@@ -31,13 +31,13 @@ func TestNewClientForURLDialog(t *testing.T) {
 	}
 	entries[2].SetText("room=7") // query string
 	test.Tap(findButton(t, d, "Connect"))
-	tab := tb.wb.clients.list[len(tb.wb.clients.list)-1]
-	tb.waitFor("the new tab's connection", func() bool { return tab.model.Client().ConnectionID() != "" })
-	if !strings.Contains(tab.model.Client().URL(), "room=7") {
-		t.Errorf("the tab dialled %q", tab.model.Client().URL())
+	tab := tb.wb.clients.List[len(tb.wb.clients.List)-1]
+	tb.waitFor("the new tab's connection", func() bool { return tab.Model.Client().ConnectionID() != "" })
+	if !strings.Contains(tab.Model.Client().URL(), "room=7") {
+		t.Errorf("the tab dialled %q", tab.Model.Client().URL())
 	}
-	if tab.target.url != "" {
-		t.Errorf("a tab on the gateway's URL should follow the gateway, got target %q", tab.target.url)
+	if tab.Target.URL != "" {
+		t.Errorf("a tab on the gateway's URL should follow the gateway, got target %q", tab.Target.URL)
 	}
 }
 
@@ -47,19 +47,19 @@ func TestTabSettingsDialogReconnects(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(0)
 	tab := tb.tab(0)
-	before := tab.model.Client().Log().Len()
-	tab.onSettings()
+	before := tab.Model.Client().Log().Len()
+	tab.OnSettings()
 	d := tb.topDialog()
 	entriesUnder(d)[1].SetText("x-demo: yes") // headers
 	test.Tap(findButton(t, d, "Connect"))
 	tb.waitFor("the reconnection", func() bool {
-		c := tab.model.Client()
+		c := tab.Model.Client()
 		return c.ConnectionID() != "" && c.ConnectionID() != id
 	})
-	if got := tab.target.header.Get("x-demo"); got != "yes" {
+	if got := tab.Target.Header.Get("x-demo"); got != "yes" {
 		t.Errorf("header %q", got)
 	}
-	if tab.model.Client().Log().Len() <= before {
+	if tab.Model.Client().Log().Len() <= before {
 		t.Error("the log was not carried over to the new connection")
 	}
 }
@@ -145,9 +145,9 @@ func TestTemplateAndResponseKeyDialogs(t *testing.T) {
 // workspace and its menu.
 func TestSavedMessages(t *testing.T) {
 	tb := newTestBench(t)
-	c := tb.tab(0).composer
-	c.entry.SetText(`{"action":"whoami"}`)
-	c.onSaveMessage()
+	c := tb.tab(0).Composer
+	c.Entry.SetText(`{"action":"whoami"}`)
+	c.OnSaveMessage()
 	d := tb.topDialog()
 	// The name field has the focus: typing goes there, and Enter saves.
 	focused, ok := tb.win.Canvas().Focused().(*widget.Entry)
@@ -166,10 +166,10 @@ func TestSavedMessages(t *testing.T) {
 	if !tb.wb.ctl.Unsaved() {
 		t.Error("saving a message does not mark the workspace unsaved")
 	}
-	c.onSavedMenu()
+	c.OnSavedMenu()
 	tb.closeDialogs()
-	c.entry.SetText("")
-	c.deleteSaved("who")
+	c.Entry.SetText("")
+	c.DeleteSaved("who")
 	if len(tb.wb.ws.API.SavedMessages) != 0 {
 		t.Error("delete failed")
 	}
@@ -181,14 +181,14 @@ func TestOtherDialogsOpen(t *testing.T) {
 	tb := newTestBench(t)
 	tb.wb.showError(errors.New("something went wrong"))
 	tb.closeDialogs()
-	tb.wb.onShowShortcuts()
+	showShortcuts(tb.wb.win)
 	tb.closeDialogs()
-	tb.wb.onAbout()
+	showAbout(tb.wb.win, tb.wb.app.Metadata().Version, tb.wb.gw)
 	if !dialogShows(tb.topDialog(), tb.wb.gw.URL()) {
 		t.Error("About does not show the gateway's URL")
 	}
 	tb.closeDialogs()
-	tb.wb.onLogCapacity()
+	askLogCapacity(tb.wb.win, tb.wb.opts.logCapacity, tb.wb.setLogCapacity)
 	d := tb.topDialog()
 	findEntry(t, d).SetText("2000")
 	test.Tap(findButton(t, d, "Set"))
@@ -229,8 +229,8 @@ func TestPortInUse(t *testing.T) {
 	if tb.wb.gw.Addr() == ln.Addr().String() {
 		t.Fatal("the gateway shares the taken address")
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "is in use") || !strings.Contains(tb.wb.urlLabel.Text, tb.wb.gw.Addr()) {
-		t.Errorf("notice %q, URL %q", tb.wb.noticeLabel.Text, tb.wb.urlLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "is in use") || !strings.Contains(tb.wb.bar.urlLabel.Text, tb.wb.gw.Addr()) {
+		t.Errorf("notice %q, URL %q", tb.wb.bar.noticeLabel.Text, tb.wb.bar.urlLabel.Text)
 	}
 	tb.waitConnected(0)
 }

@@ -3,12 +3,12 @@ package ui
 import (
 	"strings"
 	"testing"
-	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/editor"
 )
 
 // The tests in this file are the issue's "Done when" list, each end to end:
@@ -20,7 +20,7 @@ import (
 // it; sending the composer's prefilled message answers in each.
 func TestFirstStartSampleAnswersInTwoTabs(t *testing.T) {
 	tb := newTestBench(t)
-	if got := len(tb.wb.clients.list); got != 2 {
+	if got := len(tb.wb.clients.List); got != 2 {
 		t.Fatalf("a first start opens %d tabs, want 2", got)
 	}
 	if !strings.Contains(tb.win.Title(), "sample") {
@@ -32,15 +32,15 @@ func TestFirstStartSampleAnswersInTwoTabs(t *testing.T) {
 		t.Fatalf("both tabs show connection ID %s", id1)
 	}
 	for i := range 2 {
-		test.Tap(tb.tab(i).composer.sendBtn) // the prefilled {"action": "message", "messageId": 1}
+		test.Tap(tb.tab(i).Composer.SendBtn) // the prefilled {"action": "message", "messageId": 1}
 		e := tb.waitEntry(i, "the sample's answer", received(`{"message": "Hello World"}`))
 		tb.waitFor("the answer's route", func() bool {
-			got, _ := tb.tab(i).model.Client().Log().BySeq(e.Seq)
+			got, _ := tb.tab(i).Model.Client().Log().BySeq(e.Seq)
 			return got.Route == "message"
 		})
 	}
-	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
-		t.Errorf("status %q does not say the gateway is live", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "live") {
+		t.Errorf("status %q does not say the gateway is live", tb.wb.bar.liveLabel.Text)
 	}
 }
 
@@ -56,8 +56,8 @@ func TestTwoTabsIDsMatchConnectionsPanel(t *testing.T) {
 		for _, ci := range p.Infos() {
 			if ci.ID == id {
 				found = true
-				if got := p.Owner(ci); got != tb.tab(i).name {
-					t.Errorf("connection %s is listed as %q, want %q", id, got, tb.tab(i).name)
+				if got := p.Owner(ci); got != tb.tab(i).Name {
+					t.Errorf("connection %s is listed as %q, want %q", id, got, tb.tab(i).Name)
 				}
 			}
 		}
@@ -97,10 +97,10 @@ func TestEditResponseTemplateChangesNextAnswer(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the new answer", receivedAfter(seq, `{"message": "Hello, projector"}`))
-	if got := tb.tab(0).model.Client().ConnectionID(); got != id {
+	if got := tb.tab(0).Model.Client().ConnectionID(); got != id {
 		t.Errorf("the tab reconnected: ID %s, was %s", got, id)
 	}
-	for _, e := range tb.tab(0).model.Client().Log().Entries() {
+	for _, e := range tb.tab(0).Model.Client().Log().Entries() {
 		if e.Dir == client.Event && strings.HasPrefix(e.Note, "closed") {
 			t.Errorf("the connection closed: %q", e.Note)
 		}
@@ -126,8 +126,8 @@ func TestInvalidTemplateShowsErrorAndOldOneAnswers(t *testing.T) {
 	if !strings.HasPrefix(f.ErrorText(), "2:") {
 		t.Errorf("error %q has no line:col on line 2", f.ErrorText())
 	}
-	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.liveLabel.Text, "last valid") {
-		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.liveLabel.Text, tb.wb.ctl.Live())
+	if tb.wb.ctl.Live() || !strings.Contains(tb.wb.bar.liveLabel.Text, "last valid") {
+		t.Errorf("status %q (live %v) does not say the old version runs", tb.wb.bar.liveLabel.Text, tb.wb.ctl.Live())
 	}
 	if len(ed.Problems().Objects) == 0 {
 		t.Error("the problems list under the editor is empty")
@@ -154,7 +154,7 @@ func TestAddRouteAnswers(t *testing.T) {
 	tb.send(0, `{"action":"echo"}`)
 	e := tb.waitEntry(0, "the new route's answer", receivedContaining(0, `"route": "echo"`))
 	tb.waitFor("the route of the answer", func() bool {
-		got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq)
+		got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "echo"
 	})
 }
@@ -167,7 +167,7 @@ func TestSendToConnectionArrivesInRightTab(t *testing.T) {
 	id2 := tb.waitConnected(1)
 	p := tb.wb.conns
 	tb.waitFor("the panel to list tab 2", func() bool { return p.SelectID(id2) })
-	if tb.wb.clients.current() != tb.tab(1) {
+	if tb.wb.clients.Current() != tb.tab(1) {
 		t.Error("selecting a connection does not select its tab")
 	}
 	p.Controls().Message.SetText("")
@@ -175,11 +175,11 @@ func TestSendToConnectionArrivesInRightTab(t *testing.T) {
 	test.Tap(p.Controls().Send)
 	e := tb.waitEntry(1, "the pushed frame", received(`{"push":"only for client 2"}`))
 	tb.waitFor("its route", func() bool {
-		got, _ := tb.tab(1).model.Client().Log().BySeq(e.Seq)
+		got, _ := tb.tab(1).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "@connections"
 	})
 	tb.settle(50 * 1e6)
-	for _, e := range tb.tab(0).model.Client().Log().Entries() {
+	for _, e := range tb.tab(0).Model.Client().Log().Entries() {
 		if e.Dir == client.Received {
 			t.Errorf("tab 1 received %q", e.Text)
 		}

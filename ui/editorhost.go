@@ -22,14 +22,14 @@ func (h editorHost) Edited()                   { h.wb.ctl.Edited() }
 func (h editorHost) Window() fyne.Window       { return h.wb.win }
 func (h editorHost) ShowError(err error)       { h.wb.showError(err) }
 func (h editorHost) Backends() editor.Backends { return h }
-func (h editorHost) ChatURL() string           { return h.wb.ctl.Server.ChatURL() }
+func (h editorHost) ChatURL() string           { return h.wb.ctl.Chat.URL() }
 func (h editorHost) ToggleChat()               { h.wb.samples.onToggleChatSample() }
-func (h editorHost) TLSOn() bool               { return h.wb.ctl.Server.TLSOn() }
+func (h editorHost) TLSOn() bool               { return h.wb.ctl.TLS.On() }
 func (h editorHost) Restarting() bool          { return h.wb.ctl.Server.Restarting() }
-func (h editorHost) ToggleTLS()                { h.wb.onToggleTLS() }
-func (h editorHost) CertPath() string          { return h.wb.ctl.Server.CertPath() }
+func (h editorHost) ToggleTLS()                { toggleTLS(h.wb.ctl.TLS, h.wb.showError) }
+func (h editorHost) CertPath() string          { return h.wb.ctl.TLS.CertPath() }
 
 // RouteAdded offers the composers a message for the new route.
 func (h editorHost) RouteAdded(key string) {
-	h.wb.offerMessage(routeMessage(h.Draft().RouteSelectionExpression, key), false)
+	h.wb.starters.offer(routeMessage(h.Draft().RouteSelectionExpression, key), false)
 }

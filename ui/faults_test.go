@@ -18,6 +18,7 @@ import (
 	"wsworkbench/assets"
 	"wsworkbench/client"
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/clients"
 )
 
 // TestFaultsPanelLatencyMarkerAndSwitch: a latency set in the faults panel
@@ -27,14 +28,14 @@ import (
 func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	if tb.wb.faultsBtn.Text != "Faults" {
-		t.Fatalf("toolbar reads %q before any fault", tb.wb.faultsBtn.Text)
+	if tb.wb.faults.btn.Text != "Faults" {
+		t.Fatalf("toolbar reads %q before any fault", tb.wb.faults.btn.Text)
 	}
-	test.Tap(tb.wb.faultsBtn)
-	if tb.wb.faults == nil {
+	test.Tap(tb.wb.faults.btn)
+	if tb.wb.faults.panel == nil {
 		t.Fatal("the Faults button opened no panel")
 	}
-	c := tb.wb.faults.Controls()
+	c := tb.wb.faults.panel.Controls()
 	// Long enough that an answer without it is far quicker even on a
 	// loaded machine under -race.
 	const latency = 1500 * time.Millisecond
@@ -43,8 +44,8 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	if c.Result.Text != "Faults on: the gateway applies them now." {
 		t.Fatalf("panel says %q", c.Result.Text)
 	}
-	if tb.wb.faultsBtn.Text != "Faults on" || tb.wb.faultsBtn.Importance != widget.DangerImportance {
-		t.Errorf("toolbar marker %q (importance %v)", tb.wb.faultsBtn.Text, tb.wb.faultsBtn.Importance)
+	if tb.wb.faults.btn.Text != "Faults on" || tb.wb.faults.btn.Importance != widget.DangerImportance {
+		t.Errorf("toolbar marker %q (importance %v)", tb.wb.faults.btn.Text, tb.wb.faults.btn.Importance)
 	}
 	if got := tb.wb.ws.API.Settings.Faults.Messages; len(got) != 1 || got[0].Latency != latency {
 		t.Errorf("workspace faults %+v", got)
@@ -65,8 +66,8 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 	}
 
 	test.Tap(c.Off)
-	if !tb.wb.gw.Faults().Disabled || tb.wb.faultsBtn.Text != "Faults" {
-		t.Errorf("after All faults off: disabled %v, toolbar %q", tb.wb.gw.Faults().Disabled, tb.wb.faultsBtn.Text)
+	if !tb.wb.gw.Faults().Disabled || tb.wb.faults.btn.Text != "Faults" {
+		t.Errorf("after All faults off: disabled %v, toolbar %q", tb.wb.gw.Faults().Disabled, tb.wb.faults.btn.Text)
 	}
 	if d := rtt("fast"); d >= latency {
 		t.Errorf("answer after %v with every fault off", d)
@@ -81,10 +82,10 @@ func TestFaultsPanelLatencyMarkerAndSwitch(t *testing.T) {
 func TestFaultsPanelOneConnection(t *testing.T) {
 	tb := newTestBench(t)
 	idA := tb.waitConnected(0)
-	tb.wb.clients.addTab(tabTarget{}, true)
+	tb.wb.clients.Add(clients.Target{}, true)
 	idB := tb.waitConnected(1)
-	test.Tap(tb.wb.faultsBtn)
-	c := tb.wb.faults.Controls()
+	test.Tap(tb.wb.faults.btn)
+	c := tb.wb.faults.panel.Controls()
 	if !slices.Contains(c.ConnOptions, idA) || !slices.Contains(c.ConnOptions, idB) {
 		t.Fatalf("the picker offers %q, want %s and %s", c.ConnOptions, idA, idB)
 	}
@@ -162,14 +163,14 @@ func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
 	if err := tb.wb.ctl.SetFaults(model.Faults{Messages: []model.MessageFault{{Connection: idA, Error: "Forbidden"}}}); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(tb.wb.faultsBtn)
-	c := tb.wb.faults.Controls()
+	test.Tap(tb.wb.faults.btn)
+	c := tb.wb.faults.panel.Controls()
 	c.Conn.SetText(idA)
 	if c.ConnErrorFrame.Selected != "Forbidden" {
 		t.Fatalf("the panel shows A's error frame as %q, want Forbidden", c.ConnErrorFrame.Selected)
 	}
-	if tb.wb.faultsBtn.Text != "Faults on" {
-		t.Errorf("toolbar reads %q with an error frame set", tb.wb.faultsBtn.Text)
+	if tb.wb.faults.btn.Text != "Faults on" {
+		t.Errorf("toolbar reads %q with an error frame set", tb.wb.faults.btn.Text)
 	}
 	c.ConnErrorFrame.SetSelected("Internal server error")
 	test.Tap(c.Apply)
@@ -184,12 +185,12 @@ func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
 	if !strings.Contains(b.Text, `"connectionId"`) {
 		t.Errorf("tab B got %q, want whoami's answer", b.Text)
 	}
-	tb.waitRows(tb.tab(0).log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
+	tb.waitRows(tb.tab(0).Log, "the error frame drawn", func(rows []string) bool { return countContaining(rows, "Internal server error") >= 1 })
 
 	c.ConnErrorFrame.SetSelected("none")
 	test.Tap(c.Apply)
-	if f := tb.wb.gw.Faults(); f.Active() || tb.wb.faultsBtn.Text != "Faults" {
-		t.Errorf("after none: the gateway runs %+v, toolbar %q", f, tb.wb.faultsBtn.Text)
+	if f := tb.wb.gw.Faults(); f.Active() || tb.wb.faults.btn.Text != "Faults" {
+		t.Errorf("after none: the gateway runs %+v, toolbar %q", f, tb.wb.faults.btn.Text)
 	}
 	seqA = tb.lastSeq(0)
 	tb.send(0, `{"action":"whoami"}`)
@@ -205,27 +206,27 @@ func TestFaultsPanelConnectionErrorFrame(t *testing.T) {
 func TestFaultsPickerFollowsConnections(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	test.Tap(tb.wb.faultsBtn)
-	c := tb.wb.faults.Controls()
+	test.Tap(tb.wb.faults.btn)
+	c := tb.wb.faults.panel.Controls()
 	c.Conn.SetText("typed=")
 	o := dialOutside(t, tb, http.Header{"User-Agent": {"late-comer/1"}})
 	id := tb.selectOutside("late-comer/1")
 	tb.waitFor("the picker to offer the new connection", func() bool {
-		return slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+		return slices.Contains(tb.wb.faults.panel.Controls().ConnOptions, id)
 	})
 	// What the picker's menu shows when opened.
 	test.Tap(c.Conn.ActionItem.(fyne.Tappable))
-	menu := strings.Join(textsIn(tb.wb.faultsWin.Canvas().Overlays().Top()), "\n")
+	menu := strings.Join(textsIn(tb.wb.faults.win.Canvas().Overlays().Top()), "\n")
 	if !strings.Contains(menu, id) {
 		t.Errorf("the picker's menu shows %q, want %s", menu, id)
 	}
-	tb.wb.faultsWin.Canvas().Overlays().Top().Hide()
+	tb.wb.faults.win.Canvas().Overlays().Top().Hide()
 	if c.Conn.Text != "typed=" {
 		t.Errorf("the refresh changed the typed text to %q", c.Conn.Text)
 	}
 	o.ws.Close()
 	tb.waitFor("the picker to drop the closed connection", func() bool {
-		return !slices.Contains(tb.wb.faults.Controls().ConnOptions, id)
+		return !slices.Contains(tb.wb.faults.panel.Controls().ConnOptions, id)
 	})
 }
 
@@ -254,7 +255,7 @@ func textsIn(o fyne.CanvasObject) []string {
 func TestFaultsMarkerFollowsTheWorkspace(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	test.Tap(tb.wb.faultsBtn)
+	test.Tap(tb.wb.faults.btn)
 	dir := t.TempDir()
 	plain := filepath.Join(dir, "plain.yaml")
 	if err := os.WriteFile(plain, assets.SampleAPI, 0o644); err != nil {
@@ -266,13 +267,13 @@ func TestFaultsMarkerFollowsTheWorkspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	tb.openFile(faulty)
-	tb.waitFor("the marker on", func() bool { return tb.wb.faultsBtn.Text == "Faults on" })
-	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "Forbidden" || c.ErrorRate.Text != "0.5" {
+	tb.waitFor("the marker on", func() bool { return tb.wb.faults.btn.Text == "Faults on" })
+	if c := tb.wb.faults.panel.Controls(); c.ErrorFrame.Selected != "Forbidden" || c.ErrorRate.Text != "0.5" {
 		t.Errorf("the open panel shows %q at %q", c.ErrorFrame.Selected, c.ErrorRate.Text)
 	}
 	tb.openFile(plain)
-	tb.waitFor("the marker off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
-	if c := tb.wb.faults.Controls(); c.ErrorFrame.Selected != "none" {
+	tb.waitFor("the marker off", func() bool { return tb.wb.faults.btn.Text == "Faults" })
+	if c := tb.wb.faults.panel.Controls(); c.ErrorFrame.Selected != "none" {
 		t.Errorf("after a workspace without faults the panel shows %q", c.ErrorFrame.Selected)
 	}
 }
@@ -286,20 +287,20 @@ func TestFaultsMarkerOffWhenItsConnectionCloses(t *testing.T) {
 	tb.waitConnected(0)
 	o := dialOutside(t, tb, http.Header{"User-Agent": {"short-lived/1"}})
 	id := tb.selectOutside("short-lived/1")
-	test.Tap(tb.wb.faultsBtn)
-	c := tb.wb.faults.Controls()
+	test.Tap(tb.wb.faults.btn)
+	c := tb.wb.faults.panel.Controls()
 	c.Conn.SetText(id)
 	c.ConnErrorFrame.SetSelected("Forbidden")
 	test.Tap(c.Apply)
-	if tb.wb.faultsBtn.Text != "Faults on" || c.Result.Text != "Faults on: the gateway applies them now." {
-		t.Fatalf("with a fault for an open connection: toolbar %q, panel %q", tb.wb.faultsBtn.Text, c.Result.Text)
+	if tb.wb.faults.btn.Text != "Faults on" || c.Result.Text != "Faults on: the gateway applies them now." {
+		t.Fatalf("with a fault for an open connection: toolbar %q, panel %q", tb.wb.faults.btn.Text, c.Result.Text)
 	}
 	o.send(t, `{"action":"whoami"}`)
 	o.waitFrameMatch(tb, "the Forbidden error frame", func(f string) bool {
 		return strings.HasPrefix(f, `{"message": "Forbidden", "connectionId":"`+id+`"`)
 	})
 	o.ws.Close()
-	tb.waitFor("the marker to go off", func() bool { return tb.wb.faultsBtn.Text == "Faults" })
+	tb.waitFor("the marker to go off", func() bool { return tb.wb.faults.btn.Text == "Faults" })
 	if got := c.Result.Text; got != "Only faults for connections that are not open are set: none acts now." {
 		t.Errorf("the panel says %q", got)
 	}

@@ -5,29 +5,43 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/controller"
 	"wsworkbench/ui/faults"
 )
 
-// faultsHost is the window as the faults panel sees it: faults go through
-// the controller into the workspace (saved in its Metadata) and the
-// running gateway.
-type faultsHost struct{ wb *workbench }
+// faultsView is the toolbar's Faults button and the faults panel it opens
+// in a window of its own. It holds the controller (faults go through it
+// into the workspace, saved in its Metadata, and the running gateway) and
+// the gateway the window shows, nothing else of the window.
+type faultsView struct {
+	app fyne.App
+	ctl *controller.Controller
+	gw  func() *emulator.Gateway
+
+	btn   *widget.Button // "Faults", or "Faults on" while any fault is active
+	panel *faults.Panel  // while the window is open
+	win   fyne.Window
+}
+
+// faultsHost is the faults panel's view of the window.
+type faultsHost struct{ v *faultsView }
 
 var _ faults.Host = faultsHost{}
 
-func (h faultsHost) Faults() model.Faults { return h.wb.ctl.Faults() }
+func (h faultsHost) Faults() model.Faults { return h.v.ctl.Faults() }
 func (h faultsHost) SetFaults(f model.Faults) error {
-	if err := h.wb.ctl.SetFaults(f); err != nil {
+	if err := h.v.ctl.SetFaults(f); err != nil {
 		return err
 	}
-	h.wb.updateFaultsButton()
+	h.v.update()
 	return nil
 }
 
 // Connections are the open connections' IDs, for the panel's picker.
 func (h faultsHost) Connections() []string {
-	infos := h.wb.gw.Connections()
+	infos := h.v.gw().Connections()
 	ids := make([]string, len(infos))
 	for i, ci := range infos {
 		ids[i] = ci.ID
@@ -35,58 +49,72 @@ func (h faultsHost) Connections() []string {
 	return ids
 }
 
-// newFaultsButton is the toolbar's Faults button: it opens the faults
-// panel and reads "Faults on" while any fault is active.
-func (wb *workbench) newFaultsButton() *widget.Button {
-	wb.faultsBtn = widget.NewButtonWithIcon("Faults", theme.WarningIcon(), wb.openFaults)
-	wb.updateFaultsButton()
-	return wb.faultsBtn
+// newFaultsView makes the toolbar's Faults button.
+func newFaultsView(app fyne.App, ctl *controller.Controller, gw func() *emulator.Gateway) *faultsView {
+	v := &faultsView{app: app, ctl: ctl, gw: gw}
+	v.btn = widget.NewButtonWithIcon("Faults", theme.WarningIcon(), v.open)
+	v.update()
+	return v
 }
 
-// openFaults shows the faults panel in a window of its own.
-func (wb *workbench) openFaults() {
-	if wb.faultsWin != nil {
-		wb.faultsWin.RequestFocus()
+// open shows the faults panel in a window of its own.
+func (v *faultsView) open() {
+	if v.win != nil {
+		v.win.RequestFocus()
 		return
 	}
-	wb.faults = faults.New(faultsHost{wb})
-	wb.faultsWin = wb.app.NewWindow("Faults")
-	wb.faultsWin.SetContent(wb.faults.Object())
-	wb.faultsWin.Resize(fyne.NewSize(420, 560))
-	wb.faultsWin.SetOnClosed(func() { wb.faultsWin, wb.faults = nil, nil })
-	wb.faultsWin.Show()
+	v.panel = faults.New(faultsHost{v})
+	v.win = v.app.NewWindow("Faults")
+	v.win.SetContent(v.panel.Object())
+	v.win.Resize(fyne.NewSize(420, 560))
+	v.win.SetOnClosed(func() { v.win, v.panel = nil, nil })
+	v.win.Show()
 }
 
 // connectionOpen reports whether the gateway holds connection id open.
-func (wb *workbench) connectionOpen(id string) bool {
-	_, ok := wb.gw.Connection(id)
+func (v *faultsView) connectionOpen(id string) bool {
+	_, ok := v.gw().Connection(id)
 	return ok
 }
 
-// updateFaultsButton marks the toolbar while any fault can act: one kept
-// for a connection that has closed does not count (the marker goes off
-// when the last connection with faults closes).
-func (wb *workbench) updateFaultsButton() {
-	if wb.faultsBtn == nil {
-		return
-	}
-	f := wb.gw.Faults()
+// update marks the toolbar while any fault can act: one kept for a
+// connection that has closed does not count (the marker goes off when the
+// last connection with faults closes).
+func (v *faultsView) update() {
+	f := v.gw().Faults()
 	text, imp := "Faults", widget.MediumImportance
-	if f.Acting(wb.connectionOpen) {
+	if f.Acting(v.connectionOpen) {
 		text, imp = "Faults on", widget.DangerImportance
 	}
-	if wb.faultsBtn.Text != text || wb.faultsBtn.Importance != imp {
-		wb.faultsBtn.SetText(text)
-		wb.faultsBtn.Importance = imp
-		wb.faultsBtn.Refresh()
+	if v.btn.Text != text || v.btn.Importance != imp {
+		v.btn.SetText(text)
+		v.btn.Importance = imp
+		v.btn.Refresh()
 	}
 }
 
-// closeFaults closes the faults window (the main window is closing).
-func (wb *workbench) closeFaults() {
-	if wb.faultsWin != nil {
-		wb.faultsWin.SetOnClosed(nil)
-		wb.faultsWin.Close()
-		wb.faultsWin, wb.faults = nil, nil
+// connectionsChanged follows connections that opened or closed: a
+// connection with faults may have closed, and an open panel's picker
+// offers the open ones.
+func (v *faultsView) connectionsChanged() {
+	v.update()
+	if v.panel != nil {
+		v.panel.RefreshConnections()
+	}
+}
+
+// reload shows another workspace's faults in an open panel.
+func (v *faultsView) reload() {
+	if v.panel != nil {
+		v.panel.Load()
+	}
+}
+
+// close closes the faults window (the main window is closing).
+func (v *faultsView) close() {
+	if v.win != nil {
+		v.win.SetOnClosed(nil)
+		v.win.Close()
+		v.win, v.panel = nil, nil
 	}
 }

@@ -24,8 +24,15 @@ import (
 // file: Save As only picks a path, the controller checks it, the person is
 // asked before another file is replaced, then the controller saves
 // atomically.
+//
+// It holds the controller and the window, and nothing else of the
+// workbench: do runs a function on the UI goroutine, closed reports
+// whether the window has shut down.
 type fileActions struct {
-	wb       *workbench
+	ctl      *controller.Controller
+	win      fyne.Window
+	do       func(func())
+	closed   func() bool
 	progress dialog.Dialog // "Opening…", while a file loads
 }
 
@@ -36,8 +43,7 @@ const progressDelay = 150 * time.Millisecond
 // confirmLeave runs then right away when the workspace has no unsaved
 // changes; otherwise it asks whether to save them first.
 func (f *fileActions) confirmLeave(then func()) {
-	wb := f.wb
-	if !wb.ctl.Unsaved() {
+	if !f.ctl.Unsaved() {
 		then()
 		return
 	}
@@ -49,27 +55,27 @@ func (f *fileActions) confirmLeave(then func()) {
 	save.Importance = widget.HighImportance
 	discard := widget.NewButton("Discard changes", func() {
 		d.Hide()
-		wb.ctl.DiscardChanges()
+		f.ctl.Files.DiscardChanges()
 		then()
 	})
 	cancel := widget.NewButton("Cancel", func() { d.Hide() })
-	msg := widget.NewLabel(wb.ctl.Name() + " has unsaved changes.")
-	d = dialog.NewCustomWithoutButtons("Unsaved changes", container2(msg, cancel, discard, save), wb.win)
+	msg := widget.NewLabel(f.ctl.Name() + " has unsaved changes.")
+	d = dialog.NewCustomWithoutButtons("Unsaved changes", container2(msg, cancel, discard, save), f.win)
 	d.Show()
 }
 
 // onNew starts a new, untitled workspace.
 func (f *fileActions) onNew() {
 	f.confirmLeave(func() {
-		f.wb.ctl.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
+		f.ctl.Files.NewWorkspace(editor.NewAPI(), "New workspace: save it to give it a file.")
 	})
 }
 
 // onOpenSample opens the built-in MOCK sample.
 func (f *fileActions) onOpenSample() {
 	f.confirmLeave(func() {
-		if err := f.wb.ctl.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
-			f.wb.showError(err)
+		if err := f.ctl.Files.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
+			showErrorDialog(f.win, err)
 		}
 	})
 }
@@ -77,11 +83,10 @@ func (f *fileActions) onOpenSample() {
 // onOpen asks for a workspace file (a CloudFormation or SAM template, or a
 // serverless.yml) and opens it.
 func (f *fileActions) onOpen() {
-	wb := f.wb
 	f.confirmLeave(func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil {
-				wb.showError(err)
+				showErrorDialog(f.win, err)
 				return
 			}
 			if r == nil {
@@ -90,9 +95,9 @@ func (f *fileActions) onOpen() {
 			path := r.URI().Path()
 			_ = r.Close()
 			f.openPath(path, nil)
-		}, wb.win)
+		}, f.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".yaml", ".yml", ".json", ".template"}))
-		wb.setDialogDir(d)
+		f.setDialogDir(d)
 		d.Show()
 		d.Resize(fyne.NewSize(900, 600)) // after Show: a file dialog has no content before
 	})
@@ -103,12 +108,11 @@ func (f *fileActions) onOpen() {
 // window back at once and keeps the open workspace. then, when set, runs
 // once the workspace is open.
 func (f *fileActions) openPath(path string, then func()) {
-	wb := f.wb
 	f.hideProgress()
-	l := wb.ctl.Open(path, func(err error) {
+	l := f.ctl.Files.Open(path, func(err error) {
 		f.hideProgress()
 		if err != nil {
-			wb.showError(err)
+			showErrorDialog(f.win, err)
 			return
 		}
 		if then != nil {
@@ -116,8 +120,8 @@ func (f *fileActions) openPath(path string, then func()) {
 		}
 	})
 	time.AfterFunc(progressDelay, func() {
-		wb.opts.do(func() {
-			if wb.ctl.Loading() == l && f.progress == nil && !wb.closed {
+		f.do(func() {
+			if f.ctl.Files.Loading() == l && f.progress == nil && !f.closed() {
 				f.showProgress(l)
 			}
 		})
@@ -131,9 +135,9 @@ func (f *fileActions) showProgress(l *controller.Loading) {
 	cancel := widget.NewButton("Cancel", func() {
 		l.Cancel()
 		f.hideProgress()
-		f.wb.setNotice("Stopped opening " + l.Path + ": " + f.wb.ctl.Name() + " stays open.")
+		f.ctl.SetNotice("Stopped opening " + l.Path + ": " + f.ctl.Name() + " stays open.")
 	})
-	f.progress = dialog.NewCustomWithoutButtons("Opening a workspace", container2(container.NewVBox(msg, bar), cancel), f.wb.win)
+	f.progress = dialog.NewCustomWithoutButtons("Opening a workspace", container2(container.NewVBox(msg, bar), cancel), f.win)
 	f.progress.Show()
 }
 
@@ -146,7 +150,7 @@ func (f *fileActions) hideProgress() {
 
 // cancelLoad abandons a load in progress (the window is closing).
 func (f *fileActions) cancelLoad() {
-	if l := f.wb.ctl.Loading(); l != nil {
+	if l := f.ctl.Files.Loading(); l != nil {
 		l.Cancel()
 	}
 	f.hideProgress()
@@ -157,13 +161,13 @@ func (f *fileActions) onSave() { f.saveThen(nil) }
 
 // saveThen saves and, when the save worked, runs then.
 func (f *fileActions) saveThen(then func()) {
-	err := f.wb.ctl.Save()
+	err := f.ctl.Files.Save()
 	if errors.Is(err, controller.ErrNoFile) {
 		f.saveAsThen(then)
 		return
 	}
 	if err != nil {
-		f.wb.showError(err)
+		showErrorDialog(f.win, err)
 		return
 	}
 	if then != nil {
@@ -178,24 +182,23 @@ func (f *fileActions) onSaveAs() { f.saveAsThen(nil) }
 // nothing), checks the target, asks before replacing another file, then
 // saves; then runs after a save that worked.
 func (f *fileActions) saveAsThen(then func()) {
-	wb := f.wb
-	ws := wb.ctl.Workspace()
+	ws := f.ctl.Workspace()
 	name := "api.yaml"
 	switch {
 	case ws.Path != "":
 		name = filepath.Base(ws.Path)
-	case wb.ctl.IsSample():
+	case f.ctl.IsSample():
 		name = assets.SampleName
 	}
-	pd := newPathDialog(wb, name)
+	pd := newPathDialog(f, name)
 	save := func() {
-		target, err := wb.ctl.CheckSaveAs(pd.path())
+		target, err := f.ctl.Files.CheckSaveAs(pd.path())
 		if err != nil {
 			pd.showProblem(err)
 			return
 		}
 		write := func() {
-			if err := wb.ctl.SaveAs(target); err != nil {
+			if err := f.ctl.Files.SaveAs(target); err != nil {
 				pd.showProblem(err)
 				return
 			}
@@ -221,7 +224,7 @@ func (f *fileActions) saveAsThen(then func()) {
 // startDir is the folder file dialogs start in: the workspace's, else the
 // current directory.
 func (f *fileActions) startDir() string {
-	if p := f.wb.ctl.Workspace().Path; p != "" {
+	if p := f.ctl.Workspace().Path; p != "" {
 		return filepath.Dir(p)
 	}
 	if wd, err := os.Getwd(); err == nil {
@@ -231,8 +234,8 @@ func (f *fileActions) startDir() string {
 }
 
 // setDialogDir starts a file dialog in the workspace's folder.
-func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
-	dir := wb.files.startDir()
+func (f *fileActions) setDialogDir(d *dialog.FileDialog) {
+	dir := f.startDir()
 	if dir == "" {
 		return
 	}
@@ -245,8 +248,8 @@ func (wb *workbench) setDialogDir(d *dialog.FileDialog) {
 // writes nothing), asks before replacing a file, and only then writes
 // data() to the path atomically: unlike Fyne's save dialog, which creates
 // (and so empties) the chosen file before anything is known to work.
-func (wb *workbench) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
-	pd := newPathDialog(wb, name)
+func (f *fileActions) exportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	pd := newPathDialog(f, name)
 	write := func(path string) {
 		b, err := data()
 		if err == nil {
@@ -283,15 +286,15 @@ func (wb *workbench) exportAs(title, name string, data func() ([]byte, error), d
 // Save As and Export check the path, ask before replacing a file and only
 // then write (Fyne's save dialog creates, and so empties, the chosen file).
 type pathDialog struct {
-	wb           *workbench
+	f            *fileActions
 	folder, file *widget.Entry
 	problem      *widget.Label
 	d            dialog.Dialog
 }
 
-func newPathDialog(wb *workbench, name string) *pathDialog {
-	pd := &pathDialog{wb: wb, folder: widget.NewEntry(), file: widget.NewEntry(), problem: widget.NewLabel("")}
-	pd.folder.SetText(wb.files.startDir())
+func newPathDialog(f *fileActions, name string) *pathDialog {
+	pd := &pathDialog{f: f, folder: widget.NewEntry(), file: widget.NewEntry(), problem: widget.NewLabel("")}
+	pd.folder.SetText(f.startDir())
 	pd.file.SetText(name)
 	pd.problem.Importance = widget.DangerImportance
 	pd.problem.Wrapping = fyne.TextWrapWord
@@ -316,14 +319,14 @@ func (pd *pathDialog) confirmReplace(name, question string, then func()) {
 		if ok {
 			then()
 		}
-	}, pd.wb.win)
+	}, pd.f.win)
 	c.Resize(fyne.NewSize(460, 180))
 	c.Show()
 }
 
 // show opens the dialog; Enter in either field or the action button runs act.
 func (pd *pathDialog) show(title, action, hint string, act func()) {
-	wb := pd.wb
+	win := pd.f.win
 	pd.file.OnSubmitted = func(string) { act() }
 	pd.folder.OnSubmitted = func(string) { act() }
 	choose := widget.NewButton("Choose…", func() {
@@ -331,7 +334,7 @@ func (pd *pathDialog) show(title, action, hint string, act func()) {
 			if err == nil && u != nil {
 				pd.folder.SetText(u.Path())
 			}
-		}, wb.win)
+		}, win)
 		if l, err := storage.ListerForURI(storage.NewFileURI(pd.folder.Text)); err == nil {
 			fd.SetLocation(l)
 		}
@@ -345,8 +348,8 @@ func (pd *pathDialog) show(title, action, hint string, act func()) {
 		&widget.FormItem{Text: "Folder", Widget: container.NewBorder(nil, nil, nil, choose, pd.folder)},
 		&widget.FormItem{Text: "File name", Widget: pd.file, HintText: hint},
 	)
-	pd.d = dialog.NewCustomWithoutButtons(title, container2(container.NewVBox(form, pd.problem), cancel, actBtn), wb.win)
+	pd.d = dialog.NewCustomWithoutButtons(title, container2(container.NewVBox(form, pd.problem), cancel, actBtn), win)
 	pd.d.Resize(fyne.NewSize(620, pd.d.MinSize().Height))
 	pd.d.Show()
-	wb.win.Canvas().Focus(pd.file)
+	win.Canvas().Focus(pd.file)
 }

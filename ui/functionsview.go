@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"fyne.io/fyne/v2/container"
-
 	"wsworkbench/emulator/localfn"
+	"wsworkbench/ui/controller"
 	"wsworkbench/ui/functions"
 )
 
@@ -16,19 +15,19 @@ const sideFunctions = "Functions"
 // functionsSource is the Functions panel's view of the controller: the
 // runner of the open workspace's local functions, which changes with the
 // workspace and TLS.
-type functionsSource struct{ wb *workbench }
+type functionsSource struct{ srv *controller.Server }
 
 var _ functions.Source = functionsSource{}
 
 func (s functionsSource) Status() []localfn.FunctionStatus {
-	if r := s.wb.ctl.Server.Functions(); r != nil {
+	if r := s.srv.Functions(); r != nil {
 		return r.Status()
 	}
 	return nil
 }
 
 func (s functionsSource) Restart(function string) error {
-	r := s.wb.ctl.Server.Functions()
+	r := s.srv.Functions()
 	if r == nil {
 		return fmt.Errorf("no local code for function %s", function)
 	}
@@ -38,48 +37,32 @@ func (s functionsSource) Restart(function string) error {
 // Note says why functions do not run and what became of the tables at the
 // workspace's DynamoDB endpoint.
 func (s functionsSource) Note() string {
-	srv := s.wb.ctl.Server
-	return strings.TrimSpace(srv.FunctionsNote() + "\n" + srv.TablesNote())
+	return strings.TrimSpace(s.srv.FunctionsNote() + "\n" + s.srv.TablesNote())
 }
 
-// functionsShown reports whether the workspace has local functions (or a
-// reason they do not run), so the Functions tab belongs in the window.
-func (wb *workbench) functionsShown() bool {
-	return wb.ctl.Server.Functions() != nil || wb.ctl.Server.FunctionsNote() != ""
+// functionsView is the glue between the controller's local functions and
+// the Functions panel: the panel's tab comes and goes with them.
+type functionsView struct {
+	panel *functions.Panel
+	srv   *controller.Server
+	panes *panes
 }
 
-// functionsChanged follows a new runner (another workspace, TLS): the tab
-// comes or goes, and the panel reads the new runner.
-func (wb *workbench) functionsChanged() {
-	if shown := wb.functionsShown(); shown != wb.hasFunctions {
-		wb.hasFunctions = shown
-		wb.relayout()
-	}
-	wb.functions.Update()
+// shown reports whether the workspace has local functions (or a reason
+// they do not run), so the Functions tab belongs in the window.
+func (v *functionsView) shown() bool {
+	return v.srv.Functions() != nil || v.srv.FunctionsNote() != ""
 }
 
-// traceAndFunctions is the wide arrangement's lower inspector: the trace,
-// with the Functions panel beside it as a tab when the workspace has local
-// functions.
-func (wb *workbench) traceAndFunctions() *container.AppTabs {
-	wb.wideTabs = container.NewAppTabs(
-		container.NewTabItem(sideTrace, wb.tracer.Object()),
-		container.NewTabItem(sideFunctions, wb.functions.Object()))
-	return wb.wideTabs
+// changed follows a new runner (another workspace, TLS): the tab comes or
+// goes, and the panel reads the new runner.
+func (v *functionsView) changed() {
+	v.panes.setFunctions(v.shown())
+	v.panel.Update()
 }
 
-// onShowFunctions shows the Functions panel (View > Functions).
-func (wb *workbench) onShowFunctions() {
-	if !wb.showInspect {
-		wb.showInspect = true
-		wb.relayout()
-	}
-	if !wb.hasFunctions {
-		wb.hasFunctions = true // the panel says why nothing runs
-		wb.relayout()
-	}
-	wb.functions.Update()
-	if !wb.body.showSide(sideFunctions) && wb.wideTabs != nil {
-		wb.wideTabs.SelectIndex(1)
-	}
+// onShow shows the Functions panel (View > Functions).
+func (v *functionsView) onShow() {
+	v.panes.revealFunctions() // when there are none, the panel says why
+	v.panel.Update()
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/clients"
 )
 
 var update = flag.Bool("update", false, "rewrite the markup goldens in testdata/")
@@ -125,7 +126,7 @@ func (tb *testBench) settle(d time.Duration) {
 func (tb *testBench) setTLS(on bool) error {
 	tb.t.Helper()
 	done, result := false, error(nil)
-	tb.wb.ctl.Server.SetTLS(on, func(err error) { done, result = true, err })
+	tb.wb.ctl.TLS.Set(on, func(err error) { done, result = true, err })
 	tb.waitFor("the gateway to restart", func() bool { return done })
 	return result
 }
@@ -135,36 +136,36 @@ func (tb *testBench) setTLS(on bool) error {
 func (tb *testBench) openFile(path string) {
 	tb.t.Helper()
 	tb.wb.files.openPath(path, nil)
-	tb.waitFor("the load of "+path, func() bool { return tb.wb.ctl.Loading() == nil })
+	tb.waitFor("the load of "+path, func() bool { return tb.wb.ctl.Files.Loading() == nil })
 }
 
 // tab returns the i-th client tab.
-func (tb *testBench) tab(i int) *clientTab {
+func (tb *testBench) tab(i int) *clients.Tab {
 	tb.t.Helper()
-	if i >= len(tb.wb.clients.list) {
-		tb.t.Fatalf("there is no tab %d (%d tabs)", i, len(tb.wb.clients.list))
+	if i >= len(tb.wb.clients.List) {
+		tb.t.Fatalf("there is no tab %d (%d tabs)", i, len(tb.wb.clients.List))
 	}
-	return tb.wb.clients.list[i]
+	return tb.wb.clients.List[i]
 }
 
 // waitConnected waits until tab i is open and shows its connection ID.
 func (tb *testBench) waitConnected(i int) string {
 	tb.t.Helper()
 	t := tb.tab(i)
-	tb.waitFor(t.name+" to show its connection ID", func() bool {
-		c := t.model.Client()
-		return c.State().Phase == client.Open && c.ConnectionID() != "" && t.idLabel.Text == c.ConnectionID()
+	tb.waitFor(t.Name+" to show its connection ID", func() bool {
+		c := t.Model.Client()
+		return c.State().Phase == client.Open && c.ConnectionID() != "" && t.IDLabel.Text == c.ConnectionID()
 	})
-	return t.idLabel.Text
+	return t.IDLabel.Text
 }
 
 // send types text into tab i's composer and taps Send.
 func (tb *testBench) send(i int, text string) {
 	tb.t.Helper()
 	t := tb.tab(i)
-	t.composer.entry.SetText("")
-	test.Type(t.composer.entry, text)
-	test.Tap(t.composer.sendBtn)
+	t.Composer.Entry.SetText("")
+	test.Type(t.Composer.Entry, text)
+	test.Tap(t.Composer.SendBtn)
 }
 
 // findEntry returns the log entry of tab i that matches, waiting for it.
@@ -172,8 +173,8 @@ func (tb *testBench) waitEntry(i int, what string, match func(client.Entry) bool
 	tb.t.Helper()
 	t := tb.tab(i)
 	var found client.Entry
-	tb.waitFor(t.name+" to log "+what, func() bool {
-		for _, e := range t.model.Client().Log().Entries() {
+	tb.waitFor(t.Name+" to log "+what, func() bool {
+		for _, e := range t.Model.Client().Log().Entries() {
 			if match(e) {
 				found = e
 				return true
@@ -203,7 +204,7 @@ func receivedContaining(seq uint64, s string) func(client.Entry) bool {
 
 // lastSeq returns the newest entry's Seq in tab i's log.
 func (tb *testBench) lastSeq(i int) uint64 {
-	log := tb.tab(i).model.Client().Log()
+	log := tb.tab(i).Model.Client().Log()
 	if log.Len() == 0 {
 		return 0
 	}

@@ -1,10 +1,17 @@
 package ui
 
 import (
+	"crypto/x509"
+
+	"fyne.io/fyne/v2"
+
 	"wsworkbench/client"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/model"
+	"wsworkbench/ui/clients"
 	"wsworkbench/ui/connections"
 	"wsworkbench/ui/trace"
+	"wsworkbench/ui/watch"
 )
 
 // hosts.go holds the adapters through which the panel packages see the
@@ -19,20 +26,20 @@ func (h connsHost) Gateway() connections.Gateway { return h.wb.gw }
 
 // Tab names the tab holding a connection and gives its position.
 func (h connsHost) Tab(connID string) (string, int, bool) {
-	t := h.wb.clients.byConnID(connID)
+	t := h.wb.clients.ByConnID(connID)
 	if t == nil {
 		return "", 0, false
 	}
-	return t.name, h.wb.clients.indexOf(t), true
+	return t.Name, h.wb.clients.IndexOf(t), true
 }
 
 // Selected shows the tab holding the connection (a client tab, or its
 // watch tab) and its $connect trace.
 func (h connsHost) Selected(connID string) {
-	if t := h.wb.clients.byConnID(connID); t != nil {
-		h.wb.clients.selectTab(t)
-	} else if w := h.wb.clients.watchByConnID(connID); w != nil {
-		h.wb.clients.selectItem(w.item)
+	if t := h.wb.clients.ByConnID(connID); t != nil {
+		h.wb.clients.Select(t)
+	} else if w := h.wb.clients.Watches.ByConnID(connID); w != nil {
+		h.wb.clients.SelectItem(w.Item)
 	}
 	h.wb.tracer.ShowConnect(connID)
 }
@@ -41,7 +48,7 @@ func (h connsHost) Selected(connID string) {
 // (events are dropped only when the window falls far behind) its ID, by
 // local address.
 func (h connsHost) Listed(infos []emulator.ConnectionInfo) {
-	for _, m := range h.wb.tabs.list() {
+	for _, m := range h.wb.ctl.Tabs.List() {
 		c := m.Client()
 		if c.ConnectionID() != "" || c.State().Phase != client.Open {
 			continue
@@ -64,21 +71,54 @@ func (h traceHost) ConnectionOpen(connID string) bool {
 	return ok
 }
 
-// tabSource is a client tab's log as the trace panel reads it.
-type tabSource struct{ t *clientTab }
+// watchHost is the window as a watch view sees it.
+type watchHost struct{ wb *workbench }
 
-var _ trace.Source = tabSource{}
+var _ watch.Host = watchHost{}
 
-func (s tabSource) Log() *client.Log                  { return s.t.model.Client().Log() }
-func (s tabSource) Request(seq uint64) (string, bool) { return s.t.model.request(seq) }
-func (s tabSource) ConnectRequest() string            { return s.t.model.connectRequest() }
-func (s tabSource) Embedded() bool                    { return s.t.target.url == "" }
+func (h watchHost) Gateway() watch.Gateway { return h.wb.gw }
 
-// showTrace shows the trace of a tab's log entry (none for seq 0).
-func (wb *workbench) showTrace(t *clientTab, seq uint64) {
-	if t == nil || seq == 0 {
-		wb.tracer.ShowEntry(nil, 0)
-		return
-	}
-	wb.tracer.ShowEntry(tabSource{t}, seq)
+// ShowTrace shows a request's trace in the trace panel (its side tab in a
+// narrow window, as a log row does).
+func (h watchHost) ShowTrace(requestID string) {
+	h.wb.tracer.ShowID(requestID)
+	h.wb.panes.revealTrace()
+}
+
+// Watch opens the watch tab of a connection, or selects it when open.
+func (h connsHost) Watch(connID string) { h.wb.clients.Watches.Open(connID) }
+
+// clientsHost is the window as the client tabs see it.
+type clientsHost struct{ wb *workbench }
+
+var _ clients.Host = clientsHost{}
+
+func (h clientsHost) Window() fyne.Window         { return h.wb.win }
+func (h clientsHost) GatewayURL() string          { return h.wb.gw.URL() }
+func (h clientsHost) ClientRoots() *x509.CertPool { return h.wb.ctl.TLS.ClientRoots() }
+func (h clientsHost) Changed()                    { h.wb.bridge.clientChanged() }
+func (h clientsHost) TabsChanged()                { h.wb.conns.Refresh() }
+func (h clientsHost) Relayout()                   { h.wb.panes.relayout() }
+func (h clientsHost) RevealTrace()                { h.wb.panes.revealTrace() }
+func (h clientsHost) OpenRoute(key string)        { h.wb.openRoute(key) }
+func (h clientsHost) WatchHost() watch.Host       { return watchHost(h) }
+func (h clientsHost) Starter() string             { return h.wb.starters.text }
+func (h clientsHost) Notice(s string)             { h.wb.ctl.SetNotice(s) }
+func (h clientsHost) ShowError(err error)         { h.wb.showError(err) }
+
+func (h clientsHost) ShowEntry(src trace.Source, seq uint64) { h.wb.tracer.ShowEntry(src, seq) }
+
+func (h clientsHost) SavedMessages() []model.SavedMessage {
+	return h.wb.ctl.Workspace().API.SavedMessages
+}
+
+// SetSavedMessages changes the workspace's saved messages, which does not
+// change what the gateway runs.
+func (h clientsHost) SetSavedMessages(list []model.SavedMessage) {
+	h.wb.ctl.Workspace().API.SavedMessages = list
+	h.wb.ctl.Touched()
+}
+
+func (h clientsHost) ExportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	h.wb.files.exportAs(title, name, data, done)
 }

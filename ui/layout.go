@@ -52,19 +52,132 @@ const (
 	sideClients     = "Clients"
 )
 
+// panes are the window's panels as the body arranges them: the scrolls and
+// splits around them (so the preferences keep the split positions), which
+// of them are shown, and the Functions tab beside the trace. It holds the
+// panels' canvas objects and nothing else of the window.
+type panes struct {
+	editor, conns, trace, functions fyne.CanvasObject
+	tiled                           func() bool // the clients show as tiles
+
+	editorBox   *container.Scroll
+	middleBox   *container.Scroll
+	mainSplit   *container.Split // editor | rest
+	sideSplit   *container.Split // clients | inspector
+	inspSplit   *container.Split // connections / trace
+	narrowSplit *container.Split // side tabs | clients (narrow windows)
+	showEditor  bool
+	showInspect bool
+	// hasFunctions puts the Functions panel beside the trace; wideTabs
+	// holds that tab in the wide arrangement.
+	hasFunctions bool
+	wideTabs     *container.AppTabs
+
+	body *body
+}
+
+// newPanes puts the panels into their splits, at the positions and with the
+// panels shown that prefs remember.
+func newPanes(prefs fyne.Preferences, editor, clients, conns, trace, functions fyne.CanvasObject, tiled func() bool) *panes {
+	p := &panes{editor: editor, conns: conns, trace: trace, functions: functions, tiled: tiled}
+	p.inspSplit = container.NewVSplit(conns, trace)
+	// The editor scrolls sideways when it is narrower than its content;
+	// the clients and the inspector lay themselves out for any width from
+	// a tile's up (see layout.go), a big zoom on a small screen excepted.
+	p.editorBox = container.NewHScroll(editor)
+	p.middleBox = container.NewHScroll(clients)
+	p.inspSplit.Offset = prefs.FloatWithFallback(prefSplitInspector, 0.5)
+	p.sideSplit = container.NewHSplit(p.middleBox, p.inspSplit)
+	p.sideSplit.Offset = prefs.FloatWithFallback(prefSplitSide, 0.62)
+	p.mainSplit = container.NewHSplit(p.editorBox, p.sideSplit)
+	p.mainSplit.Offset = prefs.FloatWithFallback(prefSplitMain, 0.3)
+	p.narrowSplit = container.NewHSplit(widget.NewLabel(""), p.middleBox)
+	p.narrowSplit.Offset = 0.4
+	p.showEditor = prefs.BoolWithFallback(prefShowEditor, true)
+	p.showInspect = prefs.BoolWithFallback(prefShowInspector, true)
+	p.body = newBody(p)
+	return p
+}
+
+// save remembers the split positions and the panels shown.
+func (p *panes) save(prefs fyne.Preferences) {
+	prefs.SetFloat(prefSplitMain, p.mainSplit.Offset)
+	prefs.SetFloat(prefSplitSide, p.sideSplit.Offset)
+	prefs.SetFloat(prefSplitInspector, p.inspSplit.Offset)
+	prefs.SetBool(prefShowEditor, p.showEditor)
+	prefs.SetBool(prefShowInspector, p.showInspect)
+}
+
+// relayout puts the panels that are shown into the window.
+func (p *panes) relayout() { p.body.relayout() }
+
+func (p *panes) onToggleEditor() {
+	p.showEditor = !p.showEditor
+	p.relayout()
+}
+
+func (p *panes) onToggleInspector() {
+	p.showInspect = !p.showInspect
+	p.relayout()
+}
+
+// revealEditor shows the API editor, even when it is hidden or behind
+// another side tab.
+func (p *panes) revealEditor() {
+	if !p.showEditor {
+		p.showEditor = true
+		p.relayout()
+	}
+	p.body.showSide(sideAPI)
+}
+
+// revealTrace brings the trace to the front (its side tab in a narrow
+// window).
+func (p *panes) revealTrace() { p.body.showSide(sideTrace) }
+
+// setFunctions shows or hides the Functions tab beside the trace.
+func (p *panes) setFunctions(shown bool) {
+	if shown != p.hasFunctions {
+		p.hasFunctions = shown
+		p.relayout()
+	}
+}
+
+// revealFunctions shows the Functions panel (View > Functions), with the
+// inspector if it was hidden.
+func (p *panes) revealFunctions() {
+	if !p.showInspect {
+		p.showInspect = true
+		p.relayout()
+	}
+	p.setFunctions(true)
+	if !p.body.showSide(sideFunctions) && p.wideTabs != nil {
+		p.wideTabs.SelectIndex(1)
+	}
+}
+
+// traceAndFunctions is the wide arrangement's lower inspector: the trace,
+// with the Functions panel beside it as a tab when the workspace has local
+// functions.
+func (p *panes) traceAndFunctions() *container.AppTabs {
+	p.wideTabs = container.NewAppTabs(
+		container.NewTabItem(sideTrace, p.trace),
+		container.NewTabItem(sideFunctions, p.functions))
+	return p.wideTabs
+}
+
 // body is the window below the toolbar. It owns nothing but the
-// arrangement: the panels are the workbench's, and the split positions are
-// the workbench's splits (so the preferences keep them).
+// arrangement: the panels and their splits are the panes'.
 type body struct {
 	widget.BaseWidget
-	wb      *workbench
+	p       *panes
 	current arrangement
 	stack   *fyne.Container
 	side    *container.AppTabs // the narrow arrangements' tabs; nil in wide
 }
 
-func newBody(wb *workbench) *body {
-	b := &body{wb: wb, stack: container.NewStack()}
+func newBody(p *panes) *body {
+	b := &body{p: p, stack: container.NewStack()}
 	b.ExtendBaseWidget(b)
 	return b
 }
@@ -120,7 +233,7 @@ func (b *body) relayout() {
 
 // arrange puts the panels that are shown into arrangement a.
 func (b *body) arrange(a arrangement) {
-	wb := b.wb
+	p := b.p
 	prevSide := ""
 	if b.side != nil && b.side.Selected() != nil {
 		prevSide = b.side.Selected().Text
@@ -130,53 +243,53 @@ func (b *body) arrange(a arrangement) {
 	var content fyne.CanvasObject
 	switch a {
 	case arrangeWide:
-		wb.inspSplit.Leading, wb.inspSplit.Trailing = wb.conns.Object(), wb.tracer.Object()
-		if wb.hasFunctions {
-			wb.inspSplit.Trailing = wb.traceAndFunctions()
+		p.inspSplit.Leading, p.inspSplit.Trailing = p.conns, p.trace
+		if p.hasFunctions {
+			p.inspSplit.Trailing = p.traceAndFunctions()
 		}
-		wb.inspSplit.Refresh()
-		var right fyne.CanvasObject = wb.middleBox
-		if wb.showInspect {
-			wb.sideSplit.Leading, wb.sideSplit.Trailing = wb.middleBox, wb.inspSplit
-			wb.sideSplit.Refresh()
-			right = wb.sideSplit
+		p.inspSplit.Refresh()
+		var right fyne.CanvasObject = p.middleBox
+		if p.showInspect {
+			p.sideSplit.Leading, p.sideSplit.Trailing = p.middleBox, p.inspSplit
+			p.sideSplit.Refresh()
+			right = p.sideSplit
 		}
 		content = right
-		if wb.showEditor {
-			wb.mainSplit.Leading, wb.mainSplit.Trailing = wb.editorBox, right
-			wb.mainSplit.Refresh()
-			content = wb.mainSplit
+		if p.showEditor {
+			p.mainSplit.Leading, p.mainSplit.Trailing = p.editorBox, right
+			p.mainSplit.Refresh()
+			content = p.mainSplit
 		}
 	default:
 		var items []*container.TabItem
 		if a == arrangeSingle {
-			items = append(items, container.NewTabItem(sideClients, wb.middleBox))
+			items = append(items, container.NewTabItem(sideClients, p.middleBox))
 		}
-		if wb.showEditor {
-			items = append(items, container.NewTabItem(sideAPI, wb.editorBox))
+		if p.showEditor {
+			items = append(items, container.NewTabItem(sideAPI, p.editorBox))
 		}
-		if wb.showInspect {
+		if p.showInspect {
 			items = append(items,
-				container.NewTabItem(sideConnections, wb.conns.Object()),
-				container.NewTabItem(sideTrace, wb.tracer.Object()))
-			if wb.hasFunctions {
-				items = append(items, container.NewTabItem(sideFunctions, wb.functions.Object()))
+				container.NewTabItem(sideConnections, p.conns),
+				container.NewTabItem(sideTrace, p.trace))
+			if p.hasFunctions {
+				items = append(items, container.NewTabItem(sideFunctions, p.functions))
 			}
 		}
 		switch {
 		case a == arrangeSingle:
 			b.side = container.NewAppTabs(items...)
 			content = b.side
-		case len(items) == 0 || wb.clients.tiled():
+		case len(items) == 0 || p.tiled():
 			// Tiles in a narrow window take its whole width, so each
 			// client's messages stay readable; Tabs brings the side
 			// column back.
-			content = wb.middleBox
+			content = p.middleBox
 		default:
 			b.side = container.NewAppTabs(items...)
-			wb.narrowSplit.Leading, wb.narrowSplit.Trailing = b.side, wb.middleBox
-			wb.narrowSplit.Refresh()
-			content = wb.narrowSplit
+			p.narrowSplit.Leading, p.narrowSplit.Trailing = b.side, p.middleBox
+			p.narrowSplit.Refresh()
+			content = p.narrowSplit
 		}
 		if b.side != nil && prevSide != "" {
 			b.showSide(prevSide)
@@ -207,12 +320,8 @@ func (b *body) showSide(title string) bool {
 // name in a log row was clicked), showing the editor first if it is hidden
 // or behind another side tab.
 func (wb *workbench) openRoute(key string) {
-	if !wb.showEditor {
-		wb.showEditor = true
-		wb.relayout()
-	}
-	wb.body.showSide(sideAPI)
+	wb.panes.revealEditor()
 	if !wb.editor.SelectRoute(key) {
-		wb.setNotice("The API has no route " + key + " any more.")
+		wb.ctl.SetNotice("The API has no route " + key + " any more.")
 	}
 }

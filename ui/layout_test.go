@@ -10,12 +10,14 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/ui/clients"
 )
 
 // control is an object a person clicks or types into.
 func isControl(o fyne.CanvasObject) bool {
 	switch o.(type) {
-	case *widget.Button, *widget.Entry, *composerEntry, *widget.Select, *widget.Check:
+	case *widget.Button, *widget.Entry, *clients.ComposerEntry, *widget.Select, *widget.Check:
 		return true
 	}
 	name := reflect.TypeOf(o).String()
@@ -28,9 +30,9 @@ func describe(o fyne.CanvasObject) string {
 	case *widget.Button:
 		return fmt.Sprintf("button %q", x.Text)
 	case *widget.Entry:
-		return fmt.Sprintf("entry %q", oneLine(x.Text))
-	case *composerEntry:
-		return fmt.Sprintf("composer %q", oneLine(x.Text))
+		return fmt.Sprintf("entry %.40q", x.Text)
+	case *clients.ComposerEntry:
+		return fmt.Sprintf("composer %.40q", x.Text)
 	case *widget.Select:
 		return fmt.Sprintf("select %q", x.Selected)
 	case *widget.Check:
@@ -111,7 +113,7 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
 			tb := newTestBench(t)
 			id := tb.waitConnected(0)
-			tb.wb.look.setTheme(tc.zoom, tb.wb.zoom.variant)
+			tb.wb.look.setTheme(tc.zoom, tb.wb.look.zoom.variant)
 			tb.win.Resize(size)
 			answer := "The answer is forty characters long: ok!"
 			if len(answer) != 40 {
@@ -120,7 +122,7 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			if err := tb.wb.gw.PostToConnection(id, []byte(answer)); err != nil {
 				t.Fatal(err)
 			}
-			tb.waitRows(tb.tab(0).log, "the answer", func(rows []string) bool { return countContaining(rows, answer) == 1 })
+			tb.waitRows(tb.tab(0).Log, "the answer", func(rows []string) bool { return countContaining(rows, answer) == 1 })
 			if got := tb.win.Canvas().Size(); got != size {
 				t.Fatalf("the window is %v, want %v", got, size)
 			}
@@ -132,39 +134,88 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			if len(bad) > 0 {
 				t.Errorf("at %s, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
 			}
-			if bad := badRowParts(tb.tab(0).log); len(bad) > 0 {
+			if bad := cutStatus(tb); len(bad) > 0 {
+				t.Errorf("at %s the status is cut:\n%s", sizeName(size), strings.Join(bad, "\n"))
+			}
+			if bad := badRowParts(tb.tab(0).Log); len(bad) > 0 {
 				t.Errorf("at %s log rows are laid out wrong:\n%s", sizeName(size), strings.Join(bad, "\n"))
 			}
-			var row *logRow
-			walkRendered(tb.tab(0).log.list, func(p placed) {
-				if r, ok := p.obj.(*logRow); ok && r.text.Text == answer {
+			var row *clients.LogRow
+			walkRendered(tb.tab(0).Log.List, func(p placed) {
+				if r, ok := p.obj.(*clients.LogRow); ok && r.Text.Text == answer {
 					row = r
 				}
 			})
 			if row == nil {
-				t.Fatalf("the answer's row is not drawn: %q", renderedRows(tb.tab(0).log))
+				t.Fatalf("the answer's row is not drawn: %q", renderedRows(tb.tab(0).Log))
 			}
-			need := fyne.MeasureText(answer, theme.TextSize(), row.text.TextStyle).Width + 2*theme.InnerPadding()
-			if got := row.text.Size().Width; got < need {
+			need := fyne.MeasureText(answer, theme.TextSize(), row.Text.TextStyle).Width + 2*theme.InnerPadding()
+			if got := row.Text.Size().Width; got < need {
 				t.Errorf("at %s the answer's text gets %.0f px of the %.0f it needs (the row is %.0f px)", sizeName(size), got, need, row.Size().Width)
 			}
 		})
 	}
 }
 
+// fakeStatus is a status for the toolbar to show.
+type fakeStatus struct {
+	errors      int
+	restarting  bool
+	live        bool
+	notice, url string
+}
+
+func (s fakeStatus) Errors() int      { return s.errors }
+func (s fakeStatus) Restarting() bool { return s.restarting }
+func (s fakeStatus) Live() bool       { return s.live }
+func (s fakeStatus) Notice() string   { return s.notice }
+func (s fakeStatus) URL() string      { return s.url }
+
+// cutStatus checks that the gateway's state shows in full inside the
+// window, as it is now and in each of its other forms (the longest is the
+// errors' one), and that the notice has most of the window's width. It
+// puts the real status back.
+func cutStatus(tb *testBench) []string {
+	var bad []string
+	check := func(what string) {
+		l := tb.wb.bar.liveLabel
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l)
+		need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+		switch win := tb.win.Canvas().Size(); {
+		case l.Size().Width < need-0.5:
+			bad = append(bad, fmt.Sprintf("%s: %q gets %.0f of the %.0f px it needs", what, l.Text, l.Size().Width, need))
+		case pos.X+l.Size().Width > win.Width+0.5 || pos.Y+l.Size().Height > win.Height+0.5:
+			bad = append(bad, fmt.Sprintf("%s: %q at %v ends outside the %v window", what, l.Text, pos, win))
+		}
+		if n := tb.wb.bar.noticeLabel.Size().Width; n < tb.win.Canvas().Size().Width/2 {
+			bad = append(bad, fmt.Sprintf("%s: the notice gets only %.0f px", what, n))
+		}
+	}
+	check("now")
+	url := tb.wb.gw.URL()
+	for _, s := range []fakeStatus{{live: true}, {}, {restarting: true}, {errors: 12}} {
+		s.url, s.notice = url, "Saved /home/someone/projects/chat/api.yaml at 12:00:00"
+		tb.wb.bar.show(s)
+		tb.win.Content().Refresh()
+		check(fmt.Sprintf("errors %d, restarting %v, live %v", s.errors, s.restarting, s.live))
+	}
+	tb.wb.showStatus()
+	return bad
+}
+
 // badRowParts checks the rows a log draws: the parts shown (time, arrow,
 // text, route, size) do not overlap, stay inside the row, and the time,
-// size and route that show are not cut (a route may be cut to routeShare
+// size and route that show are not cut (a route may be cut to clients.RouteShare
 // of the row).
-func badRowParts(v *logView) []string {
+func badRowParts(v *clients.LogView) []string {
 	var bad []string
-	walkRendered(v.list, func(p placed) {
-		r, ok := p.obj.(*logRow)
-		if !ok || r.seq == 0 {
+	walkRendered(v.List, func(p placed) {
+		r, ok := p.obj.(*clients.LogRow)
+		if !ok || r.Seq == 0 {
 			return
 		}
 		w := r.Size().Width
-		parts := []*widget.Label{r.time, r.dir, r.text, &r.route.Label, r.meta}
+		parts := []*widget.Label{r.Time, r.Dir, r.Text, &r.Route.Label, r.Meta}
 		names := []string{"time", "arrow", "text", "route", "size"}
 		end := float32(0)
 		for i, l := range parts {
@@ -173,21 +224,21 @@ func badRowParts(v *logView) []string {
 			}
 			pos, size := l.Position(), l.Size()
 			if i == 3 {
-				pos, size = r.route.Position(), r.route.Size()
+				pos, size = r.Route.Position(), r.Route.Size()
 			}
 			if pos.X < end-0.5 {
-				bad = append(bad, fmt.Sprintf("row %q: the %s overlaps what is left of it", r.text.Text, names[i]))
+				bad = append(bad, fmt.Sprintf("row %q: the %s overlaps what is left of it", r.Text.Text, names[i]))
 			}
 			if pos.X+size.Width > w+0.5 {
-				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.text.Text, names[i]))
+				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.Text.Text, names[i]))
 			}
 			end = pos.X + size.Width
 			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
 			if i == 3 {
-				need = min(need, w*routeShare)
+				need = min(need, w*clients.RouteShare)
 			}
 			if i != 2 && size.Width < need-0.5 {
-				bad = append(bad, fmt.Sprintf("row %q: the %s %q gets %.0f of %.0f px", r.text.Text, names[i], l.Text, size.Width, need))
+				bad = append(bad, fmt.Sprintf("row %q: the %s %q gets %.0f of %.0f px", r.Text.Text, names[i], l.Text, size.Width, need))
 			}
 		}
 	})

@@ -29,7 +29,7 @@ func TestTabGetsLocalFunctionsAnswerAndTraceShowsItsLog(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"hi"}`)
 	e := tb.waitEntry(0, "the function's answer", receivedAfter(seq, `node: {"action":"hi"} no-ca`))
-	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
+	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).Model.Request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
 	var shown string
 	tb.waitFor("the function's log in the trace", func() bool {
@@ -58,15 +58,15 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"hi"}`)
 	tb.waitEntry(0, "the function's answer", receivedAfter(seq, `node: {"action":"hi"} no-ca`))
-	tb.wb.onShowFunctions()
-	if tb.wb.body.side == nil || tb.wb.body.side.Selected() == nil || tb.wb.body.side.Selected().Text != sideFunctions {
+	tb.wb.functions.onShow()
+	if tb.wb.panes.body.side == nil || tb.wb.panes.body.side.Selected() == nil || tb.wb.panes.body.side.Selected().Text != sideFunctions {
 		t.Fatal("View > Functions does not show the Functions tab at 1024x768")
 	}
 	var shown string
 	tb.waitFor("the call in the Functions panel", func() bool {
-		tb.wb.functions.Update()
-		shown = strings.Join(labelsIn(tb.wb.functions.Object()), "\n")
-		walkRendered(tb.wb.functions.Object(), func(p placed) { // the log
+		tb.wb.functions.panel.Update()
+		shown = strings.Join(labelsIn(tb.wb.functions.panel.Object()), "\n")
+		walkRendered(tb.wb.functions.panel.Object(), func(p placed) { // the log
 			if g, ok := p.obj.(*widget.TextGrid); ok {
 				shown += "\n" + g.Text()
 			}
@@ -78,11 +78,11 @@ func TestFunctionsPanelInWindow(t *testing.T) {
 			t.Errorf("the Functions panel does not show %q; it shows:\n%s", want, shown)
 		}
 	}
-	if err := tb.wb.ctl.OpenSample("sample.yaml", assets.SampleAPI, true); err != nil {
+	if err := tb.wb.ctl.Files.OpenSample("sample.yaml", assets.SampleAPI, true); err != nil {
 		t.Fatal(err)
 	}
 	tb.drain()
-	for _, it := range tb.wb.body.side.Items {
+	for _, it := range tb.wb.panes.body.side.Items {
 		if it.Text == sideFunctions {
 			t.Error("the sample still has a Functions tab")
 		}

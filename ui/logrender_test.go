@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/clients"
 )
 
 // TestLogRendersEveryRowAfterClearReconnectSend: after Clear (Ctrl+L),
@@ -23,28 +24,28 @@ func TestLogRendersEveryRowAfterClearReconnectSend(t *testing.T) {
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the first answer", received(`{"message": "Hello World"}`))
 	tb.settle(50 * time.Millisecond)
-	v := tb.tab(0).log
+	v := tb.tab(0).Log
 
-	tb.wb.onClearLog()
+	tb.wb.clientMenu.OnClearLog()
 	tb.settle(50 * time.Millisecond)
 	if rows := renderedRows(v); len(rows) != 0 {
 		t.Fatalf("after Clear the list draws %q", rows)
 	}
-	tb.wb.onReconnect()
+	tb.wb.clientMenu.OnReconnect()
 	tb.waitFor("a new connection", func() bool {
-		c := tb.tab(0).model.Client()
+		c := tb.tab(0).Model.Client()
 		return c.State().Phase == client.Open && c.ConnectionID() != "" && c.ConnectionID() != id
 	})
 	tb.settle(50 * time.Millisecond)
 	seq := tb.lastSeq(0)
-	tb.wb.onSend()
+	tb.wb.clientMenu.OnSend()
 	tb.waitEntry(0, "the answer after the reconnect", receivedAfter(seq, `{"message": "Hello World"}`))
-	tb.waitFor("the footer to count 4 messages", func() bool { return v.countLabel.Text == "4 messages" })
+	tb.waitFor("the footer to count 4 messages", func() bool { return v.CountLabel.Text == "4 messages" })
 	tb.waitRows(v, "closed, connected, the sent message and the answer", func(rows []string) bool {
 		return len(rows) == 4 && strings.Contains(rows[3], `{"message": "Hello World"}`) && strings.Contains(rows[2], `"messageId":1`)
 	})
 	// The newest button keeps them.
-	v.onFollow()
+	v.OnFollow()
 	if rows := renderedRows(v); len(rows) != 4 {
 		t.Fatalf("after newest the list draws %q", rows)
 	}
@@ -67,17 +68,17 @@ func TestSearchRendersMatchesThenAllRowsInOrder(t *testing.T) {
 		}
 		tb.waitEntry(0, "answer", receivedAfter(seq, want))
 	}
-	v := tb.tab(0).log
-	tb.waitFor("9 messages", func() bool { return v.countLabel.Text == "9 messages" })
+	v := tb.tab(0).Log
+	tb.waitFor("9 messages", func() bool { return v.CountLabel.Text == "9 messages" })
 	tb.settle(50 * time.Millisecond)
 
-	test.Type(v.search, "Hi")
-	if v.countLabel.Text != "2 of 9 messages match" {
-		t.Fatalf("count %q", v.countLabel.Text)
+	test.Type(v.Search, "Hi")
+	if v.CountLabel.Text != "2 of 9 messages match" {
+		t.Fatalf("count %q", v.CountLabel.Text)
 	}
 	seqs := renderedSeqs(v)
-	if len(seqs) != 2 || seqs[0] != v.view[0] || seqs[1] != v.view[1] {
-		t.Fatalf("searching Hi draws entries %v (%q), want %v", seqs, renderedRows(v), v.view)
+	if len(seqs) != 2 || seqs[0] != v.View[0] || seqs[1] != v.View[1] {
+		t.Fatalf("searching Hi draws entries %v (%q), want %v", seqs, renderedRows(v), v.View)
 	}
 	for _, r := range renderedRows(v) {
 		if !strings.Contains(r, "Hi!") {
@@ -85,7 +86,7 @@ func TestSearchRendersMatchesThenAllRowsInOrder(t *testing.T) {
 		}
 	}
 
-	v.search.SetText("")
+	v.Search.SetText("")
 	tb.settle(30 * time.Millisecond)
 	seqs = renderedSeqs(v)
 	last := tb.lastSeq(0)
@@ -104,39 +105,39 @@ func TestSearchRendersMatchesThenAllRowsInOrder(t *testing.T) {
 func TestFollowSurvivesSelectionStopsOnScrollUp(t *testing.T) {
 	tb := newTestBench(t)
 	id := tb.waitConnected(0)
-	v := tb.tab(0).log
+	v := tb.tab(0).Log
 	push := func(text string) {
 		t.Helper()
 		if err := tb.wb.gw.PostToConnection(id, []byte(text)); err != nil {
 			t.Fatal(err)
 		}
 		tb.waitEntry(0, text, received(text))
-		tb.waitFor("the footer to count it", func() bool { return v.shownLen == v.tab.model.Client().Log().Len() })
+		tb.waitFor("the footer to count it", func() bool { return v.ShownLen == v.Tab.Model.Client().Log().Len() })
 	}
 	for i := range 30 {
 		push(fmt.Sprintf("msg-%d", i))
 	}
 	newest := func() bool {
 		s := renderedRows(v)
-		return len(s) > 0 && strings.HasSuffix(s[len(s)-1], tb.tab(0).model.Client().Log().At(v.length()-1).Text)
+		return len(s) > 0 && strings.HasSuffix(s[len(s)-1], tb.tab(0).Model.Client().Log().At(v.Len()-1).Text)
 	}
 	if !newest() {
 		t.Fatalf("the log does not show the newest row: %q", renderedRows(v))
 	}
-	v.list.Select(v.length() - 2)
+	v.List.Select(v.Len() - 2)
 	push("after-select")
-	if !newest() || v.selected == 0 {
-		t.Fatalf("after a selection the log stopped following: %q (selected %d)", renderedRows(v), v.selected)
+	if !newest() || v.Selected == 0 {
+		t.Fatalf("after a selection the log stopped following: %q (selected %d)", renderedRows(v), v.Selected)
 	}
-	v.list.ScrollToTop()
+	v.List.ScrollToTop()
 	push("after-scroll-up")
 	if rows := renderedRows(v); countContaining(rows, "after-scroll-up") != 0 || countContaining(rows, "msg-0") == 0 {
 		t.Fatalf("scrolled up, the log jumped to the newest row anyway: %q", rows)
 	}
-	if v.followBtn.Importance != widget.HighImportance {
+	if v.FollowBtn.Importance != widget.HighImportance {
 		t.Errorf("the Newest button does not stand out while new rows are below")
 	}
-	test.Tap(v.followBtn)
+	test.Tap(v.FollowBtn)
 	if !newest() {
 		t.Fatalf("Newest does not show the newest row: %q", renderedRows(v))
 	}
@@ -154,38 +155,38 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 	id0 := tb.waitConnected(0)
 	id1 := tb.waitConnected(1)
 	tb.win.Resize(fyne.NewSize(1024, 768))
-	tb.wb.clients.selectIndex(0)
+	tb.wb.clients.SelectIndex(0)
 
 	// As tabs, a frame to the hidden tab marks it.
 	if err := tb.wb.gw.PostToConnection(id1, []byte("while hidden")); err != nil {
 		t.Fatal(err)
 	}
 	tb.waitEntry(1, "the hidden frame", received("while hidden"))
-	tb.waitFor("the unread mark", func() bool { return tb.tab(1).item.Text == "client 2 (1 new)" })
-	if tb.tab(0).item.Text != "client 1" {
-		t.Errorf("the selected tab is marked: %q", tb.tab(0).item.Text)
+	tb.waitFor("the unread mark", func() bool { return tb.tab(1).Item.Text == "client 2 (1 new)" })
+	if tb.tab(0).Item.Text != "client 1" {
+		t.Errorf("the selected tab is marked: %q", tb.tab(0).Item.Text)
 	}
 
 	test.Tap(tb.wb.tilesBtn)
 	tb.settle(30 * time.Millisecond)
-	if tb.tab(1).item.Text != "client 2" {
-		t.Errorf("a tile on screen keeps its unread mark: %q", tb.tab(1).item.Text)
+	if tb.tab(1).Item.Text != "client 2" {
+		t.Errorf("a tile on screen keeps its unread mark: %q", tb.tab(1).Item.Text)
 	}
 	for i, id := range []string{id0, id1} {
 		if err := tb.wb.gw.PostToConnection(id, []byte(fmt.Sprintf("tile news %d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	tb.waitRows(tb.tab(0).log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news 0") == 1 })
-	tb.waitRows(tb.tab(1).log, "client 2's news", func(rows []string) bool { return countContaining(rows, "tile news 1") == 1 })
+	tb.waitRows(tb.tab(0).Log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news 0") == 1 })
+	tb.waitRows(tb.tab(1).Log, "client 2's news", func(rows []string) bool { return countContaining(rows, "tile news 1") == 1 })
 
 	// Both rows are drawn inside the window, side by side.
 	found := map[string]fyne.Position{}
 	size := tb.win.Canvas().Size()
 	walkRendered(tb.win.Canvas().Content(), func(p placed) {
-		if r, ok := p.obj.(*logRow); ok && strings.HasPrefix(r.text.Text, "tile news") {
+		if r, ok := p.obj.(*clients.LogRow); ok && strings.HasPrefix(r.Text.Text, "tile news") {
 			if p.pos.X >= 0 && p.pos.Y >= 0 && p.pos.X+p.size.Width <= size.Width && p.pos.Y+p.size.Height <= size.Height {
-				found[r.text.Text] = p.pos
+				found[r.Text.Text] = p.pos
 			}
 		}
 	})
@@ -201,11 +202,11 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 		t.Errorf("client 2's tile is not beside client 1's: %v, %v", a, b)
 	}
 	// In a 1024-pixel window the tiles take the whole width.
-	if w := tb.tab(0).content.Size().Width; w < 480 {
+	if w := tb.tab(0).Content.Size().Width; w < 480 {
 		t.Errorf("a tile is %.0f px wide in a 1024-pixel window", w)
 	}
 	// Each tile names its client and shows its connection ID.
-	labels := strings.Join(labelsIn(tb.wb.clients.object()), "\n")
+	labels := strings.Join(labelsIn(tb.wb.clients.Object()), "\n")
 	for _, want := range []string{"client 1", "client 2", id0, id1} {
 		if !strings.Contains(labels, want) {
 			t.Errorf("the tiles do not show %q", want)
@@ -217,10 +218,10 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 
 	test.Tap(tb.wb.tilesBtn)
 	tb.settle(30 * time.Millisecond)
-	if tb.wb.clients.tiled() || tb.wb.tilesBtn.Text != "Tiles" {
+	if tb.wb.clients.Tiles.On() || tb.wb.tilesBtn.Text != "Tiles" {
 		t.Fatalf("Tabs did not switch back")
 	}
-	if rows := renderedRows(tb.tab(0).log); countContaining(rows, "tile news 0") != 1 {
+	if rows := renderedRows(tb.tab(0).Log); countContaining(rows, "tile news 0") != 1 {
 		t.Errorf("back as tabs, client 1 draws %q", rows)
 	}
 }

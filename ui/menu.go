@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/emulator"
 )
 
 // shortcut returns Ctrl+key (Cmd+key on macOS), with Shift when shift is set.
@@ -60,7 +62,7 @@ var shortcutHelp = [][2]string{
 func (wb *workbench) buildMenu() *fyne.MainMenu {
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	var items []*fyne.MenuItem
-	for _, p := range wb.ctl.Recent() {
+	for _, p := range wb.ctl.Files.Recent() {
 		path := p
 		items = append(items, fyne.NewMenuItem(filepath.Base(path)+"  —  "+filepath.Dir(path), func() {
 			wb.files.confirmLeave(func() { wb.files.openPath(path, nil) })
@@ -84,35 +86,35 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		wb.samples.openSampleMenu(),
 	)
 	clientMenu := fyne.NewMenu("Client",
-		item("New Client Tab", shortcut(fyne.KeyT, false), wb.onNewClient),
-		item("New Client Tab for a URL…", nil, wb.onNewClientURL),
-		item("Close Tab", shortcut(fyne.KeyW, false), wb.onCloseTab),
+		item("New Client Tab", shortcut(fyne.KeyT, false), wb.clientMenu.OnNewClient),
+		item("New Client Tab for a URL…", nil, wb.clientMenu.OnNewClientURL),
+		item("Close Tab", shortcut(fyne.KeyW, false), wb.clientMenu.OnCloseTab),
 		fyne.NewMenuItemSeparator(),
-		item("Send", shortcut(fyne.KeyReturn, false), wb.onSend),
-		item("Pretty-print Message", shortcut(fyne.KeyP, true), wb.onPrettyComposer),
-		item("Reconnect", shortcut(fyne.KeyR, false), wb.onReconnect),
-		item("Disconnect", shortcut(fyne.KeyD, false), wb.onDisconnect),
+		item("Send", shortcut(fyne.KeyReturn, false), wb.clientMenu.OnSend),
+		item("Pretty-print Message", shortcut(fyne.KeyP, true), wb.clientMenu.OnPrettyComposer),
+		item("Reconnect", shortcut(fyne.KeyR, false), wb.clientMenu.OnReconnect),
+		item("Disconnect", shortcut(fyne.KeyD, false), wb.clientMenu.OnDisconnect),
 		fyne.NewMenuItemSeparator(),
-		item("Search Log", shortcut(fyne.KeyF, false), wb.onSearchLog),
-		item("Clear Log", shortcut(fyne.KeyL, false), wb.onClearLog),
-		item("Export Log…", shortcut(fyne.KeyE, false), wb.onExportLog),
-		item("Log Capacity…", nil, wb.onLogCapacity),
+		item("Search Log", shortcut(fyne.KeyF, false), wb.clientMenu.OnSearchLog),
+		item("Clear Log", shortcut(fyne.KeyL, false), wb.clientMenu.OnClearLog),
+		item("Export Log…", shortcut(fyne.KeyE, false), wb.clientMenu.OnExportLog),
+		item("Log Capacity…", nil, func() { askLogCapacity(wb.win, wb.opts.logCapacity, wb.setLogCapacity) }),
 		fyne.NewMenuItemSeparator(),
-		item("Record Scenario", nil, wb.onToggleRecord),
-		item("Run Scenario…", nil, wb.onRunScenario),
+		item("Record Scenario", nil, wb.rec.onToggle),
+		item("Run Scenario…", nil, wb.rec.onRunScenario),
 	)
 	apiMenu := fyne.NewMenu("API",
 		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),
 		item("API Settings", nil, func() { wb.editor.SelectRow(0) }),
 		fyne.NewMenuItemSeparator(),
 		wb.samples.chatMenuItem(),
-		wb.tlsMenuItem(),
+		tlsMenuItem(wb.ctl, wb.showError),
 	)
 	view := fyne.NewMenu("View",
-		item("API Editor", shortcut(fyne.Key1, false), wb.onToggleEditor),
-		item("Connections and Trace", shortcut(fyne.Key2, false), wb.onToggleInspector),
-		item("Functions", shortcut(fyne.Key4, false), wb.onShowFunctions),
-		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.onToggleTiles),
+		item("API Editor", shortcut(fyne.Key1, false), wb.panes.onToggleEditor),
+		item("Connections and Trace", shortcut(fyne.Key2, false), wb.panes.onToggleInspector),
+		item("Functions", shortcut(fyne.Key4, false), wb.functions.onShow),
+		item("Clients Side by Side", shortcut(fyne.Key3, false), wb.clients.Tiles.OnToggle),
 		fyne.NewMenuItemSeparator(),
 		item("Zoom In", shortcut(fyne.KeyEqual, false), wb.look.onZoomIn),
 		item("Zoom Out", shortcut(fyne.KeyMinus, false), wb.look.onZoomOut),
@@ -121,17 +123,17 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		wb.look.themeMenuItem(),
 	)
 	help := fyne.NewMenu("Help",
-		fyne.NewMenuItem("Keyboard Shortcuts", wb.onShowShortcuts),
-		fyne.NewMenuItem("About wsworkbench", wb.onAbout),
+		fyne.NewMenuItem("Keyboard Shortcuts", func() { showShortcuts(wb.win) }),
+		fyne.NewMenuItem("About wsworkbench", func() { showAbout(wb.win, wb.app.Metadata().Version, wb.gw) }),
 	)
 	return fyne.NewMainMenu(file, clientMenu, apiMenu, view, help)
 }
 
-// onLogCapacity asks how many messages a tab's log keeps (for tabs opened
-// from now on).
-func (wb *workbench) onLogCapacity() {
+// askLogCapacity asks how many messages a tab's log keeps (for tabs
+// opened from now on), starting from cur, and hands a valid answer to set.
+func askLogCapacity(win fyne.Window, cur int, set func(int)) {
 	entry := widget.NewEntry()
-	entry.SetText(strconv.Itoa(wb.opts.logCapacity))
+	entry.SetText(strconv.Itoa(cur))
 	entry.Validator = func(s string) error {
 		_, err := parseLogCapacity(s)
 		return err
@@ -142,16 +144,17 @@ func (wb *workbench) onLogCapacity() {
 			return
 		}
 		if n, err := parseLogCapacity(entry.Text); err == nil {
-			wb.setLogCapacity(n)
+			set(n)
 		}
-	}, wb.win)
+	}, win)
 }
 
 // setLogCapacity makes tabs opened from now on keep n messages.
 func (wb *workbench) setLogCapacity(n int) {
 	wb.opts.logCapacity = n
+	wb.clients.LogCapacity = n
 	wb.prefs.SetInt(prefLogCapacity, n)
-	wb.setNotice(fmt.Sprintf("New client tabs keep the latest %d messages.", n))
+	wb.ctl.SetNotice(fmt.Sprintf("New client tabs keep the latest %d messages.", n))
 }
 
 // parseLogCapacity reads a log capacity.
@@ -163,21 +166,20 @@ func parseLogCapacity(s string) (int, error) {
 	return n, nil
 }
 
-// onAbout names the program, its version and where its gateway listens.
-func (wb *workbench) onAbout() {
-	v := wb.app.Metadata().Version
-	if v == "" {
-		v = "(development build)"
+// showAbout names the program, its version and where its gateway listens.
+func showAbout(win fyne.Window, version string, gw *emulator.Gateway) {
+	if version == "" {
+		version = "(development build)"
 	}
 	msg := fmt.Sprintf("wsworkbench %s\nA local workbench for Amazon API Gateway WebSocket APIs.\n\nGateway: %s\n@connections: %s",
-		v, wb.gw.URL(), wb.gw.ConnectionsURL())
+		version, gw.URL(), gw.ConnectionsURL())
 	l := widget.NewLabel(msg)
 	l.Selectable = true
-	dialog.ShowCustom("About", "Close", l, wb.win)
+	dialog.ShowCustom("About", "Close", l, win)
 }
 
-// onShowShortcuts shows the keyboard shortcuts.
-func (wb *workbench) onShowShortcuts() {
+// showShortcuts shows the keyboard shortcuts.
+func showShortcuts(win fyne.Window) {
 	form := container.NewGridWithColumns(2)
 	for _, s := range shortcutHelp {
 		k := widget.NewLabel(s[0])
@@ -185,5 +187,5 @@ func (wb *workbench) onShowShortcuts() {
 		form.Add(k)
 		form.Add(widget.NewLabel(s[1]))
 	}
-	dialog.ShowCustom("Keyboard shortcuts", "Close", form, wb.win)
+	dialog.ShowCustom("Keyboard shortcuts", "Close", form, win)
 }

@@ -59,7 +59,7 @@ func BenchmarkWindowTab1000MsgPerSec(b *testing.B) {
 	tb := newTestBench(b)
 	tb.wb.bridge.frame = frameInterval
 	id := tb.waitConnected(0)
-	log := tb.tab(0).model.Client().Log()
+	log := tb.tab(0).Model.Client().Log()
 	base := lastSeqOf(log)
 	var sent atomic.Int64
 	var postErrs atomic.Int64
@@ -104,7 +104,7 @@ func BenchmarkWindowTabMemory(b *testing.B) {
 	tb := newTestBench(b)
 	tb.wb.bridge.frame = frameInterval
 	id := tb.waitConnected(0)
-	log := tb.tab(0).model.Client().Log()
+	log := tb.tab(0).Model.Client().Log()
 	base := lastSeqOf(log)
 	pad := fmt.Sprintf("%0200d", 0) // about 250-byte messages
 	heap := func() float64 {

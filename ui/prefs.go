@@ -55,12 +55,8 @@ func (wb *workbench) saveLayout() {
 		p.SetFloat(prefWindowWidth, float64(size.Width))
 		p.SetFloat(prefWindowHeight, float64(size.Height))
 	}
-	p.SetFloat(prefSplitMain, wb.mainSplit.Offset)
-	p.SetFloat(prefSplitSide, wb.sideSplit.Offset)
-	p.SetFloat(prefSplitInspector, wb.inspSplit.Offset)
-	p.SetBool(prefShowEditor, wb.showEditor)
-	p.SetBool(prefShowInspector, wb.showInspect)
-	p.SetFloat(prefZoom, float64(wb.zoom.scale))
-	p.SetStringList(prefTabs, wb.clients.targets())
+	wb.panes.save(p)
+	p.SetFloat(prefZoom, float64(wb.look.zoom.scale))
+	p.SetStringList(prefTabs, wb.clients.Targets())
 	p.SetBool(controller.PrefFirstStartDone, true)
 }

@@ -23,11 +23,11 @@ import (
 func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.wb.onToggleRecord()
+	tb.wb.rec.onToggle()
 	if tb.wb.rec.btn.Text != "● Recording" {
 		t.Fatalf("while recording the button reads %q", tb.wb.rec.btn.Text)
 	}
-	tb.wb.onNewClient()
+	tb.wb.clientMenu.OnNewClient()
 	tb.waitConnected(1)
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
@@ -35,12 +35,12 @@ func TestRecordTwoTabsReplaysGreen(t *testing.T) {
 	seq = tb.lastSeq(1)
 	tb.send(1, `{"action":"message","messageId":2}`)
 	tb.waitEntry(1, "the answer", func(e client.Entry) bool { return e.Seq > seq && e.Dir == client.Received })
-	tb.wb.clients.selectIndex(1)
-	tb.wb.onDisconnect()
+	tb.wb.clients.SelectIndex(1)
+	tb.wb.clientMenu.OnDisconnect()
 	tb.waitEntry(1, "the close", func(e client.Entry) bool {
 		return e.Dir == client.Event && strings.HasPrefix(e.Note, "closed by client")
 	})
-	tb.wb.onToggleRecord()
+	tb.wb.rec.onToggle()
 	if tb.wb.rec.btn.Text != "Record" {
 		t.Errorf("after recording the button reads %q", tb.wb.rec.btn.Text)
 	}
@@ -116,7 +116,7 @@ func TestRunScenarioShowsRedStep(t *testing.T) {
 		}
 		return p
 	}
-	tb.wb.runScenario(write("wrong.yaml", `{"message":"Goodbye"}`))
+	tb.wb.rec.run(write("wrong.yaml", `{"message":"Goodbye"}`))
 	r := tb.wb.rec.replay
 	tb.waitFor("the run to finish", r.Done)
 	for i, want := range []string{"✓", "✓", "✗", "–"} {
@@ -155,7 +155,7 @@ func TestRunScenarioShowsRedStep(t *testing.T) {
 		t.Errorf("status %q", r.Status.Text)
 	}
 
-	tb.wb.runScenario(write("right.yaml", `{"message":"Hello World"}`))
+	tb.wb.rec.run(write("right.yaml", `{"message":"Hello World"}`))
 	r = tb.wb.rec.replay
 	tb.waitFor("the second run to finish", r.Done)
 	for i, row := range r.Rows {
@@ -177,7 +177,7 @@ func TestRunScenarioColoursStepsAsTheyFinish(t *testing.T) {
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tb.wb.runScenario(p)
+	tb.wb.rec.run(p)
 	r := tb.wb.rec.replay
 	tb.waitFor("the first steps green while the wait runs", func() bool {
 		return strings.HasPrefix(r.Rows[0].Text, "✓") && strings.HasPrefix(r.Rows[1].Text, "✓")

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/ui/clients"
 )
 
 // placed is a canvas object and where it is drawn, relative to the root the
@@ -48,22 +50,22 @@ func walkRendered(root fyne.CanvasObject, fn func(p placed)) {
 
 // renderedRows returns the log rows the list draws inside its visible area,
 // top to bottom, each as "arrow text" (events as "• note").
-func renderedRows(v *logView) []string {
-	h := v.list.Size().Height
+func renderedRows(v *clients.LogView) []string {
+	h := v.List.Size().Height
 	type row struct {
 		y    float32
 		text string
 	}
 	var rows []row
-	walkRendered(v.list, func(p placed) {
-		r, ok := p.obj.(*logRow)
-		if !ok || r.text.Text == "" && r.dir.Text == "" {
+	walkRendered(v.List, func(p placed) {
+		r, ok := p.obj.(*clients.LogRow)
+		if !ok || r.Text.Text == "" && r.Dir.Text == "" {
 			return
 		}
 		if p.pos.Y+p.size.Height <= 0 || p.pos.Y >= h || p.size.Height <= 0 {
 			return // scrolled out of the list's view
 		}
-		rows = append(rows, row{p.pos.Y, r.dir.Text + " " + r.text.Text})
+		rows = append(rows, row{p.pos.Y, r.Dir.Text + " " + r.Text.Text})
 	})
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y < rows[j].y })
 	out := make([]string, len(rows))
@@ -75,19 +77,19 @@ func renderedRows(v *logView) []string {
 
 // renderedSeqs returns the Seq of each entry the list draws inside its
 // visible area, top to bottom.
-func renderedSeqs(v *logView) []uint64 {
-	h := v.list.Size().Height
+func renderedSeqs(v *clients.LogView) []uint64 {
+	h := v.List.Size().Height
 	type row struct {
 		y   float32
 		seq uint64
 	}
 	var rows []row
-	walkRendered(v.list, func(p placed) {
-		r, ok := p.obj.(*logRow)
-		if !ok || r.seq == 0 || p.pos.Y+p.size.Height <= 0 || p.pos.Y >= h || p.size.Height <= 0 {
+	walkRendered(v.List, func(p placed) {
+		r, ok := p.obj.(*clients.LogRow)
+		if !ok || r.Seq == 0 || p.pos.Y+p.size.Height <= 0 || p.pos.Y >= h || p.size.Height <= 0 {
 			return
 		}
-		rows = append(rows, row{p.pos.Y, r.seq})
+		rows = append(rows, row{p.pos.Y, r.Seq})
 	})
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].y < rows[j].y })
 	out := make([]uint64, len(rows))
@@ -136,7 +138,7 @@ func testRenderer(w fyne.Widget) fyne.WidgetRenderer { return test.WidgetRendere
 // the test with the rows it draws after 10 s. The bridge may stretch its
 // refresh interval on a loaded machine, so tests wait for what a person
 // would see rather than for a fixed time.
-func (tb *testBench) waitRows(v *logView, what string, cond func(rows []string) bool) []string {
+func (tb *testBench) waitRows(v *clients.LogView, what string, cond func(rows []string) bool) []string {
 	tb.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -146,7 +148,7 @@ func (tb *testBench) waitRows(v *logView, what string, cond func(rows []string) 
 			return rows
 		}
 		if time.Now().After(deadline) {
-			tb.t.Fatalf("timed out waiting for %s; the list draws %q (footer %q)", what, rows, v.countLabel.Text)
+			tb.t.Fatalf("timed out waiting for %s; the list draws %q (footer %q)", what, rows, v.CountLabel.Text)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}

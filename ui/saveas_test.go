@@ -172,11 +172,11 @@ func TestSlowOpenKeepsTheWindowAndCancels(t *testing.T) {
 	if top := tb.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatal("the progress dialog stayed after Cancel")
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "Stopped opening") {
-		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "Stopped opening") {
+		t.Errorf("notice %q", tb.wb.bar.noticeLabel.Text)
 	}
 	close(release)
-	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Loading() == nil })
+	tb.waitFor("the abandoned load to end", func() bool { return tb.wb.ctl.Files.Loading() == nil })
 	tb.settle(20 * time.Millisecond)
 	if !tb.wb.ctl.IsSample() || tb.wb.ws.Path != "" || !strings.Contains(tb.win.Title(), "sample.yaml") {
 		t.Errorf("after Cancel the window shows %q (path %q)", tb.win.Title(), tb.wb.ws.Path)

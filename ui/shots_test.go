@@ -30,11 +30,11 @@ func TestWriteScreenshots(t *testing.T) {
 		tb.settle(50 * time.Millisecond)
 		saveShot(t, tb, "ui2-test-"+sizeName(s))
 	}
-	tb.wb.look.setTheme(1.25, tb.wb.zoom.variant) // a projector
+	tb.wb.look.setTheme(1.25, tb.wb.look.zoom.variant) // a projector
 	tb.win.Resize(fyne.NewSize(1280, 800))
 	tb.settle(50 * time.Millisecond)
 	saveShot(t, tb, "ui2-test-1280x800-zoom125")
-	tb.wb.look.setTheme(1, tb.wb.zoom.variant)
+	tb.wb.look.setTheme(1, tb.wb.look.zoom.variant)
 }
 
 // saveShot writes the window as it is drawn now to -shots DIR/name.png.

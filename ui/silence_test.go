@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
+	"wsworkbench/ui/clients"
 )
 
 // TestSendOnClosedTabSaysSo: Send on a closed tab says it sent nothing and
@@ -18,18 +19,18 @@ func TestSendOnClosedTabSaysSo(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	tab := tb.tab(0)
-	test.Tap(tab.closeBtn)
-	tb.waitFor("the close", func() bool { return tab.model.Client().State().Phase == client.Closed })
-	n := tab.model.Client().Log().Len()
-	test.Tap(tab.composer.sendBtn)
-	if s := tab.composer.status.Text; !strings.Contains(s, "Not sent") || !strings.Contains(s, "Reconnect") {
+	test.Tap(tab.CloseBtn)
+	tb.waitFor("the close", func() bool { return tab.Model.Client().State().Phase == client.Closed })
+	n := tab.Model.Client().Log().Len()
+	test.Tap(tab.Composer.SendBtn)
+	if s := tab.Composer.Status.Text; !strings.Contains(s, "Not sent") || !strings.Contains(s, "Reconnect") {
 		t.Errorf("after Send on a closed tab the composer says %q", s)
 	}
-	if tab.composer.status.Importance != widget.DangerImportance {
+	if tab.Composer.Status.Importance != widget.DangerImportance {
 		t.Errorf("the refusal does not stand out")
 	}
 	tb.settle(30 * time.Millisecond)
-	if got := tab.model.Client().Log().Len(); got != n {
+	if got := tab.Model.Client().Log().Len(); got != n {
 		t.Errorf("the log grew from %d to %d entries", n, got)
 	}
 }
@@ -48,11 +49,11 @@ func TestIdleCloseShowsReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab := tb.tab(0)
-	tb.waitFor("the idle close", func() bool { return tab.model.Client().State().Phase == client.Closed })
+	tb.waitFor("the idle close", func() bool { return tab.Model.Client().State().Phase == client.Closed })
 	tb.waitFor("the reason in the state", func() bool {
-		return strings.Contains(tab.stateLabel.Text, "closed 1001 Going away: the connection was idle for 10m0s")
+		return strings.Contains(tab.StateLabel.Text, "closed 1001 Going away: the connection was idle for 10m0s")
 	})
-	tb.waitRows(tab.log, "the reason in the log", func(rows []string) bool { return countContaining(rows, "idle for 10m0s") == 1 })
+	tb.waitRows(tab.Log, "the reason in the log", func(rows []string) bool { return countContaining(rows, "idle for 10m0s") == 1 })
 }
 
 // TestTraceStartsAtTopAndSaysConnectionGone: a newly selected trace shows
@@ -64,7 +65,7 @@ func TestTraceStartsAtTopAndSaysConnectionGone(t *testing.T) {
 	id1 := tb.waitConnected(1)
 	tb.send(0, `{"action":"message","messageId":2}`)
 	e := tb.waitEntry(0, "the answer", received(`{"message": "Hi!"}`))
-	tb.waitFor("the answer's trace", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
+	tb.waitFor("the answer's trace", func() bool { _, ok := tb.tab(0).Model.Request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
 	tb.settle(30 * time.Millisecond)
@@ -78,7 +79,7 @@ func TestTraceStartsAtTopAndSaysConnectionGone(t *testing.T) {
 		t.Errorf("the new trace is shown from %v, not its top", p.Body().Offset.Y)
 	}
 
-	test.Tap(tb.tab(1).closeBtn)
+	test.Tap(tb.tab(1).CloseBtn)
 	tb.waitFor("the trace to say the connection is gone", func() bool {
 		return strings.HasSuffix(p.Title(), "(gone)") && strings.Contains(strings.Join(labelsIn(p.StepsBox()), "\n"), "This connection is gone")
 	})
@@ -94,26 +95,26 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 	tb.win.Resize(fyne.NewSize(1024, 768))
 	tb.send(0, `{"action":"whoami"}`)
 	e := tb.waitEntry(0, "the whoami answer", func(e client.Entry) bool { return e.Dir == client.Received })
-	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(e.Seq); return got.Route == "whoami" })
+	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq); return got.Route == "whoami" })
 	if err := tb.wb.gw.PostToConnection(id, []byte("pushed")); err != nil {
 		t.Fatal(err)
 	}
-	tb.waitRows(tb.tab(0).log, "the push", func(rows []string) bool { return countContaining(rows, "pushed") == 1 })
-	tb.wb.body.showSide(sideTrace)
+	tb.waitRows(tb.tab(0).Log, "the push", func(rows []string) bool { return countContaining(rows, "pushed") == 1 })
+	tb.wb.panes.body.showSide(sideTrace)
 
-	var link, pushed *routeLink
-	walkRendered(tb.tab(0).log.list, func(p placed) {
-		if r, ok := p.obj.(*logRow); ok {
+	var link, pushed *clients.RouteLink
+	walkRendered(tb.tab(0).Log.List, func(p placed) {
+		if r, ok := p.obj.(*clients.LogRow); ok {
 			switch {
-			case r.seq == e.Seq:
-				link = r.route
-			case r.text.Text == "pushed":
-				pushed = r.route
+			case r.Seq == e.Seq:
+				link = r.Route
+			case r.Text.Text == "pushed":
+				pushed = r.Route
 			}
 		}
 	})
 	if link == nil || pushed == nil {
-		t.Fatalf("rows not drawn: %q (%s, list %v)", renderedRows(tb.tab(0).log), tb.tab(0).log.countLabel.Text, tb.tab(0).log.list.Size())
+		t.Fatalf("rows not drawn: %q (%s, list %v)", renderedRows(tb.tab(0).Log), tb.tab(0).Log.CountLabel.Text, tb.tab(0).Log.List.Size())
 	}
 	if link.Importance != widget.HighImportance || pushed.Importance == widget.HighImportance {
 		t.Errorf("link styles: whoami %v, @connections %v", link.Importance, pushed.Importance)
@@ -122,7 +123,7 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 	if r := tb.wb.editor.SelectedRoute(); r == nil || r.Key != "whoami" {
 		t.Errorf("the editor shows route %v after tapping whoami", r)
 	}
-	if sel := tb.wb.body.side.Selected(); sel == nil || sel.Text != sideAPI {
+	if sel := tb.wb.panes.body.side.Selected(); sel == nil || sel.Text != sideAPI {
 		t.Errorf("the side column shows %v, not the API", sel)
 	}
 }

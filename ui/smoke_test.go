@@ -253,7 +253,7 @@ func takeReadmeScreenshot(t *testing.T, env []string, win, path string) {
 	steps = append(steps, click("640", "700")...) // the composer
 	steps = append(steps, []string{"key", "ctrl+Return"}, []string{"sleep", "0.6"})
 	steps = append(steps, click("640", "325")...) // the answer in the log
-	steps = append(steps, click("137", "457")...) // the route's Responses tab
+	steps = append(steps, click("137", "427")...) // the route's Responses tab (above the status line)
 	steps = append(steps, []string{"mousemove", "--window", win, "1270", "790"}, []string{"sleep", "0.8"})
 	for _, s := range steps {
 		if _, err := xdotool(env, s...); err != nil {

@@ -22,9 +22,9 @@ func (s statsSource) BridgeStats() controller.BridgeStats {
 
 func (s statsSource) TabStats() []controller.TabStats {
 	var out []controller.TabStats
-	for _, m := range s.wb.tabs.list() {
+	for _, m := range s.wb.ctl.Tabs.List() {
 		c := m.Client()
-		out = append(out, controller.TabStats{Name: m.name, ID: c.ConnectionID(), LogLen: c.Log().Len(), Dropped: c.Log().Dropped()})
+		out = append(out, controller.TabStats{Name: m.Name, ID: c.ConnectionID(), LogLen: c.Log().Len(), Dropped: c.Log().Dropped()})
 	}
 	return out
 }
@@ -37,7 +37,7 @@ func (wb *workbench) startStats(path string) {
 	}
 	s, err := controller.StartStats(path, wb.opts.do, statsSource{wb})
 	if err != nil {
-		wb.setNotice("Statistics: " + err.Error())
+		wb.ctl.SetNotice("Statistics: " + err.Error())
 		return
 	}
 	wb.stats = s

@@ -5,33 +5,31 @@ import (
 	"strings"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/clients"
 )
 
 // sampleMessage is the built-in MOCK sample's first example (its header
 // comment lists it): the message route answers it with "Hello World".
 const sampleMessage = `{"action": "message", "messageId": 1}`
 
-// workspaceSwitched runs after another workspace opened (the unsaved
-// changes were saved or discarded first): every tab's log is cleared, since
-// its rows belong to the old API, and every composer gets a message for the
-// new API's first custom route, so the next Send does not answer Forbidden.
-func (wb *workbench) workspaceSwitched() {
-	for _, t := range wb.clients.list {
-		t.log.onClear()
-	}
-	wb.offerMessage(starterMessage(wb.ctl.Workspace().API, wb.ctl.IsSample()), true)
+// starters is the message the composers are offered: one for the API's
+// first custom route, the chat sample's, a new route's. A new tab's
+// composer starts with the last one offered.
+type starters struct {
+	clients *clients.Panel
+	text    string // the message offered last
 }
 
-// offerMessage puts msg into the composers: into all of them when force is
-// set, else only into those that hold nothing or the message offered last,
-// so text a person typed stays. New tabs start with it.
-func (wb *workbench) offerMessage(msg string, force bool) {
-	for _, t := range wb.clients.list {
-		if cur := t.composer.entry.Text; force || cur == "" || cur == wb.starter {
-			t.composer.entry.SetText(msg)
+// offer puts msg into the composers: into all of them when force is set,
+// else only into those that hold nothing or the message offered last, so
+// text a person typed stays.
+func (s *starters) offer(msg string, force bool) {
+	for _, t := range s.clients.List {
+		if cur := t.Composer.Entry.Text; force || cur == "" || cur == s.text {
+			t.Composer.Entry.SetText(msg)
 		}
 	}
-	wb.starter = msg
+	s.text = msg
 }
 
 // starterMessage is what a composer starts with for api: the sample's own
@@ -69,6 +67,3 @@ func routeMessage(rse, route string) string {
 	}
 	return msg
 }
-
-// starterText is the message a new tab's composer starts with.
-func (wb *workbench) starterText() string { return wb.starter }

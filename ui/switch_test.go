@@ -3,15 +3,17 @@ package ui
 import (
 	"strings"
 	"testing"
-	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/editor"
 )
 
 // shownLogRows is how many rows tab i's log list has to show.
 func (tb *testBench) shownLogRows(i int) int {
-	l := tb.tab(i).log.list
+	l := tb.tab(i).Log.List
 	return l.Length()
 }
 
@@ -57,17 +59,17 @@ func TestSwitchWorkspaceClearsLogsAndRefillsComposers(t *testing.T) {
 	test.Tap(findButton(t, tb.topDialog(), "Discard changes"))
 	tb.waitFor("the chat to open", func() bool { return tb.wb.ws.API.Route("sendmessage") != nil })
 
-	for i := range tb.wb.clients.list {
+	for i := range tb.wb.clients.List {
 		if n := tb.shownLogRows(i); n > 2 { // at most the reconnection's close and open rows
 			t.Errorf("tab %d still shows %d rows of the old API", i, n)
 		}
-		if got := tb.tab(i).composer.entry.Text; got != chatMessage {
+		if got := tb.tab(i).Composer.Entry.Text; got != chatMessage {
 			t.Errorf("tab %d's composer holds %q", i, got)
 		}
 	}
-	tb.wb.clients.addTab(tabTarget{}, false)
-	last := len(tb.wb.clients.list) - 1
-	if got := tb.tab(last).composer.entry.Text; got != chatMessage {
+	tb.wb.clients.Add(clients.Target{}, false)
+	last := len(tb.wb.clients.List) - 1
+	if got := tb.tab(last).Composer.Entry.Text; got != chatMessage {
 		t.Errorf("a new tab's composer holds %q", got)
 	}
 
@@ -75,11 +77,11 @@ func TestSwitchWorkspaceClearsLogsAndRefillsComposers(t *testing.T) {
 	tb.answerTopDialog("Discard changes") // the chat's Lambda endpoint is a change
 	tb.waitFor("the MOCK sample", func() bool { return tb.wb.ctl.IsSample() })
 	tb.waitConnected(0)
-	if got := tb.tab(0).composer.entry.Text; got != sampleMessage {
+	if got := tb.tab(0).Composer.Entry.Text; got != sampleMessage {
 		t.Errorf("after the MOCK sample the composer holds %q", got)
 	}
 	seq = tb.lastSeq(0)
-	test.Tap(tb.tab(0).composer.sendBtn)
+	test.Tap(tb.tab(0).Composer.SendBtn)
 	tb.waitEntry(0, "the sample's answer", receivedAfter(seq, `{"message": "Hello World"}`))
 }
 
@@ -89,14 +91,14 @@ func TestSwitchWorkspaceClearsLogsAndRefillsComposers(t *testing.T) {
 func TestNewRouteIsOfferedToTheComposer(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.tab(1).composer.entry.SetText(`{"mine": true}`)
+	tb.tab(1).Composer.Entry.SetText(`{"mine": true}`)
 	if err := tb.wb.editor.AddRoute("sendmessage"); err != nil {
 		t.Fatal(err)
 	}
-	if got := tb.tab(0).composer.entry.Text; got != `{"action": "sendmessage"}` {
+	if got := tb.tab(0).Composer.Entry.Text; got != `{"action": "sendmessage"}` {
 		t.Errorf("tab 0's composer holds %q", got)
 	}
-	if got := tb.tab(1).composer.entry.Text; got != `{"mine": true}` {
+	if got := tb.tab(1).Composer.Entry.Text; got != `{"mine": true}` {
 		t.Errorf("typed text was replaced by %q", got)
 	}
 }

@@ -81,34 +81,46 @@ func (t *zoomTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base.Ico
 func (t *zoomTheme) Size(n fyne.ThemeSizeName) float32 { return t.base.Size(n) * t.scale }
 
 // appearance is View > Zoom and View > Theme: it makes and applies the
-// window's zoomTheme (kept in workbench.zoom) and remembers it.
-type appearance struct{ wb *workbench }
+// window's zoomTheme and remembers it in prefs. rebuildMenu shows the
+// theme chosen in the View menu.
+type appearance struct {
+	app         fyne.App
+	prefs       fyne.Preferences
+	rebuildMenu func()
+	zoom        *zoomTheme // the theme applied now
+}
+
+// newAppearance applies the theme prefs remember.
+func newAppearance(app fyne.App, prefs fyne.Preferences, rebuildMenu func()) *appearance {
+	ap := &appearance{app: app, prefs: prefs, rebuildMenu: rebuildMenu}
+	ap.zoom = newZoomTheme(float32(prefs.FloatWithFallback(prefZoom, 1)), prefs.StringWithFallback(prefTheme, themeSystem))
+	app.Settings().SetTheme(ap.zoom)
+	return ap
+}
 
 // setTheme applies a new theme (scale clamped) to the whole window and
 // remembers it.
 func (ap *appearance) setTheme(scale float32, variant string) {
-	wb := ap.wb
 	scale = min(max(scale, minZoom), maxZoom)
-	wb.zoom = newZoomTheme(scale, variant)
-	wb.app.Settings().SetTheme(wb.zoom)
-	wb.prefs.SetFloat(prefZoom, float64(wb.zoom.scale))
-	wb.prefs.SetString(prefTheme, wb.zoom.variant)
+	ap.zoom = newZoomTheme(scale, variant)
+	ap.app.Settings().SetTheme(ap.zoom)
+	ap.prefs.SetFloat(prefZoom, float64(ap.zoom.scale))
+	ap.prefs.SetString(prefTheme, ap.zoom.variant)
 }
 
-func (ap *appearance) onZoomIn()    { ap.setTheme(ap.wb.zoom.scale+zoomStep, ap.wb.zoom.variant) }
-func (ap *appearance) onZoomOut()   { ap.setTheme(ap.wb.zoom.scale-zoomStep, ap.wb.zoom.variant) }
-func (ap *appearance) onZoomReset() { ap.setTheme(1, ap.wb.zoom.variant) }
+func (ap *appearance) onZoomIn()    { ap.setTheme(ap.zoom.scale+zoomStep, ap.zoom.variant) }
+func (ap *appearance) onZoomOut()   { ap.setTheme(ap.zoom.scale-zoomStep, ap.zoom.variant) }
+func (ap *appearance) onZoomReset() { ap.setTheme(1, ap.zoom.variant) }
 
 // themeMenuItem is View > Theme: System, Light or Dark, the current one
 // checked.
 func (ap *appearance) themeMenuItem() *fyne.MenuItem {
-	wb := ap.wb
 	choice := func(label, variant string) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, func() {
-			ap.setTheme(wb.zoom.scale, variant)
-			wb.win.SetMainMenu(wb.buildMenu())
+			ap.setTheme(ap.zoom.scale, variant)
+			ap.rebuildMenu()
 		})
-		it.Checked = wb.zoom.variant == variant
+		it.Checked = ap.zoom.variant == variant
 		return it
 	}
 	it := fyne.NewMenuItem("Theme", nil)

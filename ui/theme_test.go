@@ -78,8 +78,8 @@ func TestThemeMenuIsRemembered(t *testing.T) {
 	}
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
-	if tb2.wb.zoom.variant != themeDark {
-		t.Errorf("after a restart the theme is %q", tb2.wb.zoom.variant)
+	if tb2.wb.look.zoom.variant != themeDark {
+		t.Errorf("after a restart the theme is %q", tb2.wb.look.zoom.variant)
 	}
 }
 

@@ -1,34 +1,30 @@
 package ui
 
 import (
-	"crypto/x509"
-
 	"fyne.io/fyne/v2"
 
 	"wsworkbench/emulator"
+	"wsworkbench/ui/controller"
 )
 
-// clientRoots returns the roots the window's clients trust: nil (the
-// system's) while the gateway serves plain ws://.
-func (wb *workbench) clientRoots() *x509.CertPool { return wb.ctl.Server.ClientRoots() }
-
-// onToggleTLS turns TLS on or off, from the menu or the settings. The
+// toggleTLS turns TLS on or off, from the menu or the settings. The
 // gateway restarts off the UI goroutine; the status line says so until it
-// is back, and tabs on it reconnect to the new URL.
-func (wb *workbench) onToggleTLS() {
-	wb.ctl.Server.SetTLS(!wb.ctl.Server.TLSOn(), func(err error) {
+// is back, and tabs on it reconnect to the new URL. A failure goes to
+// onErr.
+func toggleTLS(tls *controller.TLS, onErr func(error)) {
+	tls.Set(!tls.On(), func(err error) {
 		if err != nil {
-			wb.showError(err)
+			onErr(err)
 		}
 	})
 }
 
 // tlsMenuItem is API > Serve over TLS, checked while the gateway serves
 // wss://.
-func (wb *workbench) tlsMenuItem() *fyne.MenuItem {
-	it := fyne.NewMenuItem("Serve over TLS (wss://)", wb.onToggleTLS)
-	it.Checked = wb.ctl.Server.TLSOn()
-	it.Disabled = wb.ctl.Server.Restarting()
+func tlsMenuItem(ctl *controller.Controller, onErr func(error)) *fyne.MenuItem {
+	it := fyne.NewMenuItem("Serve over TLS (wss://)", func() { toggleTLS(ctl.TLS, onErr) })
+	it.Checked = ctl.TLS.On()
+	it.Disabled = ctl.Server.Restarting()
 	return it
 }
 

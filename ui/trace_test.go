@@ -14,12 +14,12 @@ import (
 // a click does.
 func (tb *testBench) selectEntry(i int, seq uint64) {
 	tb.t.Helper()
-	v := tb.tab(i).log
-	idx := v.indexOf(seq)
+	v := tb.tab(i).Log
+	idx := v.IndexOf(seq)
 	if idx < 0 {
 		tb.t.Fatalf("entry %d is not in the list", seq)
 	}
-	v.list.Select(idx)
+	v.List.Select(idx)
 }
 
 // stepTitles returns the titles of the trace panel's steps.
@@ -41,7 +41,7 @@ func TestTraceOfMessage(t *testing.T) {
 	tb.send(0, `{"action":"message","messageId":2}`)
 	e := tb.waitEntry(0, "the answer", received(`{"message": "Hi!"}`))
 	tb.waitFor("the answer's trace link", func() bool {
-		_, ok := tb.tab(0).model.request(e.Seq)
+		_, ok := tb.tab(0).Model.Request(e.Seq)
 		return ok
 	})
 	tb.selectEntry(0, e.Seq)
@@ -81,18 +81,18 @@ func TestTraceOfMessage(t *testing.T) {
 	}
 	// The sent message has the same trace.
 	var sent client.Entry
-	for _, x := range tb.tab(0).model.Client().Log().Entries() {
+	for _, x := range tb.tab(0).Model.Client().Log().Entries() {
 		if x.Dir == client.Sent {
 			sent = x
 		}
 	}
 	tb.selectEntry(0, sent.Seq)
-	if id, _ := tb.tab(0).model.request(sent.Seq); id != p.TraceID() {
+	if id, _ := tb.tab(0).Model.Request(sent.Seq); id != p.TraceID() {
 		t.Errorf("the sent message shows trace %q, the answer %q", id, p.TraceID())
 	}
 	// The detail pane shows the selected message.
-	if !strings.Contains(tb.tab(0).log.detail.body.Text, `"messageId": 2`) {
-		t.Errorf("detail pane shows %q", tb.tab(0).log.detail.body.Text)
+	if !strings.Contains(tb.tab(0).Log.Detail.Body.Text, `"messageId": 2`) {
+		t.Errorf("detail pane shows %q", tb.tab(0).Log.Detail.Body.Text)
 	}
 }
 
@@ -104,7 +104,7 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 	tb.waitConnected(0)
 	tb.send(0, `{"action":"nosuchroute"}`)
 	e := tb.waitEntry(0, "the $default answer", receivedContaining(0, "No route matched"))
-	tb.waitFor("the trace link", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
+	tb.waitFor("the trace link", func() bool { _, ok := tb.tab(0).Model.Request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
 	tr, _ := tb.wb.traces.Get(tb.wb.tracer.TraceID())
 	steps := trace.Steps(tr)
@@ -124,8 +124,8 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"nosuchroute"}`)
 	f := tb.waitEntry(0, "the Forbidden frame", receivedContaining(seq, `"message": "Forbidden"`))
-	tb.waitFor("its trace link", func() bool { _, ok := tb.tab(0).model.request(f.Seq); return ok })
-	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).model.Client().Log().BySeq(f.Seq); return got.Route == "Forbidden" })
+	tb.waitFor("its trace link", func() bool { _, ok := tb.tab(0).Model.Request(f.Seq); return ok })
+	tb.waitFor("its route", func() bool { got, _ := tb.tab(0).Model.Client().Log().BySeq(f.Seq); return got.Route == "Forbidden" })
 	tb.selectEntry(0, f.Seq)
 	tr, _ = tb.wb.traces.Get(tb.wb.tracer.TraceID())
 	steps = trace.Steps(tr)
@@ -151,7 +151,7 @@ func TestTraceOfConnect(t *testing.T) {
 	}
 	// The tab's "connected" line shows the same trace.
 	p.ShowEntry(nil, 0)
-	first := tb.tab(1).model.Client().Log().At(0)
+	first := tb.tab(1).Model.Client().Log().At(0)
 	tb.selectEntry(1, first.Seq)
 	if !strings.HasPrefix(p.Title(), "Trace: $connect of "+id) {
 		t.Errorf("the connected line shows trace %q", p.Title())

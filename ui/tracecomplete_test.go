@@ -47,7 +47,7 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message"}`)
 	e := tb.waitEntry(0, "the function's answer", receivedAfter(seq, `{"from":"lambda","ok":true}`))
-	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).model.request(e.Seq); return ok })
+	tb.waitFor("the answer's trace link", func() bool { _, ok := tb.tab(0).Model.Request(e.Seq); return ok })
 	tb.selectEntry(0, e.Seq)
 	p := tb.wb.tracer
 	var shown string

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/gorilla/websocket"
 
+	"wsworkbench/ui/clients"
 	"wsworkbench/ui/watch"
 )
 
@@ -152,13 +153,13 @@ func renderedWatchRows(v *watch.View) []string {
 
 // waitWatchRows runs the UI queue until the rows the watch tab draws
 // satisfy cond.
-func (tb *testBench) waitWatchRows(w *watchTab, what string, cond func([]string) bool) []string {
+func (tb *testBench) waitWatchRows(w *clients.WatchTab, what string, cond func([]string) bool) []string {
 	tb.t.Helper()
 	var rows []string
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		tb.drain()
-		rows = renderedWatchRows(w.view)
+		rows = renderedWatchRows(w.View)
 		if cond(rows) {
 			return rows
 		}
@@ -206,21 +207,21 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 	c := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.1"}, "Origin": {"http://localhost:5173"}})
 	c.send(t, `{"action":"whoami","n":1}`)
 	id := tb.selectOutside("qa-frontend/2.1")
-	tabsBefore := len(tb.wb.clients.docs.Items)
+	tabsBefore := len(tb.wb.clients.Docs.Items)
 	windows := len(tb.wb.app.Driver().AllWindows())
 	test.Tap(tb.wb.conns.Controls().Watch)
-	w := tb.wb.clients.watchByConnID(id)
+	w := tb.wb.clients.Watches.ByConnID(id)
 	if w == nil {
 		t.Fatal("Watch opened no watch tab")
 	}
-	if len(tb.wb.clients.docs.Items) != tabsBefore+1 || tb.wb.clients.docs.Selected() != w.item {
-		t.Fatalf("the watch tab is not a selected tab beside the client tabs (%d tabs, was %d)", len(tb.wb.clients.docs.Items), tabsBefore)
+	if len(tb.wb.clients.Docs.Items) != tabsBefore+1 || tb.wb.clients.Docs.Selected() != w.Item {
+		t.Fatalf("the watch tab is not a selected tab beside the client tabs (%d tabs, was %d)", len(tb.wb.clients.Docs.Items), tabsBefore)
 	}
-	if want := "localhost:5173"; w.item.Text != want {
-		t.Errorf("the tab's title is %q, want %q", w.item.Text, want)
+	if want := "localhost:5173"; w.Item.Text != want {
+		t.Errorf("the tab's title is %q, want %q", w.Item.Text, want)
 	}
-	if w.item.Icon == nil || !strings.Contains(w.item.Icon.Name(), "visibility") {
-		t.Errorf("the tab has no eye: %v", w.item.Icon)
+	if w.Item.Icon == nil || !strings.Contains(w.Item.Icon.Name(), "visibility") {
+		t.Errorf("the tab has no eye: %v", w.Item.Icon)
 	}
 	if n := len(tb.wb.app.Driver().AllWindows()); n != windows {
 		t.Errorf("Watch opened a window: %d windows, %d before", n, windows)
@@ -230,24 +231,24 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 	c2 := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.2"}, "Origin": {"http://localhost:5173"}})
 	id2 := tb.selectOutside("qa-frontend/2.2")
 	test.Tap(tb.wb.conns.Controls().Watch)
-	w2 := tb.wb.clients.watchByConnID(id2)
-	if w2 == nil || w.item.Text != "localhost:5173 "+id[:6]+"…" || w2.item.Text != "localhost:5173 "+id2[:6]+"…" {
-		t.Errorf("two watch tabs on one origin are titled %q and %v", w.item.Text, w2)
+	w2 := tb.wb.clients.Watches.ByConnID(id2)
+	if w2 == nil || w.Item.Text != "localhost:5173 "+id[:6]+"…" || w2.Item.Text != "localhost:5173 "+id2[:6]+"…" {
+		t.Errorf("two watch tabs on one origin are titled %q and %v", w.Item.Text, w2)
 	}
-	tb.wb.onCloseTab() // Ctrl+W closes the selected watch tab
-	if tb.wb.clients.watchByConnID(id2) != nil {
+	tb.wb.clientMenu.OnCloseTab() // Ctrl+W closes the selected watch tab
+	if tb.wb.clients.Watches.ByConnID(id2) != nil {
 		t.Errorf("Close Tab left the selected watch tab open")
 	}
-	if w.item.Text != "localhost:5173" {
-		t.Errorf("after the other closed the tab is titled %q", w.item.Text)
+	if w.Item.Text != "localhost:5173" {
+		t.Errorf("after the other closed the tab is titled %q", w.Item.Text)
 	}
 	_ = c2
 
 	// Selecting the connection again selects its watch tab.
-	tb.wb.clients.selectIndex(0)
-	tb.wb.conns.SelectID(tb.wb.clients.list[0].model.Client().ConnectionID())
+	tb.wb.clients.SelectIndex(0)
+	tb.wb.conns.SelectID(tb.wb.clients.List[0].Model.Client().ConnectionID())
 	tb.wb.conns.SelectID(id)
-	if tb.wb.clients.docs.Selected() != w.item {
+	if tb.wb.clients.Docs.Selected() != w.Item {
 		t.Errorf("selecting the watched connection does not select its tab")
 	}
 
@@ -261,23 +262,23 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 	}
 
 	// A row shows its frame's trace in the trace panel.
-	all := w.view.Rows()
-	w.view.Controls().List.Select(rowIndex(all, `"n":2`))
-	if tb.wb.tracer.TraceID() == "" || !strings.Contains(w.view.Controls().Result.Text, tb.wb.tracer.TraceID()) {
-		t.Errorf("the trace panel shows %q; the view says %q", tb.wb.tracer.TraceID(), w.view.Controls().Result.Text)
+	all := w.View.Rows()
+	w.View.Controls().List.Select(rowIndex(all, `"n":2`))
+	if tb.wb.tracer.TraceID() == "" || !strings.Contains(w.View.Controls().Result.Text, tb.wb.tracer.TraceID()) {
+		t.Errorf("the trace panel shows %q; the view says %q", tb.wb.tracer.TraceID(), w.View.Controls().Result.Text)
 	}
 
 	// Push.
-	ctl := w.view.Controls()
+	ctl := w.View.Controls()
 	ctl.Push.SetText(`{"pushed":"from the watch tab"}`)
 	test.Tap(ctl.Send)
 	c.waitFrame(tb, `{"pushed":"from the watch tab"}`)
 	tb.waitWatchRows(w, "the push", func(r []string) bool { return rowIndex(r, `← {"pushed":"from the watch tab"}`) >= 0 })
 
 	// Closing the tab leaves the connection open.
-	tb.wb.clients.docs.CloseIntercept(w.item)
+	tb.wb.clients.Docs.CloseIntercept(w.Item)
 	tb.settle(20 * time.Millisecond)
-	if tb.wb.clients.watchByConnID(id) != nil || len(tb.wb.clients.docs.Items) != tabsBefore {
+	if tb.wb.clients.Watches.ByConnID(id) != nil || len(tb.wb.clients.Docs.Items) != tabsBefore {
 		t.Fatalf("the watch tab did not close")
 	}
 	if _, ok := tb.wb.gw.Connection(id); !ok {
@@ -286,16 +287,16 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 	c.send(t, `{"action":"whoami","n":4}`)
 	tb.selectOutside("qa-frontend/2.1")
 	test.Tap(tb.wb.conns.Controls().Watch)
-	w = tb.wb.clients.watchByConnID(id)
+	w = tb.wb.clients.Watches.ByConnID(id)
 	if w == nil {
 		t.Fatal("Watch did not open the tab again")
 	}
 	tb.waitFor("the whole history in the view", func() bool {
-		return inOrder(w.view.Rows(), `"n":1`, `"n":2`, `"n":3`, `{"pushed"`, `"n":4`)
+		return inOrder(w.View.Rows(), `"n":1`, `"n":2`, `"n":3`, `{"pushed"`, `"n":4`)
 	})
 
 	// Close with 1011.
-	ctl = w.view.Controls()
+	ctl = w.View.Controls()
 	ctl.Code.SetSelected("1011 Internal error")
 	ctl.Reason.SetText("boom")
 	test.Tap(ctl.Close)
@@ -305,14 +306,14 @@ func TestWatchTabFollowsAnOutsideClient(t *testing.T) {
 		t.Fatalf("the client's connection ended with %v, want close 1011 boom", err)
 	}
 	tb.waitFor("the tab to show the close", func() bool {
-		return strings.HasSuffix(w.item.Text, "· closed") && strings.Contains(w.view.Controls().Title.Text, "closed 1011 boom")
+		return strings.HasSuffix(w.Item.Text, "· closed") && strings.Contains(w.View.Controls().Title.Text, "closed 1011 boom")
 	})
 	rows = tb.waitWatchRows(w, "the close row", func(r []string) bool { return rowIndex(r, "closed 1011 boom") >= 0 })
-	if !w.view.Controls().Send.Disabled() || !w.view.Controls().Idle.Disabled() {
+	if !w.View.Controls().Send.Disabled() || !w.View.Controls().Idle.Disabled() {
 		t.Errorf("the buttons stay enabled after the close")
 	}
-	if len(w.view.Rows()) < 8 {
-		t.Errorf("the closed tab kept %d rows: %q", len(w.view.Rows()), rows)
+	if len(w.View.Rows()) < 8 {
+		t.Errorf("the closed tab kept %d rows: %q", len(w.View.Rows()), rows)
 	}
 }
 
@@ -329,38 +330,38 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	c := dialOutside(t, tb, http.Header{"User-Agent": {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36"}})
 	id := tb.selectOutside("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36")
 	test.Tap(tb.wb.conns.Controls().Watch)
-	w := tb.wb.clients.watchByConnID(id)
+	w := tb.wb.clients.Watches.ByConnID(id)
 	if w == nil {
 		t.Fatal("no watch tab")
 	}
 	name := "Chrome/120"
-	if w.item.Text != name {
-		t.Errorf("the tab's title is %q, want %q", w.item.Text, name)
+	if w.Item.Text != name {
+		t.Errorf("the tab's title is %q, want %q", w.Item.Text, name)
 	}
 
 	// Off screen, the watch tab counts its frames (the message and its
 	// answer).
-	tb.wb.clients.selectIndex(0)
+	tb.wb.clients.SelectIndex(0)
 	c.send(t, `{"action":"whoami","hidden":true}`)
-	tb.waitFor("the unread mark on the watch tab", func() bool { return w.item.Text == name+" (2 new)" })
+	tb.waitFor("the unread mark on the watch tab", func() bool { return w.Item.Text == name+" (2 new)" })
 
 	// Tiles: client 1 first, then client 2 and the watch tab.
 	test.Tap(tb.wb.tilesBtn)
 	tb.settle(30 * time.Millisecond)
-	if len(tb.wb.clients.shown) != 3 || tb.wb.clients.shown[2] != w.item {
-		t.Fatalf("the tiles hold %d tabs, the watch tab at the end: %v", len(tb.wb.clients.shown), tb.wb.clients.shown)
+	if len(tb.wb.clients.Tiles.Shown) != 3 || tb.wb.clients.Tiles.Shown[2] != w.Item {
+		t.Fatalf("the tiles hold %d tabs, the watch tab at the end: %v", len(tb.wb.clients.Tiles.Shown), tb.wb.clients.Tiles.Shown)
 	}
-	if w.item.Text != name {
-		t.Errorf("the watch tile keeps its unread mark: %q", w.item.Text)
+	if w.Item.Text != name {
+		t.Errorf("the watch tile keeps its unread mark: %q", w.Item.Text)
 	}
-	if w.view.Controls().Details.Visible() {
+	if w.View.Controls().Details.Visible() {
 		t.Errorf("the watch tile shows the upgrade request's details (its title names the connection)")
 	}
 	if err := tb.wb.gw.PostToConnection(id0, []byte("tile news for the client")); err != nil {
 		t.Fatal(err)
 	}
 	c.send(t, `{"action":"whoami","tile":"news"}`)
-	tb.waitRows(tb.tab(0).log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news for the client") == 1 })
+	tb.waitRows(tb.tab(0).Log, "client 1's news", func(rows []string) bool { return countContaining(rows, "tile news for the client") == 1 })
 	tb.waitWatchRows(w, "the watch tile's news", func(rows []string) bool { return rowIndex(rows, `"tile":"news"`) >= 0 })
 
 	// Both new rows are drawn inside the window, in different tiles.
@@ -368,7 +369,7 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	var clientRow, watchRow *fyne.Position
 	walkRendered(tb.win.Canvas().Content(), func(p placed) {
 		inside := p.pos.X >= 0 && p.pos.Y >= 0 && p.pos.X+p.size.Width <= size.Width && p.pos.Y+p.size.Height <= size.Height
-		if r, ok := p.obj.(*logRow); ok && r.text.Text == "tile news for the client" && inside {
+		if r, ok := p.obj.(*clients.LogRow); ok && r.Text.Text == "tile news for the client" && inside {
 			clientRow = &p.pos
 		}
 		if l, ok := p.obj.(*widget.Label); ok && strings.Contains(l.Text, `"tile":"news"`) && inside {
@@ -384,7 +385,7 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	if clientRow.Y == watchRow.Y && clientRow.X == watchRow.X {
 		t.Errorf("the two rows are drawn at the same place")
 	}
-	labels := strings.Join(labelsIn(tb.wb.clients.object()), "\n")
+	labels := strings.Join(labelsIn(tb.wb.clients.Object()), "\n")
 	for _, want := range []string{"client 1", "client 2", "external: " + name + " " + id[:6] + "…"} {
 		if !strings.Contains(labels, want) {
 			t.Errorf("the tiles do not show %q", want)
@@ -397,9 +398,9 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	// Back to tabs: the watch tab shows its rows again when selected.
 	test.Tap(tb.wb.tilesBtn)
 	tb.settle(30 * time.Millisecond)
-	tb.wb.clients.selectItem(w.item)
+	tb.wb.clients.SelectItem(w.Item)
 	tb.waitWatchRows(w, "the watch tab's rows back as a tab", func(rows []string) bool { return rowIndex(rows, `"tile":"news"`) >= 0 })
-	if !w.view.Controls().Details.Visible() {
+	if !w.View.Controls().Details.Visible() {
 		t.Errorf("back as a tab the watch tab hides the upgrade request's details")
 	}
 }
@@ -416,14 +417,14 @@ func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
 			c.send(t, `{"action":"whoami"}`)
 			id := tb.selectOutside("small-screen/1")
 			test.Tap(tb.wb.conns.Controls().Watch)
-			w := tb.wb.clients.watchByConnID(id)
+			w := tb.wb.clients.Watches.ByConnID(id)
 			tb.win.Resize(size)
 			tb.waitWatchRows(w, "the frame", func(rows []string) bool { return rowIndex(rows, "whoami") >= 0 })
 			bad, checked := clippedControls(tb.win)
 			if checked < 20 {
 				t.Fatalf("only %d controls found: the walk is broken", checked)
 			}
-			for _, b := range []*widget.Button{w.view.Controls().Send, w.view.Controls().Close, w.view.Controls().Drop, w.view.Controls().Idle, w.view.Controls().MaxDuration, w.view.Controls().Export} {
+			for _, b := range []*widget.Button{w.View.Controls().Send, w.View.Controls().Close, w.View.Controls().Drop, w.View.Controls().Idle, w.View.Controls().MaxDuration, w.View.Controls().Export} {
 				if !b.Visible() || b.Size().Width < 1 {
 					t.Errorf("the watch tab's %q button is not drawn", b.Text)
 				}
@@ -434,7 +435,7 @@ func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
 			// And as a tile beside the client tabs.
 			test.Tap(tb.wb.tilesBtn)
 			tb.settle(30 * time.Millisecond)
-			if !slices.Contains(tb.wb.clients.shown, w.item) {
+			if !slices.Contains(tb.wb.clients.Tiles.Shown, w.Item) {
 				t.Fatalf("the watch tab is not a tile")
 			}
 			if bad, _ := clippedControls(tb.win); len(bad) > 0 {

@@ -1,12 +1,7 @@
 package ui
 
 import (
-	"fmt"
-	"sync"
 	"time"
-	"wsworkbench/ui/connections"
-	"wsworkbench/ui/functions"
-	"wsworkbench/ui/trace"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,9 +10,12 @@ import (
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/workspace"
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/connections"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
-	"wsworkbench/ui/faults"
+	"wsworkbench/ui/functions"
+	"wsworkbench/ui/trace"
 )
 
 // options are what a workbench needs from outside: Run fills them from the
@@ -74,8 +72,11 @@ func (o options) withDefaults() options {
 }
 
 // workbench is the window: it wires the controller (workspace, draft,
-// gateway) to the bridge and the panels. Its fields are touched on the UI
-// goroutine only, except those documented otherwise.
+// gateway) to the bridge and the panels, and hands each of its jobs to a
+// part with that job only: the toolbar, the panes' arrangement, the file
+// actions, the recorder, the faults view, the Functions glue, the client
+// menu. Its fields are touched on the UI goroutine only, except those
+// documented otherwise.
 type workbench struct {
 	app   fyne.App
 	win   fyne.Window
@@ -90,48 +91,29 @@ type workbench struct {
 	ws *workspace.Workspace
 
 	bridge *bridge
-	tabs   *registry
 	traces *trace.Store
 
-	bg      sync.WaitGroup    // goroutines doing blocking client calls
 	closed  bool              // shutdown has run
 	stats   *controller.Stats // WSWORKBENCH_STATS, when set
 	files   *fileActions      // open, save as and their dialogs
 	samples *samples          // File > Open Sample, the chat backend
 	look    *appearance       // View > Zoom, View > Theme
-	// starter is the message the composers were last offered (a new tab
-	// starts with it): one for the API's first custom route.
-	starter string
+	// starters is the message the composers were last offered (a new tab
+	// starts with it).
+	starters *starters
 
-	editor  *editor.Editor
-	clients *clientTabs
-	conns   *connections.Panel
-	tracer  *trace.Panel
-	// functions is the Functions panel, a tab beside the trace while
-	// hasFunctions (functionsview.go); wideTabs holds that tab in the wide
-	// arrangement.
-	functions    *functions.Panel
-	hasFunctions bool
-	wideTabs     *container.AppTabs
+	editor     *editor.Editor
+	clients    *clients.Panel
+	clientMenu clients.Menu // the Client menu's actions on the selected tab
+	conns      *connections.Panel
+	tracer     *trace.Panel
+	functions  *functionsView // the Functions panel, a tab beside the trace
 
-	urlLabel    *widget.Label
-	liveLabel   *widget.Label
-	noticeLabel *widget.Label
-	tilesBtn    *widget.Button // tabs or tiles (tiles.go)
-	rec         recording      // Client > Record Scenario (recording.go)
-	body        *body          // the panels, arranged for the window's width
-	editorBox   *container.Scroll
-	middleBox   *container.Scroll
-	mainSplit   *container.Split // editor | rest
-	sideSplit   *container.Split // clients | inspector
-	inspSplit   *container.Split // connections / trace
-	narrowSplit *container.Split // side tabs | clients (narrow windows)
-	showEditor  bool
-	showInspect bool
-	zoom        *zoomTheme
-	faultsBtn   *widget.Button // opens the faults panel; "Faults on" (faultswin.go)
-	faults      *faults.Panel
-	faultsWin   fyne.Window
+	bar      *toolbar
+	tilesBtn *widget.Button // tabs or tiles (clients.Tiles)
+	rec      *recorder      // Client > Record Scenario, Run Scenario (recording.go)
+	faults   *faultsView    // the toolbar's Faults button and its window (faultswin.go)
+	panes    *panes         // the panels, and their arrangement for the window's width
 }
 
 // newWorkbench opens the start workspace, starts the gateway and builds the
@@ -143,7 +125,6 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 		win:    win,
 		prefs:  a.Preferences(),
 		opts:   opts,
-		tabs:   &registry{},
 		traces: trace.NewStore(trace.DefaultCapacity),
 	}
 	if opts.logCapacity <= 0 {
@@ -171,29 +152,32 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 	}
 	wb.ctl, wb.gw, wb.ws = ctl, ctl.Server.Gateway(), ctl.Workspace()
 
-	wb.bridge = newBridge(wb.gw, wb.tabs, wb.traces, opts.do, wb.refresh)
+	wb.bridge = newBridge(wb.gw, ctl.Tabs, wb.traces, opts.do, wb.refresh)
 	if opts.frame > 0 {
 		wb.bridge.frame = opts.frame
 	}
-	wb.zoom = newZoomTheme(float32(wb.prefs.FloatWithFallback(prefZoom, 1)), wb.prefs.StringWithFallback(prefTheme, themeSystem))
-	a.Settings().SetTheme(wb.zoom)
+	wb.look = newAppearance(a, wb.prefs, func() { win.SetMainMenu(wb.buildMenu()) })
 
-	wb.files = &fileActions{wb: wb}
-	wb.samples = &samples{wb: wb}
-	wb.look = &appearance{wb: wb}
-	wb.starter = starterMessage(ctl.Workspace().API, ctl.IsSample())
+	wb.files = &fileActions{ctl: ctl, win: win, do: opts.do, closed: func() bool { return wb.closed }}
 	wb.editor = editor.New(editorHost{wb}, ctl.Errors())
-	wb.clients = newClientTabs(wb)
+	wb.clients = clients.New(clientsHost{wb}, ctl.Tabs, opts.connectTimeout, wb.opts.logCapacity)
+	wb.clientMenu = clients.NewMenu(wb.clients)
+	wb.starters = &starters{clients: wb.clients, text: starterMessage(ctl.Workspace().API, ctl.IsSample())}
+	wb.samples = &samples{ctl: ctl, files: wb.files, clients: wb.clients, starters: wb.starters}
 	wb.conns = connections.New(connsHost{wb})
 	wb.tracer = trace.New(wb.traces, traceHost{wb})
-	wb.functions = functions.New(functionsSource{wb})
-	wb.hasFunctions = wb.functionsShown()
-	wb.functions.Update()
+	fns := functions.New(functionsSource{ctl.Server})
+	wb.panes = newPanes(wb.prefs, wb.editor.Object(), wb.clients.Object(), wb.conns.Object(), wb.tracer.Object(), fns.Object(), wb.clients.Tiles.On)
+	wb.functions = &functionsView{panel: fns, srv: ctl.Server, panes: wb.panes}
+	wb.panes.hasFunctions = wb.functions.shown()
+	fns.Update()
+	wb.rec = newRecorder(recordHost{wb})
+	wb.faults = newFaultsView(a, ctl, func() *emulator.Gateway { return wb.gw })
 	win.SetContent(wb.buildUI())
 	win.SetMainMenu(wb.buildMenu())
 	ctl.OnChange = wb.onChange
-	wb.updateTitle()
-	wb.updateStatus()
+	win.SetTitle(ctl.Title())
+	wb.showStatus()
 	return wb, nil
 }
 
@@ -201,9 +185,9 @@ func newWorkbench(a fyne.App, win fyne.Window, opts options) (*workbench, error)
 func (wb *workbench) onChange(ch controller.Change) {
 	if ch&controller.ChangeGateway != 0 {
 		wb.gw = wb.ctl.Server.Gateway()
-		for _, t := range wb.clients.list {
-			if t.target.url == "" {
-				t.connect()
+		for _, t := range wb.clients.List {
+			if t.Target.URL == "" {
+				t.Connect()
 			}
 		}
 		wb.editor.SettingsChanged()
@@ -211,23 +195,27 @@ func (wb *workbench) onChange(ch controller.Change) {
 	if ch&controller.ChangeWorkspace != 0 {
 		wb.ws = wb.ctl.Workspace()
 		wb.editor.Reload()
-		wb.workspaceSwitched()
-		if wb.faults != nil {
-			wb.faults.Load()
+		// The tabs' rows belong to the old API, and every composer gets a
+		// message for the new one, so the next Send does not answer
+		// Forbidden.
+		for _, t := range wb.clients.List {
+			t.Log.OnClear()
 		}
+		wb.starters.offer(starterMessage(wb.ws.API, wb.ctl.IsSample()), true)
+		wb.faults.reload()
 	}
 	if ch&controller.ChangeStatus != 0 {
 		wb.editor.ShowErrors(wb.ctl.Errors())
-		wb.updateStatus()
+		wb.showStatus()
 	}
 	if ch&controller.ChangeTitle != 0 {
-		wb.updateTitle()
+		wb.win.SetTitle(wb.ctl.Title())
 	}
 	if ch&controller.ChangeMenu != 0 {
 		wb.win.SetMainMenu(wb.buildMenu())
 	}
 	if ch&controller.ChangeFunctions != 0 {
-		wb.functionsChanged()
+		wb.functions.changed()
 	}
 }
 
@@ -240,9 +228,9 @@ func (wb *workbench) start() {
 		targets = []string{""}
 	}
 	for _, t := range targets {
-		wb.clients.addTab(tabTarget{url: t}, false)
+		wb.clients.Add(clients.Target{URL: t}, false)
 	}
-	wb.clients.selectIndex(0)
+	wb.clients.SelectIndex(0)
 }
 
 // shutdown saves the layout and any unsaved change, closes the tabs and
@@ -258,156 +246,63 @@ func (wb *workbench) shutdown() {
 	}
 	wb.files.cancelLoad()
 	wb.bridge.Stop()
-	wb.closeFaults()
-	wb.clients.closeAll()
-	wb.bg.Wait()
+	wb.faults.close()
+	wb.clients.Close()
 	wb.ctl.Close()
 }
 
-// buildUI lays out the window: the API on the left, the conversations in
-// the middle, what happened (connections, trace) on the right.
+// buildUI lays out the window: the toolbar above the panes, which put the
+// API on the left, the conversations in the middle, what happened
+// (connections, trace) on the right.
 func (wb *workbench) buildUI() fyne.CanvasObject {
-	wb.urlLabel = widget.NewLabel("")
-	wb.urlLabel.Selectable = true
-	wb.urlLabel.TextStyle = fyne.TextStyle{Monospace: true}
-	wb.liveLabel = widget.NewLabel("")
-	wb.liveLabel.Truncation = fyne.TextTruncateEllipsis
-	wb.noticeLabel = widget.NewLabel("")
-	wb.noticeLabel.Truncation = fyne.TextTruncateEllipsis
-	wb.noticeLabel.Importance = widget.LowImportance
-
-	copyURL := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
-		wb.win.Clipboard().SetContent(wb.gw.URL())
-	})
-	newBtn := widget.NewButtonWithIcon("New", theme.DocumentCreateIcon(), wb.files.onNew)
-	openBtn := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), wb.files.onOpen)
-	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), wb.files.onSave)
-	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.onNewClient)
+	addClient := widget.NewButtonWithIcon("Client", theme.ContentAddIcon(), wb.clientMenu.OnNewClient)
 	addClient.Importance = widget.HighImportance
-	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), wb.urlLabel, copyURL)
-	// The status and the notice truncate rather than widen the window.
-	wb.tilesBtn = widget.NewButtonWithIcon("Tiles", theme.GridIcon(), wb.clients.onToggleTiles)
-	toolbar := container.NewBorder(nil, nil, left, container.NewHBox(wb.newRecordButton(), wb.newFaultsButton(), wb.tilesBtn, addClient), container.NewGridWithColumns(2, wb.liveLabel, wb.noticeLabel))
-
-	wb.inspSplit = container.NewVSplit(wb.conns.Object(), wb.tracer.Object())
-	// The editor scrolls sideways when it is narrower than its content;
-	// the clients and the inspector lay themselves out for any width from
-	// a tile's up (see layout.go), a big zoom on a small screen excepted.
-	wb.editorBox = container.NewHScroll(wb.editor.Object())
-	wb.middleBox = container.NewHScroll(wb.clients.object())
-	wb.inspSplit.Offset = wb.prefs.FloatWithFallback(prefSplitInspector, 0.5)
-	wb.sideSplit = container.NewHSplit(wb.middleBox, wb.inspSplit)
-	wb.sideSplit.Offset = wb.prefs.FloatWithFallback(prefSplitSide, 0.62)
-	wb.mainSplit = container.NewHSplit(wb.editorBox, wb.sideSplit)
-	wb.mainSplit.Offset = wb.prefs.FloatWithFallback(prefSplitMain, 0.3)
-	wb.narrowSplit = container.NewHSplit(widget.NewLabel(""), wb.middleBox)
-	wb.narrowSplit.Offset = 0.4
-	wb.showEditor = wb.prefs.BoolWithFallback(prefShowEditor, true)
-	wb.showInspect = wb.prefs.BoolWithFallback(prefShowInspector, true)
-
-	wb.body = newBody(wb)
-	wb.relayout()
-	return container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, wb.body)
-}
-
-// relayout puts the panels that are shown into the window.
-func (wb *workbench) relayout() { wb.body.relayout() }
-
-func (wb *workbench) onToggleEditor() {
-	wb.showEditor = !wb.showEditor
-	wb.relayout()
-}
-
-func (wb *workbench) onToggleInspector() {
-	wb.showInspect = !wb.showInspect
-	wb.relayout()
+	wb.tilesBtn = wb.clients.Tiles.Button()
+	wb.bar = newToolbar(wb.win, wb.files, func() string { return wb.gw.URL() }, wb.rec.btn, wb.faults.btn, wb.tilesBtn, addClient)
+	wb.panes.relayout()
+	return container.NewBorder(
+		container.NewVBox(wb.bar.obj, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), wb.bar.status),
+		nil, nil, wb.panes.body)
 }
 
 // refresh is the bridge's refresh: it runs on the UI goroutine, at most once
 // a frame.
 func (wb *workbench) refresh(d dirt) {
 	if d&dirtyTabs != 0 {
-		wb.clients.refresh()
+		wb.clients.Refresh()
 	}
 	if d&dirtyConns != 0 || d&dirtyTabs != 0 && wb.conns.Due() {
 		wb.conns.Refresh()
 	}
 	if d&dirtyTrace != 0 {
 		wb.tracer.Refresh()
-		if wb.hasFunctions { // a call may have run a local function
-			wb.functions.Update()
+		if wb.panes.hasFunctions { // a call may have run a local function
+			wb.functions.panel.Update()
 		}
 	} else if d&dirtyConns != 0 {
 		wb.tracer.CheckGone()
 	}
 	if d&dirtyConns != 0 {
-		wb.updateFaultsButton() // a connection with faults may have closed
-		if wb.faults != nil {
-			wb.faults.RefreshConnections() // the picker offers the open ones
-		}
+		wb.faults.connectionsChanged()
 	}
 	if d&dirtyStatus != 0 {
-		wb.updateStatus()
+		wb.showStatus()
 	}
 	if d&(dirtyWatch|dirtyConns) != 0 {
-		wb.clients.pollWatches()
+		wb.clients.Watches.Poll()
 	}
 }
 
-// edited is called after every change the editor makes to the draft.
-func (wb *workbench) edited() { wb.ctl.Edited() }
-
-// touched marks the workspace unsaved without changing what the gateway
-// runs (a saved message).
-func (wb *workbench) touched() { wb.ctl.Touched() }
-
-// background runs f, which may block (a client's Connect, Send or Close), on
-// a goroutine of its own; shutdown waits for it. f must not touch widgets.
-func (wb *workbench) background(f func()) {
-	wb.bg.Add(1)
-	go func() {
-		defer wb.bg.Done()
-		f()
-	}()
-}
-
-// updateStatus shows whether the gateway runs the draft, and the notice.
-func (wb *workbench) updateStatus() {
-	if wb.liveLabel == nil {
+// showStatus shows whether the gateway runs the draft, its URL, the notice
+// and whether any fault is on.
+func (wb *workbench) showStatus() {
+	if wb.bar == nil {
 		return
 	}
-	errs := wb.ctl.Errors()
-	switch {
-	case wb.ctl.Server.Restarting():
-		wb.liveLabel.SetText("● restarting the gateway…")
-		wb.liveLabel.Importance = widget.WarningImportance
-	case len(errs) > 0:
-		word := "errors"
-		if len(errs) == 1 {
-			word = "error"
-		}
-		wb.liveLabel.SetText(fmt.Sprintf("● %d %s: gateway runs the last valid version", len(errs), word))
-		wb.liveLabel.Importance = widget.DangerImportance
-	case !wb.ctl.Live():
-		wb.liveLabel.SetText("● editing…")
-		wb.liveLabel.Importance = widget.WarningImportance
-	default:
-		wb.liveLabel.SetText("● live")
-		wb.liveLabel.Importance = widget.SuccessImportance
-	}
-	wb.liveLabel.Refresh()
-	if wb.urlLabel.Text != wb.gw.URL() {
-		wb.urlLabel.SetText(wb.gw.URL())
-	}
-	wb.noticeLabel.SetText(wb.ctl.Notice())
-	wb.updateFaultsButton()
+	wb.bar.show(gatewayStatus{wb})
+	wb.faults.update()
 }
-
-// setNotice shows a short note in the toolbar.
-func (wb *workbench) setNotice(s string) { wb.ctl.SetNotice(s) }
-
-// updateTitle shows the workspace's name and, with "●", unsaved changes.
-func (wb *workbench) updateTitle() { wb.win.SetTitle(wb.ctl.Title()) }
 
 // showError shows err in a dialog.
 func (wb *workbench) showError(err error) {

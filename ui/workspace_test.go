@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"wsworkbench/ui/controller"
-	"wsworkbench/ui/editor"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"wsworkbench/ui/clients"
+	"wsworkbench/ui/controller"
+	"wsworkbench/ui/editor"
 )
 
 // TestSaveWorkspaceAndReopen: a workspace saved to a file is what the next
@@ -26,7 +28,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "chat.yaml")
-	if err := tb.wb.ctl.SaveTo(path); err != nil {
+	if err := tb.wb.ctl.Files.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	if tb.wb.ctl.Unsaved() || strings.Contains(tb.win.Title(), "●") {
@@ -107,7 +109,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	if err := tb.wb.editor.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
-	file := tb.wb.ctl.AutosaveFile("")
+	file := tb.wb.ctl.Autosave.File("")
 	tb.waitFor("the autosave", func() bool {
 		data, err := os.ReadFile(file)
 		return err == nil && strings.Contains(string(data), `"Key": "draft"`)
@@ -124,12 +126,12 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	if !tb2.wb.ctl.IsSample() {
 		t.Error("the restored workspace forgot it is the sample")
 	}
-	if !strings.Contains(tb2.wb.noticeLabel.Text, "Restored unsaved changes") {
-		t.Errorf("notice %q", tb2.wb.noticeLabel.Text)
+	if !strings.Contains(tb2.wb.bar.noticeLabel.Text, "Restored unsaved changes") {
+		t.Errorf("notice %q", tb2.wb.bar.noticeLabel.Text)
 	}
 	// Saving removes the autosave.
 	path := filepath.Join(t.TempDir(), "saved.yaml")
-	if err := tb2.wb.ctl.SaveTo(path); err != nil {
+	if err := tb2.wb.ctl.Files.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(file); !os.IsNotExist(err) {
@@ -156,18 +158,18 @@ func TestNewWorkspace(t *testing.T) {
 func TestLayoutRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	tb := newTestBenchOn(t, a)
-	tb.wb.onNewClient()
-	tb.wb.onToggleInspector()
+	tb.wb.clientMenu.OnNewClient()
+	tb.wb.panes.onToggleInspector()
 	tb.wb.look.onZoomIn()
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
-	if got := len(tb2.wb.clients.list); got != 3 {
+	if got := len(tb2.wb.clients.List); got != 3 {
 		t.Errorf("%d tabs, want 3", got)
 	}
-	if tb2.wb.showInspect {
+	if tb2.wb.panes.showInspect {
 		t.Error("the hidden inspector is shown again")
 	}
-	if z := tb2.wb.zoom.scale; z < 1.05 || z > 1.15 {
+	if z := tb2.wb.look.zoom.scale; z < 1.05 || z > 1.15 {
 		t.Errorf("zoom %v, want 1.1", z)
 	}
 }
@@ -188,17 +190,17 @@ func findEntryWithText(t *testing.T, o fyne.CanvasObject, text string) *widget.E
 func TestLogCapacitySetting(t *testing.T) {
 	a := test.NewTempApp(t)
 	tb := newTestBenchOn(t, a)
-	if got := tb.tab(0).model.Client().Log().Capacity(); got != 10000 {
+	if got := tb.tab(0).Model.Client().Log().Capacity(); got != 10000 {
 		t.Errorf("default capacity %d, want 10 000", got)
 	}
 	tb.wb.setLogCapacity(500)
-	tab := tb.wb.clients.addTab(tabTarget{}, true)
-	if got := tab.model.Client().Log().Capacity(); got != 500 {
+	tab := tb.wb.clients.Add(clients.Target{}, true)
+	if got := tab.Model.Client().Log().Capacity(); got != 500 {
 		t.Errorf("a new tab keeps %d, want 500", got)
 	}
 	tb.close()
 	tb2 := newTestBenchOn(t, a)
-	if got := tb2.tab(0).model.Client().Log().Capacity(); got != 500 {
+	if got := tb2.tab(0).Model.Client().Log().Capacity(); got != 500 {
 		t.Errorf("after a restart tabs keep %d, want 500", got)
 	}
 	for _, s := range []string{"99", "1000001", "many", ""} {
@@ -267,7 +269,7 @@ func TestExportDialog(t *testing.T) {
 	}
 	tb := newTestBench(t)
 	tb.waitConnected(0)
-	tb.tab(0).log.onExport()
+	tb.tab(0).Log.OnExport()
 	d := tb.topDialog()
 	name := findEntryWithSuffix(t, d, ".jsonl")
 	name.SetText("log.jsonl")
@@ -337,8 +339,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 	if len(tb.wb.ctl.Errors()) == 0 || tb.wb.ctl.Live() {
 		t.Fatalf("errors %v, live %v", tb.wb.ctl.Errors(), tb.wb.ctl.Live())
 	}
-	if !strings.Contains(tb.wb.noticeLabel.Text, "built-in sample") {
-		t.Errorf("notice %q", tb.wb.noticeLabel.Text)
+	if !strings.Contains(tb.wb.bar.noticeLabel.Text, "built-in sample") {
+		t.Errorf("notice %q", tb.wb.bar.noticeLabel.Text)
 	}
 	tb.waitConnected(0)
 	tb.send(0, `{"action":"whoami"}`)
@@ -363,8 +365,8 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 		}
 	}
 	tb.waitFor("the fix to go live", func() bool { return tb.wb.ctl.Live() })
-	if !strings.Contains(tb.wb.liveLabel.Text, "live") {
-		t.Errorf("status %q", tb.wb.liveLabel.Text)
+	if !strings.Contains(tb.wb.bar.liveLabel.Text, "live") {
+		t.Errorf("status %q", tb.wb.bar.liveLabel.Text)
 	}
 }
 
@@ -383,7 +385,7 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 	selectDetailTab(t, ed, "Responses")
 	f := ed.Field("response.template")
 	f.Entry().SetText("#if($x")
-	err = tb.wb.ctl.SaveTo(path)
+	err = tb.wb.ctl.Files.SaveTo(path)
 	if err == nil || !strings.Contains(err.Error(), `response template "1"`) {
 		t.Fatalf("save of a broken template: %v", err)
 	}
@@ -394,7 +396,7 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 		t.Error("the edit is no longer marked unsaved")
 	}
 	tb.waitFor("the autosave", func() bool {
-		data, err := os.ReadFile(tb.wb.ctl.AutosaveFile(path))
+		data, err := os.ReadFile(tb.wb.ctl.Autosave.File(path))
 		return err == nil && strings.Contains(string(data), `#if($x`)
 	})
 }

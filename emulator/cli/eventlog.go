@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/maphash"
 	"io"
 	"strconv"
@@ -19,6 +20,40 @@ const (
 	logMaxPending = 8 << 20               // pending bytes past which lines are dropped (and counted)
 	logShards     = 8                     // pending buffers, each with its own lock
 )
+
+// logFormat is how serve's log writes events (--log).
+type logFormat uint8
+
+const (
+	logText  logFormat = iota // one line per message (EventMessage), per connect, close, error, limit, fault...
+	logSteps                  // one line per event: every step of every request
+	logJSON                   // one JSON object per event, every event
+)
+
+// parseLogFormat reads --log; none is reported by ok false with no error.
+func parseLogFormat(s string) (f logFormat, ok bool, err error) {
+	switch s {
+	case "text":
+		return logText, true, nil
+	case "steps":
+		return logSteps, true, nil
+	case "json":
+		return logJSON, true, nil
+	case "none":
+		return 0, false, nil
+	}
+	return 0, false, fmt.Errorf("--log %q: want text, steps, json or none", s)
+}
+
+// filter is what a log of format f takes of the gateway's events: text
+// takes a message's summary instead of its steps, so the gateway builds
+// and times no steps.
+func (f logFormat) filter() emulator.Filter {
+	if f == logText {
+		return emulator.MessageSummaries
+	}
+	return emulator.EveryEvent
+}
 
 // eventLog is serve's log of gateway events. Lines are formatted on the
 // goroutine that publishes the event, into a pooled buffer, and appended to
@@ -65,11 +100,13 @@ type logShard struct {
 
 const recordHeader = 12
 
-// newEventLog returns a log writing text (or JSON) lines to out; start its
-// writer with run and end it with close.
-func newEventLog(out io.Writer, asJSON bool, maxPending int) *eventLog {
+// newEventLog returns a log writing lines of format f to out; start its
+// writer with run and end it with close. The text formats write what
+// they are given one line per event: what events they get is the
+// subscription's filter (logFormat.filter).
+func newEventLog(out io.Writer, f logFormat, maxPending int) *eventLog {
 	return &eventLog{
-		out: out, json: asJSON, maxPending: maxPending,
+		out: out, json: f == logJSON, maxPending: maxPending,
 		bufs: sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }},
 		seed: maphash.MakeSeed(),
 		kick: make(chan struct{}, 1),

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func (w *blockedWriter) String() string {
 func TestEventLogBoundedWhenNotRead(t *testing.T) {
 	w := &blockedWriter{release: make(chan struct{})}
 	line := len(sampleEvent().AppendLine(nil)) + 1
-	l := newEventLog(w, false, 10*line)
+	l := newEventLog(w, logSteps, 10*line)
 	go l.run()
 	const n = 1000
 	done := make(chan struct{})
@@ -103,7 +104,7 @@ func TestEventLogBoundedWhenNotRead(t *testing.T) {
 // to different pending buffers) and in publishing order within one.
 func TestEventLogWritesAllWhenRead(t *testing.T) {
 	var buf bytes.Buffer
-	l := newEventLog(&buf, false, logMaxPending)
+	l := newEventLog(&buf, logSteps, logMaxPending)
 	go l.run()
 	t0 := sampleEvent().Time
 	const n = 200
@@ -136,10 +137,10 @@ func TestEventLogWritesAllWhenRead(t *testing.T) {
 	}
 }
 
-// BenchmarkEventLogAdd measures logging one event as serve's default text
-// log does: formatting into a pooled buffer and appending under the lock.
+// BenchmarkEventLogAdd measures logging one event as serve's text logs
+// do: formatting into a pooled buffer and appending under the lock.
 func BenchmarkEventLogAdd(b *testing.B) {
-	l := newEventLog(io.Discard, false, logMaxPending)
+	l := newEventLog(io.Discard, logSteps, logMaxPending)
 	e := sampleEvent()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -151,15 +152,12 @@ func BenchmarkEventLogAdd(b *testing.B) {
 }
 
 // BenchmarkServeLogRoundTrip measures messages through a real gateway on
-// loopback from many clients at once, with serve's text log writing to a
-// pipe that a goroutine drains (log) or with no log (none): the difference
-// is what the default log costs a message.
+// loopback from many clients at once, with serve's log in each --log format
+// writing to a pipe that a goroutine drains: the difference from none is
+// what a log costs a message. allocs/op counts the clients' allocations
+// too (about 3 a round trip for gorilla's client).
 func BenchmarkServeLogRoundTrip(b *testing.B) {
-	for _, logged := range []bool{false, true} {
-		name := "none"
-		if logged {
-			name = "text"
-		}
+	for _, name := range []string{"none", "text", "steps", "json"} {
 		b.Run(name, func(b *testing.B) {
 			ws, err := loadWorkspace("sample")
 			if err != nil {
@@ -169,11 +167,11 @@ func BenchmarkServeLogRoundTrip(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if logged {
+			if f, ok, _ := parseLogFormat(name); ok {
 				r, w := io.Pipe()
 				go io.Copy(io.Discard, r)
-				l := newEventLog(w, false, logMaxPending)
-				g.SubscribeFunc(l.add)
+				l := newEventLog(w, f, logMaxPending)
+				g.SubscribeFuncFilter(f.filter(), l.add)
 				go l.run()
 				defer func() { l.close(); w.Close() }()
 			}
@@ -212,19 +210,38 @@ func TestEventLogFunctionLog(t *testing.T) {
 	e := &emulator.Event{Time: sampleEvent().Time, Kind: emulator.EventIntegration, ConnectionID: "c", Status: 200,
 		Lambda: &emulator.LambdaCall{Function: "f", Log: "START\nhello\nEND\n"}}
 	for _, tc := range []struct {
-		json bool
-		want string
+		format logFormat
+		want   string
 	}{
-		{false, "21:00:00.000 integration conn=c status=200 function=f\n    START\n    hello\n    END\n"},
-		{true, `"log":"START\nhello\nEND\n"`},
+		{logSteps, "21:00:00.000 integration conn=c status=200 function=f\n    START\n    hello\n    END\n"},
+		{logJSON, `"log":"START\nhello\nEND\n"`},
 	} {
 		var buf bytes.Buffer
-		l := newEventLog(&buf, tc.json, logMaxPending)
+		l := newEventLog(&buf, tc.format, logMaxPending)
 		go l.run()
 		l.add(e)
 		l.close()
 		if got := buf.String(); !strings.Contains(got, tc.want) {
-			t.Errorf("json=%v: %q, want %q in it", tc.json, got, tc.want)
+			t.Errorf("format %d: %q, want %q in it", tc.format, got, tc.want)
 		}
 	}
+}
+
+// BenchmarkEventLogAddParallel is BenchmarkEventLogAdd from 50 goroutines,
+// each its own connection, as serve's read loops log: what the pending
+// buffers' locks cost when connections log at once.
+func BenchmarkEventLogAddParallel(b *testing.B) {
+	l := newEventLog(io.Discard, logText, logMaxPending)
+	go l.run()
+	defer l.close()
+	var next atomic.Int32
+	b.SetParallelism(25)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		e := sampleEvent()
+		e.ConnectionID = strconv.Itoa(int(next.Add(1)))
+		for pb.Next() {
+			l.add(e)
+		}
+	})
 }

@@ -180,7 +180,9 @@ func TestServeLocalFunctions(t *testing.T) {
 			t.Errorf("the log lacks %q", want)
 		}
 	}
-	if !regexp.MustCompile(`function=PyFn[^\n]*\n    START RequestId: [0-9a-f-]{36} Version: \$LATEST\n    python says hi to [^\n]+\n    END RequestId: [0-9a-f-]{36}\n    REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [0-9.]+ ms`).MatchString(log) {
+	// The default log's one line for the message carries the call, and
+	// the function's output goes under it.
+	if !regexp.MustCompile(` message +conn=[^\n]* route=py integration=AWS_PROXY status=200 [^\n]*function=PyFn[^\n]*\n    START RequestId: [0-9a-f-]{36} Version: \$LATEST\n    python says hi to [^\n]+\n    END RequestId: [0-9a-f-]{36}\n    REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [0-9.]+ ms`).MatchString(log) {
 		t.Errorf("the Python invocation is not framed like CloudWatch Logs:\n%s", log)
 	}
 	if !strings.Contains(s.stderr.String(), "function NodeFn: code changed") {

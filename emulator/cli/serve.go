@@ -44,7 +44,7 @@ const serveShutdownTimeout = 5 * time.Second
 type serveOptions struct {
 	file           string
 	listen         string
-	log            string // text, json or none
+	log            string // text, steps, json or none
 	timeScale      float64
 	lambdaEndpoint string
 	lambdaMode     string
@@ -107,7 +107,7 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 	var o serveOptions
 	fs := newFlags("serve", stdio)
 	fs.StringVar(&o.listen, "listen", DefaultServeAddr, "the address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&o.log, "log", "text", "how to log what happens: text (one readable line per event), json (one JSON object per line) or none")
+	fs.StringVar(&o.log, "log", "text", "how to log what happens: text (one line per message, connect, close, error, warning), steps (one line per event: every step of every message), json (one JSON object per event) or none")
 	fs.Float64Var(&o.timeScale, "time-scale", 0, "divide every timeout by N: 60 makes the 10-minute idle timeout 10 s (0 keeps the file's setting)")
 	fs.StringVar(&o.lambdaEndpoint, "lambda-endpoint", "", "the Lambda Invoke API endpoint for Lambda integrations, e.g. http://127.0.0.1:3001 (overrides the file's setting)")
 	fs.StringVar(&o.lambdaMode, "lambda-mode", "", "how to call the Lambda endpoint: auto, concurrent, or serial (one call at a time, queued: the Runtime Interface Emulator) (overrides the file's setting)")
@@ -127,8 +127,8 @@ func parseServeArgs(args []string, stdio Stdio) (serveOptions, error) {
 	switch {
 	case fs.NArg() != 1:
 		return o, failf(ExitUsage, "wsworkbench serve: give one FILE (a CloudFormation or SAM template, a serverless.yml, or the word sample)")
-	case o.log != "text" && o.log != "json" && o.log != "none":
-		return o, failf(ExitUsage, "wsworkbench serve: --log %q: want text, json or none", o.log)
+	case logFormatErr(o.log) != nil:
+		return o, failf(ExitUsage, "wsworkbench serve: %v", logFormatErr(o.log))
 	case strings.ContainsAny(o.domainName, "/?#@ \t\r\n"):
 		return o, failf(ExitUsage, "wsworkbench serve: --domain-name %q: want host or host:port, as backends put it in https://{domainName}/{stage}", o.domainName)
 	case o.instances < 1:
@@ -289,14 +289,21 @@ func newServeGateway(o serveOptions, api *model.API, opts emulator.Options) (*em
 // serveLog is serve's event log while it runs; nil with --log none.
 type serveLog struct{ *eventLog }
 
-// startEventLog subscribes a log of g's events in format to out. With
-// --log none nobody subscribes, so the gateway builds no events.
+// logFormatErr is the error for a --log value serve does not know.
+func logFormatErr(s string) error {
+	_, _, err := parseLogFormat(s)
+	return err
+}
+
+// startEventLog subscribes a log of g's events in format (a valid --log) to
+// out. With --log none nobody subscribes, so the gateway builds no events.
 func startEventLog(g *emulator.Gateway, format string, out io.Writer) serveLog {
-	if format == "none" {
+	f, ok, _ := parseLogFormat(format)
+	if !ok {
 		return serveLog{}
 	}
-	l := newEventLog(out, format == "json", logMaxPending)
-	g.SubscribeFunc(l.add)
+	l := newEventLog(out, f, logMaxPending)
+	g.SubscribeFuncFilter(f.filter(), l.add)
 	go l.run()
 	return serveLog{l}
 }
@@ -360,7 +367,10 @@ FILE is a CloudFormation or SAM template with an AWS::ApiGatewayV2 WebSocket
 API, or a serverless.yml; the word "sample" runs the built-in sample API
 (write ./sample for a file of that name).
 
-serve prints the WebSocket URL and the @connections endpoint, then one line
-per event (--log). SIGINT or SIGTERM closes every connection with
+serve prints the WebSocket URL and the @connections endpoint, then its log
+(--log): by default one line per message (route, integration, status, sizes,
+time taken), one per connect and close, and a line of its own for every
+error, limit and fault; --log steps prints every step of every message (the
+frame, the route, each template, the integration, the answer). SIGINT or SIGTERM closes every connection with
 1001 "Going away", runs $disconnect for each, and exits 0.
 `

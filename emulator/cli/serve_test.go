@@ -279,7 +279,9 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// TestServeSample runs the built-in sample with the text log.
+// TestServeSample runs the built-in sample with the default text log: the
+// connect's lines, then one line for the message that says what happened
+// to it, and none of its steps (--log steps has those).
 func TestServeSample(t *testing.T) {
 	s := startServe(t, "--time-scale", "60", "sample")
 	wsURL, _ := s.urls(t)
@@ -287,8 +289,15 @@ func TestServeSample(t *testing.T) {
 	if got != `{"message": "Hi!"}` {
 		t.Fatalf("got %q", got)
 	}
-	if l := s.line(t); !strings.Contains(l, "connect") || !strings.Contains(l, "outcome=accepted") && !strings.Contains(l, "template") {
-		t.Errorf("first log line %q", l)
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} integration conn=\S+ req=\S+ route=\$connect type=MOCK status=200 took=\S+$`),
+		regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} connect     conn=\S+ req=\S+ route=\$connect outcome=accepted status=200 `),
+		regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{3} message     conn=\S+ req=\S+ route=message integration=MOCK status=200 in=34 out=18 took=\S+$`),
+	}
+	for _, re := range want {
+		if l := s.line(t); !re.MatchString(l) {
+			t.Errorf("log line %q, want %v", l, re)
+		}
 	}
 	s.stop(t, ws, syscall.SIGINT)
 }

@@ -78,13 +78,13 @@ func checkLogGolden(t *testing.T, name, got string) {
 // TestServeLogGolden runs the real binary with each log format through a
 // connection with a query string and subprotocols, one message, an
 // @connections POST and GET, a refused DELETE, and SIGTERM, and compares
-// the log with testdata/serve_log_{text,json}.golden.
+// the log with testdata/serve_log_{text,steps,json}.golden.
 func TestServeLogGolden(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "api.yaml")
 	if err := os.WriteFile(file, []byte(serveTemplate), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []string{"text", "json"} {
+	for _, format := range []string{"text", "steps", "json"} {
 		t.Run(format, func(t *testing.T) {
 			s := startServe(t, "--log", format, file)
 			wsURL, connURL := s.urls(t)

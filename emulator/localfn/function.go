@@ -23,7 +23,10 @@ type function struct {
 	all    map[*instance]bool
 	gen    int // bumped by restart; instances of an older generation are not reused
 	closed bool
-	recent []Invocation // the last MaxRecent invocations, oldest first
+	// retired: Replace dropped or changed the function; every instance
+	// stops once its invocation ends.
+	retired bool
+	recent  []Invocation // the last MaxRecent invocations, oldest first
 	// restarted is when restart last ran: a failure before it is no crash.
 	restarted time.Time
 
@@ -76,7 +79,7 @@ func (f *function) take() *instance {
 // before a restart, is stopped instead.
 func (f *function) put(in *instance) {
 	f.mu.Lock()
-	if f.closed || in.gen != f.gen || in.dead() {
+	if f.closed || f.retired || in.gen != f.gen || in.dead() {
 		delete(f.all, in)
 		f.mu.Unlock()
 		in.kill()
@@ -101,6 +104,15 @@ func (f *function) restart() {
 	for _, in := range idle {
 		in.kill()
 	}
+}
+
+// retire stops the idle instances now and the busy ones when their
+// invocation ends (see put): Replace dropped or changed the function.
+func (f *function) retire() {
+	f.mu.Lock()
+	f.retired = true
+	f.mu.Unlock()
+	f.restart()
 }
 
 // close kills every instance, busy or not.

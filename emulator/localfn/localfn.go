@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -102,9 +103,11 @@ type Invocation struct {
 // answers or times out. Close ends them all.
 type Runner struct {
 	opts  Options
+	cache *cache
+
+	fnMu  sync.RWMutex // guards fns and names, which Replace changes
 	fns   map[string]*function
 	names []string
-	cache *cache
 
 	mu     sync.Mutex
 	closed bool
@@ -137,13 +140,36 @@ func New(fns []Function, opts Options) (*Runner, error) {
 		opts.CacheDir = filepath.Join(dir, "wsworkbench", "lambda")
 	}
 	r := &Runner{opts: opts, fns: map[string]*function{}, cache: &cache{dir: opts.CacheDir}, stop: make(chan struct{})}
+	cfgs, err := r.normalize(fns)
+	if err != nil {
+		return nil, err
+	}
+	for _, fn := range cfgs {
+		r.fns[fn.Name] = newFunction(r, fn, r.maxInstances(fn))
+		r.names = append(r.names, fn.Name)
+	}
+	sort.Strings(r.names)
+	if opts.ReloadInterval > 0 {
+		r.checkCode() // the first fingerprints: a change from now on reloads
+		r.wg.Add(1)
+		go r.watch()
+	}
+	return r, nil
+}
+
+// normalize checks fns and fills in Lambda's defaults: an absolute code
+// directory, the default timeout and memory size.
+func (r *Runner) normalize(fns []Function) ([]Function, error) {
+	seen := map[string]bool{}
+	out := make([]Function, 0, len(fns))
 	for _, fn := range fns {
 		if fn.Name == "" {
 			return nil, errors.New("a local function has no name")
 		}
-		if _, dup := r.fns[fn.Name]; dup {
+		if seen[fn.Name] {
 			return nil, fmt.Errorf("function %s is defined twice", fn.Name)
 		}
+		seen[fn.Name] = true
 		if fn.CodeDir == "" && fn.InlineCode == "" {
 			return nil, fmt.Errorf("function %s has no code directory and no inline code", fn.Name)
 		}
@@ -160,27 +186,86 @@ func New(fns []Function, opts Options) (*Runner, error) {
 		if fn.MemoryMB <= 0 {
 			fn.MemoryMB = 128
 		}
-		max := opts.MaxInstances
-		if fn.ReservedConcurrency > 0 && fn.ReservedConcurrency < max {
-			max = fn.ReservedConcurrency
+		if len(fn.Env) == 0 {
+			fn.Env = nil
 		}
-		r.fns[fn.Name] = newFunction(r, fn, max)
-		r.names = append(r.names, fn.Name)
+		out = append(out, fn)
 	}
-	sort.Strings(r.names)
-	if opts.ReloadInterval > 0 && len(r.fns) > 0 {
-		r.checkCode() // the first fingerprints: a change from now on reloads
-		r.wg.Add(1)
-		go r.watch()
+	return out, nil
+}
+
+// maxInstances is how many instances fn may run at once.
+func (r *Runner) maxInstances(fn Function) int {
+	max := r.opts.MaxInstances
+	if fn.ReservedConcurrency > 0 && fn.ReservedConcurrency < max {
+		max = fn.ReservedConcurrency
 	}
-	return r, nil
+	return max
+}
+
+// Replace makes fns the runner's functions, as after an edit: a function
+// whose configuration did not change keeps its warm instances; a new or
+// changed one starts fresh at its next invocation; a changed or removed
+// one's idle instances stop now and its busy ones when their invocation
+// ends (an invocation in flight finishes on the configuration it started
+// with). It returns the names of the functions it added, changed or removed,
+// sorted. Bad fns (a duplicate name, no code) change nothing.
+func (r *Runner) Replace(fns []Function) ([]string, error) {
+	cfgs, err := r.normalize(fns)
+	if err != nil {
+		return nil, err
+	}
+	r.fnMu.Lock()
+	next := map[string]*function{}
+	var names, changed []string
+	var retired []*function
+	for _, fn := range cfgs {
+		names = append(names, fn.Name)
+		if f, ok := r.fns[fn.Name]; ok && reflect.DeepEqual(f.cfg, fn) {
+			next[fn.Name] = f
+			continue
+		}
+		next[fn.Name] = newFunction(r, fn, r.maxInstances(fn))
+		changed = append(changed, fn.Name)
+	}
+	for name, f := range r.fns {
+		if next[name] != f {
+			retired = append(retired, f)
+			if next[name] == nil {
+				changed = append(changed, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	sort.Strings(changed)
+	r.fns, r.names = next, names
+	r.fnMu.Unlock()
+	for _, f := range retired {
+		f.retire()
+	}
+	return changed, nil
+}
+
+// function returns the function named name, or nil.
+func (r *Runner) function(name string) *function {
+	r.fnMu.RLock()
+	defer r.fnMu.RUnlock()
+	return r.fns[name]
+}
+
+// functions returns the functions, sorted by name.
+func (r *Runner) functions() []*function {
+	r.fnMu.RLock()
+	defer r.fnMu.RUnlock()
+	out := make([]*function, 0, len(r.names))
+	for _, name := range r.names {
+		out = append(out, r.fns[name])
+	}
+	return out
 }
 
 // Has reports whether the runner has code for function.
-func (r *Runner) Has(function string) bool {
-	_, ok := r.fns[function]
-	return ok
-}
+func (r *Runner) Has(function string) bool { return r.function(function) != nil }
 
 // Invoke runs function with payload the way the Invoke API does: result is
 // the function's answer, or its error object when functionError is
@@ -190,8 +275,8 @@ func (r *Runner) Has(function string) bool {
 // ran (the call then runs on until the function answers or times out, as on
 // Lambda). log is the invocation's framed output.
 func (r *Runner) Invoke(ctx context.Context, function string, payload []byte) (result []byte, functionError, log string, err error) {
-	f, ok := r.fns[function]
-	if !ok {
+	f := r.function(function)
+	if f == nil {
 		return nil, "", "", fmt.Errorf("no local code for function %s", function)
 	}
 	if len(payload) == 0 {
@@ -224,8 +309,8 @@ func (r *Runner) Invoke(ctx context.Context, function string, payload []byte) (r
 // Restart stops function's idle instances and marks its busy ones to stop
 // when they finish, so the next invocation starts from fresh code.
 func (r *Runner) Restart(function string) error {
-	f, ok := r.fns[function]
-	if !ok {
+	f := r.function(function)
+	if f == nil {
 		return fmt.Errorf("no local code for function %s", function)
 	}
 	f.restart()
@@ -256,7 +341,7 @@ func (r *Runner) Close() {
 	r.closed = true
 	close(r.stop)
 	r.mu.Unlock()
-	for _, f := range r.fns {
+	for _, f := range r.functions() {
 		f.close()
 	}
 	r.wg.Wait()

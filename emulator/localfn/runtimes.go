@@ -98,12 +98,7 @@ func (r *Runner) command(fn Function) (program string, args []string, dir string
 	case "go1.x":
 		exe = filepath.Join(dir, fn.Handler)
 	default:
-		name := fn.Runtime
-		if name == "" {
-			name = "(none)"
-		}
-		return "", nil, "", nil, &runtimeError{typ: "Runtime.Unsupported",
-			msg: fmt.Sprintf("runtime %s is not supported by the workbench: it runs %s functions (use --lambda-endpoint with sam local start-lambda for others)", name, Supported)}
+		return "", nil, "", nil, &runtimeError{typ: "Runtime.Unsupported", msg: unsupportedRuntime(fn.Runtime)}
 	}
 	st, err := os.Stat(exe)
 	if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {

@@ -33,9 +33,10 @@ type FunctionStatus struct {
 
 // Status returns every function's state, sorted by name.
 func (r *Runner) Status() []FunctionStatus {
-	out := make([]FunctionStatus, 0, len(r.names))
-	for _, name := range r.names {
-		out = append(out, r.fns[name].status())
+	fns := r.functions()
+	out := make([]FunctionStatus, 0, len(fns))
+	for _, f := range fns {
+		out = append(out, f.status())
 	}
 	return out
 }

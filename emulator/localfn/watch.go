@@ -65,8 +65,8 @@ func (r *Runner) watch() {
 // walk of it.
 func (r *Runner) checkCode() {
 	sums := map[string]uint64{}
-	for _, name := range r.names {
-		f := r.fns[name]
+	for _, f := range r.functions() {
+		name := f.cfg.Name
 		if f.cfg.CodeDir == "" {
 			continue
 		}

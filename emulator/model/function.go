@@ -30,3 +30,13 @@ type Function struct {
 	// ReservedConcurrency is ReservedConcurrentExecutions; 0 means unset.
 	ReservedConcurrency int
 }
+
+// Function returns the function named name, or nil.
+func (a *API) Function(name string) *Function {
+	for i := range a.Functions {
+		if a.Functions[i].Name == name {
+			return &a.Functions[i]
+		}
+	}
+	return nil
+}

@@ -41,6 +41,12 @@ type API struct {
 	Authorizers               []Authorizer
 	Settings                  Settings
 	SavedMessages             []SavedMessage // the client tabs' saved messages
+	// Functions are the workspace's SAM functions with code on this machine
+	// (AWS::Serverless::Function with a local CodeUri), as the editor
+	// creates and edits them. Functions the editor cannot edit faithfully
+	// (inline code, code in S3, variables that do not resolve) stay in the
+	// file only.
+	Functions []Function
 }
 
 // Stage is the API's stage: its name is the first path segment of the URL.
@@ -257,5 +263,10 @@ func (a *API) Clone() *API {
 	c.Settings.MockAuthorizer.Context = maps.Clone(a.Settings.MockAuthorizer.Context)
 	c.Settings.Faults = a.Settings.Faults.Clone()
 	c.SavedMessages = append([]SavedMessage(nil), a.SavedMessages...)
+	c.Functions = nil
+	for _, fn := range a.Functions {
+		fn.Env = maps.Clone(fn.Env)
+		c.Functions = append(c.Functions, fn)
+	}
 	return &c
 }

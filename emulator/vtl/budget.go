@@ -25,18 +25,31 @@ const pollEvery = 256
 // tens of milliseconds.
 const bigString = 16 << 10
 
-// startClock fixes the render's deadline: Limits.MaxTime from now, or
-// Input.Deadline when that comes first.
+// startClock starts the render's budget. The clock is read at the first
+// poll, not here: most renders end long before their first poll (a few
+// dozen steps), so they read no clock at all. A render's MaxTime (or
+// Input.Budget) therefore counts from its first poll, at most pollEvery
+// steps (or one step before a big string) after its start: well inside
+// the millisecond a render may overrun its budget anyway.
 func (r *renderer) startClock() {
-	now := time.Now()
-	r.deadline = now.Add(r.lim.MaxTime)
+	r.deadline = time.Time{}
+	r.done = r.in.Done
+	r.slow = r.in.Slow
+}
+
+// fixDeadline sets the render's deadline at its first poll: MaxTime (or
+// Input.Budget, when shorter) from now, or Input.Deadline when that comes
+// first; and when Input.Slow is due, SlowAfter from now.
+func (r *renderer) fixDeadline(now time.Time) {
+	budget := r.lim.MaxTime
+	if b := r.in.Budget; b > 0 && b < budget {
+		budget = b
+	}
+	r.deadline = now.Add(budget)
 	if d := r.in.Deadline; !d.IsZero() && d.Before(r.deadline) {
 		r.deadline = d
 	}
-	r.done = r.in.Done
-	if r.slow = r.in.Slow; r.slow != nil {
-		r.slowAt = now.Add(r.in.SlowAfter)
-	}
+	r.slowAt = now.Add(r.in.SlowAfter)
 }
 
 // poll stops the render when its deadline has passed or Input.Done has
@@ -51,8 +64,11 @@ func (r *renderer) poll(pos int) error {
 	default:
 	}
 	now := time.Now()
+	if r.deadline.IsZero() {
+		r.fixDeadline(now)
+	}
 	if now.After(r.deadline) {
-		e := r.errAt(pos, "rendering stopped after "+budgetString(r.lim.MaxTime, r.in.Deadline)+": the template does too much work")
+		e := r.errAt(pos, "rendering stopped after "+budgetString(r.lim.MaxTime, r.in)+": the template does too much work")
 		e.Err = ErrTimeout
 		return e
 	}
@@ -78,8 +94,8 @@ func (r *renderer) pollBig(pos int, recv value, args []value) error {
 }
 
 // budgetString describes the time budget for an error message.
-func budgetString(max time.Duration, deadline time.Time) string {
-	if !deadline.IsZero() {
+func budgetString(max time.Duration, in *Input) string {
+	if !in.Deadline.IsZero() || in.Budget > 0 && in.Budget < max {
 		return "its time budget"
 	}
 	return "its time budget of " + strconv.FormatFloat(max.Seconds(), 'g', -1, 64) + " s"

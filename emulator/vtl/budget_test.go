@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -27,23 +28,26 @@ func mustParse(t *testing.T, src string) *Template {
 	return tp
 }
 
-// TestRenderTimeBudget: a render that runs past Limits.MaxTime or
-// Input.Deadline stops with ErrTimeout, whether its steps are slow (one
-// String.matches over 32 KB) or many.
+// TestRenderTimeBudget: a render that runs past Limits.MaxTime,
+// Input.Deadline or Input.Budget stops with ErrTimeout, whether its steps
+// are slow (one String.matches over 32 KB) or many.
 func TestRenderTimeBudget(t *testing.T) {
 	for _, tt := range []struct {
 		name, src string
 		lim       Limits
 		deadline  time.Duration // Input.Deadline from the start, when set
+		budget    time.Duration // Input.Budget
 	}{
-		{"matches/MaxTime", heavyMatches, Limits{MaxTime: 100 * time.Millisecond}, 0},
-		{"matches/Deadline", heavyMatches, Limits{}, 100 * time.Millisecond},
-		{"steps/MaxTime", cheapLoop, Limits{MaxTime: time.Millisecond}, 0},
+		{"matches/MaxTime", heavyMatches, Limits{MaxTime: 100 * time.Millisecond}, 0, 0},
+		{"matches/Deadline", heavyMatches, Limits{}, 100 * time.Millisecond, 0},
+		{"matches/Budget", heavyMatches, Limits{}, 0, 100 * time.Millisecond},
+		{"steps/MaxTime", cheapLoop, Limits{MaxTime: time.Millisecond}, 0, 0},
+		{"steps/Budget", cheapLoop, Limits{}, 0, time.Millisecond},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tp := mustParse(t, tt.src).WithLimits(tt.lim)
 			start := time.Now()
-			var in Input
+			in := Input{Budget: tt.budget}
 			if tt.deadline > 0 {
 				in.Deadline = start.Add(tt.deadline)
 			}
@@ -109,6 +113,45 @@ func TestRenderMemoryBudgetStringMethods(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRenderText: a template that is only text renders to its text without
+// a renderer (Render and RenderTo agree, nothing else in the buffer
+// changes), and still fails past MaxOutput.
+func TestRenderText(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		lim       Limits
+		want      string
+		fail      bool
+	}{
+		{"empty", "", Limits{}, "", false},
+		{"fixed answer", `{"message": "Hello World"}`, Limits{}, `{"message": "Hello World"}`, false},
+		{"escaped dollar is not text only", `\$x`, Limits{}, `\$x`, false},
+		{"over MaxOutput", "0123456789", Limits{MaxOutput: 5}, "", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tp := mustParse(t, tt.src).WithLimits(tt.lim)
+			got, err := tp.Render(&Input{Done: closedDone()})
+			if (err != nil) != tt.fail || got != tt.want {
+				t.Fatalf("Render = %q, %v; want %q (fail %v)", got, err, tt.want, tt.fail)
+			}
+			var buf bytes.Buffer
+			buf.WriteString("before:")
+			err = tp.RenderTo(&buf, nil)
+			if want := "before:" + tt.want; (err != nil) != tt.fail || buf.String() != want {
+				t.Fatalf("RenderTo = %q, %v; want %q", buf.String(), err, want)
+			}
+		})
+	}
+}
+
+// closedDone is an Input.Done already closed: a render that polls it stops;
+// a short one never polls.
+func closedDone() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
 }
 
 // TestRenderSlow: Input.Slow is called once, on the rendering goroutine,

@@ -44,9 +44,9 @@ type renderer struct {
 	steps int
 	mem   int
 
-	deadline time.Time       // when the render gives up (startClock)
+	deadline time.Time       // when the render gives up: zero until its first poll (fixDeadline)
 	done     <-chan struct{} // Input.Done
-	slowAt   time.Time       // when to call slow (startClock)
+	slowAt   time.Time       // when to call slow: set with deadline (fixDeadline)
 	slow     func()          // Input.Slow, until it is called
 
 	macroDepth int

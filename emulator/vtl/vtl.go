@@ -63,14 +63,18 @@ type Input struct {
 	// the render, is when the render gives up with an *Error wrapping
 	// ErrTimeout.
 	Deadline time.Time
+	// Budget, when set and shorter than Limits.MaxTime, is how long the
+	// render may take: a Deadline that needs no clock reading from the
+	// caller.
+	Budget time.Duration
 	// Done, when set, stops the render with an *Error wrapping ErrCanceled
 	// once it is closed (a context's Done: the client left, the gateway
 	// closes).
 	Done <-chan struct{}
 	// Slow, when set, is called once, on the rendering goroutine, when the
-	// render has run for SlowAfter. The render notices at its budget
-	// checks (every few hundred steps, and before a method works on a big
-	// string), so a short render never calls it. The gateway uses it to
+	// render has run for SlowAfter from its first budget check. The render
+	// checks every few hundred steps and before a method works on a big
+	// string, so a short render never calls it. The gateway uses it to
 	// go on reading a connection while one of its messages renders long.
 	Slow      func()
 	SlowAfter time.Duration
@@ -244,6 +248,9 @@ func (r *renderer) run() error {
 // Render renders the template. It never panics; loop iterations and output
 // size are capped and hitting a cap is an *Error naming where.
 func (t *Template) Render(in *Input) (string, error) {
+	if text, ok := t.text(); ok {
+		return text, nil
+	}
 	bp := bufPool.Get().(*[]byte)
 	r := t.newRenderer(in, (*bp)[:0])
 	err := r.run()
@@ -259,11 +266,30 @@ func (t *Template) Render(in *Input) (string, error) {
 	return s, err
 }
 
+// text returns what a template that is only text renders (no reference,
+// no directive: a MOCK's fixed answer), which needs no renderer: it reads
+// no input, takes one step and never polls.
+func (t *Template) text() (string, bool) {
+	switch len(t.body) {
+	case 0:
+		return "", true
+	case 1:
+		if s, ok := t.body[0].(*textStmt); ok && len(s.s) <= t.limits.MaxOutput {
+			return s.s, true
+		}
+	}
+	return "", false
+}
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // RenderTo renders the template, appending the output to buf. On error buf
 // is left as it was.
 func (t *Template) RenderTo(buf *bytes.Buffer, in *Input) error {
+	if text, ok := t.text(); ok {
+		buf.WriteString(text)
+		return nil
+	}
 	r := t.newRenderer(in, buf.AvailableBuffer())
 	err := r.run()
 	if err == nil {

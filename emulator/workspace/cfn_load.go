@@ -23,6 +23,7 @@ const (
 	kindIntegration
 	kindIntegrationResponse
 	kindAuthorizer
+	kindFunction // a SAM function (not an ApiGatewayV2 resource)
 )
 
 const typePrefix = "AWS::ApiGatewayV2::"
@@ -35,7 +36,11 @@ var kindType = map[kind]string{
 	kindIntegration:         typePrefix + "Integration",
 	kindIntegrationResponse: typePrefix + "IntegrationResponse",
 	kindAuthorizer:          typePrefix + "Authorizer",
+	kindFunction:            samFunctionType,
 }
+
+// samFunctionType is the type the model's functions are saved as.
+const samFunctionType = "AWS::Serverless::Function"
 
 var typeKind = func() map[string]kind {
 	m := map[string]kind{}
@@ -107,6 +112,7 @@ func loadTemplate(ctx context.Context, src *source, doc *yaml.Node) (*Workspace,
 	if err := validateAPI(api, l.locate); err != nil {
 		return nil, err
 	}
+	api.Functions = editableFunctions(src, fileDir(src.name), root, false)
 	format := CloudFormation
 	if hasSAMTransform(root) {
 		format = SAM
@@ -855,6 +861,9 @@ func modelKinds(api *model.API) map[string]kind {
 	}
 	for _, au := range api.Authorizers {
 		k[au.ID] = kindAuthorizer
+	}
+	for _, fn := range api.Functions {
+		k[fn.Name] = kindFunction
 	}
 	return k
 }

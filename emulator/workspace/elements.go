@@ -2,8 +2,10 @@ package workspace
 
 import (
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -22,6 +24,9 @@ type element struct {
 	props []propVal
 	// extra are properties written only when the resource is created.
 	extra []propVal
+	// fn is the model function an integration's URI points at (written as
+	// a !Sub of the function's Arn), "" for none.
+	fn string
 }
 
 type propVal struct {
@@ -102,8 +107,9 @@ func routeParamsv(m map[string]bool) *yaml.Node {
 
 // elements returns the resources api describes, in model order. inDoc tells
 // whether a logical ID names a resource of the template (a Stage's
-// DeploymentId is a !Ref only then).
-func elements(api *model.API, inDoc func(id string) bool) []element {
+// DeploymentId is a !Ref only then); dir is the directory the file is
+// saved in, which functions' CodeUri is relative to.
+func elements(api *model.API, inDoc func(id string) bool, dir string) []element {
 	apiRef := refv(api.ID)
 	var out []element
 	out = append(out, element{id: api.ID, kind: kindAPI, props: []propVal{
@@ -166,11 +172,15 @@ func elements(api *model.API, inDoc func(id string) bool) []element {
 		}
 	}
 	for _, in := range api.Integrations {
-		out = append(out, element{id: in.ID, kind: kindIntegration, props: []propVal{
+		uri, fn := sv(in.URI), ""
+		if name, ok := functionOfURI(api, in.URI); ok && (in.Type == model.TypeAWSProxy || in.Type == model.TypeAWS) {
+			uri, fn = functionURINode(name), name
+		}
+		out = append(out, element{id: in.ID, kind: kindIntegration, fn: fn, props: []propVal{
 			{"ApiId", apiRef},
 			{"Description", sv(in.Description)},
 			{"IntegrationType", sv(in.Type)},
-			{"IntegrationUri", sv(in.URI)},
+			{"IntegrationUri", uri},
 			{"IntegrationMethod", sv(in.Method)},
 			{"ConnectionType", sv(in.ConnectionType)},
 			{"CredentialsArn", sv(in.CredentialsArn)},
@@ -196,5 +206,57 @@ func elements(api *model.API, inDoc func(id string) bool) []element {
 			}})
 		}
 	}
+	for _, fn := range api.Functions {
+		out = append(out, functionElement(fn, dir))
+	}
 	return out
+}
+
+// functionElement is a model function as an AWS::Serverless::Function:
+// CodeUri relative to dir (slash-separated, as SAM writes it), Handler,
+// Runtime, Timeout, MemorySize, ReservedConcurrentExecutions and
+// Environment.Variables.
+func functionElement(fn model.Function, dir string) element {
+	codeURI := fn.CodeDir
+	if rel, err := filepath.Rel(dir, fn.CodeDir); err == nil && fn.CodeDir != "" {
+		codeURI = filepath.ToSlash(rel)
+	}
+	var env *yaml.Node
+	if vars := mapv(fn.Env); vars != nil {
+		env = mappingNode(strNode("Variables"), vars)
+	}
+	return element{id: fn.Name, kind: kindFunction, props: []propVal{
+		{"CodeUri", sv(codeURI)},
+		{"Handler", sv(fn.Handler)},
+		{"Runtime", sv(fn.Runtime)},
+		{"Timeout", intv(int(fn.Timeout/time.Second), 0)},
+		{"MemorySize", intv(fn.MemoryMB, 0)},
+		{"ReservedConcurrentExecutions", intv(fn.ReservedConcurrency, 0)},
+		{"Environment", env},
+	}}
+}
+
+// FunctionURI is the integration URI that calls the workspace function
+// name, as a load reads the !Sub a save writes for it (see
+// functionURINode): point an integration at a model function by setting
+// its URI to this.
+func FunctionURI(name string) string {
+	return "arn:" + pseudoPartition + ":apigateway:" + pseudoRegion + ":lambda:path/2015-03-31/functions/" + functionArn(name) + "/invocations"
+}
+
+// functionURINode is how SAM templates point an integration at a function
+// of the template.
+func functionURINode(name string) *yaml.Node {
+	return tagNode("!Sub", "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${"+name+".Arn}/invocations")
+}
+
+// functionOfURI returns the model function uri calls, when it is
+// FunctionURI of one.
+func functionOfURI(api *model.API, uri string) (string, bool) {
+	for _, fn := range api.Functions {
+		if uri == FunctionURI(fn.Name) {
+			return fn.Name, true
+		}
+	}
+	return "", false
 }

@@ -48,11 +48,7 @@ func LoadLocal(path string) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	return ParseLocal(path, filepath.Dir(abs), data)
+	return ParseLocal(path, fileDir(path), data)
 }
 
 // ParseLocal is LoadLocal for bytes already read; name is used in messages
@@ -88,6 +84,10 @@ type functionLoader struct {
 	fns      []model.Function
 	tables   []model.Table
 	warnings []string
+	// editable are the SAM functions with a local code directory that
+	// loaded without a warning: the model holds them (see
+	// editableFunctions).
+	editable map[string]bool
 }
 
 func (fl *functionLoader) warn(n *yaml.Node, msg string) {
@@ -131,6 +131,7 @@ func prop(props, globals *yaml.Node, key string) *yaml.Node {
 
 func (fl *functionLoader) samFunction(e *evaluator, r *resource, globals *yaml.Node) {
 	fn := model.Function{Name: r.id}
+	warned := len(fl.warnings)
 	at := r.key
 	if pt := fl.str(e, prop(r.props, globals, "PackageType")); pt == "Image" {
 		fl.warn(at, fmt.Sprintf("function %s is a container image: the workbench runs only local code (use --lambda-endpoint with sam local start-lambda)", r.id))
@@ -158,6 +159,53 @@ func (fl *functionLoader) samFunction(e *evaluator, r *resource, globals *yaml.N
 	}
 	fl.common(e, &fn, r.props, globals)
 	fl.fns = append(fl.fns, fn)
+	fl.markEditable(fn, warned)
+}
+
+// markEditable notes fn as one the model holds when it has a local code
+// directory, a name that is a logical ID, and no warning since the
+// warnings numbered warned.
+func (fl *functionLoader) markEditable(fn model.Function, warned int) {
+	if fn.InlineCode != "" || len(fl.warnings) != warned || !isLogicalID(fn.Name) {
+		return
+	}
+	if fl.editable == nil {
+		fl.editable = map[string]bool{}
+	}
+	fl.editable[fn.Name] = true
+}
+
+// editableFunctions returns the functions of the template (or the
+// serverless.yml) at root that the model holds: those with a local code
+// directory whose every property resolved, so a save can write them as
+// they are. dir is the directory code paths are relative to. The others
+// run from the file only (LoadLocal).
+func editableFunctions(src *source, dir string, root *yaml.Node, serverless bool) []model.Function {
+	fl := &functionLoader{src: src, dir: dir}
+	read := fl.template
+	if serverless {
+		read = fl.serverless
+	}
+	if err := read(root); err != nil {
+		return nil
+	}
+	var out []model.Function
+	for _, fn := range fl.fns {
+		if fl.editable[fn.Name] {
+			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// fileDir is the directory of the file name names, which code paths are
+// relative to.
+func fileDir(name string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return filepath.Dir(name)
+	}
+	return filepath.Dir(abs)
 }
 
 func (fl *functionLoader) lambdaFunction(e *evaluator, r *resource) {
@@ -343,6 +391,7 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			continue
 		}
 		fn := model.Function{Name: name, CodeDir: fl.dir}
+		warned := len(fl.warnings)
 		if img := mapGet(def, "image"); img != nil {
 			fl.warn(img, fmt.Sprintf("function %s is a container image: the workbench runs only local code", name))
 			continue
@@ -375,6 +424,7 @@ func (fl *functionLoader) serverless(root *yaml.Node) error {
 			}
 		}
 		fl.fns = append(fl.fns, fn)
+		fl.markEditable(fn, warned)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,12 @@ func reload(t *testing.T, w *Workspace) (*Workspace, string) {
 	if err != nil {
 		t.Fatalf("Marshal: %v", err)
 	}
-	back, err := Parse("saved.yaml", out)
+	// Read back as a file beside the original: code paths are relative to it.
+	name := "saved.yaml"
+	if w.Path != "" {
+		name = filepath.Join(filepath.Dir(w.Path), name)
+	}
+	back, err := Parse(name, out)
 	if err != nil {
 		t.Fatalf("Parse(Marshal()): %v\n%s", err, out)
 	}

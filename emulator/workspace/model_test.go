@@ -71,7 +71,7 @@ func TestModelFieldsKnown(t *testing.T) {
 		v    any
 		want int
 	}{
-		{model.API{}, 11},
+		{model.API{}, 12},
 		{model.Stage{}, 5},
 		{model.Route{}, 10},
 		{model.RouteResponse{}, 2},
@@ -80,6 +80,7 @@ func TestModelFieldsKnown(t *testing.T) {
 		{model.Authorizer{}, 7},
 		{model.SavedMessage{}, 2},
 		{model.MockAuthorizer{}, 6},
+		{model.Function{}, 9},
 	} {
 		typ := reflect.TypeOf(tt.v)
 		if got := typ.NumField(); got != tt.want {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +27,10 @@ func emptyTemplate(description string) *yaml.Node {
 // marshalDoc returns a new document: the workspace's document with the
 // model's resources and metadata written into it. It checks the result loads
 // back.
-func (w *Workspace) marshalDoc() (*yaml.Node, error) {
+//
+// dir is the directory the file is written to: functions' CodeUri is
+// written relative to it.
+func (w *Workspace) marshalDoc(dir string) (*yaml.Node, error) {
 	if w.API == nil {
 		return nil, errors.New("workspace has no API")
 	}
@@ -47,11 +51,16 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 		return nil, errors.New("the template has no Resources mapping")
 	}
 	inDoc := func(id string) bool { return mapIndex(resources, id) >= 0 }
-	want := elements(w.API, inDoc)
+	want := elements(w.API, inDoc, dir)
 	old := map[string]element{}
 	loadedKinds := map[string]kind{} // logical ID → kind of every resource the document describes, so a save knows what to delete
 	if w.loaded != nil {
-		for _, el := range elements(w.loaded, inDoc) {
+		// The document's CodeUris are relative to where it was read.
+		oldDir := dir
+		if w.Path != "" {
+			oldDir = fileDir(w.Path)
+		}
+		for _, el := range elements(w.loaded, inDoc, oldDir) {
 			old[el.id] = el
 		}
 		loadedKinds = modelKinds(w.loaded)
@@ -85,7 +94,9 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 				newRoutes = append(newRoutes, el.id)
 			}
 		}
-		if el.kind == kindIntegration || el.kind == kindAuthorizer {
+		if el.fn != "" {
+			derived[el.id] = el.fn // the load reads the !Sub's function
+		} else if el.kind == kindIntegration || el.kind == kindAuthorizer {
 			uri := "IntegrationUri"
 			if el.kind == kindAuthorizer {
 				uri = "AuthorizerUri"
@@ -101,6 +112,9 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 	}
 	orderResources(resources, w.API)
 	fixDependsOn(resources, deleted, newRoutes, loadedKinds)
+	if len(w.API.Functions) > 0 {
+		addSAMTransform(root)
+	}
 
 	newMeta, err := metadataNode(w.API, derived)
 	if err != nil {
@@ -116,6 +130,27 @@ func (w *Workspace) marshalDoc() (*yaml.Node, error) {
 		setMetadata(root, newMeta)
 	}
 	return doc, nil
+}
+
+// addSAMTransform declares the SAM transform, which AWS::Serverless::Function
+// needs, unless the template does already.
+func addSAMTransform(root *yaml.Node) {
+	if hasSAMTransform(root) {
+		return
+	}
+	const sam = "AWS::Serverless-2016-10-31"
+	switch t := mapGet(root, "Transform"); {
+	case t == nil:
+		at := 0
+		if i := mapIndex(root, "AWSTemplateFormatVersion"); i >= 0 {
+			at = i + 2
+		}
+		mapInsert(root, at, "Transform", strNode(sam))
+	case t.Kind == yaml.SequenceNode:
+		t.Content = append(t.Content, strNode(sam))
+	default:
+		mapSet(root, "Transform", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{t, strNode(sam)}})
+	}
 }
 
 // updateResource rewrites the properties of res whose model value changed.
@@ -403,6 +438,11 @@ func (w *Workspace) AssignIDs() {
 			}
 		}
 	}
+	for i := range api.Functions {
+		if fn := &api.Functions[i]; fn.Name == "" {
+			fn.Name = gen(idWords(strings.TrimSuffix(filepath.Base(fn.CodeDir), filepath.Ext(fn.CodeDir))) + "Function")
+		}
+	}
 	for i := range api.Routes {
 		r := &api.Routes[i]
 		if r.ID == "" {
@@ -497,6 +537,14 @@ func checkModel(api *model.API, existing map[string]bool) error {
 			if ir.Key == "" {
 				return fmt.Errorf("integration response %s has no key", ir.ID)
 			}
+		}
+	}
+	for _, fn := range api.Functions {
+		if err := id(fn.Name, "function "+fn.Name); err != nil {
+			return err
+		}
+		if fn.CodeDir == "" {
+			return fmt.Errorf("function %s has no code folder", fn.Name)
 		}
 	}
 	keys := map[string]bool{}

@@ -54,6 +54,8 @@ func loadServerless(ctx context.Context, src *source, root *yaml.Node) (*Workspa
 	}); err != nil {
 		return nil, err
 	}
+	// The functions come along, so a save as CloudFormation runs them too.
+	api.Functions = editableFunctions(src, fileDir(src.name), root, true)
 	desc := fmt.Sprintf("Imported by wsworkbench from %s (service %s, stage %s)", baseName(src.name), s.service, s.stage)
 	return &Workspace{
 		Format:   Serverless,

@@ -246,7 +246,7 @@ func (w *Workspace) Marshal() ([]byte, error) {
 // marshal encodes the workspace and loads the result back, so nothing that
 // would not load again is ever written.
 func (w *Workspace) marshal(name string) ([]byte, *Workspace, error) {
-	doc, err := w.marshalDoc()
+	doc, err := w.marshalDoc(fileDir(name))
 	if err != nil {
 		return nil, nil, err
 	}

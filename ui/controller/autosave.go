@@ -182,35 +182,52 @@ func writeFileAtomic(path string, data []byte) error {
 	return err
 }
 
-// scheduleAutosave writes the draft after the autosave delay, unless a
-// write is already scheduled.
-func (c *Controller) scheduleAutosave() {
-	if c.saver.dir == "" || c.autosaveTimer != nil {
+// Autosave is the part of the Controller that keeps unsaved changes in
+// the state directory (Controller.Autosave): a write after the autosave
+// delay, one now, and where they go. Like the Controller it belongs to the
+// owner goroutine; the writing itself is the autosaver's.
+type Autosave struct {
+	c     *Controller
+	saver *autosaver
+	timer *time.Timer
+}
+
+// schedule writes the draft after the autosave delay, unless a write is
+// already scheduled.
+func (a *Autosave) schedule() {
+	c := a.c
+	if a.saver.dir == "" || a.timer != nil {
 		return
 	}
-	c.autosaveTimer = time.AfterFunc(c.opts.AutosaveDelay, func() {
+	a.timer = time.AfterFunc(c.opts.AutosaveDelay, func() {
 		c.opts.Do(func() {
-			c.autosaveTimer = nil
+			a.timer = nil
 			if c.closed {
 				return
 			}
-			if err := c.saver.err(); err != nil {
+			if err := a.saver.err(); err != nil {
 				c.SetNotice("Unsaved changes could not be kept: " + err.Error())
 			}
 			if c.unsaved {
-				c.AutosaveNow()
+				a.Now()
 			}
 		})
 	})
 }
 
-// AutosaveNow writes the draft to the state directory in the background.
-func (c *Controller) AutosaveNow() {
-	if c.autosaveTimer != nil {
-		c.autosaveTimer.Stop()
-		c.autosaveTimer = nil
+// stop cancels a scheduled write.
+func (a *Autosave) stop() {
+	if a.timer != nil {
+		a.timer.Stop()
+		a.timer = nil
 	}
-	c.saver.write(autosave{
+}
+
+// Now writes the draft to the state directory in the background.
+func (a *Autosave) Now() {
+	a.stop()
+	c := a.c
+	a.saver.write(autosave{
 		Path:    c.ws.Path,
 		Sample:  c.isSample,
 		SavedAt: time.Now(),
@@ -218,9 +235,9 @@ func (c *Controller) AutosaveNow() {
 	})
 }
 
-// AutosaveFile is the file an autosave of the workspace at path ("" for
-// untitled) goes to, after the writes in progress have finished.
-func (c *Controller) AutosaveFile(path string) string {
-	c.saver.wait()
-	return c.saver.file(path)
+// File is the file an autosave of the workspace at path ("" for untitled)
+// goes to, after the writes in progress have finished.
+func (a *Autosave) File(path string) string {
+	a.saver.wait()
+	return a.saver.file(path)
 }

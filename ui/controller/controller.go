@@ -1,10 +1,12 @@
 // Package controller is the window's model of what it works on, without
 // any widget: the open workspace (open, save, save as, autosave, unsaved
-// changes), the draft the API editor changes and whether the gateway runs
-// it, the embedded gateway's lifecycle (start, restart for TLS off the
-// window's goroutine) and the local chat backend. It imports no Fyne, so it
-// is tested with plain Go tests against a real gateway on loopback and real
-// files; package ui turns its changes into widgets.
+// changes: Files, Autosave), the draft the API editor changes and whether
+// the gateway runs it (Controller), the embedded gateway's lifecycle
+// (start, restart for TLS off the window's goroutine) and the local
+// functions (Server), the chat sample backend (Chat) and the client tabs'
+// models and clients (Tabs). It imports no Fyne, so it is tested with plain
+// Go tests against a real gateway on loopback and real files; package ui
+// turns its changes into widgets.
 //
 // Concurrency: a Controller belongs to one goroutine, its owner (the
 // window's UI goroutine). Every method must be called there. Work that may
@@ -123,8 +125,13 @@ const (
 	ChangeFunctions
 )
 
-// Controller owns the workspace, the draft and the gateway. See the package
-// comment for its concurrency contract.
+// Controller owns the workspace, the draft and the gateway. It keeps what
+// they share (the open workspace, its unsaved mark, the status notice, the
+// draft's compile state) and hands each job to a part of its own: Files
+// opens and saves, Autosave keeps unsaved changes, Server runs the gateway
+// and the local functions, TLS serves wss://, Chat the chat sample backend, Tabs holds the
+// client tabs' models. See the package comment for its concurrency
+// contract (Tabs is safe for concurrent use: the bridge reads it).
 type Controller struct {
 	opts Options
 
@@ -142,12 +149,19 @@ type Controller struct {
 	errs       emulator.CompileErrors
 	live       bool
 
-	saver         *autosaver
-	autosaveTimer *time.Timer
-	loading       *Loading
-
-	// Server runs the gateway and the chat backend.
+	// Files opens and saves the workspace.
+	Files *Files
+	// Autosave keeps unsaved changes in the state directory.
+	Autosave *Autosave
+	// Server runs the gateway and the local functions.
 	Server *Server
+	// TLS serves wss:// or plain ws://.
+	TLS *TLS
+	// Chat runs the chat sample backend.
+	Chat *Chat
+	// Tabs are the window's client tabs' models: their clients, and which
+	// gateway request each log entry belongs to.
+	Tabs *Tabs
 
 	bg     sync.WaitGroup // goroutines the controller started
 	closed bool
@@ -159,9 +173,14 @@ type Controller struct {
 // the sample, and the errors show.
 func New(opts Options) (*Controller, error) {
 	opts = opts.withDefaults()
-	c := &Controller{opts: opts, saver: newAutosaver(opts.StateDir)}
+	c := &Controller{opts: opts}
+	c.Files = &Files{c: c}
+	c.Autosave = &Autosave{c: c, saver: newAutosaver(opts.StateDir)}
 	c.Server = &Server{c: c}
-	ws, sample, unsaved, notice, err := c.startWorkspace()
+	c.TLS = &TLS{c: c}
+	c.Chat = &Chat{c: c}
+	c.Tabs = &Tabs{}
+	ws, sample, unsaved, notice, err := c.Files.startWorkspace()
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +200,7 @@ func New(opts Options) (*Controller, error) {
 	if want := opts.Addr; c.Server.gw.Addr() != want && !hasPortZero(want) {
 		c.notice = want + " is in use, so the gateway listens on " + c.Server.gw.Addr() + ". " + c.notice
 	}
-	if err := c.Server.restoreTLS(); err != nil {
+	if err := c.TLS.restore(); err != nil {
 		c.notice = "TLS is off: " + err.Error() + ". " + c.notice
 	}
 	c.Server.restartFunctions()
@@ -199,6 +218,9 @@ func (c *Controller) changed(ch Change) {
 		c.OnChange(ch)
 	}
 }
+
+// scheduleAutosave has Autosave write the draft after the autosave delay.
+func (c *Controller) scheduleAutosave() { c.Autosave.schedule() }
 
 // background runs f on a goroutine of its own; Close waits for it.
 func (c *Controller) background(f func()) {
@@ -260,20 +282,18 @@ func (c *Controller) Close() {
 		return
 	}
 	if c.unsaved {
-		c.AutosaveNow()
+		c.Autosave.Now()
 	}
 	c.closed = true
 	if c.applyTimer != nil {
 		c.applyTimer.Stop()
 	}
-	if c.autosaveTimer != nil {
-		c.autosaveTimer.Stop()
+	c.Autosave.stop()
+	if l := c.Files.loading; l != nil {
+		l.Cancel()
 	}
-	if c.loading != nil {
-		c.loading.Cancel()
-	}
-	c.saver.wait()
-	c.Server.close()
+	c.Autosave.saver.wait()
+	c.Chat.close()
 	c.bg.Wait()
 	c.Server.closeGateways()
 	c.Server.closeFunctions()

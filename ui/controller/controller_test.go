@@ -102,7 +102,7 @@ func copyFile(t *testing.T, src, name string) string {
 func roundTrip(t *testing.T, h *harness, msg string) string {
 	t.Helper()
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
-	if roots := h.c.Server.ClientRoots(); roots != nil {
+	if roots := h.c.TLS.ClientRoots(); roots != nil {
 		d.TLSClientConfig = &tls.Config{RootCAs: roots}
 	}
 	conn, _, err := d.Dial(h.c.Server.Gateway().URL(), nil)
@@ -153,7 +153,7 @@ func TestEditGoesLiveAndIsAutosaved(t *testing.T) {
 		t.Errorf("answer %q", got)
 	}
 	h.waitFor("the autosave", func() bool {
-		data, err := os.ReadFile(h.c.AutosaveFile(""))
+		data, err := os.ReadFile(h.c.Autosave.File(""))
 		return err == nil && strings.Contains(string(data), "edited")
 	})
 
@@ -170,21 +170,21 @@ func TestEditGoesLiveAndIsAutosaved(t *testing.T) {
 func TestSaveAndReopen(t *testing.T) {
 	prefs := NewMemPrefs()
 	h := newHarness(t, func(o *Options) { o.Prefs = prefs })
-	if err := h.c.Save(); !errors.Is(err, ErrNoFile) {
+	if err := h.c.Files.Save(); !errors.Is(err, ErrNoFile) {
 		t.Fatalf("Save of the sample: %v, want ErrNoFile", err)
 	}
 	path := filepath.Join(t.TempDir(), "mine")
-	target, err := h.c.CheckSaveAs(path)
+	target, err := h.c.Files.CheckSaveAs(path)
 	if err != nil || target.Path != path+".yaml" || target.Replaces {
 		t.Fatalf("CheckSaveAs: %+v, %v", target, err)
 	}
-	if err := h.c.SaveTo(target.Path); err != nil {
+	if err := h.c.Files.SaveTo(target.Path); err != nil {
 		t.Fatal(err)
 	}
 	if h.c.Unsaved() || h.c.IsSample() || h.c.Workspace().Path != target.Path {
 		t.Fatalf("after save: unsaved %v sample %v path %q", h.c.Unsaved(), h.c.IsSample(), h.c.Workspace().Path)
 	}
-	if got := h.c.Recent(); len(got) != 1 || got[0] != target.Path {
+	if got := h.c.Files.Recent(); len(got) != 1 || got[0] != target.Path {
 		t.Errorf("recent %v", got)
 	}
 	prefs.SetBool(PrefFirstStartDone, true)
@@ -236,7 +236,7 @@ func TestCheckSaveAs(t *testing.T) {
 				resp.ResponseTemplates["1"] = "#if($x"
 				defer func() { resp.ResponseTemplates["1"] = good }()
 			}
-			target, err := h.c.CheckSaveAs(tc.path)
+			target, err := h.c.Files.CheckSaveAs(tc.path)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("CheckSaveAs(%q) = %+v, %v; want an error with %q", tc.path, target, err, tc.wantErr)
@@ -254,13 +254,13 @@ func TestCheckSaveAs(t *testing.T) {
 
 	t.Run("the serverless.yml it was imported from", func(t *testing.T) {
 		done := make(chan error, 1)
-		h.c.Open(sls, func(err error) { done <- err })
+		h.c.Files.Open(sls, func(err error) { done <- err })
 		h.waitFor("the import", func() bool { return len(done) > 0 })
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
 		before, _ := os.ReadFile(sls)
-		if _, err := h.c.CheckSaveAs(sls); err == nil || !strings.Contains(err.Error(), "imported from") {
+		if _, err := h.c.Files.CheckSaveAs(sls); err == nil || !strings.Contains(err.Error(), "imported from") {
 			t.Fatalf("CheckSaveAs(the imported file) = %v", err)
 		}
 		if !strings.Contains(h.c.Name(), "serverless.yml") {
@@ -287,9 +287,9 @@ func TestOpenRunsOffTheOwnerAndCancels(t *testing.T) {
 	h := newHarness(t, func(o *Options) { o.Load = slow })
 	other := copyFile(t, "../../assets/sample.yaml", "other.yaml")
 	called := false
-	l := h.c.Open(other, func(error) { called = true })
+	l := h.c.Files.Open(other, func(error) { called = true })
 	<-started
-	if h.c.Loading() != l {
+	if h.c.Files.Loading() != l {
 		t.Fatal("Loading does not report the load")
 	}
 
@@ -300,7 +300,7 @@ func TestOpenRunsOffTheOwnerAndCancels(t *testing.T) {
 
 	l.Cancel()
 	close(release)
-	h.waitFor("the load to end", func() bool { return h.c.Loading() == nil })
+	h.waitFor("the load to end", func() bool { return h.c.Files.Loading() == nil })
 	h.drain()
 	if called || h.c.Workspace().Path != "" || h.c.Workspace().API.Name != "still-mine" {
 		t.Fatalf("after Cancel: done called %v, path %q, API %q", called, h.c.Workspace().Path, h.c.Workspace().API.Name)
@@ -318,7 +318,7 @@ func TestOpenReportsErrorsAndSwitches(t *testing.T) {
 	}
 	var got error
 	done := false
-	h.c.Open(bad, func(err error) { got, done = err, true })
+	h.c.Files.Open(bad, func(err error) { got, done = err, true })
 	h.waitFor("the load", func() bool { return done })
 	if got == nil || !strings.Contains(got.Error(), "bad.yaml:") || !h.c.IsSample() {
 		t.Fatalf("open of a broken file: %v (sample still open: %v)", got, h.c.IsSample())
@@ -326,7 +326,7 @@ func TestOpenReportsErrorsAndSwitches(t *testing.T) {
 
 	sam := copyFile(t, "../../emulator/workspace/testdata/simple-chat.sam.yaml", "chat.yaml")
 	h.changes, done = 0, false
-	h.c.Open(sam, func(err error) { got, done = err, true })
+	h.c.Files.Open(sam, func(err error) { got, done = err, true })
 	h.waitFor("the load", func() bool { return done })
 	if got != nil || h.c.Workspace().API.Route("sendmessage") == nil || h.changes&ChangeWorkspace == 0 {
 		t.Fatalf("open: %v, changes %b", got, h.changes)
@@ -342,12 +342,12 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	old := h.c.Server.Gateway()
 	var result error
 	finished := false
-	h.c.Server.SetTLS(true, func(err error) { result, finished = err, true })
+	h.c.TLS.Set(true, func(err error) { result, finished = err, true })
 	if !h.c.Server.Restarting() || finished || h.c.Server.Gateway() != old {
 		t.Fatalf("SetTLS did not return before the restart: restarting %v finished %v", h.c.Server.Restarting(), finished)
 	}
 	var second error
-	h.c.Server.SetTLS(false, func(err error) { second = err })
+	h.c.TLS.Set(false, func(err error) { second = err })
 	if second == nil {
 		t.Error("a second switch during the restart was accepted")
 	}
@@ -355,8 +355,8 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 	if result != nil {
 		t.Fatal(result)
 	}
-	if h.c.Server.Restarting() || !h.c.Server.TLSOn() || h.changes&ChangeGateway == 0 {
-		t.Fatalf("restarting %v TLS %v changes %b", h.c.Server.Restarting(), h.c.Server.TLSOn(), h.changes)
+	if h.c.Server.Restarting() || !h.c.TLS.On() || h.changes&ChangeGateway == 0 {
+		t.Fatalf("restarting %v TLS %v changes %b", h.c.Server.Restarting(), h.c.TLS.On(), h.changes)
 	}
 	if got := h.c.Server.Gateway().URL(); !strings.HasPrefix(got, "wss://") || h.c.Server.Gateway().Addr() != addr {
 		t.Errorf("after the restart the gateway is at %s (was %s)", got, addr)
@@ -370,20 +370,20 @@ func TestTLSRestartRunsOffTheOwner(t *testing.T) {
 // seed unchanged; the chat backend becomes the Lambda endpoint.
 func TestOpenSampleSwitches(t *testing.T) {
 	h := newHarness(t)
-	if err := h.c.OpenSample(assets.ChatSAMName, assets.ChatSAM, false); err != nil {
+	if err := h.c.Files.OpenSample(assets.ChatSAMName, assets.ChatSAM, false); err != nil {
 		t.Fatal(err)
 	}
 	if h.c.IsSample() || h.c.Workspace().API.Route("sendmessage") == nil {
 		t.Fatal("the chat sample did not open")
 	}
-	if err := h.c.Server.StartChat(); err != nil {
+	if err := h.c.Chat.Start(); err != nil {
 		t.Fatal(err)
 	}
-	if h.c.Workspace().API.Settings.LambdaEndpoint != h.c.Server.ChatURL() || h.c.Server.ChatURL() == "" {
-		t.Errorf("Lambda endpoint %q, chat at %q", h.c.Workspace().API.Settings.LambdaEndpoint, h.c.Server.ChatURL())
+	if h.c.Workspace().API.Settings.LambdaEndpoint != h.c.Chat.URL() || h.c.Chat.URL() == "" {
+		t.Errorf("Lambda endpoint %q, chat at %q", h.c.Workspace().API.Settings.LambdaEndpoint, h.c.Chat.URL())
 	}
-	h.c.Server.StopChat()
-	if err := h.c.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
+	h.c.Chat.Stop()
+	if err := h.c.Files.OpenSample(assets.SampleName, assets.SampleAPI, true); err != nil {
 		t.Fatal(err)
 	}
 	if !h.c.IsSample() || h.c.Workspace().API.Route("whoami") == nil {
@@ -435,17 +435,17 @@ func TestSaveAsReplacesAReadOnlyFileOnlyWhenAsked(t *testing.T) {
 	if err := os.WriteFile(path, []byte("keep me\n"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.c.SaveTo(path); err == nil {
+	if err := h.c.Files.SaveTo(path); err == nil {
 		t.Fatal("SaveTo wrote over a read-only file without asking")
 	}
 	if data, _ := os.ReadFile(path); string(data) != "keep me\n" {
 		t.Fatalf("the refused save changed the file: %q", data)
 	}
-	target, err := h.c.CheckSaveAs(path)
+	target, err := h.c.Files.CheckSaveAs(path)
 	if err != nil || !target.ReadOnly || !target.Ask() {
 		t.Fatalf("CheckSaveAs = %+v, %v", target, err)
 	}
-	if err := h.c.SaveAs(target); err != nil {
+	if err := h.c.Files.SaveAs(target); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)

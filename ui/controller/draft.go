@@ -50,12 +50,17 @@ func (c *Controller) Apply() {
 		c.applyTimer.Stop()
 		c.applyTimer = nil
 	}
+	if errs := c.Server.checkFunctions(c.ws.API); len(errs) > 0 {
+		c.errs, c.live = errs, false // the gateway and the functions keep the last valid draft
+		c.changed(ChangeStatus)
+		return
+	}
 	err := c.Server.gw.Update(c.ws.API)
 	c.errs = AsCompileErrors(err)
 	c.live = err == nil
 	c.changed(ChangeStatus)
-	if c.live && c.ws.API.Settings.DynamoDBEndpoint != c.Server.fnDynamo {
-		c.Server.restartFunctions() // functions get the new endpoint, and tables are created there
+	if c.live {
+		c.Server.applyFunctions()
 	}
 }
 

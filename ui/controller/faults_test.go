@@ -16,7 +16,7 @@ func TestSetFaultsRunsSavesAndReopens(t *testing.T) {
 	prefs := NewMemPrefs()
 	h := newHarness(t, func(o *Options) { o.Prefs = prefs })
 	path := filepath.Join(t.TempDir(), "faulty.yaml")
-	if err := h.c.SaveTo(path); err != nil {
+	if err := h.c.Files.SaveTo(path); err != nil {
 		t.Fatal(err)
 	}
 	f := model.Faults{
@@ -38,7 +38,7 @@ func TestSetFaultsRunsSavesAndReopens(t *testing.T) {
 	if got := h.c.Faults(); !reflect.DeepEqual(got, f) {
 		t.Errorf("an invalid SetFaults left %+v", got)
 	}
-	if err := h.c.Save(); err != nil {
+	if err := h.c.Files.Save(); err != nil {
 		t.Fatal(err)
 	}
 	prefs.SetBool(PrefFirstStartDone, true)

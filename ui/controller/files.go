@@ -13,6 +13,15 @@ import (
 	"wsworkbench/emulator/workspace"
 )
 
+// Files is the part of the Controller that opens and saves the workspace
+// (Controller.Files): the start workspace, Open (off the owner goroutine),
+// New, the samples, Save and Save As, and the recent files. Like the
+// Controller it belongs to the owner goroutine.
+type Files struct {
+	c       *Controller
+	loading *Loading
+}
+
 // ErrNoFile is Save's error for a workspace that has no file yet: ask
 // for one, check it with CheckSaveAs, then SaveTo.
 var ErrNoFile = errors.New("the workspace has no file yet")
@@ -20,7 +29,8 @@ var ErrNoFile = errors.New("the workspace has no file yet")
 // startWorkspace returns the workspace the window opens with: the file
 // named on the command line, else the last workspace, else the built-in
 // sample. Unsaved changes from an autosave are put back on top.
-func (c *Controller) startWorkspace() (ws *workspace.Workspace, sample, unsaved bool, notice string, err error) {
+func (f *Files) startWorkspace() (ws *workspace.Workspace, sample, unsaved bool, notice string, err error) {
+	c := f.c
 	p := c.opts.Prefs
 	path := c.opts.File
 	if path == "" && p.Bool(PrefFirstStartDone) {
@@ -37,12 +47,12 @@ func (c *Controller) startWorkspace() (ws *workspace.Workspace, sample, unsaved 
 		case err != nil:
 			notice = fmt.Sprintf("Could not reopen %s: %v", path, err)
 		default:
-			unsaved, notice = c.restoreAutosave(ws, path)
+			unsaved, notice = f.restoreAutosave(ws, path)
 			ws.AssignIDs()
 			return ws, false, unsaved, notice, nil
 		}
 	}
-	if a, err := c.saver.read(""); err == nil && a != nil {
+	if a, err := c.Autosave.saver.read(""); err == nil && a != nil {
 		if ws, err := baseFor(a); err == nil {
 			ws.API = a.API
 			ws.AssignIDs()
@@ -66,8 +76,9 @@ func baseFor(a *autosave) (*workspace.Workspace, error) {
 }
 
 // restoreAutosave puts an autosave of path on top of ws, if there is one.
-func (c *Controller) restoreAutosave(ws *workspace.Workspace, path string) (bool, string) {
-	a, err := c.saver.read(path)
+func (f *Files) restoreAutosave(ws *workspace.Workspace, path string) (bool, string) {
+	c := f.c
+	a, err := c.Autosave.saver.read(path)
 	if err != nil {
 		return false, "Could not read the autosave: " + err.Error()
 	}
@@ -79,7 +90,8 @@ func (c *Controller) restoreAutosave(ws *workspace.Workspace, path string) (bool
 }
 
 // switchTo makes ws the open workspace and hands it to the gateway.
-func (c *Controller) switchTo(ws *workspace.Workspace, sample, unsaved bool, notice, importedAs string) {
+func (f *Files) switchTo(ws *workspace.Workspace, sample, unsaved bool, notice, importedAs string) {
+	c := f.c
 	ws.AssignIDs()
 	c.ws, c.isSample, c.unsaved, c.importedAs = ws, sample, unsaved, importedAs
 	c.editGen++
@@ -89,7 +101,7 @@ func (c *Controller) switchTo(ws *workspace.Workspace, sample, unsaved bool, not
 	c.opts.Prefs.SetString(PrefLastWorkspace, ws.Path)
 	c.opts.Prefs.SetBool(PrefLastIsSample, sample)
 	if ws.Path != "" {
-		c.addRecent(ws.Path)
+		f.addRecent(ws.Path)
 	}
 	if unsaved {
 		c.scheduleAutosave()
@@ -99,29 +111,31 @@ func (c *Controller) switchTo(ws *workspace.Workspace, sample, unsaved bool, not
 
 // NewWorkspace makes a new, untitled workspace for api the open one. Call
 // it after the unsaved changes were saved or discarded.
-func (c *Controller) NewWorkspace(api *model.API, notice string) {
-	c.saver.remove("")
-	c.switchTo(workspace.New(api), false, false, notice, "")
+func (f *Files) NewWorkspace(api *model.API, notice string) {
+	f.c.Autosave.saver.remove("")
+	f.switchTo(workspace.New(api), false, false, notice, "")
 }
 
 // OpenSample opens a built-in sample: the MOCK sample (sample true: saving
 // asks for a file, and an autosave goes back on top of it) or a chat seed,
 // parsed unchanged. Call it after the unsaved changes were saved or
 // discarded.
-func (c *Controller) OpenSample(name string, data []byte, sample bool) error {
+func (f *Files) OpenSample(name string, data []byte, sample bool) error {
+	c := f.c
 	ws, err := workspace.Parse(name, data)
 	if err != nil {
 		return fmt.Errorf("sample %s: %w", name, err)
 	}
-	c.saver.remove("")
-	c.switchTo(ws, sample, false, "", "")
+	c.Autosave.saver.remove("")
+	f.switchTo(ws, sample, false, "", "")
 	return nil
 }
 
 // DiscardChanges forgets the unsaved changes' autosave (the person chose to
 // discard them; the next workspace replaces the draft).
-func (c *Controller) DiscardChanges() {
-	c.saver.remove(c.ws.Path)
+func (f *Files) DiscardChanges() {
+	c := f.c
+	c.Autosave.saver.remove(c.ws.Path)
 	c.unsaved = false
 	c.changed(ChangeTitle)
 }
@@ -172,23 +186,24 @@ func LoadWorkspace(stop <-chan struct{}, path string) (*workspace.Workspace, err
 // goroutine with the load's error, or nil once the workspace is open; it
 // does not run after Cancel. Opening another file cancels a load in
 // progress. Call it after the unsaved changes were saved or discarded.
-func (c *Controller) Open(path string, done func(error)) *Loading {
+func (f *Files) Open(path string, done func(error)) *Loading {
+	c := f.c
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	if c.loading != nil {
-		c.loading.Cancel()
+	if f.loading != nil {
+		f.loading.Cancel()
 	}
 	l := &Loading{Path: path, stop: make(chan struct{})}
-	c.loading = l
+	f.loading = l
 	load := c.opts.Load
 	// Not c.background: Close must not wait for a loader that cannot be
 	// stopped; its result is dropped.
 	go func() {
 		ws, err := load(l.stop, path)
 		c.opts.Do(func() {
-			if c.loading == l {
-				c.loading = nil
+			if f.loading == l {
+				f.loading = nil
 			}
 			if l.cancelled() || c.closed {
 				return
@@ -197,7 +212,7 @@ func (c *Controller) Open(path string, done func(error)) *Loading {
 				done(err)
 				return
 			}
-			c.openLoaded(ws, path)
+			f.openLoaded(ws, path)
 			done(nil)
 		})
 	}()
@@ -205,31 +220,32 @@ func (c *Controller) Open(path string, done func(error)) *Loading {
 }
 
 // Loading returns the load in progress, or nil.
-func (c *Controller) Loading() *Loading { return c.loading }
+func (f *Files) Loading() *Loading { return f.loading }
 
 // openLoaded makes a workspace Open read the open one.
-func (c *Controller) openLoaded(ws *workspace.Workspace, path string) {
+func (f *Files) openLoaded(ws *workspace.Workspace, path string) {
 	imported := ""
 	if ws.Format == workspace.Serverless {
 		imported = path
 	}
-	unsaved, notice := c.restoreAutosave(ws, path)
+	unsaved, notice := f.restoreAutosave(ws, path)
 	if notice == "" {
 		notice = "Opened " + path
 		if len(ws.Warnings) > 0 {
 			notice = fmt.Sprintf("Opened %s with %d warning(s): %s", path, len(ws.Warnings), strings.Join(ws.Warnings, "; "))
 		}
 	}
-	c.switchTo(ws, false, unsaved, notice, imported)
+	f.switchTo(ws, false, unsaved, notice, imported)
 }
 
 // Save writes the workspace to its file (atomically). It returns ErrNoFile
 // when the workspace has none yet.
-func (c *Controller) Save() error {
+func (f *Files) Save() error {
+	c := f.c
 	if c.ws.Path == "" {
 		return ErrNoFile
 	}
-	return c.SaveTo(c.ws.Path)
+	return f.SaveTo(c.ws.Path)
 }
 
 // SaveTarget is a checked Save As destination.
@@ -254,7 +270,8 @@ func (t SaveTarget) Ask() bool { return t.Replaces || t.ReadOnly }
 // from), then whether the workspace can be saved at all (its draft
 // compiles and would load back). The caller asks when the target's Ask
 // says so, then calls SaveAs.
-func (c *Controller) CheckSaveAs(path string) (SaveTarget, error) {
+func (f *Files) CheckSaveAs(path string) (SaveTarget, error) {
+	c := f.c
 	path = strings.TrimSpace(path)
 	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
 		return SaveTarget{}, errors.New("choose a file name")
@@ -278,16 +295,17 @@ func (c *Controller) CheckSaveAs(path string) (SaveTarget, error) {
 // SaveAs saves to a target CheckSaveAs returned, after the person agreed
 // to what its Ask asked: a read-only file there is replaced and stays
 // read-only.
-func (c *Controller) SaveAs(t SaveTarget) error {
-	return c.saveTo(t.Path, workspace.SaveOptions{ReplaceReadOnly: t.ReadOnly})
+func (f *Files) SaveAs(t SaveTarget) error {
+	return f.saveTo(t.Path, workspace.SaveOptions{ReplaceReadOnly: t.ReadOnly})
 }
 
 // SaveTo writes the workspace to path (atomically, through
 // workspace.Save) and makes path its file. Nothing is written when the
 // save fails.
-func (c *Controller) SaveTo(path string) error { return c.saveTo(path, workspace.SaveOptions{}) }
+func (f *Files) SaveTo(path string) error { return f.saveTo(path, workspace.SaveOptions{}) }
 
-func (c *Controller) saveTo(path string, opt workspace.SaveOptions) error {
+func (f *Files) saveTo(path string, opt workspace.SaveOptions) error {
+	c := f.c
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
@@ -295,18 +313,15 @@ func (c *Controller) saveTo(path string, opt workspace.SaveOptions) error {
 	if err := c.ws.SaveWith(path, opt); err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
-	c.saver.remove(oldPath)
+	c.Autosave.saver.remove(oldPath)
 	if oldPath != path {
-		c.saver.remove(path)
+		c.Autosave.saver.remove(path)
 	}
-	if c.autosaveTimer != nil {
-		c.autosaveTimer.Stop()
-		c.autosaveTimer = nil
-	}
+	c.Autosave.stop()
 	c.isSample, c.unsaved, c.importedAs = false, false, ""
 	c.opts.Prefs.SetString(PrefLastWorkspace, path)
 	c.opts.Prefs.SetBool(PrefLastIsSample, false)
-	c.addRecent(path)
+	f.addRecent(path)
 	if oldPath != path {
 		c.Server.restartFunctions() // code paths are relative to the file
 	}
@@ -316,10 +331,11 @@ func (c *Controller) saveTo(path string, opt workspace.SaveOptions) error {
 }
 
 // Recent returns the recent files, newest first.
-func (c *Controller) Recent() []string { return c.opts.Prefs.StringList(PrefRecent) }
+func (f *Files) Recent() []string { return f.c.opts.Prefs.StringList(PrefRecent) }
 
 // addRecent puts path first in the recent files.
-func (c *Controller) addRecent(path string) {
+func (f *Files) addRecent(path string) {
+	c := f.c
 	list := []string{path}
 	for _, p := range c.opts.Prefs.StringList(PrefRecent) {
 		if p != path && len(list) < MaxRecent {

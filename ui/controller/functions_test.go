@@ -100,7 +100,7 @@ func TestFunctionsFollowWorkspaceAndTLS(t *testing.T) {
 
 	var result error
 	finished := false
-	h.c.Server.SetTLS(true, func(err error) { result, finished = err, true })
+	h.c.TLS.Set(true, func(err error) { result, finished = err, true })
 	h.waitFor("the TLS restart", func() bool { return finished })
 	if result != nil {
 		t.Fatal(result)
@@ -113,7 +113,7 @@ func TestFunctionsFollowWorkspaceAndTLS(t *testing.T) {
 	}
 
 	old := h.c.Server.Functions()
-	if err := h.c.OpenSample("sample.yaml", mustRead(t, "../../assets/sample.yaml"), true); err != nil {
+	if err := h.c.Files.OpenSample("sample.yaml", mustRead(t, "../../assets/sample.yaml"), true); err != nil {
 		t.Fatal(err)
 	}
 	if h.c.Server.Functions() != nil {

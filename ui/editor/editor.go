@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
@@ -52,19 +51,15 @@ type Backends interface {
 // change; the workbench compiles the draft and, when it compiles, hands it
 // to the gateway.
 type Editor struct {
-	host Host
+	*routeList // the settings and routes above the detail
 
-	list      *widget.List
-	sel       int // -1: nothing; 0: API settings; i+1: route i
-	detail    *fyne.Container
-	editors   []*codeEditor // the detail's fields that show compile errors
-	labels    []*errorLabel // the detail's other error labels
-	problems  *problemList
-	renameBtn *widget.Button
-	dupBtn    *widget.Button
-	delBtn    *widget.Button
-	obj       fyne.CanvasObject
-	errs      emulator.CompileErrors
+	host     Host
+	detail   *fyne.Container
+	editors  []*codeEditor // the detail's fields that show compile errors
+	labels   []*errorLabel // the detail's other error labels
+	problems *problemList
+	obj      fyne.CanvasObject
+	errs     emulator.CompileErrors
 
 	// The route editor's state that survives a rebuild of the detail.
 	reqKey  string // request template key shown
@@ -73,6 +68,7 @@ type Editor struct {
 	tab     int    // 0: request, 1: responses
 
 	backend *backendSettings // the settings' Backends section, while shown
+	fn      *functionForm    // the local function of a Lambda integration, while shown
 }
 
 // errorLabel is an error line for a place that is not a text field (a
@@ -85,20 +81,12 @@ type errorLabel struct {
 // New returns the editor of host's draft; errs are the draft's compile
 // errors at start.
 func New(host Host, errs emulator.CompileErrors) *Editor {
-	ed := &Editor{host: host, sel: -1}
-	ed.list = widget.NewList(ed.length, newRouteRow, ed.updateRow)
-	ed.list.OnSelected = func(i widget.ListItemID) { ed.onSelect(i) }
-	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), ed.OnAddRoute)
-	ed.renameBtn = widget.NewButtonWithIcon("Rename", theme.DocumentCreateIcon(), ed.OnRenameRoute)
-	ed.dupBtn = widget.NewButtonWithIcon("Duplicate", theme.ContentCopyIcon(), ed.OnDuplicateRoute)
-	ed.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), ed.OnDeleteRoute)
+	ed := &Editor{host: host}
+	ed.routeList = newRouteList(ed)
 	ed.detail = container.NewStack()
 	ed.problems = &problemList{ed: ed, box: container.NewVBox()}
-	title := widget.NewLabel("API")
-	title.TextStyle = fyne.TextStyle{Bold: true}
-	top := container.NewBorder(title, container.NewHBox(add, ed.renameBtn, ed.dupBtn, ed.delBtn), nil, nil, ed.list)
 	// The detail scrolls when the window is too short for it (a big zoom).
-	split := container.NewVSplit(top, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
+	split := container.NewVSplit(ed.routeList.obj, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
 	ed.errs = errs
@@ -106,23 +94,9 @@ func New(host Host, errs emulator.CompileErrors) *Editor {
 	return ed
 }
 
-// selectFirst selects the first custom route, where a newcomer finds
-// templates to change, or the API settings when there is none.
-func (ed *Editor) selectFirst() {
-	for i, r := range ed.api().Routes {
-		if !strings.HasPrefix(r.Key, "$") {
-			ed.list.Select(i + 1)
-			return
-		}
-	}
-	ed.list.Select(0)
-}
-
 func (ed *Editor) Object() fyne.CanvasObject { return ed.obj }
 
 func (ed *Editor) api() *model.API { return ed.host.Draft() }
-
-func (ed *Editor) length() int { return len(ed.api().Routes) + 1 }
 
 // routeRow is a row of the routes list: the key, then what it does.
 type routeRow struct {
@@ -144,43 +118,6 @@ func newRouteRow() fyne.CanvasObject {
 
 func (r *routeRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (ed *Editor) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
-	r := o.(*routeRow)
-	api := ed.api()
-	if i == 0 {
-		r.icon.SetResource(theme.SettingsIcon())
-		r.key.TextStyle = fyne.TextStyle{Bold: true}
-		r.key.SetText("API settings")
-		meta := api.RouteSelectionExpression
-		if ed.hasErrors(func(e *emulator.CompileError) bool { return e.Route == "" && e.Integration == "" }) {
-			meta = "⚠ " + meta
-		}
-		r.meta.SetText(meta)
-		return
-	}
-	if i-1 >= len(api.Routes) {
-		return
-	}
-	route := api.Routes[i-1]
-	r.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
-	r.key.SetText(route.Key)
-	var meta []string
-	if in := api.Integration(route.IntegrationID); in != nil {
-		meta = append(meta, in.Type)
-	} else {
-		meta = append(meta, "no integration")
-	}
-	if route.RouteResponse != nil {
-		meta = append(meta, "two-way")
-	}
-	icon := theme.NavigateNextIcon()
-	if ed.hasErrors(routeMatcher(api, &route)) {
-		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
-	}
-	r.icon.SetResource(icon)
-	r.meta.SetText(strings.Join(meta, " · "))
-}
-
 // routeMatcher matches the errors of a route and of its integration.
 func routeMatcher(api *model.API, r *model.Route) errorMatcher {
 	key, integ := r.Key, r.IntegrationID
@@ -196,34 +133,6 @@ func (ed *Editor) hasErrors(m errorMatcher) bool {
 		}
 	}
 	return false
-}
-
-// selectRow selects a row of the list (0 is the API settings).
-func (ed *Editor) SelectRow(i int) {
-	ed.list.Select(i)
-	ed.list.ScrollTo(i)
-}
-
-// selectRoute selects the route with the given key.
-func (ed *Editor) SelectRoute(key string) bool {
-	for i, r := range ed.api().Routes {
-		if r.Key == key {
-			ed.SelectRow(i + 1)
-			return true
-		}
-	}
-	return false
-}
-
-func (ed *Editor) onSelect(i int) {
-	if i == ed.sel {
-		return
-	}
-	ed.sel = i
-	ed.reqKey, ed.respID, ed.respKey = "", "", ""
-	ed.tab = openingTab(ed.api(), ed.SelectedRoute())
-	ed.rebuild()
-	ed.updateButtons()
 }
 
 // openingTab is the tab of the route editor a route opens on: Responses
@@ -246,30 +155,9 @@ func openingTab(api *model.API, r *model.Route) int {
 	return 0
 }
 
-// selectedRoute returns the selected route, or nil.
-func (ed *Editor) SelectedRoute() *model.Route {
-	api := ed.api()
-	if ed.sel < 1 || ed.sel-1 >= len(api.Routes) {
-		return nil
-	}
-	return &api.Routes[ed.sel-1]
-}
-
-func (ed *Editor) updateButtons() {
-	if ed.SelectedRoute() == nil {
-		ed.renameBtn.Disable()
-		ed.dupBtn.Disable()
-		ed.delBtn.Disable()
-		return
-	}
-	ed.renameBtn.Enable()
-	ed.dupBtn.Enable()
-	ed.delBtn.Enable()
-}
-
 // rebuild builds the detail for the selection.
 func (ed *Editor) rebuild() {
-	ed.editors, ed.labels = nil, nil
+	ed.editors, ed.labels, ed.fn = nil, nil, nil
 	var obj fyne.CanvasObject
 	switch r := ed.SelectedRoute(); {
 	case ed.sel == 0:
@@ -299,13 +187,6 @@ func (ed *Editor) Reload() {
 
 // edited tells the workbench about a change of the draft.
 func (ed *Editor) edited() { ed.host.Edited() }
-
-// structureChanged redraws the list (a route was added, renamed, deleted)
-// and tells the workbench.
-func (ed *Editor) StructureChanged() {
-	ed.list.Refresh()
-	ed.edited()
-}
 
 // showErrors shows compile errors in the fields they belong to, marks the
 // routes that have any, and lists them all under the editor.
@@ -396,78 +277,6 @@ func (ed *Editor) goTo(e *emulator.CompileError) {
 	ed.SelectRow(0)
 }
 
-// onAddRoute asks for a route key and adds a two-way MOCK route.
-func (ed *Editor) OnAddRoute() {
-	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.AddRoute)
-}
-
-// addRoute adds a route without asking (tests, and the dialog above).
-func (ed *Editor) AddRoute(key string) error {
-	i, err := addRoute(ed.api(), key, ed.host.AssignIDs)
-	if err != nil {
-		return err
-	}
-	ed.StructureChanged()
-	ed.SelectRow(i + 1)
-	ed.host.RouteAdded(key)
-	return nil
-}
-
-func (ed *Editor) OnRenameRoute() {
-	r := ed.SelectedRoute()
-	if r == nil {
-		return
-	}
-	id := r.ID
-	ed.askKey("Rename route", r.Key, "New route key", func(key string) error {
-		if err := renameRoute(ed.api(), id, key); err != nil {
-			return err
-		}
-		ed.StructureChanged()
-		ed.rebuild()
-		return nil
-	})
-}
-
-func (ed *Editor) OnDuplicateRoute() {
-	r := ed.SelectedRoute()
-	if r == nil {
-		return
-	}
-	id := r.ID
-	ed.askKey("Duplicate route", r.Key+"-copy", "Key of the copy", func(key string) error {
-		i, err := duplicateRoute(ed.api(), id, key, ed.host.AssignIDs)
-		if err != nil {
-			return err
-		}
-		ed.StructureChanged()
-		ed.SelectRow(i + 1)
-		return nil
-	})
-}
-
-func (ed *Editor) OnDeleteRoute() {
-	r := ed.SelectedRoute()
-	if r == nil {
-		return
-	}
-	id, key := r.ID, r.Key
-	dialog.ShowConfirm("Delete route", fmt.Sprintf("Delete the %s route (and its integration, unless another route uses it)?", key), func(ok bool) {
-		if !ok {
-			return
-		}
-		if err := DeleteRoute(ed.api(), id); err != nil {
-			ed.host.ShowError(err)
-			return
-		}
-		ed.sel = -1
-		ed.list.UnselectAll()
-		ed.StructureChanged()
-		ed.rebuild()
-		ed.updateButtons()
-	}, ed.host.Window())
-}
-
 // askKey asks for a key; apply's error keeps the dialog's question open.
 func (ed *Editor) askKey(title, initial, hint string, apply func(string) error) {
 	entry := widget.NewEntry()
@@ -509,6 +318,10 @@ func (ed *Editor) Problems() *fyne.Container { return ed.problems.box }
 // Backend is the settings' Backends section while the API settings are
 // shown, else nil.
 func (ed *Editor) Backend() *backendSettings { return ed.backend }
+
+// Function is the local function form of the Lambda integration shown, else
+// nil.
+func (ed *Editor) Function() *functionForm { return ed.fn }
 
 // Tab is the route editor's selected tab: 0 Request, 1 Responses.
 func (ed *Editor) Tab() int { return ed.tab }

@@ -36,7 +36,7 @@ func (f forms) buildBackendFields(integID string) []fyne.CanvasObject {
 		hint.Importance = widget.LowImportance
 		showHint := func() {
 			if it := integ(); it != nil {
-				hint.SetText(lambdaCallHint(it, api.Settings))
+				hint.SetText(lambdaCallHint(api, it))
 				fn.entry.SetPlaceHolder(derivedFunction(it.URI))
 			}
 		}
@@ -51,6 +51,7 @@ func (f forms) buildBackendFields(integID string) []fyne.CanvasObject {
 		return []fyne.CanvasObject{
 			container.NewBorder(nil, nil, widget.NewLabel("Function"), nil, fn.object()),
 			hint,
+			f.buildFunctionForm(integID),
 		}
 	case model.TypeHTTP, model.TypeHTTPProxy:
 		method := widget.NewSelect(HTTPMethods, nil)
@@ -95,21 +96,25 @@ func derivedFunction(uri string) string {
 	return name + " (from the URI)"
 }
 
-// lambdaCallHint says which function an integration calls, and where.
-func lambdaCallHint(in *model.Integration, st model.Settings) string {
+// lambdaCallHint says which function an integration calls, and where: its
+// code here (a function of the workspace, while no Lambda endpoint is set),
+// or the Lambda endpoint.
+func lambdaCallHint(api *model.API, in *model.Integration) string {
 	name := in.FunctionName
 	if name == "" {
 		n, err := lambda.FunctionName(in.URI)
 		if err != nil {
-			return "Set the URI or a function name: " + err.Error()
+			return "Set the URI or a function name, or pick local code below: " + err.Error()
 		}
 		name = n
 	}
-	endpoint := st.LambdaEndpoint
-	if endpoint == "" {
-		endpoint = "http://127.0.0.1:3001"
+	if endpoint := api.Settings.LambdaEndpoint; endpoint != "" {
+		return fmt.Sprintf("Calls %s at %s (the Lambda endpoint in the API settings; no local code runs while it is set).", name, endpoint)
 	}
-	return fmt.Sprintf("Calls %s at %s (the Lambda endpoint in the API settings).", name, endpoint)
+	if api.Function(name) != nil {
+		return fmt.Sprintf("Calls %s, whose code runs here (below).", name)
+	}
+	return fmt.Sprintf("Calls %s: here when the workspace file has its code, else at http://127.0.0.1:3001 (set a Lambda endpoint in the API settings).", name)
 }
 
 // parseParams reads request parameters, one "target = source" a line.

@@ -196,7 +196,8 @@ func parseScale(s string) (float64, error) {
 	return f, nil
 }
 
-// parseVars reads stage variables, one name=value a line.
+// parseVars reads variables (stage variables, a mock authorizer's context,
+// a function's environment), one name=value a line.
 func parseVars(s string) (map[string]string, error) {
 	m := map[string]string{}
 	for i, line := range strings.Split(s, "\n") {
@@ -207,11 +208,11 @@ func parseVars(s string) (map[string]string, error) {
 		name, value, ok := strings.Cut(line, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, fmt.Errorf("%d:1 write a stage variable as name=value", i+1)
+			return nil, fmt.Errorf("%d:1 write a variable as name=value", i+1)
 		}
 		for j, c := range name {
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
-				return nil, fmt.Errorf("%d:%d a stage variable name has letters, digits and _ only", i+1, j+1)
+				return nil, fmt.Errorf("%d:%d a variable name has letters, digits and _ only", i+1, j+1)
 			}
 		}
 		m[name] = strings.TrimSpace(value)

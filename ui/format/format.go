@@ -87,3 +87,13 @@ func Details(origin, userAgent, subprotocol, query string) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// ErrorText is err's message with its first letter capitalised, for a
+// label or a dialog.
+func ErrorText(err error) string {
+	s := err.Error()
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

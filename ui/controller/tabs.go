@@ -1,4 +1,4 @@
-package ui
+package controller
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"wsworkbench/client"
 )
 
-// tabModel is the part of a client tab that the bridge's goroutines use: its
-// client, and which gateway request each log entry belongs to. Widgets live
-// in clientTab; everything here is safe for concurrent use.
-type tabModel struct {
-	name   string
+// Tab is the model of a client tab: its name, its client, and which
+// gateway request each log entry belongs to. The window's bridge fills it
+// from the gateway's events; the tab's widgets live in ui/clients.
+// Everything here is safe for concurrent use.
+type Tab struct {
+	Name   string
 	client atomic.Pointer[client.Client]
 
 	mu        sync.Mutex
@@ -21,18 +22,19 @@ type tabModel struct {
 	closeWhy  string            // why the gateway closed the current connection, when it said
 }
 
-func newTabModel(name string, c *client.Client) *tabModel {
-	m := &tabModel{name: name, reqBySeq: map[uint64]string{}}
+// NewTab returns the model of a tab named name, with client c.
+func NewTab(name string, c *client.Client) *Tab {
+	m := &Tab{Name: name, reqBySeq: map[uint64]string{}}
 	m.client.Store(c)
 	return m
 }
 
 // Client returns the tab's current client.
-func (m *tabModel) Client() *client.Client { return m.client.Load() }
+func (m *Tab) Client() *client.Client { return m.client.Load() }
 
-// setConnect records the connection ID and $connect request the gateway
+// SetConnect records the connection ID and $connect request the gateway
 // gave this tab's connection.
-func (m *tabModel) setConnect(connID, reqID string) {
+func (m *Tab) SetConnect(connID, reqID string) {
 	m.mu.Lock()
 	m.connectID = reqID
 	m.closeWhy = ""
@@ -40,32 +42,32 @@ func (m *tabModel) setConnect(connID, reqID string) {
 	m.Client().SetConnectionID(connID)
 }
 
-// setCloseWhy records why the gateway closed the tab's connection (the
+// SetCloseWhy records why the gateway closed the tab's connection (the
 // idle timeout, say: its close frame only says "Going away") and logs it.
-func (m *tabModel) setCloseWhy(code int, reason, why string) {
+func (m *Tab) SetCloseWhy(code int, reason, why string) {
 	m.mu.Lock()
 	m.closeWhy = why
 	m.mu.Unlock()
 	m.Client().Log().Append(client.Entry{Dir: client.Event, Note: fmt.Sprintf("the gateway closed the connection with %d %s: %s", code, reason, why)})
 }
 
-// closeReason returns why the gateway closed the current connection, or "".
-func (m *tabModel) closeReason() string {
+// CloseReason returns why the gateway closed the current connection, or "".
+func (m *Tab) CloseReason() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.closeWhy
 }
 
-// connectRequest returns the $connect request of the current connection.
-func (m *tabModel) connectRequest() string {
+// ConnectRequest returns the $connect request of the current connection.
+func (m *Tab) ConnectRequest() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.connectID
 }
 
-// annotate writes route into the oldest unrouted log entry of direction dir
+// Annotate writes route into the oldest unrouted log entry of direction dir
 // with text, and remembers its request. It reports whether an entry matched.
-func (m *tabModel) annotate(dir client.Dir, text, route, reqID string) bool {
+func (m *Tab) Annotate(dir client.Dir, text, route, reqID string) bool {
 	log := m.Client().Log()
 	seq, ok := log.AnnotateMatch(dir, text, route)
 	if !ok {
@@ -84,7 +86,7 @@ func (m *tabModel) annotate(dir client.Dir, text, route, reqID string) bool {
 }
 
 // pruneLocked forgets the requests of entries the log no longer holds.
-func (m *tabModel) pruneLocked(log *client.Log) {
+func (m *Tab) pruneLocked(log *client.Log) {
 	if log.Len() == 0 {
 		clear(m.reqBySeq)
 		return
@@ -97,29 +99,31 @@ func (m *tabModel) pruneLocked(log *client.Log) {
 	}
 }
 
-// request returns the gateway request of log entry seq.
-func (m *tabModel) request(seq uint64) (string, bool) {
+// Request returns the gateway request of log entry seq.
+func (m *Tab) Request(seq uint64) (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	id, ok := m.reqBySeq[seq]
 	return id, ok
 }
 
-// registry is the window's client tabs, for the bridge to find a tab by its
+// Tabs is the window's client tabs, for the bridge to find a tab by its
 // connection ID or local address. Tabs are added and removed on the UI
 // goroutine and looked up from the bridge's.
-type registry struct {
+type Tabs struct {
 	mu   sync.RWMutex
-	tabs []*tabModel
+	tabs []*Tab
 }
 
-func (r *registry) add(m *tabModel) {
+// Add registers a tab.
+func (r *Tabs) Add(m *Tab) {
 	r.mu.Lock()
 	r.tabs = append(r.tabs, m)
 	r.mu.Unlock()
 }
 
-func (r *registry) remove(m *tabModel) {
+// Remove forgets a tab (it closed).
+func (r *Tabs) Remove(m *Tab) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for i, t := range r.tabs {
@@ -130,14 +134,15 @@ func (r *registry) remove(m *tabModel) {
 	}
 }
 
-func (r *registry) list() []*tabModel {
+// List returns the tabs, in the order they were added.
+func (r *Tabs) List() []*Tab {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return append([]*tabModel(nil), r.tabs...)
+	return append([]*Tab(nil), r.tabs...)
 }
 
-// byConnID returns the tab whose current connection has the ID, or nil.
-func (r *registry) byConnID(id string) *tabModel {
+// ByConnID returns the tab whose current connection has the ID, or nil.
+func (r *Tabs) ByConnID(id string) *Tab {
 	if id == "" {
 		return nil
 	}
@@ -151,8 +156,8 @@ func (r *registry) byConnID(id string) *tabModel {
 	return nil
 }
 
-// byAddr returns the tab whose client's local address is addr, or nil.
-func (r *registry) byAddr(addr string) *tabModel {
+// ByAddr returns the tab whose client's local address is addr, or nil.
+func (r *Tabs) ByAddr(addr string) *Tab {
 	if addr == "" {
 		return nil
 	}
@@ -166,9 +171,9 @@ func (r *registry) byAddr(addr string) *tabModel {
 	return nil
 }
 
-// swap makes c the tab's client. remap maps the old log's sequence numbers
+// Swap makes c the tab's client. remap maps the old log's sequence numbers
 // to the new log's, for entries carried over.
-func (m *tabModel) swap(c *client.Client, remap map[uint64]uint64) {
+func (m *Tab) Swap(c *client.Client, remap map[uint64]uint64) {
 	m.mu.Lock()
 	next := make(map[uint64]string, len(m.reqBySeq))
 	for seq, id := range m.reqBySeq {

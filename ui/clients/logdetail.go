@@ -1,4 +1,4 @@
-package ui
+package clients
 
 import (
 	"fmt"
@@ -14,22 +14,22 @@ import (
 // logDetail is the pane under a tab's log: the selected message in full,
 // pretty-printed when it is JSON (Pretty JSON turns that off), and Copy.
 type logDetail struct {
-	v      *logView
+	v      *LogView
 	head   *widget.Label
-	body   *widget.Label
+	Body   *widget.Label
 	pretty *widget.Check
 }
 
-func newLogDetail(v *logView) *logDetail {
+func newLogDetail(v *LogView) *logDetail {
 	d := &logDetail{v: v}
 	d.pretty = widget.NewCheck("Pretty JSON", nil)
 	d.pretty.SetChecked(true)
 	d.head = widget.NewLabel("")
 	d.head.Truncation = fyne.TextTruncateEllipsis
-	d.body = widget.NewLabel("")
-	d.body.TextStyle = fyne.TextStyle{Monospace: true}
-	d.body.Wrapping = fyne.TextWrapBreak
-	d.body.Selectable = true
+	d.Body = widget.NewLabel("")
+	d.Body.TextStyle = fyne.TextStyle{Monospace: true}
+	d.Body.Wrapping = fyne.TextWrapBreak
+	d.Body.Selectable = true
 	d.show()
 	d.pretty.OnChanged = func(bool) { d.show() } // after SetChecked: it must not run then
 	return d
@@ -38,15 +38,15 @@ func newLogDetail(v *logView) *logDetail {
 func (d *logDetail) object() fyne.CanvasObject {
 	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), d.onCopy)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(d.pretty, copyBtn), d.head)
-	return container.NewBorder(bar, nil, nil, nil, container.NewVScroll(d.body))
+	return container.NewBorder(bar, nil, nil, nil, container.NewVScroll(d.Body))
 }
 
 // text returns the selected message's text as the pane shows it.
 func (d *logDetail) text() (client.Entry, string, bool) {
-	if d.v.selected == 0 {
+	if d.v.Selected == 0 {
 		return client.Entry{}, "", false
 	}
-	e, ok := d.v.tab.model.Client().Log().BySeq(d.v.selected)
+	e, ok := d.v.Tab.Model.Client().Log().BySeq(d.v.Selected)
 	if !ok {
 		return client.Entry{}, "", false
 	}
@@ -71,19 +71,19 @@ func (d *logDetail) show() {
 	e, text, ok := d.text()
 	if !ok {
 		d.head.SetText("Select a message to see it in full, and its trace.")
-		d.body.SetText("")
+		d.Body.SetText("")
 		return
 	}
 	d.head.SetText(entrySummary(e))
 	if len(text) > maxDetailBytes {
 		text = text[:maxDetailBytes] + fmt.Sprintf("\n… (%d more bytes; Copy copies all)", len(text)-maxDetailBytes)
 	}
-	d.body.SetText(text)
+	d.Body.SetText(text)
 }
 
 // onCopy copies the selected message (pretty when Pretty JSON is on).
 func (d *logDetail) onCopy() {
 	if _, text, ok := d.text(); ok {
-		d.v.tab.wb.win.Clipboard().SetContent(text)
+		d.v.Tab.p.host.Window().Clipboard().SetContent(text)
 	}
 }

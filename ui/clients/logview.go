@@ -1,4 +1,4 @@
-package ui
+package clients
 
 import (
 	"bytes"
@@ -20,29 +20,29 @@ import (
 	"wsworkbench/ui/format"
 )
 
-// logView is a tab's message log: a widget.List over the client's ring
+// LogView is a tab's message log: a widget.List over the client's ring
 // buffer (never a text widget: a List draws only the rows on screen), with
 // search, a direction filter, and the selected message in full below.
-type logView struct {
-	tab *clientTab
+type LogView struct {
+	Tab *Tab
 
-	list       *widget.List
-	search     *widget.Entry
-	dirSel     *widget.Select
-	countLabel *widget.Label
-	detail     *logDetail
+	List       *widget.List
+	Search     *widget.Entry
+	DirSel     *widget.Select
+	CountLabel *widget.Label
+	Detail     *logDetail
 	split      *container.Split
 
 	filter   *client.Filter // nil: every entry
-	view     []uint64       // with a filter: the matching entries, oldest first
+	View     []uint64       // with a filter: the matching entries, oldest first
 	lastSeq  uint64         // the newest entry the view has searched
 	lastGen  uint64
-	selected uint64 // the selected entry's Seq; 0 when none
+	Selected uint64 // the selected entry's Seq; 0 when none
 	syncing  bool   // the list's selection is being moved to follow selected
 	follow   bool   // the list shows the newest row as rows arrive
-	shownLen int    // the rows the list held at the last refresh
+	ShownLen int    // the rows the list held at the last refresh
 
-	followBtn *widget.Button
+	FollowBtn *widget.Button
 	top       fyne.CanvasObject // the list with its tools
 	box       *fyne.Container   // the split, or top alone when compact
 	rowH      float32           // rowHeight's cache, for rowTheme
@@ -52,34 +52,32 @@ type logView struct {
 // Directions the filter offers.
 var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
-// openRoute opens a route named in the log in the API editor.
-func (v *logView) openRoute(key string) { v.tab.wb.openRoute(key) }
-
-func newLogView(t *clientTab) *logView {
-	v := &logView{tab: t, follow: true}
-	v.list = widget.NewList(v.length, func() fyne.CanvasObject { return newLogRow(v.openRoute) }, v.updateRow)
-	v.list.OnSelected = v.onSelected
-	v.search = widget.NewEntry()
-	v.search.SetPlaceHolder("Search (text, or /regex/)")
-	v.dirSel = widget.NewSelect(dirChoices, nil)
-	v.dirSel.SetSelectedIndex(0)
-	v.countLabel = widget.NewLabel("")
-	v.detail = newLogDetail(v)
+func newLogView(t *Tab) *LogView {
+	v := &LogView{Tab: t, follow: true}
+	// A route named in a row opens in the API editor.
+	v.List = widget.NewList(v.Len, func() fyne.CanvasObject { return newLogRow(t.p.host.OpenRoute) }, v.updateRow)
+	v.List.OnSelected = v.onSelected
+	v.Search = widget.NewEntry()
+	v.Search.SetPlaceHolder("Search (text, or /regex/)")
+	v.DirSel = widget.NewSelect(dirChoices, nil)
+	v.DirSel.SetSelectedIndex(0)
+	v.CountLabel = widget.NewLabel("")
+	v.Detail = newLogDetail(v)
 	// Callbacks last: setting the initial values must not run them.
-	v.search.OnChanged = func(string) { v.onFilterChanged() }
-	v.dirSel.OnChanged = func(string) { v.onFilterChanged() }
+	v.Search.OnChanged = func(string) { v.onFilterChanged() }
+	v.DirSel.OnChanged = func(string) { v.onFilterChanged() }
 	return v
 }
 
-func (v *logView) object() fyne.CanvasObject {
-	v.followBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.onFollow)
-	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.onExport)
-	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.onClear)
-	tools := container.NewBorder(nil, nil, nil, v.dirSel, v.search)
+func (v *LogView) object() fyne.CanvasObject {
+	v.FollowBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.OnFollow)
+	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.OnExport)
+	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.OnClear)
+	tools := container.NewBorder(nil, nil, nil, v.DirSel, v.Search)
 	// The count, then the buttons; they wrap in a narrow tile.
-	bottom := container.New(&flow.Layout{}, v.countLabel, v.followBtn, export, clearBtn)
-	detail := v.detail.object()
-	top := container.NewBorder(tools, bottom, nil, nil, v.list)
+	bottom := container.New(&flow.Layout{}, v.CountLabel, v.FollowBtn, export, clearBtn)
+	detail := v.Detail.object()
+	top := container.NewBorder(tools, bottom, nil, nil, v.List)
 	v.split = container.NewVSplit(top, detail)
 	v.split.Offset = 0.7
 	v.top = top
@@ -89,7 +87,7 @@ func (v *logView) object() fyne.CanvasObject {
 
 // setCompact shows the log without the selected message's detail (in a
 // tile, where height is short), or with it.
-func (v *logView) setCompact(on bool) {
+func (v *LogView) setCompact(on bool) {
 	want := fyne.CanvasObject(v.split)
 	if on {
 		v.split.Leading = widget.NewLabel("") // top moves out of the split
@@ -102,37 +100,37 @@ func (v *logView) setCompact(on bool) {
 	v.box.Refresh()
 }
 
-// length is the number of rows.
-func (v *logView) length() int {
+// Len is the number of rows.
+func (v *LogView) Len() int {
 	if v.filter != nil {
-		return len(v.view)
+		return len(v.View)
 	}
-	return v.tab.model.Client().Log().Len()
+	return v.Tab.Model.Client().Log().Len()
 }
 
 // entryAt returns the entry shown in row i.
-func (v *logView) entryAt(i int) (client.Entry, bool) {
-	log := v.tab.model.Client().Log()
+func (v *LogView) entryAt(i int) (client.Entry, bool) {
+	log := v.Tab.Model.Client().Log()
 	if v.filter != nil {
-		if i < 0 || i >= len(v.view) {
+		if i < 0 || i >= len(v.View) {
 			return client.Entry{}, false
 		}
-		return log.BySeq(v.view[i])
+		return log.BySeq(v.View[i])
 	}
 	e := log.At(i)
 	return e, e.Seq != 0
 }
 
-// indexOf returns the row showing entry seq, or -1.
-func (v *logView) indexOf(seq uint64) int {
+// IndexOf returns the row showing entry seq, or -1.
+func (v *LogView) IndexOf(seq uint64) int {
 	if v.filter != nil {
-		i := sort.Search(len(v.view), func(i int) bool { return v.view[i] >= seq })
-		if i < len(v.view) && v.view[i] == seq {
+		i := sort.Search(len(v.View), func(i int) bool { return v.View[i] >= seq })
+		if i < len(v.View) && v.View[i] == seq {
 			return i
 		}
 		return -1
 	}
-	log := v.tab.model.Client().Log()
+	log := v.Tab.Model.Client().Log()
 	if log.Len() == 0 {
 		return -1
 	}
@@ -143,14 +141,14 @@ func (v *logView) indexOf(seq uint64) int {
 	return int(seq - first)
 }
 
-func (v *logView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
-	row := o.(*logRow)
+func (v *LogView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*LogRow)
 	e, ok := v.entryAt(i)
 	if !ok {
-		row.set(client.Entry{})
+		row.Set(client.Entry{})
 		return
 	}
-	row.set(e)
+	row.Set(e)
 }
 
 // refresh shows new entries: it extends the filtered view, rebinds the rows
@@ -162,8 +160,8 @@ func (v *logView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 // that come into view when it scrolls, so a list that is told only to
 // scroll to the bottom goes on drawing what its rows showed before a Clear
 // (the log's first rows then are new entries with the same row numbers).
-func (v *logView) refresh() {
-	log := v.tab.model.Client().Log()
+func (v *LogView) refresh() {
+	log := v.Tab.Model.Client().Log()
 	gen := log.Generation()
 	if gen == v.lastGen {
 		return
@@ -171,34 +169,34 @@ func (v *logView) refresh() {
 	v.lastGen = gen
 	// Whether the person left the list at its end is judged on what it
 	// showed before these entries arrived.
-	v.follow = v.atEnd(v.shownLen)
+	v.follow = v.atEnd(v.ShownLen)
 	if v.filter != nil {
 		v.extendView(log)
 	}
-	v.shownLen = v.length()
+	v.ShownLen = v.Len()
 	v.updateCount(log)
-	if v.selected != 0 {
-		if idx := v.indexOf(v.selected); idx >= 0 {
+	if v.Selected != 0 {
+		if idx := v.IndexOf(v.Selected); idx >= 0 {
 			v.syncing = true
-			v.list.Select(idx) // no-op when the row did not move
+			v.List.Select(idx) // no-op when the row did not move
 			v.syncing = false
-			v.detail.show() // its route may have arrived
+			v.Detail.show() // its route may have arrived
 		} else {
 			v.dropSelection() // the selected entry is no longer shown
 		}
 	}
-	v.list.Refresh()
+	v.List.Refresh()
 	if v.follow {
-		v.list.ScrollToBottom()
+		v.List.ScrollToBottom()
 	}
 	v.updateFollowButton()
 }
 
 // rowHeight is the height of one row and the gap below it, as the list
 // lays them out.
-func (v *logView) rowHeight() float32 {
-	if v.rowH == 0 || v.rowTheme != v.list.Theme() {
-		v.rowTheme = v.list.Theme()
+func (v *LogView) rowHeight() float32 {
+	if v.rowH == 0 || v.rowTheme != v.List.Theme() {
+		v.rowTheme = v.List.Theme()
 		v.rowH = newLogRow(nil).MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
 	}
 	return v.rowH
@@ -206,19 +204,19 @@ func (v *logView) rowHeight() float32 {
 
 // atEnd reports whether the list, holding n rows, shows its last row (or
 // has not been laid out yet, or every row fits).
-func (v *logView) atEnd(n int) bool {
-	h := v.list.Size().Height
+func (v *LogView) atEnd(n int) bool {
+	h := v.List.Size().Height
 	if h <= 0 || n == 0 {
 		return true
 	}
 	content := float32(n) * v.rowHeight()
-	return v.list.GetScrollOffset()+h >= content-v.rowHeight()/2
+	return v.List.GetScrollOffset()+h >= content-v.rowHeight()/2
 }
 
 // updateFollowButton makes the newest button stand out while the list does
 // not show the newest entry.
-func (v *logView) updateFollowButton() {
-	if v.followBtn == nil {
+func (v *LogView) updateFollowButton() {
+	if v.FollowBtn == nil {
 		return
 	}
 	imp := widget.MediumImportance
@@ -227,66 +225,66 @@ func (v *logView) updateFollowButton() {
 		imp = widget.HighImportance
 		text = "Newest ↓"
 	}
-	if v.followBtn.Importance != imp || v.followBtn.Text != text {
-		v.followBtn.Importance = imp
-		v.followBtn.SetText(text)
+	if v.FollowBtn.Importance != imp || v.FollowBtn.Text != text {
+		v.FollowBtn.Importance = imp
+		v.FollowBtn.SetText(text)
 	}
 }
 
 // extendView drops entries the log no longer holds from the filtered view
 // and adds the matching new ones.
-func (v *logView) extendView(log *client.Log) {
+func (v *LogView) extendView(log *client.Log) {
 	n := log.Len()
 	if n == 0 {
-		v.view = v.view[:0]
+		v.View = v.View[:0]
 		return
 	}
 	oldest := log.At(0).Seq
-	drop := sort.Search(len(v.view), func(i int) bool { return v.view[i] >= oldest })
+	drop := sort.Search(len(v.View), func(i int) bool { return v.View[i] >= oldest })
 	if drop > 0 {
-		v.view = append(v.view[:0], v.view[drop:]...)
+		v.View = append(v.View[:0], v.View[drop:]...)
 	}
 	if v.lastSeq < oldest-1 {
 		v.lastSeq = oldest - 1
 	}
-	v.view = append(v.view, log.Search(v.filter, v.lastSeq)...)
+	v.View = append(v.View, log.Search(v.filter, v.lastSeq)...)
 	v.lastSeq = log.At(n - 1).Seq
 }
 
-func (v *logView) updateCount(log *client.Log) {
+func (v *LogView) updateCount(log *client.Log) {
 	n := log.Len()
 	var s string
 	if v.filter != nil {
-		s = fmt.Sprintf("%d of %s match", len(v.view), format.Plural(n, "message"))
+		s = fmt.Sprintf("%d of %s match", len(v.View), format.Plural(n, "message"))
 	} else {
 		s = format.Plural(n, "message")
 	}
 	if d := log.Dropped(); d > 0 {
 		s += fmt.Sprintf(" (%d older ones dropped: the log keeps %d)", d, log.Capacity())
 	}
-	if v.countLabel.Text != s {
-		v.countLabel.SetText(s)
+	if v.CountLabel.Text != s {
+		v.CountLabel.SetText(s)
 	}
 }
 
 // reset forgets what the view has shown (the tab has a new client).
-func (v *logView) reset() {
+func (v *LogView) reset() {
 	v.lastGen = 0
 	v.lastSeq = 0
-	v.selected = 0
-	v.view = nil
+	v.Selected = 0
+	v.View = nil
 	v.follow = true
-	v.shownLen = 0
+	v.ShownLen = 0
 	v.onFilterChanged()
 }
 
 // onFilterChanged rebuilds the view for the search text and direction.
-func (v *logView) onFilterChanged() {
-	if v.search == nil || v.dirSel == nil {
+func (v *LogView) onFilterChanged() {
+	if v.Search == nil || v.DirSel == nil {
 		return
 	}
 	var dirs []client.Dir
-	switch v.dirSel.Selected {
+	switch v.DirSel.Selected {
 	case "Sent":
 		dirs = []client.Dir{client.Sent}
 	case "Received":
@@ -294,34 +292,34 @@ func (v *logView) onFilterChanged() {
 	case "Events":
 		dirs = []client.Dir{client.Event}
 	}
-	q := v.search.Text
+	q := v.Search.Text
 	if q == "" && len(dirs) == 0 {
 		v.filter = nil
-		v.view = nil
+		v.View = nil
 	} else {
 		f, err := client.ParseFilter(q, dirs...)
 		if err != nil {
-			v.countLabel.SetText(errorText(err))
+			v.CountLabel.SetText(format.ErrorText(err))
 			return
 		}
 		v.filter = f
-		v.view = v.view[:0]
+		v.View = v.View[:0]
 		v.lastSeq = 0
-		v.extendView(v.tab.model.Client().Log())
+		v.extendView(v.Tab.Model.Client().Log())
 	}
 	// A new view starts at its newest row, or at the selected entry when
 	// the view holds it.
 	v.lastGen = 0
-	v.shownLen = 0
+	v.ShownLen = 0
 	v.refresh()
-	if v.selected != 0 {
-		if idx := v.indexOf(v.selected); idx >= 0 {
-			v.list.ScrollTo(idx)
+	if v.Selected != 0 {
+		if idx := v.IndexOf(v.Selected); idx >= 0 {
+			v.List.ScrollTo(idx)
 		}
 	}
 }
 
-func (v *logView) onSelected(id widget.ListItemID) {
+func (v *LogView) onSelected(id widget.ListItemID) {
 	if v.syncing {
 		return
 	}
@@ -329,60 +327,60 @@ func (v *logView) onSelected(id widget.ListItemID) {
 	if !ok {
 		return
 	}
-	v.selected = e.Seq
-	v.detail.show()
-	v.tab.wb.showTrace(v.tab, e.Seq)
+	v.Selected = e.Seq
+	v.Detail.show()
+	v.Tab.p.showTrace(v.Tab, e.Seq)
 	// In a narrow window the trace shares a column with the editor: a
 	// row selected by hand is a request to see its trace.
-	v.tab.wb.body.showSide(sideTrace)
+	v.Tab.p.host.RevealTrace()
 }
 
-// onFollow shows the newest entry and follows new ones; the selection
+// OnFollow shows the newest entry and follows new ones; the selection
 // stays.
-func (v *logView) onFollow() {
+func (v *LogView) OnFollow() {
 	v.follow = true
-	v.list.Refresh()
-	v.list.ScrollToBottom()
+	v.List.Refresh()
+	v.List.ScrollToBottom()
 	v.updateFollowButton()
 }
 
 // dropSelection forgets the selected entry (it left the log or the view).
-func (v *logView) dropSelection() {
-	v.selected = 0
+func (v *LogView) dropSelection() {
+	v.Selected = 0
 	v.syncing = true
-	v.list.UnselectAll()
+	v.List.UnselectAll()
 	v.syncing = false
-	v.detail.show()
+	v.Detail.show()
 }
 
-// onClear empties the log and shows it empty at once.
-func (v *logView) onClear() {
-	v.tab.model.Client().Log().Clear()
-	v.view = v.view[:0]
+// OnClear empties the log and shows it empty at once.
+func (v *LogView) OnClear() {
+	v.Tab.Model.Client().Log().Clear()
+	v.View = v.View[:0]
 	v.dropSelection()
 	v.follow = true
-	v.shownLen = 0
+	v.ShownLen = 0
 	v.lastGen = 0
 	v.refresh()
-	v.tab.wb.bridge.mark(dirtyTabs)
+	v.Tab.p.host.Changed()
 }
 
-// onExport saves the log as JSON lines, through exportAs (never a dialog
+// OnExport saves the log as JSON lines, through exportAs (never a dialog
 // that writes before the export is known to work).
-func (v *logView) onExport() {
-	name := strings.ReplaceAll(v.tab.name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl"
-	v.tab.wb.exportAs("Export the log of "+v.tab.name, name, func() ([]byte, error) {
+func (v *LogView) OnExport() {
+	name := strings.ReplaceAll(v.Tab.Name, " ", "-") + "-" + time.Now().Format("20060102-150405") + ".jsonl"
+	v.Tab.p.host.ExportAs("Export the log of "+v.Tab.Name, name, func() ([]byte, error) {
 		var b bytes.Buffer
-		err := v.exportTo(&b)
+		err := v.ExportTo(&b)
 		return b.Bytes(), err
 	}, func(path string) {
-		v.tab.wb.setNotice("Exported the log of " + v.tab.name + " to " + path)
+		v.Tab.p.host.Notice("Exported the log of " + v.Tab.Name + " to " + path)
 	})
 }
 
-// exportTo writes the log as JSON lines.
-func (v *logView) exportTo(w io.Writer) error {
-	return v.tab.model.Client().Log().ExportJSONL(w)
+// ExportTo writes the log as JSON lines.
+func (v *LogView) ExportTo(w io.Writer) error {
+	return v.Tab.Model.Client().Log().ExportJSONL(w)
 }
 
 // entrySummary is a log entry's one-line description: time, direction,
@@ -455,57 +453,57 @@ func oneLine(s string) string {
 	return s
 }
 
-// logRow is one row of the log: time, direction, the message on one line,
+// LogRow is one row of the log: time, direction, the message on one line,
 // and its route, size and round-trip time.
-type logRow struct {
+type LogRow struct {
 	widget.BaseWidget
-	time, dir, text, meta *widget.Label
-	route                 *routeLink
+	Time, Dir, Text, Meta *widget.Label
+	Route                 *RouteLink
 	content               fyne.CanvasObject
-	seq                   uint64 // the entry shown; 0 for none
+	Seq                   uint64 // the entry shown; 0 for none
 }
 
-func newLogRow(onRoute func(string)) *logRow {
-	r := &logRow{
-		time:  widget.NewLabel("00:00:00.000"),
-		dir:   widget.NewLabel("→"),
-		text:  widget.NewLabel(""),
-		route: newRouteLink(),
-		meta:  widget.NewLabel(""),
+func newLogRow(onRoute func(string)) *LogRow {
+	r := &LogRow{
+		Time:  widget.NewLabel("00:00:00.000"),
+		Dir:   widget.NewLabel("→"),
+		Text:  widget.NewLabel(""),
+		Route: newRouteLink(),
+		Meta:  widget.NewLabel(""),
 	}
-	r.time.TextStyle = fyne.TextStyle{Monospace: true}
-	r.dir.TextStyle = fyne.TextStyle{Bold: true}
-	r.text.TextStyle = fyne.TextStyle{Monospace: true}
+	r.Time.TextStyle = fyne.TextStyle{Monospace: true}
+	r.Dir.TextStyle = fyne.TextStyle{Bold: true}
+	r.Text.TextStyle = fyne.TextStyle{Monospace: true}
 	// Clip, not ellipsis: Fyne shapes the whole text anew for an ellipsis,
 	// which at 60 refreshes a second was half the window's work.
-	r.text.Truncation = fyne.TextTruncateClip
+	r.Text.Truncation = fyne.TextTruncateClip
 	// Legible on a projector: no faint (low importance) text; the route,
 	// what this workbench is about, in the theme's primary colour when it
 	// links to the route in the editor.
-	r.route.onTap = onRoute
-	r.route.TextStyle = fyne.TextStyle{Monospace: true}
-	r.route.Truncation = fyne.TextTruncateClip
-	r.content = container.New(logRowLayout{}, r.time, r.dir, r.text, r.route, r.meta)
+	r.Route.onTap = onRoute
+	r.Route.TextStyle = fyne.TextStyle{Monospace: true}
+	r.Route.Truncation = fyne.TextTruncateClip
+	r.content = container.New(logRowLayout{}, r.Time, r.Dir, r.Text, r.Route, r.Meta)
 	r.ExtendBaseWidget(r)
 	return r
 }
 
-func (r *logRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+func (r *LogRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-// set shows e.
-func (r *logRow) set(e client.Entry) {
-	r.seq = e.Seq
+// Set shows e.
+func (r *LogRow) Set(e client.Entry) {
+	r.Seq = e.Seq
 	if e.Seq == 0 {
-		r.time.SetText("")
-		r.dir.SetText("")
-		r.text.SetText("")
-		r.route.setRoute("")
-		r.meta.SetText("")
+		r.Time.SetText("")
+		r.Dir.SetText("")
+		r.Text.SetText("")
+		r.Route.setRoute("")
+		r.Meta.SetText("")
 		r.relayout()
 		return
 	}
-	r.time.SetText(e.Time.Format("15:04:05.000"))
-	r.dir.SetText(dirArrow(e.Dir))
+	r.Time.SetText(e.Time.Format("15:04:05.000"))
+	r.Dir.SetText(dirArrow(e.Dir))
 	imp := widget.MediumImportance
 	switch e.Dir {
 	case client.Sent:
@@ -513,33 +511,33 @@ func (r *logRow) set(e client.Entry) {
 	case client.Received:
 		imp = widget.SuccessImportance
 	}
-	if r.dir.Importance != imp {
-		r.dir.Importance = imp
-		r.dir.Refresh()
+	if r.Dir.Importance != imp {
+		r.Dir.Importance = imp
+		r.Dir.Refresh()
 	}
 	var meta []string
 	if e.Dir == client.Event {
-		r.text.TextStyle = fyne.TextStyle{Italic: true}
-		r.text.SetText(e.Note)
+		r.Text.TextStyle = fyne.TextStyle{Italic: true}
+		r.Text.SetText(e.Note)
 	} else {
-		r.text.TextStyle = fyne.TextStyle{Monospace: true}
+		r.Text.TextStyle = fyne.TextStyle{Monospace: true}
 		text := e.Text
 		if e.Binary {
 			text = "(binary, base64) " + text
 		}
-		r.text.SetText(oneLine(text))
+		r.Text.SetText(oneLine(text))
 		meta = append(meta, format.Size(e.Size))
 	}
 	if e.RTT > 0 {
 		meta = append(meta, format.Duration(e.RTT))
 	}
-	r.route.setRoute(e.Route)
-	r.meta.SetText(strings.Join(meta, " · "))
+	r.Route.setRoute(e.Route)
+	r.Meta.SetText(strings.Join(meta, " · "))
 	r.relayout()
 }
 
 // relayout lays the row out again: which parts show depends on the texts.
-func (r *logRow) relayout() {
+func (r *LogRow) relayout() {
 	c := r.content.(*fyne.Container)
 	c.Layout.Layout(c.Objects, c.Size())
 }
@@ -549,14 +547,14 @@ func (r *logRow) relayout() {
 // route; the time (left) and the size and round trip (right) show while
 // the whole text fits beside them or keeps at least textShare of the row
 // (the detail below the log shows them for the selected row), and a long
-// route name is cut to routeShare of the row.
+// route name is cut to RouteShare of the row.
 //
 // Objects: time, dir, text, route, meta.
 type logRowLayout struct{}
 
 const (
 	textShare  = 0.6
-	routeShare = 0.25
+	RouteShare = 0.25
 )
 
 func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -565,10 +563,10 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	dirW := dir.MinSize().Width
 	// The route label clips, so its MinSize is not its text's width.
 	routeW := float32(0)
-	if rl := route.(*routeLink); rl.Text != "" {
+	if rl := route.(*RouteLink); rl.Text != "" {
 		th := rl.Theme()
 		full := fyne.MeasureText(rl.Text, th.Size(theme.SizeNameText), rl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
-		routeW = min(full, w*routeShare)
+		routeW = min(full, w*RouteShare)
 	}
 	timeW, metaW := timeL.MinSize().Width, meta.MinSize().Width
 	if meta.(*widget.Label).Text == "" {
@@ -620,16 +618,16 @@ func setShown(o fyne.CanvasObject, shown bool) {
 	}
 }
 
-// routeLink is a log row's route: a link to the route in the API editor
+// RouteLink is a log row's route: a link to the route in the API editor
 // when it names one ("@connections" and "?" are not routes, and do not look
 // like links).
-type routeLink struct {
+type RouteLink struct {
 	widget.Label
 	onTap func(key string)
 }
 
-func newRouteLink() *routeLink {
-	r := &routeLink{}
+func newRouteLink() *RouteLink {
+	r := &RouteLink{}
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -637,7 +635,7 @@ func newRouteLink() *routeLink {
 // isRouteKey reports whether a log row's route names a route of the API.
 func isRouteKey(s string) bool { return s != "" && s != "?" && s != "@connections" }
 
-func (r *routeLink) setRoute(key string) {
+func (r *RouteLink) setRoute(key string) {
 	imp := widget.MediumImportance
 	if isRouteKey(key) && r.onTap != nil {
 		imp = widget.HighImportance
@@ -650,14 +648,14 @@ func (r *routeLink) setRoute(key string) {
 }
 
 // Tapped opens the route.
-func (r *routeLink) Tapped(*fyne.PointEvent) {
+func (r *RouteLink) Tapped(*fyne.PointEvent) {
 	if r.onTap != nil && isRouteKey(r.Text) {
 		r.onTap(r.Text)
 	}
 }
 
 // Cursor is a hand over a link.
-func (r *routeLink) Cursor() desktop.Cursor {
+func (r *RouteLink) Cursor() desktop.Cursor {
 	if r.onTap != nil && isRouteKey(r.Text) {
 		return desktop.PointerCursor
 	}
