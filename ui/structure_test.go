@@ -19,11 +19,7 @@ const maxMethods = 20
 
 // methodsAllowed are the types allowed above maxMethods for now, each with
 // why. Tighten it when the reason is gone.
-var methodsAllowed = map[string]string{
-	// Helper watch2 (issue 12) is still changing the watch view (it grew
-	// to 26 methods with the watch tab); split it once that has landed.
-	"ui/watch.View": "still being changed by issue 12's watch work",
-}
+var methodsAllowed = map[string]string{}
 
 // TestNoTypeHasTooManyMethods counts the methods declared on each type in
 // every package under ui/ (non-test files) and fails for a type above

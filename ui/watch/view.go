@@ -8,14 +8,8 @@
 package watch
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,8 +17,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
-	"wsworkbench/ui/controller"
-	"wsworkbench/ui/flow"
 	"wsworkbench/ui/format"
 )
 
@@ -59,39 +51,19 @@ type View struct {
 	connID string
 	who    string // "localhost:3000", "Chrome/120": the tab's title (Who)
 
-	seenSeq   uint64 // the newest entry a person has seen (MarkSeen)
-	closeNote string // the close as the history tells it ("closed 1011 boom")
-
-	all       []emulator.HistoryEntry // everything read so far, oldest first
-	shown     []emulator.HistoryEntry // what the search keeps
-	lastSeq   uint64
-	dropped   uint64 // entries the view itself let go
-	gwDropped uint64 // entries the gateway's bound dropped
-	closed    bool
+	read  transcript              // what the gateway's history gave so far
+	shown []emulator.HistoryEntry // what the search keeps
 	// follow keeps the newest row in sight; selecting an older row stops
 	// it, selecting the last one starts it again.
 	follow bool
 
-	title    *widget.Label
-	details  *widget.Label
-	search   *widget.Entry
-	list     *widget.List
-	push     *widget.Entry
-	sendBtn  *widget.Button
-	code     *widget.Select
-	reason   *widget.Entry
-	closeBtn *widget.Button
-	dropBtn  *widget.Button
-	idleBtn  *widget.Button
-	maxBtn   *widget.Button
-	result   *widget.Label
-	content  fyne.CanvasObject
-
-	exportPath *widget.Entry
-	exportBtn  *widget.Button
-	// replace is the path the person agreed to replace (Export tapped
-	// again after "already exists").
-	replace string
+	title   *widget.Label
+	details *widget.Label
+	search  *widget.Entry
+	list    *widget.List
+	acts    *actions
+	export  *exporter
+	content fyne.CanvasObject
 }
 
 // New returns the view of connection connID and reads its history so far.
@@ -113,36 +85,13 @@ func New(host Host, connID string) *View {
 	v.search.OnChanged = func(string) { v.filter() }
 	v.list = widget.NewList(func() int { return len(v.shown) }, newRow, v.updateRow)
 	v.list.OnSelected = v.onSelected
-	v.push = widget.NewEntry()
-	v.push.TextStyle = fyne.TextStyle{Monospace: true}
-	v.push.SetText(`{"message": "pushed from the workbench"}`)
-	v.sendBtn = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), v.onSend)
-	v.code = widget.NewSelect(CloseCodes, nil)
-	v.code.SetSelectedIndex(0)
-	v.reason = widget.NewEntry()
-	v.reason.SetPlaceHolder("reason")
-	v.closeBtn = widget.NewButton("Close", v.onClose)
-	v.dropBtn = widget.NewButton("Drop TCP", v.action("Dropped the TCP connection (the client sees 1006).", func(g Gateway) error { return g.DropConnection(v.connID) }))
-	v.idleBtn = widget.NewButton("Idle now", v.action("Expired the idle timeout.", func(g Gateway) error { return g.ExpireIdle(v.connID) }))
-	v.maxBtn = widget.NewButton("Max duration now", v.action("Expired the maximum duration.", func(g Gateway) error { return g.ExpireMaxDuration(v.connID) }))
-	v.result = widget.NewLabel("Select a frame to see its trace.")
-	v.result.Importance = widget.LowImportance
-	v.result.Truncation = fyne.TextTruncateEllipsis
-
-	v.exportPath = widget.NewEntry()
-	v.exportPath.SetText(defaultExportPath(connID))
-	v.exportPath.OnChanged = func(string) { v.setReplace("") }
-	v.exportPath.OnSubmitted = func(string) { v.onExport() }
-	v.exportBtn = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), v.onExport)
-
-	pushRow := container.NewBorder(nil, nil, nil, v.sendBtn, v.push)
-	exportRow := container.NewBorder(nil, nil, nil, v.exportBtn, v.exportPath)
-	closeRow := container.New(&flow.Layout{}, v.code, container.NewGridWrap(fyne.NewSize(140, v.reason.MinSize().Height), v.reason), v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn)
+	v.acts = newActions(host, connID)
+	v.export = newExporter(connID, v.acts.show, v.read.history)
 	top := container.NewVBox(v.title, v.details, v.search)
 	// The list and the actions share the height, as a tab's log and
 	// composer do, so a tile (a quarter of a small window) still shows
 	// rows; the actions scroll when the share is too small for them.
-	actions := container.NewVScroll(container.NewVBox(pushRow, closeRow, exportRow, v.result))
+	actions := container.NewVScroll(container.NewVBox(v.acts.pushRow, v.acts.closeRow, v.export.row, v.acts.result))
 	split := container.NewVSplit(v.list, actions)
 	split.Offset = 0.62
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -170,63 +119,38 @@ func (v *View) ConnectionID() string { return v.connID }
 // reports whether anything changed (new entries, the close). The window
 // calls it from its refresh, at most once a frame.
 func (v *View) Poll() bool {
-	if v.closed {
+	if v.read.closed {
 		return false
 	}
-	h, ok := v.host.Gateway().History(v.connID, v.lastSeq)
+	h, ok := v.host.Gateway().History(v.connID, v.read.lastSeq)
 	if !ok {
-		v.closed = true
+		v.read.closed = true
 		v.setTitle()
-		v.setEnabled(false)
+		v.acts.setEnabled(false)
 		return true
 	}
-	v.gwDropped = h.Dropped // the gateway counts all it dropped
-	if len(h.Entries) == 0 && !h.Closed {
+	if !v.read.add(h) {
 		return false
 	}
-	for _, e := range h.Entries {
-		v.all = append(v.all, e)
-		v.lastSeq = e.Seq
-		if e.Dir == emulator.HistoryEvent && strings.HasPrefix(e.Note, "closed") {
-			v.closeNote = e.Note
-		}
-	}
-	// The gateway bounds its history; the view keeps the same bound.
-	if n := len(v.all) - maxEntries; n > 0 {
-		v.dropped += uint64(n)
-		v.all = append(v.all[:0:0], v.all[n:]...)
-	}
-	if h.Closed {
-		v.closed = true
-		v.setEnabled(false)
+	if v.read.closed {
+		v.acts.setEnabled(false)
 	}
 	v.setTitle()
 	v.filter()
 	return true
 }
 
-// maxEntries bounds what the view keeps of a long-lived connection.
-const maxEntries = 10000
-
 func (v *View) setTitle() {
-	t := fmt.Sprintf("Watching external connection %s · %d entries", v.connID, len(v.all))
-	if n := v.dropped + v.gwDropped; n > 0 {
+	t := fmt.Sprintf("Watching external connection %s · %d entries", v.connID, len(v.read.all))
+	if n := v.read.dropped + v.read.gwDropped; n > 0 {
 		t += fmt.Sprintf(" (%d older not kept)", n)
 	}
 	v.title.Importance = widget.MediumImportance
-	if v.closed {
-		t += " · " + v.closedText()
+	if v.read.closed {
+		t += " · " + v.read.closedText()
 		v.title.Importance = widget.DangerImportance
 	}
 	v.title.SetText(t)
-}
-
-// closedText says the connection closed, and how when the history says.
-func (v *View) closedText() string {
-	if v.closeNote == "" {
-		return "closed"
-	}
-	return v.closeNote // "closed 1011 boom"
 }
 
 // Who names who holds a watched connection, short enough for a tab in
@@ -321,7 +245,7 @@ func (v *View) TileTitle() string {
 // marks are the unread frames and the close, after a title.
 func (v *View) marks() string {
 	t := format.Unread(v.Unread())
-	if v.closed {
+	if v.read.closed {
 		t += " · closed"
 	}
 	return t
@@ -329,45 +253,17 @@ func (v *View) marks() string {
 
 // Closed reports whether the connection has closed (the view keeps its
 // history).
-func (v *View) Closed() bool { return v.closed }
+func (v *View) Closed() bool { return v.read.closed }
 
 // Unread counts the frames in and out since MarkSeen, up to 100.
-func (v *View) Unread() int {
-	n := 0
-	for i := len(v.all) - 1; i >= 0 && n < 100; i-- {
-		e := v.all[i]
-		if e.Seq <= v.seenSeq {
-			break
-		}
-		if e.Dir != emulator.HistoryEvent {
-			n++
-		}
-	}
-	return n
-}
+func (v *View) Unread() int { return v.read.unread() }
 
 // MarkSeen forgets the unread frames (the view is on screen).
-func (v *View) MarkSeen() { v.seenSeq = v.lastSeq }
-
-func (v *View) setEnabled(on bool) {
-	for _, b := range []*widget.Button{v.sendBtn, v.closeBtn, v.dropBtn, v.idleBtn, v.maxBtn} {
-		if on {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
-	}
-}
+func (v *View) MarkSeen() { v.read.seenSeq = v.read.lastSeq }
 
 // filter keeps the entries whose text or note holds the search text.
 func (v *View) filter() {
-	q := strings.ToLower(strings.TrimSpace(v.search.Text))
-	v.shown = v.shown[:0]
-	for _, e := range v.all {
-		if q == "" || strings.Contains(strings.ToLower(e.Data), q) || strings.Contains(strings.ToLower(e.Note), q) {
-			v.shown = append(v.shown, e)
-		}
-	}
+	v.shown = v.read.matching(v.search.Text, v.shown[:0])
 	v.list.Refresh()
 	if v.follow {
 		v.list.ScrollToBottom()
@@ -459,119 +355,11 @@ func (v *View) onSelected(i widget.ListItemID) {
 	e := v.shown[i]
 	v.follow = i == len(v.shown)-1
 	if e.RequestID == "" {
-		v.show("This entry has no trace (an @connections post or an event without a request).", widget.LowImportance)
+		v.acts.show("This entry has no trace (an @connections post or an event without a request).", widget.LowImportance)
 		return
 	}
 	v.host.ShowTrace(e.RequestID)
-	v.show("Trace of request "+e.RequestID+" in the trace panel.", widget.LowImportance)
-}
-
-func (v *View) onSend() {
-	err := v.host.Gateway().PostToConnection(v.connID, []byte(v.push.Text))
-	if err != nil {
-		v.show("Not sent: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	v.show("Sent "+format.Size(len(v.push.Text))+".", widget.SuccessImportance)
-}
-
-func (v *View) onClose() {
-	code, _ := strconv.Atoi(strings.Fields(v.code.Selected + " 1000")[0])
-	if err := v.host.Gateway().CloseConnection(v.connID, code, v.reason.Text); err != nil {
-		v.show("Not closed: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	v.show(fmt.Sprintf("Closed with %d.", code), widget.LowImportance)
-}
-
-func (v *View) action(done string, f func(Gateway) error) func() {
-	return func() {
-		if err := f(v.host.Gateway()); err != nil {
-			v.show(err.Error(), widget.DangerImportance)
-			return
-		}
-		v.show(done, widget.LowImportance)
-	}
-}
-
-func (v *View) show(text string, imp widget.Importance) {
-	v.result.SetText(text)
-	v.result.Importance = imp
-	v.result.Refresh()
-}
-
-// defaultExportPath is a file in the home folder named after the
-// connection and the time.
-func defaultExportPath(connID string) string {
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = "."
-	}
-	safe := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, connID)
-	return filepath.Join(dir, "watch-"+safe+"-"+time.Now().Format("20060102-150405")+".jsonl")
-}
-
-// onExport writes what the view holds (every entry, not only those the
-// search keeps) as the gateway's transcript JSONL, atomically, after the
-// checks: a file name, a folder that exists, not a folder, and a second
-// tap to replace a file that exists.
-func (v *View) onExport() {
-	path, err := v.checkExport(v.exportPath.Text)
-	if err != nil {
-		v.show("Not exported: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	if _, err := os.Stat(path); err == nil && v.replace != path {
-		v.setReplace(path)
-		v.show(filepath.Base(path)+" already exists: tap Replace to replace it.", widget.WarningImportance)
-		return
-	}
-	var buf bytes.Buffer
-	h := emulator.History{Entries: v.all, Dropped: v.dropped + v.gwDropped, Closed: v.closed}
-	if err := h.WriteJSONL(&buf); err == nil {
-		err = controller.WriteFileAtomic(path, buf.Bytes())
-	}
-	if err != nil {
-		v.show("Not exported: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	v.setReplace("")
-	v.show(fmt.Sprintf("Exported %d entries to %s.", len(v.all), path), widget.SuccessImportance)
-}
-
-// checkExport returns the absolute path to export to, or what is wrong.
-func (v *View) checkExport(path string) (string, error) {
-	path = strings.TrimSpace(path)
-	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
-		return "", errors.New("choose a file name")
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("the folder %s does not exist", filepath.Dir(abs))
-	}
-	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", abs)
-	}
-	return abs, nil
-}
-
-func (v *View) setReplace(path string) {
-	v.replace = path
-	text := "Export"
-	if path != "" {
-		text = "Replace"
-	}
-	if v.exportBtn.Text != text {
-		v.exportBtn.SetText(text)
-	}
+	v.acts.show("Trace of request "+e.RequestID+" in the trace panel.", widget.LowImportance)
 }
 
 // Controls are the view's widgets, by name, for tests.
@@ -586,7 +374,8 @@ type Controls struct {
 
 // Controls returns the view's controls.
 func (v *View) Controls() Controls {
-	return Controls{Title: v.title, Details: v.details, Result: v.result, Search: v.search, Push: v.push, Reason: v.reason, Code: v.code,
-		ExportPath: v.exportPath, Export: v.exportBtn,
-		List: v.list, Send: v.sendBtn, Close: v.closeBtn, Drop: v.dropBtn, Idle: v.idleBtn, MaxDuration: v.maxBtn}
+	a := v.acts
+	return Controls{Title: v.title, Details: v.details, Result: a.result, Search: v.search, Push: a.push, Reason: a.reason, Code: a.code,
+		ExportPath: v.export.path, Export: v.export.button,
+		List: v.list, Send: a.sendBtn, Close: a.closeBtn, Drop: a.dropBtn, Idle: a.idleBtn, MaxDuration: a.maxBtn}
 }

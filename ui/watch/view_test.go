@@ -147,10 +147,10 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	v.search.SetText("")
 
 	// Push: the client reads the frame.
-	v.push.SetText(`{"pushed":true}`)
-	test.Tap(v.sendBtn)
-	if !strings.HasPrefix(v.result.Text, "Sent") {
-		t.Fatalf("push: %q", v.result.Text)
+	v.acts.push.SetText(`{"pushed":true}`)
+	test.Tap(v.acts.sendBtn)
+	if !strings.HasPrefix(v.acts.result.Text, "Sent") {
+		t.Fatalf("push: %q", v.acts.result.Text)
 	}
 	_ = c.SetReadDeadline(time.Now().Add(15 * time.Second))
 	var closeErr *websocket.CloseError
@@ -166,9 +166,9 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 		}
 		if string(data) == `{"pushed":true}` && !gotPush {
 			gotPush = true
-			v.code.SetSelected("1011 Internal error")
-			v.reason.SetText("boom")
-			test.Tap(v.closeBtn)
+			v.acts.code.SetSelected("1011 Internal error")
+			v.acts.reason.SetText("boom")
+			test.Tap(v.acts.closeBtn)
 		}
 	}
 	if !gotPush {
@@ -186,8 +186,8 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(v.title.Text, "closed") && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		v.Poll()
 	}
-	if !strings.Contains(v.title.Text, "closed") || !v.sendBtn.Disabled() {
-		t.Errorf("after the close: title %q, send disabled %v", v.title.Text, v.sendBtn.Disabled())
+	if !strings.Contains(v.title.Text, "closed") || !v.acts.sendBtn.Disabled() {
+		t.Errorf("after the close: title %q, send disabled %v", v.title.Text, v.acts.sendBtn.Disabled())
 	}
 }
 
@@ -266,13 +266,13 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 		}
 		got = append(got, e)
 	}
-	if len(got) != len(v.all) {
-		t.Fatalf("exported %d entries, the view holds %d", len(got), len(v.all))
+	if len(got) != len(v.read.all) {
+		t.Fatalf("exported %d entries, the view holds %d", len(got), len(v.read.all))
 	}
 	var texts []string
 	for i, e := range got {
-		if e.Seq != v.all[i].Seq || e.Data != v.all[i].Data {
-			t.Errorf("entry %d: %+v, view holds %+v", i, e, v.all[i])
+		if e.Seq != v.read.all[i].Seq || e.Data != v.read.all[i].Data {
+			t.Errorf("entry %d: %+v, view holds %+v", i, e, v.read.all[i])
 		}
 		texts = append(texts, e.Data)
 	}
