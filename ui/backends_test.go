@@ -162,7 +162,7 @@ func TestChatSamplesAreTheSeeds(t *testing.T) {
 // with prefix.
 func settingsEntry(t *testing.T, ed *editor.Editor, prefix string) *widget.Entry {
 	t.Helper()
-	ed.SelectRow(0)
+	ed.Routes.SelectRow(0)
 	for _, o := range objects(ed.Detail()) {
 		if e, ok := o.(*widget.Entry); ok && strings.HasPrefix(e.PlaceHolder, prefix) {
 			return e
@@ -226,7 +226,7 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
 		retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-		ed.SelectRoute("message")
+		ed.Routes.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeAWSProxy)
 		fn := ed.Field("functionName")
 		if fn == nil {
@@ -257,7 +257,7 @@ func TestIntegrationEditorBackendTypes(t *testing.T) {
 		tb := newBackendBench(t)
 		id := tb.waitConnected(0)
 		ed := tb.wb.editor
-		ed.SelectRoute("message")
+		ed.Routes.SelectRoute("message")
 		setIntegrationType(t, ed, model.TypeHTTPProxy)
 		retype(routeEntry(t, ed, "https://backend.example.com"), backend.URL+"/ws")
 		for _, o := range objects(ed.Detail()) {
@@ -286,7 +286,7 @@ func TestMockAuthorizerSettings(t *testing.T) {
 	tb := newBackendBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.SelectRow(0)
+	ed.Routes.SelectRow(0)
 	bs := ed.Backend()
 	if bs == nil {
 		t.Fatal("the settings have no Backends section")
@@ -341,7 +341,7 @@ func TestFailingBackendInTrace(t *testing.T) {
 	tb.waitConnected(0)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), closed)
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
 	retype(ed.Field("functionName").Entry(), "gone")
 	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
@@ -446,7 +446,7 @@ func TestTLSToggle(t *testing.T) {
 		t.Error("the TLS setting is not remembered")
 	}
 	ed := tb.wb.editor
-	ed.SelectRow(0)
+	ed.Routes.SelectRow(0)
 	if !ed.Backend().TLSCheck.Checked || !strings.HasSuffix(ed.Backend().CertLabel.Text, "cert.pem") {
 		t.Errorf("settings: TLS %v, certificate %q", ed.Backend().TLSCheck.Checked, ed.Backend().CertLabel.Text)
 	}
@@ -526,7 +526,7 @@ func TestLambdaAuthorizerEditor(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.SelectRoute("$connect")
+	ed.Routes.SelectRoute("$connect")
 	for _, o := range objects(ed.Detail()) {
 		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")
@@ -632,7 +632,7 @@ func TestAPIKeyRequired(t *testing.T) {
 		t.Fatalf("the sample's key selection expression is %q, want empty", e)
 	}
 	ed := tb.wb.editor
-	ed.SelectRoute("$connect")
+	ed.Routes.SelectRoute("$connect")
 	check := findCheck(t, ed.Detail(), "API key required")
 	test.Tap(check)
 	tb.waitFor("the API key requirement to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
@@ -693,7 +693,7 @@ func TestLambdaModeSetting(t *testing.T) {
 			ed := tb.wb.editor
 			retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
 			ed.Backend().Mode.SetSelected(tc.mode)
-			ed.SelectRoute("message")
+			ed.Routes.SelectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
 			retype(ed.Field("functionName").Entry(), "fn")
 			tb.waitFor("the edits to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })
@@ -730,7 +730,7 @@ func TestLambdaModeSetting(t *testing.T) {
 func TestDeleteAuthorizer(t *testing.T) {
 	tb := newBackendBench(t)
 	ed := tb.wb.editor
-	ed.SelectRoute("$connect")
+	ed.Routes.SelectRoute("$connect")
 	for _, o := range objects(ed.Detail()) {
 		if sel, ok := o.(*widget.Select); ok && slices.Equal(sel.Options, editor.AuthorizationTypes) {
 			sel.SetSelected("CUSTOM")

@@ -68,7 +68,7 @@ func TestTabSettingsDialogReconnects(t *testing.T) {
 // first; Discard goes on.
 func TestUnsavedChangesDialog(t *testing.T) {
 	tb := newTestBench(t)
-	if err := tb.wb.editor.AddRoute("draft"); err != nil {
+	if err := tb.wb.editor.Routes.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
 	tb.wb.files.onNew()
@@ -86,8 +86,8 @@ func TestUnsavedChangesDialog(t *testing.T) {
 func TestRouteDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.SelectRoute("whoami")
-	ed.OnRenameRoute()
+	ed.Routes.SelectRoute("whoami")
+	ed.Routes.OnRenameRoute()
 	d := tb.topDialog()
 	e := findEntry(t, d)
 	e.SetText("$bad")
@@ -101,14 +101,14 @@ func TestRouteDialogs(t *testing.T) {
 		t.Fatal("rename failed")
 	}
 	tb.closeDialogs()
-	ed.OnDuplicateRoute()
+	ed.Routes.OnDuplicateRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "OK")) // the suggested key, me-copy
 	if tb.wb.ws.API.Route("me-copy") == nil {
 		t.Fatal("duplicate failed")
 	}
 	tb.closeDialogs()
-	ed.OnDeleteRoute()
+	ed.Routes.OnDeleteRoute()
 	d = tb.topDialog()
 	test.Tap(findButton(t, d, "Yes"))
 	if tb.wb.ws.API.Route("me-copy") != nil {
@@ -122,8 +122,8 @@ func TestRouteDialogs(t *testing.T) {
 func TestTemplateAndResponseKeyDialogs(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
-	in := tb.wb.ws.API.Integration(ed.SelectedRoute().IntegrationID)
+	ed.Routes.SelectRoute("message")
+	in := tb.wb.ws.API.Integration(ed.Routes.SelectedRoute().IntegrationID)
 	if err := ed.AddResponse(in.ID, "/4\\d\\d/"); err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func TestEditResponseTemplateChangesNextAnswer(t *testing.T) {
 	tb.waitEntry(0, "the old answer", received(`{"message": "Hello World"}`))
 
 	ed := tb.wb.editor
-	if !ed.SelectRoute("message") {
+	if !ed.Routes.SelectRoute("message") {
 		t.Fatal("the sample has no message route")
 	}
 	selectDetailTab(t, ed, "Responses")
@@ -117,7 +117,7 @@ func TestInvalidTemplateShowsErrorAndOldOneAnswers(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
 	f := ed.Field("response.template")
 	f.Entry().SetText("")
@@ -142,12 +142,12 @@ func TestAddRouteAnswers(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	ed := tb.wb.editor
-	ed.OnAddRoute()
+	ed.Routes.OnAddRoute()
 	d := tb.topDialog()
 	entry := findEntry(t, d)
 	test.Type(entry, "echo")
 	test.Tap(findButton(t, d, "OK"))
-	if r := ed.SelectedRoute(); r == nil || r.Key != "echo" {
+	if r := ed.Routes.SelectedRoute(); r == nil || r.Key != "echo" {
 		t.Fatalf("the new route is not selected: %+v", r)
 	}
 	tb.waitFor("the new route to go live", func() bool { return tb.wb.ctl.Live() })

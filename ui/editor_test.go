@@ -26,14 +26,14 @@ func shownDetailTab(t *testing.T, ed *editor.Editor) string {
 func TestRouteOpensOnTheTabPeopleWant(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	if got := shownDetailTab(t, ed); !strings.HasPrefix(got, "Responses") {
 		t.Errorf("the message route opens on %q, want Responses", got)
 	}
 	if ed.Field("response.template") == nil || !strings.Contains(ed.Field("response.template").Entry().Text, "Hello World") {
 		t.Error("the answer's template is not on screen")
 	}
-	ed.SelectRoute("$connect")
+	ed.Routes.SelectRoute("$connect")
 	if got := shownDetailTab(t, ed); got != "Request" {
 		t.Errorf("$connect opens on %q, want Request", got)
 	}
@@ -46,7 +46,7 @@ func TestProblemListNamesRoutesAndWraps(t *testing.T) {
 	tb := newTestBench(t)
 	tb.win.Resize(fyne.NewSize(1024, 768))
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	ed.Field("response.template").Entry().SetText("#if($x")
 	tb.waitFor("the compile error", func() bool { return len(tb.wb.ctl.Errors()) > 0 })
 	var texts []string

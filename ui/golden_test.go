@@ -22,7 +22,7 @@ func assertMarkup(t *testing.T, name string, o fyne.CanvasObject, size fyne.Size
 func TestGoldenRouteEditor(t *testing.T) {
 	tb := newTestBench(t)
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
 	obj := ed.Detail().Objects[0]
 	assertMarkup(t, "route_editor_message.xml", obj, fyne.NewSize(380, 460))

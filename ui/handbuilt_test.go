@@ -51,7 +51,7 @@ func writeHandBuiltCode(t *testing.T, dir string) (nodeDir, pyDir string) {
 func addLambdaRoute(t *testing.T, tb *testBench, key, dir, vars string) *editor.Editor {
 	t.Helper()
 	ed := tb.wb.editor
-	if err := ed.AddRoute(key); err != nil {
+	if err := ed.Routes.AddRoute(key); err != nil {
 		t.Fatal(err)
 	}
 	setIntegrationType(t, ed, model.TypeAWSProxy)
@@ -257,7 +257,7 @@ func TestFunctionFormInsideWindowAt1024(t *testing.T) {
 			tb.waitConnected(0)
 			tb.win.Resize(size)
 			ed := tb.wb.editor
-			ed.SelectRoute("message")
+			ed.Routes.SelectRoute("message")
 			setIntegrationType(t, ed, model.TypeAWSProxy)
 			if err := ed.Function().Create(nodeDir); err != nil {
 				t.Fatal(err)

@@ -321,7 +321,7 @@ func (b *body) showSide(title string) bool {
 // or behind another side tab.
 func (wb *workbench) openRoute(key string) {
 	wb.panes.revealEditor()
-	if !wb.editor.SelectRoute(key) {
+	if !wb.editor.Routes.SelectRoute(key) {
 		wb.ctl.SetNotice("The API has no route " + key + " any more.")
 	}
 }

@@ -104,8 +104,8 @@ func (wb *workbench) buildMenu() *fyne.MainMenu {
 		item("Run Scenario…", nil, wb.rec.onRunScenario),
 	)
 	apiMenu := fyne.NewMenu("API",
-		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.OnAddRoute),
-		item("API Settings", nil, func() { wb.editor.SelectRow(0) }),
+		item("Add Route…", shortcut(fyne.KeyN, true), wb.editor.Routes.OnAddRoute),
+		item("API Settings", nil, func() { wb.editor.Routes.SelectRow(0) }),
 		fyne.NewMenuItemSeparator(),
 		wb.samples.chatMenuItem(),
 		tlsMenuItem(wb.ctl, wb.showError),

@@ -74,7 +74,7 @@ func TestSaveAsFailingSaveKeepsTheChosenFile(t *testing.T) {
 	writeFile(t, other, otherText)
 	tb := newTestBench(t, withFile(path))
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
 	ed.Field("response.template").Entry().SetText("#if($x")
 

@@ -120,7 +120,7 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 		t.Errorf("link styles: whoami %v, @connections %v", link.Importance, pushed.Importance)
 	}
 	test.Tap(link)
-	if r := tb.wb.editor.SelectedRoute(); r == nil || r.Key != "whoami" {
+	if r := tb.wb.editor.Routes.SelectedRoute(); r == nil || r.Key != "whoami" {
 		t.Errorf("the editor shows route %v after tapping whoami", r)
 	}
 	if sel := tb.wb.panes.body.side.Selected(); sel == nil || sel.Text != sideAPI {

@@ -46,7 +46,7 @@ func TestSwitchWorkspaceClearsLogsAndRefillsComposers(t *testing.T) {
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"message","messageId":1}`)
 	tb.waitEntry(0, "the answer", receivedAfter(seq, `{"message": "Hello World"}`))
-	if err := tb.wb.editor.AddRoute("draft"); err != nil { // an unsaved change
+	if err := tb.wb.editor.Routes.AddRoute("draft"); err != nil { // an unsaved change
 		t.Fatal(err)
 	}
 
@@ -92,7 +92,7 @@ func TestNewRouteIsOfferedToTheComposer(t *testing.T) {
 	tb := newTestBench(t)
 	tb.waitConnected(0)
 	tb.tab(1).Composer.Entry.SetText(`{"mine": true}`)
-	if err := tb.wb.editor.AddRoute("sendmessage"); err != nil {
+	if err := tb.wb.editor.Routes.AddRoute("sendmessage"); err != nil {
 		t.Fatal(err)
 	}
 	if got := tb.tab(0).Composer.Entry.Text; got != `{"action": "sendmessage"}` {

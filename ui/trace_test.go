@@ -114,12 +114,12 @@ func TestTraceExplainsDefaultAndForbidden(t *testing.T) {
 
 	// Without $default, the same message is Forbidden.
 	ed := tb.wb.editor
-	ed.SelectRoute("$default")
-	id := ed.SelectedRoute().ID
+	ed.Routes.SelectRoute("$default")
+	id := ed.Routes.SelectedRoute().ID
 	if err := editor.DeleteRoute(tb.wb.ws.API, id); err != nil {
 		t.Fatal(err)
 	}
-	ed.StructureChanged()
+	ed.Routes.StructureChanged()
 	tb.waitFor("the deletion to go live", func() bool { return tb.wb.ctl.Live() })
 	seq := tb.lastSeq(0)
 	tb.send(0, `{"action":"nosuchroute"}`)

@@ -39,7 +39,7 @@ func TestLambdaProxyTraceShowsEventResultAndPosts(t *testing.T) {
 	connsURL = tb.wb.gw.ConnectionsURL()
 	ed := tb.wb.editor
 	retype(settingsEntry(t, ed, "http://127.0.0.1:3001"), invoke.URL)
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	setIntegrationType(t, ed, model.TypeAWSProxy)
 	retype(ed.Field("functionName").Entry(), "chatFunction")
 	tb.waitFor("the edit to go live", func() bool { return tb.wb.ctl.Live() && len(tb.wb.ctl.Errors()) == 0 })

@@ -24,7 +24,7 @@ func TestSaveWorkspaceAndReopen(t *testing.T) {
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
 	tb.waitConnected(0)
-	if err := tb.wb.editor.AddRoute("chat"); err != nil {
+	if err := tb.wb.editor.Routes.AddRoute("chat"); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "chat.yaml")
@@ -90,7 +90,7 @@ func TestOpenFileAndSaveInPlace(t *testing.T) {
 		t.Fatalf("opened %q (sample %v)", tb.wb.ws.Path, tb.wb.ctl.IsSample())
 	}
 	ed := tb.wb.editor
-	ed.SelectRow(0)
+	ed.Routes.SelectRow(0)
 	name := findEntryWithText(t, ed.Detail(), "api-gateway-websocket-with-mock-integration")
 	name.SetText("renamed-api")
 	tb.wb.files.onSave()
@@ -106,7 +106,7 @@ func TestAutosaveRestoresUnsavedEdits(t *testing.T) {
 	a := test.NewTempApp(t)
 	state := t.TempDir()
 	tb := newTestBenchOn(t, a, withStateDir(state))
-	if err := tb.wb.editor.AddRoute("draft"); err != nil {
+	if err := tb.wb.editor.Routes.AddRoute("draft"); err != nil {
 		t.Fatal(err)
 	}
 	file := tb.wb.ctl.Autosave.File("")
@@ -348,7 +348,7 @@ func TestInvalidWorkspaceAtStart(t *testing.T) {
 	// The editor shows the error at the integration, and fixing it makes
 	// the file's API live.
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	shown := false
 	for _, o := range objects(ed.Detail()) {
 		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "SOMETIMES") && l.Visible() {
@@ -381,7 +381,7 @@ func TestSaveRefusesBrokenTemplateAndKeepsIt(t *testing.T) {
 	}
 	tb := newTestBench(t, withFile(path))
 	ed := tb.wb.editor
-	ed.SelectRoute("message")
+	ed.Routes.SelectRoute("message")
 	selectDetailTab(t, ed, "Responses")
 	f := ed.Field("response.template")
 	f.Entry().SetText("#if($x")

@@ -132,7 +132,7 @@ func (f forms) buildBackendSettings() fyne.CanvasObject {
 // settingsChanged redraws the API settings when they are shown, after the
 // window changed them (the chat backend set the Lambda endpoint, TLS).
 func (ed *Editor) SettingsChanged() {
-	if ed.sel == 0 {
+	if ed.Routes.sel == 0 {
 		ed.rebuild()
 	}
 }

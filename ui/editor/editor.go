@@ -51,7 +51,8 @@ type Backends interface {
 // change; the workbench compiles the draft and, when it compiles, hands it
 // to the gateway.
 type Editor struct {
-	*routeList // the settings and routes above the detail
+	// Routes is the top: the API settings and the routes.
+	Routes *RouteList
 
 	host     Host
 	detail   *fyne.Container
@@ -82,15 +83,15 @@ type errorLabel struct {
 // errors at start.
 func New(host Host, errs emulator.CompileErrors) *Editor {
 	ed := &Editor{host: host}
-	ed.routeList = newRouteList(ed)
+	ed.Routes = newRouteList(ed)
 	ed.detail = container.NewStack()
 	ed.problems = &problemList{ed: ed, box: container.NewVBox()}
 	// The detail scrolls when the window is too short for it (a big zoom).
-	split := container.NewVSplit(ed.routeList.obj, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
+	split := container.NewVSplit(ed.Routes.obj, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
 	split.Offset = 0.34
 	ed.obj = split
 	ed.errs = errs
-	ed.selectFirst()
+	ed.Routes.selectFirst()
 	return ed
 }
 
@@ -159,8 +160,8 @@ func openingTab(api *model.API, r *model.Route) int {
 func (ed *Editor) rebuild() {
 	ed.editors, ed.labels, ed.fn = nil, nil, nil
 	var obj fyne.CanvasObject
-	switch r := ed.SelectedRoute(); {
-	case ed.sel == 0:
+	switch r := ed.Routes.SelectedRoute(); {
+	case ed.Routes.sel == 0:
 		obj = ed.forms().buildSettings()
 	case r != nil:
 		obj = ed.forms().buildRoute(r.ID)
@@ -177,11 +178,11 @@ func (ed *Editor) rebuild() {
 
 // reload shows a newly opened workspace.
 func (ed *Editor) Reload() {
-	ed.sel = -1
-	ed.list.UnselectAll()
-	ed.list.Refresh()
+	ed.Routes.sel = -1
+	ed.Routes.list.UnselectAll()
+	ed.Routes.list.Refresh()
 	ed.errs = nil
-	ed.selectFirst()
+	ed.Routes.selectFirst()
 	ed.problems.show()
 }
 
@@ -210,7 +211,7 @@ func (ed *Editor) ShowErrors(errs emulator.CompileErrors) {
 			l.label.Show()
 		}
 	}
-	ed.list.Refresh()
+	ed.Routes.list.Refresh()
 	ed.problems.show()
 }
 
@@ -260,7 +261,7 @@ func (ed *Editor) goTo(e *emulator.CompileError) {
 	api := ed.api()
 	for i, r := range api.Routes {
 		if e.Route != "" && r.Key == e.Route || e.Integration != "" && r.IntegrationID == e.Integration {
-			ed.SelectRow(i + 1)
+			ed.Routes.SelectRow(i + 1)
 			if e.Response != "" {
 				if in := api.Integration(r.IntegrationID); in != nil {
 					for _, resp := range in.Responses {
@@ -274,7 +275,7 @@ func (ed *Editor) goTo(e *emulator.CompileError) {
 			return
 		}
 	}
-	ed.SelectRow(0)
+	ed.Routes.SelectRow(0)
 }
 
 // askKey asks for a key; apply's error keeps the dialog's question open.

@@ -14,12 +14,12 @@ import (
 	"wsworkbench/emulator/model"
 )
 
-// routeList is the top of the editor: the API settings and the routes as a
+// RouteList is the top of the editor: the API settings and the routes as a
 // list, with the buttons that add, rename, duplicate and delete routes. Its
 // selection picks what the detail below shows. The Editor embeds it, so
 // the window reaches the list's handles (SelectRoute, AddRoute, ...) on the
 // Editor.
-type routeList struct {
+type RouteList struct {
 	ed        *Editor
 	list      *widget.List
 	sel       int // -1: nothing; 0: API settings; i+1: route i
@@ -30,8 +30,8 @@ type routeList struct {
 }
 
 // newRouteList builds the list of ed's draft.
-func newRouteList(ed *Editor) *routeList {
-	rl := &routeList{ed: ed, sel: -1}
+func newRouteList(ed *Editor) *RouteList {
+	rl := &RouteList{ed: ed, sel: -1}
 	rl.list = widget.NewList(rl.length, newRouteRow, rl.updateRow)
 	rl.list.OnSelected = func(i widget.ListItemID) { rl.onSelect(i) }
 	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), rl.OnAddRoute)
@@ -46,7 +46,7 @@ func newRouteList(ed *Editor) *routeList {
 
 // selectFirst selects the first custom route, where a newcomer finds
 // templates to change, or the API settings when there is none.
-func (rl *routeList) selectFirst() {
+func (rl *RouteList) selectFirst() {
 	ed := rl.ed
 	for i, r := range ed.api().Routes {
 		if !strings.HasPrefix(r.Key, "$") {
@@ -57,9 +57,9 @@ func (rl *routeList) selectFirst() {
 	rl.list.Select(0)
 }
 
-func (rl *routeList) length() int { return len(rl.ed.api().Routes) + 1 }
+func (rl *RouteList) length() int { return len(rl.ed.api().Routes) + 1 }
 
-func (rl *routeList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+func (rl *RouteList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	ed := rl.ed
 	r := o.(*routeRow)
 	api := ed.api()
@@ -98,13 +98,13 @@ func (rl *routeList) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 // SelectRow selects a row of the list (0 is the API settings).
-func (rl *routeList) SelectRow(i int) {
+func (rl *RouteList) SelectRow(i int) {
 	rl.list.Select(i)
 	rl.list.ScrollTo(i)
 }
 
 // SelectRoute selects the route with the given key.
-func (rl *routeList) SelectRoute(key string) bool {
+func (rl *RouteList) SelectRoute(key string) bool {
 	ed := rl.ed
 	for i, r := range ed.api().Routes {
 		if r.Key == key {
@@ -115,7 +115,7 @@ func (rl *routeList) SelectRoute(key string) bool {
 	return false
 }
 
-func (rl *routeList) onSelect(i int) {
+func (rl *RouteList) onSelect(i int) {
 	ed := rl.ed
 	if i == rl.sel {
 		return
@@ -128,7 +128,7 @@ func (rl *routeList) onSelect(i int) {
 }
 
 // SelectedRoute returns the selected route, or nil.
-func (rl *routeList) SelectedRoute() *model.Route {
+func (rl *RouteList) SelectedRoute() *model.Route {
 	ed := rl.ed
 	api := ed.api()
 	if rl.sel < 1 || rl.sel-1 >= len(api.Routes) {
@@ -137,7 +137,7 @@ func (rl *routeList) SelectedRoute() *model.Route {
 	return &api.Routes[rl.sel-1]
 }
 
-func (rl *routeList) updateButtons() {
+func (rl *RouteList) updateButtons() {
 	if rl.SelectedRoute() == nil {
 		rl.renameBtn.Disable()
 		rl.dupBtn.Disable()
@@ -151,20 +151,20 @@ func (rl *routeList) updateButtons() {
 
 // StructureChanged redraws the list (a route was added, renamed, deleted)
 // and tells the workbench.
-func (rl *routeList) StructureChanged() {
+func (rl *RouteList) StructureChanged() {
 	ed := rl.ed
 	rl.list.Refresh()
 	ed.edited()
 }
 
 // OnAddRoute asks for a route key and adds a two-way MOCK route.
-func (rl *routeList) OnAddRoute() {
+func (rl *RouteList) OnAddRoute() {
 	ed := rl.ed
-	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.AddRoute)
+	ed.askKey("Add route", "", "Route key (the value the route selection expression picks, e.g. sendmessage)", ed.Routes.AddRoute)
 }
 
 // AddRoute adds a route without asking (tests, and the dialog above).
-func (rl *routeList) AddRoute(key string) error {
+func (rl *RouteList) AddRoute(key string) error {
 	ed := rl.ed
 	i, err := addRoute(ed.api(), key, ed.host.AssignIDs)
 	if err != nil {
@@ -176,7 +176,7 @@ func (rl *routeList) AddRoute(key string) error {
 	return nil
 }
 
-func (rl *routeList) OnRenameRoute() {
+func (rl *RouteList) OnRenameRoute() {
 	ed := rl.ed
 	r := rl.SelectedRoute()
 	if r == nil {
@@ -193,7 +193,7 @@ func (rl *routeList) OnRenameRoute() {
 	})
 }
 
-func (rl *routeList) OnDuplicateRoute() {
+func (rl *RouteList) OnDuplicateRoute() {
 	ed := rl.ed
 	r := rl.SelectedRoute()
 	if r == nil {
@@ -211,7 +211,7 @@ func (rl *routeList) OnDuplicateRoute() {
 	})
 }
 
-func (rl *routeList) OnDeleteRoute() {
+func (rl *RouteList) OnDeleteRoute() {
 	ed := rl.ed
 	r := rl.SelectedRoute()
 	if r == nil {

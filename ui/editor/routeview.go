@@ -35,7 +35,7 @@ func (f forms) buildRoute(routeID string) fyne.CanvasObject {
 	twoWay.OnChanged = func(on bool) {
 		if rt := routeByID(api, routeID); rt != nil {
 			setTwoWay(rt, on)
-			ed.list.Refresh()
+			ed.Routes.list.Refresh()
 			ed.edited()
 		}
 	}
@@ -54,7 +54,7 @@ func (f forms) buildRoute(routeID string) fyne.CanvasObject {
 		add := widget.NewButtonWithIcon("Add a MOCK integration", theme.ContentAddIcon(), func() {
 			if rt := routeByID(api, routeID); rt != nil {
 				ensureIntegration(api, rt, ed.host.AssignIDs)
-				ed.list.Refresh()
+				ed.Routes.list.Refresh()
 				ed.edited()
 				ed.rebuild()
 			}
@@ -71,7 +71,7 @@ func (f forms) buildRoute(routeID string) fyne.CanvasObject {
 	typeSel.OnChanged = func(s string) {
 		if it := integ(); it != nil && it.Type != s {
 			it.Type = s
-			ed.list.Refresh()
+			ed.Routes.list.Refresh()
 			ed.edited()
 			ed.rebuild()
 		}
