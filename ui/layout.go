@@ -17,12 +17,14 @@ import (
 //   - narrow (1024 to wideWidth): two columns. The API editor, the
 //     connections and the trace share the left column as tabs; the
 //     clients keep the rest, so a message's text has room. Tiled clients
-//     take the whole width.
+//     take the whole width; so they do up to tiledWideWidth, where the
+//     wide arrangement's middle column would give two tiles too little.
 //   - single (below narrowWidth: a big zoom on a small screen): one column
 //     of tabs, the clients first.
 const (
-	wideWidth   = 1200
-	narrowWidth = 760
+	wideWidth      = 1200
+	tiledWideWidth = 1800
+	narrowWidth    = 760
 )
 
 // arrangement is one of the body's arrangements.
@@ -34,9 +36,11 @@ const (
 	arrangeSingle
 )
 
-func arrangementFor(width float32) arrangement {
+// arrangementFor is the arrangement for a body width (divided by the
+// zoom); tiled says the clients show as tiles, which want the width.
+func arrangementFor(width float32, tiled bool) arrangement {
 	switch {
-	case width >= wideWidth:
+	case width >= tiledWideWidth, width >= wideWidth && !tiled:
 		return arrangeWide
 	case width >= narrowWidth:
 		return arrangeNarrow
@@ -196,7 +200,7 @@ func (b *body) zoom() float32 {
 
 // Resize picks the arrangement for the new width before laying it out.
 func (b *body) Resize(s fyne.Size) {
-	if a := arrangementFor(s.Width / b.zoom()); a != b.current {
+	if a := arrangementFor(s.Width/b.zoom(), b.p.tiled()); a != b.current {
 		b.arrange(a)
 	}
 	b.BaseWidget.Resize(s)
@@ -207,7 +211,7 @@ func (b *body) Resize(s fyne.Size) {
 // size.
 func (b *body) Refresh() {
 	if w := b.Size().Width; w > 0 {
-		if a := arrangementFor(w / b.zoom()); a != b.current {
+		if a := arrangementFor(w/b.zoom(), b.p.tiled()); a != b.current {
 			b.arrange(a)
 			b.stack.Resize(b.Size())
 		}
@@ -221,9 +225,13 @@ func (b *body) MinSize() fyne.Size {
 	return b.stack.MinSize()
 }
 
-// relayout rebuilds the current arrangement (a panel was shown or hidden).
+// relayout rebuilds the arrangement (a panel was shown or hidden, the
+// clients turned to tiles or back).
 func (b *body) relayout() {
 	a := b.current
+	if w := b.Size().Width; w > 0 {
+		a = arrangementFor(w/b.zoom(), b.p.tiled())
+	}
 	if a == 0 {
 		a = arrangeWide
 	}

@@ -215,6 +215,18 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 	if bad, _ := clippedControls(tb.win); len(bad) > 0 {
 		t.Errorf("in tiles at 1024x768, controls are not reachable:\n%s", strings.Join(bad, "\n"))
 	}
+	// At 1280x720 the side panels make way as well: the wide arrangement's
+	// middle column gave each tile about 270 px.
+	tb.win.Resize(fyne.NewSize(1280, 720))
+	tb.settle(30 * time.Millisecond)
+	for i := range 2 {
+		if w := tb.tab(i).Content.Size().Width; w < 600 {
+			t.Errorf("tile %d is %.0f px wide in a 1280-pixel window", i, w)
+		}
+	}
+	if bad, _ := clippedControls(tb.win); len(bad) > 0 {
+		t.Errorf("in tiles at 1280x720, controls are not reachable:\n%s", strings.Join(bad, "\n"))
+	}
 
 	test.Tap(tb.wb.tilesBtn)
 	tb.settle(30 * time.Millisecond)
@@ -223,5 +235,10 @@ func TestTilesShowTwoClientsNewRows(t *testing.T) {
 	}
 	if rows := renderedRows(tb.tab(0).Log); countContaining(rows, "tile news 0") != 1 {
 		t.Errorf("back as tabs, client 1 draws %q", rows)
+	}
+	// Back as tabs at 1280 px, the editor, clients and inspector are three
+	// columns again.
+	if tb.wb.panes.body.current != arrangeWide {
+		t.Errorf("back as tabs at 1280x720 the arrangement is %d, want the wide one", tb.wb.panes.body.current)
 	}
 }
