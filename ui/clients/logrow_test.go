@@ -19,10 +19,11 @@ func TestTimeShowsOnEveryRowOrNone(t *testing.T) {
 	test.NewTempApp(t)
 	t0 := time.Date(2026, 1, 2, 12, 1, 2, 345e6, time.UTC)
 	short := client.Entry{Seq: 2, Time: t0, Dir: client.Received, Text: `{"message": "Hello World"}`, Size: 26, Route: "message"}
+	event := client.Entry{Seq: 1, Time: t0, Dir: client.Event, Note: "connected to ws://127.0.0.1:8080/production"}
 	long := client.Entry{Seq: 3, Time: t0, Dir: client.Sent, Text: `{"action": "message", "messageId": 1, "text": "` + strings.Repeat("x", 60) + `"}`, Size: 99, Route: "message"}
-	for _, w := range []float32{300, 420, 500, 540, 604, 800, 1200} {
+	for w := float32(300); w <= 1200; w += 0.5 {
 		shown := map[bool]int{}
-		for _, e := range []client.Entry{short, long} {
+		for _, e := range []client.Entry{event, short, long} {
 			r := newLogRow(func(string) {})
 			r.Set(e)
 			r.Resize(fyne.NewSize(w, 36))

@@ -584,7 +584,11 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	need := fyne.MeasureText(tl.Text, th.Size(theme.SizeNameText), tl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
 	rth := route.(*RouteLink).Theme()
 	typical := fyne.MeasureText(typicalRoute, rth.Size(theme.SizeNameText), route.(*RouteLink).TextStyle).Width + 2*rth.Size(theme.SizeNameInnerPadding)
-	if w-dirW-timeW-min(typical, w*RouteShare) < w*timeShare {
+	// The arrow's glyph is wider than the event's dot: count the arrow on
+	// every row, or rows of one log would differ at some widths.
+	dl := dir.(*widget.Label)
+	arrowW := fyne.MeasureText("→", rth.Size(theme.SizeNameText), dl.TextStyle).Width + 2*rth.Size(theme.SizeNameInnerPadding)
+	if w-max(dirW, arrowW)-timeW-min(typical, w*RouteShare) < w*timeShare {
 		timeW = 0
 	}
 	if rest() < need && rest() < w*textShare {
