@@ -118,7 +118,12 @@ func (s *Server) restartFunctions() {
 			s.ensureTables(s.fnDynamo, local.Tables)
 		}
 	}
-	fns := s.runnerFunctions()
+	s.startRunner(s.runnerFunctions())
+}
+
+// startRunner starts a runner for fns (none when fns is empty); when it
+// cannot, the Functions panel's note says why.
+func (s *Server) startRunner(fns []localfn.Function) {
 	if len(fns) == 0 {
 		return
 	}
@@ -232,16 +237,7 @@ func (s *Server) applyFunctions() {
 	defer c.changed(ChangeFunctions)
 	fns := s.runnerFunctions()
 	if s.runner == nil {
-		if len(fns) == 0 {
-			return
-		}
-		r, err := localfn.Start(fns, s.setup())
-		if err != nil {
-			s.fnNote = "Local functions do not run: " + err.Error()
-			return
-		}
-		s.runner = r
-		s.fns.cur.Store(r)
+		s.startRunner(fns)
 		return
 	}
 	if len(fns) == 0 {
