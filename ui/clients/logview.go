@@ -544,22 +544,17 @@ func (r *LogRow) relayout() {
 
 // logRowLayout lays a log row out so the message text keeps most of the
 // row however narrow the log is: the direction arrow, the text, then the
-// route; the time (left) shows on every row or on none, so arrows and
-// texts line up down the log: when the text keeps timeShare of a row this
-// wide beside the time and a route of typical length; the size and round
-// trip (right) show while the whole text fits beside them or keeps at
-// least textShare of the row (the detail below the log shows both for the
-// selected row), and a long route name is cut to RouteShare of the row.
+// route; the time (left) and the size and round trip (right) show while
+// the whole text fits beside them or keeps at least textShare of the row
+// (the detail below the log shows them for the selected row), and a long
+// route name is cut to RouteShare of the row.
 //
 // Objects: time, dir, text, route, meta.
 type logRowLayout struct{}
 
 const (
 	textShare  = 0.6
-	timeShare  = 0.5
 	RouteShare = 0.25
-	// typicalRoute is the route name the time's rule makes room for.
-	typicalRoute = "sendmessage"
 )
 
 func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -582,17 +577,12 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	tl := text.(*widget.Label)
 	th := tl.Theme()
 	need := fyne.MeasureText(tl.Text, th.Size(theme.SizeNameText), tl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
-	rth := route.(*RouteLink).Theme()
-	typical := fyne.MeasureText(typicalRoute, rth.Size(theme.SizeNameText), route.(*RouteLink).TextStyle).Width + 2*rth.Size(theme.SizeNameInnerPadding)
-	// The arrow's glyph is wider than the event's dot: count the arrow on
-	// every row, or rows of one log would differ at some widths.
-	dl := dir.(*widget.Label)
-	arrowW := fyne.MeasureText("→", rth.Size(theme.SizeNameText), dl.TextStyle).Width + 2*rth.Size(theme.SizeNameInnerPadding)
-	if w-max(dirW, arrowW)-timeW-min(typical, w*RouteShare) < w*timeShare {
-		timeW = 0
-	}
-	if rest() < need && rest() < w*textShare {
+	cramped := func() bool { return rest() < need && rest() < w*textShare }
+	if cramped() {
 		metaW = 0
+	}
+	if cramped() {
+		timeW = 0
 	}
 	setShown(timeL, timeW > 0)
 	setShown(meta, metaW > 0)
