@@ -76,8 +76,8 @@ func (p *faultPlan) messageFault(route, connID string) *model.MessageFault {
 	return nil
 }
 
-// messageMayFault reports whether any message fault could touch messages of
-// connID before a route is chosen (a drop before routing).
+// dropBeforeRouting returns the first message fault that drops messages of
+// connID before a route is chosen, and whether it drops this one.
 func (p *faultPlan) dropBeforeRouting(connID string) (*model.MessageFault, bool) {
 	if p == nil {
 		return nil, false
