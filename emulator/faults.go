@@ -341,19 +341,7 @@ func (g *Gateway) runFaultyMessage(c *conn, req *request, route *compiledRoute) 
 		c.sendFrame(req, errorFrame(f.Error, c.id, req.rc.RequestID), false)
 		return
 	}
-	out, err := req.run(g.msgCtx, route)
-	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
-		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
-	}
-	var frame []byte
-	switch {
-	case err != nil:
-		e := classify(err)
-		req.publishError(e)
-		frame = errorFrame(e.Code.Message(), c.id, req.rc.RequestID)
-	case route.twoWay && len(out.payload) > 0:
-		frame = out.payload
-	}
+	frame := g.answer(c, req, route)
 	if frame == nil {
 		return
 	}

@@ -169,6 +169,15 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 		g.runFaultyMessage(c, req, route)
 		return
 	}
+	if frame := g.answer(c, req, route); frame != nil {
+		c.sendFrame(req, frame, onReadLoop)
+	}
+}
+
+// answer runs route's integration for the message and returns the frame the
+// client gets: the route response of a two-way route, AWS's error frame
+// (the error is published), or nil when nothing goes back.
+func (g *Gateway) answer(c *conn, req *request, route *compiledRoute) []byte {
 	out, err := req.run(g.msgCtx, route)
 	if err == nil && route.twoWay && len(out.payload) > req.snap.settings.MaxMessageBytes {
 		err = oversizedAnswer(len(out.payload), req.snap.settings.MaxMessageBytes)
@@ -176,12 +185,12 @@ func (g *Gateway) runMessage(c *conn, req *request, route *compiledRoute, onRead
 	if err != nil {
 		e := classify(err)
 		req.publishError(e)
-		c.sendFrame(req, errorFrame(e.Code.Message(), c.id, req.rc.RequestID), onReadLoop)
-		return
+		return errorFrame(e.Code.Message(), c.id, req.rc.RequestID)
 	}
 	if route.twoWay && len(out.payload) > 0 {
-		c.sendFrame(req, out.payload, onReadLoop)
+		return out.payload
 	}
+	return nil
 }
 
 // oversizedAnswer is the error for a route response over API Gateway's
