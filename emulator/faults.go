@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -124,18 +125,19 @@ func (p *faultPlan) managementFault(id string) *Error {
 	return nil
 }
 
-// closeFaults returns the close faults that apply to connID.
-func (p *faultPlan) closeFaults(connID string) []model.CloseFault {
-	if p == nil {
-		return nil
-	}
-	var out []model.CloseFault
-	for _, c := range p.f.Closes {
-		if c.Connection == "" || c.Connection == connID {
-			out = append(out, c)
+// closeFaults yields the close faults that apply to connID. It builds no
+// slice: closeAfterMessages asks for them on every message.
+func (p *faultPlan) closeFaults(connID string) iter.Seq[model.CloseFault] {
+	return func(yield func(model.CloseFault) bool) {
+		if p == nil {
+			return
+		}
+		for _, c := range p.f.Closes {
+			if (c.Connection == "" || c.Connection == connID) && !yield(c) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // publishFault puts a fault in the message's trace.
@@ -206,7 +208,7 @@ func (g *Gateway) armCloseFaults(c *conn, snap *Snapshot) {
 		c.mu.Unlock()
 		return
 	}
-	for _, cf := range snap.faults.closeFaults(c.id) {
+	for cf := range snap.faults.closeFaults(c.id) {
 		if cf.After <= 0 {
 			continue
 		}
@@ -221,7 +223,7 @@ func (g *Gateway) armCloseFaults(c *conn, snap *Snapshot) {
 
 // closeAfterMessages closes c when a close fault counts n messages.
 func (c *conn) closeAfterMessages(snap *Snapshot, n uint64) {
-	for _, cf := range snap.faults.closeFaults(c.id) {
+	for cf := range snap.faults.closeFaults(c.id) {
 		if cf.AfterMessages > 0 && n == uint64(cf.AfterMessages) {
 			c.applyClose(cf, fmt.Sprintf("close fault: after %d messages", cf.AfterMessages))
 			return
