@@ -28,7 +28,7 @@ type faultPlan struct {
 // message path then pays one nil check).
 func compileFaults(f model.Faults) (*faultPlan, error) {
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("faults: %w", err)
+		return nil, err // Compile names it (CompileError's Template "faults")
 	}
 	if !f.Active() {
 		return nil, nil

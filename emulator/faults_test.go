@@ -294,3 +294,15 @@ func TestFaultsValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidFaultNamedOnce pins that an invalid fault's compile error says
+// "faults" once (it said "faults: faults: ...").
+func TestInvalidFaultNamedOnce(t *testing.T) {
+	_, err := Compile(withFaults(model.Faults{Messages: []model.MessageFault{{Drop: 2}}}))
+	if err == nil {
+		t.Fatal("a drop rate of 2 compiled")
+	}
+	if got := err.Error(); strings.Count(got, "faults") != 1 || !strings.Contains(got, "messages[0].drop is 2") {
+		t.Errorf("error = %q, want the faults named once and the bad field", got)
+	}
+}
