@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -75,8 +74,7 @@ func (g *Gateway) serveInspect(w http.ResponseWriter, r *http.Request, rest []st
 		out[i] = inspectConnection{ConnectionID: ci.ID, RemoteAddr: ci.RemoteAddr, SourceIP: ci.SourceIP, UserAgent: ci.UserAgent,
 			Origin: ci.Origin, Subprotocol: ci.Subprotocol, Query: ci.Query, ConnectedAt: ci.ConnectedAt}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // serveTranscript writes a connection's history as JSON lines, one
