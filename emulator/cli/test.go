@@ -181,7 +181,7 @@ func (f *testFlags) runOne(ctx context.Context, sc *scenario.Scenario) *scenario
 		}
 		defer closeAll()
 		r.URL, r.ConnectionsURL = g.URL(), g.ConnectionsURL()
-		r.ConnectionID = embeddedConnectionID(g)
+		r.ConnectionID = g.ConnectionIDFrom
 	} else {
 		r.ConnectionID = inspectConnectionID(f.url, f.insecure)
 		r.HTTPClient = insecureClient(f.insecure)
@@ -241,12 +241,6 @@ func (f *testFlags) startGateway() (*emulator.Gateway, func(), error) {
 		_ = g.Close(ctx)
 		closeChat()
 	}, nil
-}
-
-// embeddedConnectionID finds a client's connection in the gateway by the
-// address it connected from.
-func embeddedConnectionID(g *emulator.Gateway) func(context.Context, string) (string, error) {
-	return g.ConnectionIDFrom
 }
 
 // inspectConnectionID asks a wsworkbench serve (GET /@wsworkbench/connections
