@@ -212,7 +212,6 @@ func (g *Gateway) armCloseFaults(c *conn, snap *Snapshot) {
 		if cf.After <= 0 {
 			continue
 		}
-		cf := cf
 		left := time.Until(c.connectedAt.Add(cf.After))
 		c.faultTimers = append(c.faultTimers, time.AfterFunc(max(left, 0), func() {
 			c.applyClose(cf, fmt.Sprintf("close fault: %s after the connect", cf.After))
