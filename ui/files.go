@@ -17,6 +17,7 @@ import (
 	"wsworkbench/assets"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
+	"wsworkbench/ui/format"
 )
 
 // fileActions are File > New, Open, Save and Save As: the questions and
@@ -306,7 +307,7 @@ func (pd *pathDialog) path() string { return filepath.Join(pd.folder.Text, pd.fi
 
 // showProblem shows err under the fields; the dialog grows to show it.
 func (pd *pathDialog) showProblem(err error) {
-	pd.problem.SetText(errorText(err))
+	pd.problem.SetText(format.ErrorText(err))
 	pd.problem.Show()
 	pd.d.Resize(fyne.NewSize(620, pd.d.MinSize().Height))
 }

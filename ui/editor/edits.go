@@ -276,16 +276,6 @@ func SplitList(s string) []string {
 	return out
 }
 
-// ErrorText is err's message with its first letter capitalised, for
-// dialogs.
-func ErrorText(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // NewAPI returns the API File > New starts with: one two-way $default
 // route whose MOCK answers with what the gateway saw.
 func NewAPI() *model.API {
