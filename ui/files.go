@@ -331,16 +331,7 @@ func (pd *pathDialog) show(title, action, hint string, act func()) {
 	pd.file.OnSubmitted = func(string) { act() }
 	pd.folder.OnSubmitted = func(string) { act() }
 	choose := widget.NewButton("Choose…", func() {
-		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err == nil && u != nil {
-				pd.folder.SetText(u.Path())
-			}
-		}, win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(pd.folder.Text)); err == nil {
-			fd.SetLocation(l)
-		}
-		fd.Show()
-		fd.Resize(fyne.NewSize(900, 600))
+		editor.ShowFolderDialog(pd.folder.Text, win, pd.folder.SetText)
 	})
 	actBtn := widget.NewButton(action, act)
 	actBtn.Importance = widget.HighImportance
