@@ -265,17 +265,6 @@ func sortKeys(keys []string) {
 	})
 }
 
-// SplitList splits a comma-separated list, dropping blanks.
-func SplitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // NewAPI returns the API File > New starts with: one two-way $default
 // route whose MOCK answers with what the gateway saw.
 func NewAPI() *model.API {
