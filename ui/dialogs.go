@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"wsworkbench/ui/format"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -10,7 +12,7 @@ import (
 
 // showErrorDialog shows err's message in a dialog.
 func showErrorDialog(win fyne.Window, err error) {
-	l := widget.NewLabel(errorText(err))
+	l := widget.NewLabel(format.ErrorText(err))
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Error", "OK", l, win)
 	d.Resize(fyne.NewSize(520, 200))

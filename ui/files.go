@@ -18,6 +18,7 @@ import (
 	"wsworkbench/emulator/atomicfile"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
+	"wsworkbench/ui/format"
 )
 
 // fileActions are File > New, Open, Save and Save As: the questions and
@@ -307,7 +308,7 @@ func (pd *pathDialog) path() string { return filepath.Join(pd.folder.Text, pd.fi
 
 // showProblem shows err under the fields; the dialog grows to show it.
 func (pd *pathDialog) showProblem(err error) {
-	pd.problem.SetText(errorText(err))
+	pd.problem.SetText(format.ErrorText(err))
 	pd.problem.Show()
 	pd.d.Resize(fyne.NewSize(620, pd.d.MinSize().Height))
 }
@@ -331,16 +332,7 @@ func (pd *pathDialog) show(title, action, hint string, act func()) {
 	pd.file.OnSubmitted = func(string) { act() }
 	pd.folder.OnSubmitted = func(string) { act() }
 	choose := widget.NewButton("Choose…", func() {
-		fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err == nil && u != nil {
-				pd.folder.SetText(u.Path())
-			}
-		}, win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(pd.folder.Text)); err == nil {
-			fd.SetLocation(l)
-		}
-		fd.Show()
-		fd.Resize(fyne.NewSize(900, 600))
+		editor.ShowFolderDialog(pd.folder.Text, win, pd.folder.SetText)
 	})
 	actBtn := widget.NewButton(action, act)
 	actBtn.Importance = widget.HighImportance

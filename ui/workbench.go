@@ -308,6 +308,3 @@ func (wb *workbench) showStatus() {
 func (wb *workbench) showError(err error) {
 	showErrorDialog(wb.win, err)
 }
-
-// errorText is err's message with its first letter capitalised, for dialogs.
-func errorText(err error) string { return editor.ErrorText(err) }

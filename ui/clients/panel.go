@@ -16,6 +16,7 @@ import (
 
 	"wsworkbench/client"
 	"wsworkbench/ui/controller"
+	"wsworkbench/ui/format"
 	"wsworkbench/ui/trace"
 )
 
@@ -261,7 +262,7 @@ func showTargetDialog(win fyne.Window, title string, t Target, embedded string, 
 		}
 		h, _ := parseHeader(headers.Text)
 		q, _ := url.ParseQuery(strings.TrimPrefix(query.Text, "?"))
-		nt := Target{URL: strings.TrimSpace(urlEntry.Text), Header: h, Query: q, Subprotocols: splitList(protos.Text)}
+		nt := Target{URL: strings.TrimSpace(urlEntry.Text), Header: h, Query: q, Subprotocols: format.SplitList(protos.Text)}
 		if nt.URL == embedded {
 			nt.URL = ""
 		}
@@ -301,17 +302,6 @@ func formatHeader(h http.Header) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// splitList splits a comma-separated list, dropping blanks.
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // background runs f, which may block (a client's Connect, Send or Close), on

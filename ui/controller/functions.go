@@ -46,7 +46,7 @@ func (l *localFunctions) Invoke(ctx context.Context, function string, payload []
 // local code, or nil when it has none (the sample, an untitled workspace, a
 // file whose functions' code is elsewhere). The runner changes with the
 // workspace and TLS: ChangeFunctions says when.
-func (s *Server) Functions() *localfn.Runner { return s.runner }
+func (s *Server) Functions() *localfn.Runner { return s.fns.cur.Load() }
 
 // FunctionsNote says why the workspace's functions do not run here ("" when
 // they do or when it declares none): a load error, code that is missing.
@@ -75,9 +75,7 @@ type functionSources struct {
 // authorizers while no Lambda endpoint is set (see emulator.Functions).
 func (s *Server) restartFunctions() {
 	c := s.c
-	if old := s.runner; old != nil {
-		s.runner = nil
-		s.fns.cur.Store(nil)
+	if old := s.fns.cur.Swap(nil); old != nil {
 		c.background(old.Close)
 	}
 	s.fnNote, s.tablesNote = "", ""
@@ -132,7 +130,6 @@ func (s *Server) startRunner(fns []localfn.Function) {
 		s.fnNote = "Local functions do not run: " + err.Error()
 		return
 	}
-	s.runner = r
 	s.fns.cur.Store(r)
 }
 
@@ -236,18 +233,17 @@ func (s *Server) applyFunctions() {
 	}
 	defer c.changed(ChangeFunctions)
 	fns := s.runnerFunctions()
-	if s.runner == nil {
+	r := s.fns.cur.Load()
+	if r == nil {
 		s.startRunner(fns)
 		return
 	}
 	if len(fns) == 0 {
-		old := s.runner
-		s.runner = nil
 		s.fns.cur.Store(nil)
-		c.background(old.Close)
+		c.background(r.Close)
 		return
 	}
-	if _, err := s.runner.Replace(fns); err != nil {
+	if _, err := r.Replace(fns); err != nil {
 		s.fnNote = "Local functions do not run: " + err.Error()
 	}
 }
@@ -310,9 +306,7 @@ func (s *Server) closeFunctions() {
 		s.stopTables()
 		s.stopTables = nil
 	}
-	if r := s.runner; r != nil {
-		s.runner = nil
-		s.fns.cur.Store(nil)
+	if r := s.fns.cur.Swap(nil); r != nil {
 		r.Close()
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"wsworkbench/emulator"
-	"wsworkbench/emulator/localfn"
 	"wsworkbench/emulator/model"
 )
 
@@ -24,13 +23,12 @@ type Server struct {
 
 	gw         *emulator.Gateway
 	restarting bool            // a TLS change is restarting the gateway
-	runner     *localfn.Runner // the workspace's local functions, or nil
 	fnNote     string          // why they do not run (see FunctionsNote)
 	fnDynamo   string          // the DynamoDB endpoint runner was started with
 	tablesNote string          // see TablesNote
 	tablesGen  int             // counts ensureTables runs; a stale one's result is dropped
 	stopTables func()          // cancels the running ensureTables, or nil
-	fns        localFunctions  // every gateway's Functions: runner, for its goroutines
+	fns        localFunctions  // the workspace's local functions' runner (nil when none); every gateway's Functions
 	fnSrc      functionSources // where runner's functions come from (functions.go)
 
 	mu   sync.Mutex

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/format"
 )
 
 // AuthorizationTypes are the authorization types $connect offers.
@@ -135,7 +136,7 @@ func (f forms) authorizerItems(routeID string) []*widget.FormItem {
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
 		if a := get(); a != nil {
-			a.IdentitySource = SplitList(s)
+			a.IdentitySource = format.SplitList(s)
 			ed.edited()
 		}
 	}

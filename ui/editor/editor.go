@@ -11,6 +11,7 @@ import (
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/format"
 )
 
 // Host is what the editor needs from the window: the draft it edits in
@@ -291,7 +292,7 @@ func (ed *Editor) askKey(title, initial, hint string, apply func(string) error) 
 	var d dialog.Dialog
 	submit := func() {
 		if err := apply(entry.Text); err != nil {
-			errLabel.SetText(ErrorText(err))
+			errLabel.SetText(format.ErrorText(err))
 			return
 		}
 		d.Hide()

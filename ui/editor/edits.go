@@ -265,27 +265,6 @@ func sortKeys(keys []string) {
 	})
 }
 
-// SplitList splits a comma-separated list, dropping blanks.
-func SplitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// ErrorText is err's message with its first letter capitalised, for
-// dialogs.
-func ErrorText(err error) string {
-	s := err.Error()
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // NewAPI returns the API File > New starts with: one two-way $default
 // route whose MOCK answers with what the gateway saw.
 func NewAPI() *model.API {

@@ -111,7 +111,7 @@ func (ff *functionForm) buildFields(fn *model.Function) []*widget.FormItem {
 	ff.Folder.SetText(fn.CodeDir)
 	ff.Folder.OnChanged = func(s string) { edit(func(fn *model.Function) { fn.CodeDir = strings.TrimSpace(s) }) }
 	choose := widget.NewButton("Choose…", func() {
-		showFolderDialog(ff.Folder.Text, ed.host.Window(), func(dir string) { ff.Folder.SetText(dir) })
+		ShowFolderDialog(ff.Folder.Text, ed.host.Window(), func(dir string) { ff.Folder.SetText(dir) })
 	})
 
 	ff.Handler = widget.NewEntry()
@@ -211,7 +211,7 @@ func (ff *functionForm) onNew() {
 	if fns := ed.api().Functions; len(fns) > 0 {
 		start = filepath.Dir(fns[len(fns)-1].CodeDir)
 	}
-	showFolderDialog(start, ed.host.Window(), func(dir string) {
+	ShowFolderDialog(start, ed.host.Window(), func(dir string) {
 		if err := ff.Create(dir); err != nil {
 			ed.host.ShowError(err)
 		}
@@ -326,10 +326,10 @@ func parseLimit(s string, lo, hi int, unit string) (int, error) {
 	return n, nil
 }
 
-// showFolderDialog opens Fyne's folder-open dialog (never its save dialog,
-// which creates the file it names) at start, sized as the window's Save As
-// folder dialog is.
-func showFolderDialog(start string, win fyne.Window, chosen func(string)) {
+// ShowFolderDialog opens Fyne's folder-open dialog (never its save dialog,
+// which creates the file it names) at start, 900x600. The editor's function
+// folders and the window's Save As and export dialogs all use it.
+func ShowFolderDialog(start string, win fyne.Window, chosen func(string)) {
 	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err == nil && u != nil {
 			chosen(u.Path())

@@ -1,5 +1,6 @@
 // Package format writes the numbers the window's panels show: sizes, times,
-// counts. It has no Fyne import, so every panel package can share it.
+// counts, and reads the comma-separated lists their fields take. It has no
+// Fyne import, so every panel package can share it.
 package format
 
 import (
@@ -96,4 +97,15 @@ func ErrorText(err error) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// SplitList splits a comma-separated list, dropping blanks.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
