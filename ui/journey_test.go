@@ -36,23 +36,11 @@ import (
 // It needs Xvfb, xdotool, ImageMagick and tesseract-ocr (scripts/setup.sh
 // test installs them) and fails, rather than skips, without them.
 func TestJourneyRealBinaryOCR(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import", "convert", "xdotool", "tesseract"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb, imagemagick, xdotool and tesseract-ocr)", tool)
-		}
-	}
+	requireTools(t, "xvfb, imagemagick, xdotool and tesseract-ocr", "Xvfb", "import", "convert", "xdotool", "tesseract")
 	bin := buildBinary(t)
 	display := startXvfbSized(t, "1024x768")
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"DISPLAY="+display,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_RUNTIME_DIR="+home,
-		"FYNE_SCALE=1",
-	)
+	env := desktopEnv(display, home)
 	app := exec.Command(bin, "--addr", "127.0.0.1:0")
 	app.Env = env
 	app.Dir = home

@@ -33,23 +33,11 @@ var screenshot = flag.String("screenshot", "", "TestSmokeRealBinaryUnderXvfb: al
 // It needs Xvfb, ImageMagick's import and xdotool (scripts/setup.sh test
 // installs them) and fails, rather than skips, without them.
 func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb, imagemagick and xdotool)", tool)
-		}
-	}
+	requireTools(t, "xvfb, imagemagick and xdotool", "Xvfb", "import", "xdotool")
 	bin := buildBinary(t)
 	display := startXvfb(t)
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"DISPLAY="+display,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_RUNTIME_DIR="+home,
-		"FYNE_SCALE=1",
-	)
+	env := desktopEnv(display, home)
 
 	start := time.Now()
 	app := exec.Command(bin, "--addr", "127.0.0.1:0")
@@ -137,6 +125,32 @@ func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
 	if *screenshot != "" {
 		takeReadmeScreenshot(t, env, win, *screenshot)
 	}
+}
+
+// requireTools fails the test, rather than skipping it, when a program it
+// needs is not on PATH; installs names the packages scripts/setup.sh test
+// installs for them.
+func requireTools(t testing.TB, installs string, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs %s)", tool, installs)
+		}
+	}
+}
+
+// desktopEnv is the environment of the real window on display with an
+// empty home directory: every XDG directory under home, scale 1.
+func desktopEnv(display, home string) []string {
+	return append(os.Environ(),
+		"DISPLAY="+display,
+		"HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"XDG_RUNTIME_DIR="+home,
+		"FYNE_SCALE=1",
+	)
 }
 
 // buildBinary builds the program as `fyne package` does (cgo, the OpenGL
