@@ -45,7 +45,6 @@ func startGateway(t *testing.T) *emulator.Gateway {
 	return gw
 }
 
-// renderedRows are the texts the list's rendered rows show.
 // onlyConnectionID waits up to 15 s for gw to hold exactly one connection
 // and returns its id.
 func onlyConnectionID(t *testing.T, gw *emulator.Gateway) string {
@@ -59,6 +58,7 @@ func onlyConnectionID(t *testing.T, gw *emulator.Gateway) string {
 	return ""
 }
 
+// renderedRows are the texts the list's rendered rows show.
 func renderedRows(l *widget.List) []string {
 	var out []string
 	var walk func(o fyne.CanvasObject)
