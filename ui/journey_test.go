@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,21 +40,7 @@ func TestJourneyRealBinaryOCR(t *testing.T) {
 	display := startXvfbSized(t, "1024x768")
 	home := t.TempDir()
 	env := desktopEnv(display, home)
-	app := exec.Command(bin, "--addr", "127.0.0.1:0")
-	app.Env = env
-	app.Dir = home
-	stderr, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Stdout = io.Discard
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = app.Process.Kill()
-		_ = app.Wait()
-	})
+	stderr := startWindow(t, bin, home, env, "--addr", "127.0.0.1:0")
 	var logMu sync.Mutex
 	var appLog strings.Builder
 	go func() {

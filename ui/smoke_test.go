@@ -40,21 +40,7 @@ func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
 	env := desktopEnv(display, home)
 
 	start := time.Now()
-	app := exec.Command(bin, "--addr", "127.0.0.1:0")
-	app.Env = env
-	app.Dir = home
-	stderr, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Stdout = io.Discard
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = app.Process.Kill()
-		_ = app.Wait()
-	})
+	stderr := startWindow(t, bin, home, env, "--addr", "127.0.0.1:0")
 	urlc := make(chan string, 1)
 	var appLog bytes.Buffer
 	go func() {
@@ -151,6 +137,28 @@ func desktopEnv(display, home string) []string {
 		"XDG_RUNTIME_DIR="+home,
 		"FYNE_SCALE=1",
 	)
+}
+
+// startWindow starts the real program bin in home with env and args, kills
+// it when the test ends, and returns its standard error.
+func startWindow(t testing.TB, bin, home string, env []string, args ...string) io.Reader {
+	t.Helper()
+	app := exec.Command(bin, args...)
+	app.Env = env
+	app.Dir = home
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout = io.Discard
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = app.Process.Kill()
+		_ = app.Wait()
+	})
+	return stderr
 }
 
 // buildBinary builds the program as `fyne package` does (cgo, the OpenGL
