@@ -116,16 +116,6 @@ func NewLog(capacity int) *Log {
 	return &Log{cap: capacity, maxBytes: DefaultLogBytes, nextSeq: 1}
 }
 
-// LimitBytes sets the log's byte bound (DefaultLogBytes when n <= 0) and
-// returns the log. Call it before the log is shared.
-func (l *Log) LimitBytes(n int) *Log {
-	if n <= 0 {
-		n = DefaultLogBytes
-	}
-	l.maxBytes = n
-	return l
-}
-
 // entrySize is what an entry counts against the byte bound.
 func entrySize(e *Entry) int { return len(e.Text) + len(e.Note) + entryOverhead }
 

@@ -404,7 +404,8 @@ func TestLogAnnotateMatchSkipsStaleEntries(t *testing.T) {
 // entries, Dropped counts them, the newest entry is always kept, and the
 // entries stay in order as the log grows again.
 func TestLogBoundedByBytes(t *testing.T) {
-	l := NewLog(100).LimitBytes(10 * (1000 + 2 + entryOverhead))
+	l := NewLog(100)
+	l.maxBytes = 10 * (1000 + 2 + entryOverhead)
 	big := strings.Repeat("x", 1000)
 	for i := 0; i < 25; i++ {
 		l.Append(Entry{Dir: Received, Text: big, Note: strconv.Itoa(i)})

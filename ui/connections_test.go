@@ -145,3 +145,44 @@ func tapMenuItem(t *testing.T, win fyne.Window, text string) {
 	}
 	test.Tap(hit)
 }
+
+// TestConnectionsListShowsBothTabsAt1280x720: on a 1280x720 screen the
+// connections panel shows the sample's two connections whole (their IDs
+// and details lines), not one and a half behind the push field.
+func TestConnectionsListShowsBothTabsAt1280x720(t *testing.T) {
+	tb := newTestBench(t)
+	ids := []string{tb.waitConnected(0), tb.waitConnected(1)}
+	tb.win.Resize(onScreen(fyne.NewSize(1280, 720)))
+	tb.waitFor("the panel to list both", func() bool { return len(tb.wb.conns.Infos()) == 2 })
+	tb.settle(30 * time.Millisecond)
+	var list placed
+	walkRendered(tb.win.Canvas().Content(), func(p placed) {
+		if l, ok := p.obj.(*widget.List); ok && list.obj == nil && strings.Contains(strings.Join(labelsIn(l), " "), ids[0]) {
+			list = p
+		}
+	})
+	if list.obj == nil {
+		t.Fatal("the connections list is not drawn")
+	}
+	// Where each connection's row starts: its ID label.
+	top := map[string]float32{}
+	walkRendered(list.obj, func(p placed) {
+		if l, ok := p.obj.(*widget.Label); ok {
+			for _, id := range ids {
+				if l.Text == id {
+					top[id] = p.pos.Y
+				}
+			}
+		}
+	})
+	if len(top) != 2 {
+		t.Fatalf("the list draws %v of the connections %v", top, ids)
+	}
+	pitch := top[ids[1]] - top[ids[0]]
+	if pitch < 0 {
+		pitch = -pitch
+	}
+	if list.size.Height < 2*pitch {
+		t.Errorf("the connections list is %.0f px high: two rows of %.0f px do not fit", list.size.Height, pitch)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/assets"
+	"wsworkbench/emulator/atomicfile"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/editor"
 )
@@ -253,7 +254,7 @@ func (f *fileActions) exportAs(title, name string, data func() ([]byte, error), 
 	write := func(path string) {
 		b, err := data()
 		if err == nil {
-			err = controller.WriteFileAtomic(path, b)
+			err = atomicfile.Write(path, b)
 		}
 		if err != nil {
 			pd.showProblem(err)

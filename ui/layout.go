@@ -90,7 +90,9 @@ func newPanes(prefs fyne.Preferences, editor, clients, conns, trace, functions f
 	// a tile's up (see layout.go), a big zoom on a small screen excepted.
 	p.editorBox = container.NewHScroll(editor)
 	p.middleBox = container.NewHScroll(clients)
-	p.inspSplit.Offset = prefs.FloatWithFallback(prefSplitInspector, 0.5)
+	// 0.62: room for two connections above the push field on a 1280x720
+	// screen; the trace keeps the rest.
+	p.inspSplit.Offset = prefs.FloatWithFallback(prefSplitInspector, 0.62)
 	p.sideSplit = container.NewHSplit(p.middleBox, p.inspSplit)
 	p.sideSplit.Offset = prefs.FloatWithFallback(prefSplitSide, 0.62)
 	p.mainSplit = container.NewHSplit(p.editorBox, p.sideSplit)

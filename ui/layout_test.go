@@ -108,6 +108,11 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 		{fyne.Size{Width: 1024, Height: 768}, 1},
 		{fyne.Size{Width: 1280, Height: 720}, 1},
 		{fyne.Size{Width: 1280, Height: 800}, 1.25}, // a projector
+		// What the window's content really gets on those screens: the
+		// window fits the work area less a title bar (windowSize), and the
+		// menu bar is drawn inside it.
+		{onScreen(fyne.NewSize(1024, 768)), 1},
+		{onScreen(fyne.NewSize(1280, 720)), 1},
 	} {
 		size := tc.size
 		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
@@ -243,4 +248,16 @@ func badRowParts(v *clients.LogView) []string {
 		}
 	})
 	return bad
+}
+
+// menuBarHeight is the height of the menu bar a desktop window draws above
+// its content (Fyne's test windows draw none), as measured on screenshots
+// of the real binary under Xvfb.
+const menuBarHeight = 28
+
+// onScreen is the size of the window's content on a screen of the given
+// size at the first start.
+func onScreen(screen fyne.Size) fyne.Size {
+	w := windowSize(fyne.Size{}, screen, true)
+	return fyne.NewSize(w.Width, w.Height-menuBarHeight)
 }

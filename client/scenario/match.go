@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -138,7 +139,7 @@ func diffJSON(path string, want, got any, subset bool, out []string) []string {
 		if !ok {
 			return append(out, fmt.Sprintf("%s: want an object, got %s", path, short(got)))
 		}
-		for _, k := range sortedKeys(w) {
+		for _, k := range slices.Sorted(maps.Keys(w)) {
 			gv, ok := g[k]
 			if !ok {
 				out = append(out, fmt.Sprintf("%s: missing (want %s)", member(path, k), short(w[k])))
@@ -147,7 +148,7 @@ func diffJSON(path string, want, got any, subset bool, out []string) []string {
 			out = diffJSON(member(path, k), w[k], gv, subset, out)
 		}
 		if !subset {
-			for _, k := range sortedKeys(g) {
+			for _, k := range slices.Sorted(maps.Keys(g)) {
 				if _, ok := w[k]; !ok {
 					out = append(out, fmt.Sprintf("%s: not expected (got %s)", member(path, k), short(g[k])))
 				}
@@ -177,15 +178,6 @@ func member(path, k string) string {
 		return path + "." + k
 	}
 	return path + "[" + strconv.Quote(k) + "]"
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // short writes a JSON value in at most about 80 characters.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,12 +317,7 @@ func num(n int) *yaml.Node {
 
 func strMapNode(m map[string]string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		n.Content = append(n.Content, str(k), str(m[k]))
 	}
 	return n

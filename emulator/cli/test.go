@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -9,8 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"wsworkbench/assets"
 	"wsworkbench/client/scenario"
 	"wsworkbench/emulator"
+	"wsworkbench/emulator/atomicfile"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/samplebackend"
 	"wsworkbench/emulator/workspace"
@@ -181,7 +181,7 @@ func (f *testFlags) runOne(ctx context.Context, sc *scenario.Scenario) *scenario
 		}
 		defer closeAll()
 		r.URL, r.ConnectionsURL = g.URL(), g.ConnectionsURL()
-		r.ConnectionID = embeddedConnectionID(g)
+		r.ConnectionID = g.ConnectionIDFrom
 	} else {
 		r.ConnectionID = inspectConnectionID(f.url, f.insecure)
 		r.HTTPClient = insecureClient(f.insecure)
@@ -243,12 +243,6 @@ func (f *testFlags) startGateway() (*emulator.Gateway, func(), error) {
 	}, nil
 }
 
-// embeddedConnectionID finds a client's connection in the gateway by the
-// address it connected from.
-func embeddedConnectionID(g *emulator.Gateway) func(context.Context, string) (string, error) {
-	return g.ConnectionIDFrom
-}
-
 // inspectConnectionID asks a wsworkbench serve (GET /@wsworkbench/connections
 // on its port) for a client's connection ID. Another server answers that
 // it does not know.
@@ -289,19 +283,11 @@ func inspectConnectionID(wsURL string, insecure bool) func(context.Context, stri
 }
 
 func writeJUnitFile(path string, results []*scenario.Result, start time.Time) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".junit-*.xml")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := scenario.WriteJUnit(&buf, results, start); err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := scenario.WriteJUnit(tmp, results, start); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes())
 }
 
 // chatWorkspace is the built-in chat sample (the AWS SAM chat template).

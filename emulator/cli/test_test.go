@@ -170,7 +170,7 @@ func waitConnectionID(t *testing.T, g *emulator.Gateway, local string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	id, err := embeddedConnectionID(g)(ctx, local)
+	id, err := g.ConnectionIDFrom(ctx, local)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func BenchmarkReplay1000Steps(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer closeAll()
-	r := &scenario.Runner{URL: g.URL(), ConnectionID: embeddedConnectionID(g)}
+	r := &scenario.Runner{URL: g.URL(), ConnectionID: g.ConnectionIDFrom}
 	b.ResetTimer()
 	for range b.N {
 		if res := r.Run(context.Background(), sc); !res.Passed() {

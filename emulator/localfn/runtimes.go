@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"wsworkbench/emulator/atomicfile"
 )
 
 // bootstraps are our Runtime API clients for Node.js, Python and Ruby.
@@ -233,10 +234,7 @@ func writeOnce(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, data)
+	return atomicfile.Write(path, data)
 }
 
 // safeName keeps a function name usable as a directory name.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"wsworkbench/emulator/atomicfile"
 	"wsworkbench/emulator/model"
 )
 
@@ -89,7 +90,7 @@ func CAEnv(certPath string) (map[string]string, error) {
 	}
 	bundle = append(bundle, own...)
 	path := filepath.Join(filepath.Dir(certPath), "ca-bundle-with-workbench.pem")
-	if err := writeFileAtomic(path, bundle); err != nil {
+	if err := atomicfile.Write(path, bundle); err != nil {
 		return nil, fmt.Errorf("writing the CA bundle for functions: %w", err)
 	}
 	return map[string]string{
@@ -97,26 +98,4 @@ func CAEnv(certPath string) (map[string]string, error) {
 		"SSL_CERT_FILE":       path,
 		"AWS_CA_BUNDLE":       path,
 	}, nil
-}
-
-// writeFileAtomic writes data to path through a temporary file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"wsworkbench/emulator/atomicfile"
 	"wsworkbench/emulator/model"
 )
 
@@ -101,7 +102,7 @@ func (a *autosaver) loop() {
 		}
 		delete(a.pending, file)
 		a.mu.Unlock()
-		err := writeFileAtomic(file, data)
+		err := atomicfile.Write(file, data)
 		a.mu.Lock()
 		a.lastErr = err
 		a.mu.Unlock()
@@ -148,38 +149,6 @@ func (a *autosaver) remove(path string) {
 	}
 	a.wait()
 	_ = os.Remove(a.file(path))
-}
-
-// WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path: a reader sees the old file or the whole new one.
-// The window's exports use it.
-func WriteFileAtomic(path string, data []byte) error { return writeFileAtomic(path, data) }
-
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
 }
 
 // Autosave is the part of the Controller that keeps unsaved changes in

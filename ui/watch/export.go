@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
-	"wsworkbench/ui/controller"
+	"wsworkbench/emulator/atomicfile"
 )
 
 // exporter writes what the view holds to a file the person names, as the
@@ -76,7 +76,7 @@ func (x *exporter) onExport() {
 	var buf bytes.Buffer
 	h := x.history()
 	if err := h.WriteJSONL(&buf); err == nil {
-		err = controller.WriteFileAtomic(path, buf.Bytes())
+		err = atomicfile.Write(path, buf.Bytes())
 	}
 	if err != nil {
 		x.show("Not exported: "+err.Error(), widget.DangerImportance)
