@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,38 +35,12 @@ import (
 // It needs Xvfb, xdotool, ImageMagick and tesseract-ocr (scripts/setup.sh
 // test installs them) and fails, rather than skips, without them.
 func TestJourneyRealBinaryOCR(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import", "convert", "xdotool", "tesseract"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb, imagemagick, xdotool and tesseract-ocr)", tool)
-		}
-	}
+	requireTools(t, "xvfb, imagemagick, xdotool and tesseract-ocr", "Xvfb", "import", "convert", "xdotool", "tesseract")
 	bin := buildBinary(t)
 	display := startXvfbSized(t, "1024x768")
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"DISPLAY="+display,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_RUNTIME_DIR="+home,
-		"FYNE_SCALE=1",
-	)
-	app := exec.Command(bin, "--addr", "127.0.0.1:0")
-	app.Env = env
-	app.Dir = home
-	stderr, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Stdout = io.Discard
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = app.Process.Kill()
-		_ = app.Wait()
-	})
+	env := desktopEnv(display, home)
+	stderr := startWindow(t, bin, home, env, "--addr", "127.0.0.1:0")
 	var logMu sync.Mutex
 	var appLog strings.Builder
 	go func() {

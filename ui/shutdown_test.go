@@ -93,23 +93,11 @@ Resources:
 // It needs Xvfb and xdotool (scripts/setup.sh test installs them) and
 // fails, rather than skips, without them.
 func TestWindowShutdownDuringHeavyRenderUnderLoad(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb and xdotool)", tool)
-		}
-	}
+	requireTools(t, "xvfb and xdotool", "Xvfb", "xdotool")
 	bin := buildBinary(t)
 	display := startXvfb(t)
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"DISPLAY="+display,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_RUNTIME_DIR="+home,
-		"FYNE_SCALE=1",
-	)
+	env := desktopEnv(display, home)
 	file := filepath.Join(home, "api.yaml")
 	if err := os.WriteFile(file, []byte(shutdownWorkspace), 0o644); err != nil {
 		t.Fatal(err)

@@ -33,40 +33,14 @@ var screenshot = flag.String("screenshot", "", "TestSmokeRealBinaryUnderXvfb: al
 // It needs Xvfb, ImageMagick's import and xdotool (scripts/setup.sh test
 // installs them) and fails, rather than skips, without them.
 func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
-	for _, tool := range []string{"Xvfb", "import", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs xvfb, imagemagick and xdotool)", tool)
-		}
-	}
+	requireTools(t, "xvfb, imagemagick and xdotool", "Xvfb", "import", "xdotool")
 	bin := buildBinary(t)
 	display := startXvfb(t)
 	home := t.TempDir()
-	env := append(os.Environ(),
-		"DISPLAY="+display,
-		"HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_RUNTIME_DIR="+home,
-		"FYNE_SCALE=1",
-	)
+	env := desktopEnv(display, home)
 
 	start := time.Now()
-	app := exec.Command(bin, "--addr", "127.0.0.1:0")
-	app.Env = env
-	app.Dir = home
-	stderr, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Stdout = io.Discard
-	if err := app.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = app.Process.Kill()
-		_ = app.Wait()
-	})
+	stderr := startWindow(t, bin, home, env, "--addr", "127.0.0.1:0")
 	urlc := make(chan string, 1)
 	var appLog bytes.Buffer
 	go func() {
@@ -137,6 +111,54 @@ func TestSmokeRealBinaryUnderXvfb(t *testing.T) {
 	if *screenshot != "" {
 		takeReadmeScreenshot(t, env, win, *screenshot)
 	}
+}
+
+// requireTools fails the test, rather than skipping it, when a program it
+// needs is not on PATH; installs names the packages scripts/setup.sh test
+// installs for them.
+func requireTools(t testing.TB, installs string, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run scripts/setup.sh test (it installs %s)", tool, installs)
+		}
+	}
+}
+
+// desktopEnv is the environment of the real window on display with an
+// empty home directory: every XDG directory under home, scale 1.
+func desktopEnv(display, home string) []string {
+	return append(os.Environ(),
+		"DISPLAY="+display,
+		"HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"XDG_RUNTIME_DIR="+home,
+		"FYNE_SCALE=1",
+	)
+}
+
+// startWindow starts the real program bin in home with env and args, kills
+// it when the test ends, and returns its standard error.
+func startWindow(t testing.TB, bin, home string, env []string, args ...string) io.Reader {
+	t.Helper()
+	app := exec.Command(bin, args...)
+	app.Env = env
+	app.Dir = home
+	stderr, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Stdout = io.Discard
+	if err := app.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = app.Process.Kill()
+		_ = app.Wait()
+	})
+	return stderr
 }
 
 // buildBinary builds the program as `fyne package` does (cgo, the OpenGL

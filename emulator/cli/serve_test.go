@@ -230,10 +230,7 @@ func (s *server) stop(t *testing.T, ws *websocket.Conn, sig os.Signal) (closeErr
 // logs JSON events, and on SIGTERM closes the client with 1001, runs
 // $disconnect and exits 0.
 func TestServe(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "api.yaml")
-	if err := os.WriteFile(file, []byte(serveTemplate), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, t.TempDir(), "api.yaml", serveTemplate)
 	s := startServe(t, "--log", "json", file)
 	wsURL, connURL := s.urls(t)
 

@@ -80,10 +80,7 @@ func checkLogGolden(t *testing.T, name, got string) {
 // @connections POST and GET, a refused DELETE, and SIGTERM, and compares
 // the log with testdata/serve_log_{text,steps,json}.golden.
 func TestServeLogGolden(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "api.yaml")
-	if err := os.WriteFile(file, []byte(serveTemplate), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, t.TempDir(), "api.yaml", serveTemplate)
 	for _, format := range []string{"text", "steps", "json"} {
 		t.Run(format, func(t *testing.T) {
 			s := startServe(t, "--log", format, file)

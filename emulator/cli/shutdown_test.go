@@ -4,8 +4,6 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -45,10 +43,7 @@ var heavyTemplate = strings.Replace(serveTemplate, `  Message:
 func TestServeShutdownDuringHeavyRender(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // serve --tls makes its certificate here
 	t.Setenv("HOME", t.TempDir())
-	file := filepath.Join(t.TempDir(), "api.yaml")
-	if err := os.WriteFile(file, []byte(heavyTemplate), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, t.TempDir(), "api.yaml", heavyTemplate)
 	s := startServe(t, "--tls", "--log", "none", file)
 	l1, _ := s.line(t), s.line(t)
 	wsURL := strings.TrimPrefix(l1, "WebSocket: ")
@@ -121,10 +116,7 @@ func TestServeShutdownDuringHeavyRender(t *testing.T) {
 // with 1001, runs $disconnect and exits 0. The time it took is logged for
 // docs/PERFORMANCE.md.
 func TestServeShutdownUnderLoad(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "api.yaml")
-	if err := os.WriteFile(file, []byte(serveTemplate), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeFile(t, t.TempDir(), "api.yaml", serveTemplate)
 	s := startServe(t, "--log", "none", file)
 	wsURL, _ := s.urls(t)
 	const clients = 20

@@ -45,6 +45,19 @@ func startGateway(t *testing.T) *emulator.Gateway {
 	return gw
 }
 
+// onlyConnectionID waits up to 15 s for gw to hold exactly one connection
+// and returns its id.
+func onlyConnectionID(t *testing.T, gw *emulator.Gateway) string {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if infos := gw.Connections(); len(infos) == 1 {
+			return infos[0].ID
+		}
+	}
+	t.Fatalf("the gateway does not hold exactly one connection after 15 s: %d", len(gw.Connections()))
+	return ""
+}
+
 // renderedRows are the texts the list's rendered rows show.
 func renderedRows(l *widget.List) []string {
 	var out []string
@@ -113,12 +126,7 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	if err := c.WriteMessage(websocket.TextMessage, []byte(`{"action":"sendmessage","data":"first"}`)); err != nil {
 		t.Fatal(err)
 	}
-	var id string
-	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if infos := gw.Connections(); len(infos) == 1 {
-			id = infos[0].ID
-		}
-	}
+	id := onlyConnectionID(t, gw)
 	h := &fakeHost{gw: gw}
 	v := New(h, id)
 	w := test.NewWindow(v.Object())
@@ -209,12 +217,7 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var id string
-	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if infos := gw.Connections(); len(infos) == 1 {
-			id = infos[0].ID
-		}
-	}
+	id := onlyConnectionID(t, gw)
 	v := New(&fakeHost{gw: gw}, id)
 	w := test.NewWindow(v.Object())
 	defer w.Close()
@@ -334,12 +337,7 @@ func TestUnreadCountsFramesSinceSeen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	var id string
-	for deadline := time.Now().Add(15 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if infos := gw.Connections(); len(infos) == 1 {
-			id = infos[0].ID
-		}
-	}
+	id := onlyConnectionID(t, gw)
 	v := New(&fakeHost{gw: gw}, id)
 	w := test.NewWindow(v.Object())
 	defer w.Close()
