@@ -360,6 +360,9 @@ func (b *bridge) handle(e emulator.Event) {
 		if c := e.Close; c != nil && e.Error != "" {
 			if tab := b.tabs.ByConnID(e.ConnectionID); tab != nil {
 				tab.SetCloseWhy(c.Code, c.Reason, e.Error)
+				// The client may have shown its close already: the
+				// tab's state line must be drawn again with the why.
+				d |= dirtyTabs
 			}
 		}
 	}
