@@ -154,7 +154,7 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			if row == nil {
 				t.Fatalf("the answer's row is not drawn: %q", renderedRows(tb.tab(0).Log))
 			}
-			need := fyne.MeasureText(answer, theme.TextSize(), row.Text.TextStyle).Width + 2*theme.InnerPadding()
+			need := labelNeeds(row.Text)
 			if got := row.Text.Size().Width; got < need {
 				t.Errorf("at %s the answer's text gets %.0f px of the %.0f it needs (the row is %.0f px)", sizeName(size), got, need, row.Size().Width)
 			}
@@ -238,7 +238,7 @@ func badRowParts(v *clients.LogView) []string {
 				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.Text.Text, names[i]))
 			}
 			end = pos.X + size.Width
-			need := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding()
+			need := labelNeeds(l)
 			if i == 3 {
 				need = min(need, w*clients.RouteShare)
 			}
@@ -248,6 +248,13 @@ func badRowParts(v *clients.LogView) []string {
 		}
 	})
 	return bad
+}
+
+// labelNeeds is the width l needs to show its text whole, in the theme it
+// is drawn with (the log's rows have their own, compact one).
+func labelNeeds(l *widget.Label) float32 {
+	th := l.Theme()
+	return fyne.MeasureText(l.Text, th.Size(theme.SizeNameText), l.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
 }
 
 // menuBarHeight is the height of the menu bar a desktop window draws above

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"math"
+
 	"fyne.io/fyne/v2"
 
 	"wsworkbench/ui/controller"
@@ -22,23 +24,30 @@ const (
 	prefTheme          = "theme" // themeSystem, themeLight or themeDark
 )
 
-// defaultWindowSize is the window's size at the first start, on a screen
-// that has room for it.
+// defaultWindowSize is the window's smallest size at the first start, on
+// a screen that has room for it; on a bigger screen the first start takes
+// firstStartShare of the work area each way.
 const (
 	defaultWindowWidth  = 1280
 	defaultWindowHeight = 800
+	firstStartShare     = 0.8
 )
 
 // titleBarAllowance is the room left for the window manager's title bar
 // when the window is as tall as the screen's work area.
 const titleBarAllowance = 40
 
-// windowSize is the size the window opens at: the size it had last time
-// (or the default at the first start), made to fit the screen's work area
-// when that is known, so the window is never larger than the screen.
+// windowSize is the size the window opens at: the size it had last time,
+// or at the first start the default or firstStartShare of the screen's
+// work area, whichever is bigger; made to fit the work area when that is
+// known, so the window is never larger than the screen.
 func windowSize(saved fyne.Size, screen fyne.Size, known bool) fyne.Size {
 	if saved.Width < 100 || saved.Height < 100 {
 		saved = fyne.NewSize(defaultWindowWidth, defaultWindowHeight)
+		if known {
+			saved = fyne.NewSize(max(saved.Width, float32(math.Round(float64(screen.Width*firstStartShare)))),
+				max(saved.Height, float32(math.Round(float64(screen.Height*firstStartShare)))))
+		}
 	}
 	if !known {
 		return saved

@@ -84,8 +84,9 @@ func TestThemeMenuIsRemembered(t *testing.T) {
 }
 
 // TestWindowSizeFitsTheScreen: the window opens at its remembered size (or
-// 1280x800 at the first start) but never larger than the screen's work
-// area, leaving room for a title bar.
+// at the first start 1280x800 or 80% of the screen's work area, whichever
+// is bigger) but never larger than the work area, leaving room for a title
+// bar.
 func TestWindowSizeFitsTheScreen(t *testing.T) {
 	tests := []struct {
 		name          string
@@ -93,7 +94,12 @@ func TestWindowSizeFitsTheScreen(t *testing.T) {
 		known         bool
 		want          fyne.Size
 	}{
-		{"first start, big screen", fyne.Size{}, fyne.NewSize(1920, 1050), true, fyne.NewSize(1280, 800)},
+		{"first start, big screen", fyne.Size{}, fyne.NewSize(1920, 1050), true, fyne.NewSize(1536, 840)},
+		{"first start, 1920x1080 without panels", fyne.Size{}, fyne.NewSize(1920, 1080), true, fyne.NewSize(1536, 864)},
+		{"first start, 2560x1440", fyne.Size{}, fyne.NewSize(2560, 1400), true, fyne.NewSize(2048, 1120)},
+		{"first start, 1366x768 laptop", fyne.Size{}, fyne.NewSize(1366, 738), true, fyne.NewSize(1280, 698)},
+		{"first start, 1440x900", fyne.Size{}, fyne.NewSize(1440, 870), true, fyne.NewSize(1280, 800)},
+		{"first start, screen unknown", fyne.Size{}, fyne.Size{}, false, fyne.NewSize(1280, 800)},
 		{"first start, projector", fyne.Size{}, fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
 		{"first start, 1280x720", fyne.Size{}, fyne.NewSize(1280, 720), true, fyne.NewSize(1280, 680)},
 		{"remembered, fits", fyne.NewSize(1500, 900), fyne.NewSize(1920, 1050), true, fyne.NewSize(1500, 900)},
@@ -101,8 +107,12 @@ func TestWindowSizeFitsTheScreen(t *testing.T) {
 		{"screen unknown", fyne.NewSize(1500, 900), fyne.Size{}, false, fyne.NewSize(1500, 900)},
 	}
 	for _, tc := range tests {
-		if got := windowSize(tc.saved, tc.screen, tc.known); got != tc.want {
+		got := windowSize(tc.saved, tc.screen, tc.known)
+		if got != tc.want {
 			t.Errorf("%s: windowSize = %v, want %v", tc.name, got, tc.want)
+		}
+		if tc.known && (got.Width > tc.screen.Width || got.Height > tc.screen.Height-titleBarAllowance) {
+			t.Errorf("%s: the window %v is larger than the work area %v", tc.name, got, tc.screen)
 		}
 	}
 }

@@ -18,7 +18,15 @@ type logDetail struct {
 	head   *widget.Label
 	Body   *widget.Label
 	pretty *widget.Check
+	toggle *widget.Button // collapses the detail to its bar, or opens it
+
+	bar    fyne.CanvasObject // the summary, Pretty JSON, Copy, the toggle
+	scroll fyne.CanvasObject // the message, at least detailLines high
 }
+
+// detailLines is how many lines of the message the detail shows at least
+// while it is open.
+const detailLines = 2
 
 func newLogDetail(v *LogView) *logDetail {
 	d := &logDetail{v: v}
@@ -35,10 +43,44 @@ func newLogDetail(v *LogView) *logDetail {
 	return d
 }
 
-func (d *logDetail) object() fyne.CanvasObject {
+// build makes the detail's bar and its scrolling text; the log view
+// places them (arrange).
+func (d *logDetail) build() {
 	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), d.onCopy)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(d.pretty, copyBtn), d.head)
-	return container.NewBorder(bar, nil, nil, nil, container.NewVScroll(d.Body))
+	d.toggle = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), d.v.OnToggleDetail)
+	d.toggle.Importance = widget.LowImportance
+	d.bar = container.NewBorder(nil, nil, d.toggle, container.NewHBox(d.pretty, copyBtn), d.head)
+	d.scroll = container.New(&minLines{lines: detailLines, text: d.Body}, container.NewVScroll(d.Body))
+}
+
+// showToggle points the toggle down (the detail is open: it collapses) or
+// up (it opens).
+func (d *logDetail) showToggle(open bool) {
+	if open {
+		d.toggle.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		d.toggle.SetIcon(theme.MenuDropUpIcon())
+	}
+}
+
+// minLines is a layout whose one object fills it and which is at least
+// lines lines of text's height high.
+type minLines struct {
+	lines int
+	text  *widget.Label
+}
+
+func (l *minLines) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (l *minLines) MinSize([]fyne.CanvasObject) fyne.Size {
+	th := l.text.Theme()
+	line := fyne.MeasureText("M", th.Size(theme.SizeNameText), l.text.TextStyle).Height
+	return fyne.NewSize(0, float32(l.lines)*line+2*th.Size(theme.SizeNameInnerPadding))
 }
 
 // text returns the selected message's text as the pane shows it.

@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/client"
-	"wsworkbench/ui/flow"
 	"wsworkbench/ui/format"
 )
 
@@ -45,8 +44,11 @@ type LogView struct {
 	FollowBtn *widget.Button
 	top       fyne.CanvasObject // the list with its tools
 	box       *fyne.Container   // the split, or top alone when compact
-	rowH      float32           // rowHeight's cache, for rowTheme
-	rowTheme  fyne.Theme
+	compact   bool              // in a tile: no detail
+	// detailHidden: the detail is collapsed to its bar.
+	detailHidden bool
+	rowH         float32 // rowHeight's cache, for rowTheme
+	rowTheme     fyne.Theme
 }
 
 // Directions the filter offers.
@@ -73,31 +75,65 @@ func (v *LogView) object() fyne.CanvasObject {
 	v.FollowBtn = widget.NewButtonWithIcon("Newest", theme.MoveDownIcon(), v.OnFollow)
 	export := widget.NewButtonWithIcon("Export", theme.DownloadIcon(), v.OnExport)
 	clearBtn := widget.NewButtonWithIcon("Clear", theme.DeleteIcon(), v.OnClear)
-	tools := container.NewBorder(nil, nil, nil, v.DirSel, v.Search)
-	// The count, then the buttons; they wrap in a narrow tile.
-	bottom := container.New(&flow.Layout{}, v.CountLabel, v.FollowBtn, export, clearBtn)
-	detail := v.Detail.object()
-	top := container.NewBorder(tools, bottom, nil, nil, v.List)
-	v.split = container.NewVSplit(top, detail)
-	v.split.Offset = 0.7
-	v.top = top
-	v.box = container.NewStack(v.split)
+	// One row of tools above the list (the search stretches; the
+	// buttons wrap below it in a narrow tile); the count is in the tab's
+	// header. Every pixel of height the tools leave is a row of log.
+	tools := container.New(&searchBarLayout{}, v.Search, v.DirSel, v.FollowBtn, export, clearBtn)
+	v.Detail.build()
+	v.top = container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compactTheme{}))
+	v.split = container.NewVSplit(widget.NewLabel(""), widget.NewLabel(""))
+	v.split.Offset = detailOffset
+	v.box = container.NewStack()
+	v.arrange()
 	return v.box
+}
+
+// detailOffset is where the log and its detail divide at the first
+// start: 1 gives the detail its minimum (its bar and detailLines lines of
+// the message), so the log gets the rest of the height on every screen;
+// dragging the divider up gives the detail more.
+const detailOffset = 1
+
+// arrange puts the list and the detail into the box: the list alone in a
+// tile (compact), the detail's bar below the list when it is collapsed,
+// or the detail in a split below the list.
+func (v *LogView) arrange() {
+	var content fyne.CanvasObject
+	switch {
+	case v.compact:
+		content = v.top
+	case v.detailHidden:
+		content = container.NewBorder(nil, v.Detail.bar, nil, nil, v.top)
+	default:
+		v.split.Leading = v.top
+		v.split.Trailing = container.NewBorder(v.Detail.bar, nil, nil, nil, v.Detail.scroll)
+		content = v.split
+	}
+	if v.compact || v.detailHidden {
+		v.split.Leading, v.split.Trailing = widget.NewLabel(""), widget.NewLabel("") // top and bar move out of the split
+	}
+	v.split.Refresh()
+	v.box.Objects = []fyne.CanvasObject{content}
+	v.box.Refresh()
 }
 
 // setCompact shows the log without the selected message's detail (in a
 // tile, where height is short), or with it.
 func (v *LogView) setCompact(on bool) {
-	want := fyne.CanvasObject(v.split)
-	if on {
-		v.split.Leading = widget.NewLabel("") // top moves out of the split
-		want = v.top
-	} else {
-		v.split.Leading = v.top
-	}
-	v.box.Objects = []fyne.CanvasObject{want}
-	v.split.Refresh()
-	v.box.Refresh()
+	v.compact = on
+	v.arrange()
+}
+
+// DetailOpen reports whether the selected message's detail shows below
+// the log (it does not in a tile, or when collapsed).
+func (v *LogView) DetailOpen() bool { return !v.compact && !v.detailHidden }
+
+// OnToggleDetail collapses the detail to its bar, giving the log its
+// height, or opens it again.
+func (v *LogView) OnToggleDetail() {
+	v.detailHidden = !v.detailHidden
+	v.Detail.showToggle(!v.detailHidden)
+	v.arrange()
 }
 
 // Len is the number of rows.
@@ -197,7 +233,8 @@ func (v *LogView) refresh() {
 func (v *LogView) rowHeight() float32 {
 	if v.rowH == 0 || v.rowTheme != v.List.Theme() {
 		v.rowTheme = v.List.Theme()
-		v.rowH = newLogRow(nil).MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
+		row := container.NewThemeOverride(newLogRow(nil), v.rowTheme)
+		v.rowH = row.MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
 	}
 	return v.rowH
 }

@@ -95,12 +95,16 @@ func (t *Tab) buildUI() fyne.CanvasObject {
 	// narrow column (a 1024-pixel screen, a tile): the state and the
 	// connection ID, then the URL and the buttons.
 	idBox := container.NewHBox(widget.NewLabel("ID"), t.IDLabel, copyID)
-	row := container.NewBorder(nil, nil, nil, idBox, t.StateLabel)
+	// The log's count sits in the header, so the log keeps its height.
+	row := container.NewBorder(nil, nil, nil, container.NewHBox(t.Log.CountLabel, idBox), t.StateLabel)
 	row2 := container.NewBorder(nil, nil, nil, container.NewHBox(t.ConnectBtn, t.CloseBtn, settings), t.URLLabel)
 	header := container.NewVBox(row, row2)
 
+	// The composer starts at its minimum (two lines and its bar): the
+	// log gets the height; dragging the divider up gives the composer
+	// more.
 	body := container.NewVSplit(t.Log.object(), t.Composer.object())
-	body.Offset = 0.72
+	body.Offset = 1
 	return container.NewBorder(header, nil, nil, nil, body)
 }
 
