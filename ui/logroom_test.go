@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"wsworkbench/ui/clients"
 )
@@ -70,6 +72,56 @@ func TestLogShowsEnoughRows(t *testing.T) {
 			tb.drain()
 			if !v.DetailOpen() || v.Detail.Body.Size().Height < 20 {
 				t.Errorf("the detail did not open again (its text gets %v)", v.Detail.Body.Size())
+			}
+		})
+	}
+}
+
+// TestTileRowsKeepTheirTime: in two tiles side by side at 1024x768 (as
+// the window's content gets it on that screen, and as Fyne's test window
+// has it), every row of a log shows its time, whole, whatever the length
+// of its text, and a 40-character answer reads whole.
+func TestTileRowsKeepTheirTime(t *testing.T) {
+	for _, size := range []fyne.Size{onScreen(fyne.NewSize(1024, 768)), fyne.NewSize(1024, 768)} {
+		t.Run(sizeName(size), func(t *testing.T) {
+			tb := newTestBench(t)
+			id := tb.waitConnected(0)
+			tb.waitConnected(1)
+			tb.win.Resize(size)
+			tb.wb.clients.SelectIndex(0)
+			test.Tap(tb.wb.tilesBtn)
+			tb.drain()
+			if !tb.wb.clients.Tiles.On() || len(tb.wb.clients.Tiles.Shown) != 2 {
+				t.Fatal("the clients do not show as two tiles")
+			}
+			answer := "The answer is forty characters long: ok!"
+			long := strings.Repeat("a long frame that cannot fit the row ", 4)
+			for _, m := range []string{"ok", answer, long, `{"n": 1}`} {
+				if err := tb.wb.gw.PostToConnection(id, []byte(m)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := tb.tab(0).Log
+			tb.waitRows(v, "the four frames", func(rows []string) bool { return countContaining(rows, `{"n": 1}`) == 1 })
+			rows := 0
+			walkRendered(v.List, func(p placed) {
+				r, ok := p.obj.(*clients.LogRow)
+				if !ok || r.Seq == 0 {
+					return
+				}
+				rows++
+				if !r.Time.Visible() || r.Time.Size().Width < labelNeeds(r.Time)-0.5 {
+					t.Errorf("row %.30q (%.0f px wide) does not show its time whole (%v, %.0f px)", r.Text.Text, r.Size().Width, r.Time.Visible(), r.Time.Size().Width)
+				}
+				if r.Text.Text == answer && r.Text.Size().Width < labelNeeds(r.Text)-0.5 {
+					t.Errorf("the answer gets %.0f of the %.0f px it needs (the row is %.0f px)", r.Text.Size().Width, labelNeeds(r.Text), r.Size().Width)
+				}
+			})
+			if rows < 5 {
+				t.Fatalf("only %d rows drawn", rows)
+			}
+			if bad := badRowParts(v); len(bad) > 0 {
+				t.Errorf("the rows are laid out wrong:\n%s", strings.Join(bad, "\n"))
 			}
 		})
 	}

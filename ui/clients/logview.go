@@ -580,17 +580,25 @@ func (r *LogRow) relayout() {
 }
 
 // logRowLayout lays a log row out so the message text keeps most of the
-// row however narrow the log is: the direction arrow, the text, then the
-// route; the time (left) and the size and round trip (right) show while
-// the whole text fits beside them or keeps at least textShare of the row
-// (the detail below the log shows them for the selected row), and a long
-// route name is cut to RouteShare of the row.
+// row however narrow the log is, and every row of a log looks alike:
+//
+//   - the time (left) shows on every row of a log at least
+//     1/timeShare of the time's width wide (it depends on the width, not
+//     on the text, so all rows keep it or all drop it);
+//   - then the direction arrow, the text, the route and the size and
+//     round trip (right);
+//   - the size gives way first, when the text is not whole and has less
+//     than textShare of the row;
+//   - then the route is cut (to nothing, if need be) when that makes the
+//     text whole, and is never more than RouteShare of the row. The
+//     detail below the log shows all of them for the selected row.
 //
 // Objects: time, dir, text, route, meta.
 type logRowLayout struct{}
 
 const (
 	textShare  = 0.6
+	timeShare  = 0.25
 	RouteShare = 0.25
 )
 
@@ -598,31 +606,36 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	timeL, dir, text, route, meta := objs[0], objs[1], objs[2], objs[3], objs[4]
 	w := size.Width
 	dirW := dir.MinSize().Width
-	// The route label clips, so its MinSize is not its text's width.
-	routeW := float32(0)
-	if rl := route.(*RouteLink); rl.Text != "" {
-		th := rl.Theme()
-		full := fyne.MeasureText(rl.Text, th.Size(theme.SizeNameText), rl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
-		routeW = min(full, w*RouteShare)
+	timeW := timeL.MinSize().Width
+	if timeW > w*timeShare {
+		timeW = 0
 	}
-	timeW, metaW := timeL.MinSize().Width, meta.MinSize().Width
+	// The route label cuts its text, so its MinSize is not its text's
+	// width.
+	routeW := float32(0)
+	rl := route.(*RouteLink)
+	if rl.Text != "" {
+		routeW = min(labelWidth(&rl.Label), w*RouteShare)
+	}
+	metaW := meta.MinSize().Width
 	if meta.(*widget.Label).Text == "" {
 		metaW = 0
 	}
 	rest := func() float32 { return w - dirW - routeW - timeW - metaW }
 	// The text's own width, up to what a row can show at all.
-	tl := text.(*widget.Label)
-	th := tl.Theme()
-	need := fyne.MeasureText(tl.Text, th.Size(theme.SizeNameText), tl.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
-	cramped := func() bool { return rest() < need && rest() < w*textShare }
-	if cramped() {
+	need := labelWidth(text.(*widget.Label))
+	if rest() < need && rest() < w*textShare {
 		metaW = 0
 	}
-	if cramped() {
-		timeW = 0
+	if short := need - rest(); short > 0 && short <= routeW {
+		routeW -= short // the text is whole with the route cut
+		if routeW < dirW {
+			routeW = 0 // not a character of it would show
+		}
 	}
 	setShown(timeL, timeW > 0)
 	setShown(meta, metaW > 0)
+	setShown(route, routeW > 0)
 	x := float32(0)
 	place := func(o fyne.CanvasObject, width float32) {
 		o.Move(fyne.NewPos(x, 0))
@@ -634,6 +647,12 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	place(text, max(rest(), 0))
 	place(route, routeW)
 	place(meta, metaW)
+}
+
+// labelWidth is the width l needs to show its whole text.
+func labelWidth(l *widget.Label) float32 {
+	th := l.Theme()
+	return fyne.MeasureText(l.Text, th.Size(theme.SizeNameText), l.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
 }
 
 // MinSize is one line high and narrow: the text gives way first.
