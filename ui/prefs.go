@@ -55,6 +55,12 @@ func windowSize(saved fyne.Size, screen fyne.Size, known bool) fyne.Size {
 	return fyne.NewSize(min(saved.Width, screen.Width), min(saved.Height, max(screen.Height-titleBarAllowance, 100)))
 }
 
+// savedWindowSize is the window's size as the last run left it; zero at
+// the first start (windowSize picks the size then).
+func savedWindowSize(p fyne.Preferences) fyne.Size {
+	return fyne.NewSize(float32(p.FloatWithFallback(prefWindowWidth, 0)), float32(p.FloatWithFallback(prefWindowHeight, 0)))
+}
+
 // saveLayout remembers the window's size, the split positions, the panels
 // shown, the zoom and the client tabs' targets.
 func (wb *workbench) saveLayout() {

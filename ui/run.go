@@ -71,12 +71,8 @@ func run(args []string, stderr io.Writer) int {
 		}
 	}
 	win := a.NewWindow("wsworkbench")
-	p := a.Preferences()
-	saved := fyne.NewSize(
-		float32(p.FloatWithFallback(prefWindowWidth, defaultWindowWidth)),
-		float32(p.FloatWithFallback(prefWindowHeight, defaultWindowHeight)))
 	screen, known := screenArea(a)
-	win.Resize(windowSize(saved, screen, known))
+	win.Resize(windowSize(savedWindowSize(a.Preferences()), screen, known))
 	wb, err := newWorkbench(a, win, opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "wsworkbench:", err)

@@ -106,6 +106,14 @@ func TestWindowSizeFitsTheScreen(t *testing.T) {
 		{"remembered on a bigger screen", fyne.NewSize(1900, 1000), fyne.NewSize(1024, 768), true, fyne.NewSize(1024, 728)},
 		{"screen unknown", fyne.NewSize(1500, 900), fyne.Size{}, false, fyne.NewSize(1500, 900)},
 	}
+	// The first start reads no size: windowSize picks it.
+	first := savedWindowSize(test.NewTempApp(t).Preferences())
+	tests = append(tests, struct {
+		name          string
+		saved, screen fyne.Size
+		known         bool
+		want          fyne.Size
+	}{"first start, as run reads the preferences", first, fyne.NewSize(1920, 1050), true, fyne.NewSize(1536, 840)})
 	for _, tc := range tests {
 		got := windowSize(tc.saved, tc.screen, tc.known)
 		if got != tc.want {
