@@ -30,7 +30,7 @@ func TestConnectionsPanelShowsOutsideClients(t *testing.T) {
 	var id string
 	tb.waitFor("the outside connection in the panel", func() bool {
 		for _, ci := range p.Infos() {
-			if p.Owner(ci) == "wscat-test/1.0" {
+			if p.Owner(ci) == "wscat-test" {
 				id = ci.ID
 				return true
 			}

@@ -334,7 +334,7 @@ func TestTilesShowClientAndWatchTab(t *testing.T) {
 	if w == nil {
 		t.Fatal("no watch tab")
 	}
-	name := "Chrome/120"
+	name := "Chrome 120 · Linux"
 	if w.Item.Text != name {
 		t.Errorf("the tab's title is %q, want %q", w.Item.Text, name)
 	}

@@ -115,7 +115,8 @@ func (p *Panel) Object() fyne.CanvasObject {
 	return container.NewBorder(p.title, actions, nil, nil, p.list)
 }
 
-// connRow is one connection: its ID and owner, then its source and counters.
+// connRow is one connection: its ID and owner, then whether a tab holds
+// it, its source and counters.
 type connRow struct {
 	widget.BaseWidget
 	id, who, stats *widget.Label
@@ -147,20 +148,23 @@ func (p *Panel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	ci := p.infos[i]
 	r := o.(*connRow)
 	r.id.SetText(ci.ID)
-	r.who.SetText(p.Kind(ci) + " · " + p.Owner(ci))
+	// The owner has the first line beside the ID; whether a tab holds
+	// the connection starts the second.
+	r.who.SetText(p.Owner(ci))
 	now := time.Now()
-	r.stats.SetText(fmt.Sprintf("%s · in %d / out %d · connected %s · active %s",
-		ci.SourceIP, ci.FramesIn, ci.FramesOut, format.Ago(ci.ConnectedAt, now), format.Ago(ci.LastActiveAt, now)))
+	r.stats.SetText(fmt.Sprintf("%s · %s · in %d / out %d · connected %s · active %s",
+		p.Kind(ci), ci.SourceIP, ci.FramesIn, ci.FramesOut, format.Ago(ci.ConnectedAt, now), format.Ago(ci.LastActiveAt, now)))
 }
 
 // Owner names who holds a connection: a tab of this window, or the client's
-// user agent.
+// user agent in a few words ("Chrome 131 · Linux", "wscat"); the
+// selected connection's details show the whole header.
 func (p *Panel) Owner(ci emulator.ConnectionInfo) string {
 	if name, _, ok := p.host.Tab(ci.ID); ok {
 		return name
 	}
-	if ci.UserAgent != "" {
-		return ci.UserAgent
+	if ua := format.ShortUserAgent(ci.UserAgent); ua != "" {
+		return ua
 	}
 	return "(no user agent)"
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"github.com/gorilla/websocket"
 
 	"wsworkbench/assets"
@@ -120,7 +121,8 @@ func TestSortsTabsFirstAndSendsToAll(t *testing.T) {
 func TestMarksTabsAndShowsDetails(t *testing.T) {
 	test.NewTempApp(t)
 	gw := startGateway(t)
-	hdr := http.Header{"Origin": {"http://localhost:5173"}, "User-Agent": {"qa-browser/2"}}
+	const chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+	hdr := http.Header{"Origin": {"http://localhost:5173"}, "User-Agent": {chrome}}
 	d := websocket.Dialer{Subprotocols: []string{"chat"}}
 	ext, _, err := d.Dial(gw.URL()+"?room=7", hdr)
 	if err != nil {
@@ -137,7 +139,7 @@ func TestMarksTabsAndShowsDetails(t *testing.T) {
 	}
 	var extID, tabID string
 	for _, ci := range gw.Connections() {
-		if ci.UserAgent == "qa-browser/2" {
+		if ci.UserAgent == chrome {
 			extID = ci.ID
 		} else {
 			tabID = ci.ID
@@ -155,8 +157,24 @@ func TestMarksTabsAndShowsDetails(t *testing.T) {
 		collectWhos(o, &whos)
 	}
 	joined := strings.Join(whos, "|")
-	if !strings.Contains(joined, "tab · tab") || !strings.Contains(joined, "external · qa-browser/2") {
+	if !strings.Contains(joined, "tab|tab · ") || !strings.Contains(joined, "Chrome 131 · Linux|external · ") {
 		t.Errorf("rendered rows say %q", whos)
+	}
+	// As narrow as the panel is in a 1280-pixel window, the owner shows
+	// whole.
+	w.Resize(fyne.NewSize(330, 600))
+	p.Refresh()
+	rows := 0
+	walkRows(p.list, func(r *connRow) {
+		rows++
+		th := r.who.Theme()
+		need := fyne.MeasureText(r.who.Text, th.Size(theme.SizeNameText), r.who.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+		if r.who.Size().Width < need-0.5 {
+			t.Errorf("the owner %q gets %.0f of the %.0f px it needs", r.who.Text, r.who.Size().Width, need)
+		}
+	})
+	if rows != 2 {
+		t.Errorf("%d rows drawn, want 2", rows)
 	}
 
 	p.SelectID(tabID)
@@ -165,7 +183,7 @@ func TestMarksTabsAndShowsDetails(t *testing.T) {
 	}
 	p.SelectID(extID)
 	res := p.Controls().Result.Text
-	for _, want := range []string{"external", "origin http://localhost:5173", "user agent qa-browser/2", "query ?room=7"} {
+	for _, want := range []string{"external", "origin http://localhost:5173", "user agent " + chrome, "query ?room=7"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("result %q lacks %q", res, want)
 		}
@@ -177,16 +195,24 @@ func TestMarksTabsAndShowsDetails(t *testing.T) {
 }
 
 func collectWhos(o fyne.CanvasObject, out *[]string) {
+	walkRows(o, func(r *connRow) { *out = append(*out, r.who.Text, r.stats.Text) })
+}
+
+// walkRows calls fn for every connection row drawn under o.
+func walkRows(o fyne.CanvasObject, fn func(*connRow)) {
+	if !o.Visible() {
+		return
+	}
 	switch x := o.(type) {
 	case *connRow:
-		*out = append(*out, x.who.Text)
+		fn(x)
 	case *fyne.Container:
 		for _, c := range x.Objects {
-			collectWhos(c, out)
+			walkRows(c, fn)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(x).Objects() {
-			collectWhos(c, out)
+			walkRows(c, fn)
 		}
 	}
 }

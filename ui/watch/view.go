@@ -158,15 +158,16 @@ func (v *View) setTitle() {
 // (without the scheme) or a short form of its user agent; "" when the
 // upgrade request had neither.
 func Who(ci emulator.ConnectionInfo) string {
+	const maxWhoRunes = 22
 	who := ci.Origin
 	if i := strings.Index(who, "://"); i >= 0 {
 		who = who[i+3:]
 	}
-	if r := []rune(who); len(r) > 20 {
-		who = string(r[:19]) + "…"
-	}
 	if who == "" {
-		who = ShortAgent(ci.UserAgent)
+		who = format.ShortUserAgent(ci.UserAgent)
+	}
+	if r := []rune(who); len(r) > maxWhoRunes {
+		who = string(r[:maxWhoRunes-1]) + "…"
 	}
 	return who
 }
@@ -178,40 +179,6 @@ func ShortID(connID string) string {
 		return connID[:6] + "…"
 	}
 	return connID
-}
-
-// ShortAgent is the part of a user agent that names the client: the
-// browser and its major version ("Firefox/128", "Chrome/120"), or the first
-// product ("wscat/5.2.0", "Go-http-client/1.1"), at most 20 characters
-// (the tab bar holds the client tabs too).
-func ShortAgent(ua string) string {
-	fields := strings.Fields(ua)
-	if len(fields) == 0 {
-		return ""
-	}
-	out := fields[0]
-	if strings.HasPrefix(out, "Mozilla/") {
-	browsers:
-		for _, b := range []string{"Edg/", "OPR/", "Firefox/", "HeadlessChrome/", "Chrome/", "Version/", "Safari/"} {
-			for _, f := range fields {
-				if strings.HasPrefix(f, b) {
-					out = f
-					if b == "Version/" {
-						out = "Safari/" + strings.TrimPrefix(f, b)
-					}
-					break browsers
-				}
-			}
-		}
-		if name, ver, ok := strings.Cut(out, "/"); ok {
-			ver, _, _ = strings.Cut(ver, ".")
-			out = name + "/" + ver
-		}
-	}
-	if r := []rune(out); len(r) > 20 {
-		out = string(r[:19]) + "…"
-	}
-	return out
 }
 
 // Who is who holds the connection (Who), as the tab's title starts.

@@ -288,8 +288,8 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 }
 
 // TestWhoIsShortForTheTabBar: a watch tab's title is the origin without its
-// scheme, or the browser and its major version, or the first product of
-// the user agent, at most 20 characters; without either, the start of the
+// scheme, or the browser, its major version and system, or the first
+// product of the user agent (format.ShortUserAgent), at most 22 characters; without either, the start of the
 // connection ID.
 func TestWhoIsShortForTheTabBar(t *testing.T) {
 	for _, tc := range []struct {
@@ -298,13 +298,13 @@ func TestWhoIsShortForTheTabBar(t *testing.T) {
 		want string
 	}{
 		{"origin", emulator.ConnectionInfo{Origin: "http://localhost:5173", UserAgent: "Mozilla/5.0 Firefox/128.0"}, "localhost:5173"},
-		{"long origin", emulator.ConnectionInfo{Origin: "https://a-very-long-frontend-name.example.com"}, "a-very-long-fronten…"},
-		{"chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36"}, "Chrome/120"},
-		{"headless chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36"}, "HeadlessChrome/120"},
-		{"firefox", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}, "Firefox/128"},
-		{"safari", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"}, "Safari/17"},
-		{"wscat", emulator.ConnectionInfo{UserAgent: "wscat/5.2.0"}, "wscat/5.2.0"},
-		{"long product", emulator.ConnectionInfo{UserAgent: "an-extremely-long-product-name/1.0 extra"}, "an-extremely-long-p…"},
+		{"long origin", emulator.ConnectionInfo{Origin: "https://a-very-long-frontend-name.example.com"}, "a-very-long-frontend-…"},
+		{"chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.0 Safari/537.36"}, "Chrome 120 · Linux"},
+		{"headless chrome", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36"}, "HeadlessChrome 120 · …"},
+		{"firefox", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}, "Firefox 128 · Linux"},
+		{"safari", emulator.ConnectionInfo{UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"}, "Safari 17 · macOS"},
+		{"wscat", emulator.ConnectionInfo{UserAgent: "wscat/5.2.0"}, "wscat"},
+		{"long product", emulator.ConnectionInfo{UserAgent: "an-extremely-long-product-name/1.0 extra"}, "an-extremely-long-pro…"},
 		{"nothing", emulator.ConnectionInfo{}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
