@@ -24,7 +24,7 @@ import (
 const (
 	wideWidth      = 1200
 	tiledWideWidth = 1800
-	narrowWidth    = 760
+	narrowWidth    = 860
 )
 
 // arrangement is one of the body's arrangements.
@@ -235,7 +235,10 @@ func (b *body) relayout() {
 		a = arrangementFor(w/b.zoom(), b.p.tiled())
 	}
 	if a == 0 {
-		a = arrangeWide
+		// Not laid out yet: the arrangement that needs the least room,
+		// so the window's first size is not pushed wider than the
+		// screen; the first Resize picks the one for the width.
+		a = arrangeSingle
 	}
 	b.arrange(a)
 	b.stack.Resize(b.Size())

@@ -97,7 +97,8 @@ func clippedControls(win fyne.Window) (bad []string, checked int) {
 	return bad, checked
 }
 
-// TestEveryControlInsideWindowAtSmallSizes: at 1024x768 and 1280x720 every
+// TestEveryControlInsideWindowAtSmallSizes: at 1024x768 (also zoomed to
+// 125%) and 1280x720 every
 // button and entry of the window lies inside it, none is cut off by its
 // panel, and an answer of 40 characters shows in full in the log.
 func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
@@ -113,6 +114,10 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 		// menu bar is drawn inside it.
 		{onScreen(fyne.NewSize(1024, 768)), 1},
 		{onScreen(fyne.NewSize(1280, 720)), 1},
+		// A 1024x768 projector with View > Zoom In twice and a half
+		// (Fyne's scale 1.25).
+		{fyne.Size{Width: 1024, Height: 768}, 1.25},
+		{onScreen(fyne.NewSize(1024, 768)), 1.25},
 	} {
 		size := tc.size
 		t.Run(fmt.Sprintf("%s-zoom%.0f", sizeName(size), tc.zoom*100), func(t *testing.T) {
@@ -130,6 +135,14 @@ func TestEveryControlInsideWindowAtSmallSizes(t *testing.T) {
 			tb.waitRows(tb.tab(0).Log, "the answer", func(rows []string) bool { return countContaining(rows, answer) == 1 })
 			if got := tb.win.Canvas().Size(); got != size {
 				t.Fatalf("the window is %v, want %v", got, size)
+			}
+			// A real window is never smaller than its content's
+			// minimum: a wider content would push it off the screen.
+			if m := tb.win.Content().MinSize(); m.Width > size.Width+0.5 || m.Height > size.Height+0.5 {
+				t.Errorf("at %s the window's content needs %v", sizeName(size), m)
+			}
+			if m := tb.wb.bar.obj.MinSize(); m.Width > size.Width+0.5 {
+				t.Errorf("at %s the toolbar's row needs %.0f px", sizeName(size), m.Width)
 			}
 			bad, checked := clippedControls(tb.win)
 			if checked < 20 {

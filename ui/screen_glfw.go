@@ -4,6 +4,7 @@ package ui
 
 import (
 	"os"
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,35 +17,27 @@ import (
 // made its first window (Fyne has initialised GLFW then), as Run does.
 //
 // Fyne has no API for the screen's size, so this asks GLFW, as Fyne's own
-// driver does, and divides by the scale Fyne will use: the user's (FYNE_SCALE)
-// times the one detected from the screen's DPI (getMonitorScale in Fyne's
-// driver; Wayland scales by itself).
+// driver does, and divides by the scale Fyne will draw at (screenScale).
 func screenArea(a fyne.App) (fyne.Size, bool) {
 	m := glfw.GetPrimaryMonitor()
 	if m == nil {
 		return fyne.Size{}, false
 	}
+	mode := m.GetVideoMode()
 	_, _, w, h := m.GetWorkarea()
 	if w <= 0 || h <= 0 {
-		mode := m.GetVideoMode()
 		if mode == nil {
 			return fyne.Size{}, false
 		}
 		w, h = mode.Width, mode.Height
 	}
-	scale := a.Settings().Scale()
-	if scale <= 0 {
-		scale = 1
-	}
-	if glfw.GetPlatform() != glfw.PlatformWayland && !dpiDetectionOff() {
-		wmm, hmm := m.GetPhysicalSize()
-		if mode := m.GetVideoMode(); mode != nil && wmm > 0 && !(wmm == 60 && hmm == 60) {
-			dpi := float32(mode.Width) / (float32(wmm) / 25.4)
-			if dpi >= 10 && dpi <= 1000 && dpi/96 > 1 {
-				scale *= dpi / 96
-			}
+	system := float32(1)
+	if runtime.GOOS != "darwin" && glfw.GetPlatform() != glfw.PlatformWayland && !dpiDetectionOff() && mode != nil {
+		if wmm, hmm := m.GetPhysicalSize(); !(wmm == 60 && hmm == 60) { // the Steam Deck says 6 cm square
+			system = detectedScale(wmm, mode.Width)
 		}
 	}
+	scale := screenScale(os.Getenv("FYNE_SCALE"), a.Settings().Scale(), system)
 	return fyne.NewSize(float32(w)/scale, float32(h)/scale), true
 }
 

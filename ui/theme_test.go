@@ -124,3 +124,30 @@ func TestWindowSizeFitsTheScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenScaleIsFynes: the window's first size is worked out with the
+// scale Fyne's driver will draw at: FYNE_SCALE first, then the app's
+// setting, times the scale detected from the screen's DPI (over 120),
+// rounded to a tenth.
+func TestScreenScaleIsFynes(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		env         string
+		setting     float32
+		widthMm, px int
+		want        float32
+	}{
+		{"nothing set, 96 dpi", "", 1, 271, 1024, 1},
+		{"FYNE_SCALE=1.25 draws at 1.3", "1.25", 1, 271, 1024, 1.3},
+		{"FYNE_SCALE=2", "2", 1, 271, 1024, 2},
+		{"FYNE_SCALE=auto", "auto", 1.5, 271, 1024, 1},
+		{"setting 1.5", "", 1.5, 271, 1024, 1.5},
+		{"bad FYNE_SCALE falls back to the setting", "big", 1.2, 271, 1024, 1.2},
+		{"a 4K 27-inch screen", "", 1, 597, 3840, 1.4},
+		{"no physical size", "", 1, 0, 1920, 1},
+	} {
+		if got := screenScale(tc.env, tc.setting, detectedScale(tc.widthMm, tc.px)); got != tc.want {
+			t.Errorf("%s: screenScale = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func newToolbar(win fyne.Window, files *fileActions, url func() string, right ..
 	openBtn := widget.NewButtonWithIcon("Open…", theme.FolderOpenIcon(), files.onOpen)
 	saveBtn := widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), files.onSave)
 	left := container.NewHBox(newBtn, openBtn, saveBtn, widget.NewSeparator(), tb.urlLabel, copyURL)
-	tb.obj = container.NewBorder(nil, nil, left, container.NewHBox(right...))
+	tb.obj = container.New(&barLayout{}, left, container.NewHBox(right...))
 	tb.status = container.NewBorder(nil, nil, tb.liveLabel, nil, tb.noticeLabel)
 	return tb
 }
@@ -99,3 +99,42 @@ func (s gatewayStatus) Restarting() bool { return s.wb.ctl.Server.Restarting() }
 func (s gatewayStatus) Live() bool       { return s.wb.ctl.Live() }
 func (s gatewayStatus) Notice() string   { return s.wb.ctl.Notice() }
 func (s gatewayStatus) URL() string      { return s.wb.gw.URL() }
+
+// barLayout lays the toolbar's row out: its first object at the left, its
+// second at the right, on one line when they fit beside each other, else
+// the second on a line of its own below the first (a zoomed 1024-pixel
+// window), so the row never asks for a window wider than the screen.
+type barLayout struct {
+	width float32 // the width of the last Layout; 0 before the first
+}
+
+// fits reports whether left and right fit beside each other in width.
+func (l *barLayout) fits(objs []fyne.CanvasObject, width float32) bool {
+	return objs[0].MinSize().Width+theme.Padding()+objs[1].MinSize().Width <= width
+}
+
+func (l *barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	left, right := objs[0], objs[1]
+	lm, rm := left.MinSize(), right.MinSize()
+	if l.fits(objs, size.Width) {
+		h := max(lm.Height, rm.Height)
+		left.Move(fyne.NewPos(0, 0))
+		left.Resize(fyne.NewSize(lm.Width, h))
+		right.Move(fyne.NewPos(size.Width-rm.Width, 0))
+		right.Resize(fyne.NewSize(rm.Width, h))
+		return
+	}
+	left.Move(fyne.NewPos(0, 0))
+	left.Resize(fyne.NewSize(min(lm.Width, size.Width), lm.Height))
+	right.Move(fyne.NewPos(max(size.Width-rm.Width, 0), lm.Height+theme.Padding()))
+	right.Resize(fyne.NewSize(min(rm.Width, size.Width), rm.Height))
+}
+
+func (l *barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	lm, rm := objs[0].MinSize(), objs[1].MinSize()
+	if l.width == 0 || !l.fits(objs, l.width) {
+		return fyne.NewSize(max(lm.Width, rm.Width), lm.Height+theme.Padding()+rm.Height)
+	}
+	return fyne.NewSize(max(lm.Width, rm.Width), max(lm.Height, rm.Height))
+}
