@@ -17,6 +17,7 @@ import (
 
 	"wsworkbench/client"
 	"wsworkbench/ui/format"
+	"wsworkbench/ui/internal/compact"
 )
 
 // LogView is a tab's message log: a widget.List over the client's ring
@@ -47,8 +48,7 @@ type LogView struct {
 	compact   bool              // in a tile: no detail
 	// detailHidden: the detail is collapsed to its bar.
 	detailHidden bool
-	rowH         float32 // rowHeight's cache, for rowTheme
-	rowTheme     fyne.Theme
+	rows         compact.Rows // measures the list's rows
 }
 
 // Directions the filter offers.
@@ -56,6 +56,7 @@ var dirChoices = []string{"All", "Sent", "Received", "Events"}
 
 func newLogView(t *Tab) *LogView {
 	v := &LogView{Tab: t, follow: true}
+	v.rows.New = func() fyne.CanvasObject { return newLogRow(nil) }
 	// A route named in a row opens in the API editor.
 	v.List = widget.NewList(v.Len, func() fyne.CanvasObject { return newLogRow(t.p.host.OpenRoute) }, v.updateRow)
 	v.List.OnSelected = v.onSelected
@@ -80,7 +81,7 @@ func (v *LogView) object() fyne.CanvasObject {
 	// header. Every pixel of height the tools leave is a row of log.
 	tools := container.New(&searchBarLayout{}, v.Search, v.DirSel, v.FollowBtn, export, clearBtn)
 	v.Detail.build()
-	v.top = container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compactTheme{}))
+	v.top = container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compact.Theme{}))
 	v.split = container.NewVSplit(widget.NewLabel(""), widget.NewLabel(""))
 	v.split.Offset = detailOffset
 	v.box = container.NewStack()
@@ -230,14 +231,7 @@ func (v *LogView) refresh() {
 
 // rowHeight is the height of one row and the gap below it, as the list
 // lays them out.
-func (v *LogView) rowHeight() float32 {
-	if v.rowH == 0 || v.rowTheme != v.List.Theme() {
-		v.rowTheme = v.List.Theme()
-		row := container.NewThemeOverride(newLogRow(nil), v.rowTheme)
-		v.rowH = row.MinSize().Height + v.rowTheme.Size(theme.SizeNamePadding)
-	}
-	return v.rowH
-}
+func (v *LogView) rowHeight() float32 { return v.rows.Step() }
 
 // atEnd reports whether the list, holding n rows, shows its last row (or
 // has not been laid out yet, or every row fits).
