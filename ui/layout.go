@@ -235,10 +235,7 @@ func (b *body) relayout() {
 		a = arrangementFor(w/b.zoom(), b.p.tiled())
 	}
 	if a == 0 {
-		// Not laid out yet: the arrangement that needs the least room,
-		// so the window's first size is not pushed wider than the
-		// screen; the first Resize picks the one for the width.
-		a = arrangeSingle
+		a = arrangeWide
 	}
 	b.arrange(a)
 	b.stack.Resize(b.Size())

@@ -7,11 +7,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
 	"wsworkbench/ui/format"
+	"wsworkbench/ui/internal/compact"
 )
 
 // Host is what the editor needs from the window: the draft it edits in
@@ -88,9 +90,8 @@ func New(host Host, errs emulator.CompileErrors) *Editor {
 	ed.detail = container.NewStack()
 	ed.problems = &problemList{ed: ed, box: container.NewVBox()}
 	// The detail scrolls when the window is too short for it (a big zoom).
-	split := container.NewVSplit(ed.Routes.obj, container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
-	split.Offset = 0.34
-	ed.obj = split
+	ed.obj = container.New(&editorLayout{rl: ed.Routes}, ed.Routes.obj,
+		container.NewBorder(nil, ed.problems.box, nil, nil, container.NewVScroll(ed.detail)))
 	ed.errs = errs
 	ed.Routes.selectFirst()
 	return ed
@@ -327,3 +328,49 @@ func (ed *Editor) Function() *functionForm { return ed.fn }
 
 // Tab is the route editor's selected tab: 0 Request, 1 Responses.
 func (ed *Editor) Tab() int { return ed.tab }
+
+// editorLayout puts the route list above the selected item's detail. The
+// list shows whole rows: as many as fit in routeShare of the height, and
+// at least minRouteRows (the API settings and four routes) while the
+// detail keeps its minimum; never more than the API has.
+//
+// Objects: the route list's pane, the detail.
+type editorLayout struct{ rl *RouteList }
+
+const (
+	routeShare   = 0.34
+	minRouteRows = 5
+)
+
+// topHeight is the height of the route list's pane in an editor h high
+// whose detail needs at least bottomMin.
+func (l *editorLayout) topHeight(top fyne.CanvasObject, h, bottomMin float32) float32 {
+	rows := &l.rl.rows
+	pad := theme.Padding()
+	chrome := top.MinSize().Height - l.rl.list.MinSize().Height
+	n := l.rl.length()
+	fit := func(k int) bool { return chrome+rows.Height(k)+pad+bottomMin <= h }
+	k := int((h*routeShare - chrome + compact.Theme{}.Size(theme.SizeNamePadding)) / rows.Step())
+	k = min(max(k, minRouteRows), n)
+	for k > 1 && !fit(k) {
+		k--
+	}
+	return chrome + rows.Height(max(k, 1))
+}
+
+func (l *editorLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, bottom := objs[0], objs[1]
+	th := l.topHeight(top, size.Height, bottom.MinSize().Height)
+	top.Move(fyne.NewPos(0, 0))
+	top.Resize(fyne.NewSize(size.Width, th))
+	y := th + theme.Padding()
+	bottom.Move(fyne.NewPos(0, y))
+	bottom.Resize(fyne.NewSize(size.Width, max(size.Height-y, 0)))
+}
+
+// MinSize is one row of routes above the detail's minimum: the list gives
+// way first in a short window.
+func (l *editorLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, bottom := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(top.Width, bottom.Width), top.Height+theme.Padding()+bottom.Height)
+}

@@ -12,6 +12,7 @@ import (
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/model"
+	"wsworkbench/ui/internal/compact"
 )
 
 // RouteList is the top of the editor: the API settings and the routes as a
@@ -27,11 +28,13 @@ type RouteList struct {
 	dupBtn    *widget.Button
 	delBtn    *widget.Button
 	obj       fyne.CanvasObject
+	rows      compact.Rows // measures the list's rows
 }
 
 // newRouteList builds the list of ed's draft.
 func newRouteList(ed *Editor) *RouteList {
 	rl := &RouteList{ed: ed, sel: -1}
+	rl.rows.New = newRouteRow
 	rl.list = widget.NewList(rl.length, newRouteRow, rl.updateRow)
 	rl.list.OnSelected = func(i widget.ListItemID) { rl.onSelect(i) }
 	add := widget.NewButtonWithIcon("Route", theme.ContentAddIcon(), rl.OnAddRoute)
@@ -40,9 +43,14 @@ func newRouteList(ed *Editor) *RouteList {
 	rl.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), rl.OnDeleteRoute)
 	title := widget.NewLabel("API")
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	rl.obj = container.NewBorder(title, container.NewHBox(add, rl.renameBtn, rl.dupBtn, rl.delBtn), nil, nil, rl.list)
+	// Compact rows, as in a client's log: more routes show whole.
+	rl.obj = container.NewBorder(title, container.NewHBox(add, rl.renameBtn, rl.dupBtn, rl.delBtn), nil, nil,
+		container.NewThemeOverride(rl.list, compact.Theme{}))
 	return rl
 }
+
+// ListObject is the list of the API settings and the routes.
+func (rl *RouteList) ListObject() *widget.List { return rl.list }
 
 // selectFirst selects the first custom route, where a newcomer finds
 // templates to change, or the API settings when there is none.
