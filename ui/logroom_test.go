@@ -50,7 +50,7 @@ func TestLogShowsEnoughRows(t *testing.T) {
 			tb.waitRows(v, "the 30th message", func(rows []string) bool { return countContaining(rows, `{"n": 29}`) == 1 })
 			v.List.Select(v.Len() - 1) // the detail shows a message
 			tb.drain()
-			if !v.DetailOpen() {
+			if !v.Detail.Open() {
 				t.Fatal("the detail is not open at the first start")
 			}
 			t.Logf("open: %d rows", wholeRows(v))
@@ -60,17 +60,17 @@ func TestLogShowsEnoughRows(t *testing.T) {
 			if n := len(labelsIn(v.Detail.Body)); n == 0 {
 				t.Error("the open detail shows no text")
 			}
-			v.OnToggleDetail()
+			v.Detail.OnToggle()
 			tb.drain()
-			if v.DetailOpen() {
+			if v.Detail.Open() {
 				t.Fatal("the detail did not collapse")
 			}
 			if n := wholeRows(v); n < tc.collapsed {
 				t.Errorf("at %s with the detail collapsed the log shows %d whole rows, want at least %d", sizeName(tc.screen), n, tc.collapsed)
 			}
-			v.OnToggleDetail()
+			v.Detail.OnToggle()
 			tb.drain()
-			if !v.DetailOpen() || v.Detail.Body.Size().Height < 20 {
+			if !v.Detail.Open() || v.Detail.Body.Size().Height < 20 {
 				t.Errorf("the detail did not open again (its text gets %v)", v.Detail.Body.Size())
 			}
 		})

@@ -13,6 +13,8 @@ import (
 
 // logDetail is the pane under a tab's log: the selected message in full,
 // pretty-printed when it is JSON (Pretty JSON turns that off), and Copy.
+// It places the log above it (object): in a split, above its bar alone
+// when it is collapsed, or alone in a tile.
 type logDetail struct {
 	v      *LogView
 	head   *widget.Label
@@ -22,6 +24,12 @@ type logDetail struct {
 
 	bar    fyne.CanvasObject // the summary, Pretty JSON, Copy, the toggle
 	scroll fyne.CanvasObject // the message, at least detailLines high
+
+	top    fyne.CanvasObject // the log: the list with its tools
+	split  *container.Split  // the log above the detail
+	box    *fyne.Container   // the split, or what replaces it
+	inTile bool              // in a tile: no detail
+	closed bool              // collapsed to its bar
 }
 
 // detailLines is how many lines of the message the detail shows at least
@@ -43,14 +51,67 @@ func newLogDetail(v *LogView) *logDetail {
 	return d
 }
 
-// build makes the detail's bar and its scrolling text; the log view
-// places them (arrange).
-func (d *logDetail) build() {
+// object builds the detail and places top, the log, above it.
+func (d *logDetail) object(top fyne.CanvasObject) fyne.CanvasObject {
 	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), d.onCopy)
-	d.toggle = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), d.v.OnToggleDetail)
+	d.toggle = widget.NewButtonWithIcon("", theme.MenuDropDownIcon(), d.OnToggle)
 	d.toggle.Importance = widget.LowImportance
 	d.bar = container.NewBorder(nil, nil, d.toggle, container.NewHBox(d.pretty, copyBtn), d.head)
 	d.scroll = container.New(&minLines{lines: detailLines, text: d.Body}, container.NewVScroll(d.Body))
+	d.top = top
+	d.split = container.NewVSplit(widget.NewLabel(""), widget.NewLabel(""))
+	d.split.Offset = detailOffset
+	d.box = container.NewStack()
+	d.arrange()
+	return d.box
+}
+
+// detailOffset is where the log and its detail divide at the first
+// start: 1 gives the detail its minimum (its bar and detailLines lines of
+// the message), so the log gets the rest of the height on every screen;
+// dragging the divider up gives the detail more.
+const detailOffset = 1
+
+// arrange puts the log and the detail into the box: the log alone in a
+// tile, the detail's bar below the log when it is collapsed, or the
+// detail in a split below the log.
+func (d *logDetail) arrange() {
+	var content fyne.CanvasObject
+	switch {
+	case d.inTile:
+		content = d.top
+	case d.closed:
+		content = container.NewBorder(nil, d.bar, nil, nil, d.top)
+	default:
+		d.split.Leading = d.top
+		d.split.Trailing = container.NewBorder(d.bar, nil, nil, nil, d.scroll)
+		content = d.split
+	}
+	if d.inTile || d.closed {
+		d.split.Leading, d.split.Trailing = widget.NewLabel(""), widget.NewLabel("") // the log and the bar move out of the split
+	}
+	d.split.Refresh()
+	d.box.Objects = []fyne.CanvasObject{content}
+	d.box.Refresh()
+}
+
+// setInTile shows the log without the detail (in a tile, where height is
+// short), or with it.
+func (d *logDetail) setInTile(on bool) {
+	d.inTile = on
+	d.arrange()
+}
+
+// Open reports whether the detail shows below the log (it does not in a
+// tile, or when collapsed).
+func (d *logDetail) Open() bool { return !d.inTile && !d.closed }
+
+// OnToggle collapses the detail to its bar, giving the log its height, or
+// opens it again.
+func (d *logDetail) OnToggle() {
+	d.closed = !d.closed
+	d.showToggle(!d.closed)
+	d.arrange()
 }
 
 // showToggle points the toggle down (the detail is open: it collapses) or

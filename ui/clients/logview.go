@@ -43,12 +43,7 @@ type LogView struct {
 	ShownLen int    // the rows the list held at the last refresh
 
 	FollowBtn *widget.Button
-	top       fyne.CanvasObject // the list with its tools
-	box       *fyne.Container   // the split, or top alone when compact
-	compact   bool              // in a tile: no detail
-	// detailHidden: the detail is collapsed to its bar.
-	detailHidden bool
-	rows         compact.Rows // measures the list's rows
+	rows      compact.Rows // measures the list's rows
 }
 
 // Directions the filter offers.
@@ -80,61 +75,7 @@ func (v *LogView) object() fyne.CanvasObject {
 	// buttons wrap below it in a narrow tile); the count is in the tab's
 	// header. Every pixel of height the tools leave is a row of log.
 	tools := container.New(&searchBarLayout{}, v.Search, v.DirSel, v.FollowBtn, export, clearBtn)
-	v.Detail.build()
-	v.top = container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compact.Theme{}))
-	v.split = container.NewVSplit(widget.NewLabel(""), widget.NewLabel(""))
-	v.split.Offset = detailOffset
-	v.box = container.NewStack()
-	v.arrange()
-	return v.box
-}
-
-// detailOffset is where the log and its detail divide at the first
-// start: 1 gives the detail its minimum (its bar and detailLines lines of
-// the message), so the log gets the rest of the height on every screen;
-// dragging the divider up gives the detail more.
-const detailOffset = 1
-
-// arrange puts the list and the detail into the box: the list alone in a
-// tile (compact), the detail's bar below the list when it is collapsed,
-// or the detail in a split below the list.
-func (v *LogView) arrange() {
-	var content fyne.CanvasObject
-	switch {
-	case v.compact:
-		content = v.top
-	case v.detailHidden:
-		content = container.NewBorder(nil, v.Detail.bar, nil, nil, v.top)
-	default:
-		v.split.Leading = v.top
-		v.split.Trailing = container.NewBorder(v.Detail.bar, nil, nil, nil, v.Detail.scroll)
-		content = v.split
-	}
-	if v.compact || v.detailHidden {
-		v.split.Leading, v.split.Trailing = widget.NewLabel(""), widget.NewLabel("") // top and bar move out of the split
-	}
-	v.split.Refresh()
-	v.box.Objects = []fyne.CanvasObject{content}
-	v.box.Refresh()
-}
-
-// setCompact shows the log without the selected message's detail (in a
-// tile, where height is short), or with it.
-func (v *LogView) setCompact(on bool) {
-	v.compact = on
-	v.arrange()
-}
-
-// DetailOpen reports whether the selected message's detail shows below
-// the log (it does not in a tile, or when collapsed).
-func (v *LogView) DetailOpen() bool { return !v.compact && !v.detailHidden }
-
-// OnToggleDetail collapses the detail to its bar, giving the log its
-// height, or opens it again.
-func (v *LogView) OnToggleDetail() {
-	v.detailHidden = !v.detailHidden
-	v.Detail.showToggle(!v.detailHidden)
-	v.arrange()
+	return v.Detail.object(container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compact.Theme{})))
 }
 
 // Len is the number of rows.

@@ -47,7 +47,7 @@ func (tl *Tiles) set(on bool) {
 		cur := ct.Docs.Selected()
 		for _, t := range ct.List {
 			t.Item.Content = t.Content
-			t.Log.setCompact(false)
+			t.Log.Detail.setInTile(false)
 			if t.Item != cur {
 				t.Content.Hide()
 			}
@@ -83,7 +83,7 @@ func (tl *Tiles) fill() {
 	for i := 0; i < len(items) && i < maxTiles; i++ {
 		it := items[(start+i)%len(items)]
 		if t := ct.byItem(it); t != nil {
-			t.Log.setCompact(true)
+			t.Log.Detail.setInTile(true)
 			objs = append(objs, t.tile())
 		} else if w := ct.Watches.byItem(it); w != nil {
 			objs = append(objs, w.tile())
