@@ -19,6 +19,10 @@ const (
 	historyClosedKept = 64
 )
 
+// An entry's data is at most historyMaxBytes, so its size fits the uint16
+// that history.sizes keeps (this does not compile otherwise).
+const _ = uint16(historyMaxBytes)
+
 // HistoryDir says which way a history entry went.
 type HistoryDir uint8
 
@@ -61,10 +65,11 @@ type HistoryEntry struct {
 type history struct {
 	mu      sync.Mutex
 	ring    []historyEntry
-	head    int    // index of the oldest entry
-	n       int    // entries in use
-	bytes   int    // payload bytes in use
-	seq     uint64 // the newest entry's; the oldest's is seq-n+1
+	sizes   []uint16 // len(ring[i].data), kept apart (see put)
+	head    int      // index of the oldest entry
+	n       int      // entries in use
+	bytes   int      // payload bytes in use
+	seq     uint64   // the newest entry's; the oldest's is seq-n+1
 	dropped uint64
 	closed  bool
 	lastOut string // the last outgoing frame's data, shared by an equal next one
@@ -131,25 +136,76 @@ func (h *history) keep(at time.Time, data string, requestID string) {
 
 // put adds e, dropping the oldest entries to stay within the bounds. It is
 // called with mu held.
+//
+// Under load across many connections a ring's slots are out of the cache,
+// and a write to one waited for its cache line (at the next lock
+// operation, so it showed as Unlock). put therefore avoids single writes
+// to cold slots: the oldest entry's size comes from sizes (2 KB where the
+// entries take 64), a dropped entry's slot is left as it is (but for big
+// data, so the ring does not hold it), and a block of historyBlock free
+// slots is cleared at once when the newest entry reaches it, which lets
+// the processor fetch its lines together; the entries that follow are
+// written into lines already in the cache. A dropped small entry thus
+// stays referenced until its block is cleared, at most one turn of the
+// ring.
 func (h *history) put(e historyEntry) {
 	h.seq++
 	for h.n > 0 && (h.bytes+len(e.data) > historyMaxBytes || h.n == historyMaxEntries) {
-		h.bytes -= len(h.ring[h.head].data)
-		h.ring[h.head] = historyEntry{}
-		h.head = (h.head + 1) % len(h.ring)
+		if h.sizes[h.head] > historyKeepDropped {
+			h.ring[h.head] = historyEntry{}
+		}
+		h.bytes -= int(h.sizes[h.head])
+		h.head++
+		if h.head == len(h.ring) {
+			h.head = 0
+		}
 		h.n--
 		h.dropped++
 	}
-	if h.n == len(h.ring) { // full but under the bounds: grow, oldest first
-		grown := make([]historyEntry, min(max(2*len(h.ring), 8), historyMaxEntries))
+	if len(h.ring)-h.n < historyBlock { // grow, oldest first
+		size := min(max(2*len(h.ring), historyBlock), historyRing)
+		ring, sizes := make([]historyEntry, size), make([]uint16, size)
 		for i := range h.n {
-			grown[i] = h.ring[(h.head+i)%len(h.ring)]
+			j := h.slot(i)
+			ring[i], sizes[i] = h.ring[j], h.sizes[j]
 		}
-		h.ring, h.head = grown, 0
+		h.ring, h.sizes, h.head = ring, sizes, 0
 	}
-	h.ring[(h.head+h.n)%len(h.ring)] = e
+	i := h.slot(h.n)
+	if i%historyBlock == 0 {
+		// The block is free: at least historyBlock slots are, from i on.
+		clear(h.ring[i : i+historyBlock])
+	}
+	h.ring[i], h.sizes[i] = e, uint16(len(e.data))
 	h.n++
 	h.bytes += len(e.data)
+}
+
+// The history ring's shape (see put): slots are cleared historyBlock at a
+// time, and a full ring has historyRing slots, a multiple of historyBlock
+// with at least historyBlock free beside historyMaxEntries entries.
+const (
+	historyBlock = 16
+	historyRing  = 1024
+	// historyKeepDropped is the largest entry whose data a dropped slot
+	// keeps referenced until its block is cleared.
+	historyKeepDropped = 64
+)
+
+// A full ring has a free block beside historyMaxEntries entries, and its
+// size is a multiple of historyBlock, as every smaller size is (16, 32, ...
+// doubling): neither compiles otherwise.
+const (
+	_ = uint(historyRing - historyMaxEntries - historyBlock)
+	_ = uint(-(historyRing % historyBlock))
+)
+
+// slot returns the ring index of the i-th oldest entry.
+func (h *history) slot(i int) int {
+	if j := h.head + i; j < len(h.ring) {
+		return j
+	}
+	return h.head + i - len(h.ring)
 }
 
 // after returns the entries with Seq > seq, oldest first.
@@ -159,7 +215,7 @@ func (h *history) after(seq uint64) (out []HistoryEntry, dropped uint64, closed 
 	first := h.seq - uint64(h.n) + 1 // the oldest entry's
 	for i := range h.n {
 		if s := first + uint64(i); s > seq {
-			e := &h.ring[(h.head+i)%len(h.ring)]
+			e := &h.ring[h.slot(i)]
 			out = append(out, HistoryEntry{Seq: s, Time: time.Unix(0, e.at), Dir: e.dir, Data: e.data,
 				Size: int(e.size), RequestID: e.requestID, Note: e.note})
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"runtime"
 	"strings"
@@ -108,8 +109,61 @@ func TestHistoryIsBounded(t *testing.T) {
 	for range 5000 {
 		h.add(HistoryOut, []byte("y"), 1, "", "")
 	}
-	if entries, _, _ := h.after(0); len(entries) != historyMaxEntries || len(h.ring) != historyMaxEntries || entries[0].Seq != 5500-historyMaxEntries+1 {
+	if entries, _, _ := h.after(0); len(entries) != historyMaxEntries || len(h.ring) != historyRing || entries[0].Seq != 5500-historyMaxEntries+1 {
 		t.Errorf("%d entries (ring %d), oldest %d", len(entries), len(h.ring), entries[0].Seq)
+	}
+}
+
+// TestHistoryMatchesModel adds entries of random sizes and directions and
+// checks, after each, that the ring holds what a plain list with the same
+// bounds holds, and that a dropped entry's slot never keeps data bigger
+// than historyKeepDropped referenced (put leaves small ones to its block
+// clearing).
+func TestHistoryMatchesModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var (
+		h       history
+		model   []HistoryEntry
+		bytes   int
+		dropped uint64
+	)
+	for seq := uint64(1); seq <= 20000; seq++ {
+		size := rng.IntN(40)
+		switch rng.IntN(20) {
+		case 0:
+			size = rng.IntN(5000)
+		case 1:
+			size = rng.IntN(historyMaxBytes + 100)
+		}
+		data := strings.Repeat(string(rune('a'+seq%26)), size)
+		dir := HistoryDir(1 + rng.IntN(2))
+		h.add(dir, []byte(data), size, "", "")
+
+		if len(data) > historyMaxBytes {
+			data = data[:historyMaxBytes]
+		}
+		for len(model) > 0 && (bytes+len(data) > historyMaxBytes || len(model) == historyMaxEntries) {
+			bytes -= len(model[0].Data)
+			model = model[1:]
+			dropped++
+		}
+		model = append(model, HistoryEntry{Seq: seq, Dir: dir, Data: data})
+		bytes += len(data)
+
+		got, gotDropped, _ := h.after(0)
+		if len(got) != len(model) || gotDropped != dropped || h.bytes != bytes {
+			t.Fatalf("after %d adds: %d entries, %d dropped, %d bytes; want %d, %d, %d", seq, len(got), gotDropped, h.bytes, len(model), dropped, bytes)
+		}
+		for _, i := range []int{0, len(got) / 2, len(got) - 1} {
+			if g, w := got[i], model[i]; g.Seq != w.Seq || g.Dir != w.Dir || g.Data != w.Data {
+				t.Fatalf("after %d adds, entry %d: seq %d dir %v %d bytes, want seq %d dir %v %d bytes", seq, i, g.Seq, g.Dir, len(g.Data), w.Seq, w.Dir, len(w.Data))
+			}
+		}
+		for i := h.n; i < len(h.ring); i++ { // the free slots
+			if d := h.ring[h.slot(i)].data; len(d) > historyKeepDropped {
+				t.Fatalf("after %d adds, free slot %d keeps %d bytes", seq, h.slot(i), len(d))
+			}
+		}
 	}
 }
 

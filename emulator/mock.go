@@ -5,10 +5,10 @@ import (
 	"context"
 	"math"
 	"net/http"
-	"unsafe"
 
 	"github.com/tidwall/gjson"
 
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/model"
 )
 
@@ -57,12 +57,15 @@ var mockResults = func() (r [500]IntegrationResult) {
 
 // mockStatus returns the integer statusCode of a JSON object.
 func mockStatus(body []byte) (int, bool) {
-	if len(body) == 0 || body[0] != '{' || !gjson.ValidBytes(body) {
+	if len(body) == 0 || body[0] != '{' {
 		return 0, false
 	}
-	// Get on the bytes as a string: GetBytes would copy the number's text,
-	// which only its value is needed from.
-	v := gjson.Get(unsafe.String(unsafe.SliceData(body), len(body)), "statusCode")
+	var d jsonpath.Doc
+	d.Parse(borrow(body)) // the number's text is not kept, only its value
+	if !d.Valid() {
+		return 0, false
+	}
+	v := d.Get("statusCode")
 	if v.Type != gjson.Number {
 		return 0, false
 	}

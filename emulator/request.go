@@ -13,8 +13,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/tidwall/gjson"
-
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/selection"
 	"wsworkbench/emulator/vtl"
@@ -58,12 +57,12 @@ type request struct {
 	ctxFlat map[string]string // $context for selection expressions, built on first use
 	params  map[string]map[string]string
 
-	// src is what selection expressions evaluate against. One Source serves
-	// the whole request, so the message is validated as JSON at most once
-	// (Source caches it) for route selection, template selection and the
-	// request template; bodyChecked says it has been.
-	src         selection.Source
-	bodyChecked bool
+	// src is what selection expressions evaluate against. The message is
+	// parsed as JSON at most once, into doc, by the first of route
+	// selection, template selection and the request template that reads
+	// it. A pooled request keeps its Doc (recycle resets it).
+	src selection.Source
+	doc *jsonpath.Doc
 
 	in   vtl.Input          // the input of the template being rendered
 	ireq IntegrationRequest // what the integration is handed
@@ -194,16 +193,16 @@ func (r *request) contextMap() map[string]any {
 // headers are set for response template selection.
 func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (string, bool) {
 	src := &r.src
-	src.Body = r.body // the same every time: its validity stays cached
+	src.Body, src.Doc = r.body, r.bodyDoc() // the same every time: parsed once
 	if e.bodyPath != "" {
 		// What e.e.Eval does for a plain body path, without copying what
 		// it finds: the message is never changed, so a value may share its
 		// bytes.
-		r.bodyChecked = true
-		if !src.BodyIsJSON() {
+		d := src.BodyDoc()
+		if !d.Valid() {
 			return "", false
 		}
-		return selection.Stringify(gjson.Get(unsafe.String(unsafe.SliceData(r.body), len(r.body)), e.bodyPath)), true
+		return selection.Stringify(d.Get(e.bodyPath)), true
 	}
 	src.Headers = r.head
 	src.QueryString = r.query
@@ -220,25 +219,29 @@ func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (st
 		src.StatusCode = statusString(status)
 		src.ResponseHeaders = respHeaders
 	}
-	v, ok := e.e.Eval(src)
-	if e.e.UsesBody() {
-		r.bodyChecked = true
-	}
-	return v, ok
+	return e.e.Eval(src)
 }
 
-// input returns the template input for body. When body is the message and
-// a selection expression has validated it already, the template is told.
+// input returns the template input for body. When body is the message, the
+// template shares the message's parse with the selection expressions.
 func (r *request) input(t *compiledTemplate, body []byte) *vtl.Input {
 	in := &r.in
 	*in = vtl.Input{Body: body, StageVariables: r.snap.api.Stage.Variables, Params: r.paramMap()}
 	if t.usesContext {
 		in.Context = r.contextMap()
 	}
-	if r.bodyChecked && len(body) > 0 && len(body) == len(r.body) && &body[0] == &r.body[0] {
-		in.BodyChecked, in.BodyValid = true, r.src.BodyIsJSON()
+	if len(body) > 0 && len(body) == len(r.body) && &body[0] == &r.body[0] {
+		in.Doc = r.bodyDoc()
 	}
 	return in
+}
+
+// bodyDoc returns where the message is parsed (by its first reader).
+func (r *request) bodyDoc() *jsonpath.Doc {
+	if r.doc == nil {
+		r.doc = new(jsonpath.Doc)
+	}
+	return r.doc
 }
 
 // noParams is $input.params() of a message: no path, query string or

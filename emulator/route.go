@@ -123,7 +123,11 @@ func recycle(req *request) {
 	if lent != nil && req.want != 0 { // untouched when nobody listened
 		*lent = lentDetails{}
 	}
-	*req = request{rendered: rendered, lent: lent}
+	doc := req.doc
+	if doc != nil {
+		doc.Reset()
+	}
+	*req = request{rendered: rendered, lent: lent, doc: doc}
 	requests.Put(req)
 }
 

@@ -32,6 +32,7 @@ package jsonpath
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -104,17 +105,28 @@ func Translate(path string) (gjsonPath string, err error) {
 // check gjson.Valid once). A path that finds nothing returns a Result whose
 // Exists is false. A path with a wildcard returns a JSON array of the values
 // found (possibly empty).
+//
+// What it returns does not share doc's memory (as gjson.GetBytes).
 func (p Path) Get(doc []byte) gjson.Result {
+	d := Doc{text: unsafe.String(unsafe.SliceData(doc), len(doc))} // not indexed: every lookup goes to gjson
+	res := p.GetIn(&d)
+	res.Raw, res.Str = strings.Clone(res.Raw), strings.Clone(res.Str)
+	return res
+}
+
+// GetIn is Get on a parsed document: a path to a top-level member of an
+// object is answered from the Doc's index, without scanning the text.
+func (p Path) GetIn(d *Doc) gjson.Result {
 	if p.gjson == "" {
 		return gjson.Result{}
 	}
 	for _, g := range p.guards {
-		r := gjson.GetBytes(doc, g.prefix)
+		r := d.Get(g.prefix)
 		if !r.IsArray() && (g.arrayOnly || !r.IsObject()) {
 			return gjson.Result{}
 		}
 	}
-	return gjson.GetBytes(doc, p.gjson)
+	return d.Get(p.gjson)
 }
 
 // String returns the original JSONPath.

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -495,10 +496,11 @@ func (e *Expression) Parts() []Part {
 // a body that is not JSON makes it impossible to evaluate.
 func (e *Expression) UsesBody() bool { return e.usesBody }
 
-// Source is what an expression may read. A Source caches whether Body is
-// valid JSON, so it is checked at most once however many expressions read
-// it; a Source is therefore not safe for concurrent use. Do not change Body
-// after the first Eval.
+// Source is what an expression may read. A Source parses Body once
+// (BodyDoc), however many expressions read it, and again only when Body is
+// other memory; a Source is therefore not safe for concurrent use. Do not
+// change the bytes of Body after the first Eval: the values Eval returns
+// may share them.
 type Source struct {
 	Body            []byte              // the client's message ($request.body)
 	Headers         map[string][]string // request headers ($request.header.X, case-insensitive), only on $connect
@@ -508,18 +510,23 @@ type Source struct {
 	StatusCode      string              // ${integration.response.statuscode}
 	ResponseHeaders map[string][]string // ${integration.response.header.X} / multivalueheader, case-insensitive
 
-	checked, valid bool
+	// Doc, when set, is where Body is parsed: the caller's, shared with its
+	// other readers of the same message (a mapping template). Unset, the
+	// Source sets a Doc of its own on first use.
+	Doc *jsonpath.Doc
 }
 
-// BodyIsJSON reports whether Body is valid JSON, validating it on the first
-// call only.
-func (s *Source) BodyIsJSON() bool {
-	if !s.checked {
-		s.valid = gjson.ValidBytes(s.Body)
-		s.checked = true
+// BodyDoc returns Body parsed, parsing it only when Doc does not hold this
+// Body yet.
+func (s *Source) BodyDoc() *jsonpath.Doc {
+	if s.Doc == nil {
+		s.Doc = new(jsonpath.Doc)
 	}
-	return s.valid
+	return s.Doc.Of(unsafe.String(unsafe.SliceData(s.Body), len(s.Body)))
 }
+
+// BodyIsJSON reports whether Body is valid JSON.
+func (s *Source) BodyIsJSON() bool { return s.BodyDoc().Valid() }
 
 // Eval returns the expression's value. ok is false when the expression
 // cannot be evaluated against src: it reads $request.body and the body is
@@ -545,7 +552,7 @@ func (p *part) value(src *Source) string {
 	case varNone:
 		return p.lit
 	case varBody:
-		return Stringify(p.path.Get(src.Body))
+		return Stringify(p.path.GetIn(src.BodyDoc()))
 	case varHeader:
 		return last(reqsource.HeaderValues(src.Headers, p.name))
 	case varQuery:

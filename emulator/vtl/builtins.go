@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -45,12 +46,21 @@ func (r *renderer) bodyDoc() bodyMode {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
-	switch {
-	case i == len(b):
+	if i == len(b) {
 		r.doc, r.mode = emptyDoc, bodyJSON
-	case r.in.BodyChecked && r.in.BodyValid,
-		!r.in.BodyChecked && gjson.ValidBytes(b):
-		r.doc, r.mode = b, bodyJSON
+		return r.mode
+	}
+	d := r.in.Doc
+	if d == nil {
+		if r.own == nil {
+			r.own = new(jsonpath.Doc)
+		}
+		d = r.own
+	}
+	r.doc = d.Of(unsafe.String(unsafe.SliceData(b), len(b)))
+	switch {
+	case r.doc.Valid():
+		r.mode = bodyJSON
 	case b[i] == '{' || b[i] == '[':
 		r.mode = bodyBad
 	default:
@@ -59,7 +69,12 @@ func (r *renderer) bodyDoc() bodyMode {
 	return r.mode
 }
 
-var emptyDoc = []byte("{}")
+// emptyDoc is what an empty body reads as: {}. It is only read.
+var emptyDoc = func() *jsonpath.Doc {
+	var d jsonpath.Doc
+	d.Parse("{}")
+	return &d
+}()
 
 func (r *renderer) payloadError(pos int) error {
 	e := r.errAt(pos, "could not process payload: the body starts with '{' or '[' but is not valid JSON")
@@ -129,7 +144,7 @@ func (r *renderer) pathValue(p jsonpath.Path, pos int) (value, error) {
 		}
 		return nullValue, nil
 	}
-	return r.fromJSON(p.Get(r.doc), pos)
+	return r.fromJSON(p.GetIn(r.doc), pos)
 }
 
 // jsonValue is $input.json at p: the JSON text there ("null" when missing),
@@ -141,7 +156,7 @@ func (r *renderer) jsonValue(p jsonpath.Path) value {
 		}
 		return strValue("null")
 	}
-	res := p.Get(r.doc)
+	res := p.GetIn(r.doc)
 	if !res.Exists() {
 		return strValue("null")
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"wsworkbench/emulator/jsonpath"
 )
 
 // errBreak and errStop carry #break and #stop up to the loop or the
@@ -52,7 +54,8 @@ type renderer struct {
 	macroDepth int
 
 	mode    bodyMode
-	doc     []byte // the body as JSON ({} when empty)
+	doc     *jsonpath.Doc // the body as JSON ({} when empty)
+	own     *jsonpath.Doc // where a body without an Input.Doc is parsed; kept by the pool
 	bodyStr string
 	hasBody bool
 	params  *vmap

@@ -24,6 +24,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"wsworkbench/emulator/jsonpath"
 )
 
 // MaxTemplateSize is API Gateway's limit on the size of a mapping template
@@ -54,10 +56,11 @@ type Input struct {
 	StageVariables map[string]string            // $stageVariables
 	Params         map[string]map[string]string // $input.params(): keys "path", "querystring", "header" (header lookup case-insensitive)
 
-	// BodyChecked says the caller has already validated Body as JSON
-	// (gjson.ValidBytes) and BodyValid holds the answer, so a render that
-	// reads the body does not validate it again.
-	BodyChecked, BodyValid bool
+	// Doc, when set, is where Body is parsed as JSON: the caller's, shared
+	// with its other readers of the same message (a selection expression),
+	// so that whichever reads first parses Body and the others look up what
+	// it found. Unset, a render that reads the body parses it itself.
+	Doc *jsonpath.Doc
 
 	// Deadline, when set and earlier than Limits.MaxTime from the start of
 	// the render, is when the render gives up with an *Error wrapping
@@ -225,14 +228,17 @@ func (t *Template) newRenderer(in *Input, out []byte) *renderer {
 	for i := 0; i < t.nslots; i++ {
 		vars = append(vars, nullValue)
 	}
-	*r = renderer{t: t, in: in, lim: t.limits, out: out, base: len(out), vars: vars, args: r.args[:0]}
+	*r = renderer{t: t, in: in, lim: t.limits, out: out, base: len(out), vars: vars, args: r.args[:0], own: r.own}
 	return r
 }
 
 func (r *renderer) release() {
 	clear(r.vars)
 	vars, args := r.vars, r.args
-	*r = renderer{vars: vars[:0], args: args[:0]}
+	if r.own != nil {
+		r.own.Reset() // let the body go
+	}
+	*r = renderer{vars: vars[:0], args: args[:0], own: r.own}
 	rendererPool.Put(r)
 }
 

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
-	"github.com/tidwall/gjson"
+	"wsworkbench/emulator/jsonpath"
 )
 
 // testBody is the default body of the table tests.
@@ -473,9 +474,10 @@ func TestPayloadError(t *testing.T) {
 	}
 }
 
-// TestBodyChecked checks that a caller's own validation of the body
-// (BodyChecked, BodyValid) gives the same renders and errors as Render's.
-func TestBodyChecked(t *testing.T) {
+// TestBodyDoc checks that a caller's parse of the body (Input.Doc, shared
+// with its selection expressions) gives the same renders and errors as
+// Render's own.
+func TestBodyDoc(t *testing.T) {
 	tp, err := Parse(`$input.path('$.a')|$input.json('$')|$input.body`)
 	if err != nil {
 		t.Fatal(err)
@@ -491,25 +493,34 @@ func TestBodyChecked(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantErr := tp.Render(&Input{Body: []byte(tc.body)})
-			valid := gjson.Valid(tc.body)
-			got, gotErr := tp.Render(&Input{Body: []byte(tc.body), BodyChecked: true, BodyValid: valid})
+			var doc jsonpath.Doc
+			body := []byte(tc.body)
+			doc.Parse(string(body))
+			got, gotErr := tp.Render(&Input{Body: body, Doc: &doc})
 			if got != want || errors.Is(gotErr, ErrPayload) != errors.Is(wantErr, ErrPayload) || (gotErr == nil) != (wantErr == nil) {
-				t.Errorf("checked by the caller: %q, %v; by Render: %q, %v", got, gotErr, want, wantErr)
+				t.Errorf("parsed by the caller: %q, %v; by Render: %q, %v", got, gotErr, want, wantErr)
 			}
 		})
 	}
 }
 
-// TestBodyCheckedIsTrusted checks that Render uses the caller's answer
-// instead of validating again.
-func TestBodyCheckedIsTrusted(t *testing.T) {
+// TestBodyDocIsShared checks that Render uses the caller's parse of the
+// same memory instead of parsing again, and parses a Body in other memory.
+func TestBodyDocIsShared(t *testing.T) {
 	tp, err := Parse(`$input.path('$.a')`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = tp.Render(&Input{Body: []byte(`{"a": 1}`), BodyChecked: true, BodyValid: false})
-	if !errors.Is(err, ErrPayload) {
-		t.Errorf("a body the caller found invalid: err = %v, want ErrPayload", err)
+	body := []byte(`{"a": 1}`)
+	var doc jsonpath.Doc
+	doc.Of(unsafe.String(unsafe.SliceData(body), len(body)))
+	body[0] = 'x' // no longer JSON, in the same memory
+	if got, err := tp.Render(&Input{Body: body, Doc: &doc}); err != nil || got != "1" {
+		t.Errorf("a body the caller parsed: %q, %v; want 1 from its Doc", got, err)
+	}
+	other := []byte(`{"a": 1`)
+	if _, err := tp.Render(&Input{Body: other, Doc: &doc}); !errors.Is(err, ErrPayload) {
+		t.Errorf("a Body in other memory than the Doc's: err = %v, want ErrPayload (parsed again)", err)
 	}
 }
 

@@ -30,6 +30,7 @@ type config struct {
 	idle, churn      int
 	workers          int
 	cpuprofile       string
+	echoprofile      string
 	serveLog         string
 	self             string // this program's executable, for child processes
 	closeWait        time.Duration
@@ -56,6 +57,7 @@ func main() {
 	flag.IntVar(&c.churn, "churn", 2000, "connections opened and closed for connects/s")
 	flag.IntVar(&c.workers, "workers", 16, "concurrent dialers for connects/s and the idle connections")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the gateway (library harness) under a 50-connection message run to this file")
+	flag.StringVar(&c.echoprofile, "echo-cpuprofile", "", "write a CPU profile of the echo baseline under the same run to this file, to compare with -cpuprofile's")
 	flag.StringVar(&c.serveLog, "serve-log", "none", "wsworkbench serve's --log while measured (none measures the gateway, text adds its log)")
 	flag.BoolVar(&c.skipMemory, "skip-memory", false, "skip the idle-connection memory measurement")
 	flag.BoolVar(&c.skipRate, "skip-rate", false, "skip the message and connect rates")
@@ -118,8 +120,11 @@ func run(c config) error {
 			return err
 		}
 	}
-	if c.cpuprofile != "" {
-		if err := profileGateway(c); err != nil {
+	for _, pr := range []struct{ kind, file string }{{"gateway", c.cpuprofile}, {"echo", c.echoprofile}} {
+		if pr.file == "" {
+			continue
+		}
+		if err := profileServer(c, pr.kind, pr.file); err != nil {
 			return err
 		}
 	}
@@ -355,14 +360,14 @@ func waitSettled(c config, p *process, goroutines int) (serverStats, time.Durati
 	}
 }
 
-// profileGateway runs a 50-connection message run against the gateway
-// library harness while it profiles itself.
-func profileGateway(c config) error {
-	abs, err := filepath.Abs(c.cpuprofile)
+// profileServer runs a 50-connection message run against a harness of the
+// given kind (gateway or echo) while it profiles itself into file.
+func profileServer(c config, kind, file string) error {
+	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
 	}
-	p, err := startHarness(c, "gateway", abs)
+	p, err := startHarness(c, kind, abs)
 	if err != nil {
 		return err
 	}
@@ -370,13 +375,17 @@ func profileGateway(c config) error {
 	if err := p.profile("start"); err != nil {
 		return err
 	}
-	res, err := runRate(p.URL, 50, c.gatewayMessage, c.gatewayAnswer, c.warmup, c.duration)
+	want := c.gatewayAnswer
+	if kind == "echo" {
+		want = c.gatewayMessage
+	}
+	res, err := runRate(p.URL, 50, c.gatewayMessage, want, c.warmup, c.duration)
 	if err != nil {
 		return err
 	}
 	if err := p.profile("stop"); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "load: CPU profile of the gateway at %.0f msg/s (50 connections, p50 %v, p99 %v) in %s: go tool pprof -top %s\n", res.PerSecond(), res.P50, res.P99, abs, abs)
+	fmt.Fprintf(os.Stderr, "load: CPU profile of the %s at %.0f msg/s (50 connections, p50 %v, p99 %v) in %s: go tool pprof -top %s\n", kind, res.PerSecond(), res.P50, res.P99, abs, abs)
 	return nil
 }
