@@ -221,8 +221,8 @@ func cutStatus(tb *testBench) []string {
 	return bad
 }
 
-// badRowParts checks the rows a log draws: the parts shown (time, arrow,
-// text, route, size) do not overlap, stay inside the row, and the time,
+// badRowParts checks the rows a log draws: the texts of the parts shown
+// (time, arrow, text, route, size) do not overlap, stay inside the row, and the time,
 // size and route that show are not cut (a route may be cut to clients.RouteShare
 // of the row, and further to make the text whole).
 func badRowParts(v *clients.LogView) []string {
@@ -244,16 +244,20 @@ func badRowParts(v *clients.LogView) []string {
 			if i == 3 {
 				pos, size = r.Route.Position(), r.Route.Size()
 			}
-			if pos.X < end-0.5 {
+			// What shows of a label is its text, inside its inner
+			// padding; the padding may overlap a neighbour's.
+			ip := theme.InnerPadding()
+			x0, x1 := pos.X+ip, pos.X+size.Width-ip
+			if x0 < end-0.5 {
 				bad = append(bad, fmt.Sprintf("row %q: the %s overlaps what is left of it", r.Text.Text, names[i]))
 			}
-			if pos.X+size.Width > w+0.5 {
+			if x1 > w+0.5 {
 				bad = append(bad, fmt.Sprintf("row %q: the %s ends past the row", r.Text.Text, names[i]))
 			}
-			end = pos.X + size.Width
+			end = x1
 			need := labelNeeds(l)
 			if i == 3 {
-				need = min(need, w*clients.RouteShare)
+				need = min(need, w*clients.RouteShare+2*(ip-ip/8))
 			}
 			if i == 3 && size.Width < need-0.5 && r.Text.Size().Width >= labelNeeds(r.Text)-0.5 {
 				continue // the route is cut so that the text is whole

@@ -75,7 +75,7 @@ func (v *LogView) object() fyne.CanvasObject {
 	// buttons wrap below it in a narrow tile); the count is in the tab's
 	// header. Every pixel of height the tools leave is a row of log.
 	tools := container.New(&searchBarLayout{}, v.Search, v.DirSel, v.FollowBtn, export, clearBtn)
-	return v.Detail.object(container.NewBorder(tools, nil, nil, nil, container.NewThemeOverride(v.List, compact.Theme{})))
+	return v.Detail.object(container.NewBorder(tools, nil, nil, nil, v.List))
 }
 
 // Len is the number of rows.
@@ -432,7 +432,8 @@ type LogRow struct {
 	Time, Dir, Text, Meta *widget.Label
 	Route                 *RouteLink
 	content               fyne.CanvasObject
-	Seq                   uint64 // the entry shown; 0 for none
+	parts                 *fyne.Container // the labels, in logRowLayout
+	Seq                   uint64          // the entry shown; 0 for none
 }
 
 func newLogRow(onRoute func(string)) *LogRow {
@@ -455,7 +456,8 @@ func newLogRow(onRoute func(string)) *LogRow {
 	r.Route.onTap = onRoute
 	r.Route.TextStyle = fyne.TextStyle{Monospace: true}
 	r.Route.Truncation = fyne.TextTruncateClip
-	r.content = container.New(logRowLayout{}, r.Time, r.Dir, r.Text, r.Route, r.Meta)
+	r.parts = container.New(logRowLayout{}, r.Time, r.Dir, r.Text, r.Route, r.Meta)
+	r.content = container.New(compact.Layout{}, r.parts) // a dense log
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -510,8 +512,7 @@ func (r *LogRow) Set(e client.Entry) {
 
 // relayout lays the row out again: which parts show depends on the texts.
 func (r *LogRow) relayout() {
-	c := r.content.(*fyne.Container)
-	c.Layout.Layout(c.Objects, c.Size())
+	r.parts.Layout.Layout(r.parts.Objects, r.parts.Size())
 }
 
 // logRowLayout lays a log row out so the message text keeps most of the
@@ -540,8 +541,15 @@ const (
 func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	timeL, dir, text, route, meta := objs[0], objs[1], objs[2], objs[3], objs[4]
 	w := size.Width
-	dirW := dir.MinSize().Width
-	timeW := timeL.MinSize().Width
+	// Widths are of slots: a part's text and a gap of an eighth of a
+	// label's inner padding each side. A label is as wide as its slot
+	// and the rest of its padding, which overlaps its neighbours'
+	// (labels draw nothing there): a dense row, as a log wants.
+	ip := theme.InnerPadding()
+	ext := ip - ip/8
+	slot := func(labelW float32) float32 { return max(labelW-2*ext, 0) }
+	dirW := slot(dir.MinSize().Width)
+	timeW := slot(timeL.MinSize().Width)
 	if timeW > w*timeShare {
 		timeW = 0
 	}
@@ -550,15 +558,15 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	routeW := float32(0)
 	rl := route.(*RouteLink)
 	if rl.Text != "" {
-		routeW = min(labelWidth(&rl.Label), w*RouteShare)
+		routeW = min(slot(labelWidth(&rl.Label)), w*RouteShare)
 	}
-	metaW := meta.MinSize().Width
+	metaW := slot(meta.MinSize().Width)
 	if meta.(*widget.Label).Text == "" {
 		metaW = 0
 	}
 	rest := func() float32 { return w - dirW - routeW - timeW - metaW }
 	// The text's own width, up to what a row can show at all.
-	need := labelWidth(text.(*widget.Label))
+	need := slot(labelWidth(text.(*widget.Label)))
 	if rest() < need && rest() < w*textShare {
 		metaW = 0
 	}
@@ -573,15 +581,21 @@ func (logRowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	setShown(route, routeW > 0)
 	x := float32(0)
 	place := func(o fyne.CanvasObject, width float32) {
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(width, size.Height))
+		o.Move(fyne.NewPos(x-ext, 0))
+		o.Resize(fyne.NewSize(width+2*ext, size.Height))
 		x += width
 	}
-	place(timeL, timeW)
+	if timeW > 0 {
+		place(timeL, timeW)
+	}
 	place(dir, dirW)
 	place(text, max(rest(), 0))
-	place(route, routeW)
-	place(meta, metaW)
+	if routeW > 0 {
+		place(route, routeW)
+	}
+	if metaW > 0 {
+		place(meta, metaW)
+	}
 }
 
 // labelWidth is the width l needs to show its whole text.

@@ -114,7 +114,8 @@ func newRouteRow() fyne.CanvasObject {
 	r := &routeRow{icon: widget.NewIcon(nil), key: widget.NewLabel(""), meta: widget.NewLabel("")}
 	r.key.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
 	r.key.Truncation = fyne.TextTruncateEllipsis
-	r.content = container.NewBorder(nil, nil, r.icon, r.meta, r.key)
+	// Compact rows, as in a client's log: more routes show whole.
+	r.content = container.New(compact.Layout{}, container.NewBorder(nil, nil, r.icon, r.meta, r.key))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -350,7 +351,7 @@ func (l *editorLayout) topHeight(top fyne.CanvasObject, h, bottomMin float32) fl
 	chrome := top.MinSize().Height - l.rl.list.MinSize().Height
 	n := l.rl.length()
 	fit := func(k int) bool { return chrome+rows.Height(k)+pad+bottomMin <= h }
-	k := int((h*routeShare - chrome + compact.Theme{}.Size(theme.SizeNamePadding)) / rows.Step())
+	k := int((h*routeShare - chrome + pad) / rows.Step())
 	k = min(max(k, minRouteRows), n)
 	for k > 1 && !fit(k) {
 		k--

@@ -43,9 +43,7 @@ func newRouteList(ed *Editor) *RouteList {
 	rl.delBtn = widget.NewButtonWithIcon("", theme.DeleteIcon(), rl.OnDeleteRoute)
 	title := widget.NewLabel("API")
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	// Compact rows, as in a client's log: more routes show whole.
-	rl.obj = container.NewBorder(title, container.NewHBox(add, rl.renameBtn, rl.dupBtn, rl.delBtn), nil, nil,
-		container.NewThemeOverride(rl.list, compact.Theme{}))
+	rl.obj = container.NewBorder(title, container.NewHBox(add, rl.renameBtn, rl.dupBtn, rl.delBtn), nil, nil, rl.list)
 	return rl
 }
 
