@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
@@ -221,6 +222,23 @@ func TestIDs(t *testing.T) {
 	}
 	if a, b := apiIDFor("Api", "chat"), apiIDFor("Api", "chat"); a != b || len(a) != 10 || apiIDFor("Api", "other") == a {
 		t.Errorf("apiIDFor: %s %s", a, b)
+	}
+}
+
+// TestEncodeIDIsBase64 checks that encodeID writes what
+// base64.URLEncoding writes, for every value of each byte.
+func TestEncodeIDIsBase64(t *testing.T) {
+	var b [11]byte
+	for i := range b {
+		for v := range 256 {
+			b[i] = byte(v)
+			b[(i+1)%len(b)] = byte(v * 7)
+			var got [idLen]byte
+			encodeID(got[:], &b)
+			if want := base64.URLEncoding.EncodeToString(b[:]); string(got[:]) != want {
+				t.Fatalf("encodeID(%x) = %s, want %s", b, got, want)
+			}
+		}
 	}
 }
 
