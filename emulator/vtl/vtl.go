@@ -132,6 +132,8 @@ type Template struct {
 	uses   map[string]bool
 	limits Limits
 	cache  *cache
+	// straight is the template's pieces when it is straight (straight.go).
+	straight []straightPiece
 }
 
 // Parse compiles a mapping template once; render it many times. A syntax
@@ -171,6 +173,7 @@ func Parse(src string) (*Template, error) {
 		ref.slot = slot
 	}
 	t.nslots = len(slots)
+	t.straight = straightPlan(body)
 	for _, c := range calls {
 		c.def = p.macros[c.name]
 	}
@@ -258,6 +261,16 @@ func (t *Template) Render(in *Input) (string, error) {
 		return text, nil
 	}
 	bp := bufPool.Get().(*[]byte)
+	if t.straight != nil {
+		if out, ok := t.renderStraight((*bp)[:0], in); ok {
+			s := string(out)
+			if cap(out) <= 64<<10 {
+				*bp = out[:0]
+			}
+			bufPool.Put(bp)
+			return s, nil
+		}
+	}
 	r := t.newRenderer(in, (*bp)[:0])
 	err := r.run()
 	var s string
@@ -295,6 +308,12 @@ func (t *Template) RenderTo(buf *bytes.Buffer, in *Input) error {
 	if text, ok := t.text(); ok {
 		buf.WriteString(text)
 		return nil
+	}
+	if t.straight != nil {
+		if out, ok := t.renderStraight(buf.AvailableBuffer(), in); ok {
+			buf.Write(out)
+			return nil
+		}
 	}
 	r := t.newRenderer(in, buf.AvailableBuffer())
 	err := r.run()
