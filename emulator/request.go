@@ -488,12 +488,15 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	if traced {
 		start = time.Now()
 	}
-	in := r.input(t, body)
-	in.Deadline, in.Done = deadline, r.done
-	if deadline.IsZero() {
-		in.Budget = r.budget
+	var in *vtl.Input // a template that is only text reads none
+	if !t.tpl.IsText() {
+		in = r.input(t, body)
+		in.Deadline, in.Done = deadline, r.done
+		if deadline.IsZero() {
+			in.Budget = r.budget
+		}
+		in.Slow, in.SlowAfter = r.slow, slowRender
 	}
-	in.Slow, in.SlowAfter = r.slow, slowRender
 	err := t.tpl.RenderTo(buf, in)
 	if traced {
 		end := time.Now()

@@ -300,6 +300,13 @@ func (t *Template) text() (string, bool) {
 	return "", false
 }
 
+// IsText reports whether the template is only text: it renders the same
+// whatever its Input, which it does not read (nil will do).
+func (t *Template) IsText() bool {
+	_, ok := t.text()
+	return ok
+}
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // RenderTo renders the template, appending the output to buf. On error buf
