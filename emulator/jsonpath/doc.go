@@ -42,7 +42,7 @@ func (d *Doc) Parse(text string) {
 	d.text, d.parsed, d.indexed, d.n = text, true, false, 0 // members past n are not read
 	i := space(text, 0)
 	if i < len(text) && text[i] == '{' && len(text) < 1<<31 {
-		i = object(text, i, d)
+		i = container(text, i, '}', d)
 	} else {
 		i, _, _ = value(text, i)
 	}
@@ -158,55 +158,6 @@ func space(s string, i int) int {
 	return i
 }
 
-// object checks the top-level object at i, recording its members in d.
-func object(s string, i int, d *Doc) int {
-	d.indexed = true
-	i = space(s, i+1)
-	if i < len(s) && s[i] == '}' {
-		return i + 1
-	}
-	for {
-		if i >= len(s) || s[i] != '"' {
-			return -1
-		}
-		keyStart := i + 1
-		var escaped, valEscaped bool
-		var typ gjson.Type
-		if i, escaped = str(s, i); i < 0 {
-			return -1
-		}
-		keyEnd := i - 1
-		i = space(s, i)
-		if i >= len(s) || s[i] != ':' {
-			return -1
-		}
-		valStart := space(s, i+1)
-		if i, typ, valEscaped = value(s, valStart); i < 0 {
-			return -1
-		}
-		if escaped || d.n == maxMembers {
-			d.indexed = false
-		} else {
-			m := &d.members[d.n]
-			m.keyStart, m.keyEnd, m.valStart, m.valEnd = int32(keyStart), int32(keyEnd), int32(valStart), int32(i)
-			m.typ, m.escaped = uint8(typ), valEscaped
-			d.n++
-		}
-		i = space(s, i)
-		if i >= len(s) {
-			return -1
-		}
-		switch s[i] {
-		case ',':
-			i = space(s, i+1)
-		case '}':
-			return i + 1
-		default:
-			return -1
-		}
-	}
-}
-
 // value checks one JSON value at i and returns its gjson type and, for a
 // string, whether it has escapes.
 func value(s string, i int) (next int, typ gjson.Type, escaped bool) {
@@ -218,9 +169,9 @@ func value(s string, i int) (next int, typ gjson.Type, escaped bool) {
 		i, escaped = str(s, i)
 		return i, gjson.String, escaped
 	case c == '{':
-		return container(s, i, '}'), gjson.JSON, false
+		return container(s, i, '}', nil), gjson.JSON, false
 	case c == '[':
-		return container(s, i, ']'), gjson.JSON, false
+		return container(s, i, ']', nil), gjson.JSON, false
 	case c == '-' || '0' <= c && c <= '9':
 		return number(s, i), gjson.Number, false
 	case c == 't':
@@ -233,28 +184,41 @@ func value(s string, i int) (next int, typ gjson.Type, escaped bool) {
 	return -1, 0, false
 }
 
-// container checks an object or an array at i (below the top level).
-func container(s string, i int, end byte) int {
+// container checks an object or an array at i. For the top-level object,
+// d is the Doc its members are recorded in; below it d is nil.
+func container(s string, i int, end byte, d *Doc) int {
+	if d != nil {
+		d.indexed = true
+	}
 	i = space(s, i+1)
 	if i < len(s) && s[i] == end {
 		return i + 1
 	}
 	for {
+		keyStart, keyEnd, keyEscaped := 0, 0, false
 		if end == '}' {
 			if i >= len(s) || s[i] != '"' {
 				return -1
 			}
-			if i, _ = str(s, i); i < 0 {
+			keyStart = i + 1
+			if i, keyEscaped = str(s, i); i < 0 {
 				return -1
 			}
+			keyEnd = i - 1
 			i = space(s, i)
 			if i >= len(s) || s[i] != ':' {
 				return -1
 			}
 			i = space(s, i+1)
 		}
-		if i, _, _ = value(s, i); i < 0 {
+		valStart := i
+		var typ gjson.Type
+		var valEscaped bool
+		if i, typ, valEscaped = value(s, i); i < 0 {
 			return -1
+		}
+		if d != nil {
+			d.record(keyStart, keyEnd, keyEscaped, valStart, i, typ, valEscaped)
 		}
 		i = space(s, i)
 		if i >= len(s) {
@@ -269,6 +233,20 @@ func container(s string, i int, end byte) int {
 			return -1
 		}
 	}
+}
+
+// record adds a member of the top-level object to d's index; a key with
+// escapes (gjson matches its unescaped text) or one member too many leaves
+// the object to gjson.
+func (d *Doc) record(keyStart, keyEnd int, keyEscaped bool, valStart, valEnd int, typ gjson.Type, valEscaped bool) {
+	if keyEscaped || d.n == maxMembers {
+		d.indexed = false
+		return
+	}
+	m := &d.members[d.n]
+	m.keyStart, m.keyEnd, m.valStart, m.valEnd = int32(keyStart), int32(keyEnd), int32(valStart), int32(valEnd)
+	m.typ, m.escaped = uint8(typ), valEscaped
+	d.n++
 }
 
 // str checks a string at i (its opening quote).
