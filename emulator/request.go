@@ -63,6 +63,9 @@ type request struct {
 	// it. A pooled request keeps its Doc (recycle resets it).
 	src selection.Source
 	doc *jsonpath.Doc
+	// scratch is where the integration parses its request (MOCK reads the
+	// statusCode there); kept too.
+	scratch *jsonpath.Doc
 
 	in   vtl.Input          // the input of the template being rendered
 	ireq IntegrationRequest // what the integration is handed
@@ -244,6 +247,14 @@ func (r *request) bodyDoc() *jsonpath.Doc {
 	return r.doc
 }
 
+// scratchDoc returns the Doc the integration may parse its request into.
+func (r *request) scratchDoc() *jsonpath.Doc {
+	if r.scratch == nil {
+		r.scratch = new(jsonpath.Doc)
+	}
+	return r.scratch
+}
+
 // noParams is $input.params() of a message: no path, query string or
 // headers. Templates only read it.
 var noParams = map[string]map[string]string{"path": {}, "querystring": {}, "header": {}}
@@ -301,6 +312,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		Context:        &r.rc,
 		Functions:      r.g.opts.Functions,
 		lambda:         r.g.lambda,
+		doc:            r.scratchDoc(),
 	}
 	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/model"
 )
 
@@ -123,11 +124,13 @@ func recycle(req *request) {
 	if lent != nil && req.want != 0 { // untouched when nobody listened
 		*lent = lentDetails{}
 	}
-	doc := req.doc
-	if doc != nil {
-		doc.Reset()
+	doc, scratch := req.doc, req.scratch
+	for _, d := range [...]*jsonpath.Doc{doc, scratch} {
+		if d != nil {
+			d.Reset()
+		}
 	}
-	*req = request{rendered: rendered, lent: lent, doc: doc}
+	*req = request{rendered: rendered, lent: lent, doc: doc, scratch: scratch}
 	requests.Put(req)
 }
 

@@ -66,10 +66,9 @@ func (t *Template) renderStraight(out []byte, in *Input) (_ []byte, ok bool) {
 	if in == nil {
 		in = &emptyInput
 	}
-	var own jsonpath.Doc
 	d := in.Doc
 	if d == nil {
-		d = &own
+		d = new(jsonpath.Doc) // on the stack, cleared only when needed
 	}
 	mode, doc := readBody(in.Body, d)
 	if mode == bodyBad {
