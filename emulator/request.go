@@ -1,14 +1,12 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -131,10 +129,11 @@ func (r *request) publish(e Event) {
 // publishIntegration publishes the integration's answer: e with the
 // integration's type, how its answer was used (sel, and the integration
 // response key when one matched) and the Lambda call it made, if any.
-func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel ResponseSelection, response string) {
+func (r *request) publishIntegration(ci *compiledIntegration, status int, took time.Duration, errText string, sel ResponseSelection, response string) {
 	if !r.want.Has(EventIntegration) && !r.want.Has(EventMessage) {
 		return
 	}
+	e := Event{Status: status, Duration: took, Error: errText}
 	r.status, r.integ = e.Status, true
 	r.lending().integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
 	if !r.want.Has(EventIntegration) {
@@ -360,7 +359,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		err = fmt.Errorf("integration %s returned no result", ci.model.ID)
 	}
 	if err != nil {
-		r.publishIntegration(ci, Event{Error: err.Error(), Duration: took}, 0, "")
+		r.publishIntegration(ci, 0, took, err.Error(), 0, "")
 		return outcome{}, err
 	}
 	out = outcome{status: res.StatusCode, headers: res.Headers}
@@ -373,7 +372,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 			sel = ResponseProxy
 			out.payload = res.Body
 		}
-		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, sel, "")
+		r.publishIntegration(ci, res.StatusCode, took, "", sel, "")
 		return out, nil
 	}
 	payload, err := r.responseBody(ci, res, took)
@@ -428,11 +427,11 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 	}
 	if idx < 0 {
 		err := configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: %d", res.StatusCode)
-		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took, Error: err.Error()}, ResponseNoMatch, "")
+		r.publishIntegration(ci, res.StatusCode, took, err.Error(), ResponseNoMatch, "")
 		return nil, err
 	}
 	resp := ci.responses[idx]
-	r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, ResponseMatched, resp.model.Key)
+	r.publishIntegration(ci, res.StatusCode, took, "", ResponseMatched, resp.model.Key)
 
 	r.rc.Status = res.StatusCode
 	if r.ctxMap != nil {
@@ -472,12 +471,8 @@ func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTe
 	return templates["$default"], value
 }
 
-// renderBufs are the buffers templates render into. What a render produced
-// is copied out, so a buffer goes back at once.
-var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledRender bounds the buffers kept in renderBufs, so one huge render
-// does not stay in memory.
+// maxPooledRender bounds the render buffers a pooled request keeps
+// (rendered), so one huge render does not stay in memory.
 const maxPooledRender = 64 << 10
 
 // render renders t with body as $input by deadline (zero: within r.budget
@@ -488,13 +483,12 @@ const maxPooledRender = 64 << 10
 // a render stopped because the connection closed is CodeCanceled; any other
 // failure is a configuration error.
 func (r *request) render(side TemplateSide, t *compiledTemplate, value string, body []byte, deadline time.Time) ([]byte, error) {
-	buf := renderBufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledRender {
-			buf.Reset()
-			renderBufs.Put(buf)
-		}
-	}()
+	// The output lives as long as the request: the integration request
+	// body, or the frame, which sendFrame copies if it has to queue it.
+	i := 0
+	if side == TemplateResponse {
+		i = 1
+	}
 	var start time.Time
 	traced := r.want.Has(EventTemplate)
 	if traced {
@@ -509,12 +503,13 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 		}
 		in.Slow, in.SlowAfter = r.slow, slowRender
 	}
-	err := t.tpl.RenderTo(buf, in)
+	out, err := t.tpl.AppendRender(r.rendered[i][:0], in)
+	r.rendered[i] = out
 	if traced {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
 			Template: &r.lending().template[side-1]}
-		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(buf.Bytes())}
+		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(out)}
 		if err != nil {
 			e.Error = err.Error()
 		}
@@ -530,12 +525,5 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 	}
-	// The output lives as long as the request: the integration request
-	// body, or the frame, which sendFrame copies if it has to queue it.
-	i := 0
-	if side == TemplateResponse {
-		i = 1
-	}
-	r.rendered[i] = append(r.rendered[i][:0], buf.Bytes()...)
-	return r.rendered[i], nil
+	return out, nil
 }

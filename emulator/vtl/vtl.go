@@ -261,27 +261,15 @@ func (t *Template) Render(in *Input) (string, error) {
 		return text, nil
 	}
 	bp := bufPool.Get().(*[]byte)
-	if t.straight != nil {
-		if out, ok := t.renderStraight((*bp)[:0], in); ok {
-			s := string(out)
-			if cap(out) <= 64<<10 {
-				*bp = out[:0]
-			}
-			bufPool.Put(bp)
-			return s, nil
-		}
-	}
-	r := t.newRenderer(in, (*bp)[:0])
-	err := r.run()
+	out, err := t.AppendRender((*bp)[:0], in)
 	var s string
 	if err == nil {
-		s = string(r.out)
+		s = string(out)
 	}
-	if cap(r.out) <= 64<<10 {
-		*bp = r.out[:0]
+	if cap(out) <= 64<<10 {
+		*bp = out[:0]
 	}
 	bufPool.Put(bp)
-	r.release()
 	return s, err
 }
 
@@ -312,21 +300,30 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 // RenderTo renders the template, appending the output to buf. On error buf
 // is left as it was.
 func (t *Template) RenderTo(buf *bytes.Buffer, in *Input) error {
+	out, err := t.AppendRender(buf.AvailableBuffer(), in)
+	if err == nil {
+		buf.Write(out)
+	}
+	return err
+}
+
+// AppendRender renders the template, appending the output to dst, and
+// returns the extended slice; on error, dst as it was.
+func (t *Template) AppendRender(dst []byte, in *Input) ([]byte, error) {
 	if text, ok := t.text(); ok {
-		buf.WriteString(text)
-		return nil
+		return append(dst, text...), nil
 	}
 	if t.straight != nil {
-		if out, ok := t.renderStraight(buf.AvailableBuffer(), in); ok {
-			buf.Write(out)
-			return nil
+		if out, ok := t.renderStraight(dst, in); ok {
+			return out, nil
 		}
 	}
-	r := t.newRenderer(in, buf.AvailableBuffer())
+	r := t.newRenderer(in, dst)
 	err := r.run()
-	if err == nil {
-		buf.Write(r.out)
-	}
+	out := r.out
 	r.release()
-	return err
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
 }
