@@ -386,11 +386,11 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 // requestBody applies the integration's request template, or its
 // passthrough behaviour when no template is selected.
 func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated bool, err error) {
-	t, value := r.pickTemplate(ci.tse, ci.templates, 0, nil)
+	t, value := r.pickTemplate(ci.tse, &ci.templates, 0, nil)
 	if t == nil {
 		switch {
 		case ci.passthrough == passNever,
-			ci.passthrough == passWhenNoTemplates && len(ci.templates) > 0:
+			ci.passthrough == passWhenNoTemplates && len(ci.templates.byKey) > 0:
 			return nil, false, &Error{Code: CodeUnsupportedMediaType,
 				Detail: fmt.Sprintf("no request template matches %q and PassthroughBehavior is %s", value, ci.passthrough)}
 		}
@@ -437,7 +437,7 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 	if r.ctxMap != nil {
 		r.ctxMap["status"] = res.StatusCode
 	}
-	t, value := r.pickTemplate(resp.tse, resp.templates, res.StatusCode, res.Headers)
+	t, value := r.pickTemplate(resp.tse, &resp.templates, res.StatusCode, res.Headers)
 	if t == nil {
 		body := res.Body
 		if resp.model.ContentHandlingStrategy == "CONVERT_TO_TEXT" && !utf8.Valid(body) {
@@ -453,24 +453,16 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 // assumes for a WebSocket message); a value with no template falls back to
 // "$default". It returns the template (nil when none applies) and the
 // selection value.
-func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTemplate, status int, respHeaders http.Header) (*compiledTemplate, string) {
-	value := "application/json"
-	if e != nil {
-		v, ok := r.eval(e, status, respHeaders)
-		if !ok {
-			v = "$default"
-		}
-		value = v
+func (r *request) pickTemplate(e *compiledExpr, templates *templateSet, status int, respHeaders http.Header) (*compiledTemplate, string) {
+	if e == nil {
+		return templates.fixed, noSelection
 	}
-	if len(templates) == 0 {
-		return nil, value
+	value, ok := r.eval(e, status, respHeaders)
+	if !ok {
+		value = "$default"
 	}
-	if t := templates[value]; t != nil {
-		return t, value
-	}
-	return templates["$default"], value
+	return templates.pick(value), value
 }
-
 // maxPooledRender bounds the render buffers a pooled request keeps
 // (rendered), so one huge render does not stay in memory.
 const maxPooledRender = 64 << 10
