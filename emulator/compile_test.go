@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,6 +223,48 @@ func TestIDs(t *testing.T) {
 	}
 	if a, b := apiIDFor("Api", "chat"), apiIDFor("Api", "chat"); a != b || len(a) != 10 || apiIDFor("Api", "other") == a {
 		t.Errorf("apiIDFor: %s %s", a, b)
+	}
+}
+
+// TestIDBlocksAreDisjoint: connections taking their message IDs from
+// blocks, in turn and at once, and requests taking IDs from the counter
+// meanwhile, never get the same counter value.
+func TestIDBlocksAreDisjoint(t *testing.T) {
+	const conns, perConn = 8, 1000
+	seen := map[string]bool{}
+	check := func(ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if p := id[:11]; seen[p] { // the counter's part (the kind follows)
+				t.Fatalf("counter part %s given twice", p)
+			} else {
+				seen[p] = true
+			}
+		}
+	}
+	g := newIDGen()
+	blocks := make([]idBlock, conns)
+	for range perConn { // in turn, with the plain counter between
+		for i := range blocks {
+			check(g.messageIDsIn([2]byte{byte(i), 1}, nil, &blocks[i]))
+		}
+		check(g.requestID())
+	}
+	out := make([][]string, conns)
+	var wg sync.WaitGroup
+	for i := range conns { // at once
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perConn {
+				m, r := g.messageIDsIn([2]byte{byte(i), 1}, nil, &blocks[i])
+				out[i] = append(out[i], m, r)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ids := range out {
+		check(ids...)
 	}
 }
 

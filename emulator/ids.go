@@ -127,7 +127,28 @@ func (g *idGen) requestID() string {
 // messageIDs returns a new message ID for the connection with the given
 // tail and a new request ID, as one allocation: the IDs of one message.
 func (g *idGen) messageIDs(tail [2]byte) (messageID, requestID string) {
-	return g.messageIDsIn(tail, make([]byte, 0, messageSpare))
+	return g.messageIDsIn(tail, make([]byte, 0, messageSpare), nil)
+}
+
+// idBlock is a run of counter values that one connection's messages take
+// their IDs from, reserved idBlockSize at a time. Every connection shares
+// the counter, and taking two values from it for each message moved its
+// cache line between the processors with each message. An idBlock belongs
+// to whoever handles the connection's messages, one at a time.
+type idBlock struct{ next, end uint64 }
+
+const idBlockSize = 64
+
+// take returns the next of the block's values, reserving a new block from
+// g's counter when this one is used up.
+func (b *idBlock) take(g *idGen) uint64 {
+	if b.next == b.end {
+		b.end = g.counter.Add(idBlockSize) + 1
+		b.next = b.end - idBlockSize
+	}
+	n := b.next
+	b.next++
+	return n
 }
 
 // messageSpare is the room a message's buffer leaves after the message for
@@ -136,14 +157,21 @@ const messageSpare = 2 * idLen
 
 // messageIDsIn is messageIDs written into spare's capacity, the room after
 // a message in its own buffer, which nothing else uses: so a message's IDs
-// cost no allocation of their own. Without room it allocates.
-func (g *idGen) messageIDsIn(tail [2]byte, spare []byte) (messageID, requestID string) {
+// cost no allocation of their own. Without room it allocates. The counter
+// values come from blk, the connection's block, or (nil) the counter.
+func (g *idGen) messageIDsIn(tail [2]byte, spare []byte, blk *idBlock) (messageID, requestID string) {
 	if cap(spare) < messageSpare {
 		spare = make([]byte, 0, messageSpare)
 	}
 	b := spare[:messageSpare]
-	n := g.counter.Add(2)
-	g.encode(b[:idLen], n-1, kindConnection, tail)
+	var m, n uint64
+	if blk != nil {
+		m, n = blk.take(g), blk.take(g)
+	} else {
+		n = g.counter.Add(2)
+		m = n - 1
+	}
+	g.encode(b[:idLen], m, kindConnection, tail)
 	g.encode(b[idLen:], n, kindRequest, requestTail(n))
 	s := borrow(b) // never written again
 	return s[:idLen], s[idLen:]

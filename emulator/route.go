@@ -31,7 +31,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	// The IDs go in the room after the message (readMessage), which the
 	// message itself is capped before; the history keeps the message as
 	// it is: nothing changes it.
-	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):])
+	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):], &c.ids)
 	data = data[:len(data):len(data)]
 	req.body = data
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
