@@ -463,6 +463,7 @@ func (r *request) pickTemplate(e *compiledExpr, templates *templateSet, status i
 	}
 	return templates.pick(value), value
 }
+
 // maxPooledRender bounds the render buffers a pooled request keeps
 // (rendered), so one huge render does not stay in memory.
 const maxPooledRender = 64 << 10
