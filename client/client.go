@@ -281,7 +281,7 @@ func (c *Client) Connect(ctx context.Context) error {
 	if c.subprotocol != "" {
 		note += " (subprotocol " + c.subprotocol + ")"
 	}
-	c.log.Append(Entry{Dir: Event, Note: note, RTT: handshake})
+	c.log.Append(Entry{Dir: Event, Event: ConnectedEvent, Note: note, RTT: handshake})
 	c.mu.Unlock()
 	c.notify()
 
@@ -394,6 +394,7 @@ func (c *Client) ended(s *session, err error) {
 		peerCode, peerReason = ce.Code, ce.Text
 	}
 	var note string
+	how := &CloseEvent{ByClient: true, Code: s.sentCode, Reason: s.sentReason}
 	switch {
 	case s.closeSent && peerClosed:
 		st.CloseCode, st.CloseReason = s.sentCode, s.sentReason
@@ -408,19 +409,22 @@ func (c *Client) ended(s *session, err error) {
 	case errors.Is(err, websocket.ErrReadLimit):
 		// gorilla has sent 1009 to the server already.
 		st.CloseCode, st.ClosedByClient = websocket.CloseMessageTooBig, true
+		how.Code, how.Reason = websocket.CloseMessageTooBig, ""
 		st.Err = fmt.Errorf("a message was larger than the read limit of %d bytes", c.opts.ReadLimit)
 		note = "closed by client: " + closeText(st.CloseCode, "") + "; " + st.Err.Error()
 	case peerClosed:
 		st.CloseCode, st.CloseReason = peerCode, peerReason
+		how = &CloseEvent{Code: peerCode, Reason: peerReason}
 		note = "closed by server: " + closeText(peerCode, peerReason)
 	default:
 		st.CloseCode = websocket.CloseAbnormalClosure
 		st.Err = err
+		how = &CloseEvent{Lost: true}
 		note = "connection lost: " + err.Error()
 	}
 	c.state = st
 	c.pendingSend = time.Time{}
-	c.log.Append(Entry{Dir: Event, Note: note})
+	c.log.Append(Entry{Dir: Event, Event: ClosedEvent, Close: how, Note: note})
 	c.mu.Unlock()
 	c.notify()
 }

@@ -54,7 +54,7 @@ func TestConnectSendReceiveClose(t *testing.T) {
 		t.Fatalf("log has %d entries, want 4: %+v", len(entries), entries)
 	}
 	connected, sent, received, closed := entries[0], entries[1], entries[2], entries[3]
-	if connected.Dir != Event || connected.Note != "connected to "+url+"/dev" || connected.RTT <= 0 {
+	if connected.Dir != Event || connected.Event != ConnectedEvent || connected.Note != "connected to "+url+"/dev" || connected.RTT <= 0 {
 		t.Errorf("first entry = %+v, want the connected event with the handshake time", connected)
 	}
 	if sent.Dir != Sent || sent.Text != msg || sent.Size != len(msg) || sent.RTT != 0 || sent.Note != "" {
@@ -66,8 +66,9 @@ func TestConnectSendReceiveClose(t *testing.T) {
 	if received.RTT > received.Time.Sub(sent.Time)+time.Millisecond || received.Time.Before(sent.Time) {
 		t.Errorf("RTT %v does not fit the entries' times (sent %v, received %v)", received.RTT, sent.Time, received.Time)
 	}
-	if closed.Dir != Event || closed.Note != "closed by client: 4000 bye" {
-		t.Errorf("last entry = %+v, want the close event", closed)
+	if closed.Dir != Event || closed.Event != ClosedEvent || closed.Note != "closed by client: 4000 bye" ||
+		closed.Close == nil || *closed.Close != (CloseEvent{ByClient: true, Code: 4000, Reason: "bye"}) {
+		t.Errorf("last entry = %+v (close %+v), want the close event", closed, closed.Close)
 	}
 	for i, e := range entries {
 		if e.Seq != uint64(i+1) {
@@ -157,8 +158,9 @@ func TestCloseByServer(t *testing.T) {
 			if got := st.String(); got != tt.wantState {
 				t.Errorf("State.String() = %q, want %q", got, tt.wantState)
 			}
-			if got := lastEntry(c); got.Dir != Event || got.Note != tt.wantNote {
-				t.Errorf("last entry = %+v, want note %q", got, tt.wantNote)
+			if got := lastEntry(c); got.Dir != Event || got.Note != tt.wantNote || got.Event != ClosedEvent ||
+				got.Close == nil || *got.Close != (CloseEvent{Code: tt.code, Reason: tt.reason}) {
+				t.Errorf("last entry = %+v (close %+v), want note %q, code %d, reason %q", got, got.Close, tt.wantNote, tt.code, tt.reason)
 			}
 			if err := c.Send("more"); !errors.Is(err, ErrNotOpen) {
 				t.Errorf("Send after close = %v, want ErrNotOpen", err)
@@ -183,8 +185,8 @@ func TestConnectionLost(t *testing.T) {
 	if st.CloseCode != websocket.CloseAbnormalClosure || st.Err == nil || st.ClosedByClient {
 		t.Errorf("state = %+v, want 1006 with an error", st)
 	}
-	if got := lastEntry(c).Note; !strings.HasPrefix(got, "connection lost: ") {
-		t.Errorf("last note = %q, want connection lost", got)
+	if got := lastEntry(c); !strings.HasPrefix(got.Note, "connection lost: ") || got.Close == nil || *got.Close != (CloseEvent{Lost: true}) {
+		t.Errorf("last entry = %+v (close %+v), want connection lost", got, got.Close)
 	}
 }
 

@@ -68,6 +68,32 @@ type Entry struct {
 	// Note says what happened for events ("connected", "closed 1001 Going
 	// away", "error: ...") and why a sent frame failed ("send failed: ...").
 	Note string
+	// Event says which event an Event entry records; Close, on a
+	// ClosedEvent, who closed and how. Readers use these, never Note's words.
+	Event EventKind
+	Close *CloseEvent
+}
+
+// EventKind says which event an Event entry records.
+type EventKind uint8
+
+// The kinds of events. OtherEvent is any event the client does not name:
+// an error, a note the window adds.
+const (
+	OtherEvent     EventKind = iota
+	ConnectedEvent           // the opening handshake succeeded
+	ClosedEvent              // the connection ended (Entry.Close says how)
+)
+
+// CloseEvent is how a connection ended.
+type CloseEvent struct {
+	// ByClient says this client started the close: Code and Reason are
+	// what it sent. Otherwise the server closed with Code and Reason, or,
+	// when Lost, the connection broke without a close frame (Code 0).
+	ByClient bool
+	Lost     bool
+	Code     int
+	Reason   string
 }
 
 // Log is a bounded ring buffer of entries, oldest first. When it holds its

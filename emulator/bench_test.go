@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -336,9 +337,73 @@ func BenchmarkMessagePath(b *testing.B) {
 	}
 }
 
+// BenchmarkMessagePath50 is BenchmarkMessagePath with 50 connections at
+// once, each a client in a closed loop, as the load benchmark runs them:
+// the gateway's state for fifty connections (their histories, their
+// goroutines) no longer fits the cache as one connection's does. cpu-ns/op
+// is the process's CPU time (clients and server) per round trip.
+func BenchmarkMessagePath50(b *testing.B) {
+	const conns = 50
+	msg := []byte(`{"action":"message","messageId":1}`)
+	for _, mode := range []string{"echo", "none"} {
+		b.Run(mode, func(b *testing.B) {
+			ws := make([]*websocket.Conn, conns)
+			var ln *memListener
+			url := "ws://127.0.0.1/"
+			if mode == "echo" {
+				ws[0], ln = memEchoListener(b)
+			} else {
+				m := startMem(b, seedAPI(), Options{}, 0)
+				ln, url = m.ln, url+m.snap.Load().stage
+				ws[0] = m.dial(b)
+			}
+			d := websocket.Dialer{NetDialContext: ln.dial, HandshakeTimeout: 5 * time.Second}
+			for i := 1; i < conns; i++ {
+				c, _, err := d.Dial(url, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { c.Close() })
+				ws[i] = c
+			}
+			var next atomic.Int64
+			b.ReportAllocs()
+			cpu := processCPU()
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for _, c := range ws {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						if err := c.WriteMessage(websocket.TextMessage, msg); err != nil {
+							b.Error(err)
+							return
+						}
+						if _, _, err := c.ReadMessage(); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
 // memEcho serves gorilla's echo server (test/load's baseline) over
 // in-memory connections and returns a client of it.
 func memEcho(b *testing.B) *websocket.Conn {
+	ws, _ := memEchoListener(b)
+	return ws
+}
+
+// memEchoListener is memEcho, also returning the listener to dial more
+// clients on.
+func memEchoListener(b *testing.B) (*websocket.Conn, *memListener) {
 	ln := newMemListener()
 	up := websocket.Upgrader{}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -365,5 +430,5 @@ func memEcho(b *testing.B) *websocket.Conn {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ws.Close() })
-	return ws
+	return ws, ln
 }

@@ -79,7 +79,7 @@ type compiledIntegration struct {
 	typ         integrationType
 	impl        Integration
 	tse         *compiledExpr // nil: the template selection expression is unset
-	templates   map[string]*compiledTemplate
+	templates   templateSet
 	passthrough string
 	timeout     time.Duration // unscaled
 	responses   []*compiledResponse
@@ -115,7 +115,37 @@ type compiledResponse struct {
 	model     *model.IntegrationResponse
 	key       *selection.ResponseKey
 	tse       *compiledExpr
-	templates map[string]*compiledTemplate
+	templates templateSet
+}
+
+// noSelection is the value a template is picked by when there is no
+// template selection expression: the content type API Gateway assumes for
+// a WebSocket message.
+const noSelection = "application/json"
+
+// templateSet is an integration's request templates, or a response's, by
+// key, with the template picked without a selection expression found once.
+type templateSet struct {
+	byKey map[string]*compiledTemplate
+	fixed *compiledTemplate // pick(noSelection)
+}
+
+func newTemplateSet() templateSet {
+	return templateSet{byKey: map[string]*compiledTemplate{}}
+}
+
+func (s *templateSet) add(key string, t *compiledTemplate) {
+	s.byKey[key] = t
+	s.fixed = s.pick(noSelection)
+}
+
+// pick returns the template for a selection value: its own, else
+// "$default"'s, else nil.
+func (s *templateSet) pick(value string) *compiledTemplate {
+	if t := s.byKey[value]; t != nil {
+		return t
+	}
+	return s.byKey["$default"]
 }
 
 // compiledExpr is a parsed selection expression.
@@ -439,7 +469,7 @@ func (c *compiler) integration(api *model.API, in *model.Integration) *compiledI
 		c.fail(place, nil, "unknown integration type %q (MOCK, AWS_PROXY, AWS, HTTP or HTTP_PROXY)", in.Type)
 		return nil
 	}
-	ci := &compiledIntegration{model: in, typ: typ, passthrough: in.PassthroughBehavior, templates: map[string]*compiledTemplate{}, deflt: -1}
+	ci := &compiledIntegration{model: in, typ: typ, passthrough: in.PassthroughBehavior, templates: newTemplateSet(), deflt: -1}
 	switch in.PassthroughBehavior {
 	case "":
 		ci.passthrough = passWhenNoMatch
@@ -471,7 +501,7 @@ func (c *compiler) integration(api *model.API, in *model.Integration) *compiledI
 			tp := CompileError{Integration: in.ID, Template: fmt.Sprintf("request template %q", key)}
 			if t := c.template(tp, in.RequestTemplates[key]); t != nil {
 				t.key = key
-				ci.templates[key] = t
+				ci.templates.add(key, t)
 			}
 		}
 		seen := map[string]bool{}
@@ -507,7 +537,7 @@ func (c *compiler) response(in *model.Integration, r *model.IntegrationResponse)
 		c.fail(place, err, "")
 		return nil
 	}
-	cr := &compiledResponse{model: r, key: key, templates: map[string]*compiledTemplate{}}
+	cr := &compiledResponse{model: r, key: key, templates: newTemplateSet()}
 	if r.TemplateSelectionExpression != "" {
 		e, err := newExpr(r.TemplateSelectionExpression, selection.ResponseTemplateSelection)
 		if err != nil {
@@ -524,7 +554,7 @@ func (c *compiler) response(in *model.Integration, r *model.IntegrationResponse)
 		tp := CompileError{Integration: in.ID, Response: r.Key, Template: fmt.Sprintf("response template %q", k)}
 		if t := c.template(tp, r.ResponseTemplates[k]); t != nil {
 			t.key = k
-			cr.templates[k] = t
+			cr.templates.add(k, t)
 		}
 	}
 	return cr

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,6 +223,65 @@ func TestIDs(t *testing.T) {
 	}
 	if a, b := apiIDFor("Api", "chat"), apiIDFor("Api", "chat"); a != b || len(a) != 10 || apiIDFor("Api", "other") == a {
 		t.Errorf("apiIDFor: %s %s", a, b)
+	}
+}
+
+// TestIDBlocksAreDisjoint: connections taking their message IDs from
+// blocks, in turn and at once, and requests taking IDs from the counter
+// meanwhile, never get the same counter value.
+func TestIDBlocksAreDisjoint(t *testing.T) {
+	const conns, perConn = 8, 1000
+	seen := map[string]bool{}
+	check := func(ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			if p := id[:11]; seen[p] { // the counter's part (the kind follows)
+				t.Fatalf("counter part %s given twice", p)
+			} else {
+				seen[p] = true
+			}
+		}
+	}
+	g := newIDGen()
+	blocks := make([]idBlock, conns)
+	for range perConn { // in turn, with the plain counter between
+		for i := range blocks {
+			check(g.messageIDsIn([2]byte{byte(i), 1}, nil, &blocks[i]))
+		}
+		check(g.requestID())
+	}
+	out := make([][]string, conns)
+	var wg sync.WaitGroup
+	for i := range conns { // at once
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range perConn {
+				m, r := g.messageIDsIn([2]byte{byte(i), 1}, nil, &blocks[i])
+				out[i] = append(out[i], m, r)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ids := range out {
+		check(ids...)
+	}
+}
+
+// TestEncodeIDIsBase64 checks that encodeID writes what
+// base64.URLEncoding writes, for every value of each byte.
+func TestEncodeIDIsBase64(t *testing.T) {
+	var b [11]byte
+	for i := range b {
+		for v := range 256 {
+			b[i] = byte(v)
+			b[(i+1)%len(b)] = byte(v * 7)
+			var got [idLen]byte
+			encodeID(got[:], &b)
+			if want := base64.URLEncoding.EncodeToString(b[:]); string(got[:]) != want {
+				t.Fatalf("encodeID(%x) = %s, want %s", b, got, want)
+			}
+		}
 	}
 }
 

@@ -45,6 +45,7 @@ type conn struct {
 
 	id          string
 	tail        [2]byte // the last bytes of id, shared by its message IDs
+	ids         idBlock // the counter values its message IDs take
 	remoteAddr  string
 	sourceIP    string
 	userAgent   string

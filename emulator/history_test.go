@@ -242,12 +242,12 @@ func TestMessageIDsInSpare(t *testing.T) {
 	msg := `{"action":"message"}`
 	data := make([]byte, len(msg), len(msg)+messageSpare)
 	copy(data, msg)
-	mid, rid := g.messageIDsIn([2]byte{1, 2}, data[len(data):])
+	mid, rid := g.messageIDsIn([2]byte{1, 2}, data[len(data):], nil)
 	full := data[:cap(data)]
 	if string(data) != msg || string(full[len(msg):]) != mid+rid {
 		t.Fatalf("buffer %q, IDs %q %q", full, mid, rid)
 	}
-	mid2, rid2 := g.messageIDsIn([2]byte{1, 2}, nil)
+	mid2, rid2 := g.messageIDsIn([2]byte{1, 2}, nil, nil)
 	for _, id := range []string{mid, rid, mid2, rid2} {
 		if !validConnectionID(id) {
 			t.Errorf("%q is not an ID", id)

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/binary"
 	"hash/fnv"
 	"sync/atomic"
@@ -80,7 +79,27 @@ func (g *idGen) encode(dst []byte, count uint64, kind byte, tail [2]byte) {
 	b[8] = g.host[2]&0xC0 | kind
 	b[9] = tail[0]
 	b[10] = tail[1]
-	base64.URLEncoding.Encode(dst[:idLen], b[:])
+	encodeID(dst, &b)
+}
+
+// encodeID writes the URL-safe base64 encoding of b, with its one "=" pad,
+// into dst[:idLen]: what base64.URLEncoding.Encode writes, without its
+// general loop (each message costs two).
+func encodeID(dst []byte, b *[11]byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	dst = dst[:idLen]
+	for i := range 3 {
+		v := uint(b[3*i])<<16 | uint(b[3*i+1])<<8 | uint(b[3*i+2])
+		dst[4*i] = alphabet[v>>18&63]
+		dst[4*i+1] = alphabet[v>>12&63]
+		dst[4*i+2] = alphabet[v>>6&63]
+		dst[4*i+3] = alphabet[v&63]
+	}
+	v := uint(b[9])<<16 | uint(b[10])<<8
+	dst[12] = alphabet[v>>18&63]
+	dst[13] = alphabet[v>>12&63]
+	dst[14] = alphabet[v>>6&63]
+	dst[15] = '='
 }
 
 // connectionID returns a new, unguessable connection ID and the tail its
@@ -90,7 +109,7 @@ func (g *idGen) connectionID() (id string, tail [2]byte) {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	b[8] = b[8]&0xC0 | kindConnection
 	var dst [idLen]byte
-	base64.URLEncoding.Encode(dst[:], b[:])
+	encodeID(dst[:], &b)
 	return string(dst[:]), [2]byte{b[9], b[10]}
 }
 
@@ -108,7 +127,28 @@ func (g *idGen) requestID() string {
 // messageIDs returns a new message ID for the connection with the given
 // tail and a new request ID, as one allocation: the IDs of one message.
 func (g *idGen) messageIDs(tail [2]byte) (messageID, requestID string) {
-	return g.messageIDsIn(tail, make([]byte, 0, messageSpare))
+	return g.messageIDsIn(tail, make([]byte, 0, messageSpare), nil)
+}
+
+// idBlock is a run of counter values that one connection's messages take
+// their IDs from, reserved idBlockSize at a time. Every connection shares
+// the counter, and taking two values from it for each message moved its
+// cache line between the processors with each message. An idBlock belongs
+// to whoever handles the connection's messages, one at a time.
+type idBlock struct{ next, end uint64 }
+
+const idBlockSize = 64
+
+// take returns the next of the block's values, reserving a new block from
+// g's counter when this one is used up.
+func (b *idBlock) take(g *idGen) uint64 {
+	if b.next == b.end {
+		b.end = g.counter.Add(idBlockSize) + 1
+		b.next = b.end - idBlockSize
+	}
+	n := b.next
+	b.next++
+	return n
 }
 
 // messageSpare is the room a message's buffer leaves after the message for
@@ -117,14 +157,21 @@ const messageSpare = 2 * idLen
 
 // messageIDsIn is messageIDs written into spare's capacity, the room after
 // a message in its own buffer, which nothing else uses: so a message's IDs
-// cost no allocation of their own. Without room it allocates.
-func (g *idGen) messageIDsIn(tail [2]byte, spare []byte) (messageID, requestID string) {
+// cost no allocation of their own. Without room it allocates. The counter
+// values come from blk, the connection's block, or (nil) the counter.
+func (g *idGen) messageIDsIn(tail [2]byte, spare []byte, blk *idBlock) (messageID, requestID string) {
 	if cap(spare) < messageSpare {
 		spare = make([]byte, 0, messageSpare)
 	}
 	b := spare[:messageSpare]
-	n := g.counter.Add(2)
-	g.encode(b[:idLen], n-1, kindConnection, tail)
+	var m, n uint64
+	if blk != nil {
+		m, n = blk.take(g), blk.take(g)
+	} else {
+		n = g.counter.Add(2)
+		m = n - 1
+	}
+	g.encode(b[:idLen], m, kindConnection, tail)
 	g.encode(b[idLen:], n, kindRequest, requestTail(n))
 	s := borrow(b) // never written again
 	return s[:idLen], s[idLen:]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/lambda"
 	"wsworkbench/emulator/model"
 )
@@ -50,6 +51,9 @@ type IntegrationRequest struct {
 	// lambda is the gateway's Lambda Invoke API clients, which the gateway
 	// closes when it stops.
 	lambda *lambda.Pool
+	// doc is where an integration may parse Body: the request's own,
+	// kept with the pooled request (nil: parse into a Doc of its own).
+	doc *jsonpath.Doc
 }
 
 // IntegrationResult is what an integration answered.

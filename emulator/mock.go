@@ -38,7 +38,11 @@ func (m *mockIntegration) Invoke(ctx context.Context, req *IntegrationRequest) (
 	if len(body) == 0 {
 		return &mockResults[http.StatusOK-100], nil
 	}
-	status, ok := mockStatus(body)
+	d := req.doc
+	if d == nil {
+		d = new(jsonpath.Doc)
+	}
+	status, ok := mockStatus(body, d)
 	if !ok {
 		return nil, configError("statusCode should be an integer which defined in request template")
 	}
@@ -55,12 +59,12 @@ var mockResults = func() (r [500]IntegrationResult) {
 	return r
 }()
 
-// mockStatus returns the integer statusCode of a JSON object.
-func mockStatus(body []byte) (int, bool) {
+// mockStatus returns the integer statusCode of a JSON object, parsed
+// into d.
+func mockStatus(body []byte, d *jsonpath.Doc) (int, bool) {
 	if len(body) == 0 || body[0] != '{' {
 		return 0, false
 	}
-	var d jsonpath.Doc
 	d.Parse(borrow(body)) // the number's text is not kept, only its value
 	if !d.Valid() {
 		return 0, false

@@ -1,14 +1,12 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -63,6 +61,9 @@ type request struct {
 	// it. A pooled request keeps its Doc (recycle resets it).
 	src selection.Source
 	doc *jsonpath.Doc
+	// scratch is where the integration parses its request (MOCK reads the
+	// statusCode there); kept too.
+	scratch *jsonpath.Doc
 
 	in   vtl.Input          // the input of the template being rendered
 	ireq IntegrationRequest // what the integration is handed
@@ -128,10 +129,11 @@ func (r *request) publish(e Event) {
 // publishIntegration publishes the integration's answer: e with the
 // integration's type, how its answer was used (sel, and the integration
 // response key when one matched) and the Lambda call it made, if any.
-func (r *request) publishIntegration(ci *compiledIntegration, e Event, sel ResponseSelection, response string) {
+func (r *request) publishIntegration(ci *compiledIntegration, status int, took time.Duration, errText string, sel ResponseSelection, response string) {
 	if !r.want.Has(EventIntegration) && !r.want.Has(EventMessage) {
 		return
 	}
+	e := Event{Status: status, Duration: took, Error: errText}
 	r.status, r.integ = e.Status, true
 	r.lending().integ = IntegrationAnswer{Type: ci.model.Type, Selection: sel, Response: response}
 	if !r.want.Has(EventIntegration) {
@@ -244,6 +246,14 @@ func (r *request) bodyDoc() *jsonpath.Doc {
 	return r.doc
 }
 
+// scratchDoc returns the Doc the integration may parse its request into.
+func (r *request) scratchDoc() *jsonpath.Doc {
+	if r.scratch == nil {
+		r.scratch = new(jsonpath.Doc)
+	}
+	return r.scratch
+}
+
 // noParams is $input.params() of a message: no path, query string or
 // headers. Templates only read it.
 var noParams = map[string]map[string]string{"path": {}, "querystring": {}, "header": {}}
@@ -301,6 +311,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		Context:        &r.rc,
 		Functions:      r.g.opts.Functions,
 		lambda:         r.g.lambda,
+		doc:            r.scratchDoc(),
 	}
 	r.budget = r.snap.scaled(ci.timeout)
 	if !ci.typ.proxy {
@@ -348,7 +359,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 		err = fmt.Errorf("integration %s returned no result", ci.model.ID)
 	}
 	if err != nil {
-		r.publishIntegration(ci, Event{Error: err.Error(), Duration: took}, 0, "")
+		r.publishIntegration(ci, 0, took, err.Error(), 0, "")
 		return outcome{}, err
 	}
 	out = outcome{status: res.StatusCode, headers: res.Headers}
@@ -361,7 +372,7 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 			sel = ResponseProxy
 			out.payload = res.Body
 		}
-		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, sel, "")
+		r.publishIntegration(ci, res.StatusCode, took, "", sel, "")
 		return out, nil
 	}
 	payload, err := r.responseBody(ci, res, took)
@@ -375,11 +386,11 @@ func (r *request) run(ctx context.Context, route *compiledRoute) (out outcome, e
 // requestBody applies the integration's request template, or its
 // passthrough behaviour when no template is selected.
 func (r *request) requestBody(ci *compiledIntegration) (body []byte, templated bool, err error) {
-	t, value := r.pickTemplate(ci.tse, ci.templates, 0, nil)
+	t, value := r.pickTemplate(ci.tse, &ci.templates, 0, nil)
 	if t == nil {
 		switch {
 		case ci.passthrough == passNever,
-			ci.passthrough == passWhenNoTemplates && len(ci.templates) > 0:
+			ci.passthrough == passWhenNoTemplates && len(ci.templates.byKey) > 0:
 			return nil, false, &Error{Code: CodeUnsupportedMediaType,
 				Detail: fmt.Sprintf("no request template matches %q and PassthroughBehavior is %s", value, ci.passthrough)}
 		}
@@ -416,17 +427,17 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 	}
 	if idx < 0 {
 		err := configError("No match for output mapping and no default output mapping configured. Endpoint Response Status Code: %d", res.StatusCode)
-		r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took, Error: err.Error()}, ResponseNoMatch, "")
+		r.publishIntegration(ci, res.StatusCode, took, err.Error(), ResponseNoMatch, "")
 		return nil, err
 	}
 	resp := ci.responses[idx]
-	r.publishIntegration(ci, Event{Status: res.StatusCode, Duration: took}, ResponseMatched, resp.model.Key)
+	r.publishIntegration(ci, res.StatusCode, took, "", ResponseMatched, resp.model.Key)
 
 	r.rc.Status = res.StatusCode
 	if r.ctxMap != nil {
 		r.ctxMap["status"] = res.StatusCode
 	}
-	t, value := r.pickTemplate(resp.tse, resp.templates, res.StatusCode, res.Headers)
+	t, value := r.pickTemplate(resp.tse, &resp.templates, res.StatusCode, res.Headers)
 	if t == nil {
 		body := res.Body
 		if resp.model.ContentHandlingStrategy == "CONVERT_TO_TEXT" && !utf8.Valid(body) {
@@ -442,30 +453,19 @@ func (r *request) responseBody(ci *compiledIntegration, res *IntegrationResult, 
 // assumes for a WebSocket message); a value with no template falls back to
 // "$default". It returns the template (nil when none applies) and the
 // selection value.
-func (r *request) pickTemplate(e *compiledExpr, templates map[string]*compiledTemplate, status int, respHeaders http.Header) (*compiledTemplate, string) {
-	value := "application/json"
-	if e != nil {
-		v, ok := r.eval(e, status, respHeaders)
-		if !ok {
-			v = "$default"
-		}
-		value = v
+func (r *request) pickTemplate(e *compiledExpr, templates *templateSet, status int, respHeaders http.Header) (*compiledTemplate, string) {
+	if e == nil {
+		return templates.fixed, noSelection
 	}
-	if len(templates) == 0 {
-		return nil, value
+	value, ok := r.eval(e, status, respHeaders)
+	if !ok {
+		value = "$default"
 	}
-	if t := templates[value]; t != nil {
-		return t, value
-	}
-	return templates["$default"], value
+	return templates.pick(value), value
 }
 
-// renderBufs are the buffers templates render into. What a render produced
-// is copied out, so a buffer goes back at once.
-var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledRender bounds the buffers kept in renderBufs, so one huge render
-// does not stay in memory.
+// maxPooledRender bounds the render buffers a pooled request keeps
+// (rendered), so one huge render does not stay in memory.
 const maxPooledRender = 64 << 10
 
 // render renders t with body as $input by deadline (zero: within r.budget
@@ -476,30 +476,33 @@ const maxPooledRender = 64 << 10
 // a render stopped because the connection closed is CodeCanceled; any other
 // failure is a configuration error.
 func (r *request) render(side TemplateSide, t *compiledTemplate, value string, body []byte, deadline time.Time) ([]byte, error) {
-	buf := renderBufs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledRender {
-			buf.Reset()
-			renderBufs.Put(buf)
-		}
-	}()
+	// The output lives as long as the request: the integration request
+	// body, or the frame, which sendFrame copies if it has to queue it.
+	i := 0
+	if side == TemplateResponse {
+		i = 1
+	}
 	var start time.Time
 	traced := r.want.Has(EventTemplate)
 	if traced {
 		start = time.Now()
 	}
-	in := r.input(t, body)
-	in.Deadline, in.Done = deadline, r.done
-	if deadline.IsZero() {
-		in.Budget = r.budget
+	var in *vtl.Input // a template that is only text reads none
+	if !t.tpl.IsText() {
+		in = r.input(t, body)
+		in.Deadline, in.Done = deadline, r.done
+		if deadline.IsZero() {
+			in.Budget = r.budget
+		}
+		in.Slow, in.SlowAfter = r.slow, slowRender
 	}
-	in.Slow, in.SlowAfter = r.slow, slowRender
-	err := t.tpl.RenderTo(buf, in)
+	out, err := t.tpl.AppendRender(r.rendered[i][:0], in)
+	r.rendered[i] = out
 	if traced {
 		end := time.Now()
 		e := Event{Time: end, Kind: EventTemplate, Duration: end.Sub(start),
 			Template: &r.lending().template[side-1]}
-		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(buf.Bytes())}
+		*e.Template = TemplateRender{Side: side, Key: t.key, Value: value, Input: borrow(body), Output: borrow(out)}
 		if err != nil {
 			e.Error = err.Error()
 		}
@@ -515,12 +518,5 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 	case err != nil:
 		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 	}
-	// The output lives as long as the request: the integration request
-	// body, or the frame, which sendFrame copies if it has to queue it.
-	i := 0
-	if side == TemplateResponse {
-		i = 1
-	}
-	r.rendered[i] = append(r.rendered[i][:0], buf.Bytes()...)
-	return r.rendered[i], nil
+	return out, nil
 }

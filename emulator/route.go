@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/model"
 )
 
@@ -30,7 +31,7 @@ func (g *Gateway) handleMessageAt(c *conn, data []byte, now time.Time) {
 	// The IDs go in the room after the message (readMessage), which the
 	// message itself is capped before; the history keeps the message as
 	// it is: nothing changes it.
-	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):])
+	messageID, requestID := g.ids.messageIDsIn(c.tail, data[len(data):], &c.ids)
 	data = data[:len(data):len(data)]
 	req.body = data
 	req.rc = c.requestContext(snap, EventTypeMessage, "", now, requestID)
@@ -123,11 +124,13 @@ func recycle(req *request) {
 	if lent != nil && req.want != 0 { // untouched when nobody listened
 		*lent = lentDetails{}
 	}
-	doc := req.doc
-	if doc != nil {
-		doc.Reset()
+	doc, scratch := req.doc, req.scratch
+	for _, d := range [...]*jsonpath.Doc{doc, scratch} {
+		if d != nil {
+			d.Reset()
+		}
 	}
-	*req = request{rendered: rendered, lent: lent, doc: doc}
+	*req = request{rendered: rendered, lent: lent, doc: doc, scratch: scratch}
 	requests.Put(req)
 }
 

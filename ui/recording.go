@@ -18,7 +18,7 @@ import (
 
 // recorder is Client > Record Scenario and Run Scenario…: while recording,
 // the toolbar's button reads "● Recording"; on stop, what the tabs logged
-// since the start becomes a scenario file (ui/scenario). A run replays a
+// since the start becomes a scenario file (scenario.FromLogs). A run replays a
 // scenario file against the window's gateway. It sees the window through
 // recorderHost only.
 type recorder struct {
@@ -100,12 +100,12 @@ func (r *recorder) onToggle() {
 	r.btn.SetText("Record")
 	r.btn.Importance = widget.MediumImportance
 	r.btn.Refresh()
-	var tabs []uisc.Tab
+	var tabs []scenario.TabLog
 	for _, t := range tabsNow {
 		c := t.Model.Client()
-		tabs = append(tabs, uisc.Tab{Name: t.Name, ConnectionID: c.ConnectionID(), Since: r.since[t.Model], OpenAtStart: r.open[t.Model], Entries: c.Log().Entries()})
+		tabs = append(tabs, scenario.TabLog{Name: t.Name, ConnectionID: c.ConnectionID(), Since: r.since[t.Model], OpenAtStart: r.open[t.Model], Entries: c.Log().Entries()})
 	}
-	data := uisc.Build("recorded in wsworkbench", tabs)
+	data := scenario.FromLogs("recorded in wsworkbench", tabs)
 	r.host.ExportAs("Save the recorded scenario", "recorded.scenario.yaml", func() ([]byte, error) { return data, nil }, func(path string) {
 		r.host.Notice("Scenario saved to " + path + ": run it with wsworkbench test, or Client > Run Scenario…")
 	})

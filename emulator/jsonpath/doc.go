@@ -40,15 +40,13 @@ type member struct {
 // top-level object. The Doc refers to text, which must not change.
 func (d *Doc) Parse(text string) {
 	d.text, d.parsed, d.indexed, d.n = text, true, false, 0 // members past n are not read
-	p := docParser{s: text}
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '{' && len(text) < 1<<31 {
-		d.valid = p.object(d)
+	i := space(text, 0)
+	if i < len(text) && text[i] == '{' && len(text) < 1<<31 {
+		i = container(text, i, '}', d)
 	} else {
-		d.valid = p.value()
+		i, _, _ = value(text, i)
 	}
-	p.space()
-	d.valid = d.valid && p.i == len(p.s)
+	d.valid = i >= 0 && space(text, i) == len(text)
 	d.indexed = d.indexed && d.valid
 }
 
@@ -148,235 +146,193 @@ func plainKey(path string) bool {
 	return true
 }
 
-// docParser checks JSON text from i on.
-type docParser struct {
-	s string
-	i int
+// The scanners below check JSON text from index i on and return the index
+// after what they read, or -1 when the text is not JSON there. They take
+// and return the text and the index as values, which the compiler keeps in
+// registers.
+
+func space(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
 }
 
-func (p *docParser) space() {
-	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
+// value checks one JSON value at i and returns its gjson type and, for a
+// string, whether it has escapes.
+func value(s string, i int) (next int, typ gjson.Type, escaped bool) {
+	if i >= len(s) {
+		return -1, 0, false
 	}
-}
-
-// object checks the top-level object at i, recording its members in d.
-func (p *docParser) object(d *Doc) bool {
-	p.i++ // '{'
-	d.indexed = true
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		return true
-	}
-	for {
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return false
-		}
-		keyStart := p.i + 1
-		escaped, ok := p.str()
-		if !ok {
-			return false
-		}
-		keyEnd := p.i - 1
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return false
-		}
-		p.i++
-		p.space()
-		valStart := p.i
-		typ, valEscaped, ok := p.typedValue()
-		if !ok {
-			return false
-		}
-		if escaped || d.n == maxMembers {
-			d.indexed = false
-		} else {
-			d.members[d.n] = member{int32(keyStart), int32(keyEnd), int32(valStart), int32(p.i), uint8(typ), valEscaped}
-			d.n++
-		}
-		p.space()
-		if p.i >= len(p.s) {
-			return false
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
-			return true
-		default:
-			return false
-		}
-	}
-}
-
-// value checks one JSON value at i.
-func (p *docParser) value() bool {
-	_, _, ok := p.typedValue()
-	return ok
-}
-
-// typedValue checks one JSON value at i and returns its gjson type and, for
-// a string, whether it has escapes.
-func (p *docParser) typedValue() (typ gjson.Type, escaped, ok bool) {
-	if p.i >= len(p.s) {
-		return 0, false, false
-	}
-	switch c := p.s[p.i]; {
+	switch c := s[i]; {
 	case c == '"':
-		escaped, ok = p.str()
-		return gjson.String, escaped, ok
+		i, escaped = str(s, i)
+		return i, gjson.String, escaped
 	case c == '{':
-		return gjson.JSON, false, p.container('}')
+		return container(s, i, '}', nil), gjson.JSON, false
 	case c == '[':
-		return gjson.JSON, false, p.container(']')
+		return container(s, i, ']', nil), gjson.JSON, false
 	case c == '-' || '0' <= c && c <= '9':
-		return gjson.Number, false, p.number()
+		return number(s, i), gjson.Number, false
 	case c == 't':
-		return gjson.True, false, p.literal("true")
+		return literal(s, i, "true"), gjson.True, false
 	case c == 'f':
-		return gjson.False, false, p.literal("false")
+		return literal(s, i, "false"), gjson.False, false
 	case c == 'n':
-		return gjson.Null, false, p.literal("null")
+		return literal(s, i, "null"), gjson.Null, false
 	}
-	return 0, false, false
+	return -1, 0, false
 }
 
-// container checks an object or an array at i (below the top level).
-func (p *docParser) container(end byte) bool {
-	p.i++
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == end {
-		p.i++
-		return true
+// container checks an object or an array at i. For the top-level object,
+// d is the Doc its members are recorded in; below it d is nil.
+func container(s string, i int, end byte, d *Doc) int {
+	if d != nil {
+		d.indexed = true
+	}
+	i = space(s, i+1)
+	if i < len(s) && s[i] == end {
+		return i + 1
 	}
 	for {
+		keyStart, keyEnd, keyEscaped := 0, 0, false
 		if end == '}' {
-			if p.i >= len(p.s) || p.s[p.i] != '"' {
-				return false
+			if i >= len(s) || s[i] != '"' {
+				return -1
 			}
-			if _, ok := p.str(); !ok {
-				return false
+			keyStart = i + 1
+			if i, keyEscaped = str(s, i); i < 0 {
+				return -1
 			}
-			p.space()
-			if p.i >= len(p.s) || p.s[p.i] != ':' {
-				return false
+			keyEnd = i - 1
+			i = space(s, i)
+			if i >= len(s) || s[i] != ':' {
+				return -1
 			}
-			p.i++
-			p.space()
+			i = space(s, i+1)
 		}
-		if !p.value() {
-			return false
+		valStart := i
+		var typ gjson.Type
+		var valEscaped bool
+		if i, typ, valEscaped = value(s, i); i < 0 {
+			return -1
 		}
-		p.space()
-		if p.i >= len(p.s) {
-			return false
+		if d != nil {
+			d.record(keyStart, keyEnd, keyEscaped, valStart, i, typ, valEscaped)
 		}
-		switch p.s[p.i] {
+		i = space(s, i)
+		if i >= len(s) {
+			return -1
+		}
+		switch s[i] {
 		case ',':
-			p.i++
-			p.space()
+			i = space(s, i+1)
 		case end:
-			p.i++
-			return true
+			return i + 1
 		default:
-			return false
+			return -1
 		}
 	}
 }
 
-// str checks a string at i (its opening quote) and moves past it.
-func (p *docParser) str() (escaped, ok bool) {
-	p.i++
-	for p.i < len(p.s) {
-		c := p.s[p.i]
+// record adds a member of the top-level object to d's index; a key with
+// escapes (gjson matches its unescaped text) or one member too many leaves
+// the object to gjson.
+func (d *Doc) record(keyStart, keyEnd int, keyEscaped bool, valStart, valEnd int, typ gjson.Type, valEscaped bool) {
+	if keyEscaped || d.n == maxMembers {
+		d.indexed = false
+		return
+	}
+	m := &d.members[d.n]
+	m.keyStart, m.keyEnd, m.valStart, m.valEnd = int32(keyStart), int32(keyEnd), int32(valStart), int32(valEnd)
+	m.typ, m.escaped = uint8(typ), valEscaped
+	d.n++
+}
+
+// str checks a string at i (its opening quote).
+func str(s string, i int) (next int, escaped bool) {
+	for i++; i < len(s); {
+		c := s[i]
 		switch {
 		case c == '"':
-			p.i++
-			return escaped, true
+			return i + 1, escaped
 		case c < ' ':
-			return false, false
+			return -1, false
 		case c == '\\':
 			escaped = true
-			p.i++
-			if p.i >= len(p.s) {
-				return false, false
+			if i+1 >= len(s) {
+				return -1, false
 			}
-			switch p.s[p.i] {
+			switch s[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				p.i++
+				i += 2
 			case 'u':
-				if p.i+4 >= len(p.s) {
-					return false, false
+				if i+5 >= len(s) {
+					return -1, false
 				}
-				for _, h := range []byte(p.s[p.i+1 : p.i+5]) {
+				for _, h := range []byte(s[i+2 : i+6]) {
 					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
-						return false, false
+						return -1, false
 					}
 				}
-				p.i += 5
+				i += 6
 			default:
-				return false, false
+				return -1, false
 			}
 		default:
-			p.i++
+			i++
 		}
 	}
-	return false, false
+	return -1, false
 }
 
 // number checks a number at i: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *docParser) number() bool {
-	if p.s[p.i] == '-' {
-		p.i++
+func number(s string, i int) int {
+	if s[i] == '-' {
+		i++
 	}
-	if p.i >= len(p.s) {
-		return false
-	}
-	if p.s[p.i] == '0' {
-		p.i++
-	} else if !p.digits() {
-		return false
-	}
-	if p.i < len(p.s) && p.s[p.i] == '.' {
-		p.i++
-		if !p.digits() {
-			return false
+	switch {
+	case i >= len(s):
+		return -1
+	case s[i] == '0':
+		i++
+	default:
+		if i = digits(s, i); i < 0 {
+			return -1
 		}
 	}
-	if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.s) && (p.s[p.i] == '+' || p.s[p.i] == '-') {
-			p.i++
-		}
-		if !p.digits() {
-			return false
+	if i < len(s) && s[i] == '.' {
+		if i = digits(s, i+1); i < 0 {
+			return -1
 		}
 	}
-	return true
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i = digits(s, i); i < 0 {
+			return -1
+		}
+	}
+	return i
 }
 
-// digits moves past one or more digits.
-func (p *docParser) digits() bool {
-	start := p.i
-	for p.i < len(p.s) && '0' <= p.s[p.i] && p.s[p.i] <= '9' {
-		p.i++
+// digits checks one or more digits at i.
+func digits(s string, i int) int {
+	start := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
 	}
-	return p.i > start
+	if i == start {
+		return -1
+	}
+	return i
 }
 
-func (p *docParser) literal(word string) bool {
-	if len(p.s)-p.i < len(word) || p.s[p.i:p.i+len(word)] != word {
-		return false
+func literal(s string, i int, word string) int {
+	if len(s)-i < len(word) || s[i:i+len(word)] != word {
+		return -1
 	}
-	p.i += len(word)
-	return true
+	return i + len(word)
 }

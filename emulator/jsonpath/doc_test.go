@@ -112,3 +112,11 @@ func BenchmarkDocMessage(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkDocParse(b *testing.B) {
+	text := `{"action":"message","messageId":1}`
+	var d Doc
+	for b.Loop() {
+		d.Parse(text)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"wsworkbench/emulator/jsonpath"
 )
 
 // seedTemplate is the request template of the MOCK integration in
@@ -114,6 +116,27 @@ func BenchmarkParseSeed(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		if _, err := Parse(seedTemplate); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderToSeedSharedDoc is BenchmarkRenderToSeed with the body
+// parsed by the caller (the gateway's route selection has parsed it).
+func BenchmarkRenderToSeedSharedDoc(b *testing.B) {
+	tp, err := Parse(seedTemplate)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"action":"message","messageId":1}`)
+	var doc jsonpath.Doc
+	doc.Parse(string(body))
+	in := &Input{Body: body, Doc: &doc}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := tp.RenderTo(&buf, in); err != nil {
 			b.Fatal(err)
 		}
 	}

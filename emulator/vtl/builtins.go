@@ -41,15 +41,6 @@ func (r *renderer) bodyDoc() bodyMode {
 	if r.mode != bodyUnchecked {
 		return r.mode
 	}
-	b := r.in.Body
-	i := 0
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	if i == len(b) {
-		r.doc, r.mode = emptyDoc, bodyJSON
-		return r.mode
-	}
 	d := r.in.Doc
 	if d == nil {
 		if r.own == nil {
@@ -57,16 +48,29 @@ func (r *renderer) bodyDoc() bodyMode {
 		}
 		d = r.own
 	}
-	r.doc = d.Of(unsafe.String(unsafe.SliceData(b), len(b)))
-	switch {
-	case r.doc.Valid():
-		r.mode = bodyJSON
-	case b[i] == '{' || b[i] == '[':
-		r.mode = bodyBad
-	default:
-		r.mode = bodyText
-	}
+	r.mode, r.doc = readBody(r.in.Body, d)
 	return r.mode
+}
+
+// readBody says how $input.path and $input.json read body and, for JSON,
+// returns its Doc: d, parsed from body unless it holds body already (an
+// empty body reads as {}).
+func readBody(b []byte, d *jsonpath.Doc) (bodyMode, *jsonpath.Doc) {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	if i == len(b) {
+		return bodyJSON, emptyDoc
+	}
+	d = d.Of(unsafe.String(unsafe.SliceData(b), len(b)))
+	switch {
+	case d.Valid():
+		return bodyJSON, d
+	case b[i] == '{' || b[i] == '[':
+		return bodyBad, nil
+	}
+	return bodyText, nil
 }
 
 // emptyDoc is what an empty body reads as: {}. It is only read.
@@ -150,13 +154,18 @@ func (r *renderer) pathValue(p jsonpath.Path, pos int) (value, error) {
 // jsonValue is $input.json at p: the JSON text there ("null" when missing),
 // or, for a body that is not JSON, the whole text as a JSON string at "$".
 func (r *renderer) jsonValue(p jsonpath.Path) value {
-	if r.bodyDoc() == bodyText {
+	return jsonValueOf(r.bodyDoc(), r.doc, p, r.in.Body)
+}
+
+// jsonValueOf is $input.json at p of body, read as mode says (readBody).
+func jsonValueOf(mode bodyMode, doc *jsonpath.Doc, p jsonpath.Path, body []byte) value {
+	if mode == bodyText {
 		if p.IsRoot() {
-			return strValue(string(appendJSONString(nil, r.body())))
+			return strValue(string(appendJSONString(nil, string(body))))
 		}
 		return strValue("null")
 	}
-	res := p.GetIn(r.doc)
+	res := p.GetIn(doc)
 	if !res.Exists() {
 		return strValue("null")
 	}
@@ -220,21 +229,26 @@ const maxJSONDepth = 512
 // fromJSON converts a gjson result into a template value: objects become
 // maps (in document order), arrays become lists that print as JSON.
 func (r *renderer) fromJSON(res gjson.Result, pos int) (value, error) {
-	switch res.Type {
-	case gjson.Null:
-		return nullValue, nil
-	case gjson.False:
-		return falseValue, nil
-	case gjson.True:
-		return trueValue, nil
-	case gjson.String:
-		return strValue(res.Str), nil
-	case gjson.Number:
-		return numberValue(res.Raw), nil
-	case gjson.JSON:
+	if res.Type == gjson.JSON {
 		return r.decodeJSON(res.Raw, pos)
 	}
-	return nullValue, nil
+	return scalarFromJSON(res), nil
+}
+
+// scalarFromJSON is the value of a JSON null, boolean, string or number
+// (and null for nothing found).
+func scalarFromJSON(res gjson.Result) value {
+	switch res.Type {
+	case gjson.False:
+		return falseValue
+	case gjson.True:
+		return trueValue
+	case gjson.String:
+		return strValue(res.Str)
+	case gjson.Number:
+		return numberValue(res.Raw)
+	}
+	return nullValue
 }
 
 // compactJSON removes the whitespace between JSON tokens, as re-serialising

@@ -132,6 +132,8 @@ type Template struct {
 	uses   map[string]bool
 	limits Limits
 	cache  *cache
+	// straight is the template's pieces when it is straight (straight.go).
+	straight []straightPiece
 }
 
 // Parse compiles a mapping template once; render it many times. A syntax
@@ -171,6 +173,7 @@ func Parse(src string) (*Template, error) {
 		ref.slot = slot
 	}
 	t.nslots = len(slots)
+	t.straight = straightPlan(body)
 	for _, c := range calls {
 		c.def = p.macros[c.name]
 	}
@@ -258,17 +261,15 @@ func (t *Template) Render(in *Input) (string, error) {
 		return text, nil
 	}
 	bp := bufPool.Get().(*[]byte)
-	r := t.newRenderer(in, (*bp)[:0])
-	err := r.run()
+	out, err := t.AppendRender((*bp)[:0], in)
 	var s string
 	if err == nil {
-		s = string(r.out)
+		s = string(out)
 	}
-	if cap(r.out) <= 64<<10 {
-		*bp = r.out[:0]
+	if cap(out) <= 64<<10 {
+		*bp = out[:0]
 	}
 	bufPool.Put(bp)
-	r.release()
 	return s, err
 }
 
@@ -287,20 +288,42 @@ func (t *Template) text() (string, bool) {
 	return "", false
 }
 
+// IsText reports whether the template is only text: it renders the same
+// whatever its Input, which it does not read (nil will do).
+func (t *Template) IsText() bool {
+	_, ok := t.text()
+	return ok
+}
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // RenderTo renders the template, appending the output to buf. On error buf
 // is left as it was.
 func (t *Template) RenderTo(buf *bytes.Buffer, in *Input) error {
-	if text, ok := t.text(); ok {
-		buf.WriteString(text)
-		return nil
-	}
-	r := t.newRenderer(in, buf.AvailableBuffer())
-	err := r.run()
+	out, err := t.AppendRender(buf.AvailableBuffer(), in)
 	if err == nil {
-		buf.Write(r.out)
+		buf.Write(out)
 	}
-	r.release()
 	return err
+}
+
+// AppendRender renders the template, appending the output to dst, and
+// returns the extended slice; on error, dst as it was.
+func (t *Template) AppendRender(dst []byte, in *Input) ([]byte, error) {
+	if text, ok := t.text(); ok {
+		return append(dst, text...), nil
+	}
+	if t.straight != nil {
+		if out, ok := t.renderStraight(dst, in); ok {
+			return out, nil
+		}
+	}
+	r := t.newRenderer(in, dst)
+	err := r.run()
+	out := r.out
+	r.release()
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
 }

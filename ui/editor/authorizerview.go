@@ -131,7 +131,19 @@ func (f forms) authorizerItems(routeID string) []*widget.FormItem {
 	}
 	name := field(au.Name, "authorizer name", false, func(a *model.Authorizer, s string) { a.Name = s })
 	uri := field(au.URI, uriHint(model.TypeAWSProxy), true, func(a *model.Authorizer, s string) { a.URI = s })
-	fn := field(au.FunctionName, derivedFunction(au.URI), true, func(a *model.Authorizer, s string) { a.FunctionName = s })
+	// The function: any name (an endpoint's, RIE's "function"), or one of
+	// the workspace's functions from the list, which runs its code here.
+	fn := widget.NewSelectEntry(functionNames(api))
+	ed.authFn, ed.authFnOptions = fn, functionNames(api)
+	fn.TextStyle = fyne.TextStyle{Monospace: true}
+	fn.SetPlaceHolder(derivedFunction(au.URI))
+	fn.SetText(au.FunctionName)
+	fn.OnChanged = func(s string) {
+		if a := get(); a != nil {
+			a.FunctionName = strings.TrimSpace(s)
+			ed.edited()
+		}
+	}
 	sources := f.code("identitySource", strings.Join(au.IdentitySource, ", "), false, nil, nil)
 	sources.entry.SetPlaceHolder("route.request.header.Authorization, route.request.querystring.token")
 	sources.onChange = func(s string) {
@@ -151,10 +163,27 @@ func (f forms) authorizerItems(routeID string) []*widget.FormItem {
 	return append(items,
 		&widget.FormItem{Text: "Name", Widget: name, HintText: "the authorizer's name; its ID (" + auID + ") stays"},
 		&widget.FormItem{Text: "Authorizer URI", Widget: uri},
-		&widget.FormItem{Text: "Function", Widget: fn, HintText: "overrides the function the URI names"},
+		&widget.FormItem{Text: "Function", Widget: fn, HintText: functionHint(api)},
 		&widget.FormItem{Text: "Identity sources", Widget: sources.object(), HintText: "comma-separated; a missing one answers 401 without a call"},
 		&widget.FormItem{Text: "Cache TTL", Widget: ttl.object(), HintText: "seconds, 0-3600 (0: call every time)"},
 	)
+}
+
+// functionNames returns the names of the workspace's functions.
+func functionNames(api *model.API) []string {
+	names := make([]string, 0, len(api.Functions))
+	for _, fn := range api.Functions {
+		names = append(names, fn.Name)
+	}
+	return names
+}
+
+// functionHint is the authorizer's Function field's hint.
+func functionHint(api *model.API) string {
+	if len(api.Functions) == 0 {
+		return "overrides the function the URI names"
+	}
+	return "overrides the function the URI names; pick one of the workspace's functions (the list) to run its code here"
 }
 
 // addAuthorizer adds a REQUEST authorizer that reads the Authorization

@@ -73,6 +73,10 @@ type Editor struct {
 
 	backend *backendSettings // the settings' Backends section, while shown
 	fn      *functionForm    // the local function of a Lambda integration, while shown
+	// authFn is the $connect authorizer's Function field, while shown, and
+	// the workspace's functions it lists.
+	authFn        *widget.SelectEntry
+	authFnOptions []string
 }
 
 // errorLabel is an error line for a place that is not a text field (a
@@ -162,6 +166,7 @@ func openingTab(api *model.API, r *model.Route) int {
 // rebuild builds the detail for the selection.
 func (ed *Editor) rebuild() {
 	ed.editors, ed.labels, ed.fn = nil, nil, nil
+	ed.authFn, ed.authFnOptions = nil, nil
 	var obj fyne.CanvasObject
 	switch r := ed.Routes.SelectedRoute(); {
 	case ed.Routes.sel == 0:
@@ -326,6 +331,12 @@ func (ed *Editor) Backend() *backendSettings { return ed.backend }
 // Function is the local function form of the Lambda integration shown, else
 // nil.
 func (ed *Editor) Function() *functionForm { return ed.fn }
+
+// AuthorizerFunction returns the $connect authorizer's Function field (nil
+// when not shown) and the workspace's functions its list offers.
+func (ed *Editor) AuthorizerFunction() (*widget.SelectEntry, []string) {
+	return ed.authFn, ed.authFnOptions
+}
 
 // Tab is the route editor's selected tab: 0 Request, 1 Responses.
 func (ed *Editor) Tab() int { return ed.tab }

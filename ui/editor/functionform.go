@@ -64,11 +64,7 @@ func (f forms) buildFunctionForm(integID string) fyne.CanvasObject {
 		ff.name = name
 	}
 
-	choices := []string{noLocalFunction}
-	for _, fn := range api.Functions {
-		choices = append(choices, fn.Name)
-	}
-	ff.Pick = widget.NewSelect(choices, nil)
+	ff.Pick = widget.NewSelect(append([]string{noLocalFunction}, functionNames(api)...), nil)
 	if ff.name != "" {
 		ff.Pick.SetSelected(ff.name)
 	} else {

@@ -1,3 +1,6 @@
+// Package scenario is the window's side of scenarios (client/scenario):
+// Run Scenario replays a scenario file against the window's gateway and
+// shows each step as it passes or fails.
 package scenario
 
 import (
