@@ -470,6 +470,13 @@ func TestTLSToggle(t *testing.T) {
 	tb.send(0, `{"action":"message","messageId":1}`)
 	e := tb.waitEntry(0, "the answer over ws://", receivedAfter(seq, `{"message": "Hello World"}`))
 	// The bridge followed both restarts: the answer gets its route.
+	defer func() {
+		if t.Failed() { // which entry got which route
+			for _, x := range tb.tab(0).Model.Client().Log().Entries() {
+				t.Logf("tab 0 entry %d: %v route %q text %q note %q", x.Seq, x.Dir, x.Route, x.Text, x.Note)
+			}
+		}
+	}()
 	tb.waitFor("the answer's route", func() bool {
 		got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "message"
@@ -491,6 +498,13 @@ func TestTLSRememberedAtStart(t *testing.T) {
 	tb.send(0, `{"action":"message","messageId":1}`)
 	e := tb.waitEntry(0, "the answer over wss://", receivedAfter(seq, `{"message": "Hello World"}`))
 	// The bridge reads the TLS gateway's events: the answer gets its route.
+	defer func() {
+		if t.Failed() { // which entry got which route
+			for _, x := range tb.tab(0).Model.Client().Log().Entries() {
+				t.Logf("tab 0 entry %d: %v route %q text %q note %q", x.Seq, x.Dir, x.Route, x.Text, x.Note)
+			}
+		}
+	}()
 	tb.waitFor("the answer's route", func() bool {
 		got, _ := tb.tab(0).Model.Client().Log().BySeq(e.Seq)
 		return got.Route == "message"

@@ -90,8 +90,11 @@ type bridge struct {
 // pendingNote is a route the gateway reported for a frame that the client's
 // log does not hold yet (the event can arrive before the client has logged
 // its own send, or the frame it received). The ingest goroutine retries it
-// until it matches or expires.
+// until it matches or expires, on the tab that held the connection then:
+// the tab may have reconnected meanwhile (a gateway restart), and the
+// frame is in its log all the same.
 type pendingNote struct {
+	tab    *controller.Tab
 	connID string
 	dir    client.Dir
 	text   string
@@ -388,7 +391,7 @@ func (b *bridge) note(n pendingNote) {
 	if tab.Annotate(n.dir, n.text, n.route, n.reqID) {
 		return
 	}
-	n.until = time.Now().Add(noteTTL)
+	n.tab, n.until = tab, time.Now().Add(noteTTL)
 	if len(b.notes) >= maxNotes {
 		b.notes = b.notes[1:]
 	}
@@ -400,8 +403,7 @@ func (b *bridge) note(n pendingNote) {
 func (b *bridge) retryNotes(now time.Time) {
 	keep := b.notes[:0]
 	for _, n := range b.notes {
-		tab := b.tabs.ByConnID(n.connID)
-		if tab == nil || tab.Annotate(n.dir, n.text, n.route, n.reqID) {
+		if n.tab.Annotate(n.dir, n.text, n.route, n.reqID) {
 			continue
 		}
 		if now.Before(n.until) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"wsworkbench/client"
 	"wsworkbench/ui/controller"
 	"wsworkbench/ui/trace"
 )
@@ -126,5 +127,43 @@ func TestStatsLines(t *testing.T) {
 	l := lines[0]
 	if len(l.Tabs) != 2 || l.Tabs[0].ID == "" || l.HeapLiveMB <= 0 || l.Goroutines == 0 {
 		t.Errorf("line %+v", l)
+	}
+}
+
+// TestNoteFollowsItsTabAcrossReconnect: a route the gateway reported before
+// the tab logged the frame waits for the entry on the tab that held the
+// connection, even when the tab has reconnected meanwhile (a TLS toggle
+// restarts the gateway within the retry interval). It used to be dropped,
+// leaving the entry unrouted, and the next answer with the same text then
+// had its route written to that older entry instead of its own
+// (TestTLSToggle failed 9 runs in 10: "timed out waiting for the answer's
+// route").
+func TestNoteFollowsItsTabAcrossReconnect(t *testing.T) {
+	tabs := &controller.Tabs{}
+	tab := controller.NewTab("client 1", client.New(client.Options{URL: "ws://127.0.0.1:1/"}))
+	tabs.Add(tab)
+	b := newBridge(nil, tabs, trace.NewStore(16), func(f func()) { f() }, func(dirt) {})
+	log := tab.Client().Log()
+	answer := `{"message": "Hello World"}`
+
+	tab.SetConnect("first-connection", "")
+	b.note(pendingNote{connID: "first-connection", dir: client.Received, text: answer, route: "message", reqID: "r1"})
+	if len(b.notes) != 1 {
+		t.Fatalf("%d notes queued, want the one whose entry is not logged yet", len(b.notes))
+	}
+	first := log.Append(client.Entry{Dir: client.Received, Text: answer})
+	tab.SetConnect("second-connection", "") // reconnected before the retry
+	b.retryNotes(time.Now())
+	if e, _ := log.BySeq(first); e.Route != "message" || len(b.notes) != 0 {
+		t.Fatalf("first answer routed %q, %d notes left; want message, none", e.Route, len(b.notes))
+	}
+
+	second := log.Append(client.Entry{Dir: client.Received, Text: answer})
+	b.note(pendingNote{connID: "second-connection", dir: client.Received, text: answer, route: "other", reqID: "r2"})
+	if e, _ := log.BySeq(second); e.Route != "other" {
+		t.Errorf("second answer routed %q, want other (its own note)", e.Route)
+	}
+	if e, _ := log.BySeq(first); e.Route != "message" {
+		t.Errorf("first answer's route became %q", e.Route)
 	}
 }
