@@ -56,7 +56,7 @@ func newLogView(t *Tab) *LogView {
 	v.List = widget.NewList(v.Len, func() fyne.CanvasObject { return newLogRow(t.p.host.OpenRoute) }, v.updateRow)
 	v.List.OnSelected = v.onSelected
 	v.Search = widget.NewEntry()
-	v.Search.SetPlaceHolder("Search (text, or /regex/)")
+	v.Search.SetPlaceHolder("Search, or /regex/")
 	v.DirSel = widget.NewSelect(dirChoices, nil)
 	v.DirSel.SetSelectedIndex(0)
 	v.CountLabel = widget.NewLabel("")
