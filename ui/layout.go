@@ -248,6 +248,12 @@ func (b *body) arrange(a arrangement) {
 	if b.side != nil && b.side.Selected() != nil {
 		prevSide = b.side.Selected().Text
 	}
+	// Into the single column from another arrangement, the clients come
+	// first: the side tab chosen beside them (the API, say) would now hide
+	// them. Within the single column the person's tab stays.
+	if a == arrangeSingle && b.current != arrangeSingle {
+		prevSide = sideClients
+	}
 	b.current = a
 	b.side = nil
 	var content fyne.CanvasObject

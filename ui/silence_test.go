@@ -127,3 +127,28 @@ func TestRouteInLogOpensEditor(t *testing.T) {
 		t.Errorf("the side column shows %v, not the API", sel)
 	}
 }
+
+// TestSingleColumnStartsOnClients: a window that narrows (a zoom on a small
+// screen) into the single column shows the clients, not the side tab that
+// was chosen beside them; a tab chosen within the single column stays when
+// the column is rebuilt.
+func TestSingleColumnStartsOnClients(t *testing.T) {
+	tb := newTestBench(t)
+	tb.win.Resize(fyne.NewSize(1024, 768))
+	body := tb.wb.panes.body
+	if body.current != arrangeNarrow || !body.showSide(sideAPI) {
+		t.Fatalf("at 1024x768: arrangement %v, API tab shown %v", body.current, body.side != nil)
+	}
+	tb.win.Resize(fyne.NewSize(800, 600))
+	if body.current != arrangeSingle {
+		t.Fatalf("at 800x600: arrangement %v, want the single column", body.current)
+	}
+	if sel := body.side.Selected(); sel == nil || sel.Text != sideClients {
+		t.Errorf("the single column shows %v, want the clients", sel)
+	}
+	body.showSide(sideAPI)
+	body.relayout()
+	if sel := body.side.Selected(); sel == nil || sel.Text != sideAPI {
+		t.Errorf("after a rebuild the single column shows %v, want the API the person chose", sel)
+	}
+}
