@@ -358,7 +358,7 @@ func (v *LogView) ExportTo(w io.Writer) error {
 // entrySummary is a log entry's one-line description: time, direction,
 // size, route and round-trip time.
 func entrySummary(e client.Entry) string {
-	parts := []string{e.Time.Format("15:04:05.000"), dirWord(e.Dir)}
+	parts := []string{e.Time.Format("15:04:05.000"), e.Dir.String()}
 	if e.Dir != client.Event {
 		parts = append(parts, format.Size(e.Size))
 	}
@@ -376,16 +376,6 @@ func entrySummary(e client.Entry) string {
 		parts = append(parts, e.Note)
 	}
 	return strings.Join(parts, " · ")
-}
-
-func dirWord(d client.Dir) string {
-	switch d {
-	case client.Sent:
-		return "sent"
-	case client.Received:
-		return "received"
-	}
-	return "event"
 }
 
 func dirArrow(d client.Dir) string {

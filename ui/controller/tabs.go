@@ -142,29 +142,20 @@ func (r *Tabs) List() []*Tab {
 }
 
 // ByConnID returns the tab whose current connection has the ID, or nil.
-func (r *Tabs) ByConnID(id string) *Tab {
-	if id == "" {
-		return nil
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, t := range r.tabs {
-		if t.Client().ConnectionID() == id {
-			return t
-		}
-	}
-	return nil
-}
+func (r *Tabs) ByConnID(id string) *Tab { return r.find(id, (*client.Client).ConnectionID) }
 
 // ByAddr returns the tab whose client's local address is addr, or nil.
-func (r *Tabs) ByAddr(addr string) *Tab {
-	if addr == "" {
+func (r *Tabs) ByAddr(addr string) *Tab { return r.find(addr, (*client.Client).LocalAddr) }
+
+// find returns the tab whose client's key is want ("" finds none).
+func (r *Tabs) find(want string, key func(*client.Client) string) *Tab {
+	if want == "" {
 		return nil
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, t := range r.tabs {
-		if t.Client().LocalAddr() == addr {
+		if key(t.Client()) == want {
 			return t
 		}
 	}
