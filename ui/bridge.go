@@ -379,7 +379,10 @@ func (b *bridge) handle(e emulator.Event) {
 	}
 }
 
-// note annotates a log entry now, or queues the annotation for a retry.
+// note annotates a log entry now, or queues the annotation for a retry. An
+// entry that gets its route is drawn again (the frame may already show
+// without it: the client logs it as it reads it, often before the gateway's
+// event is here).
 func (b *bridge) note(n pendingNote) {
 	if n.route == "" {
 		n.route = "?"
@@ -389,6 +392,7 @@ func (b *bridge) note(n pendingNote) {
 		return // a connection no tab of this window holds
 	}
 	if tab.Annotate(n.dir, n.text, n.route, n.reqID) {
+		b.mark(dirtyTabs)
 		return
 	}
 	n.tab, n.until = tab, time.Now().Add(noteTTL)
@@ -404,6 +408,7 @@ func (b *bridge) retryNotes(now time.Time) {
 	keep := b.notes[:0]
 	for _, n := range b.notes {
 		if n.tab.Annotate(n.dir, n.text, n.route, n.reqID) {
+			b.mark(dirtyTabs)
 			continue
 		}
 		if now.Before(n.until) {

@@ -153,13 +153,21 @@ func TestNoteFollowsItsTabAcrossReconnect(t *testing.T) {
 	}
 	first := log.Append(client.Entry{Dir: client.Received, Text: answer})
 	tab.SetConnect("second-connection", "") // reconnected before the retry
+	b.dirty.Store(0)
 	b.retryNotes(time.Now())
+	if b.dirty.Load()&uint32(dirtyTabs) == 0 {
+		t.Error("the retried annotation did not mark the tabs to be drawn again")
+	}
 	if e, _ := log.BySeq(first); e.Route != "message" || len(b.notes) != 0 {
 		t.Fatalf("first answer routed %q, %d notes left; want message, none", e.Route, len(b.notes))
 	}
 
 	second := log.Append(client.Entry{Dir: client.Received, Text: answer})
+	b.dirty.Store(0)
 	b.note(pendingNote{connID: "second-connection", dir: client.Received, text: answer, route: "other", reqID: "r2"})
+	if b.dirty.Load()&uint32(dirtyTabs) == 0 {
+		t.Error("the annotation did not mark the tabs to be drawn again: the newest answer showed without its route until something else changed")
+	}
 	if e, _ := log.BySeq(second); e.Route != "other" {
 		t.Errorf("second answer routed %q, want other (its own note)", e.Route)
 	}
