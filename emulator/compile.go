@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"wsworkbench/emulator/jsonpath"
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/selection"
 	"wsworkbench/emulator/vtl"
@@ -157,6 +158,7 @@ type compiledExpr struct {
 	// $request.body member path (the common "$request.body.action"), which
 	// the request evaluates directly; "" for any other expression.
 	bodyPath string
+	body     jsonpath.Path // bodyPath's JSONPath, compiled
 }
 
 func newExpr(src string, kind selection.Kind) (*compiledExpr, error) {
@@ -172,7 +174,7 @@ func newExpr(src string, kind selection.Kind) (*compiledExpr, error) {
 		}
 	}
 	if len(parts) == 1 && parts[0].Variable == "$request.body" && plainGJSONPath(parts[0].JSONPath.GJSON()) {
-		ce.bodyPath = parts[0].JSONPath.GJSON()
+		ce.bodyPath, ce.body = parts[0].JSONPath.GJSON(), parts[0].JSONPath
 	}
 	return ce, nil
 }

@@ -204,7 +204,7 @@ func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (st
 		if !d.Valid() {
 			return "", false
 		}
-		return selection.Stringify(d.Get(e.bodyPath)), true
+		return selection.Stringify(e.body.GetIn(d)), true
 	}
 	src.Headers = r.head
 	src.QueryString = r.query

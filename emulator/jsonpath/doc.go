@@ -78,9 +78,18 @@ func (d *Doc) Text() string { return d.text }
 // letters, digits, "_" and "-") is answered from the index; any other path
 // goes to gjson.
 func (d *Doc) Get(path string) gjson.Result {
-	if !d.indexed || !plainKey(path) {
+	if !plainKey(path) {
 		return gjson.Get(d.text, path)
 	}
+	return d.member(path)
+}
+
+// member is Get for a plain key (a Path knows it is one from its Compile).
+func (d *Doc) member(key string) gjson.Result {
+	if !d.indexed {
+		return gjson.Get(d.text, key)
+	}
+	path := key
 	for i := 0; i < d.n; i++ {
 		m := &d.members[i]
 		if d.text[m.keyStart:m.keyEnd] != path {

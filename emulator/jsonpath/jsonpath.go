@@ -53,6 +53,7 @@ type Path struct {
 	src    string
 	gjson  string
 	guards []guard
+	plain  bool // gjson is one plain member name: a Doc answers it from its index
 }
 
 // guard is a check Get makes before it trusts the gjson path: the gjson
@@ -76,7 +77,7 @@ func Compile(path string) (Path, error) {
 	if err != nil {
 		return Path{}, err
 	}
-	return Path{src: path, gjson: g, guards: guards}, nil
+	return Path{src: path, gjson: g, guards: guards, plain: len(guards) == 0 && plainKey(g)}, nil
 }
 
 // MustCompile is like Compile but panics on an error. It is meant for paths
@@ -117,6 +118,9 @@ func (p Path) Get(doc []byte) gjson.Result {
 // GetIn is Get on a parsed document: a path to a top-level member of an
 // object is answered from the Doc's index, without scanning the text.
 func (p Path) GetIn(d *Doc) gjson.Result {
+	if p.plain {
+		return d.member(p.gjson)
+	}
 	if p.gjson == "" {
 		return gjson.Result{}
 	}
