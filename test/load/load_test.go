@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -168,5 +169,47 @@ func TestParallel(t *testing.T) {
 	})
 	if !errors.Is(err, boom) || ran.Load() != 10 {
 		t.Errorf("parallel with fn(9) failing: err %v after %d calls, want boom after 10", err, ran.Load())
+	}
+}
+
+func TestRoundRatios(t *testing.T) {
+	r := &report{}
+	run := func(name string, perSec float64) {
+		r.addRate(name, rateResult{Conns: 50, Messages: int(perSec), Elapsed: time.Second})
+	}
+	for _, pair := range [][2]float64{{100, 90}, {200, 190}, {100, 110}} {
+		run("echo", pair[0])
+		run("serve", pair[1])
+	}
+	got := r.roundRatios("serve", 50)
+	want := []float64{0.9, 0.95, 1.1}
+	if len(got) != len(want) {
+		t.Fatalf("ratios %v, want %v", got, want)
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-9 {
+			t.Fatalf("ratios %v, want %v", got, want)
+		}
+	}
+	if m := median(got); math.Abs(m-0.95) > 1e-9 {
+		t.Errorf("median %v, want 0.95", m)
+	}
+	if m := median([]float64{1, 2}); m != 1.5 {
+		t.Errorf("median of two %v, want 1.5", m)
+	}
+	if best := r.rates["serve"][50].PerSecond(); best != 190 {
+		t.Errorf("best serve run %v, want 190", best)
+	}
+}
+
+func TestParseConns(t *testing.T) {
+	got, err := parseConns("1, 50")
+	if err != nil || len(got) != 2 || got[0] != 1 || got[1] != 50 {
+		t.Fatalf("parseConns = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "0", "x", "1,,2"} {
+		if _, err := parseConns(bad); err == nil {
+			t.Errorf("parseConns(%q) accepted", bad)
+		}
 	}
 }

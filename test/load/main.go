@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -36,6 +38,8 @@ type config struct {
 	closeWait        time.Duration
 	skipMemory       bool
 	skipRate         bool
+	skipConnects     bool
+	conns            []int
 	gatewayMessage   string
 	gatewayAnswer    string
 }
@@ -61,11 +65,19 @@ func main() {
 	flag.StringVar(&c.serveLog, "serve-log", "none", "wsworkbench serve's --log while measured (none measures the gateway, text adds its log)")
 	flag.BoolVar(&c.skipMemory, "skip-memory", false, "skip the idle-connection memory measurement")
 	flag.BoolVar(&c.skipRate, "skip-rate", false, "skip the message and connect rates")
+	connsFlag := flag.String("conns", "1,50", "the connection counts of the message runs, comma-separated")
+	flag.BoolVar(&c.skipConnects, "skip-connects", false, "skip the connects/s runs")
 	flag.StringVar(&childKind, "serve", "", "internal: run as a child server (echo or gateway)")
 	flag.StringVar(&childAPI, "serve-api", "", "internal: the child gateway's workspace")
 	flag.StringVar(&childCPU, "serve-cpuprofile", "", "internal: the child's CPU profile file")
 	flag.Parse()
 
+	conns, err := parseConns(*connsFlag)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "load: -conns:", err)
+		os.Exit(2)
+	}
+	c.conns = conns
 	if childKind != "" {
 		if err := runChild(childKind, childAPI, childCPU); err != nil {
 			fmt.Fprintln(os.Stderr, "load child:", err)
@@ -161,8 +173,9 @@ func startHarness(c config, kind, cpuprofile string) (*process, error) {
 }
 
 // measureRates runs the message and connect rates against the echo
-// baseline, wsworkbench serve and the gateway library harness (the gateway
-// without the serve command's event log), alternating, c.rounds times each.
+// baseline, wsworkbench serve, the gateway library harness (the gateway
+// without the serve command's event log) and the minimal gateway (the
+// floor: minimalHandler), alternating, c.rounds times each.
 func measureRates(c config, r *report) error {
 	echo, err := startHarness(c, "echo", "")
 	if err != nil {
@@ -179,6 +192,11 @@ func measureRates(c config, r *report) error {
 		return err
 	}
 	defer lib.stop()
+	floor, err := startHarness(c, "minimal", "")
+	if err != nil {
+		return err
+	}
+	defer floor.stop()
 
 	targets := []struct {
 		name      string
@@ -188,14 +206,17 @@ func measureRates(c config, r *report) error {
 		{"echo", echo, c.gatewayMessage, c.gatewayMessage},
 		{"serve", gw, c.gatewayMessage, c.gatewayAnswer},
 		{"gateway", lib, c.gatewayMessage, c.gatewayAnswer},
+		{"minimal", floor, c.gatewayMessage, c.gatewayAnswer},
 	}
-	for _, conns := range []int{1, 50} {
+	for _, conns := range c.conns {
 		for round := 0; round < c.rounds; round++ {
 			for _, tg := range targets {
 				cpu0, err := readCPU(tg.p.pid())
 				if err != nil {
 					return err
 				}
+				self0, _ := readCPU(os.Getpid())
+				idle0, _ := readIdle()
 				res, err := runRate(tg.p.URL, conns, tg.msg, tg.want, c.warmup, c.duration)
 				if err != nil {
 					return fmt.Errorf("%s, %d connections: %w", tg.name, conns, err)
@@ -205,11 +226,17 @@ func measureRates(c config, r *report) error {
 					return err
 				}
 				res.ServerCPU = cpu1 - cpu0
-				fmt.Fprintf(os.Stderr, "load: %-7s %2d conns: %8.0f msg/s  p50 %v  p99 %v  server CPU %v/msg\n",
-					tg.name, conns, res.PerSecond(), res.P50, res.P99, res.CPUPerMessage())
+				self1, _ := readCPU(os.Getpid())
+				idle1, _ := readIdle()
+				client := (self1 - self0) / time.Duration(max(res.Total, 1))
+				fmt.Fprintf(os.Stderr, "load: %-7s %2d conns: %8.0f msg/s  p50 %v  p99 %v  server CPU %v/msg  client CPU %v/msg  machine idle %v\n",
+					tg.name, conns, res.PerSecond(), res.P50, res.P99, res.CPUPerMessage(), client, (idle1 - idle0).Round(10*time.Millisecond))
 				r.addRate(tg.name, res)
 			}
 		}
+	}
+	if c.skipConnects {
+		return nil
 	}
 	for round := 0; round < c.rounds; round++ {
 		for _, tg := range targets {
@@ -388,4 +415,17 @@ func profileServer(c config, kind, file string) error {
 	}
 	fmt.Fprintf(os.Stderr, "load: CPU profile of the %s at %.0f msg/s (50 connections, p50 %v, p99 %v) in %s: go tool pprof -top %s\n", kind, res.PerSecond(), res.P50, res.P99, abs, abs)
 	return nil
+}
+
+// parseConns parses -conns: positive connection counts, comma-separated.
+func parseConns(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive connection count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 )
@@ -22,20 +23,52 @@ type report struct {
 	loadStart string // /proc/loadavg's 1-minute figure when the run began
 	cfg       config
 	rates     map[string]map[int]rateResult // best run per server and connection count
-	churns    map[string]float64            // best connects/s per server
-	memory    []memoryResult
+	// runs holds every run per server and connection count, in order:
+	// run i of each server belongs to the same round, run back to back.
+	runs   map[string]map[int][]rateResult
+	churns map[string]float64 // best connects/s per server
+	memory []memoryResult
 }
 
 func (r *report) addRate(name string, res rateResult) {
 	if r.rates == nil {
 		r.rates = map[string]map[int]rateResult{}
+		r.runs = map[string]map[int][]rateResult{}
 	}
 	if r.rates[name] == nil {
 		r.rates[name] = map[int]rateResult{}
+		r.runs[name] = map[int][]rateResult{}
 	}
+	r.runs[name][res.Conns] = append(r.runs[name][res.Conns], res)
 	if best, ok := r.rates[name][res.Conns]; !ok || res.PerSecond() > best.PerSecond() {
 		r.rates[name][res.Conns] = res
 	}
+}
+
+// roundRatios returns name's message rate divided by echo's in the same
+// round, for each round at conns connections, sorted. Runs of one round are
+// back to back, so a ratio compares runs under the same machine load, and
+// the median of the ratios is steadier than the ratio of the bests.
+func (r *report) roundRatios(name string, conns int) []float64 {
+	echo, other := r.runs["echo"][conns], r.runs[name][conns]
+	var out []float64
+	for i := range min(len(echo), len(other)) {
+		out = append(out, other[i].PerSecond()/echo[i].PerSecond())
+	}
+	sort.Float64s(out)
+	return out
+}
+
+// median returns the median of sorted values (0 for none).
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	switch {
+	case n == 0:
+		return 0
+	case n%2 == 1:
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 func (r *report) addChurn(name string, rate float64) {
@@ -66,8 +99,8 @@ func (r *report) print(w io.Writer) {
 			"clients and servers share the 2 CPUs, so a server that needs more CPU per message also leaves less to its clients.\n\n", c.duration, c.warmup, c.rounds)
 		fmt.Fprintln(w, "| server | connections | messages/s | p50 | p99 | server CPU per message |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
-		for _, conns := range []int{1, 50} {
-			for _, name := range []string{"echo", "serve", "gateway"} {
+		for _, conns := range c.conns {
+			for _, name := range []string{"echo", "serve", "gateway", "minimal"} {
 				res, ok := r.rates[name][conns]
 				if !ok {
 					continue
@@ -76,10 +109,28 @@ func (r *report) print(w io.Writer) {
 			}
 		}
 		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Per round (runs back to back), messages/s against echo's in the same round:")
+		fmt.Fprintln(w)
+		for _, conns := range c.conns {
+			for _, name := range []string{"serve", "gateway", "minimal"} {
+				ratios := r.roundRatios(name, conns)
+				if len(ratios) == 0 {
+					continue
+				}
+				var each []string
+				for _, x := range ratios {
+					each = append(each, fmt.Sprintf("%.3f", x))
+				}
+				fmt.Fprintf(w, "- %s, %d connections: median %.3fx (rounds, sorted: %s)\n", label(name), conns, median(ratios), strings.Join(each, " "))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	if r.churns != nil {
 		fmt.Fprintf(w, "Connects: %d connections opened and closed, %d dialers at once, best of %d.\n\n", c.churn, c.workers, c.rounds)
 		fmt.Fprintln(w, "| server | connects/s |")
 		fmt.Fprintln(w, "| --- | ---: |")
-		for _, name := range []string{"echo", "serve", "gateway"} {
+		for _, name := range []string{"echo", "serve", "gateway", "minimal"} {
 			fmt.Fprintf(w, "| %s | %.0f |\n", label(name), r.churns[name])
 		}
 		fmt.Fprintln(w)
@@ -151,6 +202,8 @@ func label(name string) string {
 		return "wsworkbench gateway (library harness)"
 	case "serve":
 		return "wsworkbench serve"
+	case "minimal":
+		return "minimal gateway (gorilla + gjson + the seed's templates by hand)"
 	}
 	return name
 }

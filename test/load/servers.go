@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tidwall/gjson"
 
 	"wsworkbench/emulator"
 	"wsworkbench/emulator/workspace"
@@ -44,6 +45,43 @@ func echoHandler() http.Handler {
 				return
 			}
 			if err := c.WriteMessage(mt, p); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// minimalHandler is the floor a gateway can reach: gorilla, gjson and
+// the seed's templates written out by hand, with nothing else of API
+// Gateway (no limits, IDs, history, error frames or events). It selects the
+// route by the message's action, renders the seed's request template,
+// reads the MOCK status from it and picks the response template by the
+// message's messageId, as the seed says.
+func minimalHandler() http.Handler {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	responses := map[string][]byte{"1": []byte(`{"message": "Hello World"}`), "2": []byte(`{"message": "Hi!"}`)}
+	noRoute := []byte(`{"message": "Forbidden", "connectionId":"x", "requestId":"x"}`)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		var req []byte
+		for {
+			_, p, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			out := noRoute
+			if gjson.GetBytes(p, "action").String() == "message" {
+				id := gjson.GetBytes(p, "messageId")
+				req = append(append(append(req[:0], `{"statusCode": 200, "messageId": `...), id.Raw...), '}')
+				if gjson.GetBytes(req, "statusCode").Int() == 200 {
+					out = responses[id.String()]
+				}
+			}
+			if err := c.WriteMessage(websocket.TextMessage, out); err != nil {
 				return
 			}
 		}
@@ -98,6 +136,8 @@ func runChild(kind, file, cpuprofile string) error {
 	switch kind {
 	case "echo":
 		handler = echoHandler()
+	case "minimal":
+		handler = minimalHandler()
 	case "gateway":
 		ws, err := workspace.Load(file)
 		if err != nil {
@@ -117,7 +157,7 @@ func runChild(kind, file, cpuprofile string) error {
 		}
 		fmt.Printf("URL %s\n", g.URL())
 	default:
-		return fmt.Errorf("unknown server kind %q (echo or gateway)", kind)
+		return fmt.Errorf("unknown server kind %q (echo, minimal or gateway)", kind)
 	}
 	defer stop()
 
@@ -376,4 +416,24 @@ func readCPU(pid int) (time.Duration, error) {
 		return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
 	}
 	return time.Duration(utime+stime) * clockTick, nil
+}
+
+// readIdle returns the time all CPUs together have been idle since boot
+// (/proc/stat's idle and iowait), to tell a run that left CPUs unused.
+func readIdle() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	idle, err1 := strconv.ParseUint(f[4], 10, 64)
+	wait, err2 := strconv.ParseUint(f[5], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("/proc/stat: %w", err)
+	}
+	return time.Duration(idle+wait) * clockTick, nil
 }
