@@ -213,3 +213,19 @@ func TestParseConns(t *testing.T) {
 		}
 	}
 }
+
+func TestParseServers(t *testing.T) {
+	got, err := parseServers("echo,serve,minimal", "/bin/other")
+	if err != nil || strings.Join(got, ",") != "echo,serve,serve-b,minimal" {
+		t.Fatalf("parseServers = %v, %v", got, err)
+	}
+	got, err = parseServers("echo,gateway", "")
+	if err != nil || strings.Join(got, ",") != "echo,gateway" {
+		t.Fatalf("parseServers = %v, %v", got, err)
+	}
+	for _, bad := range []string{"echo,echo", "echo,nginx", "serve-b", ""} {
+		if _, err := parseServers(bad, ""); err == nil {
+			t.Errorf("parseServers(%q) accepted", bad)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,6 +41,8 @@ type config struct {
 	skipRate         bool
 	skipConnects     bool
 	conns            []int
+	servers          []string
+	binB             string
 	gatewayMessage   string
 	gatewayAnswer    string
 }
@@ -65,6 +68,8 @@ func main() {
 	flag.StringVar(&c.serveLog, "serve-log", "none", "wsworkbench serve's --log while measured (none measures the gateway, text adds its log)")
 	flag.BoolVar(&c.skipMemory, "skip-memory", false, "skip the idle-connection memory measurement")
 	flag.BoolVar(&c.skipRate, "skip-rate", false, "skip the message and connect rates")
+	serversFlag := flag.String("servers", "echo,serve,gateway,minimal", "the servers measured, in the order of each round: echo, serve, gateway, minimal, serve-b (-bin-b)")
+	flag.StringVar(&c.binB, "bin-b", "", "a second wsworkbench binary, measured as serve-b in the same rounds (an A/B comparison); adds serve-b to -servers")
 	connsFlag := flag.String("conns", "1,50", "the connection counts of the message runs, comma-separated")
 	flag.BoolVar(&c.skipConnects, "skip-connects", false, "skip the connects/s runs")
 	flag.StringVar(&childKind, "serve", "", "internal: run as a child server (echo or gateway)")
@@ -78,6 +83,11 @@ func main() {
 		os.Exit(2)
 	}
 	c.conns = conns
+	c.servers, err = parseServers(*serversFlag, c.binB)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "load: -servers:", err)
+		os.Exit(2)
+	}
 	if childKind != "" {
 		if err := runChild(childKind, childAPI, childCPU); err != nil {
 			fmt.Fprintln(os.Stderr, "load child:", err)
@@ -159,8 +169,8 @@ func raiseFileLimit() error {
 }
 
 // startServe runs "wsworkbench serve" on the seed API.
-func startServe(c config) (*process, error) {
-	return startProcess("wsworkbench serve", false, c.bin, "serve", "--listen", "127.0.0.1:0", "--log", c.serveLog, c.api)
+func startServe(c config, bin string) (*process, error) {
+	return startProcess("wsworkbench serve", false, bin, "serve", "--listen", "127.0.0.1:0", "--log", c.serveLog, c.api)
 }
 
 // startHarness runs this program as a child server of the given kind.
@@ -177,36 +187,34 @@ func startHarness(c config, kind, cpuprofile string) (*process, error) {
 // without the serve command's event log) and the minimal gateway (the
 // floor: minimalHandler), alternating, c.rounds times each.
 func measureRates(c config, r *report) error {
-	echo, err := startHarness(c, "echo", "")
-	if err != nil {
-		return err
-	}
-	defer echo.stop()
-	gw, err := startServe(c)
-	if err != nil {
-		return err
-	}
-	defer gw.stop()
-	lib, err := startHarness(c, "gateway", "")
-	if err != nil {
-		return err
-	}
-	defer lib.stop()
-	floor, err := startHarness(c, "minimal", "")
-	if err != nil {
-		return err
-	}
-	defer floor.stop()
-
-	targets := []struct {
+	type target struct {
 		name      string
 		p         *process
 		msg, want string
-	}{
-		{"echo", echo, c.gatewayMessage, c.gatewayMessage},
-		{"serve", gw, c.gatewayMessage, c.gatewayAnswer},
-		{"gateway", lib, c.gatewayMessage, c.gatewayAnswer},
-		{"minimal", floor, c.gatewayMessage, c.gatewayAnswer},
+	}
+	var targets []target
+	for _, name := range c.servers {
+		var (
+			p   *process
+			err error
+		)
+		switch name {
+		case "serve":
+			p, err = startServe(c, c.bin)
+		case "serve-b":
+			p, err = startServe(c, c.binB)
+		default:
+			p, err = startHarness(c, name, "")
+		}
+		if err != nil {
+			return err
+		}
+		defer p.stop()
+		want := c.gatewayAnswer
+		if name == "echo" {
+			want = c.gatewayMessage
+		}
+		targets = append(targets, target{name, p, c.gatewayMessage, want})
 	}
 	for _, conns := range c.conns {
 		for round := 0; round < c.rounds; round++ {
@@ -299,7 +307,7 @@ func measureMemory(c config, r *report) error {
 			err error
 		)
 		if kind == "serve" {
-			p, err = startServe(c)
+			p, err = startServe(c, c.bin)
 		} else {
 			p, err = startHarness(c, kind, "")
 		}
@@ -426,6 +434,31 @@ func parseConns(s string) ([]int, error) {
 			return nil, fmt.Errorf("%q is not a positive connection count", f)
 		}
 		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseServers parses -servers; with a -bin-b binary, serve-b is added
+// after serve when not named.
+func parseServers(s, binB string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range strings.Split(s, ",") {
+		name := strings.TrimSpace(f)
+		switch {
+		case seen[name]:
+			return nil, fmt.Errorf("%q named twice", name)
+		case name == "serve-b" && binB == "":
+			return nil, fmt.Errorf("serve-b needs -bin-b")
+		case name != "echo" && name != "serve" && name != "gateway" && name != "minimal" && name != "serve-b":
+			return nil, fmt.Errorf("unknown server %q (echo, serve, gateway, minimal or serve-b)", name)
+		}
+		seen[name] = true
+		out = append(out, name)
+	}
+	if binB != "" && !seen["serve-b"] {
+		i := slices.Index(out, "serve") + 1 // 0 when serve is not named
+		out = slices.Insert(out, i, "serve-b")
 	}
 	return out, nil
 }

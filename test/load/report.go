@@ -100,7 +100,7 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintln(w, "| server | connections | messages/s | p50 | p99 | server CPU per message |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
 		for _, conns := range c.conns {
-			for _, name := range []string{"echo", "serve", "gateway", "minimal"} {
+			for _, name := range c.servers {
 				res, ok := r.rates[name][conns]
 				if !ok {
 					continue
@@ -112,9 +112,9 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintln(w, "Per round (runs back to back), messages/s against echo's in the same round:")
 		fmt.Fprintln(w)
 		for _, conns := range c.conns {
-			for _, name := range []string{"serve", "gateway", "minimal"} {
+			for _, name := range c.servers {
 				ratios := r.roundRatios(name, conns)
-				if len(ratios) == 0 {
+				if name == "echo" || len(ratios) == 0 {
 					continue
 				}
 				var each []string
@@ -130,7 +130,7 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "Connects: %d connections opened and closed, %d dialers at once, best of %d.\n\n", c.churn, c.workers, c.rounds)
 		fmt.Fprintln(w, "| server | connects/s |")
 		fmt.Fprintln(w, "| --- | ---: |")
-		for _, name := range []string{"echo", "serve", "gateway", "minimal"} {
+		for _, name := range c.servers {
 			fmt.Fprintf(w, "| %s | %.0f |\n", label(name), r.churns[name])
 		}
 		fmt.Fprintln(w)
@@ -202,6 +202,8 @@ func label(name string) string {
 		return "wsworkbench gateway (library harness)"
 	case "serve":
 		return "wsworkbench serve"
+	case "serve-b":
+		return "wsworkbench serve (-bin-b)"
 	case "minimal":
 		return "minimal gateway (gorilla + gjson + the seed's templates by hand)"
 	}
