@@ -63,7 +63,12 @@ func (s *Snapshot) Stage() string { return s.stage }
 func (s *Snapshot) APIID() string { return s.apiID }
 
 // scaled returns d divided by the time scale.
-func (s *Snapshot) scaled(d time.Duration) time.Duration { return s.settings.Scaled(d) }
+func (s *Snapshot) scaled(d time.Duration) time.Duration {
+	if s.settings.TimeScale <= 1 { // Settings.Scaled's copy of the settings costs more
+		return d
+	}
+	return s.settings.Scaled(d)
+}
 
 type compiledRoute struct {
 	key    string

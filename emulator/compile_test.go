@@ -1,13 +1,16 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"wsworkbench/emulator/model"
 	"wsworkbench/emulator/selection"
@@ -285,6 +288,36 @@ func TestEncodeIDIsBase64(t *testing.T) {
 	}
 }
 
+// TestIDEncodeIsBase64 checks that idGen.encode, which encodes the
+// counter's 48 bits directly and copies the host's characters, writes the
+// base64 of the ID's 11 bytes laid out as idGen's doc says, for counts
+// across the 48 bits, both kinds and many tails and hosts.
+func TestIDEncodeIsBase64(t *testing.T) {
+	for h := range 40 {
+		g := newIDGen()
+		g.host = [3]byte{byte(h * 37), byte(h * 91), byte(h * 13)}
+		g.mid = newIDGenMid(g.host)
+		for i := range 2000 {
+			count := uint64(i)*0x9E3779B97F4A7C15 + uint64(h)
+			tail := [2]byte{byte(i * 7), byte(i >> 3)}
+			for _, kind := range []byte{kindConnection, kindRequest} {
+				n := (count * idScramble) & (1<<48 - 1)
+				var b [11]byte
+				for j := range 6 {
+					b[j] = byte(n >> (40 - 8*j))
+				}
+				b[6], b[7], b[8] = g.host[0], g.host[1], g.host[2]&0xC0|kind
+				b[9], b[10] = tail[0], tail[1]
+				var got [idLen]byte
+				g.encode(got[:], count, kind, tail)
+				if want := base64.URLEncoding.EncodeToString(b[:]); string(got[:]) != want {
+					t.Fatalf("encode(%d, kind %d, tail %x) = %s, want %s", count, kind, tail, got, want)
+				}
+			}
+		}
+	}
+}
+
 // TestSelectResponseRemembersLastStatus checks that the integration's
 // cached answer for the last status always equals a fresh selection, as
 // statuses change back and forth.
@@ -314,5 +347,38 @@ func TestSelectResponseRemembersLastStatus(t *testing.T) {
 		if got := none.selectResponse(status); got != want {
 			t.Errorf("only /200/, status %d: response %d, want %d", status, got, want)
 		}
+	}
+}
+
+// TestValidTextIsUTF8Valid checks validText against utf8.Valid on ASCII of
+// every length to 40, with a non-ASCII or invalid byte at each place, and
+// on random bytes.
+func TestValidTextIsUTF8Valid(t *testing.T) {
+	check := func(b []byte) {
+		t.Helper()
+		if got, want := validText(b), utf8.Valid(b); got != want {
+			t.Fatalf("validText(%q) = %v, utf8.Valid says %v", b, got, want)
+		}
+	}
+	for n := range 41 {
+		b := bytes.Repeat([]byte("a"), n)
+		check(b)
+		for i := range n {
+			for _, bad := range [][]byte{{0xff}, {0xc3, 0xa9}, {0xe2, 0x82, 0xac}, {0xc3}, {0x80}} {
+				c := append(append(append([]byte(nil), b[:i]...), bad...), b[i:]...)
+				check(c)
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(4) > 0 {
+				b[i] &= 0x7f
+			}
+		}
+		check(b)
 	}
 }

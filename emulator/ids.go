@@ -33,6 +33,9 @@ import (
 type idGen struct {
 	counter atomic.Uint64
 	host    [3]byte
+	// mid holds, per kind, characters 8-11 of its IDs: the encoding of
+	// bytes 6-8 (the host and the kind), the same for every ID.
+	mid [kindRequest + 1][4]byte
 }
 
 // ID kinds: the value of the 12th character.
@@ -51,7 +54,17 @@ func newIDGen() *idGen {
 	g := &idGen{}
 	g.counter.Store(binary.LittleEndian.Uint64(seed[:8]) & (1<<48 - 1))
 	copy(g.host[:], seed[8:])
+	g.mid = newIDGenMid(g.host)
 	return g
+}
+
+// newIDGenMid returns idGen.mid for a host.
+func newIDGenMid(host [3]byte) (mid [kindRequest + 1][4]byte) {
+	for _, kind := range []byte{kindConnection, kindRequest} {
+		v := uint(host[0])<<16 | uint(host[1])<<8 | uint(host[2]&0xC0|kind)
+		mid[kind] = [4]byte{idAlphabet[v>>18&63], idAlphabet[v>>12&63], idAlphabet[v>>6&63], idAlphabet[v&63]}
+	}
+	return mid
 }
 
 // next returns a new ID of the given kind whose last two bytes are tail.
@@ -64,41 +77,50 @@ func (g *idGen) next(kind byte, tail [2]byte) string {
 // idLen is the length of an ID.
 const idLen = 16
 
-// encode writes the ID for counter value count into dst[:idLen].
+// encode writes the ID for counter value count into dst[:idLen]: bytes
+// 0-5 (the scrambled count), 6-8 (g.mid) and 9-10 (tail), encoded.
 func (g *idGen) encode(dst []byte, count uint64, kind byte, tail [2]byte) {
+	dst = dst[:idLen]
 	n := (count * idScramble) & (1<<48 - 1)
-	var b [11]byte
-	b[0] = byte(n >> 40)
-	b[1] = byte(n >> 32)
-	b[2] = byte(n >> 24)
-	b[3] = byte(n >> 16)
-	b[4] = byte(n >> 8)
-	b[5] = byte(n)
-	b[6] = g.host[0]
-	b[7] = g.host[1]
-	b[8] = g.host[2]&0xC0 | kind
-	b[9] = tail[0]
-	b[10] = tail[1]
-	encodeID(dst, &b)
+	// 48 bits, six to a character, with constant shifts.
+	dst[0] = idAlphabet[n>>42&63]
+	dst[1] = idAlphabet[n>>36&63]
+	dst[2] = idAlphabet[n>>30&63]
+	dst[3] = idAlphabet[n>>24&63]
+	dst[4] = idAlphabet[n>>18&63]
+	dst[5] = idAlphabet[n>>12&63]
+	dst[6] = idAlphabet[n>>6&63]
+	dst[7] = idAlphabet[n&63]
+	mid := &g.mid[kind]
+	dst[8], dst[9], dst[10], dst[11] = mid[0], mid[1], mid[2], mid[3]
+	encodeTail(dst, tail)
 }
+
+// idAlphabet is the URL-safe base64 alphabet.
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 // encodeID writes the URL-safe base64 encoding of b, with its one "=" pad,
 // into dst[:idLen]: what base64.URLEncoding.Encode writes, without its
-// general loop (each message costs two).
+// general loop.
 func encodeID(dst []byte, b *[11]byte) {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	dst = dst[:idLen]
 	for i := range 3 {
 		v := uint(b[3*i])<<16 | uint(b[3*i+1])<<8 | uint(b[3*i+2])
-		dst[4*i] = alphabet[v>>18&63]
-		dst[4*i+1] = alphabet[v>>12&63]
-		dst[4*i+2] = alphabet[v>>6&63]
-		dst[4*i+3] = alphabet[v&63]
+		dst[4*i] = idAlphabet[v>>18&63]
+		dst[4*i+1] = idAlphabet[v>>12&63]
+		dst[4*i+2] = idAlphabet[v>>6&63]
+		dst[4*i+3] = idAlphabet[v&63]
 	}
-	v := uint(b[9])<<16 | uint(b[10])<<8
-	dst[12] = alphabet[v>>18&63]
-	dst[13] = alphabet[v>>12&63]
-	dst[14] = alphabet[v>>6&63]
+	encodeTail(dst, [2]byte{b[9], b[10]})
+}
+
+// encodeTail writes characters 12-15 of an ID, which encode its last two
+// bytes and the pad.
+func encodeTail(dst []byte, tail [2]byte) {
+	v := uint(tail[0])<<16 | uint(tail[1])<<8
+	dst[12] = idAlphabet[v>>18&63]
+	dst[13] = idAlphabet[v>>12&63]
+	dst[14] = idAlphabet[v>>6&63]
 	dst[15] = '='
 }
 

@@ -202,10 +202,13 @@ func (l *limitConn) scan(p []byte) (off, end int, err error) {
 		if l.hn == 0 {
 			start = i
 		}
-		l.hdr[l.hn] = p[i]
-		l.hn++
-		i++
-		if l.hn == 2 {
+		if l.hn < 2 { // the two bytes that give the header's length
+			k := copy(l.hdr[l.hn:2], p[i:])
+			l.hn += k
+			i += k
+			if l.hn < 2 {
+				continue // p ends within them
+			}
 			l.need = 2
 			switch l.hdr[1] & 0x7f {
 			case 126:
@@ -217,8 +220,11 @@ func (l *limitConn) scan(p []byte) (off, end int, err error) {
 				l.need += 4 // the client's mask key
 			}
 		}
-		if l.hn < 2 || l.hn < l.need {
-			continue
+		k := copy(l.hdr[l.hn:l.need], p[i:])
+		l.hn += k
+		i += k
+		if l.hn < l.need {
+			continue // p ends within the header
 		}
 		// A complete header.
 		l.hn = 0
@@ -247,7 +253,7 @@ func (l *limitConn) scan(p []byte) (off, end int, err error) {
 		} else {
 			l.msgLen = size
 		}
-		st := l.g.snap.Load().settings
+		st := &l.g.snap.Load().settings
 		if size > uint64(st.MaxFrameBytes) {
 			return start, i, &limitError{what: "frame", size: size, limit: st.MaxFrameBytes}
 		}

@@ -69,7 +69,7 @@ func mockStatus(body []byte, d *jsonpath.Doc) (int, bool) {
 	if !d.Valid() {
 		return 0, false
 	}
-	v := d.Get("statusCode")
+	v := statusCodePath.GetIn(d)
 	if v.Type != gjson.Number {
 		return 0, false
 	}
@@ -79,3 +79,6 @@ func mockStatus(body []byte, d *jsonpath.Doc) (int, bool) {
 	}
 	return int(f), true
 }
+
+// statusCodePath is where MOCK reads the status in its request.
+var statusCodePath = jsonpath.MustCompile("$.statusCode")

@@ -204,6 +204,9 @@ func (r *request) eval(e *compiledExpr, status int, respHeaders http.Header) (st
 		if !d.Valid() {
 			return "", false
 		}
+		if s, ok := e.body.StringIn(d); ok {
+			return s, true
+		}
 		return selection.Stringify(e.body.GetIn(d)), true
 	}
 	src.Headers = r.head
@@ -509,14 +512,14 @@ func (r *request) render(side TemplateSide, t *compiledTemplate, value string, b
 		r.publish(e)
 	}
 	switch {
-	case err != nil && side == TemplateRequest && errors.Is(err, vtl.ErrPayload):
+	case err == nil:
+		return out, nil
+	case side == TemplateRequest && errors.Is(err, vtl.ErrPayload):
 		return nil, &Error{Code: CodeBadPayload, Detail: "Could not process payload", Err: err}
 	case errors.Is(err, vtl.ErrTimeout):
 		return nil, &Error{Code: CodeTimeout, Detail: fmt.Sprintf("Execution failed due to a timeout error: the %s template ran past the integration timeout (%v)", side, r.budget), Err: err}
 	case errors.Is(err, vtl.ErrCanceled):
 		return nil, &Error{Code: CodeCanceled, Detail: fmt.Sprintf("the %s template was stopped: the connection closed", side), Err: err}
-	case err != nil:
-		return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 	}
-	return out, nil
+	return nil, &Error{Code: CodeInternal, Detail: fmt.Sprintf("Execution failed due to configuration error: Unable to transform %s", side), Err: err}
 }

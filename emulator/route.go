@@ -130,7 +130,8 @@ func recycle(req *request) {
 			d.Reset()
 		}
 	}
-	*req = request{rendered: rendered, lent: lent, doc: doc, scratch: scratch}
+	*req = request{}
+	req.rendered, req.lent, req.doc, req.scratch = rendered, lent, doc, scratch
 	requests.Put(req)
 }
 

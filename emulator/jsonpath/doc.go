@@ -89,26 +89,68 @@ func (d *Doc) member(key string) gjson.Result {
 	if !d.indexed {
 		return gjson.Get(d.text, key)
 	}
-	path := key
+	m := d.find(key)
+	switch {
+	case m == nil:
+		return gjson.Result{}
+	case m.escaped:
+		return gjson.Get(d.text, key) // gjson unescapes the string
+	}
+	raw := d.text[m.valStart:m.valEnd]
+	r := gjson.Result{Type: gjson.Type(m.typ), Raw: raw, Index: int(m.valStart)}
+	switch r.Type {
+	case gjson.String:
+		r.Str = raw[1 : len(raw)-1]
+	case gjson.Number:
+		r.Num = parseNumber(raw)
+	}
+	return r
+}
+
+// find returns the member of an indexed object named key, or nil.
+func (d *Doc) find(key string) *member {
 	for i := 0; i < d.n; i++ {
 		m := &d.members[i]
-		if d.text[m.keyStart:m.keyEnd] != path {
-			continue
+		if int(m.keyEnd-m.keyStart) == len(key) && d.text[m.keyStart:m.keyEnd] == key {
+			return m
 		}
-		if m.escaped {
-			return gjson.Get(d.text, path) // gjson unescapes the string
-		}
-		raw := d.text[m.valStart:m.valEnd]
-		r := gjson.Result{Type: gjson.Type(m.typ), Raw: raw, Index: int(m.valStart)}
-		switch r.Type {
-		case gjson.String:
-			r.Str = raw[1 : len(raw)-1]
-		case gjson.Number:
-			r.Num = parseNumber(raw)
-		}
-		return r
 	}
-	return gjson.Result{}
+	return nil
+}
+
+// StringIn returns the text a selection expression makes of p's value in
+// d (selection.Stringify of p.GetIn(d)) when the value is a scalar found
+// through d's index or missing: a string's text, a number as written,
+// "true", "false", or "" for null and missing. It reports false when it
+// cannot tell (p is not a plain member name, d no indexed object, or the
+// value an object, an array or a string with escapes): GetIn tells then.
+// Route and template selection call it for every message, and building a
+// gjson.Result for it cost more than the lookup.
+func (p *Path) StringIn(d *Doc) (string, bool) {
+	if !p.plain || !d.indexed {
+		return "", false
+	}
+	m := d.find(p.gjson)
+	if m == nil {
+		return "", true
+	}
+	raw := d.text[m.valStart:m.valEnd]
+	switch gjson.Type(m.typ) {
+	case gjson.String:
+		if m.escaped {
+			return "", false
+		}
+		return raw[1 : len(raw)-1], true
+	case gjson.Number:
+		return raw, true
+	case gjson.True:
+		return "true", true
+	case gjson.False:
+		return "false", true
+	case gjson.Null:
+		return "", true
+	}
+	return "", false
 }
 
 // parseNumber is the value of a JSON number, as gjson computes it: an
@@ -160,8 +202,10 @@ func plainKey(path string) bool {
 // and return the text and the index as values, which the compiler keeps in
 // registers.
 
+// space skips JSON whitespace. Most calls find none, and every
+// whitespace byte is at most ' ', so one comparison ends them.
 func space(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+	for i < len(s) && s[i] <= ' ' && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 		i++
 	}
 	return i
@@ -258,10 +302,23 @@ func (d *Doc) record(keyStart, keyEnd int, keyEscaped bool, valStart, valEnd int
 	d.n++
 }
 
+// plainByte says which bytes a string takes as they are: all but the
+// quote, the backslash and control characters.
+var plainByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= ' ' && c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str checks a string at i (its opening quote).
 func str(s string, i int) (next int, escaped bool) {
 	for i++; i < len(s); {
 		c := s[i]
+		if plainByte[c] { // the common case: one load and one test a byte
+			i++
+			continue
+		}
 		switch {
 		case c == '"':
 			return i + 1, escaped

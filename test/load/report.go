@@ -59,6 +59,17 @@ func (r *report) roundRatios(name string, conns int) []float64 {
 	return out
 }
 
+// medianCPU returns the median of name's server CPU per message over its
+// runs at conns connections.
+func (r *report) medianCPU(name string, conns int) time.Duration {
+	var cpu []float64
+	for _, res := range r.runs[name][conns] {
+		cpu = append(cpu, float64(res.CPUPerMessage()))
+	}
+	sort.Float64s(cpu)
+	return time.Duration(median(cpu))
+}
+
 // median returns the median of sorted values (0 for none).
 func median(sorted []float64) float64 {
 	n := len(sorted)
@@ -121,7 +132,8 @@ func (r *report) print(w io.Writer) {
 				for _, x := range ratios {
 					each = append(each, fmt.Sprintf("%.3f", x))
 				}
-				fmt.Fprintf(w, "- %s, %d connections: median %.3fx (rounds, sorted: %s)\n", label(name), conns, median(ratios), strings.Join(each, " "))
+				fmt.Fprintf(w, "- %s, %d connections: median %.3fx (rounds, sorted: %s); server CPU per message, median: %s (echo %s)\n",
+					label(name), conns, median(ratios), strings.Join(each, " "), micros(r.medianCPU(name, conns)), micros(r.medianCPU("echo", conns)))
 			}
 		}
 		fmt.Fprintln(w)
