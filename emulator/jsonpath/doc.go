@@ -118,39 +118,47 @@ func (d *Doc) find(key string) *member {
 	return nil
 }
 
-// StringIn returns the text a selection expression makes of p's value in
-// d (selection.Stringify of p.GetIn(d)) when the value is a scalar found
-// through d's index or missing: a string's text, a number as written,
-// "true", "false", or "" for null and missing. It reports false when it
-// cannot tell (p is not a plain member name, d no indexed object, or the
-// value an object, an array or a string with escapes): GetIn tells then.
-// Route and template selection call it for every message, and building a
-// gjson.Result for it cost more than the lookup.
-func (p *Path) StringIn(d *Doc) (string, bool) {
+// ScalarIn looks p up in d through d's index, without building a
+// gjson.Result: the value's type and text (a string's without its quotes,
+// a number as written; a missing member is Null with no text, a null
+// member Null with its text "null"). It reports
+// false when it cannot tell: p is not a plain member name, d is no indexed
+// object, or the value is an object, an array or a string with escapes
+// (GetIn tells then).
+func (p *Path) ScalarIn(d *Doc) (typ gjson.Type, text string, ok bool) {
 	if !p.plain || !d.indexed {
-		return "", false
+		return 0, "", false
 	}
 	m := d.find(p.gjson)
 	if m == nil {
-		return "", true
+		return gjson.Null, "", true
 	}
-	raw := d.text[m.valStart:m.valEnd]
-	switch gjson.Type(m.typ) {
-	case gjson.String:
-		if m.escaped {
-			return "", false
-		}
-		return raw[1 : len(raw)-1], true
-	case gjson.Number:
-		return raw, true
+	typ, text = gjson.Type(m.typ), d.text[m.valStart:m.valEnd]
+	switch {
+	case typ == gjson.JSON || typ == gjson.String && m.escaped:
+		return 0, "", false
+	case typ == gjson.String:
+		text = text[1 : len(text)-1]
+	}
+	return typ, text, true
+}
+
+// StringIn returns the text a selection expression makes of p's value in
+// d (selection.Stringify of p.GetIn(d)) when ScalarIn can tell the value:
+// a string's text, a number as written, "true", "false", or "" for null
+// and missing. Route and template selection call it for every message;
+// building a gjson.Result for them cost more than the lookup.
+func (p *Path) StringIn(d *Doc) (string, bool) {
+	typ, text, ok := p.ScalarIn(d)
+	switch typ {
 	case gjson.True:
-		return "true", true
+		return "true", ok
 	case gjson.False:
-		return "false", true
+		return "false", ok
 	case gjson.Null:
-		return "", true
+		return "", ok
 	}
-	return "", false
+	return text, ok
 }
 
 // parseNumber is the value of a JSON number, as gjson computes it: an

@@ -120,3 +120,24 @@ func BenchmarkDocParse(b *testing.B) {
 		d.Parse(text)
 	}
 }
+
+// TestDocKeysSharingAPrefix checks lookups of keys that share their first
+// bytes or differ only in length.
+func TestDocKeysSharingAPrefix(t *testing.T) {
+	var d Doc
+	text := `{"abcdefgh":1,"abcdefghi":2,"abcdefghij":3,"abcdefgx":4,"abc":5,"ab":6,"":7}`
+	d.Parse(text)
+	if !d.indexed {
+		t.Fatal("the object is not indexed")
+	}
+	for _, key := range []string{"abcdefgh", "abcdefghi", "abcdefghij", "abcdefgx", "abc", "ab", "abcdefghk", "abcd", "a"} {
+		got, want := d.Get(key), gjson.Get(text, key)
+		if got.Raw != want.Raw || got.Type != want.Type {
+			t.Errorf("Get(%q) = %s, gjson says %s", key, got.Raw, want.Raw)
+		}
+		p := MustCompile("$." + key)
+		if typ, raw, ok := p.ScalarIn(&d); ok && (raw != want.Raw && typ == gjson.Number || typ != want.Type) {
+			t.Errorf("ScalarIn(%q) = %v %q, gjson says %v %q", key, typ, raw, want.Type, want.Raw)
+		}
+	}
+}

@@ -238,15 +238,25 @@ func (r *renderer) fromJSON(res gjson.Result, pos int) (value, error) {
 // scalarFromJSON is the value of a JSON null, boolean, string or number
 // (and null for nothing found).
 func scalarFromJSON(res gjson.Result) value {
-	switch res.Type {
+	text := res.Raw
+	if res.Type == gjson.String {
+		text = res.Str
+	}
+	return scalarOf(res.Type, text)
+}
+
+// scalarOf is the value of a JSON scalar of type typ whose text is text (a
+// string's unescaped, a number's as written).
+func scalarOf(typ gjson.Type, text string) value {
+	switch typ {
 	case gjson.False:
 		return falseValue
 	case gjson.True:
 		return trueValue
 	case gjson.String:
-		return strValue(res.Str)
+		return strValue(text)
 	case gjson.Number:
-		return numberValue(res.Raw)
+		return numberValue(text)
 	}
 	return nullValue
 }

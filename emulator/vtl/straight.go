@@ -82,9 +82,9 @@ func (t *Template) renderStraight(out []byte, in *Input) (_ []byte, ok bool) {
 			out = append(out, p.text...)
 			continue
 		}
-		path := p.seg.path.path
+		path := &p.seg.path.path
 		if p.seg.name == "json" {
-			out = appendJava(out, jsonValueOf(mode, doc, path, in.Body), true, limit)
+			out = appendJava(out, jsonValueOf(mode, doc, *path, in.Body), true, limit)
 			continue
 		}
 		var v value
@@ -94,6 +94,10 @@ func (t *Template) renderStraight(out []byte, in *Input) (_ []byte, ok bool) {
 		case mode == bodyText:
 			v = nullValue
 		default:
+			if typ, text, ok := path.ScalarIn(doc); ok {
+				v = scalarOf(typ, text)
+				break
+			}
 			res := path.GetIn(doc)
 			if res.Type == gjson.JSON {
 				return out[:base], false
