@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -227,5 +228,36 @@ func TestParseServers(t *testing.T) {
 		if _, err := parseServers(bad, ""); err == nil {
 			t.Errorf("parseServers(%q) accepted", bad)
 		}
+	}
+}
+
+func TestReadCachegrind(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cachegrind.out")
+	text := "desc: I1 cache: 32768 B, 64 B, 8-way associative\ncmd: x\nevents: Ir D1mr D1mw\nfl=a.go\nfn=main\n1 10 2 3\nsummary: 1234 56 78\n"
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readCachegrind(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["Ir"] != 1234 || got["D1mr"] != 56 || got["D1mw"] != 78 || len(got) != 3 {
+		t.Errorf("readCachegrind = %v", got)
+	}
+	if err := os.WriteFile(file, []byte("events: Ir D1mr\nsummary: 12\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readCachegrind(file); err == nil {
+		t.Error("a summary shorter than its events was accepted")
+	}
+}
+
+func TestRoundTrips(t *testing.T) {
+	url := echoServer(t)
+	if err := roundTrips(url, 3, 20, "hi", "hi"); err != nil {
+		t.Fatal(err)
+	}
+	if err := roundTrips(url, 2, 5, "hi", "other"); err == nil {
+		t.Error("a wrong answer was accepted")
 	}
 }

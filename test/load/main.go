@@ -42,6 +42,8 @@ type config struct {
 	skipConnects     bool
 	conns            []int
 	servers          []string
+	instructions     bool
+	trips, tripConns int
 	binB             string
 	gatewayMessage   string
 	gatewayAnswer    string
@@ -70,6 +72,9 @@ func main() {
 	flag.BoolVar(&c.skipRate, "skip-rate", false, "skip the message and connect rates")
 	serversFlag := flag.String("servers", "echo,serve,gateway,minimal", "the servers measured, in the order of each round: echo, serve, gateway, minimal, serve-b (-bin-b)")
 	flag.StringVar(&c.binB, "bin-b", "", "a second wsworkbench binary, measured as serve-b in the same rounds (an A/B comparison); adds serve-b to -servers")
+	flag.BoolVar(&c.instructions, "instructions", false, "instead of the rates and memory: run each of -servers under valgrind's cachegrind and report instructions and cache misses per round trip")
+	flag.IntVar(&c.trips, "trips", 1000, "with -instructions: round trips per connection in the shorter of the two runs")
+	flag.IntVar(&c.tripConns, "trip-conns", 50, "with -instructions: connections")
 	connsFlag := flag.String("conns", "1,50", "the connection counts of the message runs, comma-separated")
 	flag.BoolVar(&c.skipConnects, "skip-connects", false, "skip the connects/s runs")
 	flag.StringVar(&childKind, "serve", "", "internal: run as a child server (echo or gateway)")
@@ -132,6 +137,13 @@ func run(c config) error {
 	}
 
 	r := &report{started: time.Now(), loadStart: loadAverage(), cfg: c}
+	if c.instructions {
+		if err := measureInstructions(c, r); err != nil {
+			return err
+		}
+		r.print(os.Stdout)
+		return nil
+	}
 	if !c.skipRate {
 		if err := measureRates(c, r); err != nil {
 			return err

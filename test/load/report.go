@@ -28,6 +28,8 @@ type report struct {
 	runs   map[string]map[int][]rateResult
 	churns map[string]float64 // best connects/s per server
 	memory []memoryResult
+	// instructions holds -instructions' results, in c.servers' order.
+	instructions []instructionResult
 }
 
 func (r *report) addRate(name string, res rateResult) {
@@ -173,6 +175,18 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintln(w)
 	}
 
+	if len(r.instructions) > 0 {
+		fmt.Fprintf(w, "Instructions (valgrind cachegrind, %d connections, %d and %d round trips each; the difference per round trip, so the server's start and stop cancel out; misses are cachegrind's simulated caches):\n\n",
+			c.tripConns, c.trips, 2*c.trips)
+		fmt.Fprintln(w, "| server | instructions per round trip | L1 data misses (read + write) | last-level misses (read + write) |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: |")
+		for _, ir := range r.instructions {
+			p := ir.perMessage
+			fmt.Fprintf(w, "| %s | %.0f | %.1f + %.1f | %.2f + %.2f |\n", label(ir.name), p["Ir"], p["D1mr"], p["D1mw"], p["DLmr"], p["DLmw"])
+		}
+		fmt.Fprintln(w)
+		return
+	}
 	fmt.Fprintln(w, "Goals:")
 	if e, g := r.rates["echo"][50], r.rates["serve"][50]; e.Messages > 0 && g.Messages > 0 {
 		ratio := g.PerSecond() / e.PerSecond()
