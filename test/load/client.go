@@ -63,19 +63,10 @@ func (r rateResult) PerSecond() float64 { return float64(r.Messages) / r.Elapsed
 // answer in a loop (one message in flight per connection) for warmup, then
 // for d while recording every round trip. Every answer must equal want.
 func runRate(url string, conns int, msg, want string, warmup, d time.Duration) (rateResult, error) {
-	ws := make([]*websocket.Conn, 0, conns)
-	defer func() {
-		for _, c := range ws {
-			closeConn(c)
-		}
-	}()
-	dl := dialer()
-	for i := 0; i < conns; i++ {
-		c, _, err := dl.Dial(url, nil)
-		if err != nil {
-			return rateResult{}, fmt.Errorf("dial %s: %w", url, err)
-		}
-		ws = append(ws, c)
+	ws, err := dialAll(url, conns)
+	defer closeEach(ws)
+	if err != nil {
+		return rateResult{}, err
 	}
 
 	var (
@@ -242,4 +233,26 @@ func parallel(n, workers int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// dialAll opens conns connections to url one after another. On an error it
+// returns the error and the connections already open, for closeEach.
+func dialAll(url string, conns int) ([]*websocket.Conn, error) {
+	dl := dialer()
+	ws := make([]*websocket.Conn, 0, conns)
+	for range conns {
+		c, _, err := dl.Dial(url, nil)
+		if err != nil {
+			return ws, fmt.Errorf("dial %s: %w", url, err)
+		}
+		ws = append(ws, c)
+	}
+	return ws, nil
+}
+
+// closeEach closes every connection with closeConn.
+func closeEach(ws []*websocket.Conn) {
+	for _, c := range ws {
+		closeConn(c)
+	}
 }

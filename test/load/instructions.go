@@ -130,19 +130,10 @@ func readCachegrind(file string) (cachegrindCounts, error) {
 // roundTrips opens conns connections and has each send msg and read the
 // answer, which must equal want, trips times in a closed loop.
 func roundTrips(url string, conns, trips int, msg, want string) error {
-	dl := dialer()
-	ws := make([]*websocket.Conn, 0, conns)
-	defer func() {
-		for _, c := range ws {
-			closeConn(c)
-		}
-	}()
-	for range conns {
-		c, _, err := dl.Dial(url, nil)
-		if err != nil {
-			return fmt.Errorf("dial %s: %w", url, err)
-		}
-		ws = append(ws, c)
+	ws, err := dialAll(url, conns)
+	defer closeEach(ws)
+	if err != nil {
+		return err
 	}
 	var (
 		wg       sync.WaitGroup
