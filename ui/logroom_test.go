@@ -126,3 +126,38 @@ func TestTileRowsKeepTheirTime(t *testing.T) {
 		})
 	}
 }
+
+// TestDetailWithoutSelectionLeavesRowsToTheLog: until a message is
+// selected the detail below the log is its bar alone, so on a small,
+// zoomed screen (a projector: 1024x768 at 130%) the log keeps rows that an
+// empty message area took; selecting a message opens the area.
+func TestDetailWithoutSelectionLeavesRowsToTheLog(t *testing.T) {
+	tb := newTestBench(t)
+	id := tb.waitConnected(0)
+	for range 3 {
+		tb.wb.look.onZoomIn()
+	}
+	tb.win.Resize(onScreen(fyne.NewSize(1024, 768)))
+	for i := range 30 {
+		if err := tb.wb.gw.PostToConnection(id, fmt.Appendf(nil, `{"n": %d}`, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := tb.tab(0).Log
+	tb.waitRows(v, "the 30th message", func(rows []string) bool { return countContaining(rows, `{"n": 29}`) == 1 })
+	tb.drain()
+	none := wholeRows(v)
+	if v.Detail.BodyShown() {
+		t.Error("the detail shows an empty message area with nothing selected")
+	}
+	v.List.Select(v.Len() - 1)
+	tb.drain()
+	selected := wholeRows(v)
+	t.Logf("whole rows at 1024x768, zoom %.1f: %d with nothing selected, %d with a message selected", tb.wb.look.zoom.scale, none, selected)
+	if !v.Detail.BodyShown() || v.Detail.Body.Size().Height < 20 {
+		t.Errorf("the selected message's area did not open (its text gets %v)", v.Detail.Body.Size())
+	}
+	if none < 3 || none <= selected {
+		t.Errorf("the log shows %d whole rows with nothing selected and %d with a selection; want at least 3, and more than with one", none, selected)
+	}
+}

@@ -58,6 +58,9 @@ func (d *logDetail) object(top fyne.CanvasObject) fyne.CanvasObject {
 	d.toggle.Importance = widget.LowImportance
 	d.bar = container.NewBorder(nil, nil, d.toggle, container.NewHBox(d.pretty, copyBtn), d.head)
 	d.scroll = container.New(&minLines{lines: detailLines, text: d.Body}, container.NewVScroll(d.Body))
+	if _, _, ok := d.text(); !ok {
+		d.scroll.Hide() // nothing selected yet (show)
+	}
 	d.top = top
 	d.split = container.NewVSplit(widget.NewLabel(""), widget.NewLabel(""))
 	d.split.Offset = detailOffset
@@ -169,9 +172,12 @@ func (d *logDetail) text() (client.Entry, string, bool) {
 // still copies all of it.
 const maxDetailBytes = 64 << 10
 
-// show shows the selected message, or a hint when none is.
+// show shows the selected message, or a hint when none is. With none, the
+// detail is its bar alone: an empty message area would only take the
+// log's rows (on a small or zoomed screen, most of them).
 func (d *logDetail) show() {
 	e, text, ok := d.text()
+	d.showBody(ok)
 	if !ok {
 		d.head.SetText("Select a message to see it in full, and its trace.")
 		d.Body.SetText("")
@@ -183,6 +189,31 @@ func (d *logDetail) show() {
 	}
 	d.Body.SetText(text)
 }
+
+// showBody shows the message area below the bar, or hides it, and lets
+// the split give the log what the detail no longer takes (or back). A log
+// that showed its newest row goes on showing it, and the selected row
+// stays in view.
+func (d *logDetail) showBody(on bool) {
+	if d.scroll == nil || d.scroll.Visible() == on {
+		return
+	}
+	following := d.v.atEnd(d.v.ShownLen) // judged before the log's height changes
+	if on {
+		d.scroll.Show()
+	} else {
+		d.scroll.Hide()
+	}
+	d.split.Refresh()
+	if following {
+		d.v.List.ScrollToBottom()
+	} else if idx := d.v.IndexOf(d.v.Selected); idx >= 0 {
+		d.v.List.ScrollTo(idx)
+	}
+}
+
+// BodyShown reports whether the message area shows below the bar.
+func (d *logDetail) BodyShown() bool { return d.scroll != nil && d.scroll.Visible() }
 
 // onCopy copies the selected message (pretty when Pretty JSON is on).
 func (d *logDetail) onCopy() {
