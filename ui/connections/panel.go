@@ -151,9 +151,15 @@ func (p *Panel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	// The owner has the first line beside the ID; whether a tab holds
 	// the connection starts the second.
 	r.who.SetText(p.Owner(ci))
-	now := time.Now()
-	r.stats.SetText(fmt.Sprintf("%s · %s · in %d / out %d · connected %s · active %s",
-		p.Kind(ci), ci.SourceIP, ci.FramesIn, ci.FramesOut, format.Ago(ci.ConnectedAt, now), format.Ago(ci.LastActiveAt, now)))
+	r.stats.SetText(statsLine(p.Kind(ci), ci, time.Now()))
+}
+
+// statsLine is a connection row's second line: whether a tab holds it,
+// its traffic and when it was last active first, which a narrow panel
+// still shows (the line ends in an ellipsis), then its age and source.
+func statsLine(kind string, ci emulator.ConnectionInfo, now time.Time) string {
+	return fmt.Sprintf("%s · in %d / out %d · active %s · connected %s · %s",
+		kind, ci.FramesIn, ci.FramesOut, format.Ago(ci.LastActiveAt, now), format.Ago(ci.ConnectedAt, now), ci.SourceIP)
 }
 
 // Owner names who holds a connection: a tab of this window, or the client's

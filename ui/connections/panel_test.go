@@ -172,6 +172,17 @@ func TestMarksTabsAndShowsDetails(t *testing.T) {
 		if r.who.Size().Width < need-0.5 {
 			t.Errorf("the owner %q gets %.0f of the %.0f px it needs", r.who.Text, r.who.Size().Width, need)
 		}
+		// The second line shows through when the connection was last
+		// active; what follows may end in an ellipsis.
+		i := strings.Index(r.stats.Text, " · connected ")
+		if i < 0 || !strings.Contains(r.stats.Text[:i], "· active ") {
+			t.Fatalf("the second line %q does not say when it was active before its age", r.stats.Text)
+		}
+		sth := r.stats.Theme()
+		shown := fyne.MeasureText(r.stats.Text[:i]+" …", sth.Size(r.stats.SizeName), r.stats.TextStyle).Width + 2*sth.Size(theme.SizeNameInnerPadding)
+		if r.stats.Size().Width < shown-0.5 {
+			t.Errorf("the second line %q shows %.0f px, less than the %.0f px its activity needs", r.stats.Text, r.stats.Size().Width, shown)
+		}
 	})
 	if rows != 2 {
 		t.Errorf("%d rows drawn, want 2", rows)
