@@ -37,11 +37,17 @@ func measureInstructions(c config, r *report) error {
 	if _, err := exec.LookPath("valgrind"); err != nil {
 		return fmt.Errorf("-instructions needs valgrind (Debian: apt-get install valgrind): %w", err)
 	}
-	dir, err := os.MkdirTemp("", "wsworkbench-cachegrind-")
-	if err != nil {
+	dir := c.cachegrindDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "wsworkbench-cachegrind-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	for _, name := range c.servers {
 		var runs [2]cachegrindCounts
 		for i, trips := range []int{c.trips, 2 * c.trips} {
@@ -77,7 +83,7 @@ func measureInstructions(c config, r *report) error {
 // startUnderCachegrind starts a server of c's under cachegrind, which
 // writes its counts to out when the server exits.
 func startUnderCachegrind(c config, name, out string) (*process, error) {
-	args := []string{"--tool=cachegrind", "--cache-sim=yes", "--cachegrind-out-file=" + out}
+	args := []string{"--tool=cachegrind", "--cache-sim=yes", "--fair-sched=yes", "--cachegrind-out-file=" + out}
 	switch name {
 	case "serve", "serve-b":
 		bin := c.bin

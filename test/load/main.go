@@ -40,10 +40,12 @@ type config struct {
 	skipMemory       bool
 	skipRate         bool
 	skipConnects     bool
+	restart          bool
 	conns            []int
 	servers          []string
 	instructions     bool
 	trips, tripConns int
+	cachegrindDir    string
 	binB             string
 	gatewayMessage   string
 	gatewayAnswer    string
@@ -75,8 +77,10 @@ func main() {
 	flag.BoolVar(&c.instructions, "instructions", false, "instead of the rates and memory: run each of -servers under valgrind's cachegrind and report instructions and cache misses per round trip")
 	flag.IntVar(&c.trips, "trips", 1000, "with -instructions: round trips per connection in the shorter of the two runs")
 	flag.IntVar(&c.tripConns, "trip-conns", 50, "with -instructions: connections")
+	flag.StringVar(&c.cachegrindDir, "cachegrind-dir", "", "with -instructions: keep cachegrind's output files (SERVER-0.out, SERVER-1.out: the shorter and the longer run) in this directory, for cg_annotate --diff")
 	connsFlag := flag.String("conns", "1,50", "the connection counts of the message runs, comma-separated")
 	flag.BoolVar(&c.skipConnects, "skip-connects", false, "skip the connects/s runs")
+	flag.BoolVar(&c.restart, "restart", true, "start every server afresh for each round of message runs, so that a process's luck (where its memory and threads land) averages out over the rounds instead of favouring one server in all of them; -restart=false keeps one process per server")
 	flag.StringVar(&childKind, "serve", "", "internal: run as a child server (echo or gateway)")
 	flag.StringVar(&childAPI, "serve-api", "", "internal: the child gateway's workspace")
 	flag.StringVar(&childCPU, "serve-cpuprofile", "", "internal: the child's CPU profile file")
@@ -197,15 +201,15 @@ func startHarness(c config, kind, cpuprofile string) (*process, error) {
 // measureRates runs the message and connect rates against the echo
 // baseline, wsworkbench serve, the gateway library harness (the gateway
 // without the serve command's event log) and the minimal gateway (the
-// floor: minimalHandler), alternating, c.rounds times each.
+// floor: minimalHandler), alternating, c.rounds times each: each round on
+// fresh processes (c.restart) and starting one server further along.
 func measureRates(c config, r *report) error {
 	type target struct {
 		name      string
 		p         *process
 		msg, want string
 	}
-	var targets []target
-	for _, name := range c.servers {
+	start := func(name string) (target, error) {
 		var (
 			p   *process
 			err error
@@ -218,19 +222,47 @@ func measureRates(c config, r *report) error {
 		default:
 			p, err = startHarness(c, name, "")
 		}
-		if err != nil {
-			return err
-		}
-		defer p.stop()
 		want := c.gatewayAnswer
 		if name == "echo" {
 			want = c.gatewayMessage
 		}
-		targets = append(targets, target{name, p, c.gatewayMessage, want})
+		return target{name, p, c.gatewayMessage, want}, err
+	}
+	var targets []target // the servers' processes; with -restart, this round's
+	stopAll := func() {
+		for _, tg := range targets {
+			tg.p.stop()
+		}
+		targets = nil
+	}
+	defer func() { stopAll() }()
+	startAll := func() error {
+		for _, name := range c.servers {
+			tg, err := start(name)
+			if err != nil {
+				return err
+			}
+			targets = append(targets, tg)
+		}
+		return nil
+	}
+	if !c.restart {
+		if err := startAll(); err != nil {
+			return err
+		}
 	}
 	for _, conns := range c.conns {
 		for round := 0; round < c.rounds; round++ {
-			for _, tg := range targets {
+			if c.restart {
+				stopAll()
+				if err := startAll(); err != nil {
+					return err
+				}
+			}
+			// Each round starts one server further along, so no server
+			// always runs right after the same other one.
+			for i := range targets {
+				tg := targets[(i+round)%len(targets)]
 				cpu0, err := readCPU(tg.p.pid())
 				if err != nil {
 					return err
@@ -253,6 +285,11 @@ func measureRates(c config, r *report) error {
 					tg.name, conns, res.PerSecond(), res.P50, res.P99, res.CPUPerMessage(), client, (idle1 - idle0).Round(10*time.Millisecond))
 				r.addRate(tg.name, res)
 			}
+		}
+	}
+	if !c.skipConnects && len(targets) == 0 {
+		if err := startAll(); err != nil {
+			return err
 		}
 	}
 	if c.skipConnects {

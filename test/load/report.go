@@ -107,9 +107,9 @@ func (r *report) print(w io.Writer) {
 		r.started.Format("2006-01-02"), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Since(r.started).Round(time.Second),
 		r.loadStart, loadAverage())
 	if r.rates != nil {
-		fmt.Fprintf(w, "Messages: closed loop (one message in flight per connection), %s recorded after %s warm-up, best of %d alternating runs. "+
+		fmt.Fprintf(w, "Messages: closed loop (one message in flight per connection), %s recorded after %s warm-up, best of %d alternating runs%s. "+
 			"Server CPU per message is the server process's user+system time (/proc, 10 ms ticks) over the run divided by its round trips: "+
-			"clients and servers share the 2 CPUs, so a server that needs more CPU per message also leaves less to its clients.\n\n", c.duration, c.warmup, c.rounds)
+			"clients and servers share the 2 CPUs, so a server that needs more CPU per message also leaves less to its clients.\n\n", c.duration, c.warmup, c.rounds, restartNote(c))
 		fmt.Fprintln(w, "| server | connections | messages/s | p50 | p99 | server CPU per message |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
 		for _, conns := range c.conns {
@@ -260,4 +260,12 @@ func loadAverage() string {
 		return "?"
 	}
 	return f[0]
+}
+
+// restartNote says how the rounds' servers were started.
+func restartNote(c config) string {
+	if c.restart {
+		return " (every round on freshly started servers, in an order that rotates)"
+	}
+	return " (one process per server for all rounds, in an order that rotates)"
 }
