@@ -65,6 +65,7 @@ func runServe(args []string, stdio Stdio) int {
 	if err != nil {
 		return exitCode(err, stdio)
 	}
+	defer holdHeapFloor()()
 	api, err := loadServeAPI(o, stdio)
 	if err != nil {
 		return exitCode(err, stdio)
