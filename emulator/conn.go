@@ -390,10 +390,9 @@ func (c *conn) writeLoop() {
 // read loop then sees the socket close and finishes), and returns false.
 // Only the holder of the write turn (writing set) calls it.
 func (c *conn) writeAt(f outFrame, now time.Time) bool {
-	_ = c.ws.SetWriteDeadline(now.Add(c.g.opts.WriteTimeout))
 	c.framesOut.Add(1)
 	c.bytesOut.Add(uint64(len(f.data)))
-	if err := c.ws.WriteMessage(f.typ, f.data); err != nil {
+	if err := c.lim.writeFrame(f.typ, f.data, now.Add(c.g.opts.WriteTimeout)); err != nil {
 		c.framesOut.Add(^uint64(0))
 		c.bytesOut.Add(-uint64(len(f.data)))
 		c.mu.Lock()

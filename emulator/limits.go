@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // Close codes and reasons for the limits API Gateway enforces.
@@ -70,6 +72,9 @@ type limitConn struct {
 	released atomic.Bool // holding is over: Write goes straight to the socket
 	held     []byte
 
+	writeMu   sync.Mutex // serialises writes once released
+	closeSent bool       // a close frame was written; guarded by holdMu while holding, then by writeMu
+
 	// writeDeadline is the write deadline last set through
 	// SetWriteDeadline, in unix nanoseconds; 0 means none or unknown, and
 	// the next SetWriteDeadline then sets the socket's for certain.
@@ -90,19 +95,76 @@ func newLimitConn(nc net.Conn, g *Gateway) *limitConn {
 	return &limitConn{Conn: nc, g: g, holding: true}
 }
 
-// Write writes p, or holds it while the upgrade is not released.
+// Write writes p, or holds it while the upgrade is not released. Once
+// released, every write is one whole frame (the gateway's data frames, by
+// writeFrame, and gorilla's control frames, each one Write), and writes are
+// serialised here: the gateway writes its data frames itself, outside
+// gorilla's write lock, which still covers gorilla's pongs and closes.
+// After a close frame nothing more is written (websocket.ErrCloseSent, as
+// gorilla answers a write after its close).
 func (l *limitConn) Write(p []byte) (int, error) {
 	if l.released.Load() {
+		l.writeMu.Lock()
+		defer l.writeMu.Unlock()
+		if l.closeSent {
+			return 0, websocket.ErrCloseSent
+		}
+		l.closeSent = len(p) > 0 && p[0] == finalBit|websocket.CloseMessage
 		return l.Conn.Write(p)
 	}
 	l.holdMu.Lock()
 	if l.holding {
+		defer l.holdMu.Unlock()
+		if l.closeSent { // a close at once
+			return 0, websocket.ErrCloseSent
+		}
 		l.held = append(l.held, p...)
-		l.holdMu.Unlock()
+		l.closeSent = len(p) > 0 && p[0] == finalBit|websocket.CloseMessage
 		return len(p), nil
 	}
 	l.holdMu.Unlock()
-	return l.Conn.Write(p)
+	return l.Write(p)
+}
+
+// finalBit marks a frame as its message's last.
+const finalBit = 0x80
+
+// frameBufs holds the buffers writeFrame builds frames in.
+var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledFrame bounds the buffers kept in frameBufs.
+const maxPooledFrame = 64 << 10
+
+// writeFrame writes a server's data frame of type typ (text or binary)
+// with the payload data, unfragmented and unmasked (RFC 6455, 5.2), as one
+// write under the given deadline. It is what gorilla's WriteMessage writes,
+// without its per-message writer, write-buffer pool and lock; the caller
+// holds the connection's write turn, so data frames never interleave.
+func (l *limitConn) writeFrame(typ int, data []byte, deadline time.Time) error {
+	bp := frameBufs.Get().(*[]byte)
+	b := appendFrameHeader((*bp)[:0], typ, len(data))
+	b = append(b, data...)
+	_ = l.SetWriteDeadline(deadline)
+	_, err := l.Write(b)
+	if cap(b) <= maxPooledFrame {
+		*bp = b[:0]
+		frameBufs.Put(bp)
+	}
+	return err
+}
+
+// appendFrameHeader appends the header of an unmasked final frame of type
+// typ with an n-byte payload: the length in 7 bits, or 126 and 16 bits, or
+// 127 and 64 bits.
+func appendFrameHeader(b []byte, typ, n int) []byte {
+	b = append(b, finalBit|byte(typ))
+	switch {
+	case n <= 125:
+		return append(b, byte(n))
+	case n <= 0xFFFF:
+		return append(b, 126, byte(n>>8), byte(n))
+	}
+	return binary.BigEndian.AppendUint64(append(b, 127), uint64(n))
 }
 
 // release writes what the upgrade wrote and stops holding. It is called
@@ -112,13 +174,13 @@ func (l *limitConn) release(deadline time.Time) error {
 	l.holdMu.Lock()
 	defer l.holdMu.Unlock()
 	l.holding = false
-	l.released.Store(true)
 	held := l.held
 	l.held = nil
 	_ = l.Conn.SetWriteDeadline(deadline)
 	_, err := l.Conn.Write(held)
 	_ = l.Conn.SetWriteDeadline(time.Time{})
 	l.writeDeadline.Store(0)
+	l.released.Store(true) // only now, so that no write overtakes the held bytes
 	return err
 }
 
