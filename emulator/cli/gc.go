@@ -13,7 +13,7 @@ import (
 // megabytes: its configuration and the connections' histories) and every
 // message leaves a little garbage, so under load it collected several
 // times a second, and each collection marks every history again and
-// stalls the read loops briefly: about 2% of `serve --log none`'s message
+// stalls the read loops briefly: 1.5-2% of `serve --log none`'s message
 // rate (docs/PERFORMANCE.md, "Fifth pass"). An allocation without pointers
 // that stays live raises the goal by twice its size: the collector never
 // scans it, and its pages (fresh from the operating system when serve
