@@ -85,6 +85,11 @@ func (h watchHost) ShowTrace(requestID string) {
 	h.wb.panes.revealTrace()
 }
 
+// ExportAs is the window's export dialog, as a client tab's Export uses it.
+func (h watchHost) ExportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	h.wb.files.exportAs(title, name, data, done)
+}
+
 // Watch opens the watch tab of a connection, or selects it when open.
 func (h connsHost) Watch(connID string) { h.wb.clients.Watches.Open(connID) }
 

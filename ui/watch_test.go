@@ -3,6 +3,8 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -442,5 +444,42 @@ func TestWatchTabControlsInsideWindowAtSmallSizes(t *testing.T) {
 				t.Errorf("at %s in tiles with a watch tile, %d controls are not reachable:\n%s", sizeName(size), len(bad), strings.Join(bad, "\n"))
 			}
 		})
+	}
+}
+
+// TestWatchTabExportsThroughTheExportDialog: a watch tab's Export… (and
+// Export Log… with the watch tab selected) opens the window's export dialog,
+// the one a client tab's Export uses, offering a file named after the
+// connection; Export there writes the connection's history as JSON lines and
+// the tab says where.
+func TestWatchTabExportsThroughTheExportDialog(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tb := newTestBench(t)
+	tb.waitConnected(0)
+	c := dialOutside(t, tb, http.Header{"User-Agent": {"qa-frontend/2.1"}})
+	c.send(t, `{"action":"whoami","n":1}`)
+	id := tb.selectOutside("qa-frontend/2.1")
+	test.Tap(tb.wb.conns.Controls().Watch)
+	w := tb.wb.clients.Watches.ByConnID(id)
+	if w == nil {
+		t.Fatal("Watch opened no watch tab")
+	}
+	tb.waitWatchRows(w, "the frame", func(r []string) bool { return rowIndex(r, `"n":1`) >= 0 })
+	tb.wb.clientMenu.OnExportLog()
+	d := tb.topDialog()
+	name := findEntryWithSuffix(t, d, ".jsonl")
+	if !strings.HasPrefix(name.Text, "watch-") {
+		t.Errorf("the dialog offers %q", name.Text)
+	}
+	name.SetText("watched.jsonl")
+	test.Tap(findButton(t, d, "Export"))
+	file := filepath.Join(dir, "watched.jsonl")
+	tb.waitFor("the export", func() bool {
+		data, err := os.ReadFile(file)
+		return err == nil && strings.Contains(string(data), `"n\":1`) && strings.Contains(string(data), `"dir":"in"`)
+	})
+	if got := w.View.Controls().Result.Text; !strings.Contains(got, "Exported") || !strings.Contains(got, "watched.jsonl") {
+		t.Errorf("the tab says %q after the export", got)
 	}
 }

@@ -2,116 +2,58 @@ package watch
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"wsworkbench/emulator"
-	"wsworkbench/emulator/atomicfile"
 )
 
-// exporter writes what the view holds to a file the person names, as the
-// gateway's transcript JSONL.
+// exporter writes what the view holds to a file, as the gateway's
+// transcript JSONL, through the window's export dialog (Host.ExportAs: a
+// folder and a file name, a question before replacing a file, an atomic
+// write), the same dialog as a client tab's Export.
 type exporter struct {
-	path   *widget.Entry
-	button *widget.Button
-	row    fyne.CanvasObject
-	// replace is the path the person agreed to replace (Export tapped
-	// again after "already exists").
-	replace string
+	button  *widget.Button
+	connID  string
+	host    Host
 	show    func(string, widget.Importance)
 	history func() emulator.History
 }
 
-func newExporter(connID string, show func(string, widget.Importance), history func() emulator.History) *exporter {
-	x := &exporter{show: show, history: history}
-	x.path = widget.NewEntry()
-	x.path.SetText(defaultExportPath(connID))
-	x.path.OnChanged = func(string) { x.setReplace("") }
-	x.path.OnSubmitted = func(string) { x.onExport() }
-	x.button = widget.NewButtonWithIcon("Export", theme.DocumentSaveIcon(), x.onExport)
-	x.row = container.NewBorder(nil, nil, nil, x.button, x.path)
+func newExporter(host Host, connID string, show func(string, widget.Importance), history func() emulator.History) *exporter {
+	x := &exporter{host: host, connID: connID, show: show, history: history}
+	x.button = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), x.onExport)
 	return x
 }
 
-// defaultExportPath is a file in the home folder named after the
-// connection and the time.
-func defaultExportPath(connID string) string {
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = "."
-	}
+// exportName is the file name the dialog offers: the connection and the
+// time.
+func exportName(connID string, now time.Time) string {
 	safe := strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 			return r
 		}
 		return '-'
 	}, connID)
-	return filepath.Join(dir, "watch-"+safe+"-"+time.Now().Format("20060102-150405")+".jsonl")
+	return "watch-" + safe + "-" + now.Format("20060102-150405") + ".jsonl"
 }
 
-// onExport writes what the view holds (every entry, not only those the
-// search keeps) as the gateway's transcript JSONL, atomically, after the
-// checks: a file name, a folder that exists, not a folder, and a second
-// tap to replace a file that exists.
+// onExport asks where to write what the view holds (every entry, not only
+// those the search keeps) and says how many entries went where.
 func (x *exporter) onExport() {
-	path, err := checkExport(x.path.Text)
-	if err != nil {
-		x.show("Not exported: "+err.Error(), widget.DangerImportance)
-		return
+	var n int
+	data := func() ([]byte, error) {
+		var buf bytes.Buffer
+		h := x.history()
+		n = len(h.Entries)
+		err := h.WriteJSONL(&buf)
+		return buf.Bytes(), err
 	}
-	if _, err := os.Stat(path); err == nil && x.replace != path {
-		x.setReplace(path)
-		x.show(filepath.Base(path)+" already exists: tap Replace to replace it.", widget.WarningImportance)
-		return
-	}
-	var buf bytes.Buffer
-	h := x.history()
-	if err := h.WriteJSONL(&buf); err == nil {
-		err = atomicfile.Write(path, buf.Bytes())
-	}
-	if err != nil {
-		x.show("Not exported: "+err.Error(), widget.DangerImportance)
-		return
-	}
-	x.setReplace("")
-	x.show(fmt.Sprintf("Exported %d entries to %s.", len(h.Entries), path), widget.SuccessImportance)
-}
-
-// checkExport returns the absolute path to export to, or what is wrong.
-func checkExport(path string) (string, error) {
-	path = strings.TrimSpace(path)
-	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) {
-		return "", errors.New("choose a file name")
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	if fi, err := os.Stat(filepath.Dir(abs)); err != nil || !fi.IsDir() {
-		return "", fmt.Errorf("the folder %s does not exist", filepath.Dir(abs))
-	}
-	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", abs)
-	}
-	return abs, nil
-}
-
-func (x *exporter) setReplace(path string) {
-	x.replace = path
-	text := "Export"
-	if path != "" {
-		text = "Replace"
-	}
-	if x.button.Text != text {
-		x.button.SetText(text)
-	}
+	x.host.ExportAs("Export the watched connection's history", exportName(x.connID, time.Now()), data, func(path string) {
+		x.show(fmt.Sprintf("Exported %d entries to %s.", n, path), widget.SuccessImportance)
+	})
 }

@@ -40,6 +40,10 @@ type Host interface {
 	Gateway() Gateway
 	// ShowTrace shows the trace of a request in the trace panel.
 	ShowTrace(requestID string)
+	// ExportAs asks for a folder and a file name (offering name), asks
+	// before replacing a file, then writes data() there atomically and
+	// calls done with the path; it writes nothing when the person cancels.
+	ExportAs(title, name string, data func() ([]byte, error), done func(path string))
 }
 
 // CloseCodes are the close codes the view offers.
@@ -86,12 +90,13 @@ func New(host Host, connID string) *View {
 	v.list = widget.NewList(func() int { return len(v.shown) }, newRow, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.acts = newActions(host, connID)
-	v.export = newExporter(connID, v.acts.show, v.read.history)
+	v.export = newExporter(host, connID, v.acts.show, v.read.history)
 	top := container.NewVBox(v.title, v.details, v.search)
 	// The list and the actions share the height, as a tab's log and
 	// composer do, so a tile (a quarter of a small window) still shows
 	// rows; the actions scroll when the share is too small for them.
-	actions := container.NewVScroll(container.NewVBox(v.acts.pushRow, v.acts.closeRow, v.export.row, v.acts.result))
+	actions := container.NewVScroll(container.NewVBox(v.acts.pushRow, v.acts.closeRow,
+		container.NewBorder(nil, nil, nil, v.export.button, v.acts.result)))
 	split := container.NewVSplit(v.list, actions)
 	split.Offset = 0.62
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -332,7 +337,7 @@ func (v *View) onSelected(i widget.ListItemID) {
 // Controls are the view's widgets, by name, for tests.
 type Controls struct {
 	Title, Details, Result               *widget.Label
-	Search, Push, Reason, ExportPath     *widget.Entry
+	Search, Push, Reason                 *widget.Entry
 	Export                               *widget.Button
 	Code                                 *widget.Select
 	List                                 *widget.List
@@ -343,6 +348,6 @@ type Controls struct {
 func (v *View) Controls() Controls {
 	a := v.acts
 	return Controls{Title: v.title, Details: v.details, Result: a.result, Search: v.search, Push: a.push, Reason: a.reason, Code: a.code,
-		ExportPath: v.export.path, Export: v.export.button,
-		List: v.list, Send: a.sendBtn, Close: a.closeBtn, Drop: a.dropBtn, Idle: a.idleBtn, MaxDuration: a.maxBtn}
+		Export: v.export.button,
+		List:   v.list, Send: a.sendBtn, Close: a.closeBtn, Drop: a.dropBtn, Idle: a.idleBtn, MaxDuration: a.maxBtn}
 }

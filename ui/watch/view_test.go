@@ -4,8 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,12 +20,24 @@ import (
 )
 
 type fakeHost struct {
-	gw     *emulator.Gateway
-	traces []string
+	gw      *emulator.Gateway
+	traces  []string
+	exports []fakeExport
+}
+
+// fakeExport is a call of ExportAs: what the dialog would have offered,
+// and what it calls once the person has chosen a path.
+type fakeExport struct {
+	title, name string
+	data        func() ([]byte, error)
+	done        func(path string)
 }
 
 func (h *fakeHost) Gateway() Gateway           { return h.gw }
 func (h *fakeHost) ShowTrace(requestID string) { h.traces = append(h.traces, requestID) }
+func (h *fakeHost) ExportAs(title, name string, data func() ([]byte, error), done func(path string)) {
+	h.exports = append(h.exports, fakeExport{title, name, data, done})
+}
 
 func startGateway(t *testing.T) *emulator.Gateway {
 	t.Helper()
@@ -199,11 +210,12 @@ func TestWatchShowsHistoryLivePushesAndCloses(t *testing.T) {
 	}
 }
 
-// TestWatchExportWritesTranscript: Export writes every entry the view holds
-// as the transcript's JSON lines, in order; a name without a folder that
-// exists, or a folder, is refused with the reason; a file that exists is
-// replaced only after a second tap (the button reads Replace), and the
-// file then holds the whole new export.
+// TestWatchExportWritesTranscript: Export… asks the window's export dialog
+// (Host.ExportAs, which checks the path, asks before replacing and writes
+// atomically: TestExportDialog in ui) for a file named after the connection,
+// and gives it every entry the view holds, not only those the search keeps,
+// as the transcript's JSON lines, in order; once written, the view says how
+// many entries went where.
 func TestWatchExportWritesTranscript(t *testing.T) {
 	test.NewTempApp(t)
 	gw := startGateway(t)
@@ -218,46 +230,23 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 		}
 	}
 	id := onlyConnectionID(t, gw)
-	v := New(&fakeHost{gw: gw}, id)
+	h := &fakeHost{gw: gw}
+	v := New(h, id)
 	w := test.NewWindow(v.Object())
 	defer w.Close()
 	w.Resize(fyne.NewSize(700, 500))
 	waitFor(t, v, "the second frame", func(r []string) bool { return has(r, `"two"`) })
 	ctl := v.Controls()
-	if !strings.HasPrefix(filepath.Base(ctl.ExportPath.Text), "watch-") {
-		t.Errorf("default export path %q", ctl.ExportPath.Text)
-	}
-
-	dir := t.TempDir()
-	for _, bad := range []struct{ path, want string }{
-		{"", "choose a file name"},
-		{filepath.Join(dir, "missing", "x.jsonl"), "does not exist"},
-		{dir, "not a regular file"},
-	} {
-		ctl.ExportPath.SetText(bad.path)
-		test.Tap(ctl.Export)
-		if !strings.Contains(ctl.Result.Text, bad.want) {
-			t.Errorf("export to %q: %q, want %q", bad.path, ctl.Result.Text, bad.want)
-		}
-	}
-
-	path := filepath.Join(dir, "a.jsonl")
-	if err := os.WriteFile(path, []byte("old\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctl.ExportPath.SetText(path)
+	ctl.Search.SetText(`"two"`) // the export is not the search's
 	test.Tap(ctl.Export)
-	if ctl.Export.Text != "Replace" || !strings.Contains(ctl.Result.Text, "already exists") {
-		t.Fatalf("first tap on an existing file: button %q, %q", ctl.Export.Text, ctl.Result.Text)
+	if len(h.exports) != 1 {
+		t.Fatalf("Export asked the dialog %d times", len(h.exports))
 	}
-	if data, _ := os.ReadFile(path); string(data) != "old\n" {
-		t.Fatalf("the first tap wrote %q", data)
+	x := h.exports[0]
+	if !strings.HasPrefix(x.name, "watch-") || !strings.HasSuffix(x.name, ".jsonl") || strings.ContainsAny(x.name, "/=") {
+		t.Errorf("offered file name %q", x.name)
 	}
-	test.Tap(ctl.Export)
-	if !strings.HasPrefix(ctl.Result.Text, "Exported") || ctl.Export.Text != "Export" {
-		t.Fatalf("second tap: button %q, %q", ctl.Export.Text, ctl.Result.Text)
-	}
-	data, err := os.ReadFile(path)
+	data, err := x.data()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +258,7 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 		}
 		got = append(got, e)
 	}
-	if len(got) != len(v.read.all) {
+	if len(got) != len(v.read.all) || len(got) < 3 {
 		t.Fatalf("exported %d entries, the view holds %d", len(got), len(v.read.all))
 	}
 	var texts []string
@@ -282,8 +271,9 @@ func TestWatchExportWritesTranscript(t *testing.T) {
 	if j := strings.Join(texts, "|"); !strings.Contains(j, `"one"`) || strings.Index(j, `"one"`) > strings.Index(j, `"two"`) {
 		t.Errorf("frames out of order or missing: %s", j)
 	}
-	if m, _ := filepath.Glob(filepath.Join(dir, ".tmp-*")); len(m) != 0 {
-		t.Errorf("temporary files left: %q", m)
+	x.done("/tmp/w.jsonl")
+	if want := fmt.Sprintf("Exported %d entries to /tmp/w.jsonl.", len(got)); ctl.Result.Text != want {
+		t.Errorf("after the export: %q, want %q", ctl.Result.Text, want)
 	}
 }
 
