@@ -487,6 +487,9 @@ func (c *conn) finish(err error) {
 	c.mu.Unlock()
 	c.abort()
 	c.waitWorker()
+	// The history moves to the closed ones, with its close, before the
+	// connection leaves the registry, so that History finds it all along.
+	c.g.keepHistory(c, closeNote(code, reason))
 	c.g.unregister(c)
 	c.g.disconnect(c, code, reason)
 }

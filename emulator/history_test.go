@@ -257,3 +257,52 @@ func TestMessageIDsInSpare(t *testing.T) {
 		t.Errorf("IDs repeat: %s %s %s %s", mid, rid, mid2, rid2)
 	}
 }
+
+// TestHistoryReadableThroughTheClose: while connections close, a reader
+// polling their histories (as a watch tab does) always finds them, and sees
+// them closed only with their close event as the last entry. The history
+// once left the registry before it joined the closed ones, so a poll in
+// between found nothing, and a watch tab showed "closed" without its code
+// (TestUnreadCountsFramesSinceSeen in ui/watch failed 1 run in 20).
+func TestHistoryReadableThroughTheClose(t *testing.T) {
+	g := start(t, seedAPI())
+	const n = 40
+	ids := make([]string, n)
+	conns := make([]*websocket.Conn, n)
+	for i := range n {
+		conns[i] = dial(t, g)
+		ids[i] = connectionID(t, g, conns[i])
+	}
+	errs := make(chan error, n)
+	for _, id := range ids {
+		go func() {
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+				h, ok := g.History(id, 0)
+				switch {
+				case !ok:
+					errs <- fmt.Errorf("%s: History found nothing during the close", id)
+					return
+				case h.Closed:
+					if last := h.Entries[len(h.Entries)-1]; last.Note != "closed 1012 restart" {
+						errs <- fmt.Errorf("%s: closed, last entry %+v", id, last)
+						return
+					}
+					errs <- nil
+					return
+				}
+				runtime.Gosched()
+			}
+			errs <- fmt.Errorf("%s: not closed within 10 s", id)
+		}()
+	}
+	for _, id := range ids {
+		if err := g.CloseConnection(id, 1012, "restart"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

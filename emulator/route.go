@@ -283,7 +283,6 @@ func (g *Gateway) disconnect(c *conn, code int, reason string) {
 		"X-Restapi":       {""},
 	}
 	req.publish(Event{Kind: EventDisconnect, Close: &CloseInfo{Code: code, Reason: reason}})
-	g.keepHistory(c, closeNote(code, reason))
 	route := snap.disconnect
 	if route == nil || route.integ == nil {
 		return
