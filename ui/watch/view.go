@@ -66,7 +66,7 @@ type View struct {
 	search  *widget.Entry
 	list    *widget.List
 	acts    *actions
-	export  *exporter
+	export  *widget.Button // Export…: onExport
 	content fyne.CanvasObject
 }
 
@@ -90,13 +90,13 @@ func New(host Host, connID string) *View {
 	v.list = widget.NewList(func() int { return len(v.shown) }, newRow, v.updateRow)
 	v.list.OnSelected = v.onSelected
 	v.acts = newActions(host, connID)
-	v.export = newExporter(host, connID, v.acts.show, v.read.history)
+	v.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.onExport)
 	top := container.NewVBox(v.title, v.details, v.search)
 	// The list and the actions share the height, as a tab's log and
 	// composer do, so a tile (a quarter of a small window) still shows
 	// rows; the actions scroll when the share is too small for them.
 	actions := container.NewVScroll(container.NewVBox(v.acts.pushRow, v.acts.closeRow,
-		container.NewBorder(nil, nil, nil, v.export.button, v.acts.result)))
+		container.NewBorder(nil, nil, nil, v.export, v.acts.result)))
 	split := container.NewVSplit(v.list, actions)
 	split.Offset = 0.62
 	v.content = container.NewBorder(top, nil, nil, nil, split)
@@ -348,6 +348,6 @@ type Controls struct {
 func (v *View) Controls() Controls {
 	a := v.acts
 	return Controls{Title: v.title, Details: v.details, Result: a.result, Search: v.search, Push: a.push, Reason: a.reason, Code: a.code,
-		Export: v.export.button,
+		Export: v.export,
 		List:   v.list, Send: a.sendBtn, Close: a.closeBtn, Drop: a.dropBtn, Idle: a.idleBtn, MaxDuration: a.maxBtn}
 }
