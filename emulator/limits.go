@@ -109,7 +109,7 @@ func (l *limitConn) Write(p []byte) (int, error) {
 		if l.closeSent {
 			return 0, websocket.ErrCloseSent
 		}
-		l.closeSent = len(p) > 0 && p[0] == finalBit|websocket.CloseMessage
+		l.closeSent = isCloseFrame(p)
 		return l.Conn.Write(p)
 	}
 	l.holdMu.Lock()
@@ -119,7 +119,7 @@ func (l *limitConn) Write(p []byte) (int, error) {
 			return 0, websocket.ErrCloseSent
 		}
 		l.held = append(l.held, p...)
-		l.closeSent = len(p) > 0 && p[0] == finalBit|websocket.CloseMessage
+		l.closeSent = isCloseFrame(p)
 		return len(p), nil
 	}
 	l.holdMu.Unlock()
@@ -128,6 +128,9 @@ func (l *limitConn) Write(p []byte) (int, error) {
 
 // finalBit marks a frame as its message's last.
 const finalBit = 0x80
+
+// isCloseFrame reports whether a write, one whole frame, is a close frame.
+func isCloseFrame(p []byte) bool { return len(p) > 0 && p[0] == finalBit|websocket.CloseMessage }
 
 // frameBufs holds the buffers writeFrame builds frames in.
 var frameBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}

@@ -235,7 +235,7 @@ func measureRates(c config, r *report) error {
 		}
 		targets = nil
 	}
-	defer func() { stopAll() }()
+	defer stopAll()
 	startAll := func() error {
 		for _, name := range c.servers {
 			tg, err := start(name)
@@ -287,13 +287,13 @@ func measureRates(c config, r *report) error {
 			}
 		}
 	}
-	if !c.skipConnects && len(targets) == 0 {
+	if c.skipConnects {
+		return nil
+	}
+	if len(targets) == 0 {
 		if err := startAll(); err != nil {
 			return err
 		}
-	}
-	if c.skipConnects {
-		return nil
 	}
 	for round := 0; round < c.rounds; round++ {
 		for _, tg := range targets {
